@@ -1,0 +1,144 @@
+"""Where the program finds its database and its key.
+
+Precedence for the database: ``--database`` flag > ``CRM_DATABASE_URL`` >
+``database_url`` in ``config.toml`` (user config dir) > the embedded server in the
+user data dir. The identity-document key file: ``--key-file`` > ``CRM_KEY_FILE`` >
+``key_file`` in ``config.toml`` > ``key.bin`` in the user config dir.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "registratura"
+EMBEDDED = "embedded"
+
+
+def config_dir() -> Path:
+    """The user's configuration directory (``CRM_CONFIG_DIR`` overrides it, e.g. in tests)."""
+    override = os.environ.get("CRM_CONFIG_DIR")
+    return Path(override) if override else Path(platformdirs.user_config_dir(APP_NAME))
+
+
+def data_dir() -> Path:
+    """The user's data directory, home of the embedded server (``CRM_DATA_DIR`` overrides)."""
+    override = os.environ.get("CRM_DATA_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def config_file() -> Path:
+    """Path of ``config.toml``."""
+    return config_dir() / "config.toml"
+
+
+class ConfigError(Exception):
+    """The configuration cannot be read; the message says which file and why."""
+
+
+def read_config_file(path: Path | None = None) -> dict[str, object]:
+    """Read ``config.toml``; a missing file is an empty configuration."""
+    path = path or config_file()
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings of this workstation.
+
+    Attributes:
+        database_url: a SQLAlchemy URL, or ``None`` for the embedded server.
+        database_source: which setting won: ``flag``, ``env``, ``config`` or ``embedded``.
+        key_file: path of the identity-document key file.
+        workstation: this workstation's name, written to the journal.
+        lang: UI language code (``ru`` or ``en``).
+    """
+
+    database_url: str | None
+    database_source: str
+    key_file: Path
+    workstation: str
+    lang: str = "ru"
+
+    @property
+    def embedded(self) -> bool:
+        """True when the program runs on its own embedded PostgreSQL server."""
+        return self.database_url is None
+
+
+def normalise_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain ``postgresql://`` URLs."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def resolve(
+    database: str | None = None,
+    key_file: str | Path | None = None,
+    lang: str | None = None,
+    config_path: Path | None = None,
+) -> Settings:
+    """Resolve the settings from flags, environment and ``config.toml``."""
+    cfg = read_config_file(config_path)
+    if database:
+        url, source = database, "flag"
+    elif os.environ.get("CRM_DATABASE_URL"):
+        url, source = os.environ["CRM_DATABASE_URL"], "env"
+    elif cfg.get("database_url"):
+        url, source = str(cfg["database_url"]), "config"
+    else:
+        url, source = None, EMBEDDED
+    if url == EMBEDDED:
+        url, source = None, EMBEDDED
+
+    if key_file:
+        key = Path(key_file)
+    elif os.environ.get("CRM_KEY_FILE"):
+        key = Path(os.environ["CRM_KEY_FILE"])
+    elif cfg.get("key_file"):
+        key = Path(str(cfg["key_file"]))
+    else:
+        key = config_dir() / "key.bin"
+
+    workstation = str(cfg.get("workstation") or os.environ.get("CRM_WORKSTATION") or socket.gethostname())
+    language = lang or str(cfg.get("lang") or os.environ.get("CRM_LANG") or "ru")
+    return Settings(
+        database_url=normalise_url(url) if url else None,
+        database_source=source,
+        key_file=key.expanduser(),
+        workstation=workstation,
+        lang=language,
+    )
+
+
+def save_database_url(url: str, path: Path | None = None) -> Path:
+    """Write ``database_url`` into ``config.toml`` (first-run dialog), keeping other keys."""
+    path = path or config_file()
+    cfg = read_config_file(path)
+    cfg["database_url"] = url
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"{key} = {_toml_value(value)}" for key, value in cfg.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{text}"'

@@ -1,0 +1,53 @@
+"""Engine and session factory for one workstation."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm import __version__
+
+
+def make_engine(url: str | URL, *, pool_size: int = 4, echo: bool = False) -> sa.Engine:
+    """An engine with pre-ping (a workstation outlives server restarts) and a tagged name."""
+    return sa.create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=4,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        echo=echo,
+        connect_args={
+            "application_name": f"registratura {__version__} @ {socket.gethostname()}"[:63],
+            "connect_timeout": 5,
+        },
+    )
+
+
+def make_session_factory(engine: sa.Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded values after commit (results outlive the session)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session in one transaction: commit on success, roll back on any error."""
+    with factory() as session, session.begin():
+        yield session
+
+
+def describe_server(url: str | URL) -> str:
+    """A short, password-free description of where the database is, for the status bar."""
+    parsed = make_url(url)
+    host = parsed.host or parsed.query.get("host") or "local socket"
+    if isinstance(host, tuple):
+        host = host[0]
+    if str(host).startswith("/"):
+        host = "local socket"
+    port = parsed.port or parsed.query.get("port") or 5432
+    return f"{parsed.username or ''}@{host}:{port}/{parsed.database}"

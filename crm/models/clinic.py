@@ -1,0 +1,145 @@
+"""The clinic's structure: branches, rooms, specialties, doctors, working hours, settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.models.base import Base, created_at, enum_type, fk, intpk, name_text, short_text
+from crm.models.enums import AcademicDegree, ExceptionKind, QualificationCategory
+
+
+class ClinicSetting(Base):
+    """A clinic-wide setting (key → JSON value): clinic name, timezone, key fingerprint…"""
+
+    __tablename__ = "clinic_setting"
+
+    key: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    value: Mapped[dict[str, Any]]
+    updated_at: Mapped[created_at]
+
+
+class Branch(Base):
+    """A branch (филиал) of the clinic, at one address."""
+
+    __tablename__ = "branch"
+
+    id: Mapped[intpk]
+    name: Mapped[name_text] = mapped_column(unique=True)
+    address: Mapped[str] = mapped_column(sa.String(300))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    active: Mapped[bool] = mapped_column(server_default=sa.true())
+
+    rooms: Mapped[list[Room]] = relationship(back_populates="branch")
+
+
+class Room(Base):
+    """A room (кабинет) of a branch."""
+
+    __tablename__ = "room"
+    __table_args__ = (sa.UniqueConstraint("branch_id", "number"),)
+
+    id: Mapped[intpk]
+    branch_id: Mapped[int] = mapped_column(fk("branch.id"))
+    number: Mapped[str] = mapped_column(sa.String(20))
+    name: Mapped[str | None] = mapped_column(sa.String(100))
+    active: Mapped[bool] = mapped_column(server_default=sa.true())
+
+    branch: Mapped[Branch] = relationship(back_populates="rooms")
+
+
+class Specialty(Base):
+    """A medical specialty or a diagnostic service a referral can target (e.g. УЗИ)."""
+
+    __tablename__ = "specialty"
+
+    id: Mapped[intpk]
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[name_text] = mapped_column(unique=True)
+    is_service: Mapped[bool] = mapped_column(server_default=sa.false())
+
+
+class SpecialtyAlternative(Base):
+    """A specialty offered instead of another when the clinic has no doctor for it."""
+
+    __tablename__ = "specialty_alternative"
+
+    specialty_id: Mapped[int] = mapped_column(fk("specialty.id", ondelete="CASCADE"), primary_key=True)
+    alternative_id: Mapped[int] = mapped_column(
+        fk("specialty.id", ondelete="CASCADE"), primary_key=True
+    )
+    __table_args__ = (sa.CheckConstraint("specialty_id <> alternative_id", name="not_self"),)
+
+
+class Doctor(Base):
+    """A doctor who receives patients."""
+
+    __tablename__ = "doctor"
+
+    id: Mapped[intpk]
+    last_name: Mapped[short_text]
+    first_name: Mapped[short_text]
+    patronymic: Mapped[str | None] = mapped_column(sa.String(60))
+    specialty_id: Mapped[int] = mapped_column(fk("specialty.id"), index=True)
+    category: Mapped[QualificationCategory] = mapped_column(
+        enum_type(QualificationCategory, "category"), server_default=QualificationCategory.NONE.value
+    )
+    degree: Mapped[AcademicDegree] = mapped_column(
+        enum_type(AcademicDegree, "degree"), server_default=AcademicDegree.NONE.value
+    )
+    licence_number: Mapped[str | None] = mapped_column(sa.String(40))
+    branch_id: Mapped[int] = mapped_column(fk("branch.id"), index=True)
+    default_room_id: Mapped[int | None] = mapped_column(fk("room.id"))
+    offers_remote: Mapped[bool] = mapped_column(server_default=sa.false())
+    slot_minutes: Mapped[int] = mapped_column(server_default=sa.text("15"))
+    active: Mapped[bool] = mapped_column(server_default=sa.true())
+
+    __table_args__ = (
+        sa.CheckConstraint("slot_minutes IN (15, 30, 45, 60)", name="slot_minutes"),
+    )
+
+    specialty: Mapped[Specialty] = relationship()
+    branch: Mapped[Branch] = relationship()
+    default_room: Mapped[Room | None] = relationship()
+
+
+class ScheduleTemplate(Base):
+    """A weekly working-hours rule: weekday, start–end, room, valid from/to."""
+
+    __tablename__ = "schedule_template"
+    __table_args__ = (
+        sa.CheckConstraint("weekday BETWEEN 1 AND 7", name="weekday"),  # ISO: 1 = Monday
+        sa.CheckConstraint("starts < ends", name="hours"),
+        sa.CheckConstraint("valid_to IS NULL OR valid_from <= valid_to", name="validity"),
+    )
+
+    id: Mapped[intpk]
+    doctor_id: Mapped[int] = mapped_column(fk("doctor.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int] = mapped_column(sa.SmallInteger)
+    starts: Mapped[dt.time] = mapped_column(sa.Time)
+    ends: Mapped[dt.time] = mapped_column(sa.Time)
+    room_id: Mapped[int | None] = mapped_column(fk("room.id"))
+    valid_from: Mapped[dt.date] = mapped_column(sa.Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(sa.Date)
+    #: Works on this weekday even when it is a public holiday.
+    works_on_holidays: Mapped[bool] = mapped_column(server_default=sa.false())
+
+
+class ScheduleException(Base):
+    """A period when a doctor is unavailable (or, for extra_work, available) with a reason."""
+
+    __tablename__ = "schedule_exception"
+    __table_args__ = (sa.CheckConstraint("starts_at < ends_at", name="period"),)
+
+    id: Mapped[intpk]
+    doctor_id: Mapped[int] = mapped_column(fk("doctor.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ExceptionKind] = mapped_column(enum_type(ExceptionKind, "kind"))
+    starts_at: Mapped[dt.datetime]
+    ends_at: Mapped[dt.datetime]
+    room_id: Mapped[int | None] = mapped_column(fk("room.id"))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
+    created_at: Mapped[created_at]

@@ -1,0 +1,67 @@
+"""The append-only journal of every action and the notification outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.models.base import Base, bigpk, created_at, enum_type, fk, intpk
+from crm.models.enums import JournalOutcome, NotificationChannel, NotificationStatus
+
+
+class JournalEntry(Base):
+    """One recorded action. A trigger refuses UPDATE, DELETE and TRUNCATE on this table."""
+
+    __tablename__ = "journal_entry"
+    __table_args__ = (
+        sa.Index("ix_journal_entry_at", "at"),
+        sa.Index("ix_journal_entry_entity", "entity", "entity_id"),
+    )
+
+    id: Mapped[bigpk]
+    at: Mapped[created_at]
+    user_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
+    #: Login as typed (kept for failed logins of unknown users).
+    login: Mapped[str | None] = mapped_column(sa.String(60))
+    workstation: Mapped[str | None] = mapped_column(sa.String(100))
+    action: Mapped[str] = mapped_column(sa.String(40))
+    entity: Mapped[str | None] = mapped_column(sa.String(40))
+    entity_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    #: Changed fields: ``{"field": [before, after], …}``.
+    changes: Mapped[dict[str, Any] | None]
+    outcome: Mapped[JournalOutcome] = mapped_column(
+        enum_type(JournalOutcome, "outcome"), server_default=JournalOutcome.OK.value
+    )
+    details: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class OutboxMessage(Base):
+    """A notification waiting to be sent (or sent), so nothing is lost when a channel is down."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        sa.Index(
+            "ix_outbox_message_due", "next_attempt_at", postgresql_where=sa.text("status = 'pending'")
+        ),
+    )
+
+    id: Mapped[intpk]
+    patient_id: Mapped[int | None] = mapped_column(fk("patient.id"), index=True)
+    appointment_id: Mapped[int | None] = mapped_column(fk("appointment.id"))
+    channel: Mapped[NotificationChannel] = mapped_column(enum_type(NotificationChannel, "channel"))
+    recipient: Mapped[str] = mapped_column(sa.String(200))
+    #: confirmation, change, cancellation, reminder, waiting_offer, unavailability…
+    purpose: Mapped[str] = mapped_column(sa.String(40))
+    subject: Mapped[str | None] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[NotificationStatus] = mapped_column(
+        enum_type(NotificationStatus, "status"), server_default=NotificationStatus.PENDING.value
+    )
+    attempts: Mapped[int] = mapped_column(server_default=sa.text("0"))
+    next_attempt_at: Mapped[created_at]
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[created_at]
+    sent_at: Mapped[dt.datetime | None]

@@ -1,0 +1,88 @@
+"""The medical card: attached documents, treatment plans with tasks, materials, messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.models.base import Base, created_at, enum_type, fk, intpk
+from crm.models.enums import DocumentKind, MessageDirection, TaskStatus
+
+
+class MedicalDocument(Base):
+    """A result of an examination, an analysis or an image attached to the card."""
+
+    __tablename__ = "medical_document"
+
+    id: Mapped[intpk]
+    patient_id: Mapped[int] = mapped_column(fk("patient.id"), index=True)
+    appointment_id: Mapped[int | None] = mapped_column(fk("appointment.id"))
+    kind: Mapped[DocumentKind] = mapped_column(enum_type(DocumentKind, "kind"))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    file_name: Mapped[str] = mapped_column(sa.String(300))
+    mime_type: Mapped[str] = mapped_column(sa.String(100))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    size_bytes: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
+    created_at: Mapped[created_at]
+
+
+class TreatmentPlan(Base):
+    """A doctor's treatment plan for a patient."""
+
+    __tablename__ = "treatment_plan"
+
+    id: Mapped[intpk]
+    patient_id: Mapped[int] = mapped_column(fk("patient.id"), index=True)
+    doctor_id: Mapped[int] = mapped_column(fk("doctor.id"))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[created_at]
+    closed_at: Mapped[dt.datetime | None]
+
+    tasks: Mapped[list[TreatmentTask]] = relationship(back_populates="plan")
+
+
+class TreatmentTask(Base):
+    """One task of a plan (take a test, come for a follow-up), with an optional reminder."""
+
+    __tablename__ = "treatment_task"
+
+    id: Mapped[intpk]
+    plan_id: Mapped[int] = mapped_column(fk("treatment_plan.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(sa.Text)
+    due_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    remind_at: Mapped[dt.datetime | None]
+    status: Mapped[TaskStatus] = mapped_column(
+        enum_type(TaskStatus, "status"), server_default=TaskStatus.OPEN.value
+    )
+    done_at: Mapped[dt.datetime | None]
+
+    plan: Mapped[TreatmentPlan] = relationship(back_populates="tasks")
+
+
+class EducationalMaterial(Base):
+    """A leaflet or article to hand out to patients."""
+
+    __tablename__ = "educational_material"
+
+    id: Mapped[intpk]
+    title: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    specialty_id: Mapped[int | None] = mapped_column(fk("specialty.id"))
+    created_at: Mapped[created_at]
+
+
+class PatientMessage(Base):
+    """One message of the chat log with a patient."""
+
+    __tablename__ = "patient_message"
+
+    id: Mapped[intpk]
+    patient_id: Mapped[int] = mapped_column(fk("patient.id"), index=True)
+    direction: Mapped[MessageDirection] = mapped_column(enum_type(MessageDirection, "direction"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    user_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
+    at: Mapped[created_at]

@@ -1,0 +1,31 @@
+"""Users of the program and their roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.models.base import Base, created_at, enum_type, fk, intpk
+from crm.models.enums import Role
+
+
+class User(Base):
+    """A person who logs in: registrar, doctor, manager or admin."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (sa.Index("uq_app_user_login_lower", sa.func.lower(sa.text("login")), unique=True),)
+
+    id: Mapped[intpk]
+    login: Mapped[str] = mapped_column(sa.String(60))
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
+    #: argon2id hash (PHC string).
+    password_hash: Mapped[str] = mapped_column(sa.String(200))
+    doctor_id: Mapped[int | None] = mapped_column(fk("doctor.id"))
+    active: Mapped[bool] = mapped_column(server_default=sa.true())
+    failed_attempts: Mapped[int] = mapped_column(server_default=sa.text("0"))
+    locked_until: Mapped[dt.datetime | None]
+    last_login_at: Mapped[dt.datetime | None]
+    created_at: Mapped[created_at]
