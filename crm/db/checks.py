@@ -1,0 +1,101 @@
+"""Health checks of a database: reachable, Cyrillic-capable, extensions, migrations at head."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import sessionmaker
+
+from crm.db import migrate
+from crm.i18n import translate
+
+REQUIRED_EXTENSIONS = ("btree_gist", "pg_trgm")
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of one check."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+def check_cyrillic(connection: sa.Connection) -> CheckResult:
+    """Case folding must work for Cyrillic, or search by surname silently breaks."""
+    lower_ok, ilike_ok = connection.execute(
+        sa.text("SELECT lower('ИВАНОВ') = 'иванов', 'Иванов' ILIKE 'иванов'")
+    ).one()
+    ctype = connection.execute(
+        sa.text("SELECT datctype FROM pg_database WHERE datname = current_database()")
+    ).scalar_one()
+    ok = bool(lower_ok and ilike_ok)
+    detail = (
+        translate("checks", "lower('ИВАНОВ') = 'иванов' (ctype {ctype})").format(ctype=ctype)
+        if ok
+        else translate(
+            "checks",
+            "the database's ctype is {ctype}: lower('ИВАНОВ') is not 'иванов', so patient search "
+            "cannot work. Create the database with LC_CTYPE 'C.UTF-8' or 'ru_RU.UTF-8' "
+            "(ENCODING 'UTF8', TEMPLATE template0).",
+        ).format(ctype=ctype)
+    )
+    return CheckResult("cyrillic", ok, detail)
+
+
+def check_extensions(connection: sa.Connection) -> CheckResult:
+    """``btree_gist`` and ``pg_trgm`` must be installed (the migrations create them)."""
+    installed = set(
+        connection.execute(sa.text("SELECT extname FROM pg_extension")).scalars().all()
+    )
+    missing = [name for name in REQUIRED_EXTENSIONS if name not in installed]
+    if missing:
+        return CheckResult(
+            "extensions",
+            False,
+            translate("checks", "missing extensions: {names} (run `clinic-crm db upgrade`)").format(
+                names=", ".join(missing)
+            ),
+        )
+    return CheckResult("extensions", True, ", ".join(REQUIRED_EXTENSIONS))
+
+
+def check_migrations(connection: sa.Connection) -> CheckResult:
+    """The database must be at the newest migration this program ships."""
+    current = migrate.current_revision(connection)
+    head = migrate.head_revision()
+    if current == head:
+        return CheckResult("migrations", True, translate("checks", "at head ({rev})").format(rev=head))
+    return CheckResult(
+        "migrations",
+        False,
+        translate("checks", "database at {current}, program needs {head}: run `clinic-crm db upgrade`").format(
+            current=current or translate("checks", "empty"), head=head
+        ),
+    )
+
+
+def run_checks(engine: sa.Engine, key_file: Path | None = None) -> list[CheckResult]:
+    """Run every check; stops early only when the server cannot be reached."""
+    try:
+        with engine.connect() as connection:
+            version = connection.execute(sa.text("SHOW server_version")).scalar_one()
+            results = [
+                CheckResult("connection", True, f"PostgreSQL {version}"),
+                check_cyrillic(connection),
+                check_extensions(connection),
+                check_migrations(connection),
+            ]
+    except sa.exc.OperationalError as exc:
+        return [CheckResult("connection", False, str(exc.orig).strip().splitlines()[0])]
+    if key_file is not None and all(r.ok for r in results):
+        from crm.controllers.keys import KeyProblem, check_key
+
+        try:
+            ring = check_key(sessionmaker(bind=engine), key_file)
+            results.append(CheckResult("key", True, ring.fingerprint))
+        except KeyProblem as exc:
+            results.append(CheckResult("key", False, str(exc)))
+    return results

@@ -1,0 +1,1 @@
+"""PDF tickets and lists (reportlab), Excel workbooks (openpyxl). No Qt here."""
