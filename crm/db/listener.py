@@ -59,18 +59,18 @@ class ChangeListener(threading.Thread):
         self._poll = poll_seconds
         self._ping = ping_seconds
         self._max_backoff = max_backoff
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
         self.connected = threading.Event()
 
     def stop(self, timeout: float = 5.0) -> None:
         """Ask the thread to finish and wait for it."""
-        self._stop.set()
+        self._stopping.set()
         if self.is_alive():
             self.join(timeout)
 
     def run(self) -> None:
         backoff = 0.5
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             try:
                 with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
@@ -84,16 +84,16 @@ class ChangeListener(threading.Thread):
                 if self.connected.is_set() or backoff == 0.5:
                     self._on_state(False, detail)
                 self.connected.clear()
-                self._stop.wait(backoff)
+                self._stopping.wait(backoff)
                 backoff = min(backoff * 2, self._max_backoff)
         self.connected.clear()
 
     def _listen(self, conn: psycopg.Connection[Any]) -> None:
         last_ping = time.monotonic()
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             for notice in conn.notifies(timeout=self._poll):
                 self._deliver(notice.payload)
-                if self._stop.is_set():
+                if self._stopping.is_set():
                     return
             if time.monotonic() - last_ping >= self._ping:
                 conn.execute("SELECT 1")  # raises if the server went away

@@ -94,7 +94,7 @@ class Appointment(Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
-    rescheduled_from: Mapped[Appointment | None] = relationship(remote_side=[id])
+    rescheduled_from: Mapped[Appointment | None] = relationship(remote_side="Appointment.id")
 
 
 class WaitingListEntry(Base):

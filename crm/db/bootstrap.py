@@ -1,0 +1,102 @@
+"""Getting a workstation's database ready: used by the GUI's start and by the CLI.
+
+Embedded default: start the private server, create the database, migrate, create the
+key, and load the demo clinic the first time. A configured server is only checked:
+migrating a shared clinic database is an administrator's deliberate
+``clinic-crm db upgrade``, never a side effect of opening the program.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from crm.config import Settings
+from crm.controllers.keys import KeyProblem, check_key, ensure_key
+from crm.crypto import KeyRing
+from crm.db import migrate
+from crm.db.checks import CheckResult, run_checks
+from crm.db.database import Database, open_database
+from crm.db.engine import describe_server
+from crm.i18n import translate
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+DEMO_PATIENTS_DEFAULT = 2000
+DEMO_SEED_DEFAULT = 1
+
+
+class StartupProblem(Exception):
+    """The database cannot be used; the message says what to do."""
+
+
+@dataclass
+class Ready:
+    """A database ready for work, with this workstation's key."""
+
+    database: Database
+    keyring: KeyRing
+    demo_loaded_now: bool
+
+
+def prepare(
+    settings: Settings, progress: Progress | None = None, *, seed_demo: bool = True
+) -> Ready:
+    """Open, (for the embedded default) migrate and seed, check, and load the key.
+
+    Args:
+        settings: where the database and the key are.
+        progress: called with a line of text before each slow step.
+        seed_demo: load the demo clinic into an empty embedded database.
+    """
+    say = progress or (lambda message: None)
+    say(
+        translate("startup", "Starting the built-in PostgreSQL server…")
+        if settings.embedded
+        else translate("startup", "Connecting to {where}…").format(
+            where=describe_server(settings.database_url or "")
+        )
+    )
+    try:
+        database = open_database(settings)
+    except Exception as exc:
+        raise StartupProblem(
+            translate("startup", "Cannot open the database: {error}").format(error=exc)
+        ) from exc
+    demo_loaded_now = False
+    try:
+        if database.embedded_server is not None:
+            say(translate("startup", "Updating the database structure…"))
+            migrate.upgrade(database.engine)
+            ensure_key(database.sessions, settings.key_file)
+        problems = [r for r in run_checks(database.engine) if not r.ok]
+        if problems:
+            raise StartupProblem(format_problems(problems))
+        keyring = check_key(database.sessions, settings.key_file)
+        if database.embedded_server is not None and seed_demo:
+            from crm.controllers import demo
+
+            if not demo.is_loaded(database.sessions):
+                say(translate("startup", "Creating the demo clinic…"))
+                demo.load_demo(
+                    database.sessions,
+                    keyring,
+                    patients=DEMO_PATIENTS_DEFAULT,
+                    seed=DEMO_SEED_DEFAULT,
+                )
+                demo_loaded_now = True
+    except KeyProblem as exc:
+        database.dispose()
+        raise StartupProblem(str(exc)) from exc
+    except StartupProblem:
+        database.dispose()
+        raise
+    return Ready(database=database, keyring=keyring, demo_loaded_now=demo_loaded_now)
+
+
+def format_problems(problems: list[CheckResult]) -> str:
+    """One line per failed check."""
+    return "\n".join(f"{p.name}: {p.detail}" for p in problems)

@@ -1,0 +1,86 @@
+"""Small builders of real rows for integration tests (inserted through the ORM)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from crm.models import Appointment, Branch, Doctor, Patient, Specialty
+from crm.models.enums import AppointmentKind, AppointmentStatus
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+_counter = itertools.count(1)
+
+
+def clinic(session: Session) -> tuple[Branch, Specialty]:
+    """A branch and a specialty."""
+    n = next(_counter)
+    branch = Branch(name=f"Филиал {n}", address=f"Москва, ул. Тестовая, д. {n}")
+    specialty = Specialty(code=f"spec{n}", name=f"Специальность {n}")
+    session.add_all([branch, specialty])
+    session.flush()
+    return branch, specialty
+
+
+def doctor(session: Session, branch: Branch, specialty: Specialty, last_name: str = "Петров") -> Doctor:
+    """A doctor of ``specialty`` at ``branch``."""
+    row = Doctor(
+        last_name=last_name,
+        first_name="Пётр",
+        patronymic="Петрович",
+        specialty_id=specialty.id,
+        branch_id=branch.id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def patient(session: Session, last_name: str = "Иванов") -> Patient:
+    """A patient with the minimal card (name, birth date, phone)."""
+    row = Patient(
+        last_name=last_name,
+        first_name="Иван",
+        birth_date=dt.date(1980, 5, 17),
+        phone=f"+7916{next(_counter):07d}",
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def at(day: dt.date, hhmm: str) -> dt.datetime:
+    """A Moscow wall-clock time on ``day``."""
+    hour, minute = map(int, hhmm.split(":"))
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=MOSCOW)
+
+
+def appointment(
+    session: Session,
+    doctor_row: Doctor,
+    patient_row: Patient,
+    starts: dt.datetime,
+    minutes: int = 15,
+    *,
+    status: AppointmentStatus = AppointmentStatus.BOOKED,
+    overbooked: bool = False,
+    flush: bool = True,
+) -> Appointment:
+    """An appointment of ``minutes`` starting at ``starts``."""
+    row = Appointment(
+        doctor_id=doctor_row.id,
+        patient_id=patient_row.id,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(minutes=minutes),
+        kind=AppointmentKind.PAID,
+        status=status,
+        overbooked=overbooked,
+        overbook_reason="срочный пациент" if overbooked else None,
+    )
+    session.add(row)
+    if flush:
+        session.flush()
+    return row

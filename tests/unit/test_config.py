@@ -1,0 +1,59 @@
+"""Where the settings come from: flag > environment > config.toml > embedded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crm.config import ConfigError, normalise_url, resolve, save_database_url
+
+
+@pytest.fixture
+def config(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("CRM_CONFIG_DIR", str(tmp_path))
+    monkeypatch.delenv("CRM_DATABASE_URL", raising=False)
+    monkeypatch.delenv("CRM_KEY_FILE", raising=False)
+    return tmp_path / "config.toml"
+
+
+def test_embedded_when_nothing_is_configured(config):
+    settings = resolve()
+    assert settings.embedded and settings.database_source == "embedded"
+    assert settings.key_file == config.parent / "key.bin"
+
+
+def test_precedence(config, monkeypatch):
+    config.write_text('database_url = "postgresql://cfg/db"\nkey_file = "/k/cfg"\n')
+    assert resolve().database_url == "postgresql+psycopg://cfg/db"
+    assert resolve().database_source == "config"
+    monkeypatch.setenv("CRM_DATABASE_URL", "postgresql://env/db")
+    monkeypatch.setenv("CRM_KEY_FILE", "/k/env")
+    assert (resolve().database_url, resolve().key_file) == ("postgresql+psycopg://env/db", Path("/k/env"))
+    flagged = resolve(database="postgresql://flag/db", key_file="/k/flag")
+    assert (flagged.database_url, flagged.database_source) == ("postgresql+psycopg://flag/db", "flag")
+    assert flagged.key_file == Path("/k/flag")
+
+
+def test_the_word_embedded_forces_the_embedded_server(config, monkeypatch):
+    monkeypatch.setenv("CRM_DATABASE_URL", "postgresql://env/db")
+    assert resolve(database="embedded").embedded
+
+
+def test_broken_config_names_the_file(config):
+    config.write_text("database_url = \n")
+    with pytest.raises(ConfigError, match="config.toml"):
+        resolve()
+
+
+def test_save_database_url_keeps_other_keys(config):
+    config.write_text('lang = "en"\n')
+    save_database_url('postgresql://u@h/"db"')
+    settings = resolve()
+    assert settings.lang == "en"
+    assert settings.database_url == 'postgresql+psycopg://u@h/"db"'
+
+
+def test_normalise_url_keeps_explicit_drivers():
+    assert normalise_url("postgresql+psycopg://x/y") == "postgresql+psycopg://x/y"
+    assert normalise_url("postgres://x/y") == "postgresql+psycopg://x/y"
