@@ -62,8 +62,9 @@ def friendly_errors(func: F) -> F:
             if os.environ.get("CRM_DEBUG"):
                 raise
             fail(
-                translate("cli", "unexpected error: {kind}: {detail} (set CRM_DEBUG=1 to see more)")
-                .format(kind=type(exc).__name__, detail=exc),
+                translate(
+                    "cli", "unexpected error: {kind}: {detail} (set CRM_DEBUG=1 to see more)"
+                ).format(kind=type(exc).__name__, detail=exc),
                 code=2,
             )
 
@@ -77,7 +78,9 @@ def settings_of(ctx: click.Context) -> Settings:
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--database", metavar="URL", help="PostgreSQL URL (overrides CRM_DATABASE_URL and config.toml).")
+@click.option(
+    "--database", metavar="URL", help="PostgreSQL URL (overrides CRM_DATABASE_URL and config.toml)."
+)
 @click.option("--key-file", type=click.Path(dir_okay=False), help="Identity-document key file.")
 @click.option("--lang", type=click.Choice(["ru", "en"]), help="Interface language (default: ru).")
 @click.version_option(__version__, prog_name="clinic-crm")
@@ -100,7 +103,9 @@ def _open_ready(ctx: click.Context, *, seed_demo: bool = True) -> Any:
     """The database, migrated and seeded when it is the embedded default."""
     from crm.db.bootstrap import prepare
 
-    return prepare(settings_of(ctx), progress=lambda m: click.echo(m, err=True), seed_demo=seed_demo)
+    return prepare(
+        settings_of(ctx), progress=lambda m: click.echo(m, err=True), seed_demo=seed_demo
+    )
 
 
 # --- db -------------------------------------------------------------------------------------
@@ -256,7 +261,9 @@ def user() -> None:
 @click.option("--doctor-id", type=int, help="For doctors: the doctor this user is.")
 @click.pass_context
 @friendly_errors
-def user_add(ctx: click.Context, login: str, role: str, full_name: str, doctor_id: int | None) -> None:
+def user_add(
+    ctx: click.Context, login: str, role: str, full_name: str, doctor_id: int | None
+) -> None:
     """Create a user; the password is asked for (or read from standard input)."""
     from crm.controllers.auth import add_user
     from crm.models.enums import Role

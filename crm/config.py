@@ -113,7 +113,9 @@ def resolve(
     else:
         key = config_dir() / "key.bin"
 
-    workstation = str(cfg.get("workstation") or os.environ.get("CRM_WORKSTATION") or socket.gethostname())
+    workstation = str(
+        cfg.get("workstation") or os.environ.get("CRM_WORKSTATION") or socket.gethostname()
+    )
     language = lang or str(cfg.get("lang") or os.environ.get("CRM_LANG") or "ru")
     return Settings(
         database_url=normalise_url(url) if url else None,

@@ -25,7 +25,9 @@ def clinic(session: Session) -> tuple[Branch, Specialty]:
     return branch, specialty
 
 
-def doctor(session: Session, branch: Branch, specialty: Specialty, last_name: str = "Петров") -> Doctor:
+def doctor(
+    session: Session, branch: Branch, specialty: Specialty, last_name: str = "Петров"
+) -> Doctor:
     """A doctor of ``specialty`` at ``branch``."""
     row = Doctor(
         last_name=last_name,

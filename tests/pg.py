@@ -50,8 +50,10 @@ class TestServer:
 
     def url_for(self, database: str) -> str:
         """A SQLAlchemy URL for ``database`` on this server."""
-        return make_url(self.maintenance_url).set(database=database).render_as_string(
-            hide_password=False
+        return (
+            make_url(self.maintenance_url)
+            .set(database=database)
+            .render_as_string(hide_password=False)
         )
 
     def create_database(

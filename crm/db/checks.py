@@ -47,9 +47,7 @@ def check_cyrillic(connection: sa.Connection) -> CheckResult:
 
 def check_extensions(connection: sa.Connection) -> CheckResult:
     """``btree_gist`` and ``pg_trgm`` must be installed (the migrations create them)."""
-    installed = set(
-        connection.execute(sa.text("SELECT extname FROM pg_extension")).scalars().all()
-    )
+    installed = set(connection.execute(sa.text("SELECT extname FROM pg_extension")).scalars().all())
     missing = [name for name in REQUIRED_EXTENSIONS if name not in installed]
     if missing:
         return CheckResult(
@@ -67,13 +65,15 @@ def check_migrations(connection: sa.Connection) -> CheckResult:
     current = migrate.current_revision(connection)
     head = migrate.head_revision()
     if current == head:
-        return CheckResult("migrations", True, translate("checks", "at head ({rev})").format(rev=head))
+        return CheckResult(
+            "migrations", True, translate("checks", "at head ({rev})").format(rev=head)
+        )
     return CheckResult(
         "migrations",
         False,
-        translate("checks", "database at {current}, program needs {head}: run `clinic-crm db upgrade`").format(
-            current=current or translate("checks", "empty"), head=head
-        ),
+        translate(
+            "checks", "database at {current}, program needs {head}: run `clinic-crm db upgrade`"
+        ).format(current=current or translate("checks", "empty"), head=head),
     )
 
 

@@ -45,4 +45,6 @@ def open_database(settings: Settings) -> Database:
     else:
         url = settings.database_url
     engine = make_engine(url)
-    return Database(url=url, engine=engine, sessions=make_session_factory(engine), embedded_server=server)
+    return Database(
+        url=url, engine=engine, sessions=make_session_factory(engine), embedded_server=server
+    )

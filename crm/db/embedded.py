@@ -87,7 +87,10 @@ class EmbeddedServer:
 
         info = self._server.get_postmaster_info()
         with psycopg.connect(
-            host=str(info.socket_dir), port=info.port, user="postgres", dbname="postgres",
+            host=str(info.socket_dir),
+            port=info.port,
+            user="postgres",
+            dbname="postgres",
             autocommit=True,
         ) as conn:
             exists = conn.execute(
@@ -95,7 +98,7 @@ class EmbeddedServer:
             ).fetchone()
             if not exists:
                 conn.execute(
-                    f'CREATE DATABASE "{database}" ENCODING \'UTF8\' '
+                    f"CREATE DATABASE \"{database}\" ENCODING 'UTF8' "
                     "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0"
                 )
         return self.url(database)

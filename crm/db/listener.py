@@ -79,7 +79,9 @@ class ChangeListener(threading.Thread):
                     backoff = 0.5
                     self._listen(conn)
             except psycopg.Error as exc:
-                detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                detail = (
+                    str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                )
                 log.info("listener connection lost: %s", detail)
                 if self.connected.is_set() or backoff == 0.5:
                     self._on_state(False, detail)

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.models.base import Base, created_at, enum_type, fk, intpk
+from crm.models.base import Base, enum_type, fk, intpk, now_timestamp
 from crm.models.enums import (
     AppointmentKind,
     AppointmentStatus,
@@ -89,7 +89,7 @@ class Appointment(Base):
     video_link: Mapped[str | None] = mapped_column(sa.String(500))
     note: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
-    created_at: Mapped[created_at]
+    created_at: Mapped[now_timestamp]
     version: Mapped[int] = mapped_column(server_default=sa.text("1"))
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -106,7 +106,11 @@ class WaitingListEntry(Base):
             "specialty_id IS NOT NULL OR doctor_id IS NOT NULL", name="specialty_or_doctor"
         ),
         sa.CheckConstraint("wished_from <= wished_to", name="period"),
-        sa.Index("ix_waiting_list_entry_open", "created_at", postgresql_where=sa.text("status = 'waiting'")),
+        sa.Index(
+            "ix_waiting_list_entry_open",
+            "created_at",
+            postgresql_where=sa.text("status = 'waiting'"),
+        ),
     )
 
     id: Mapped[intpk]
@@ -125,7 +129,7 @@ class WaitingListEntry(Base):
     offered_at: Mapped[dt.datetime | None]
     appointment_id: Mapped[int | None] = mapped_column(fk("appointment.id"))
     created_by_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
-    created_at: Mapped[created_at]
+    created_at: Mapped[now_timestamp]
 
 
 class PriorityRequest(Base):
@@ -145,8 +149,10 @@ class PriorityRequest(Base):
     decision_reason: Mapped[str | None] = mapped_column(sa.Text)
     appointment_id: Mapped[int | None] = mapped_column(fk("appointment.id"))
     created_by_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
-    created_at: Mapped[created_at]
+    created_at: Mapped[now_timestamp]
 
     __table_args__ = (
-        sa.CheckConstraint("status <> 'rejected' OR decision_reason IS NOT NULL", name="rejection_reason"),
+        sa.CheckConstraint(
+            "status <> 'rejected' OR decision_reason IS NOT NULL", name="rejection_reason"
+        ),
     )

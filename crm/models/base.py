@@ -32,7 +32,7 @@ class Base(DeclarativeBase):
 
 intpk = Annotated[int, mapped_column(primary_key=True)]
 bigpk = Annotated[int, mapped_column(sa.BigInteger, sa.Identity(), primary_key=True)]
-created_at = Annotated[
+now_timestamp = Annotated[
     dt.datetime, mapped_column(sa.DateTime(timezone=True), server_default=sa.func.now())
 ]
 name_text = Annotated[str, mapped_column(sa.String(200))]

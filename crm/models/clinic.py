@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.models.base import Base, created_at, enum_type, fk, intpk, name_text, short_text
+from crm.models.base import Base, enum_type, fk, intpk, name_text, now_timestamp, short_text
 from crm.models.enums import AcademicDegree, ExceptionKind, QualificationCategory
 
 
@@ -19,7 +19,7 @@ class ClinicSetting(Base):
 
     key: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
     value: Mapped[dict[str, Any]]
-    updated_at: Mapped[created_at]
+    updated_at: Mapped[now_timestamp]
 
 
 class Branch(Base):
@@ -67,7 +67,9 @@ class SpecialtyAlternative(Base):
 
     __tablename__ = "specialty_alternative"
 
-    specialty_id: Mapped[int] = mapped_column(fk("specialty.id", ondelete="CASCADE"), primary_key=True)
+    specialty_id: Mapped[int] = mapped_column(
+        fk("specialty.id", ondelete="CASCADE"), primary_key=True
+    )
     alternative_id: Mapped[int] = mapped_column(
         fk("specialty.id", ondelete="CASCADE"), primary_key=True
     )
@@ -85,7 +87,8 @@ class Doctor(Base):
     patronymic: Mapped[str | None] = mapped_column(sa.String(60))
     specialty_id: Mapped[int] = mapped_column(fk("specialty.id"), index=True)
     category: Mapped[QualificationCategory] = mapped_column(
-        enum_type(QualificationCategory, "category"), server_default=QualificationCategory.NONE.value
+        enum_type(QualificationCategory, "category"),
+        server_default=QualificationCategory.NONE.value,
     )
     degree: Mapped[AcademicDegree] = mapped_column(
         enum_type(AcademicDegree, "degree"), server_default=AcademicDegree.NONE.value
@@ -97,9 +100,7 @@ class Doctor(Base):
     slot_minutes: Mapped[int] = mapped_column(server_default=sa.text("15"))
     active: Mapped[bool] = mapped_column(server_default=sa.true())
 
-    __table_args__ = (
-        sa.CheckConstraint("slot_minutes IN (15, 30, 45, 60)", name="slot_minutes"),
-    )
+    __table_args__ = (sa.CheckConstraint("slot_minutes IN (15, 30, 45, 60)", name="slot_minutes"),)
 
     specialty: Mapped[Specialty] = relationship()
     branch: Mapped[Branch] = relationship()
@@ -142,4 +143,4 @@ class ScheduleException(Base):
     room_id: Mapped[int | None] = mapped_column(fk("room.id"))
     reason: Mapped[str] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
-    created_at: Mapped[created_at]
+    created_at: Mapped[now_timestamp]

@@ -8,7 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm.models.base import Base, created_at, enum_type, fk, intpk
+from crm.models.base import Base, enum_type, fk, intpk, now_timestamp
 from crm.models.enums import PaymentMethod
 
 
@@ -23,7 +23,7 @@ class Payment(Base):
     service_id: Mapped[int | None] = mapped_column(fk("service.id"))
     amount: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2))
     method: Mapped[PaymentMethod] = mapped_column(enum_type(PaymentMethod, "method"))
-    paid_at: Mapped[created_at]
+    paid_at: Mapped[now_timestamp]
     received_by_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
     refund_of_id: Mapped[int | None] = mapped_column(fk("payment.id"))
 
@@ -43,7 +43,7 @@ class BonusLedgerEntry(Base):
     delta: Mapped[int]
     reason: Mapped[str] = mapped_column(sa.String(200))
     payment_id: Mapped[int | None] = mapped_column(fk("payment.id"))
-    created_at: Mapped[created_at]
+    created_at: Mapped[now_timestamp]
 
     __table_args__ = (sa.CheckConstraint("delta <> 0", name="nonzero"),)
 
@@ -61,6 +61,6 @@ class Feedback(Base):
     comment: Mapped[str | None] = mapped_column(sa.Text)
     answered_at: Mapped[dt.datetime | None]
     answer: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[created_at]
+    created_at: Mapped[now_timestamp]
 
     __table_args__ = (sa.CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),)

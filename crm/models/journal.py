@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm.models.base import Base, bigpk, created_at, enum_type, fk, intpk
+from crm.models.base import Base, bigpk, enum_type, fk, intpk, now_timestamp
 from crm.models.enums import JournalOutcome, NotificationChannel, NotificationStatus
 
 
@@ -22,7 +22,7 @@ class JournalEntry(Base):
     )
 
     id: Mapped[bigpk]
-    at: Mapped[created_at]
+    at: Mapped[now_timestamp]
     user_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
     #: Login as typed (kept for failed logins of unknown users).
     login: Mapped[str | None] = mapped_column(sa.String(60))
@@ -44,7 +44,9 @@ class OutboxMessage(Base):
     __tablename__ = "outbox_message"
     __table_args__ = (
         sa.Index(
-            "ix_outbox_message_due", "next_attempt_at", postgresql_where=sa.text("status = 'pending'")
+            "ix_outbox_message_due",
+            "next_attempt_at",
+            postgresql_where=sa.text("status = 'pending'"),
         ),
     )
 
@@ -61,7 +63,7 @@ class OutboxMessage(Base):
         enum_type(NotificationStatus, "status"), server_default=NotificationStatus.PENDING.value
     )
     attempts: Mapped[int] = mapped_column(server_default=sa.text("0"))
-    next_attempt_at: Mapped[created_at]
+    next_attempt_at: Mapped[now_timestamp]
     last_error: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[created_at]
+    created_at: Mapped[now_timestamp]
     sent_at: Mapped[dt.datetime | None]

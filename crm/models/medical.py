@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.models.base import Base, created_at, enum_type, fk, intpk
+from crm.models.base import Base, enum_type, fk, intpk, now_timestamp
 from crm.models.enums import DocumentKind, MessageDirection, TaskStatus
 
 
@@ -26,7 +26,7 @@ class MedicalDocument(Base):
     content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
     size_bytes: Mapped[int]
     uploaded_by_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
-    created_at: Mapped[created_at]
+    created_at: Mapped[now_timestamp]
 
 
 class TreatmentPlan(Base):
@@ -39,7 +39,7 @@ class TreatmentPlan(Base):
     doctor_id: Mapped[int] = mapped_column(fk("doctor.id"))
     title: Mapped[str] = mapped_column(sa.String(300))
     notes: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[created_at]
+    created_at: Mapped[now_timestamp]
     closed_at: Mapped[dt.datetime | None]
 
     tasks: Mapped[list[TreatmentTask]] = relationship(back_populates="plan")
@@ -72,7 +72,7 @@ class EducationalMaterial(Base):
     title: Mapped[str] = mapped_column(sa.String(300))
     body: Mapped[str] = mapped_column(sa.Text)
     specialty_id: Mapped[int | None] = mapped_column(fk("specialty.id"))
-    created_at: Mapped[created_at]
+    created_at: Mapped[now_timestamp]
 
 
 class PatientMessage(Base):
@@ -85,4 +85,4 @@ class PatientMessage(Base):
     direction: Mapped[MessageDirection] = mapped_column(enum_type(MessageDirection, "direction"))
     body: Mapped[str] = mapped_column(sa.Text)
     user_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
-    at: Mapped[created_at]
+    at: Mapped[now_timestamp]

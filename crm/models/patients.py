@@ -14,7 +14,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.models.base import Base, created_at, enum_type, fk, intpk, short_text
+from crm.models.base import Base, enum_type, fk, intpk, now_timestamp, short_text
 from crm.models.enums import ConsentKind, OtherDocumentKind, PolicyKind, Sex
 
 
@@ -50,7 +50,10 @@ class Patient(Base):
         sa.Index("ix_patient_last_name_lower", sa.text("lower(last_name) text_pattern_ops")),
         sa.Index("ix_patient_birth_date", "birth_date"),
         sa.Index(
-            "ix_patient_phone_trgm", "phone", postgresql_using="gin", postgresql_ops={"phone": "gin_trgm_ops"}
+            "ix_patient_phone_trgm",
+            "phone",
+            postgresql_using="gin",
+            postgresql_ops={"phone": "gin_trgm_ops"},
         ),
         sa.Index(
             "uq_patient_policy_unified",
@@ -95,8 +98,8 @@ class Patient(Base):
 
     bonus_balance: Mapped[int] = mapped_column(server_default=sa.text("0"))
     note: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[created_at]
-    updated_at: Mapped[created_at]
+    created_at: Mapped[now_timestamp]
+    updated_at: Mapped[now_timestamp]
     version: Mapped[int] = mapped_column(server_default=sa.text("1"))
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.models.base import Base, created_at, enum_type, fk, intpk
+from crm.models.base import Base, enum_type, fk, intpk, now_timestamp
 from crm.models.enums import ReferralKind, ReferralStatus
 
 
@@ -58,7 +58,7 @@ class Referral(Base):
     )
     cancel_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
-    created_at: Mapped[created_at]
+    created_at: Mapped[now_timestamp]
     version: Mapped[int] = mapped_column(server_default=sa.text("1"))
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -85,7 +85,7 @@ class ReferralExtension(Base):
     new_valid_days: Mapped[int] = mapped_column(sa.SmallInteger)
     reason: Mapped[str] = mapped_column(sa.Text)
     extended_by_id: Mapped[int] = mapped_column(fk("app_user.id"))
-    created_at: Mapped[created_at]
+    created_at: Mapped[now_timestamp]
 
     __table_args__ = (
         sa.CheckConstraint("new_valid_days > old_valid_days AND new_valid_days <= 90", name="days"),

@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm.models.base import Base, created_at, enum_type, fk, intpk
+from crm.models.base import Base, enum_type, fk, intpk, now_timestamp
 from crm.models.enums import Role
 
 
@@ -15,7 +15,9 @@ class User(Base):
     """A person who logs in: registrar, doctor, manager or admin."""
 
     __tablename__ = "app_user"
-    __table_args__ = (sa.Index("uq_app_user_login_lower", sa.func.lower(sa.text("login")), unique=True),)
+    __table_args__ = (
+        sa.Index("uq_app_user_login_lower", sa.func.lower(sa.text("login")), unique=True),
+    )
 
     id: Mapped[intpk]
     login: Mapped[str] = mapped_column(sa.String(60))
@@ -28,4 +30,4 @@ class User(Base):
     failed_attempts: Mapped[int] = mapped_column(server_default=sa.text("0"))
     locked_until: Mapped[dt.datetime | None]
     last_login_at: Mapped[dt.datetime | None]
-    created_at: Mapped[created_at]
+    created_at: Mapped[now_timestamp]

@@ -70,27 +70,47 @@ def test_unreachable_server_is_one_line_and_exit_1(run):
 def test_user_add_list_passwd(committed_db_url, run):
     assert run("--database", committed_db_url, "db", "upgrade").exit_code == 0
     added = run(
-        "--database", committed_db_url, "user", "add", "ivanova", "--role", "manager",
-        "--full-name", "Иванова Мария Петровна", input="секретный-пароль\n",
+        "--database",
+        committed_db_url,
+        "user",
+        "add",
+        "ivanova",
+        "--role",
+        "manager",
+        "--full-name",
+        "Иванова Мария Петровна",
+        input="секретный-пароль\n",
     )
     assert added.exit_code == 0, added.output
     listed = run("--database", committed_db_url, "user", "list")
     assert "ivanova" in listed.output and "Иванова Мария Петровна" in listed.output
     assert "менеджер" in listed.output
     duplicate = run(
-        "--database", committed_db_url, "user", "add", "IVANOVA", "--role", "doctor",
+        "--database",
+        committed_db_url,
+        "user",
+        "add",
+        "IVANOVA",
+        "--role",
+        "doctor",
         input="секретный-пароль\n",
     )
     assert duplicate.exit_code == 1
     assert "ivanova" in duplicate.output.lower() and "Traceback" not in duplicate.output
-    changed = run("--database", committed_db_url, "user", "passwd", "ivanova", input="другой-пароль\n")
+    changed = run(
+        "--database", committed_db_url, "user", "passwd", "ivanova", input="другой-пароль\n"
+    )
     assert changed.exit_code == 0, changed.output
-    missing = run("--database", committed_db_url, "user", "passwd", "nobody", input="другой-пароль\n")
+    missing = run(
+        "--database", committed_db_url, "user", "passwd", "nobody", input="другой-пароль\n"
+    )
     assert missing.exit_code == 1 and "nobody" in missing.output
 
 
 def test_short_password_is_refused_with_the_field(committed_db_url, run):
     assert run("--database", committed_db_url, "db", "upgrade").exit_code == 0
-    result = run("--database", committed_db_url, "user", "add", "x1", "--role", "admin", input="123\n")
+    result = run(
+        "--database", committed_db_url, "user", "add", "x1", "--role", "admin", input="123\n"
+    )
     assert result.exit_code == 1
     assert "Пароль" in result.output

@@ -71,7 +71,9 @@ def test_back_to_back_appointments_are_allowed(db, setting):
     _book(db, doctor, ivanov, "09:30", 15)
     with db() as session:
         count = session.scalar(
-            sa.select(sa.func.count()).select_from(Appointment).where(Appointment.doctor_id == doctor)
+            sa.select(sa.func.count())
+            .select_from(Appointment)
+            .where(Appointment.doctor_id == doctor)
         )
     assert count == 3
 
@@ -105,7 +107,9 @@ def test_a_referral_holds_one_live_appointment(db, setting):
         org = IssuingOrganisation(name="ГБУЗ «ГП № 1»", ogrn="1027700000006")
         session.add(org)
         session.flush()
-        specialty_id = session.scalar(sa.text("SELECT specialty_id FROM doctor WHERE id = :d"), {"d": doctor})
+        specialty_id = session.scalar(
+            sa.text("SELECT specialty_id FROM doctor WHERE id = :d"), {"d": doctor}
+        )
         referral = Referral(
             number="77-123",
             organisation_id=org.id,
@@ -169,5 +173,7 @@ def test_concurrent_bookings_of_one_slot_leave_exactly_one(committed_engine):
         first.close()
         second.close()
     with committed_engine.connect() as conn:
-        count = conn.execute(sa.text("SELECT count(*) FROM appointment WHERE doctor_id = :d"), {"d": doctor_id}).scalar()
+        count = conn.execute(
+            sa.text("SELECT count(*) FROM appointment WHERE doctor_id = :d"), {"d": doctor_id}
+        ).scalar()
     assert count == 1

@@ -21,14 +21,18 @@ def _start(url):
     return listener, events, states
 
 
-def test_booking_on_one_connection_notifies_the_listener_of_another(committed_engine, committed_db_url):
+def test_booking_on_one_connection_notifies_the_listener_of_another(
+    committed_engine, committed_db_url
+):
     listener, events, _ = _start(committed_db_url)
     try:
         with Session(committed_engine) as session, session.begin():
             branch, specialty = f.clinic(session)
             doctor = f.doctor(session, branch, specialty)
             patient = f.patient(session)
-            appointment = f.appointment(session, doctor, patient, f.at(dt.date(2031, 5, 6), "10:00"))
+            appointment = f.appointment(
+                session, doctor, patient, f.at(dt.date(2031, 5, 6), "10:00")
+            )
             ids = doctor.id, appointment.id
         seen = []
         while not any(e.get("table") == "appointment" for e in seen):
@@ -57,14 +61,18 @@ def test_moving_an_appointment_names_the_old_doctor_and_day(committed_engine, co
         with committed_engine.begin() as conn:
             conn.execute(
                 sa.text(
-                    "UPDATE appointment SET doctor_id = :d, starts_at = starts_at + interval '1 hour', "
+                    "UPDATE appointment SET doctor_id = :d, "
+                    "starts_at = starts_at + interval '1 hour', "
                     "ends_at = ends_at + interval '1 hour' WHERE id = :id"
                 ),
                 {"d": ids[2], "id": ids[0]},
             )
         event = events.get(timeout=10)
         assert event["op"] == "UPDATE"
-        assert (event["doctor_id"], event["day"]) == (ids[2], "2031-05-07")  # past midnight in Moscow
+        assert (event["doctor_id"], event["day"]) == (
+            ids[2],
+            "2031-05-07",
+        )  # past midnight in Moscow
         assert (event["old_doctor_id"], event["old_day"]) == (ids[1], "2031-05-06")
     finally:
         listener.stop()

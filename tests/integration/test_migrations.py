@@ -14,7 +14,9 @@ from crm.models import Base
 
 def _tables(conn):
     return set(
-        conn.execute(sa.text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars()
+        conn.execute(
+            sa.text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        ).scalars()
     )
 
 
@@ -29,9 +31,14 @@ def test_upgrade_from_empty_then_downgrade_to_empty(pg_server):
             extensions = set(conn.execute(sa.text("SELECT extname FROM pg_extension")).scalars())
             assert {"btree_gist", "pg_trgm"} <= extensions
             constraints = set(
-                conn.execute(sa.text("SELECT conname FROM pg_constraint WHERE contype = 'x'")).scalars()
+                conn.execute(
+                    sa.text("SELECT conname FROM pg_constraint WHERE contype = 'x'")
+                ).scalars()
             )
-            assert {"ex_appointment_doctor_overlap", "ex_appointment_patient_overlap"} <= constraints
+            assert {
+                "ex_appointment_doctor_overlap",
+                "ex_appointment_patient_overlap",
+            } <= constraints
             # The models and the migrations describe the same schema. (Alembic cannot
             # compare expression indexes with an operator class and says so; that
             # warning is expected.)

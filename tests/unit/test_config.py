@@ -29,9 +29,15 @@ def test_precedence(config, monkeypatch):
     assert resolve().database_source == "config"
     monkeypatch.setenv("CRM_DATABASE_URL", "postgresql://env/db")
     monkeypatch.setenv("CRM_KEY_FILE", "/k/env")
-    assert (resolve().database_url, resolve().key_file) == ("postgresql+psycopg://env/db", Path("/k/env"))
+    assert (resolve().database_url, resolve().key_file) == (
+        "postgresql+psycopg://env/db",
+        Path("/k/env"),
+    )
     flagged = resolve(database="postgresql://flag/db", key_file="/k/flag")
-    assert (flagged.database_url, flagged.database_source) == ("postgresql+psycopg://flag/db", "flag")
+    assert (flagged.database_url, flagged.database_source) == (
+        "postgresql+psycopg://flag/db",
+        "flag",
+    )
     assert flagged.key_file == Path("/k/flag")
 
 
