@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from crm.db.listener import ChangeListener
 
@@ -37,6 +37,10 @@ class ChangeEvents(QObject):
 
     changed = Signal(dict)
     connection_state = Signal(bool, str)
+    # The listener thread reports here; the GUI thread records the state and only
+    # then emits connection_state, so a widget that reads ``connected`` and then
+    # connects (both on the GUI thread) can never miss a change in between.
+    _state_from_listener = Signal(bool, str)
 
     def __init__(
         self,
@@ -56,13 +60,18 @@ class ChangeEvents(QObject):
         }
         self._listener: ChangeListener | None = None
         self._connected: bool | None = None
-        # Remember the last state on the GUI thread so late-created widgets can show it.
-        self.connection_state.connect(self._remember_state)
+        self._detail = ""
+        self._state_from_listener.connect(self._remember_state, Qt.ConnectionType.QueuedConnection)
 
     @property
     def connected(self) -> bool | None:
         """The last reported state: ``None`` until the listener first reports."""
         return self._connected
+
+    @property
+    def detail(self) -> str:
+        """Why the connection was lost last time (empty while connected)."""
+        return self._detail
 
     @property
     def running(self) -> bool:
@@ -94,7 +103,9 @@ class ChangeEvents(QObject):
         self.changed.emit(event)
 
     def _on_state(self, connected: bool, detail: str) -> None:
-        self.connection_state.emit(connected, detail)
+        self._state_from_listener.emit(connected, detail)
 
-    def _remember_state(self, connected: bool, _detail: str) -> None:
+    def _remember_state(self, connected: bool, detail: str) -> None:
         self._connected = connected
+        self._detail = detail
+        self.connection_state.emit(connected, detail)

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -74,7 +75,7 @@ class LoginDialog(QDialog):
         self._busy = False
         self.actor: Actor | None = None
 
-        self.setWindowTitle(self.tr("Registratura — log in"))
+        self.setWindowTitle(self.tr("Sign-in"))
         self.setObjectName("LoginDialog")
 
         title = QLabel(self.tr("Registratura"))
@@ -174,9 +175,13 @@ class LoginDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        table.setMinimumHeight(
-            header.height() + sum(table.rowHeight(r) for r in range(len(users))) + 4
+        # Exactly as tall as its rows: the list is short and must not scroll or leave a gap.
+        table.setFixedHeight(
+            header.sizeHint().height()
+            + sum(table.rowHeight(r) for r in range(len(users)))
+            + 2 * table.frameWidth()
         )
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         table.cellClicked.connect(lambda row, _column: self._fill_demo(row))
         table.cellDoubleClicked.connect(lambda row, _column: self._fill_demo(row, submit=True))
         self.demo_table = table
@@ -184,6 +189,18 @@ class LoginDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(table)
         return box
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt's name
+        super().showEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        # Wrapped labels ask for height at a narrow guessed width (a gap below them),
+        # and a top-level window does not grow by itself when a wrapped label appears:
+        # take exactly the height the layout needs at the real width.
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth() and self.isVisible():
+            self.resize(self.width(), layout.totalHeightForWidth(self.width()))
 
     def _fill_demo(self, row: int, *, submit: bool = False) -> None:
         if self._busy or self.demo_table is None:
@@ -206,6 +223,7 @@ class LoginDialog(QDialog):
         """Show ``message`` in red under the fields (an empty message hides the label)."""
         self.error_label.setText(message)
         self.error_label.setVisible(bool(message))
+        self._fit_height()
 
     def submit(self) -> None:
         """Check the typed credentials on the runner (ignored while a check runs)."""

@@ -23,7 +23,7 @@ from typing import Any
 
 import shiboken6
 import sqlalchemy.exc
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from crm.controllers.errors import DomainError
 
@@ -82,7 +82,10 @@ class DbRunner(QObject):
         self._pending: dict[int, _Job] = {}
         self._last = 0
         self._closed = False
-        self._job_done.connect(self._deliver)
+        # Always queued: a job that finishes before add_done_callback() runs its
+        # callback on the submitting (GUI) thread, and a direct call would then run
+        # the caller's callbacks inside submit(), before it has even returned.
+        self._job_done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     @property
     def idle(self) -> bool:

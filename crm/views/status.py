@@ -79,7 +79,7 @@ class StatusPanel(QObject):
             self.connection_label.setText(self.tr("connecting…"))
             self.connection_label.setStyleSheet(WAITING_STYLE)
         else:
-            self.set_connection(events.connected, "")
+            self.set_connection(events.connected, events.detail)
 
     @Slot(bool, str)
     def set_connection(self, connected: bool, detail: str) -> None:

@@ -35,7 +35,7 @@ class JournalModel(QAbstractTableModel):
     """
 
     TIME, LOGIN, WORKSTATION, ACTION, ENTITY, ENTITY_ID, OUTCOME, DETAILS = range(8)
-    #: ``Qt.UserRole`` returns the row's :class:`JournalRow`.
+    # ``Qt.UserRole`` returns the row's :class:`JournalRow`.
     RowRole = Qt.ItemDataRole.UserRole
 
     def __init__(self, parent: QObject | None = None, *, max_rows: int = 1000) -> None:
@@ -65,6 +65,7 @@ class JournalModel(QAbstractTableModel):
             "export": self.tr("export"),
             "print": self.tr("print"),
             "password_changed": self.tr("password change"),
+            "demo_loaded": self.tr("demo clinic loaded"),
         }
         self._entities = {
             "app_user": self.tr("user"),
@@ -79,6 +80,7 @@ class JournalModel(QAbstractTableModel):
             "payment": self.tr("payment"),
             "medical_document": self.tr("medical document"),
             "service": self.tr("service"),
+            "clinic_setting": self.tr("clinic settings"),
         }
         self._outcomes = {
             "ok": self.tr("done"),

@@ -23,9 +23,9 @@ from crm.views import AppContext
 from crm.views.itemmodels.journal_model import JournalModel
 
 PAGE_SIZE = 200
-#: Change notices come in bursts (a booking touches several rows): wait, then load once.
+# Change notices come in bursts (a booking touches several rows): wait, then load once.
 DEBOUNCE_MS = 300
-#: Logins, prints and exports send no change notice; look now and then while shown.
+# Logins, prints and exports send no change notice; look now and then while shown.
 POLL_MS = 30_000
 
 

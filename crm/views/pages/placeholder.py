@@ -6,7 +6,7 @@ import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 
 class PlaceholderPage(QWidget):
@@ -38,6 +38,8 @@ class PlaceholderPage(QWidget):
         notice_font = self.notice.font()
         notice_font.setBold(True)
         self.notice.setFont(notice_font)
+        # As wide as its text, so a style sheet's box frames the sentence, not the page.
+        self.notice.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
 
         items = "".join(f"<li>{html.escape(plan)}</li>" for plan in plans)
         self.plans = QLabel(

@@ -5,13 +5,32 @@ from __future__ import annotations
 import html
 
 import PySide6
-from PySide6.QtCore import Qt, qVersion
+from PySide6.QtCore import QCoreApplication, Qt, qVersion
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from crm import __version__
 from crm.config import config_file
 from crm.views import AppContext
 from crm.views.status import describe_database
+
+
+def describe_source(source: str) -> str:
+    """Which setting named the database (``flag``, ``env``, ``config``, ``embedded``)."""
+    sources = {
+        "flag": QCoreApplication.translate(
+            "SettingsPage", "the --database option on the command line"
+        ),
+        "env": QCoreApplication.translate(
+            "SettingsPage", "the CRM_DATABASE_URL environment variable"
+        ),
+        "config": QCoreApplication.translate(
+            "SettingsPage", "database_url in the configuration file"
+        ),
+        "embedded": QCoreApplication.translate(
+            "SettingsPage", "none configured: the built-in demo server"
+        ),
+    }
+    return sources.get(source, source)
 
 
 def _value(text: str, name: str) -> QLabel:
@@ -47,12 +66,6 @@ class SettingsPage(QWidget):
         font.setBold(True)
         heading.setFont(font)
 
-        sources = {
-            "flag": self.tr("the --database option on the command line"),
-            "env": self.tr("the CRM_DATABASE_URL environment variable"),
-            "config": self.tr("database_url in the configuration file"),
-            "embedded": self.tr("none configured: the built-in demo server"),
-        }
         languages = {"ru": "Русский", "en": "English"}
         fingerprint = (
             context.keyring.fingerprint if context.keyring is not None else self.tr("not loaded")
@@ -60,10 +73,11 @@ class SettingsPage(QWidget):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow(self.tr("Database server:"), _value(describe_database(context.database), "server"))
+        server = _value(describe_database(context.database), "server")
+        form.addRow(self.tr("Database server:"), server)
         form.addRow(
             self.tr("Setting taken from:"),
-            _value(sources.get(settings.database_source, settings.database_source), "source"),
+            _value(describe_source(settings.database_source), "source"),
         )
         form.addRow(self.tr("Workstation:"), _value(settings.workstation, "workstation"))
         form.addRow(self.tr("Key fingerprint:"), _value(fingerprint, "fingerprint"))
@@ -89,7 +103,7 @@ class SettingsPage(QWidget):
                 url=html.escape(example)
             ),
             self.tr("set the environment variable <code>CRM_DATABASE_URL</code>, or"),
-            self.tr("write <code>database_url = \"{url}\"</code> into {path}").format(
+            self.tr('write <code>database_url = "{url}"</code> into {path}').format(
                 url=html.escape(example), path=html.escape(str(config_file()))
             ),
         ]

@@ -1,0 +1,61 @@
+"""The desktop program: QApplication, translations, the qasync loop and the start-up flow.
+
+``crm.cli`` calls :func:`run_gui` when ``clinic-crm`` runs without a subcommand.
+qasync's ``QEventLoop`` becomes the asyncio loop while the window is up, so later
+features may ``await loop.run_in_executor(...)``; the foundation itself is driven
+by Qt signals (see :mod:`crm.views.runner`), which is what lets pytest-qt test it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+import qasync
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from crm.config import APP_NAME, Settings
+from crm.paths import resources_dir
+from crm.views.i18n import install_translations
+from crm.views.startup import Startup
+
+log = logging.getLogger(__name__)
+
+ORGANISATION = "Registratura"
+
+
+def create_application(settings: Settings) -> QApplication:
+    """The QApplication with names, language and style set (reused if one exists)."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANISATION)
+    install_translations(app, settings.lang)
+    # Qt appends the display name to window titles ("Вход — Регистратура").
+    app.setApplicationDisplayName(QCoreApplication.translate("app", "Registratura"))
+    # The start-up flow hands over between windows and decides itself when to quit.
+    app.setQuitOnLastWindowClosed(False)
+    style = resources_dir() / "styles" / "app.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    return app
+
+
+def run_gui(settings: Settings) -> int:
+    """Run the desktop program until the user quits; returns the exit code."""
+    app = create_application(settings)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    startup = Startup(settings)
+    startup.finished.connect(app.exit)
+    startup.start()
+    try:
+        with loop:
+            code = loop.run_forever()
+    finally:
+        startup.shutdown()
+        asyncio.set_event_loop(None)
+    return int(code or 0)

@@ -1,0 +1,741 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ru" sourcelanguage="en">
+<context>
+    <name>DbRunner</name>
+    <message>
+        <source>The database server cannot be reached. Check the network and try again.</source>
+        <translation>Сервер базы данных недоступен. Проверьте сеть и повторите попытку.</translation>
+    </message>
+    <message>
+        <source>Unexpected error: {error}. The details are in the program&apos;s log.</source>
+        <translation>Непредвиденная ошибка: {error}. Подробности записаны в лог программы.</translation>
+    </message>
+</context>
+<context>
+    <name>JournalModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Пользователь</translation>
+    </message>
+    <message>
+        <source>Workstation</source>
+        <translation>Рабочее место</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Действие</translation>
+    </message>
+    <message>
+        <source>Object</source>
+        <translation>Объект</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>№</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Подробности</translation>
+    </message>
+    <message>
+        <source>log in</source>
+        <translation>вход</translation>
+    </message>
+    <message>
+        <source>failed login</source>
+        <translation>неудачный вход</translation>
+    </message>
+    <message>
+        <source>log out</source>
+        <translation>выход</translation>
+    </message>
+    <message>
+        <source>create</source>
+        <translation>создание</translation>
+    </message>
+    <message>
+        <source>change</source>
+        <translation>изменение</translation>
+    </message>
+    <message>
+        <source>delete</source>
+        <translation>удаление</translation>
+    </message>
+    <message>
+        <source>cancellation</source>
+        <translation>отмена</translation>
+    </message>
+    <message>
+        <source>rescheduling</source>
+        <translation>перенос</translation>
+    </message>
+    <message>
+        <source>check-in</source>
+        <translation>отметка о приходе</translation>
+    </message>
+    <message>
+        <source>export</source>
+        <translation>выгрузка</translation>
+    </message>
+    <message>
+        <source>print</source>
+        <translation>печать</translation>
+    </message>
+    <message>
+        <source>password change</source>
+        <translation>смена пароля</translation>
+    </message>
+    <message>
+        <source>demo clinic loaded</source>
+        <translation>загрузка демо-клиники</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>пользователь</translation>
+    </message>
+    <message>
+        <source>patient</source>
+        <translation>пациент</translation>
+    </message>
+    <message>
+        <source>appointment</source>
+        <translation>запись на приём</translation>
+    </message>
+    <message>
+        <source>referral</source>
+        <translation>направление</translation>
+    </message>
+    <message>
+        <source>doctor</source>
+        <translation>врач</translation>
+    </message>
+    <message>
+        <source>schedule</source>
+        <translation>расписание</translation>
+    </message>
+    <message>
+        <source>schedule exception</source>
+        <translation>исключение в расписании</translation>
+    </message>
+    <message>
+        <source>waiting list</source>
+        <translation>лист ожидания</translation>
+    </message>
+    <message>
+        <source>priority request</source>
+        <translation>приоритетная запись</translation>
+    </message>
+    <message>
+        <source>payment</source>
+        <translation>оплата</translation>
+    </message>
+    <message>
+        <source>medical document</source>
+        <translation>медицинский документ</translation>
+    </message>
+    <message>
+        <source>service</source>
+        <translation>услуга</translation>
+    </message>
+    <message>
+        <source>clinic settings</source>
+        <translation>настройки клиники</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>выполнено</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>отказано</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>ошибка</translation>
+    </message>
+</context>
+<context>
+    <name>JournalPage</name>
+    <message>
+        <source>Journal</source>
+        <translation>Журнал</translation>
+    </message>
+    <message>
+        <source>Journal of actions</source>
+        <translation>Журнал действий</translation>
+    </message>
+    <message>
+        <source>Refresh (F5)</source>
+        <translation>Обновить (F5)</translation>
+    </message>
+    <message>
+        <source>Your role ({role}) may not read the journal. The journal is open to managers and administrators.</source>
+        <translation>Вашей роли ({role}) просмотр журнала не разрешён. Журнал доступен менеджерам и администраторам.</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Загрузка…</translation>
+    </message>
+    <message>
+        <source>{count} entries shown, newest first.</source>
+        <translation>Показано записей: {count}, новые сверху.</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Log in</source>
+        <translation>Войти</translation>
+    </message>
+    <message>
+        <source>Registratura</source>
+        <translation>Регистратура</translation>
+    </message>
+    <message>
+        <source>Sign-in</source>
+        <translation>Вход</translation>
+    </message>
+    <message>
+        <source>Clinic front desk. Log in to continue.</source>
+        <translation>Рабочее место регистратуры клиники. Войдите, чтобы продолжить.</translation>
+    </message>
+    <message>
+        <source>your login</source>
+        <translation>ваш логин</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>пароль</translation>
+    </message>
+    <message>
+        <source>&amp;Login:</source>
+        <translation>&amp;Логин:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Пароль:</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Проверка…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Выход</translation>
+    </message>
+    <message>
+        <source>Database: {server}</source>
+        <translation>База данных: {server}</translation>
+    </message>
+    <message>
+        <source>Demo clinic</source>
+        <translation>Демонстрационная клиника</translation>
+    </message>
+    <message>
+        <source>This is the built-in demo database. Every demo user&apos;s password is {password}. Click a user to fill in the fields; double-click to log in.</source>
+        <translation>Это встроенная демонстрационная база. Пароль у всех демонстрационных пользователей — {password}. Щелчок по строке заполняет поля, двойной щелчок — сразу входит.</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>Логин</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Роль</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>ФИО</translation>
+    </message>
+    <message>
+        <source>Enter your login.</source>
+        <translation>Введите логин.</translation>
+    </message>
+    <message>
+        <source>Enter your password.</source>
+        <translation>Введите пароль.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>{name} ({role})</source>
+        <translation>{name} ({role})</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>Расписание</translation>
+    </message>
+    <message>
+        <source>doctors&apos; schedules by day and by week, with rooms</source>
+        <translation>расписание врачей на день и на неделю, с кабинетами</translation>
+    </message>
+    <message>
+        <source>search for the nearest free slots by doctor or specialty</source>
+        <translation>поиск ближайшего свободного времени по врачу или специальности</translation>
+    </message>
+    <message>
+        <source>booking, rescheduling and cancelling appointments; check-in</source>
+        <translation>запись на приём, перенос и отмена записи; отметка о приходе пациента</translation>
+    </message>
+    <message>
+        <source>printing tickets with a QR code and doctors&apos; day lists</source>
+        <translation>печать талонов с QR-кодом и списков приёма врачей</translation>
+    </message>
+    <message>
+        <source>Patients</source>
+        <translation>Пациенты</translation>
+    </message>
+    <message>
+        <source>search by name, phone, SNILS or policy number</source>
+        <translation>поиск по ФИО, телефону, СНИЛС или номеру полиса</translation>
+    </message>
+    <message>
+        <source>patient cards with documents, checks and duplicate warnings</source>
+        <translation>карточки пациентов с документами, проверками и предупреждениями о дублях</translation>
+    </message>
+    <message>
+        <source>the medical card, payments, bonus points and messages</source>
+        <translation>медицинская карта, оплаты, бонусные баллы и переписка с пациентом</translation>
+    </message>
+    <message>
+        <source>Referrals</source>
+        <translation>Направления</translation>
+    </message>
+    <message>
+        <source>registering referrals with their validity and days left</source>
+        <translation>регистрация направлений со сроком действия и числом оставшихся дней</translation>
+    </message>
+    <message>
+        <source>extensions by a doctor, with the reason kept</source>
+        <translation>продление направления врачом с сохранением обоснования</translation>
+    </message>
+    <message>
+        <source>booking by a referral</source>
+        <translation>запись на приём по направлению</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Отчёты</translation>
+    </message>
+    <message>
+        <source>visits, no-shows and referrals over a period</source>
+        <translation>посещения, неявки и направления за период</translation>
+    </message>
+    <message>
+        <source>export to Excel (for managers)</source>
+        <translation>выгрузка в Excel (для менеджеров)</translation>
+    </message>
+    <message>
+        <source>Ctrl+{number}</source>
+        <translation>Ctrl+{number}</translation>
+    </message>
+    <message>
+        <source>&amp;Program</source>
+        <translation>&amp;Программа</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Обновить</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>В&amp;ыход</translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>П&amp;ереход</translation>
+    </message>
+</context>
+<context>
+    <name>PlaceholderPage</name>
+    <message>
+        <source>This section is not built yet.</source>
+        <translation>Этот раздел ещё не готов.</translation>
+    </message>
+    <message>
+        <source>It will hold:</source>
+        <translation>Здесь будут:</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>Settings of this workstation</source>
+        <translation>Настройки рабочего места</translation>
+    </message>
+    <message>
+        <source>the --database option on the command line</source>
+        <translation>параметр --database в командной строке</translation>
+    </message>
+    <message>
+        <source>the CRM_DATABASE_URL environment variable</source>
+        <translation>переменная окружения CRM_DATABASE_URL</translation>
+    </message>
+    <message>
+        <source>database_url in the configuration file</source>
+        <translation>параметр database_url в файле настроек</translation>
+    </message>
+    <message>
+        <source>none configured: the built-in demo server</source>
+        <translation>сервер не задан: встроенный демонстрационный сервер</translation>
+    </message>
+    <message>
+        <source>not loaded</source>
+        <translation>не загружен</translation>
+    </message>
+    <message>
+        <source>Database server:</source>
+        <translation>Сервер базы данных:</translation>
+    </message>
+    <message>
+        <source>Setting taken from:</source>
+        <translation>Откуда взят адрес:</translation>
+    </message>
+    <message>
+        <source>Workstation:</source>
+        <translation>Рабочее место:</translation>
+    </message>
+    <message>
+        <source>Key fingerprint:</source>
+        <translation>Отпечаток ключа:</translation>
+    </message>
+    <message>
+        <source>Key file:</source>
+        <translation>Файл ключа:</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>Язык:</translation>
+    </message>
+    <message>
+        <source>Version:</source>
+        <translation>Версия:</translation>
+    </message>
+    <message>
+        <source>Registratura {version} (Qt {qt}, PySide6 {pyside})</source>
+        <translation>Регистратура {version} (Qt {qt}, PySide6 {pyside})</translation>
+    </message>
+    <message>
+        <source>Configuration file:</source>
+        <translation>Файл настроек:</translation>
+    </message>
+    <message>
+        <source>Working with the clinic&apos;s server</source>
+        <translation>Работа с сервером клиники</translation>
+    </message>
+    <message>
+        <source>start the program with &lt;code&gt;--database {url}&lt;/code&gt;, or</source>
+        <translation>запустите программу с параметром &lt;code&gt;--database {url}&lt;/code&gt;, или</translation>
+    </message>
+    <message>
+        <source>set the environment variable &lt;code&gt;CRM_DATABASE_URL&lt;/code&gt;, or</source>
+        <translation>задайте переменную окружения &lt;code&gt;CRM_DATABASE_URL&lt;/code&gt;, или</translation>
+    </message>
+    <message>
+        <source>write &lt;code&gt;database_url = &quot;{url}&quot;&lt;/code&gt; into {path}</source>
+        <translation>запишите строку &lt;code&gt;database_url = &quot;{url}&quot;&lt;/code&gt; в файл {path}</translation>
+    </message>
+    <message>
+        <source>Without a configured server the program runs its own built-in PostgreSQL with a demo clinic; it serves this computer only. To share one database between the front-desk workstations:</source>
+        <translation>Если сервер не указан, программа запускает собственный встроенный PostgreSQL с демонстрационной клиникой; он обслуживает только этот компьютер. Чтобы все рабочие места регистратуры работали с одной базой:</translation>
+    </message>
+    <message>
+        <source>The first of these that is set wins. Every workstation needs the same key file (copy it from the first one). Connect to PostgreSQL directly or through PgBouncer in session mode: transaction mode breaks change notices.</source>
+        <translation>Действует первый из заданных способов. Всем рабочим местам нужен один и тот же файл ключа (скопируйте его с первого). Подключайтесь к PostgreSQL напрямую или через PgBouncer в режиме session: в режиме transaction уведомления об изменениях не работают.</translation>
+    </message>
+    <message>
+        <source>These settings are read-only here for now.</source>
+        <translation>Пока эти настройки здесь можно только просматривать.</translation>
+    </message>
+</context>
+<context>
+    <name>Startup</name>
+    <message>
+        <source>The demo clinic has been created in the built-in database.</source>
+        <translation>Во встроенной базе создана демонстрационная клиника.</translation>
+    </message>
+    <message>
+        <source>The program cannot start.</source>
+        <translation>Программа не может запуститься.</translation>
+    </message>
+    <message>
+        <source>Cannot start</source>
+        <translation>Ошибка запуска</translation>
+    </message>
+    <message>
+        <source>The database address comes from {source}. Configuration file: {path}</source>
+        <translation>Откуда взят адрес базы данных: {source}. Файл настроек: {path}</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Выход</translation>
+    </message>
+</context>
+<context>
+    <name>StartupWindow</name>
+    <message>
+        <source>Starting</source>
+        <translation>Запуск</translation>
+    </message>
+    <message>
+        <source>Registratura</source>
+        <translation>Регистратура</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Запуск…</translation>
+    </message>
+</context>
+<context>
+    <name>StatusPanel</name>
+    <message>
+        <source>built-in PostgreSQL ({path})</source>
+        <translation>встроенный PostgreSQL ({path})</translation>
+    </message>
+    <message>
+        <source>Server: {server}</source>
+        <translation>Сервер: {server}</translation>
+    </message>
+    <message>
+        <source>Login: {login}</source>
+        <translation>Логин: {login}</translation>
+    </message>
+    <message>
+        <source>change notices off</source>
+        <translation>уведомления об изменениях отключены</translation>
+    </message>
+    <message>
+        <source>connecting…</source>
+        <translation>подключение…</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>подключено</translation>
+    </message>
+    <message>
+        <source>Changes made at other workstations appear here at once.</source>
+        <translation>Изменения с других рабочих мест появляются здесь сразу.</translation>
+    </message>
+    <message>
+        <source>connection lost — reconnecting…</source>
+        <translation>нет связи с сервером — переподключение…</translation>
+    </message>
+</context>
+<context>
+    <name>app</name>
+    <message>
+        <source>Registratura</source>
+        <translation>Регистратура</translation>
+    </message>
+</context>
+<context>
+    <name>auth</name>
+    <message>
+        <source>Password: at least {n} characters</source>
+        <translation>Пароль: не менее {n} символов</translation>
+    </message>
+    <message>
+        <source>Wrong login or password</source>
+        <translation>Неверный логин или пароль</translation>
+    </message>
+    <message>
+        <source>This account is disabled; ask an administrator</source>
+        <translation>Учётная запись отключена; обратитесь к администратору</translation>
+    </message>
+    <message>
+        <source>Too many failed attempts: the account is locked until {time}</source>
+        <translation>Слишком много неудачных попыток: учётная запись заблокирована до {time}</translation>
+    </message>
+    <message>
+        <source>Login: 2–60 Latin letters, digits, dot, dash or underscore</source>
+        <translation>Логин: от 2 до 60 символов — латинские буквы, цифры, точка, дефис или подчёркивание</translation>
+    </message>
+    <message>
+        <source>Login: {login} is already taken</source>
+        <translation>Логин: {login} уже занят</translation>
+    </message>
+    <message>
+        <source>No user with login {login}</source>
+        <translation>Нет пользователя с логином {login}</translation>
+    </message>
+</context>
+<context>
+    <name>checks</name>
+    <message>
+        <source>lower(&apos;ИВАНОВ&apos;) = &apos;иванов&apos; (ctype {ctype})</source>
+        <translation>lower(&apos;ИВАНОВ&apos;) = &apos;иванов&apos; (ctype {ctype})</translation>
+    </message>
+    <message>
+        <source>the database&apos;s ctype is {ctype}: lower(&apos;ИВАНОВ&apos;) is not &apos;иванов&apos;, so patient search cannot work. Create the database with LC_CTYPE &apos;C.UTF-8&apos; or &apos;ru_RU.UTF-8&apos; (ENCODING &apos;UTF8&apos;, TEMPLATE template0).</source>
+        <translation>ctype базы данных — {ctype}: lower(&apos;ИВАНОВ&apos;) не равно &apos;иванов&apos;, поэтому поиск пациентов работать не будет. Создайте базу с LC_CTYPE &apos;C.UTF-8&apos; или &apos;ru_RU.UTF-8&apos; (ENCODING &apos;UTF8&apos;, TEMPLATE template0).</translation>
+    </message>
+    <message>
+        <source>missing extensions: {names} (run `clinic-crm db upgrade`)</source>
+        <translation>не установлены расширения: {names} (выполните `clinic-crm db upgrade`)</translation>
+    </message>
+    <message>
+        <source>at head ({rev})</source>
+        <translation>последняя версия ({rev})</translation>
+    </message>
+    <message>
+        <source>database at {current}, program needs {head}: run `clinic-crm db upgrade`</source>
+        <translation>база данных в версии {current}, программе нужна {head}: выполните `clinic-crm db upgrade`</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>пустая</translation>
+    </message>
+</context>
+<context>
+    <name>cli</name>
+    <message>
+        <source>cannot reach the database: {detail}</source>
+        <translation>нет связи с базой данных: {detail}</translation>
+    </message>
+    <message>
+        <source>the database refused: {detail} (is it migrated?)</source>
+        <translation>база данных отклонила запрос: {detail} (структура базы обновлена?)</translation>
+    </message>
+    <message>
+        <source>unexpected error: {kind}: {detail} (set CRM_DEBUG=1 to see more)</source>
+        <translation>непредвиденная ошибка: {kind}: {detail} (задайте CRM_DEBUG=1, чтобы увидеть подробности)</translation>
+    </message>
+    <message>
+        <source>Database at revision {rev}</source>
+        <translation>База данных в версии {rev}</translation>
+    </message>
+    <message>
+        <source>Created a new identity-document key: {path} (fingerprint {fp}). Back it up and copy it to every workstation.</source>
+        <translation>Создан новый ключ для документов пациентов: {path} (отпечаток {fp}). Сохраните его резервную копию и скопируйте на все рабочие места.</translation>
+    </message>
+    <message>
+        <source>Key fingerprint {fp}</source>
+        <translation>Отпечаток ключа {fp}</translation>
+    </message>
+    <message>
+        <source>database: {current}; program: {head}</source>
+        <translation>база данных: {current}; программа: {head}</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>пустая</translation>
+    </message>
+    <message>
+        <source>{n} of {total} checks failed: {names}</source>
+        <translation>не пройдено проверок: {n} из {total}: {names}</translation>
+    </message>
+    <message>
+        <source>no password on standard input</source>
+        <translation>пароль не передан через стандартный ввод</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>User {login} created (id {id})</source>
+        <translation>Пользователь {login} создан (id {id})</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>отключён</translation>
+    </message>
+    <message>
+        <source>locked until {time}</source>
+        <translation>заблокирован до {time}</translation>
+    </message>
+    <message>
+        <source>Password of {login} changed</source>
+        <translation>Пароль пользователя {login} изменён</translation>
+    </message>
+</context>
+<context>
+    <name>demo</name>
+    <message>
+        <source>Patients or doctors already exist: the demo loads only into an empty database</source>
+        <translation>В базе уже есть пациенты или врачи: демонстрационные данные загружаются только в пустую базу</translation>
+    </message>
+</context>
+<context>
+    <name>keys</name>
+    <message>
+        <source>The database has no identity-document key yet: run `clinic-crm db upgrade` (key file: {path})</source>
+        <translation>В базе данных ещё нет ключа для документов пациентов: выполните `clinic-crm db upgrade` (файл ключа: {path})</translation>
+    </message>
+    <message>
+        <source>Identity-document key file problem: {error}. The database expects the key with fingerprint {expected}; copy that key file from a workstation that has it.</source>
+        <translation>Проблема с файлом ключа для документов пациентов: {error}. База данных ожидает ключ с отпечатком {expected}; скопируйте этот файл ключа с рабочего места, где он есть.</translation>
+    </message>
+    <message>
+        <source>The key file {path} (fingerprint {actual}) is not this database&apos;s key (fingerprint {expected}); copy the right key file from another workstation.</source>
+        <translation>Файл ключа {path} (отпечаток {actual}) не подходит к этой базе данных (нужен ключ с отпечатком {expected}); скопируйте нужный файл ключа с другого рабочего места.</translation>
+    </message>
+</context>
+<context>
+    <name>permissions</name>
+    <message>
+        <source>Your role ({role}) may not do this: {permission}</source>
+        <translation>Вашей роли ({role}) это действие не разрешено: {permission}</translation>
+    </message>
+</context>
+<context>
+    <name>roles</name>
+    <message>
+        <source>registrar</source>
+        <translation>регистратор</translation>
+    </message>
+    <message>
+        <source>doctor</source>
+        <translation>врач</translation>
+    </message>
+    <message>
+        <source>manager</source>
+        <translation>менеджер</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>администратор</translation>
+    </message>
+</context>
+<context>
+    <name>startup</name>
+    <message>
+        <source>Starting the built-in PostgreSQL server…</source>
+        <translation>Запуск встроенного сервера PostgreSQL…</translation>
+    </message>
+    <message>
+        <source>Connecting to {where}…</source>
+        <translation>Подключение к серверу ({where})…</translation>
+    </message>
+    <message>
+        <source>Cannot open the database: {error}</source>
+        <translation>Не удаётся открыть базу данных: {error}</translation>
+    </message>
+    <message>
+        <source>Updating the database structure…</source>
+        <translation>Обновление структуры базы данных…</translation>
+    </message>
+    <message>
+        <source>Creating the demo clinic…</source>
+        <translation>Создание демонстрационной клиники…</translation>
+    </message>
+    <message>
+        <source>The program could not start: {error}</source>
+        <translation>Программа не смогла запуститься: {error}</translation>
+    </message>
+</context>
+</TS>
