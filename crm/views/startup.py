@@ -193,11 +193,15 @@ class Startup(QObject):
         window.closed.connect(lambda: self._finish(0))
         if self.ready.demo_loaded_now:
             window.statusBar().showMessage(
-                self.tr("The demo clinic has been created in the built-in database."), 15_000
+                self.tr("Demo clinic created."), 15_000
             )
         self.main_window = window
         self.login_dialog = None
         window.show()
+        # The login dialog had the keyboard; hand it to the main window so that the
+        # shortcuts (Ctrl+1…6, F5) work at once, also without a window manager.
+        window.raise_()
+        window.activateWindow()
         self.main_window_shown.emit(window)
 
     def _on_problem(self, message: str) -> None:

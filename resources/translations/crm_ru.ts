@@ -465,8 +465,8 @@
 <context>
     <name>Startup</name>
     <message>
-        <source>The demo clinic has been created in the built-in database.</source>
-        <translation>Во встроенной базе создана демонстрационная клиника.</translation>
+        <source>Demo clinic created.</source>
+        <translation>Демо-клиника создана.</translation>
     </message>
     <message>
         <source>The program cannot start.</source>
