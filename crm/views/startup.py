@@ -200,7 +200,6 @@ class Startup(QObject):
         window.show()
         # The login dialog had the keyboard; hand it to the main window so that the
         # shortcuts (Ctrl+1…6, F5) work at once, also without a window manager.
-        window.raise_()
         window.activateWindow()
         self.main_window_shown.emit(window)
 
