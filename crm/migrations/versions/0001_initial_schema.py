@@ -86,6 +86,8 @@ NOTIFIED_TABLES = (
     "priority_request",
     "doctor",
     "outbox_message",
+    # The journal page of every desk shows new entries (logins, prints, exports) live.
+    "journal_entry",
 )
 
 HAND_WRITTEN_UPGRADE = [

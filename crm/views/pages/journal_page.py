@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,8 +24,6 @@ from crm.views.itemmodels.journal_model import JournalModel
 PAGE_SIZE = 200
 # Change notices come in bursts (a booking touches several rows): wait, then load once.
 DEBOUNCE_MS = 300
-# Logins, prints and exports send no change notice; look now and then while shown.
-POLL_MS = 30_000
 
 
 class JournalPage(QWidget):
@@ -114,9 +111,6 @@ class JournalPage(QWidget):
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self._load_if_shown)
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self._load_if_shown)
         if self.permitted and context.events is not None:
             context.events.changed.connect(self._on_change)
 
@@ -129,7 +123,6 @@ class JournalPage(QWidget):
         """The page came to the front: load if anything may have changed."""
         if not self.permitted:
             return
-        self._poll.start()
         if self._stale:
             self.refresh()
 
@@ -152,10 +145,6 @@ class JournalPage(QWidget):
             on_failure=self._on_failed,
             owner=self,
         )
-
-    def hideEvent(self, event: QHideEvent) -> None:  # Qt's name
-        self._poll.stop()
-        super().hideEvent(event)
 
     @Slot(dict)
     def _on_change(self, _event: dict) -> None:
