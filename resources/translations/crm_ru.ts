@@ -574,6 +574,227 @@
     </message>
 </context>
 <context>
+    <name>booking</name>
+    <message>
+        <source>No referral with this number is registered</source>
+        <extracomment>Days of validity a referral gets when issued, by kind (emergency: chosen at issue). An emergency referral&apos;s validity is set when issued, within these bounds (inclusive). A long-term referral may be extended by a doctor up to this many days in total.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The referral was cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The referral is closed: the visit on it has taken place</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You may book only into your own schedule</source>
+        <extracomment>Cancelling or moving an appointment later than this before its start needs a manager. Refusals about the time asked for: they come with the nearest free alternatives.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your role may not book appointments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Appointment {id} does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The appointment was changed on another workstation: reload it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This time has already passed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outside the doctor&apos;s working hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This time is already taken</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The patient already has an appointment then</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The referral is already used by another appointment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only a booked appointment can be cancelled or moved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Less than 24 hours before the appointment only a manager may change it, giving a reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No doctor with id {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The doctor no longer receives patients</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This doctor does not give remote consultations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Booking by referral needs the patient&apos;s ОМС policy on the card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The patient&apos;s ОМС policy ends on {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only a manager may overbook or record a past appointment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An appointment takes 1 to {n} slots</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No patient with id {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No service with id {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Booking by referral needs the referral&apos;s number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recorded in the past: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The referral expired: it was valid until {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The referral is valid until {date}: choose a day no later than that</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The referral was issued to another patient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The doctor&apos;s specialty differs from the referral&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No specialty with code {code}</source>
+        <extracomment>How far ahead alternatives are looked for first, then at most.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>booked</source>
+        <extracomment>Forward steps and the permissions that allow each (any one of them). Steps back a manager may take to undo a mistake (with a reason).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>arrived</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no-show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>rescheduled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only a manager may undo a visit status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason: required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The status cannot change from «{old}» to «{new}»</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your role may not set this status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You may mark visits only in your own schedule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A no-show can be marked only after the appointment&apos;s start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undone: {reason}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No active user with login {login}</source>
+        <extracomment>The workstation written to the journal for actions taken on the command line.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Say who acts with --as LOGIN (there is not exactly one active manager)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expected YYYY-MM-DD HH:MM, got {value}</source>
+        <extracomment>Refusals that name the nearest free time (as :data:`crm.controllers.booking.TIME_REASONS`).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>room {number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{reason}; no free time in the coming weeks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{reason}; nearest free time: {slot}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Appointment {id} of {when} cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>give either --doctor or --specialty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No free slots in these days</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>checks</name>
     <message>
         <source>lower(&apos;ИВАНОВ&apos;) = &apos;иванов&apos; (ctype {ctype})</source>
@@ -686,6 +907,54 @@
     </message>
 </context>
 <context>
+    <name>patients</name>
+    <message>
+        <source>Sex: choose male or female</source>
+        <extracomment>Field order of the editor: the first bad one in this order gets the focus. Which identity documents the form leaves untouched (opened masked).</extracomment>
+        <translation>Пол: выберите мужской или женский</translation>
+    </message>
+    <message>
+        <source>E-mail: an address like name@example.ru</source>
+        <translation>E-mail: адрес вида name@example.ru</translation>
+    </message>
+    <message>
+        <source>Other document: choose its kind</source>
+        <translation>Другой документ: выберите вид документа</translation>
+    </message>
+    <message>
+        <source>OMS policy: choose its kind</source>
+        <translation>Полис ОМС: выберите вид полиса</translation>
+    </message>
+    <message>
+        <source>The card was changed on another workstation. Compare and choose the values to keep.</source>
+        <translation>Карту изменили на другом рабочем месте. Сравните значения и выберите, какие сохранить.</translation>
+    </message>
+    <message>
+        <source>SNILS: a card with this number exists</source>
+        <translation>СНИЛС: карта с таким номером уже есть</translation>
+    </message>
+    <message>
+        <source>Passport: a card with this passport exists</source>
+        <translation>Паспорт: карта с таким паспортом уже есть</translation>
+    </message>
+    <message>
+        <source>OMS policy: a card with this policy number exists</source>
+        <translation>Полис ОМС: карта с таким номером полиса уже есть</translation>
+    </message>
+    <message>
+        <source>The card could not be saved: {error}</source>
+        <translation>Не удалось сохранить карту: {error}</translation>
+    </message>
+    <message>
+        <source>A patient with the same name and birth date already exists</source>
+        <translation>Пациент с такими же ФИО и датой рождения уже есть</translation>
+    </message>
+    <message>
+        <source>The card no longer exists</source>
+        <translation>Этой карты больше нет</translation>
+    </message>
+</context>
+<context>
     <name>permissions</name>
     <message>
         <source>Your role ({role}) may not do this: {permission}</source>
@@ -736,6 +1005,217 @@
     <message>
         <source>The program could not start: {error}</source>
         <translation>Программа не смогла запуститься: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>validation</name>
+    <message>
+        <source>{field}: enter the date as DD.MM.YYYY</source>
+        <translation>{field}: введите дату в виде ДД.ММ.ГГГГ</translation>
+    </message>
+    <message>
+        <source>{field}: there is no such date</source>
+        <translation>{field}: такой даты нет</translation>
+    </message>
+    <message>
+        <source>{field}: cannot be in the future</source>
+        <translation>{field}: не может быть в будущем</translation>
+    </message>
+    <message>
+        <source>{field}: not earlier than {date}</source>
+        <translation>{field}: не раньше {date}</translation>
+    </message>
+    <message>
+        <source>Birth certificate</source>
+        <translation>Свидетельство о рождении</translation>
+    </message>
+    <message>
+        <source>Foreign passport</source>
+        <translation>Паспорт иностранного гражданина</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>Документ</translation>
+    </message>
+    <message>
+        <source>{field}: enter the number</source>
+        <translation>{field}: укажите номер</translation>
+    </message>
+    <message>
+        <source>{field}: at most {n} characters</source>
+        <translation>{field}: не более {n} символов</translation>
+    </message>
+    <message>
+        <source>OGRN: 13 digits are needed</source>
+        <translation>ОГРН: нужно 13 цифр</translation>
+    </message>
+    <message>
+        <source>OGRN: wrong check digit</source>
+        <translation>ОГРН: неверная контрольная цифра</translation>
+    </message>
+    <message>
+        <source>OGRN: no such number</source>
+        <translation>ОГРН: такого номера не бывает</translation>
+    </message>
+    <message>
+        <source>{field}: a letter and two digits, e.g. I10 or K29.7</source>
+        <translation>{field}: латинская буква и две цифры, например I10 или K29.7</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Фамилия</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <source>Patronymic</source>
+        <translation>Отчество</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>Дата рождения</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>SNILS</source>
+        <translation>СНИЛС</translation>
+    </message>
+    <message>
+        <source>Policy number</source>
+        <translation>Номер полиса</translation>
+    </message>
+    <message>
+        <source>Policy series</source>
+        <translation>Серия полиса</translation>
+    </message>
+    <message>
+        <source>Policy end date</source>
+        <translation>Дата окончания полиса</translation>
+    </message>
+    <message>
+        <source>Passport series and number</source>
+        <translation>Серия и номер паспорта</translation>
+    </message>
+    <message>
+        <source>Passport number</source>
+        <translation>Номер паспорта</translation>
+    </message>
+    <message>
+        <source>Passport issue date</source>
+        <translation>Дата выдачи паспорта</translation>
+    </message>
+    <message>
+        <source>Subdivision code</source>
+        <translation>Код подразделения</translation>
+    </message>
+    <message>
+        <source>Issued by</source>
+        <translation>Кем выдан паспорт</translation>
+    </message>
+    <message>
+        <source>Document number</source>
+        <translation>Номер документа</translation>
+    </message>
+    <message>
+        <source>OGRN</source>
+        <translation>ОГРН</translation>
+    </message>
+    <message>
+        <source>Diagnosis (ICD-10)</source>
+        <translation>Диагноз (МКБ-10)</translation>
+    </message>
+    <message>
+        <source>Issue date</source>
+        <translation>Дата выдачи</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Значение</translation>
+    </message>
+    <message>
+        <source>{field}: required</source>
+        <translation>{field}: обязательное поле</translation>
+    </message>
+    <message>
+        <source>{field}: only Russian letters, hyphen, space and apostrophe</source>
+        <translation>{field}: только русские буквы, дефис, пробел и апостроф</translation>
+    </message>
+    <message>
+        <source>{field}: must begin and end with a letter</source>
+        <translation>{field}: в начале и в конце должна быть буква</translation>
+    </message>
+    <message>
+        <source>{field}: 4 digits of the series and 6 of the number</source>
+        <translation>{field}: 4 цифры серии и 6 цифр номера</translation>
+    </message>
+    <message>
+        <source>Passport series: 4 digits</source>
+        <translation>Серия паспорта: 4 цифры</translation>
+    </message>
+    <message>
+        <source>Passport number: 6 digits</source>
+        <translation>Номер паспорта: 6 цифр</translation>
+    </message>
+    <message>
+        <source>Subdivision code: 6 digits written as NNN-NNN</source>
+        <translation>Код подразделения: 6 цифр в виде 000-000</translation>
+    </message>
+    <message>
+        <source>Passport due for replacement: the holder turned {age}</source>
+        <translation>Паспорт подлежит замене: владельцу исполнилось {age} лет</translation>
+    </message>
+    <message>
+        <source>{field}: before the holder&apos;s 14th birthday</source>
+        <translation>{field}: раньше, чем владельцу исполнилось 14 лет</translation>
+    </message>
+    <message>
+        <source>{field}: enter 10 digits after +7 or 8</source>
+        <translation>{field}: нужно 10 цифр после +7 или 8</translation>
+    </message>
+    <message>
+        <source>{field}: not a Russian mobile or landline number</source>
+        <translation>{field}: это не российский мобильный или городской номер</translation>
+    </message>
+    <message>
+        <source>Policy number: a unified number has 16 digits</source>
+        <translation>Номер полиса: в едином номере 16 цифр</translation>
+    </message>
+    <message>
+        <source>Policy number: wrong check digit</source>
+        <translation>Номер полиса: неверная контрольная цифра</translation>
+    </message>
+    <message>
+        <source>Policy number: up to 16 digits for an old-style policy</source>
+        <translation>Номер полиса: у полиса старого образца не более 16 цифр</translation>
+    </message>
+    <message>
+        <source>Policy series: up to 10 letters and digits</source>
+        <translation>Серия полиса: не более 10 букв и цифр</translation>
+    </message>
+    <message>
+        <source>Policy number: a temporary certificate has 9 digits</source>
+        <translation>Номер полиса: у временного свидетельства 9 цифр</translation>
+    </message>
+    <message>
+        <source>Policy end date: required for a temporary certificate</source>
+        <translation>Дата окончания полиса: обязательна для временного свидетельства</translation>
+    </message>
+    <message>
+        <source>Policy series: only old-style policies have a series</source>
+        <translation>Серия полиса: серия есть только у полиса старого образца</translation>
+    </message>
+    <message>
+        <source>SNILS: 11 digits are needed</source>
+        <translation>СНИЛС: нужно 11 цифр</translation>
+    </message>
+    <message>
+        <source>SNILS: wrong check number</source>
+        <translation>СНИЛС: неверная контрольная сумма</translation>
     </message>
 </context>
 </TS>

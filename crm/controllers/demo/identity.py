@@ -11,15 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from dataclasses import dataclass
-from typing import Any
 
 from stdnum import luhn
 
-#: СНИЛС numbers up to 001-001-998 carry no meaningful check number (DOMAIN.md).
-SNILS_UNCHECKED_MAX = 1_001_998
-#: The first day a passport of the Russian Federation could have been issued.
-PASSPORTS_SINCE = dt.date(1997, 10, 1)
+# The card's own rules and types, so the demo cannot drift from what the card checks.
+from crm.controllers.validation import (
+    PASSPORTS_SINCE,
+    SNILS_UNCHECKED_MAX,
+    Passport,
+    add_years,
+    format_snils,  # noqa: F401 (callers import it from here)
+)
+from crm.controllers.validation import snils_check_number as _snils_check_number
+
 #: Soviet passports were exchanged for Russian ones until mid-2004.
 EXCHANGE_ENDED = dt.date(2004, 6, 30)
 MOBILE_CODES = ("903", "905", "906", "909", "915", "916", "917", "925", "926", "929",
@@ -58,21 +62,8 @@ class UniqueNumbers:
 
 
 def snils_check_number(first_nine: str) -> str:
-    """The two check digits of a СНИЛС whose first nine digits are ``first_nine``.
-
-    The weighted sum uses weights 9…1; below 100 it is the check number itself, 100
-    and 101 give 00, above that the remainder modulo 101 (with 100 again → 00).
-    """
-    total = sum(int(digit) * (9 - position) for position, digit in enumerate(first_nine))
-    if total < 100:
-        check = total
-    elif total in (100, 101):
-        check = 0
-    else:
-        check = total % 101
-        if check == 100:
-            check = 0
-    return f"{check:02d}"
+    """The two check digits of a СНИЛС whose first nine digits are ``first_nine``."""
+    return f"{_snils_check_number(first_nine):02d}"
 
 
 def is_valid_snils(value: str) -> bool:
@@ -90,11 +81,6 @@ def make_snils(first_nine: int) -> str:
     return digits + snils_check_number(digits)
 
 
-def format_snils(canonical: str) -> str:
-    """``11223344595`` → ``112-233-445 95``."""
-    return f"{canonical[:3]}-{canonical[3:6]}-{canonical[6:9]} {canonical[9:]}"
-
-
 def make_enp(first_fifteen: str) -> str:
     """A unified policy number (ЕНП): ``first_fifteen`` plus its Luhn check digit."""
     return first_fifteen + luhn.calc_check_digit(first_fifteen)
@@ -108,43 +94,6 @@ def make_ogrn(first_twelve: str) -> str:
 def mobile_phone(rng: random.Random, subscriber: int) -> str:
     """A Moscow mobile number in E.164 with the 7-digit ``subscriber`` part."""
     return f"+7{rng.choice(MOBILE_CODES)}{subscriber:07d}"
-
-
-@dataclass(frozen=True)
-class Passport:
-    """A passport of the Russian Federation.
-
-    Attributes:
-        series: 4 digits: region code and the year of issue's last two digits.
-        number: 6 digits.
-        issued_on: issue date.
-        subdivision: code of the issuing subdivision, ``NNN-NNN``.
-        issued_by: the issuing authority as written in the passport.
-    """
-
-    series: str
-    number: str
-    issued_on: dt.date
-    subdivision: str
-    issued_by: str
-
-    def as_json(self) -> dict[str, Any]:
-        """The dictionary stored (as JSON, encrypted) in ``patient.passport_enc``."""
-        return {
-            "series": self.series,
-            "number": self.number,
-            "issued_on": self.issued_on.isoformat(),
-            "subdivision": self.subdivision,
-            "issued_by": self.issued_by,
-        }
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """``day`` moved by ``years`` (29 February becomes 1 March in common years)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return dt.date(day.year + years, 3, 1)
 
 
 def passport_issue_date(
