@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 
 import qasync
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from crm.config import APP_NAME, Settings
@@ -44,6 +45,26 @@ def create_application(settings: Settings) -> QApplication:
     return app
 
 
+def _quit_on_signals(app: QApplication) -> None:
+    """Quit cleanly (stopping the embedded server) on SIGTERM, SIGHUP and Ctrl+C.
+
+    Python runs signal handlers only between bytecodes, and Qt's loop runs in C++:
+    a light timer gives the interpreter a moment every half second.
+    """
+
+    def request_quit(signum: int, _frame: object) -> None:
+        log.info("signal %s: quitting", signum)
+        app.exit(128 + signum)
+
+    for name in ("SIGTERM", "SIGHUP", "SIGINT"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, request_quit)
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(500)
+
+
 def run_gui(settings: Settings) -> int:
     """Run the desktop program until the user quits; returns the exit code."""
     app = create_application(settings)
@@ -51,6 +72,7 @@ def run_gui(settings: Settings) -> int:
     asyncio.set_event_loop(loop)
     startup = Startup(settings)
     startup.finished.connect(app.exit)
+    _quit_on_signals(app)
     startup.start()
     try:
         with loop:

@@ -7,6 +7,7 @@ Errors are one line on stderr and a non-zero exit status, never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -15,17 +16,20 @@ from typing import Any, TypeVar
 
 import click
 import sqlalchemy as sa
+from alembic.util.exc import CommandError
 
 from crm import __version__
 from crm.config import ConfigError, Settings, resolve
 from crm.i18n import set_language, translate
+from crm.logs import log_file
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(message: str, code: int = 1) -> None:
     """Print ``clinic-crm: error: message`` on stderr and exit with ``code``."""
-    click.echo(f"clinic-crm: {translate('cli', 'error')}: {message}", err=True)
+    prefix = translate("cli", "error")
+    click.echo(f"clinic-crm: {prefix}: {message}", err=True)
     sys.exit(code)
 
 
@@ -39,6 +43,7 @@ def friendly_errors(func: F) -> F:
         from crm.crypto import KeyFileError
         from crm.db.bootstrap import StartupProblem
         from crm.db.embedded import EmbeddedServerError
+        from crm.db.migrate import NewerDatabase
 
         try:
             return func(*args, **kwargs)
@@ -49,6 +54,16 @@ def friendly_errors(func: F) -> F:
         except sa.exc.OperationalError as exc:
             detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             fail(translate("cli", "cannot reach the database: {detail}").format(detail=detail))
+        except CommandError as exc:
+            fail(str(exc).splitlines()[0])
+        except NewerDatabase as exc:
+            fail(
+                translate(
+                    "cli",
+                    "the database is at revision {rev}, newer than this program: update the "
+                    "program on this workstation",
+                ).format(rev=exc)
+            )
         except sa.exc.ProgrammingError as exc:
             detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             fail(
@@ -56,15 +71,23 @@ def friendly_errors(func: F) -> F:
                     detail=detail
                 )
             )
+        except sa.exc.DBAPIError as exc:
+            # Only the server's first line: the full text repeats the SQL and its
+            # parameters, which may hold a password hash or personal data.
+            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            fail(translate("cli", "the database refused: {detail}").format(detail=detail))
         except Exception as exc:
             # Unexpected: still one line for the user; the traceback goes to the log
-            # when CRM_DEBUG is set.
+            # file (and to the terminal with CRM_DEBUG set).
             if os.environ.get("CRM_DEBUG"):
                 raise
+            logging.getLogger("crm.cli").exception("unexpected error")
             fail(
-                translate(
-                    "cli", "unexpected error: {kind}: {detail} (set CRM_DEBUG=1 to see more)"
-                ).format(kind=type(exc).__name__, detail=exc),
+                translate("cli", "unexpected error: {kind}: {detail} (details in {log})").format(
+                    kind=type(exc).__name__,
+                    detail=str(exc).splitlines()[0] if str(exc) else "",
+                    log=log_file(),
+                ),
                 code=2,
             )
 
@@ -92,6 +115,9 @@ def main(ctx: click.Context, database: str | None, key_file: str | None, lang: s
     except ConfigError as exc:
         fail(str(exc))
     set_language(settings.lang)
+    from crm.logs import setup_logging
+
+    setup_logging()
     ctx.obj = {"settings": settings}
     if ctx.invoked_subcommand is None:
         from crm.app import run_gui
@@ -268,6 +294,8 @@ def user_add(
     from crm.controllers.auth import add_user
     from crm.models.enums import Role
 
+    if role == "doctor" and doctor_id is None:
+        fail(translate("cli", "a doctor's account needs --doctor-id (the doctor it belongs to)"))
     password = _read_password()
     ready = _open_ready(ctx)
     try:
@@ -321,3 +349,9 @@ def user_passwd(ctx: click.Context, login: str) -> None:
     finally:
         ready.database.dispose()
     click.echo(translate("cli", "Password of {login} changed").format(login=login))
+
+
+from crm.commands.booking import book, cancel, slots  # noqa: E402  (registered last: no cycle)
+
+for _command in (book, cancel, slots):
+    main.add_command(_command)

@@ -17,6 +17,8 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "registratura"
+LANGUAGES = ("ru", "en")
+WORKSTATION_MAX = 100  # journal_entry.workstation
 EMBEDDED = "embedded"
 
 
@@ -49,7 +51,7 @@ def read_config_file(path: Path | None = None) -> dict[str, object]:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
 
 
@@ -113,10 +115,19 @@ def resolve(
     else:
         key = config_dir() / "key.bin"
 
-    workstation = str(
-        cfg.get("workstation") or os.environ.get("CRM_WORKSTATION") or socket.gethostname()
+    # Same order as for the database: the environment before the file.
+    workstation = (
+        str(
+            os.environ.get("CRM_WORKSTATION") or cfg.get("workstation") or socket.gethostname()
+        ).strip()[:WORKSTATION_MAX]
+        or "?"
     )
-    language = lang or str(cfg.get("lang") or os.environ.get("CRM_LANG") or "ru")
+    language = lang or str(os.environ.get("CRM_LANG") or cfg.get("lang") or "ru")
+    if language not in LANGUAGES:
+        origin = "--lang" if lang else f"CRM_LANG or {config_path or config_file()}"
+        raise ConfigError(f"{origin}: unsupported language {language!r}; choose ru or en")
+    if url:
+        _check_scheme(url, source, config_path)
     return Settings(
         database_url=normalise_url(url) if url else None,
         database_source=source,
@@ -124,6 +135,19 @@ def resolve(
         workstation=workstation,
         lang=language,
     )
+
+
+def _check_scheme(url: str, source: str, config_path: Path | None) -> None:
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme.split("+", 1)[0] not in ("postgresql", "postgres"):
+        where = {
+            "flag": "--database",
+            "env": "CRM_DATABASE_URL",
+            "config": str(config_path or config_file()),
+        }[source]
+        raise ConfigError(
+            f"{where}: not a PostgreSQL URL: {url!r} (expected postgresql://user@host/database)"
+        )
 
 
 def save_database_url(url: str, path: Path | None = None) -> Path:

@@ -17,6 +17,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 @pytest.fixture(autouse=True)
+def _sealed_environment(tmp_path_factory, monkeypatch) -> None:
+    """A developer's own settings (config.toml, CRM_* variables) never leak into tests."""
+    for name in ("CRM_DATABASE_URL", "CRM_KEY_FILE", "CRM_LANG", "CRM_WORKSTATION", "CRM_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("CRM_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("CRM_DATA_DIR", str(home / "data"))
+
+
+@pytest.fixture(autouse=True)
 def _russian_by_default() -> Iterator[None]:
     set_language("ru")
     yield

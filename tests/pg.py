@@ -8,6 +8,7 @@ migrate one to head as a template, clone it per need, and drop them at the end.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 from pathlib import Path
@@ -34,8 +35,8 @@ class TestServer:
         else:
             from crm.db.embedded import EmbeddedServer
 
-            pgdata = Path(tempfile.mkdtemp(prefix="crm-test-pg-")) / "pgdata"
-            self.embedded = EmbeddedServer(pgdata, delete_on_exit=True)
+            self._tmp = Path(tempfile.mkdtemp(prefix="crm-test-pg-"))
+            self.embedded = EmbeddedServer(self._tmp / "pgdata", delete_on_exit=True)
             self.maintenance_url = self.embedded.url("postgres")
         self.created: list[str] = []
 
@@ -96,3 +97,4 @@ class TestServer:
             self.drop_database(name)
         if self.embedded is not None:
             self.embedded.stop()
+            shutil.rmtree(self._tmp, ignore_errors=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -15,12 +17,13 @@ from crm.controllers import journal
 from crm.controllers.context import Actor
 from crm.controllers.errors import LoginRefused, NotFound, ValidationError
 from crm.i18n import translate
-from crm.models import User
+from crm.models import Doctor, User
 from crm.models.enums import JournalOutcome, Role
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 8
+FULL_NAME_MAX = 200
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9._-]{2,60}$")
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -29,6 +32,11 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 def hash_password(password: str) -> str:
     """An argon2id PHC string for ``password``."""
     return _hasher.hash(password)
+
+
+@cache
+def _stand_in_hash() -> str:
+    return hash_password(secrets.token_hex(16))
 
 
 def check_password_rules(password: str) -> None:
@@ -77,8 +85,9 @@ def login(db: sessionmaker[Session], login_name: str, password: str, workstation
         user = _find(session, login_name, lock=True)
         refusal: str | None = None
         if user is None:
-            # Hash anyway so that unknown logins take as long as wrong passwords.
-            _verify(hash_password("timing-equaliser"), password)
+            # Verify against a stand-in hash so that an unknown login takes as long as
+            # a wrong password (one argon2 operation either way).
+            _verify(_stand_in_hash(), password)
             refusal = translate("auth", "Wrong login or password")
         elif not user.active:
             refusal = translate("auth", "This account is disabled; ask an administrator")
@@ -153,11 +162,22 @@ def add_user(
             field="login",
         )
     check_password_rules(password)
+    full_name = " ".join(full_name.split())
+    if len(full_name) > FULL_NAME_MAX:
+        raise ValidationError(
+            translate("auth", "Full name: at most {n} characters").format(n=FULL_NAME_MAX),
+            field="full_name",
+        )
     if actor is not None:
         from crm.controllers.permissions import Permission, require
 
         require(actor, Permission.MANAGE_USERS)
     with db() as session, session.begin():
+        if doctor_id is not None and session.get(Doctor, doctor_id) is None:
+            raise ValidationError(
+                translate("auth", "Doctor: no doctor with id {id}").format(id=doctor_id),
+                field="doctor_id",
+            )
         if _find(session, login_name) is not None:
             raise ValidationError(
                 translate("auth", "Login: {login} is already taken").format(login=login_name),
@@ -165,7 +185,7 @@ def add_user(
             )
         user = User(
             login=login_name,
-            full_name=full_name.strip() or login_name,
+            full_name=full_name or login_name,
             role=role,
             password_hash=hash_password(password),
             doctor_id=doctor_id,

@@ -52,8 +52,9 @@ def record(
     session.add(
         JournalEntry(
             user_id=actor.user_id if actor else None,
-            login=actor.login if actor else login,
-            workstation=actor.workstation if actor else workstation,
+            login=(actor.login if actor else login or "")[:60] or None,
+            # Column widths: a long host name must not make the action itself fail.
+            workstation=(actor.workstation if actor else workstation or "")[:100] or None,
             action=action,
             entity=entity,
             entity_id=entity_id,

@@ -77,9 +77,7 @@ class PatientConflict(StaleRecord):
         self.yours = yours
         # A field the desk left masked (None) was not edited there: not a difference.
         self.fields = [
-            name
-            for name in theirs.form.differing_fields(yours)
-            if getattr(yours, name) is not None
+            name for name in theirs.form.differing_fields(yours) if getattr(yours, name) is not None
         ]
 
 

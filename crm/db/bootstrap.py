@@ -91,6 +91,15 @@ def prepare(
     except KeyProblem as exc:
         database.dispose()
         raise StartupProblem(str(exc)) from exc
+    except migrate.NewerDatabase as exc:
+        database.dispose()
+        raise StartupProblem(
+            translate(
+                "startup",
+                "The database is at revision {rev}, newer than this program: update the "
+                "program on this workstation.",
+            ).format(rev=exc)
+        ) from exc
     except StartupProblem:
         database.dispose()
         raise

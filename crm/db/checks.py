@@ -28,17 +28,24 @@ def check_cyrillic(connection: sa.Connection) -> CheckResult:
     lower_ok, ilike_ok = connection.execute(
         sa.text("SELECT lower('ИВАНОВ') = 'иванов', 'Иванов' ILIKE 'иванов'")
     ).one()
+    trgm_ok = True
+    if connection.execute(sa.text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first():
+        # pg_trgm reads the libc ctype: with a C ctype it finds no trigrams in Cyrillic.
+        trgm_ok = connection.execute(
+            sa.text("SELECT cardinality(show_trgm('Иванов')) > 0")
+        ).scalar_one()
     ctype = connection.execute(
         sa.text("SELECT datctype FROM pg_database WHERE datname = current_database()")
     ).scalar_one()
-    ok = bool(lower_ok and ilike_ok)
+    ok = bool(lower_ok and ilike_ok and trgm_ok)
     detail = (
         translate("checks", "lower('ИВАНОВ') = 'иванов' (ctype {ctype})").format(ctype=ctype)
         if ok
         else translate(
             "checks",
-            "the database's ctype is {ctype}: lower('ИВАНОВ') is not 'иванов', so patient search "
-            "cannot work. Create the database with LC_CTYPE 'C.UTF-8' or 'ru_RU.UTF-8' "
+            "the database's ctype is {ctype}: it does not know Cyrillic letters (lower('ИВАНОВ') "
+            "is not 'иванов', or pg_trgm finds no trigrams), so patient search cannot work. "
+            "Create the database with LC_CTYPE 'C.UTF-8' or 'ru_RU.UTF-8' "
             "(ENCODING 'UTF8', TEMPLATE template0).",
         ).format(ctype=ctype)
     )
@@ -67,6 +74,16 @@ def check_migrations(connection: sa.Connection) -> CheckResult:
     if current == head:
         return CheckResult(
             "migrations", True, translate("checks", "at head ({rev})").format(rev=head)
+        )
+    if current is not None and not migrate.known_revision(current):
+        return CheckResult(
+            "migrations",
+            False,
+            translate(
+                "checks",
+                "the database is at revision {current}, newer than this program knows "
+                "(newest {head}): update the program on this workstation",
+            ).format(current=current, head=head),
         )
     return CheckResult(
         "migrations",

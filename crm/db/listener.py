@@ -18,7 +18,13 @@ from typing import Any
 import psycopg
 from sqlalchemy.engine import make_url
 
+from crm.db.engine import CONNECT_ARGS
+
 CHANNEL = "crm_events"
+#: The listener's connection is recognisable in pg_stat_activity by this name.
+APPLICATION_NAME = "registratura listener"
+#: Delivered after a reconnection: anything may have changed meanwhile.
+RESYNC = {"table": "*", "op": "RESYNC"}
 log = logging.getLogger(__name__)
 
 EventCallback = Callable[[dict[str, Any]], None]
@@ -70,13 +76,24 @@ class ChangeListener(threading.Thread):
 
     def run(self) -> None:
         backoff = 0.5
+        had_connection = False
         while not self._stopping.is_set():
             try:
-                with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as conn:
+                with psycopg.connect(
+                    self._conninfo,
+                    autocommit=True,
+                    application_name=APPLICATION_NAME,
+                    **CONNECT_ARGS,
+                ) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     self.connected.set()
                     self._on_state(True, "")
                     backoff = 0.5
+                    if had_connection:
+                        # Notices sent while we were away are lost: tell the views to
+                        # re-query everything they show.
+                        self._deliver(json.dumps(RESYNC))
+                    had_connection = True
                     self._listen(conn)
             except psycopg.Error as exc:
                 detail = (

@@ -99,7 +99,8 @@ class Patient(Base):
     bonus_balance: Mapped[int] = mapped_column(server_default=sa.text("0"))
     note: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[now_timestamp]
-    updated_at: Mapped[now_timestamp]
+    #: Set by the ``crm_touch`` trigger on every update; fetched back after a flush.
+    updated_at: Mapped[now_timestamp] = mapped_column(server_onupdate=sa.FetchedValue())
     version: Mapped[int] = mapped_column(server_default=sa.text("1"))
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -2,14 +2,497 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru" sourcelanguage="en">
 <context>
+    <name>AppointmentsModel</name>
+    <message>
+        <source>Date and time</source>
+        <extracomment>``Qt.UserRole`` returns the row object.</extracomment>
+        <translation>Дата и время</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>Врач</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation>Специальность</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Вид приёма</translation>
+    </message>
+</context>
+<context>
+    <name>CardEditor</name>
+    <message>
+        <source>Show documents</source>
+        <translation>Показать документы</translation>
+    </message>
+    <message>
+        <source>Viewing the documents is recorded in the journal</source>
+        <translation>Просмотр документов записывается в журнал</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Сохранить (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>The identity-document key is not loaded.</source>
+        <translation>Ключ документов не загружен.</translation>
+    </message>
+    <message>
+        <source>Opening the card…</source>
+        <translation>Карта открывается…</translation>
+    </message>
+    <message>
+        <source>Patient&apos;s card</source>
+        <translation>Карта пациента</translation>
+    </message>
+    <message>
+        <source>New patient</source>
+        <translation>Новый пациент</translation>
+    </message>
+    <message>
+        <source>Last name, first name, birth date and phone are enough to book by phone.</source>
+        <translation>Для записи по телефону достаточно фамилии, имени, даты рождения и телефона.</translation>
+    </message>
+    <message>
+        <source>{name} — patient&apos;s card</source>
+        <translation>{name} — карта пациента</translation>
+    </message>
+    <message>
+        <source>Card No. {id} · born {birth} · changed {changed}</source>
+        <translation>Карта № {id} · дата рождения {birth} · изменена {changed}</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Сохранение…</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Сохранено.</translation>
+    </message>
+    <message>
+        <source>The card could not be opened</source>
+        <translation>Карту не удалось открыть</translation>
+    </message>
+    <message>
+        <source>Check the marked fields: {count}</source>
+        <translation>Проверьте отмеченные поля: {count}</translation>
+    </message>
+    <message>
+        <source>Open the card</source>
+        <translation>Открыть карту</translation>
+    </message>
+    <message>
+        <source>{message}. Is it the same person?</source>
+        <translation>{message}. Это тот же человек?</translation>
+    </message>
+    <message>
+        <source>Save anyway</source>
+        <translation>Всё равно сохранить</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Несохранённые изменения</translation>
+    </message>
+    <message>
+        <source>The card has unsaved changes. Close it and lose them?</source>
+        <translation>В карте есть несохранённые изменения. Закрыть её без сохранения?</translation>
+    </message>
+</context>
+<context>
+    <name>CardLabels</name>
+    <message>
+        <source>Last name</source>
+        <translation>Фамилия</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <source>Patronymic</source>
+        <translation>Отчество</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>Дата рождения</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Пол</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Эл. почта</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Адрес</translation>
+    </message>
+    <message>
+        <source>SNILS</source>
+        <translation>СНИЛС</translation>
+    </message>
+    <message>
+        <source>Passport</source>
+        <translation>Паспорт: серия и номер</translation>
+    </message>
+    <message>
+        <source>Issue date</source>
+        <translation>Дата выдачи</translation>
+    </message>
+    <message>
+        <source>Subdivision code</source>
+        <translation>Код подразделения</translation>
+    </message>
+    <message>
+        <source>Issued by</source>
+        <translation>Кем выдан</translation>
+    </message>
+    <message>
+        <source>Other document</source>
+        <translation>Другой документ</translation>
+    </message>
+    <message>
+        <source>Document number</source>
+        <translation>Номер документа</translation>
+    </message>
+    <message>
+        <source>Policy kind</source>
+        <translation>Вид полиса</translation>
+    </message>
+    <message>
+        <source>Policy series</source>
+        <translation>Серия полиса</translation>
+    </message>
+    <message>
+        <source>Policy number</source>
+        <translation>Номер полиса</translation>
+    </message>
+    <message>
+        <source>Policy valid until</source>
+        <translation>Полис действует до</translation>
+    </message>
+    <message>
+        <source>Insurer</source>
+        <translation>СМО</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Примечание</translation>
+    </message>
+    <message>
+        <source>Consent to personal data processing</source>
+        <translation>Согласие на обработку персональных данных</translation>
+    </message>
+    <message>
+        <source>Consent to SMS</source>
+        <translation>Согласие на СМС</translation>
+    </message>
+    <message>
+        <source>Consent to e-mail</source>
+        <translation>Согласие на письма</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>мужской</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>женский</translation>
+    </message>
+    <message>
+        <source>unified number (ENP)</source>
+        <translation>единый номер (ЕНП)</translation>
+    </message>
+    <message>
+        <source>old-style policy</source>
+        <translation>полис старого образца</translation>
+    </message>
+    <message>
+        <source>temporary certificate</source>
+        <translation>временное свидетельство</translation>
+    </message>
+    <message>
+        <source>birth certificate</source>
+        <translation>свидетельство о рождении</translation>
+    </message>
+    <message>
+        <source>foreign passport</source>
+        <translation>иностранный паспорт</translation>
+    </message>
+    <message>
+        <source>other document</source>
+        <translation>другой документ</translation>
+    </message>
+    <message>
+        <source>personal data processing</source>
+        <translation>обработка персональных данных</translation>
+    </message>
+    <message>
+        <source>SMS messages</source>
+        <translation>СМС-сообщения</translation>
+    </message>
+    <message>
+        <source>e-mail messages</source>
+        <translation>письма по эл. почте</translation>
+    </message>
+    <message>
+        <source>booked</source>
+        <translation>записан</translation>
+    </message>
+    <message>
+        <source>arrived</source>
+        <translation>пришёл</translation>
+    </message>
+    <message>
+        <source>at the doctor&apos;s</source>
+        <translation>на приёме</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>приём окончен</translation>
+    </message>
+    <message>
+        <source>did not come</source>
+        <translation>не пришёл</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>отменено</translation>
+    </message>
+    <message>
+        <source>rescheduled</source>
+        <translation>перенесено</translation>
+    </message>
+    <message>
+        <source>OMS, by referral</source>
+        <translation>ОМС, по направлению</translation>
+    </message>
+    <message>
+        <source>paid</source>
+        <translation>платный</translation>
+    </message>
+    <message>
+        <source>follow-up</source>
+        <translation>повторный</translation>
+    </message>
+    <message>
+        <source>telemedicine</source>
+        <translation>телемедицина</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>действует</translation>
+    </message>
+    <message>
+        <source>used</source>
+        <translation>использовано</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>закрыто</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>истекло</translation>
+    </message>
+    <message>
+        <source>created</source>
+        <translation>создана</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>изменена</translation>
+    </message>
+    <message>
+        <source>deleted</source>
+        <translation>удалена</translation>
+    </message>
+    <message>
+        <source>documents viewed</source>
+        <translation>просмотр документов</translation>
+    </message>
+    <message>
+        <source>consent given</source>
+        <translation>согласие дано</translation>
+    </message>
+    <message>
+        <source>consent revoked</source>
+        <translation>согласие отозвано</translation>
+    </message>
+    <message>
+        <source>checked in</source>
+        <translation>отмечен приход</translation>
+    </message>
+    <message>
+        <source>printed</source>
+        <translation>печать</translation>
+    </message>
+    <message>
+        <source>exported</source>
+        <translation>выгрузка</translation>
+    </message>
+    <message>
+        <source>card</source>
+        <translation>карта</translation>
+    </message>
+    <message>
+        <source>appointment</source>
+        <translation>запись</translation>
+    </message>
+    <message>
+        <source>referral</source>
+        <translation>направление</translation>
+    </message>
+</context>
+<context>
+    <name>CardTabs</name>
+    <message>
+        <source>Record consent</source>
+        <translation>Записать согласие</translation>
+    </message>
+    <message>
+        <source>Revoke the selected one</source>
+        <translation>Отозвать выбранное</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>от</translation>
+    </message>
+    <message>
+        <source>Appointments</source>
+        <translation>Записи</translation>
+    </message>
+    <message>
+        <source>Referrals</source>
+        <translation>Направления</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>История</translation>
+    </message>
+    <message>
+        <source>Consents</source>
+        <translation>Согласия</translation>
+    </message>
+    <message>
+        <source>Appointments ({n})</source>
+        <translation>Записи ({n})</translation>
+    </message>
+    <message>
+        <source>Referrals ({n})</source>
+        <translation>Направления ({n})</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <source>Select the consent to revoke</source>
+        <translation>Выберите согласие, которое нужно отозвать</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictDialog</name>
+    <message>
+        <source>The card was changed on another workstation</source>
+        <translation>Карту изменили на другом рабочем месте</translation>
+    </message>
+    <message>
+        <source>Another workstation saved this card at {time} while you were editing it. Nothing you typed is lost: choose which value to keep in each field, then save.</source>
+        <translation>Пока вы редактировали карту, её сохранили на другом рабочем месте в {time}. Всё, что вы ввели, сохранено: выберите, какое значение оставить в каждом поле, и сохраните.</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Поле</translation>
+    </message>
+    <message>
+        <source>Their value</source>
+        <translation>Их значение</translation>
+    </message>
+    <message>
+        <source>Your value</source>
+        <translation>Ваше значение</translation>
+    </message>
+    <message>
+        <source>(you did not change it)</source>
+        <translation>(вы его не меняли)</translation>
+    </message>
+    <message>
+        <source>Save the chosen values</source>
+        <translation>Сохранить выбранное</translation>
+    </message>
+    <message>
+        <source>Back to the card</source>
+        <translation>Вернуться к карте</translation>
+    </message>
+    <message>
+        <source>(hidden)</source>
+        <translation>(скрыто)</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentsModel</name>
+    <message>
+        <source>Consent</source>
+        <translation>Согласие</translation>
+    </message>
+    <message>
+        <source>Given on</source>
+        <translation>Дано</translation>
+    </message>
+    <message>
+        <source>Revoked on</source>
+        <translation>Отозвано</translation>
+    </message>
+</context>
+<context>
     <name>DbRunner</name>
     <message>
         <source>The database server cannot be reached. Check the network and try again.</source>
+        <extracomment>Gets the exception itself beside the message, for callers that act on its type (a conflict carrying both versions, a duplicate naming the existing card).</extracomment>
         <translation>Сервер базы данных недоступен. Проверьте сеть и повторите попытку.</translation>
     </message>
     <message>
         <source>Unexpected error: {error}. The details are in the program&apos;s log.</source>
         <translation>Непредвиденная ошибка: {error}. Подробности записаны в лог программы.</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryModel</name>
+    <message>
+        <source>When</source>
+        <translation>Когда</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Кто</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Что</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Поле</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>Было</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>Стало</translation>
     </message>
 </context>
 <context>
@@ -292,22 +775,6 @@
         <translation>печать талонов с QR-кодом и списков приёма врачей</translation>
     </message>
     <message>
-        <source>Patients</source>
-        <translation>Пациенты</translation>
-    </message>
-    <message>
-        <source>search by name, phone, SNILS or policy number</source>
-        <translation>поиск по ФИО, телефону, СНИЛС или номеру полиса</translation>
-    </message>
-    <message>
-        <source>patient cards with documents, checks and duplicate warnings</source>
-        <translation>карточки пациентов с документами, проверками и предупреждениями о дублях</translation>
-    </message>
-    <message>
-        <source>the medical card, payments, bonus points and messages</source>
-        <translation>медицинская карта, оплаты, бонусные баллы и переписка с пациентом</translation>
-    </message>
-    <message>
         <source>Referrals</source>
         <translation>Направления</translation>
     </message>
@@ -357,6 +824,105 @@
     </message>
 </context>
 <context>
+    <name>PatientFormWidget</name>
+    <message>
+        <source>+7 (916) 123-45-67 or 8 916 123 45 67</source>
+        <extracomment>Identity-document fields: ``None`` in the form while the card is masked. Where a problem reported for a validator&apos;s field is shown on the card. A problem of the key is shown once any field of the group was left.</extracomment>
+        <translation>+7 (916) 123-45-67 или 8 916 123 45 67</translation>
+    </message>
+    <message>
+        <source>name@example.ru</source>
+        <translation>name@example.ru</translation>
+    </message>
+    <message>
+        <source>16 digits of the ENP</source>
+        <translation>16 цифр ЕНП</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Пациент</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>Контакты</translation>
+    </message>
+    <message>
+        <source>Identity documents</source>
+        <translation>Документы</translation>
+    </message>
+    <message>
+        <source>OMS policy</source>
+        <translation>Полис ОМС</translation>
+    </message>
+</context>
+<context>
+    <name>PatientSearchModel</name>
+    <message>
+        <source>Full name</source>
+        <extracomment>``Qt.UserRole`` returns the row&apos;s :class:`PatientHit`.</extracomment>
+        <translation>ФИО</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>Дата рождения</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>SNILS</source>
+        <translation>СНИЛС</translation>
+    </message>
+    <message>
+        <source>OMS policy</source>
+        <translation>Полис ОМС</translation>
+    </message>
+</context>
+<context>
+    <name>PatientsPage</name>
+    <message>
+        <source>Patients</source>
+        <translation>Пациенты</translation>
+    </message>
+    <message>
+        <source>Last name, «Ivanov I P», birth date, phone, SNILS, ENP</source>
+        <translation>Фамилия, «Иванов И П», дата рождения, телефон, СНИЛС, ЕНП</translation>
+    </message>
+    <message>
+        <source>New patient (Ctrl+N)</source>
+        <translation>Новый пациент (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>New patient</source>
+        <translation>Новый пациент</translation>
+    </message>
+    <message>
+        <source>, more below</source>
+        <translation>, ниже есть ещё</translation>
+    </message>
+    <message>
+        <source>Found: {count}{more}. Enter opens the card, ↓ goes to the list.</source>
+        <translation>Найдено: {count}{more}. Enter открывает карту, ↓ — переход к списку.</translation>
+    </message>
+    <message>
+        <source>Type a last name (typos are forgiven), «Ivanov I P», a birth date DD.MM.YYYY, a part of the phone number, a SNILS or an ENP.</source>
+        <translation>Введите фамилию (опечатки не страшны), «Иванов И П», дату рождения ДД.ММ.ГГГГ, часть номера телефона, СНИЛС или ЕНП.</translation>
+    </message>
+    <message>
+        <source>Check the spelling, or create a new card: Ctrl+N.</source>
+        <translation>Проверьте написание или создайте новую карту: Ctrl+N.</translation>
+    </message>
+    <message>
+        <source>Check the spelling.</source>
+        <translation>Проверьте написание.</translation>
+    </message>
+    <message>
+        <source>Nobody found</source>
+        <translation>Никого не нашли</translation>
+    </message>
+</context>
+<context>
     <name>PlaceholderPage</name>
     <message>
         <source>This section is not built yet.</source>
@@ -365,6 +931,33 @@
     <message>
         <source>It will hold:</source>
         <translation>Здесь будут:</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralsModel</name>
+    <message>
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <source>Issued by</source>
+        <translation>Кем выдано</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation>Специальность</translation>
+    </message>
+    <message>
+        <source>Issued on</source>
+        <translation>Дата выдачи</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>Действует по</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
     </message>
 </context>
 <context>
@@ -565,6 +1158,14 @@
         <translation>Логин: от 2 до 60 символов — латинские буквы, цифры, точка, дефис или подчёркивание</translation>
     </message>
     <message>
+        <source>Full name: at most {n} characters</source>
+        <translation>ФИО: не длиннее {n} символов</translation>
+    </message>
+    <message>
+        <source>Doctor: no doctor with id {id}</source>
+        <translation>Врач: нет врача с номером {id}</translation>
+    </message>
+    <message>
         <source>Login: {login} is already taken</source>
         <translation>Логин: {login} уже занят</translation>
     </message>
@@ -577,221 +1178,211 @@
     <name>booking</name>
     <message>
         <source>No referral with this number is registered</source>
-        <extracomment>Days of validity a referral gets when issued, by kind (emergency: chosen at issue). An emergency referral&apos;s validity is set when issued, within these bounds (inclusive). A long-term referral may be extended by a doctor up to this many days in total.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Направление с таким номером не зарегистрировано</translation>
     </message>
     <message>
         <source>The referral was cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>Направление аннулировано</translation>
     </message>
     <message>
         <source>The referral is closed: the visit on it has taken place</source>
-        <translation type="unfinished"></translation>
+        <translation>Направление закрыто: приём по нему уже состоялся</translation>
     </message>
     <message>
         <source>You may book only into your own schedule</source>
-        <extracomment>Cancelling or moving an appointment later than this before its start needs a manager. Refusals about the time asked for: they come with the nearest free alternatives.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Записывать можно только в своё расписание</translation>
     </message>
     <message>
         <source>Your role may not book appointments</source>
-        <translation type="unfinished"></translation>
+        <translation>Ваша роль не позволяет записывать на приём</translation>
     </message>
     <message>
         <source>Appointment {id} does not exist</source>
-        <translation type="unfinished"></translation>
+        <translation>Записи {id} не существует</translation>
     </message>
     <message>
         <source>The appointment was changed on another workstation: reload it</source>
-        <translation type="unfinished"></translation>
+        <translation>Запись изменена на другом рабочем месте: обновите её</translation>
     </message>
     <message>
         <source>This time has already passed</source>
-        <translation type="unfinished"></translation>
+        <translation>Это время уже прошло</translation>
     </message>
     <message>
         <source>Outside the doctor&apos;s working hours</source>
-        <translation type="unfinished"></translation>
+        <translation>Вне рабочего времени врача</translation>
     </message>
     <message>
         <source>This time is already taken</source>
-        <translation type="unfinished"></translation>
+        <translation>Время уже занято</translation>
     </message>
     <message>
         <source>The patient already has an appointment then</source>
-        <translation type="unfinished"></translation>
+        <translation>У пациента уже есть запись на это время</translation>
     </message>
     <message>
         <source>The referral is already used by another appointment</source>
-        <translation type="unfinished"></translation>
+        <translation>По этому направлению уже есть другая запись</translation>
     </message>
     <message>
         <source>Only a booked appointment can be cancelled or moved</source>
-        <translation type="unfinished"></translation>
+        <translation>Отменить или перенести можно только предстоящую запись</translation>
     </message>
     <message>
         <source>Less than 24 hours before the appointment only a manager may change it, giving a reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Менять запись позже чем за 24 часа до приёма может только менеджер, указав причину</translation>
     </message>
     <message>
         <source>No doctor with id {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Врач с кодом {id} не найден</translation>
     </message>
     <message>
         <source>The doctor no longer receives patients</source>
-        <translation type="unfinished"></translation>
+        <translation>Врач больше не ведёт приём</translation>
     </message>
     <message>
         <source>This doctor does not give remote consultations</source>
-        <translation type="unfinished"></translation>
+        <translation>Врач не проводит дистанционные консультации</translation>
     </message>
     <message>
         <source>Booking by referral needs the patient&apos;s ОМС policy on the card</source>
-        <translation type="unfinished"></translation>
+        <translation>Для записи по направлению в карточке пациента нужен полис ОМС</translation>
     </message>
     <message>
         <source>The patient&apos;s ОМС policy ends on {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>Полис ОМС пациента действует только до {date}</translation>
     </message>
     <message>
         <source>Only a manager may overbook or record a past appointment</source>
-        <translation type="unfinished"></translation>
+        <translation>Записывать сверх расписания или задним числом может только менеджер</translation>
     </message>
     <message>
         <source>An appointment takes 1 to {n} slots</source>
-        <translation type="unfinished"></translation>
+        <translation>Запись занимает от 1 до {n} интервалов</translation>
     </message>
     <message>
         <source>No patient with id {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Пациент с кодом {id} не найден</translation>
     </message>
     <message>
         <source>No service with id {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Услуга с кодом {id} не найдена</translation>
     </message>
     <message>
         <source>Booking by referral needs the referral&apos;s number</source>
-        <translation type="unfinished"></translation>
+        <translation>Для записи по направлению укажите номер направления</translation>
     </message>
     <message>
         <source>Recorded in the past: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Запись задним числом: {reason}</translation>
     </message>
     <message>
         <source>The referral expired: it was valid until {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>Срок действия направления истёк: оно действовало до {date}</translation>
     </message>
     <message>
         <source>The referral is valid until {date}: choose a day no later than that</source>
-        <translation type="unfinished"></translation>
+        <translation>Направление действует до {date}: выберите день не позднее</translation>
     </message>
     <message>
         <source>The referral was issued to another patient</source>
-        <translation type="unfinished"></translation>
+        <translation>Направление выдано другому пациенту</translation>
     </message>
     <message>
         <source>The doctor&apos;s specialty differs from the referral&apos;s</source>
-        <translation type="unfinished"></translation>
+        <translation>Специальность врача не совпадает с указанной в направлении</translation>
     </message>
     <message>
         <source>No specialty with code {code}</source>
-        <extracomment>How far ahead alternatives are looked for first, then at most.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Специальность с кодом {code} не найдена</translation>
     </message>
     <message>
         <source>booked</source>
-        <extracomment>Forward steps and the permissions that allow each (any one of them). Steps back a manager may take to undo a mistake (with a reason).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>записан</translation>
     </message>
     <message>
         <source>arrived</source>
-        <translation type="unfinished"></translation>
+        <translation>пришёл</translation>
     </message>
     <message>
         <source>in progress</source>
-        <translation type="unfinished"></translation>
+        <translation>на приёме</translation>
     </message>
     <message>
         <source>completed</source>
-        <translation type="unfinished"></translation>
+        <translation>приём завершён</translation>
     </message>
     <message>
         <source>no-show</source>
-        <translation type="unfinished"></translation>
+        <translation>неявка</translation>
     </message>
     <message>
         <source>cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>отменён</translation>
     </message>
     <message>
         <source>rescheduled</source>
-        <translation type="unfinished"></translation>
+        <translation>перенесён</translation>
     </message>
     <message>
         <source>Only a manager may undo a visit status</source>
-        <translation type="unfinished"></translation>
+        <translation>Исправить отметку о визите может только менеджер</translation>
     </message>
     <message>
         <source>Reason: required</source>
-        <translation type="unfinished"></translation>
+        <translation>Причина: обязательное поле</translation>
     </message>
     <message>
         <source>The status cannot change from «{old}» to «{new}»</source>
-        <translation type="unfinished"></translation>
+        <translation>Статус нельзя сменить с «{old}» на «{new}»</translation>
     </message>
     <message>
         <source>Your role may not set this status</source>
-        <translation type="unfinished"></translation>
+        <translation>Ваша роль не позволяет установить этот статус</translation>
     </message>
     <message>
         <source>You may mark visits only in your own schedule</source>
-        <translation type="unfinished"></translation>
+        <translation>Отмечать визиты можно только в своём расписании</translation>
     </message>
     <message>
         <source>A no-show can be marked only after the appointment&apos;s start</source>
-        <translation type="unfinished"></translation>
+        <translation>Неявку можно отметить только после начала приёма</translation>
     </message>
     <message>
         <source>Undone: {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>Исправлено: {reason}</translation>
     </message>
     <message>
         <source>No active user with login {login}</source>
-        <extracomment>The workstation written to the journal for actions taken on the command line.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Нет активного пользователя с логином {login}</translation>
     </message>
     <message>
         <source>Say who acts with --as LOGIN (there is not exactly one active manager)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>expected YYYY-MM-DD HH:MM, got {value}</source>
-        <extracomment>Refusals that name the nearest free time (as :data:`crm.controllers.booking.TIME_REASONS`).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Укажите, от чьего имени действовать: --as ЛОГИН (активного менеджера нет или их несколько)</translation>
     </message>
     <message>
         <source>room {number}</source>
-        <translation type="unfinished"></translation>
+        <translation>каб. {number}</translation>
     </message>
     <message>
         <source>{reason}; no free time in the coming weeks</source>
-        <translation type="unfinished"></translation>
+        <translation>{reason}; свободного времени в ближайшие недели нет</translation>
     </message>
     <message>
         <source>{reason}; nearest free time: {slot}</source>
-        <translation type="unfinished"></translation>
+        <translation>{reason}; ближайшее свободное время: {slot}</translation>
     </message>
     <message>
         <source>Appointment {id} of {when} cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>Запись {id} на {when} отменена</translation>
     </message>
     <message>
         <source>give either --doctor or --specialty</source>
-        <translation type="unfinished"></translation>
+        <translation>укажите либо --doctor, либо --specialty</translation>
     </message>
     <message>
         <source>No free slots in these days</source>
-        <translation type="unfinished"></translation>
+        <translation>Свободного времени в эти дни нет</translation>
     </message>
 </context>
 <context>
@@ -801,8 +1392,8 @@
         <translation>lower(&apos;ИВАНОВ&apos;) = &apos;иванов&apos; (ctype {ctype})</translation>
     </message>
     <message>
-        <source>the database&apos;s ctype is {ctype}: lower(&apos;ИВАНОВ&apos;) is not &apos;иванов&apos;, so patient search cannot work. Create the database with LC_CTYPE &apos;C.UTF-8&apos; or &apos;ru_RU.UTF-8&apos; (ENCODING &apos;UTF8&apos;, TEMPLATE template0).</source>
-        <translation>ctype базы данных — {ctype}: lower(&apos;ИВАНОВ&apos;) не равно &apos;иванов&apos;, поэтому поиск пациентов работать не будет. Создайте базу с LC_CTYPE &apos;C.UTF-8&apos; или &apos;ru_RU.UTF-8&apos; (ENCODING &apos;UTF8&apos;, TEMPLATE template0).</translation>
+        <source>the database&apos;s ctype is {ctype}: it does not know Cyrillic letters (lower(&apos;ИВАНОВ&apos;) is not &apos;иванов&apos;, or pg_trgm finds no trigrams), so patient search cannot work. Create the database with LC_CTYPE &apos;C.UTF-8&apos; or &apos;ru_RU.UTF-8&apos; (ENCODING &apos;UTF8&apos;, TEMPLATE template0).</source>
+        <translation>у базы данных ctype {ctype}: она не различает русские буквы (lower(&apos;ИВАНОВ&apos;) не равно &apos;иванов&apos; или pg_trgm не находит триграмм), поэтому поиск пациентов работать не будет. Создайте базу с LC_CTYPE &apos;C.UTF-8&apos; или &apos;ru_RU.UTF-8&apos; (ENCODING &apos;UTF8&apos;, TEMPLATE template0).</translation>
     </message>
     <message>
         <source>missing extensions: {names} (run `clinic-crm db upgrade`)</source>
@@ -811,6 +1402,10 @@
     <message>
         <source>at head ({rev})</source>
         <translation>последняя версия ({rev})</translation>
+    </message>
+    <message>
+        <source>the database is at revision {current}, newer than this program knows (newest {head}): update the program on this workstation</source>
+        <translation>база данных в версии {current}, новее, чем знает эта программа (её последняя — {head}): обновите программу на этом рабочем месте</translation>
     </message>
     <message>
         <source>database at {current}, program needs {head}: run `clinic-crm db upgrade`</source>
@@ -824,16 +1419,28 @@
 <context>
     <name>cli</name>
     <message>
+        <source>error</source>
+        <translation>ошибка</translation>
+    </message>
+    <message>
         <source>cannot reach the database: {detail}</source>
         <translation>нет связи с базой данных: {detail}</translation>
+    </message>
+    <message>
+        <source>the database is at revision {rev}, newer than this program: update the program on this workstation</source>
+        <translation>база данных в версии {rev}, новее этой программы: обновите программу на этом рабочем месте</translation>
     </message>
     <message>
         <source>the database refused: {detail} (is it migrated?)</source>
         <translation>база данных отклонила запрос: {detail} (структура базы обновлена?)</translation>
     </message>
     <message>
-        <source>unexpected error: {kind}: {detail} (set CRM_DEBUG=1 to see more)</source>
-        <translation>непредвиденная ошибка: {kind}: {detail} (задайте CRM_DEBUG=1, чтобы увидеть подробности)</translation>
+        <source>the database refused: {detail}</source>
+        <translation>база данных отказала: {detail}</translation>
+    </message>
+    <message>
+        <source>unexpected error: {kind}: {detail} (details in {log})</source>
+        <translation>непредвиденная ошибка: {kind}: {detail} (подробности в {log})</translation>
     </message>
     <message>
         <source>Database at revision {rev}</source>
@@ -866,6 +1473,10 @@
     <message>
         <source>Password</source>
         <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>a doctor&apos;s account needs --doctor-id (the doctor it belongs to)</source>
+        <translation>для учётной записи врача нужен --doctor-id (номер врача, которому она принадлежит)</translation>
     </message>
     <message>
         <source>User {login} created (id {id})</source>
@@ -904,6 +1515,34 @@
     <message>
         <source>The key file {path} (fingerprint {actual}) is not this database&apos;s key (fingerprint {expected}); copy the right key file from another workstation.</source>
         <translation>Файл ключа {path} (отпечаток {actual}) не подходит к этой базе данных (нужен ключ с отпечатком {expected}); скопируйте нужный файл ключа с другого рабочего места.</translation>
+    </message>
+</context>
+<context>
+    <name>patient_history</name>
+    <message>
+        <source>Consent date: cannot be in the future</source>
+        <extracomment>Most rows a tab loads; a card with more shows the newest.</extracomment>
+        <translation>Дата согласия: не может быть в будущем</translation>
+    </message>
+    <message>
+        <source>This consent is already in force</source>
+        <translation>Такое согласие уже действует</translation>
+    </message>
+    <message>
+        <source>The consent no longer exists</source>
+        <translation>Согласия больше нет</translation>
+    </message>
+    <message>
+        <source>The consent was revoked on {date}</source>
+        <translation>Согласие уже отозвано {date}</translation>
+    </message>
+    <message>
+        <source>Revocation date: cannot be in the future</source>
+        <translation>Дата отзыва: не может быть в будущем</translation>
+    </message>
+    <message>
+        <source>Revocation date: not before the consent was given ({date})</source>
+        <translation>Дата отзыва: не раньше даты согласия ({date})</translation>
     </message>
 </context>
 <context>
@@ -1001,6 +1640,10 @@
     <message>
         <source>Creating the demo clinic…</source>
         <translation>Создание демонстрационной клиники…</translation>
+    </message>
+    <message>
+        <source>The database is at revision {rev}, newer than this program: update the program on this workstation.</source>
+        <translation>База данных в версии {rev}, новее этой программы: обновите программу на этом рабочем месте.</translation>
     </message>
     <message>
         <source>The program could not start: {error}</source>

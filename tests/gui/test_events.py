@@ -64,7 +64,7 @@ def terminate_listener(url: str) -> int:
         killed = conn.execute(
             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-            "AND query ILIKE 'LISTEN%'"
+            "AND application_name = 'registratura listener'"
         ).fetchone()
     assert killed is not None and killed[0] == 1
     return int(killed[0])

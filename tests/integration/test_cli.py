@@ -92,7 +92,7 @@ def test_user_add_list_passwd(committed_db_url, run):
         "add",
         "IVANOVA",
         "--role",
-        "doctor",
+        "registrar",
         input="секретный-пароль\n",
     )
     assert duplicate.exit_code == 1
@@ -114,3 +114,72 @@ def test_short_password_is_refused_with_the_field(committed_db_url, run):
     )
     assert result.exit_code == 1
     assert "Пароль" in result.output
+
+
+def test_odd_user_input_is_one_line(committed_db_url, run):
+    assert run("--database", committed_db_url, "db", "upgrade").exit_code == 0
+    no_doctor = run(
+        "--database",
+        committed_db_url,
+        "user",
+        "add",
+        "doc2",
+        "--role",
+        "doctor",
+        input="секретный-пароль\n",
+    )
+    assert no_doctor.exit_code == 1 and "--doctor-id" in no_doctor.output
+    unknown = run(
+        "--database",
+        committed_db_url,
+        "user",
+        "add",
+        "doc2",
+        "--role",
+        "doctor",
+        "--doctor-id",
+        "99999",
+        input="секретный-пароль\n",
+    )
+    assert unknown.exit_code == 1 and "99999" in unknown.output
+    long_name = run(
+        "--database",
+        committed_db_url,
+        "user",
+        "add",
+        "x2",
+        "--role",
+        "registrar",
+        "--full-name",
+        "Я" * 201,
+        input="секретный-пароль\n",
+    )
+    assert long_name.exit_code == 1
+    for result in (no_doctor, unknown, long_name):
+        assert "Traceback" not in result.output and "argon2" not in result.output
+        assert len([line for line in result.output.splitlines() if "error" in line]) == 1
+
+
+def test_database_newer_than_the_program(committed_db_url, run):
+    import sqlalchemy as sa
+
+    assert run("--database", committed_db_url, "db", "upgrade").exit_code == 0
+    engine = sa.create_engine(committed_db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    checked = run("--database", committed_db_url, "db", "check")
+    assert checked.exit_code == 1 and "9999" in checked.output
+    assert "db upgrade" not in checked.output
+    upgraded = run("--database", committed_db_url, "db", "upgrade")
+    assert upgraded.exit_code == 1 and "9999" in upgraded.output
+    assert "Traceback" not in upgraded.output
+
+
+def test_bad_language_and_url_are_one_line(monkeypatch):
+    monkeypatch.setenv("CRM_LANG", "de")
+    result = CliRunner().invoke(main, ["db", "current"])
+    assert result.exit_code == 1 and "'de'" in result.output
+    monkeypatch.delenv("CRM_LANG")
+    result = CliRunner().invoke(main, ["--database", "mysql://x/y", "db", "current"])
+    assert result.exit_code == 1 and "--database" in result.output

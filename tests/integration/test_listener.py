@@ -87,11 +87,13 @@ def test_listener_reports_a_lost_connection_and_reconnects(committed_engine, com
                 sa.text(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                    "AND query ILIKE 'LISTEN%'"
+                    "AND application_name = 'registratura listener'"
                 )
             )
         assert states.get(timeout=15) is False
         assert states.get(timeout=15) is True
+        # Notices sent while it was away are lost: it asks for a full re-query.
+        assert events.get(timeout=10) == {"table": "*", "op": "RESYNC"}
         # And it still hears notices after reconnecting.
         with committed_engine.begin() as conn:
             conn.execute(sa.text("SELECT pg_notify('crm_events', '{\"table\": \"ping\"}')"))
