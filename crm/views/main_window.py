@@ -18,6 +18,7 @@ from crm.views import AppContext
 from crm.views.pages.journal_page import JournalPage
 from crm.views.pages.placeholder import PlaceholderPage
 from crm.views.pages.settings_page import SettingsPage
+from crm.views.patients.page import PatientsPage
 from crm.views.status import StatusPanel, describe_database
 
 SCHEDULE, PATIENTS, REFERRALS, REPORTS, JOURNAL, SETTINGS = range(6)
@@ -59,14 +60,7 @@ class MainWindow(QMainWindow):
                     self.tr("printing tickets with a QR code and doctors' day lists"),
                 ],
             ),
-            PlaceholderPage(
-                self.tr("Patients"),
-                [
-                    self.tr("search by name, phone, SNILS or policy number"),
-                    self.tr("patient cards with documents, checks and duplicate warnings"),
-                    self.tr("the medical card, payments, bonus points and messages"),
-                ],
-            ),
+            PatientsPage(context),
             PlaceholderPage(
                 self.tr("Referrals"),
                 [

@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 
 SuccessCallback = Callable[[Any], None]
 FailureCallback = Callable[[str], None]
+#: Gets the exception itself beside the message, for callers that act on its type
+#: (a conflict carrying both versions, a duplicate naming the existing card).
+ErrorCallback = Callable[[BaseException, str], None]
 
 
 @dataclass
@@ -43,6 +46,7 @@ class _Job:
     on_failure: FailureCallback | None
     owner: QObject | None
     expected: tuple[type[BaseException], ...]
+    on_error: ErrorCallback | None = None
     future: concurrent.futures.Future[Any] | None = field(default=None, repr=False)
 
 
@@ -110,6 +114,7 @@ class DbRunner(QObject):
         on_failure: FailureCallback | None = None,
         owner: QObject | None = None,
         expected: tuple[type[BaseException], ...] = (),
+        on_error: ErrorCallback | None = None,
         **kwargs: Any,
     ) -> concurrent.futures.Future[Any]:
         """Run ``fn(*args, **kwargs)`` on the worker thread.
@@ -124,6 +129,9 @@ class DbRunner(QObject):
             owner: a widget the callbacks belong to; if it has been deleted by the
                 time the outcome arrives, the callbacks are skipped.
             expected: further exception types whose text is shown as it is.
+            on_error: called on the GUI thread instead of ``on_failure`` with the
+                exception and the same message, for callers that act on the
+                exception's type or attributes.
             **kwargs: its keyword arguments.
 
         Returns:
@@ -142,6 +150,7 @@ class DbRunner(QObject):
             on_failure=on_failure,
             owner=owner,
             expected=expected,
+            on_error=on_error,
         )
         with self._lock:
             first = not self._pending
@@ -184,7 +193,9 @@ class DbRunner(QObject):
                 job.on_success(future.result())
             return
         message = self._message_for(job, error)
-        if job.on_failure is not None:
+        if job.on_error is not None:
+            job.on_error(error, message)
+        elif job.on_failure is not None:
             job.on_failure(message)
         else:
             self.unhandled_failure.emit(message)

@@ -192,9 +192,7 @@ class Startup(QObject):
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.closed.connect(lambda: self._finish(0))
         if self.ready.demo_loaded_now:
-            window.statusBar().showMessage(
-                self.tr("Demo clinic created."), 15_000
-            )
+            window.statusBar().showMessage(self.tr("Demo clinic created."), 15_000)
         self.main_window = window
         self.login_dialog = None
         window.show()

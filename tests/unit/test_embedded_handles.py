@@ -11,8 +11,6 @@ from crm.db.embedded import forget_dead_handles
 
 
 def test_dead_processes_are_dropped(tmp_path):
-    finished = subprocess.run([sys.executable, "-c", "pass"], check=True)
-    assert finished.returncode == 0
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     (tmp_path / ".handle_pids.json").write_text(json.dumps([os.getpid(), dead.pid]))

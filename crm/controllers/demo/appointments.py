@@ -145,14 +145,26 @@ class _Booker:
             return Status.BOOKED
         return Status.CANCELLED if roll < 0.94 else Status.RESCHEDULED
 
-    def add(self, doctor: int, patient: int, starts: dt.datetime, length: int, *, room: str,
-            kind: AppointmentKind, service: int | None, status: Status) -> PlannedAppointment:
+    def add(
+        self,
+        doctor: int,
+        patient: int,
+        starts: dt.datetime,
+        length: int,
+        *,
+        room: str,
+        kind: AppointmentKind,
+        service: int | None,
+        status: Status,
+    ) -> PlannedAppointment:
         ends = starts + length * SLOT
         earliest = min(starts, self.timeline.now)
-        booked_at = earliest - dt.timedelta(days=self.rng.randint(1, 14),
-                                            minutes=self.rng.randint(0, 600))
-        appointment = PlannedAppointment(doctor, patient, starts, ends, room, kind, status,
-                                         booked_at, service=service)
+        booked_at = earliest - dt.timedelta(
+            days=self.rng.randint(1, 14), minutes=self.rng.randint(0, 600)
+        )
+        appointment = PlannedAppointment(
+            doctor, patient, starts, ends, room, kind, status, booked_at, service=service
+        )
         if kind is Kind.REMOTE:
             appointment.video_link = f"{TELEMEDICINE_URL}{self.rng.getrandbits(48):012x}"
         if status is Status.CANCELLED:
@@ -182,16 +194,30 @@ class _Booker:
                 i += 1
                 continue
             kind, service = self.choose_kind(period.doctor)
-            length = SERVICES[service].slots if service is not None else SPECIALTY_SLOTS[
-                DOCTORS[period.doctor].specialty]
+            length = (
+                SERVICES[service].slots
+                if service is not None
+                else SPECIALTY_SLOTS[DOCTORS[period.doctor].specialty]
+            )
             ends = starts + length * SLOT
-            patient = None if i + length > len(slots) else self.pick_patient(
-                kind is Kind.REFERRAL, starts, ends)
+            patient = (
+                None
+                if i + length > len(slots)
+                else self.pick_patient(kind is Kind.REFERRAL, starts, ends)
+            )
             if patient is None:
                 i += 1
                 continue
-            self.add(period.doctor, patient, starts, length, room=period.room, kind=kind,
-                     service=service, status=self.status(starts, ends))
+            self.add(
+                period.doctor,
+                patient,
+                starts,
+                length,
+                room=period.room,
+                kind=kind,
+                service=service,
+                status=self.status(starts, ends),
+            )
             i += length
 
     def reschedule(self, index: int) -> None:
@@ -207,10 +233,16 @@ class _Booker:
                 continue
             if not self.patient_is_free(original.patient, starts, ends):
                 continue
-            replacement = self.add(original.doctor, original.patient, starts, length,
-                                   room=period.room, kind=original.kind,
-                                   service=original.service,
-                                   status=self.status(starts, ends, final=True))
+            replacement = self.add(
+                original.doctor,
+                original.patient,
+                starts,
+                length,
+                room=period.room,
+                kind=original.kind,
+                service=original.service,
+                status=self.status(starts, ends, final=True),
+            )
             replacement.rescheduled_from = index
             replacement.video_link = original.video_link
             replacement.booked_at = max(replacement.booked_at, original.booked_at)
@@ -236,9 +268,16 @@ class _Booker:
                         patient = self.pick_patient(False, starts, starts + SLOT)
                         if patient is None:
                             continue
-                        appointment = self.add(exception.doctor, patient, starts, 1,
-                                               room=period.room, kind=Kind.FOLLOW_UP,
-                                               service=None, status=Status.BOOKED)
+                        appointment = self.add(
+                            exception.doctor,
+                            patient,
+                            starts,
+                            1,
+                            room=period.room,
+                            kind=Kind.FOLLOW_UP,
+                            service=None,
+                            status=Status.BOOKED,
+                        )
                         appointment.in_holding_tray = True
                         appointment.note = "Врач в отпуске: запись ждет переноса"
                         placed += 1

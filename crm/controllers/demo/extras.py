@@ -52,41 +52,63 @@ TASKS = (
     "Консультация эндокринолога",
 )
 COMMENTS = {
-    5: ("Очень внимательный врач, все подробно объяснил(а).", "Приняли вовремя, спасибо!",
-        "Отличная клиника, рекомендую."),
+    5: (
+        "Очень внимательный врач, все подробно объяснил(а).",
+        "Приняли вовремя, спасибо!",
+        "Отличная клиника, рекомендую.",
+    ),
     4: ("Врач хороший, но пришлось подождать минут 15.", "В целом все понравилось."),
     3: ("Прием прошел быстро, не все вопросы успел(а) задать.", "Долго ждал(а) у кабинета."),
     2: ("Прием начался на 30 минут позже записи.", "Неудобно записываться по телефону."),
     1: ("Меня не предупредили о переносе приема.",),
 }
-ANSWER = ("Благодарим за отзыв! Мы разобрались в ситуации и приняли меры, "
-          "чтобы это не повторилось.")
+ANSWER = "Благодарим за отзыв! Мы разобрались в ситуации и приняли меры, чтобы это не повторилось."
 MATERIALS = (
-    ("Как правильно измерять артериальное давление дома", "cardiologist",
-     "Измеряйте давление утром и вечером, сидя, после 5 минут отдыха. Манжета — на уровне "
-     "сердца. Записывайте результаты в дневник и берите его на прием."),
-    ("Подготовка к УЗИ органов брюшной полости", "ultrasound",
-     "Исследование проводится натощак: не есть 8–12 часов. За 2–3 дня исключите продукты, "
-     "усиливающие газообразование."),
-    ("Как сдавать анализ крови", "laboratory",
-     "Кровь сдается утром натощак, с 8 до 11 часов. Накануне исключите жирную пищу и алкоголь, "
-     "за час до анализа не курите."),
-    ("Профилактика болей в спине", "neurologist",
-     "Делайте перерывы при сидячей работе каждые 45 минут, следите за осанкой, занимайтесь "
-     "плаванием или лечебной физкультурой."),
-    ("Сахарный диабет: самоконтроль глюкозы", "endocrinologist",
-     "Измеряйте уровень глюкозы по схеме, согласованной с врачом, и отмечайте результаты "
-     "в дневнике вместе с питанием и физической нагрузкой."),
+    (
+        "Как правильно измерять артериальное давление дома",
+        "cardiologist",
+        "Измеряйте давление утром и вечером, сидя, после 5 минут отдыха. Манжета — на уровне "
+        "сердца. Записывайте результаты в дневник и берите его на прием.",
+    ),
+    (
+        "Подготовка к УЗИ органов брюшной полости",
+        "ultrasound",
+        "Исследование проводится натощак: не есть 8–12 часов. За 2–3 дня исключите продукты, "
+        "усиливающие газообразование.",
+    ),
+    (
+        "Как сдавать анализ крови",
+        "laboratory",
+        "Кровь сдается утром натощак, с 8 до 11 часов. Накануне исключите жирную пищу и алкоголь, "
+        "за час до анализа не курите.",
+    ),
+    (
+        "Профилактика болей в спине",
+        "neurologist",
+        "Делайте перерывы при сидячей работе каждые 45 минут, следите за осанкой, занимайтесь "
+        "плаванием или лечебной физкультурой.",
+    ),
+    (
+        "Сахарный диабет: самоконтроль глюкозы",
+        "endocrinologist",
+        "Измеряйте уровень глюкозы по схеме, согласованной с врачом, и отмечайте результаты "
+        "в дневнике вместе с питанием и физической нагрузкой.",
+    ),
 )
 MESSAGES = (
-    (MessageDirection.FROM_PATIENT,
-     "Здравствуйте! Можно ли перенести мою запись на следующую неделю?"),
-    (MessageDirection.TO_PATIENT,
-     "Здравствуйте! Да, подскажите удобный день и время, мы подберем слот."),
-    (MessageDirection.FROM_PATIENT,
-     "Подскажите, нужно ли приносить результаты прошлых анализов?"),
-    (MessageDirection.TO_PATIENT,
-     "Да, возьмите, пожалуйста, результаты анализов и выписки за последний год."),
+    (
+        MessageDirection.FROM_PATIENT,
+        "Здравствуйте! Можно ли перенести мою запись на следующую неделю?",
+    ),
+    (
+        MessageDirection.TO_PATIENT,
+        "Здравствуйте! Да, подскажите удобный день и время, мы подберем слот.",
+    ),
+    (MessageDirection.FROM_PATIENT, "Подскажите, нужно ли приносить результаты прошлых анализов?"),
+    (
+        MessageDirection.TO_PATIENT,
+        "Да, возьмите, пожалуйста, результаты анализов и выписки за последний год.",
+    ),
 )
 
 
@@ -120,26 +142,51 @@ class Context:
 
     def done(self, *kinds: AppointmentKind) -> list[int]:
         """Indices of completed appointments, optionally only of the given kinds."""
-        return [i for i, a in enumerate(self.appointments)
-                if a.status is Status.COMPLETED and (not kinds or a.kind in kinds)]
+        return [
+            i
+            for i, a in enumerate(self.appointments)
+            if a.status is Status.COMPLETED and (not kinds or a.kind in kinds)
+        ]
 
 
-def service_rows(today: dt.date, specialty_ids: Mapping[str, int], ids: Sequence[int],
-                 ) -> tuple[list[Row], list[Row]]:
+def service_rows(
+    today: dt.date,
+    specialty_ids: Mapping[str, int],
+    ids: Sequence[int],
+) -> tuple[list[Row], list[Row]]:
     """The catalogue and its prices; a raised price leaves the old one closed 3 months ago."""
     services, prices = [], []
     changed_on = today - dt.timedelta(days=90)
     since = today - dt.timedelta(days=365)
     for service_id, spec in zip(ids, SERVICES, strict=True):
-        services.append({"id": service_id, "code": spec.code, "name": spec.name,
-                         "specialty_id": specialty_ids[spec.specialty],
-                         "duration_slots": spec.slots, "description": None, "active": True})
+        services.append(
+            {
+                "id": service_id,
+                "code": spec.code,
+                "name": spec.name,
+                "specialty_id": specialty_ids[spec.specialty],
+                "duration_slots": spec.slots,
+                "description": None,
+                "active": True,
+            }
+        )
         if spec.old_price is not None:
-            prices.append({"service_id": service_id, "amount": spec.old_price, "valid_from": since,
-                           "valid_to": changed_on - dt.timedelta(days=1)})
-        prices.append({"service_id": service_id, "amount": spec.price,
-                       "valid_from": since if spec.old_price is None else changed_on,
-                       "valid_to": None})
+            prices.append(
+                {
+                    "service_id": service_id,
+                    "amount": spec.old_price,
+                    "valid_from": since,
+                    "valid_to": changed_on - dt.timedelta(days=1),
+                }
+            )
+        prices.append(
+            {
+                "service_id": service_id,
+                "amount": spec.price,
+                "valid_from": since if spec.old_price is None else changed_on,
+                "valid_to": None,
+            }
+        )
     return services, prices
 
 
@@ -156,11 +203,19 @@ def payment_rows(ctx: Context) -> tuple[list[Row], list[Row], dict[int, int]]:
     ledger: list[Row] = []
     balance: dict[int, int] = {}
 
-    def earn(patient_id: int, delta: int, reason: str, at: dt.datetime,
-             payment_id: int | None = None) -> None:
+    def earn(
+        patient_id: int, delta: int, reason: str, at: dt.datetime, payment_id: int | None = None
+    ) -> None:
         if delta:
-            ledger.append({"patient_id": patient_id, "delta": delta, "reason": reason,
-                           "payment_id": payment_id, "created_at": at})
+            ledger.append(
+                {
+                    "patient_id": patient_id,
+                    "delta": delta,
+                    "reason": reason,
+                    "payment_id": payment_id,
+                    "created_at": at,
+                }
+            )
             balance[patient_id] = balance.get(patient_id, 0) + delta
 
     for payment_id, index in zip(ids, paid, strict=False):
@@ -168,31 +223,61 @@ def payment_rows(ctx: Context) -> tuple[list[Row], list[Row], dict[int, int]]:
         assert visit.service is not None
         amount = SERVICES[visit.service].price
         patient_id = ctx.patient_ids[visit.patient]
-        method = rng.choices([PaymentMethod.CARD, PaymentMethod.CASH, PaymentMethod.TRANSFER],
-                             [55, 35, 10])[0]
-        payments.append({"id": payment_id, "patient_id": patient_id,
-                         "appointment_id": ctx.appointment_ids[index],
-                         "service_id": ctx.service_ids[visit.service], "amount": amount,
-                         "method": method, "paid_at": visit.ends,
-                         "received_by_id": ctx.user_ids["registrar"], "refund_of_id": None})
-        earn(patient_id, int(amount * 5 / 100), "Начисление 5% от оплаты услуги", visit.ends,
-             payment_id)
+        method = rng.choices(
+            [PaymentMethod.CARD, PaymentMethod.CASH, PaymentMethod.TRANSFER], [55, 35, 10]
+        )[0]
+        payments.append(
+            {
+                "id": payment_id,
+                "patient_id": patient_id,
+                "appointment_id": ctx.appointment_ids[index],
+                "service_id": ctx.service_ids[visit.service],
+                "amount": amount,
+                "method": method,
+                "paid_at": visit.ends,
+                "received_by_id": ctx.user_ids["registrar"],
+                "refund_of_id": None,
+            }
+        )
+        earn(
+            patient_id,
+            int(amount * 5 / 100),
+            "Начисление 5% от оплаты услуги",
+            visit.ends,
+            payment_id,
+        )
     if payments:
         # One refund, to show how a returned payment and its bonus reversal look.
         first = payments[0]
         refunded_at = min(first["paid_at"] + dt.timedelta(hours=2), ctx.now)
-        payments.append({**first, "id": ids[-1], "amount": -first["amount"],
-                         "paid_at": refunded_at, "refund_of_id": first["id"],
-                         "received_by_id": ctx.user_ids["manager"]})
-        earn(first["patient_id"], -int(first["amount"] * 5 / 100),
-             "Отмена начисления: возврат оплаты", refunded_at, ids[-1])
+        payments.append(
+            {
+                **first,
+                "id": ids[-1],
+                "amount": -first["amount"],
+                "paid_at": refunded_at,
+                "refund_of_id": first["id"],
+                "received_by_id": ctx.user_ids["manager"],
+            }
+        )
+        earn(
+            first["patient_id"],
+            -int(first["amount"] * 5 / 100),
+            "Отмена начисления: возврат оплаты",
+            refunded_at,
+            ids[-1],
+        )
     for index in rng.sample(range(len(ctx.patients)), min(30, len(ctx.patients))):
         patient_id = ctx.patient_ids[index]
         joined = dt.datetime.combine(ctx.patients[index].registered_on, dt.time(10), MOSCOW)
         earn(patient_id, 300, "Приветственные баллы при регистрации", joined)
         if rng.random() < 0.3:
-            earn(patient_id, -100, "Списание баллов в счет оплаты услуги",
-                 joined + dt.timedelta(days=1))
+            earn(
+                patient_id,
+                -100,
+                "Списание баллов в счет оплаты услуги",
+                joined + dt.timedelta(days=1),
+            )
     return payments, ledger, balance
 
 
@@ -206,17 +291,31 @@ def feedback_rows(ctx: Context) -> list[Row]:
         rating = rng.choices([5, 4, 3, 2, 1], [50, 30, 12, 5, 3])[0]
         created = min(visit.ends + dt.timedelta(hours=rng.randint(1, 30)), ctx.now)
         answered = rating <= 3 and rng.random() < 0.6
-        rows.append({"patient_id": ctx.patient_ids[visit.patient],
-                     "doctor_id": ctx.doctor_ids[visit.doctor],
-                     "appointment_id": ctx.appointment_ids[index], "rating": rating,
-                     "comment": rng.choice(COMMENTS[rating]),
-                     "answered_at": ctx.now if answered else None,
-                     "answer": ANSWER if answered else None, "created_at": created})
+        rows.append(
+            {
+                "patient_id": ctx.patient_ids[visit.patient],
+                "doctor_id": ctx.doctor_ids[visit.doctor],
+                "appointment_id": ctx.appointment_ids[index],
+                "rating": rating,
+                "comment": rng.choice(COMMENTS[rating]),
+                "answered_at": ctx.now if answered else None,
+                "answer": ANSWER if answered else None,
+                "created_at": created,
+            }
+        )
     for rating in (5, 4, 2):
-        rows.append({"patient_id": ctx.patient_ids[rng.randrange(len(ctx.patient_ids))],
-                     "doctor_id": None, "appointment_id": None, "rating": rating,
-                     "comment": rng.choice(COMMENTS[rating]), "answered_at": None,
-                     "answer": None, "created_at": ctx.now - dt.timedelta(days=rating)})
+        rows.append(
+            {
+                "patient_id": ctx.patient_ids[rng.randrange(len(ctx.patient_ids))],
+                "doctor_id": None,
+                "appointment_id": None,
+                "rating": rating,
+                "comment": rng.choice(COMMENTS[rating]),
+                "answered_at": None,
+                "answer": None,
+                "created_at": ctx.now - dt.timedelta(days=rating),
+            }
+        )
     return rows
 
 
@@ -230,27 +329,41 @@ def treatment_rows(ctx: Context) -> tuple[list[Row], list[Row]]:
     plans, tasks = [], []
     for plan_id, index in zip(plan_ids, chosen, strict=True):
         visit = ctx.appointments[index]
-        plans.append({"id": plan_id, "patient_id": ctx.patient_ids[visit.patient],
-                      "doctor_id": ctx.doctor_ids[visit.doctor],
-                      "title": PLAN_TITLES[DOCTORS[visit.doctor].specialty],
-                      "notes": "Рекомендации выданы пациенту на руки.",
-                      "created_at": visit.ends, "closed_at": None})
+        plans.append(
+            {
+                "id": plan_id,
+                "patient_id": ctx.patient_ids[visit.patient],
+                "doctor_id": ctx.doctor_ids[visit.doctor],
+                "title": PLAN_TITLES[DOCTORS[visit.doctor].specialty],
+                "notes": "Рекомендации выданы пациенту на руки.",
+                "created_at": visit.ends,
+                "closed_at": None,
+            }
+        )
         for description in rng.sample(TASKS, rng.randint(2, 4)):
             due = visit.ends.date() + dt.timedelta(days=rng.randint(3, 30))
             done_task = due < today and rng.random() < 0.7
-            tasks.append({"plan_id": plan_id, "description": description, "due_on": due,
-                          "remind_at": dt.datetime.combine(due - dt.timedelta(days=1),
-                                                           dt.time(10), MOSCOW),
-                          "status": TaskStatus.DONE if done_task else TaskStatus.OPEN,
-                          "done_at": dt.datetime.combine(due, dt.time(11), MOSCOW)
-                          if done_task else None})
+            tasks.append(
+                {
+                    "plan_id": plan_id,
+                    "description": description,
+                    "due_on": due,
+                    "remind_at": dt.datetime.combine(
+                        due - dt.timedelta(days=1), dt.time(10), MOSCOW
+                    ),
+                    "status": TaskStatus.DONE if done_task else TaskStatus.OPEN,
+                    "done_at": dt.datetime.combine(due, dt.time(11), MOSCOW) if done_task else None,
+                }
+            )
     return plans, tasks
 
 
 def material_rows(specialty_ids: Mapping[str, int]) -> list[Row]:
     """Leaflets to hand out to patients."""
-    return [{"title": title, "body": body, "specialty_id": specialty_ids[code]}
-            for title, code, body in MATERIALS]
+    return [
+        {"title": title, "body": body, "specialty_id": specialty_ids[code]}
+        for title, code, body in MATERIALS
+    ]
 
 
 def message_rows(ctx: Context) -> list[Row]:
@@ -260,10 +373,17 @@ def message_rows(ctx: Context) -> list[Row]:
     for index in ctx.rng.sample(range(len(ctx.patients)), count):
         start = ctx.now - dt.timedelta(days=ctx.rng.randint(1, 20), hours=3)
         for step, (direction, body) in enumerate(MESSAGES[: ctx.rng.choice((2, 4))]):
-            rows.append({"patient_id": ctx.patient_ids[index], "direction": direction,
-                         "body": body, "at": start + dt.timedelta(minutes=20 * step),
-                         "user_id": ctx.user_ids["registrar"]
-                         if direction is MessageDirection.TO_PATIENT else None})
+            rows.append(
+                {
+                    "patient_id": ctx.patient_ids[index],
+                    "direction": direction,
+                    "body": body,
+                    "at": start + dt.timedelta(minutes=20 * step),
+                    "user_id": ctx.user_ids["registrar"]
+                    if direction is MessageDirection.TO_PATIENT
+                    else None,
+                }
+            )
     return rows
 
 

@@ -110,66 +110,106 @@ def _refuse_unless_empty(session: Session) -> None:
         sa.select(sa.exists(sa.select(Patient.id)) | sa.exists(sa.select(Doctor.id)))
     )
     if has_people or settings.get(session, settings.DEMO_MARKER) is not None:
-        raise DomainError(translate(
-            "demo", "Patients or doctors already exist: the demo loads only into an empty database"
-        ))
+        raise DomainError(
+            translate(
+                "demo",
+                "Patients or doctors already exist: the demo loads only into an empty database",
+            )
+        )
 
 
-def _copy(session: Session, table: str, columns: Sequence[str],
-          rows: Iterable[tuple[object, ...]]) -> None:
+def _copy(
+    session: Session, table: str, columns: Sequence[str], rows: Iterable[tuple[object, ...]]
+) -> None:
     # COPY through the session's own connection, so it joins the same transaction
     # (and, in the tests, the same savepoint).
     raw = session.connection().connection.driver_connection
     assert raw is not None
-    with raw.cursor() as cursor, cursor.copy(
-        f"COPY {table} ({', '.join(columns)}) FROM STDIN"
-    ) as copy:
+    with (
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
         for row in rows:
             copy.write_row(row)
 
 
-def _referral_rows(referrals: Sequence[PlannedReferral], ids: Sequence[int], clinic: ClinicIds,
-                   patient_ids: Sequence[int], today: dt.date) -> tuple[list[Row], list[Row]]:
+def _referral_rows(
+    referrals: Sequence[PlannedReferral],
+    ids: Sequence[int],
+    clinic: ClinicIds,
+    patient_ids: Sequence[int],
+    today: dt.date,
+) -> tuple[list[Row], list[Row]]:
     rows: list[Row] = []
     extensions: list[Row] = []
     for referral_id, r in zip(ids, referrals, strict=True):
-        registered = dt.datetime.combine(min(r.issued_on + dt.timedelta(days=1), today),
-                                         dt.time(10), MOSCOW)
-        rows.append({
-            "id": referral_id, "number": r.number,
-            "organisation_id": clinic.organisations[r.organisation], "issued_on": r.issued_on,
-            "issuing_doctor": r.issuing_doctor, "patient_id": patient_ids[r.patient],
-            "specialty_id": clinic.specialties[r.specialty], "diagnosis_code": r.diagnosis,
-            "kind": r.kind, "valid_days": r.valid_days, "status": r.status,
-            "cancel_reason": r.cancel_reason, "created_by_id": clinic.users["registrar"],
-            "created_at": registered, "version": 1,
-        })
+        registered = dt.datetime.combine(
+            min(r.issued_on + dt.timedelta(days=1), today), dt.time(10), MOSCOW
+        )
+        rows.append(
+            {
+                "id": referral_id,
+                "number": r.number,
+                "organisation_id": clinic.organisations[r.organisation],
+                "issued_on": r.issued_on,
+                "issuing_doctor": r.issuing_doctor,
+                "patient_id": patient_ids[r.patient],
+                "specialty_id": clinic.specialties[r.specialty],
+                "diagnosis_code": r.diagnosis,
+                "kind": r.kind,
+                "valid_days": r.valid_days,
+                "status": r.status,
+                "cancel_reason": r.cancel_reason,
+                "created_by_id": clinic.users["registrar"],
+                "created_at": registered,
+                "version": 1,
+            }
+        )
         extensions.extend(
-            {"referral_id": referral_id, "old_valid_days": e.old_days,
-             "new_valid_days": e.new_days, "reason": e.reason,
-             "extended_by_id": clinic.users["doctor"], "created_at": e.at}
+            {
+                "referral_id": referral_id,
+                "old_valid_days": e.old_days,
+                "new_valid_days": e.new_days,
+                "reason": e.reason,
+                "extended_by_id": clinic.users["doctor"],
+                "created_at": e.at,
+            }
             for e in r.extensions
         )
     return rows, extensions
 
 
-def _appointment_rows(appointments: Sequence[PlannedAppointment], ids: Sequence[int],
-                      referral_ids: Sequence[int], clinic: ClinicIds,
-                      patient_ids: Sequence[int]) -> list[Row]:
+def _appointment_rows(
+    appointments: Sequence[PlannedAppointment],
+    ids: Sequence[int],
+    referral_ids: Sequence[int],
+    clinic: ClinicIds,
+    patient_ids: Sequence[int],
+) -> list[Row]:
     registrars = (clinic.users["registrar"], clinic.users["registrar2"])
     return [
         {
-            "id": appointment_id, "doctor_id": clinic.doctors[a.doctor],
-            "patient_id": patient_ids[a.patient], "room_id": clinic.doctor_room(a.doctor, a.room),
-            "starts_at": a.starts, "ends_at": a.ends, "kind": a.kind, "status": a.status,
+            "id": appointment_id,
+            "doctor_id": clinic.doctors[a.doctor],
+            "patient_id": patient_ids[a.patient],
+            "room_id": clinic.doctor_room(a.doctor, a.room),
+            "starts_at": a.starts,
+            "ends_at": a.ends,
+            "kind": a.kind,
+            "status": a.status,
             "referral_id": None if a.referral is None else referral_ids[a.referral],
             "service_id": None if a.service is None else clinic.services[a.service],
-            "overbooked": False, "overbook_reason": None,
-            "rescheduled_from_id": None if a.rescheduled_from is None
-            else ids[a.rescheduled_from],
-            "cancelled_by": a.cancelled_by, "cancel_reason": a.cancel_reason,
-            "in_holding_tray": a.in_holding_tray, "video_link": a.video_link, "note": a.note,
-            "created_by_id": registrars[index % 2], "created_at": a.booked_at, "version": 1,
+            "overbooked": False,
+            "overbook_reason": None,
+            "rescheduled_from_id": None if a.rescheduled_from is None else ids[a.rescheduled_from],
+            "cancelled_by": a.cancelled_by,
+            "cancel_reason": a.cancel_reason,
+            "in_holding_tray": a.in_holding_tray,
+            "video_link": a.video_link,
+            "note": a.note,
+            "created_by_id": registrars[index % 2],
+            "created_at": a.booked_at,
+            "version": 1,
         }
         for index, (appointment_id, a) in enumerate(zip(ids, appointments, strict=True))
     ]
@@ -217,8 +257,13 @@ def load_demo(
     insured = [plan.is_insured(today) for plan in plans]
     appointments = plan_appointments(rng, insured, timeline, min(patients * 2, MAX_APPOINTMENTS))
     referrals = plan_referrals(
-        rng, appointments, doctor_specialties=[d.specialty for d in DOCTORS], insured=insured,
-        minors=[plan.is_minor(today) for plan in plans], today=today)
+        rng,
+        appointments,
+        doctor_specialties=[d.specialty for d in DOCTORS],
+        insured=insured,
+        minors=[plan.is_minor(today) for plan in plans],
+        today=today,
+    )
     # argon2 is slow by design: hash once, outside the transaction, for every demo user.
     password_hash = hash_password(DEMO_PASSWORD)
 
@@ -231,23 +276,37 @@ def load_demo(
         referral_ids = allocate(session, "referral", len(referrals))
         appointment_ids = allocate(session, "appointment", len(appointments))
         ctx = extras.Context(
-            rng=rng, now=now, patients=plans, patient_ids=patient_ids,
-            appointments=appointments, appointment_ids=appointment_ids,
-            doctor_ids=clinic.doctors, specialty_ids=clinic.specialties,
-            service_ids=clinic.services, user_ids=clinic.users,
+            rng=rng,
+            now=now,
+            patients=plans,
+            patient_ids=patient_ids,
+            appointments=appointments,
+            appointment_ids=appointment_ids,
+            doctor_ids=clinic.doctors,
+            specialty_ids=clinic.specialties,
+            service_ids=clinic.services,
+            user_ids=clinic.users,
             allocate=lambda table, n: allocate(session, table, n),
         )
         payments, ledger, balances = extras.payment_rows(ctx)
 
-        _copy(session, "patient", PATIENT_COLUMNS,
-              patient_rows(plans, patient_ids, keyring, clinic.insurers, balances))
+        _copy(
+            session,
+            "patient",
+            PATIENT_COLUMNS,
+            patient_rows(plans, patient_ids, keyring, clinic.insurers, balances),
+        )
         _copy(session, "patient_consent", CONSENT_COLUMNS, consent_rows(plans, patient_ids))
-        referral_rows, extension_rows = _referral_rows(referrals, referral_ids, clinic,
-                                                       patient_ids, today)
+        referral_rows, extension_rows = _referral_rows(
+            referrals, referral_ids, clinic, patient_ids, today
+        )
         insert_rows(session, Referral, referral_rows)
         insert_rows(session, ReferralExtension, extension_rows)
-        insert_rows(session, Appointment, _appointment_rows(
-            appointments, appointment_ids, referral_ids, clinic, patient_ids))
+        insert_rows(
+            session,
+            Appointment,
+            _appointment_rows(appointments, appointment_ids, referral_ids, clinic, patient_ids),
+        )
         insert_rows(session, Payment, payments)
         insert_rows(session, BonusLedgerEntry, ledger)
         insert_rows(session, Feedback, extras.feedback_rows(ctx))
@@ -260,11 +319,19 @@ def load_demo(
         insert_rows(session, PriorityRequest, notices.priority_rows(ctx))
         insert_rows(session, OutboxMessage, notices.outbox_rows(ctx))
 
-        settings.put(session, settings.CLINIC_PROFILE,
-                     {"name": CLINIC_NAME, "address": CLINIC_ADDRESS, "phone": CLINIC_PHONE})
+        settings.put(
+            session,
+            settings.CLINIC_PROFILE,
+            {"name": CLINIC_NAME, "address": CLINIC_ADDRESS, "phone": CLINIC_PHONE},
+        )
         settings.put(session, settings.DEMO_MARKER, {"patients": patients, "seed": seed})
-        journal.record(session, "demo_loaded", login="demo", entity="clinic_setting",
-                       details=f"patients={patients}, seed={seed}, today={today.isoformat()}")
+        journal.record(
+            session,
+            "demo_loaded",
+            login="demo",
+            entity="clinic_setting",
+            details=f"patients={patients}, seed={seed}, today={today.isoformat()}",
+        )
         # Fresh statistics, or the planner guesses from an empty table on the first searches.
         session.execute(sa.text("ANALYZE patient, patient_consent, referral, appointment"))
 

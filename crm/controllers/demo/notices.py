@@ -33,8 +33,11 @@ REJECTIONS = (
 
 
 def _future(ctx: Context, *statuses: AppointmentStatus) -> list[int]:
-    return [i for i, a in enumerate(ctx.appointments)
-            if a.starts > ctx.now and a.status in statuses and not a.in_holding_tray]
+    return [
+        i
+        for i, a in enumerate(ctx.appointments)
+        if a.starts > ctx.now and a.status in statuses and not a.in_holding_tray
+    ]
 
 
 def waiting_list_rows(ctx: Context) -> list[Row]:
@@ -48,11 +51,19 @@ def waiting_list_rows(ctx: Context) -> list[Row]:
         patient = rng.randrange(len(ctx.patients))
         doctor = rng.randrange(len(DOCTORS))
         row: Row = {
-            "patient_id": ctx.patient_ids[patient], "specialty_id": None, "doctor_id": None,
-            "wished_from": today + dt.timedelta(days=rng.randint(0, 3)), "wished_to": None,
-            "channel": ContactChannel.PHONE, "note": None, "status": WaitingStatus.WAITING,
-            "offered_doctor_id": None, "offered_starts_at": None, "offered_at": None,
-            "appointment_id": None, "created_by_id": ctx.user_ids["registrar"],
+            "patient_id": ctx.patient_ids[patient],
+            "specialty_id": None,
+            "doctor_id": None,
+            "wished_from": today + dt.timedelta(days=rng.randint(0, 3)),
+            "wished_to": None,
+            "channel": ContactChannel.PHONE,
+            "note": None,
+            "status": WaitingStatus.WAITING,
+            "offered_doctor_id": None,
+            "offered_starts_at": None,
+            "offered_at": None,
+            "appointment_id": None,
+            "created_by_id": ctx.user_ids["registrar"],
             # Entries are offered slots in the order they were made: keep that order clear.
             "created_at": ctx.now - dt.timedelta(hours=4 * (count - k), minutes=rng.randint(0, 59)),
         }
@@ -60,25 +71,32 @@ def waiting_list_rows(ctx: Context) -> list[Row]:
         if role == 2 and freed:
             visit: PlannedAppointment = ctx.appointments[freed.pop(rng.randrange(len(freed)))]
             doctor = visit.doctor
-            row.update(status=WaitingStatus.OFFERED, wished_from=visit.starts.date(),
-                       offered_doctor_id=ctx.doctor_ids[doctor],
-                       offered_starts_at=visit.starts,
-                       offered_at=ctx.now - dt.timedelta(minutes=30))
+            row.update(
+                status=WaitingStatus.OFFERED,
+                wished_from=visit.starts.date(),
+                offered_doctor_id=ctx.doctor_ids[doctor],
+                offered_starts_at=visit.starts,
+                offered_at=ctx.now - dt.timedelta(minutes=30),
+            )
         elif role == 3 and booked:
             index = booked.pop(rng.randrange(len(booked)))
             visit = ctx.appointments[index]
             patient, doctor = visit.patient, visit.doctor
-            row.update(status=WaitingStatus.BOOKED, patient_id=ctx.patient_ids[patient],
-                       wished_from=min(visit.starts.date(), row["wished_from"]),
-                       appointment_id=ctx.appointment_ids[index])
+            row.update(
+                status=WaitingStatus.BOOKED,
+                patient_id=ctx.patient_ids[patient],
+                wished_from=min(visit.starts.date(), row["wished_from"]),
+                appointment_id=ctx.appointment_ids[index],
+            )
         elif role == 4:
             row.update(status=WaitingStatus.CANCELLED, note="Пациент записался в другую клинику")
         if rng.random() < 0.5:
             row["doctor_id"] = ctx.doctor_ids[doctor]
         else:
             row["specialty_id"] = ctx.specialty_ids[DOCTORS[doctor].specialty]
-        row["wished_to"] = max(row["wished_from"] + dt.timedelta(days=rng.randint(3, 14)),
-                               today + dt.timedelta(days=7))
+        row["wished_to"] = max(
+            row["wished_from"] + dt.timedelta(days=rng.randint(3, 14)), today + dt.timedelta(days=7)
+        )
         plan = ctx.patients[patient]
         channels = [ContactChannel.PHONE, ContactChannel.SMS]
         row["channel"] = rng.choice([*channels, ContactChannel.EMAIL] if plan.email else channels)
@@ -90,8 +108,13 @@ def priority_rows(ctx: Context) -> list[Row]:
     """Urgent requests: pending, approved, rejected and booked, decided by the manager."""
     rng = ctx.rng
     booked = _future(ctx, Status.BOOKED)
-    statuses = (PriorityStatus.PENDING, PriorityStatus.APPROVED, PriorityStatus.REJECTED,
-                PriorityStatus.BOOKED, PriorityStatus.PENDING)
+    statuses = (
+        PriorityStatus.PENDING,
+        PriorityStatus.APPROVED,
+        PriorityStatus.REJECTED,
+        PriorityStatus.BOOKED,
+        PriorityStatus.PENDING,
+    )
     rows = []
     for k in range(min(max(len(ctx.patients) // 100, 5), 20)):
         status = statuses[k % len(statuses)]
@@ -114,19 +137,26 @@ def priority_rows(ctx: Context) -> list[Row]:
             PriorityStatus.REJECTED: rng.choice(REJECTIONS),
             PriorityStatus.BOOKED: "Одобрено и записано",
         }.get(status)
-        rows.append({
-            "patient_id": patient_id, "specialty_id": ctx.specialty_ids[specialty],
-            "reason": reason, "status": status,
-            "decided_by_id": ctx.user_ids["manager"] if decided else None,
-            "decided_at": created + dt.timedelta(hours=1) if decided else None,
-            "decision_reason": decision, "appointment_id": appointment_id,
-            "created_by_id": ctx.user_ids["registrar"], "created_at": created,
-        })
+        rows.append(
+            {
+                "patient_id": patient_id,
+                "specialty_id": ctx.specialty_ids[specialty],
+                "reason": reason,
+                "status": status,
+                "decided_by_id": ctx.user_ids["manager"] if decided else None,
+                "decided_at": created + dt.timedelta(hours=1) if decided else None,
+                "decision_reason": decision,
+                "appointment_id": appointment_id,
+                "created_by_id": ctx.user_ids["registrar"],
+                "created_at": created,
+            }
+        )
     return rows
 
 
-def _message(ctx: Context, index: int, purpose: str, when: dt.datetime,
-             status: NotificationStatus) -> Row | None:
+def _message(
+    ctx: Context, index: int, purpose: str, when: dt.datetime, status: NotificationStatus
+) -> Row | None:
     """A notice about appointment ``index`` by SMS or e-mail, or ``None`` without consent."""
     visit = ctx.appointments[index]
     plan = ctx.patients[visit.patient]
@@ -144,18 +174,29 @@ def _message(ctx: Context, index: int, purpose: str, when: dt.datetime,
         "reminder": "Напоминаем о приеме",
         "cancellation": "Запись отменена",
     }[purpose]
-    body = (f"{text}: {specialty_name(doctor.specialty)} {doctor.short_name()}, "
-            f"{local:%d.%m.%Y} в {local:%H:%M}, {where}.")
+    body = (
+        f"{text}: {specialty_name(doctor.specialty)} {doctor.short_name()}, "
+        f"{local:%d.%m.%Y} в {local:%H:%M}, {where}."
+    )
     if visit.video_link and purpose != "cancellation":
         body += f" Ссылка на видеоконсультацию: {visit.video_link}"
     sent = status is NotificationStatus.SENT
     return {
-        "patient_id": ctx.patient_ids[visit.patient], "appointment_id": ctx.appointment_ids[index],
-        "channel": channel, "recipient": recipient, "purpose": purpose,
-        "subject": "Клиника «Здоровье+»: запись на прием" if channel is NotificationChannel.EMAIL
+        "patient_id": ctx.patient_ids[visit.patient],
+        "appointment_id": ctx.appointment_ids[index],
+        "channel": channel,
+        "recipient": recipient,
+        "purpose": purpose,
+        "subject": "Клиника «Здоровье+»: запись на прием"
+        if channel is NotificationChannel.EMAIL
         else None,
-        "body": body, "status": status, "attempts": int(sent), "next_attempt_at": when,
-        "last_error": None, "created_at": min(when, ctx.now), "sent_at": when if sent else None,
+        "body": body,
+        "status": status,
+        "attempts": int(sent),
+        "next_attempt_at": when,
+        "last_error": None,
+        "created_at": min(when, ctx.now),
+        "sent_at": when if sent else None,
     }
 
 
@@ -166,26 +207,54 @@ def outbox_rows(ctx: Context) -> list[Row]:
     planned: list[tuple[int, str, dt.datetime, NotificationStatus]] = []
     for index in _future(ctx, Status.BOOKED, Status.ARRIVED):
         visit = ctx.appointments[index]
-        planned.append((index, "confirmation", visit.booked_at + dt.timedelta(minutes=2),
-                        NotificationStatus.SENT))
+        planned.append(
+            (
+                index,
+                "confirmation",
+                visit.booked_at + dt.timedelta(minutes=2),
+                NotificationStatus.SENT,
+            )
+        )
         due = visit.starts - dt.timedelta(hours=24)
         if visit.starts <= now + dt.timedelta(hours=48):
-            planned.append((index, "reminder", due,
-                            NotificationStatus.SENT if due <= now else NotificationStatus.PENDING))
+            planned.append(
+                (
+                    index,
+                    "reminder",
+                    due,
+                    NotificationStatus.SENT if due <= now else NotificationStatus.PENDING,
+                )
+            )
     for index in _future(ctx, Status.CANCELLED):
-        planned.append((index, "cancellation", min(now, ctx.appointments[index].starts),
-                        NotificationStatus.SENT))
+        planned.append(
+            (
+                index,
+                "cancellation",
+                min(now, ctx.appointments[index].starts),
+                NotificationStatus.SENT,
+            )
+        )
     rng.shuffle(planned)
     rows = [row for item in planned[:cap] if (row := _message(ctx, *item)) is not None]
     # A channel that was down: two e-mails given up after the last retry, and an SMS
     # waiting for its next attempt with backoff.
-    emails = [row for row in rows if row["channel"] is NotificationChannel.EMAIL
-              and row["status"] is NotificationStatus.SENT]
+    emails = [
+        row
+        for row in rows
+        if row["channel"] is NotificationChannel.EMAIL and row["status"] is NotificationStatus.SENT
+    ]
     for row in emails[:2]:
-        row.update(status=NotificationStatus.FAILED, attempts=5, sent_at=None,
-                   last_error="SMTP 550: mailbox unavailable")
+        row.update(
+            status=NotificationStatus.FAILED,
+            attempts=5,
+            sent_at=None,
+            last_error="SMTP 550: mailbox unavailable",
+        )
     for row in [row for row in rows if row["status"] is NotificationStatus.PENDING][:1]:
-        row.update(attempts=2, next_attempt_at=now + dt.timedelta(minutes=10),
-                   last_error="SMS-шлюз не отвечает (таймаут 30 с)")
+        row.update(
+            attempts=2,
+            next_attempt_at=now + dt.timedelta(minutes=10),
+            last_error="SMS-шлюз не отвечает (таймаут 30 с)",
+        )
     rows.sort(key=lambda row: row["created_at"])
     return rows

@@ -33,19 +33,67 @@ from crm.models.enums import ConsentKind, OtherDocumentKind, PolicyKind, Sex
 #: Passport numbers are drawn without repetition from 900 000 six-digit numbers.
 MAX_PATIENTS = 500_000
 STREETS = (
-    "ул. Профсоюзная", "ул. Люблинская", "Ленинский пр-т", "ул. Вавилова", "ул. Гарибальди",
-    "ул. Марьинский Парк", "Волгоградский пр-т", "ул. Новочеремушкинская", "ул. Братиславская",
-    "ул. Академика Янгеля", "Севастопольский пр-т", "ул. Донская", "ул. Генерала Белова",
-    "Каширское ш.", "ул. Перерва", "ул. Шипиловская", "ул. Кравченко", "ул. Обручева",
+    "ул. Профсоюзная",
+    "ул. Люблинская",
+    "Ленинский пр-т",
+    "ул. Вавилова",
+    "ул. Гарибальди",
+    "ул. Марьинский Парк",
+    "Волгоградский пр-т",
+    "ул. Новочеремушкинская",
+    "ул. Братиславская",
+    "ул. Академика Янгеля",
+    "Севастопольский пр-т",
+    "ул. Донская",
+    "ул. Генерала Белова",
+    "Каширское ш.",
+    "ул. Перерва",
+    "ул. Шипиловская",
+    "ул. Кравченко",
+    "ул. Обручева",
 )
-EMAIL_DOMAINS = ("mail.ru", "yandex.ru", "gmail.com", "bk.ru", "list.ru", "inbox.ru",
-                 "rambler.ru")
-_TRANSLIT = dict(zip(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-    ("a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r",
-     "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"),
-    strict=True,
-))
+EMAIL_DOMAINS = ("mail.ru", "yandex.ru", "gmail.com", "bk.ru", "list.ru", "inbox.ru", "rambler.ru")
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        (
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+        ),
+        strict=True,
+    )
+)
 #: Share of people in each age band: children, young adults, middle-aged, elderly.
 AGE_BANDS = ((0, 17, 14), (18, 39, 30), (40, 64, 34), (65, 94, 22))
 OLDEST_BIRTH_YEAR, NEWEST_BIRTH_YEAR = 1930, 2024
@@ -107,8 +155,12 @@ def _policy(
         return PolicyKind.OLD, series, number, None
     # A temporary certificate lasts until the policy is made; a few ran out already.
     days = rng.randint(5, 45) if rng.random() < 0.8 else -rng.randint(1, 20)
-    return PolicyKind.TEMPORARY, None, f"{rng.randint(0, 10**9 - 1):09d}", today + dt.timedelta(
-        days=days)
+    return (
+        PolicyKind.TEMPORARY,
+        None,
+        f"{rng.randint(0, 10**9 - 1):09d}",
+        today + dt.timedelta(days=days),
+    )
 
 
 def generate_patients(rng: random.Random, count: int, today: dt.date) -> list[PatientPlan]:
@@ -135,49 +187,78 @@ def generate_patients(rng: random.Random, count: int, today: dt.date) -> list[Pa
         birth = _birth_date(rng, today)
         # A card made over the phone has no documents yet (added at the first visit).
         minimal = rng.random() < 0.03
-        issued_on = None if minimal else passport_issue_date(
-            rng, birth, today, stale=rng.random() < 0.02)
+        issued_on = (
+            None if minimal else passport_issue_date(rng, birth, today, stale=rng.random() < 0.02)
+        )
         passport = None if issued_on is None else make_passport(rng, passport_numbers(k), issued_on)
         adult = add_years(birth, 14) <= today
         email = None
         if adult and rng.random() < 0.4:
-            email = (f"{transliterate(name.last_name)}.{transliterate(name.first_name)[0]}"
-                     f"{birth.year % 100:02d}@{rng.choice(EMAIL_DOMAINS)}")
+            email = (
+                f"{transliterate(name.last_name)}.{transliterate(name.first_name)[0]}"
+                f"{birth.year % 100:02d}@{rng.choice(EMAIL_DOMAINS)}"
+            )
         policy: tuple[PolicyKind | None, str | None, str | None, dt.date | None]
         policy = (None, None, None, None) if minimal else _policy(rng, enp_numbers, k, today)
         registered = max(birth, today - dt.timedelta(days=rng.randint(0, 3650)))
         sms = rng.random() < 0.7
-        patients.append(PatientPlan(
-            name=name,
-            birth_date=birth,
-            phone=mobile_phone(rng, subscribers(k)),
-            email=email,
-            address=None if minimal else (
-                f"г. Москва, {rng.choice(STREETS)}, д. {rng.randint(1, 120)}, "
-                f"кв. {rng.randint(1, 300)}"),
-            snils=None if minimal or rng.random() < 0.04 else make_snils(snils_numbers(k)),
-            passport=passport,
-            birth_certificate=None if adult or minimal else birth_certificate_number(rng),
-            policy_kind=policy[0],
-            policy_series=policy[1],
-            policy_number=policy[2],
-            policy_ends_on=policy[3],
-            insurer=None if policy[0] is None else rng.randrange(len(INSURERS)),
-            registered_on=registered,
-            sms_consent=sms,
-            email_consent=email is not None and rng.random() < 0.6,
-            sms_revoked_on=min(registered + dt.timedelta(days=rng.randint(1, 365)), today)
-            if sms and rng.random() < 0.03 else None,
-        ))
+        patients.append(
+            PatientPlan(
+                name=name,
+                birth_date=birth,
+                phone=mobile_phone(rng, subscribers(k)),
+                email=email,
+                address=None
+                if minimal
+                else (
+                    f"г. Москва, {rng.choice(STREETS)}, д. {rng.randint(1, 120)}, "
+                    f"кв. {rng.randint(1, 300)}"
+                ),
+                snils=None if minimal or rng.random() < 0.04 else make_snils(snils_numbers(k)),
+                passport=passport,
+                birth_certificate=None if adult or minimal else birth_certificate_number(rng),
+                policy_kind=policy[0],
+                policy_series=policy[1],
+                policy_number=policy[2],
+                policy_ends_on=policy[3],
+                insurer=None if policy[0] is None else rng.randrange(len(INSURERS)),
+                registered_on=registered,
+                sms_consent=sms,
+                email_consent=email is not None and rng.random() < 0.6,
+                sms_revoked_on=min(registered + dt.timedelta(days=rng.randint(1, 365)), today)
+                if sms and rng.random() < 0.03
+                else None,
+            )
+        )
     return patients
 
 
 PATIENT_COLUMNS = (
-    "id", "last_name", "first_name", "patronymic", "birth_date", "sex", "phone", "email",
-    "address", "snils_enc", "snils_hash", "snils_tail", "passport_enc", "passport_hash",
-    "passport_tail", "other_document_kind", "other_document_enc", "policy_kind",
-    "policy_series", "policy_number", "policy_ends_on", "insurer_id", "bonus_balance",
-    "created_at", "updated_at",
+    "id",
+    "last_name",
+    "first_name",
+    "patronymic",
+    "birth_date",
+    "sex",
+    "phone",
+    "email",
+    "address",
+    "snils_enc",
+    "snils_hash",
+    "snils_tail",
+    "passport_enc",
+    "passport_hash",
+    "passport_tail",
+    "other_document_kind",
+    "other_document_enc",
+    "policy_kind",
+    "policy_series",
+    "policy_number",
+    "policy_ends_on",
+    "insurer_id",
+    "bonus_balance",
+    "created_at",
+    "updated_at",
 )
 CONSENT_COLUMNS = ("patient_id", "kind", "given_on", "revoked_on")
 
@@ -204,7 +285,8 @@ def patient_rows(
             document = json.dumps(plan.passport.as_json(), ensure_ascii=False)
             passport_enc = keyring.encrypt(document, "passport")
             passport_hash = keyring.lookup_hash(
-                plan.passport.series + plan.passport.number, "passport")
+                plan.passport.series + plan.passport.number, "passport"
+            )
             passport_tail = plan.passport.number[-4:]
         other_kind = other_enc = None
         if plan.birth_certificate:
@@ -212,13 +294,31 @@ def patient_rows(
             other_enc = keyring.encrypt(plan.birth_certificate, "other_document")
         registered = dt.datetime.combine(plan.registered_on, dt.time(9, 0), dt.UTC)
         yield (
-            patient_id, plan.name.last_name, plan.name.first_name, plan.name.patronymic,
-            plan.birth_date, plan.name.sex.value, plan.phone, plan.email, plan.address,
-            snils_enc, snils_hash, snils_tail, passport_enc, passport_hash, passport_tail,
-            other_kind, other_enc, None if plan.policy_kind is None else plan.policy_kind.value,
-            plan.policy_series, plan.policy_number, plan.policy_ends_on,
-            None if plan.insurer is None else insurer_ids[plan.insurer], bonus.get(patient_id, 0),
-            registered, registered,
+            patient_id,
+            plan.name.last_name,
+            plan.name.first_name,
+            plan.name.patronymic,
+            plan.birth_date,
+            plan.name.sex.value,
+            plan.phone,
+            plan.email,
+            plan.address,
+            snils_enc,
+            snils_hash,
+            snils_tail,
+            passport_enc,
+            passport_hash,
+            passport_tail,
+            other_kind,
+            other_enc,
+            None if plan.policy_kind is None else plan.policy_kind.value,
+            plan.policy_series,
+            plan.policy_number,
+            plan.policy_ends_on,
+            None if plan.insurer is None else insurer_ids[plan.insurer],
+            bonus.get(patient_id, 0),
+            registered,
+            registered,
         )
 
 

@@ -41,8 +41,13 @@ DIAGNOSES: dict[str, tuple[str, ...]] = {
 }
 POSITIONS = {
     Kind.THERAPIST: ("врач-терапевт участковый", "врач-терапевт"),
-    Kind.STANDARD: ("врач общей практики (семейный врач)", "врач-хирург", "врач-кардиолог",
-                    "врач-невролог", "врач-эндокринолог"),
+    Kind.STANDARD: (
+        "врач общей практики (семейный врач)",
+        "врач-хирург",
+        "врач-кардиолог",
+        "врач-невролог",
+        "врач-эндокринолог",
+    ),
     Kind.LONG_TERM: ("врач-онколог", "врач-кардиолог", "врач-эндокринолог"),
     Kind.EMERGENCY: ("дежурный врач", "врач-хирург", "врач-терапевт участковый"),
 }
@@ -116,14 +121,23 @@ class _Planner:
         while old < valid_days:
             new = min(old + 30, 90)
             day = issued_on + dt.timedelta(days=old - self.rng.randint(1, 5))
-            at = dt.datetime.combine(min(day, self.today), dt.time(10, self.rng.randint(0, 59)),
-                                     MOSCOW)
+            at = dt.datetime.combine(
+                min(day, self.today), dt.time(10, self.rng.randint(0, 59)), MOSCOW
+            )
             steps.append(PlannedExtension(old, new, self.rng.choice(EXTENSION_REASONS), at))
             old = new
         return steps
 
-    def add(self, patient: int, specialty: str, kind: ReferralKind, *, issued_on: dt.date,
-            valid_days: int, status: ReferralStatus) -> PlannedReferral:
+    def add(
+        self,
+        patient: int,
+        specialty: str,
+        kind: ReferralKind,
+        *,
+        issued_on: dt.date,
+        valid_days: int,
+        status: ReferralStatus,
+    ) -> PlannedReferral:
         organisation = self.organisation(patient)
         issuer = random_name(self.rng, self.rng.choice((Sex.MALE, Sex.FEMALE)))
         referral = PlannedReferral(
@@ -149,7 +163,8 @@ class _Planner:
         """A referral for a visit (and its replacement after a reschedule); its index."""
         first, final = chain[0], chain[-1]
         issued_on = min(first.booked_at.date(), self.today) - dt.timedelta(
-            days=self.rng.randint(0, 10))
+            days=self.rng.randint(0, 10)
+        )
         needed = (final.starts.date() - issued_on).days + 1
         options: dict[ReferralKind, int] = {Kind.THERAPIST: 60}
         if needed <= 30:
@@ -167,20 +182,31 @@ class _Planner:
         last_valid = issued_on + dt.timedelta(days=valid_days - 1)
         if final.status is AppointmentStatus.COMPLETED:
             status = Status.CLOSED
-        elif final.status in (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED,
-                              AppointmentStatus.IN_PROGRESS):
+        elif final.status in (
+            AppointmentStatus.BOOKED,
+            AppointmentStatus.ARRIVED,
+            AppointmentStatus.IN_PROGRESS,
+        ):
             status = Status.USED
         else:
             status = Status.ACTIVE if last_valid >= self.today else Status.EXPIRED
-        self.add(first.patient, specialty, kind, issued_on=issued_on, valid_days=valid_days,
-                 status=status)
+        self.add(
+            first.patient,
+            specialty,
+            kind,
+            issued_on=issued_on,
+            valid_days=valid_days,
+            status=status,
+        )
         return len(self.referrals) - 1
 
     def standalone(self, index: int, insured: list[int]) -> None:
         """A referral without a visit in the demo's fortnight (or before it)."""
         rng, today = self.rng, self.today
-        kinds, statuses = list(Kind), [Status.ACTIVE, Status.EXPIRED, Status.CANCELLED,
-                                       Status.CLOSED]
+        kinds, statuses = (
+            list(Kind),
+            [Status.ACTIVE, Status.EXPIRED, Status.CANCELLED, Status.CLOSED],
+        )
         if index < 16:  # the first ones cover every kind × status
             kind, status = kinds[index % 4], statuses[index // 4]
         else:
@@ -199,10 +225,17 @@ class _Planner:
         elif status is Status.EXPIRED:
             issued_on = today - dt.timedelta(days=valid_days + rng.randint(0, 60))
         else:
-            issued_on = today - dt.timedelta(days=rng.randint(max(10, valid_days - 20),
-                                                              valid_days + 40))
-        self.add(rng.choice(insured), specialty, kind, issued_on=issued_on,
-                 valid_days=valid_days, status=status)
+            issued_on = today - dt.timedelta(
+                days=rng.randint(max(10, valid_days - 20), valid_days + 40)
+            )
+        self.add(
+            rng.choice(insured),
+            specialty,
+            kind,
+            issued_on=issued_on,
+            valid_days=valid_days,
+            status=status,
+        )
 
 
 def plan_referrals(

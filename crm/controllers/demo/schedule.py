@@ -1,46 +1,41 @@
 """Working hours of the demo doctors on given days: templates, holidays and exceptions.
 
-The same rules the booking screens follow (DOMAIN.md, Doctors, rooms, schedules):
-a template's weekday and hours, no work on a Russian public holiday unless the
-template says so, and nothing inside a schedule exception.
+The rules are the booking screens' own (:mod:`crm.controllers.schedule`): a
+template's weekday and hours, no work on a Russian public holiday unless the
+template says so, and nothing inside a schedule exception. Only the input differs:
+the demo's constant doctors (:data:`~crm.controllers.demo.clinic.DOCTORS`) instead of
+rows in the database, with rooms by number.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
+from functools import cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
+from crm.controllers import schedule
 from crm.controllers.demo.clinic import DOCTORS, ExceptionSpec
+from crm.controllers.schedule import SLOT, HoursException, WeeklyHours
 
 MOSCOW = ZoneInfo("Europe/Moscow")
-SLOT = dt.timedelta(minutes=15)
+#: A period of a demo doctor; the room is the room's number.
+Period = schedule.Period[str]
+
+__all__ = [
+    "MOSCOW",
+    "SLOT",
+    "Period",
+    "local",
+    "russian_holidays",
+    "template_periods",
+    "working_periods",
+]
 
 
 def russian_holidays(around: dt.date) -> frozenset[dt.date]:
     """Public holidays and transferred days off of Russia in the years around ``around``."""
-    calendar = holidays.country_holidays("RU", years=range(around.year - 1, around.year + 2))
-    return frozenset(calendar)
-
-
-@dataclass(frozen=True)
-class Period:
-    """An uninterrupted stretch of a doctor's working time (aware datetimes, Moscow)."""
-
-    doctor: int
-    starts: dt.datetime
-    ends: dt.datetime
-    room: str
-
-    def slots(self) -> Iterator[dt.datetime]:
-        """Starts of the whole 15-minute slots inside the period."""
-        moment = self.starts
-        while moment + SLOT <= self.ends:
-            yield moment
-            moment += SLOT
+    return schedule.public_holidays(range(around.year - 1, around.year + 2))
 
 
 def local(day: dt.date, time: dt.time) -> dt.datetime:
@@ -48,28 +43,20 @@ def local(day: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, time, MOSCOW)
 
 
+@cache
+def _weekly_hours(doctor: int) -> tuple[WeeklyHours[str], ...]:
+    spec = DOCTORS[doctor]
+    return tuple(
+        WeeklyHours(weekday, shift.starts, shift.ends, spec.room,
+                    works_on_holidays=shift.works_on_holidays)
+        for shift in spec.shifts
+        for weekday in shift.weekdays
+    )  # fmt: skip
+
+
 def template_periods(doctor: int, day: dt.date, holiday_days: frozenset[dt.date]) -> list[Period]:
     """The doctor's hours on ``day`` by the weekly templates and the holiday calendar."""
-    spec = DOCTORS[doctor]
-    periods = []
-    for shift in spec.shifts:
-        if day.isoweekday() not in shift.weekdays:
-            continue
-        if day in holiday_days and not shift.works_on_holidays:
-            continue
-        periods.append(Period(doctor, local(day, shift.starts), local(day, shift.ends), spec.room))
-    return periods
-
-
-def _subtract(period: Period, start: dt.datetime, end: dt.datetime) -> list[Period]:
-    if end <= period.starts or start >= period.ends:
-        return [period]
-    pieces = []
-    if start > period.starts:
-        pieces.append(Period(period.doctor, period.starts, start, period.room))
-    if end < period.ends:
-        pieces.append(Period(period.doctor, end, period.ends, period.room))
-    return pieces
+    return schedule.template_periods(doctor, _weekly_hours(doctor), day, holiday_days, tz=MOSCOW)
 
 
 def working_periods(
@@ -79,11 +66,10 @@ def working_periods(
     exceptions: Iterable[ExceptionSpec],
 ) -> list[Period]:
     """The doctor's bookable hours on ``day``: templates minus the doctor's exceptions."""
-    periods = template_periods(doctor, day, holiday_days)
-    for exception in exceptions:
-        if exception.doctor != doctor:
-            continue
-        start = exception.starts.replace(tzinfo=MOSCOW)
-        end = exception.ends.replace(tzinfo=MOSCOW)
-        periods = [piece for period in periods for piece in _subtract(period, start, end)]
-    return periods
+    room = DOCTORS[doctor].room
+    own = [
+        HoursException(e.kind, e.starts.replace(tzinfo=MOSCOW), e.ends.replace(tzinfo=MOSCOW), room)
+        for e in exceptions
+        if e.doctor == doctor
+    ]
+    return schedule.day_periods(doctor, _weekly_hours(doctor), own, day, holiday_days, tz=MOSCOW)
