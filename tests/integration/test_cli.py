@@ -157,7 +157,10 @@ def test_odd_user_input_is_one_line(committed_db_url, run):
     assert long_name.exit_code == 1
     for result in (no_doctor, unknown, long_name):
         assert "Traceback" not in result.output and "argon2" not in result.output
-        assert len([line for line in result.output.splitlines() if "error" in line]) == 1
+        assert (
+            len([line for line in result.output.splitlines() if line.startswith("clinic-crm:")])
+            == 1
+        )
 
 
 def test_database_newer_than_the_program(committed_db_url, run):

@@ -1,0 +1,156 @@
+"""``clinic-crm book``, ``cancel`` and ``slots`` against a real, committed PostgreSQL database.
+
+The commands use the server's clock, so the booked day is ten days from today and
+the doctor works every day, holidays included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+from sqlalchemy.orm import sessionmaker
+
+from crm.cli import main
+from crm.models import Appointment, JournalEntry
+from crm.models.enums import AppointmentStatus, Role
+from tests import booking_factories as bf
+from tests import factories as f
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+@dataclass(frozen=True)
+class Desk:
+    url: str
+    day: dt.date
+    doctor: int
+    specialty_code: str
+    patients: tuple[int, ...]
+    registrar: str
+    manager: str
+
+
+@pytest.fixture
+def run(key_file):
+    def invoke(*args: str):
+        return CliRunner().invoke(main, ["--key-file", str(key_file), *args])
+
+    return invoke
+
+
+@pytest.fixture
+def desk(committed_db_url, committed_engine, run) -> Desk:
+    upgraded = run("--database", committed_db_url, "db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
+    db = sessionmaker(bind=committed_engine, expire_on_commit=False)
+    with db() as session, session.begin():
+        branch, specialty = f.clinic(session)
+        doctor = f.doctor(session, branch, specialty, "Петров")
+        bf.hours(session, doctor, "09:00-18:00", weekdays=bf.EVERY_DAY, works_on_holidays=True,
+                 room_row=bf.room(session, branch, "203"))  # fmt: skip
+        patients = tuple(f.patient(session, f"Пациент{i}").id for i in range(3))
+        registrar = bf.user(session, Role.REGISTRAR).login
+        manager = bf.user(session, Role.MANAGER).login
+        code = specialty.code
+    day = dt.datetime.now(MOSCOW).date() + dt.timedelta(days=10)
+    return Desk(committed_db_url, day, doctor.id, code, patients, registrar, manager)
+
+
+def _book(run, desk: Desk, patient: int, hhmm: str, *extra: str):
+    return run(
+        "--database", desk.url, "book", "--patient", str(desk.patients[patient]),
+        "--doctor", str(desk.doctor), "--at", f"{desk.day.isoformat()} {hhmm}", *extra,
+    )  # fmt: skip
+
+
+def test_book_prints_the_id_and_a_refusal_names_the_nearest_free_slot(desk, run, committed_db):
+    booked = _book(run, desk, 0, "09:00", "--slots", "2", "--as", desk.registrar)
+    assert booked.exit_code == 0, booked.output
+    appointment_id = int(booked.stdout.strip())
+    with committed_db() as session:
+        row = session.get(Appointment, appointment_id)
+        assert row.starts_at.astimezone(MOSCOW).strftime("%H:%M") == "09:00"
+        assert row.ends_at - row.starts_at == dt.timedelta(minutes=30)
+        entry = session.scalars(
+            sa.select(JournalEntry).where(JournalEntry.entity_id == appointment_id)
+        ).one()
+        assert (entry.login, entry.workstation) == (desk.registrar, "cli")
+
+    taken = _book(run, desk, 1, "09:15", "--as", desk.registrar)
+    assert taken.exit_code == 1
+    assert taken.stdout == ""
+    date = desk.day.strftime("%d.%m.%Y")
+    assert (
+        f"Время уже занято; ближайшее свободное время: {date} 09:30, Петров П. П., каб. 203"
+        in taken.stderr
+    )
+    assert "Traceback" not in taken.output
+
+    outside = _book(run, desk, 1, "19:00", "--as", desk.registrar)
+    assert outside.exit_code == 1
+    assert "Вне рабочего времени врача; ближайшее свободное время:" in outside.stderr
+
+    unknown = _book(run, desk, 1, "12:00", "--referral", "НЕТ-ТАКОГО", "--as", desk.registrar)
+    assert unknown.exit_code == 1
+    assert "Направление с таким номером не зарегистрировано" in unknown.stderr
+    assert "ближайшее" not in unknown.stderr
+
+
+def test_who_acts_without_as(desk, run, committed_engine):
+    alone = _book(run, desk, 0, "10:00")  # the only active manager
+    assert alone.exit_code == 0, alone.output
+    with sessionmaker(bind=committed_engine).begin() as session:
+        bf.user(session, Role.MANAGER)
+    ambiguous = _book(run, desk, 1, "11:00")
+    assert ambiguous.exit_code == 1 and "--as" in ambiguous.stderr
+    nobody = _book(run, desk, 1, "11:00", "--as", "nobody")
+    assert nobody.exit_code == 1 and "nobody" in nobody.stderr
+    bad_time = _book(run, desk, 1, "11 o'clock", "--as", desk.manager)
+    assert bad_time.exit_code == 2 and "--at" in bad_time.output
+    assert "Traceback" not in bad_time.output
+
+
+def test_slots_lists_free_time_by_doctor_or_specialty(desk, run):
+    assert _book(run, desk, 0, "09:00", "--as", desk.registrar).exit_code == 0
+    day = desk.day.isoformat()
+    listed = run("--database", desk.url, "slots", "--doctor", str(desk.doctor),
+                 "--from", day, "--to", day)  # fmt: skip
+    assert listed.exit_code == 0, listed.output
+    lines = listed.stdout.splitlines()
+    date = desk.day.strftime("%d.%m.%Y")
+    assert lines[0].startswith(f"{date} 09:15–09:30  Петров П. П. (")
+    assert lines[0].endswith("), каб. 203")
+    assert len(lines) == 35
+    by_specialty = run("--database", desk.url, "slots", "--specialty", desk.specialty_code,
+                       "--from", desk.day.strftime("%d.%m.%Y"), "--to", day, "--slots", "4",
+                       "--limit", "2")  # fmt: skip
+    assert by_specialty.exit_code == 0, by_specialty.output
+    assert [line[:16] for line in by_specialty.stdout.splitlines()] == [
+        f"{date} 09:15", f"{date} 09:30"]  # fmt: skip
+    neither = run("--database", desk.url, "slots", "--from", day, "--to", day)
+    assert neither.exit_code == 2
+    unknown = run("--database", desk.url, "slots", "--specialty", "nope", "--from", day,
+                  "--to", day)  # fmt: skip
+    assert unknown.exit_code == 1 and "nope" in unknown.stderr
+
+
+def test_cancel(desk, run, committed_db):
+    booked = _book(run, desk, 0, "10:00", "--as", desk.registrar)
+    appointment_id = booked.stdout.strip()
+    cancelled = run("--database", desk.url, "cancel", appointment_id, "--reason", "заболел",
+                    "--as", desk.registrar)  # fmt: skip
+    assert cancelled.exit_code == 0, cancelled.output
+    assert f"Запись {appointment_id} на {desk.day.strftime('%d.%m.%Y')} 10:00 отменена" in (
+        cancelled.stdout)  # fmt: skip
+    with committed_db() as session:
+        row = session.get(Appointment, int(appointment_id))
+        assert row.status is AppointmentStatus.CANCELLED and row.cancel_reason == "заболел"
+    again = run("--database", desk.url, "cancel", appointment_id, "--reason", "x", "--by",
+                "clinic", "--as", desk.manager)  # fmt: skip
+    assert again.exit_code == 1
+    assert "Отменить или перенести можно только предстоящую запись" in again.stderr
