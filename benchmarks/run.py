@@ -168,24 +168,39 @@ def bench_notify(server: TestServer) -> Figure:
     )
 
 
-BENCHMARKS = {"demo": bench_demo_load, "login": bench_login, "notify": bench_notify}
+def _patients_search(server: TestServer, options: argparse.Namespace) -> list[Figure]:
+    from benchmarks.patients import bench_patient_search
+
+    return bench_patient_search(server, options.search_patients, options.workdir)
+
+
+#: name → function(server, options) returning one figure or several. Options carry
+#: ``patients`` (demo load size), ``search_patients`` and ``workdir``.
+BENCHMARKS: dict[str, Callable[[TestServer, argparse.Namespace], Figure | list[Figure]]] = {
+    "demo": lambda server, options: bench_demo_load(server, options.patients, options.workdir),
+    "login": lambda server, options: bench_login(server),
+    "notify": lambda server, options: bench_notify(server),
+    "search": _patients_search,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--patients", type=int, default=100_000)
+    parser.add_argument("--patients", type=int, default=100_000, help="demo load size")
+    parser.add_argument(
+        "--search-patients", type=int, default=1_000_000, help="patients for the search figures"
+    )
     parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append")
-    args = parser.parse_args(argv)
+    options = parser.parse_args(argv)
     server = TestServer()
     print(f"server: {server.kind}; python {sys.version.split()[0]}; {os.cpu_count()} cores")
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for name in args.only or list(BENCHMARKS):
-                if name == "demo":
-                    figure = bench_demo_load(server, args.patients, Path(tmp))
-                else:
-                    figure = BENCHMARKS[name](server)  # type: ignore[operator]
-                print(figure.line(), flush=True)
+            options.workdir = Path(tmp)
+            for name in options.only or list(BENCHMARKS):
+                result = BENCHMARKS[name](server, options)
+                for figure in result if isinstance(result, list) else [result]:
+                    print(figure.line(), flush=True)
     finally:
         server.close()
     return 0

@@ -235,7 +235,7 @@ def db_check(ctx: click.Context) -> None:
 
 
 @main.command("demo-data")
-@click.option("--patients", type=click.IntRange(0, 5_000_000), default=2000, show_default=True)
+@click.option("--patients", type=click.IntRange(1, 2_000_000), default=2000, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Pretend today is this date.")
 @click.pass_context

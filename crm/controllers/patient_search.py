@@ -13,17 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from crm.controllers.context import Actor
 from crm.controllers.errors import ValidationError
 from crm.controllers.permissions import Permission, require
 from crm.controllers.validation import format_date, format_phone, mask_snils, normalize_snils
 from crm.crypto import KeyRing
-from crm.models import Patient
+from crm.models import Patient, PatientSurname
 from crm.models.enums import PolicyKind
 
 _DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
@@ -129,45 +130,112 @@ class SearchPage:
     query: ParsedQuery
 
 
-def build_search(parsed: ParsedQuery, keyring: KeyRing | None) -> sa.Select[tuple[Patient]]:
-    """The ranked SELECT for a parsed query (exposed for the benchmarks' bare baseline)."""
-    query = sa.select(Patient)
-    order: list[Any] = []
+#: How many of the best-matching surnames a search reads cards of.
+SURNAME_CANDIDATES = 30
+
+
+def build_search(
+    parsed: ParsedQuery, keyring: KeyRing | None, *, window: int = 51
+) -> tuple[sa.Select[tuple[Patient]], dict[str, Any]]:
+    """The ranked SELECT for a parsed query and its parameters.
+
+    With a surname, the typo-tolerant match runs against the distinct surnames
+    (``patient_surname``); the cards of each of the best surnames are then read in
+    result order from ``ix_patient_name_order``, at most ``window`` (= offset + page
+    + 1) per surname, so a page costs the same over a thousand cards or a million.
+    The statement depends only on which parts the query has, so it is built once per
+    shape and cached (building it costs more than running it).
+    """
+    params: dict[str, Any] = {"window": window}
     if parsed.snils is not None:
         if keyring is None:
             raise ValueError("a keyring is needed to search by СНИЛС")
-        query = query.where(Patient.snils_hash == keyring.lookup_hash(parsed.snils, "snils"))
+        params["snils_hash"] = keyring.lookup_hash(parsed.snils, "snils")
     if parsed.enp is not None:
-        query = query.where(
-            Patient.policy_kind == PolicyKind.UNIFIED, Patient.policy_number == parsed.enp
-        )
+        params["enp"] = parsed.enp
     if parsed.phone_digits is not None:
-        query = query.where(Patient.phone.like(f"%{parsed.phone_digits}%"))
+        params["phone"] = f"%{parsed.phone_digits}%"
     if parsed.birth_date is not None:
-        query = query.where(Patient.birth_date == parsed.birth_date)
+        params["birth_date"] = parsed.birth_date
+    if parsed.first_name:
+        params["first_name"] = _escape_like(parsed.first_name) + "%"
+    if parsed.patronymic:
+        params["patronymic"] = _escape_like(parsed.patronymic) + "%"
     if parsed.surname:
-        surname = sa.func.lower(Patient.last_name)
-        prefix = _escape_like(parsed.surname) + "%"
-        query = query.where(sa.or_(surname.like(prefix), surname.op("%")(parsed.surname)))
-        order += [
-            (surname == parsed.surname).desc(),
-            surname.like(prefix).desc(),
-            sa.func.similarity(surname, parsed.surname).desc(),
+        params["surname"] = parsed.surname
+        params["surname_prefix"] = _escape_like(parsed.surname) + "%"
+    return _statement(frozenset(params)), params
+
+
+@cache
+def _statement(parts: frozenset[str]) -> sa.Select[tuple[Patient]]:
+    filters: list[Any] = []
+    if "snils_hash" in parts:
+        filters.append(Patient.snils_hash == sa.bindparam("snils_hash"))
+    if "enp" in parts:
+        filters += [
+            Patient.policy_kind == PolicyKind.UNIFIED,
+            Patient.policy_number == sa.bindparam("enp"),
         ]
-    for column, word in (
-        (Patient.first_name, parsed.first_name),
-        (Patient.patronymic, parsed.patronymic),
-    ):
-        if word:
-            query = query.where(sa.func.lower(column).like(_escape_like(word) + "%"))
-    order += [
-        Patient.last_name,
+    if "phone" in parts:
+        filters.append(Patient.phone.like(sa.bindparam("phone")))
+    if "birth_date" in parts:
+        filters.append(Patient.birth_date == sa.bindparam("birth_date"))
+    for column, name in ((Patient.first_name, "first_name"), (Patient.patronymic, "patronymic")):
+        if name in parts:
+            filters.append(sa.func.lower(column).like(sa.bindparam(name)))
+    order_cards = (
+        sa.func.lower(Patient.last_name),
         Patient.first_name,
         Patient.patronymic,
         Patient.birth_date,
         Patient.id,
-    ]
-    return query.order_by(*order)
+    )
+    if "surname" not in parts:
+        return sa.select(Patient).where(*filters).order_by(*order_cards)
+    surname = PatientSurname.surname
+    typed = sa.bindparam("surname", type_=sa.String)
+    prefix = sa.bindparam("surname_prefix", type_=sa.String)
+    candidates = (
+        sa.select(
+            surname.label("surname"),
+            (surname == typed).label("exact"),
+            surname.like(prefix).label("prefix"),
+            sa.func.similarity(surname, typed).label("score"),
+        )
+        .where(sa.or_(surname.like(prefix), surname.op("%")(typed)))
+        .order_by(
+            (surname == typed).desc(),
+            surname.like(prefix).desc(),
+            sa.func.similarity(surname, typed).desc(),
+            surname,
+        )
+        .limit(SURNAME_CANDIDATES)
+        .subquery("candidate")
+    )
+    cards = (
+        sa.select(Patient)
+        .where(sa.func.lower(Patient.last_name) == candidates.c.surname, *filters)
+        .order_by(*order_cards)
+        .limit(sa.bindparam("window", type_=sa.Integer))
+        .lateral("card")
+    )
+    card = aliased(Patient, cards)
+    return (
+        sa.select(card)
+        .select_from(candidates)
+        .join(cards, sa.true())
+        .order_by(
+            candidates.c.exact.desc(),
+            candidates.c.prefix.desc(),
+            candidates.c.score.desc(),
+            candidates.c.surname,
+            card.first_name,
+            card.patronymic,
+            card.birth_date,
+            card.id,
+        )
+    )
 
 
 def _escape_like(text: str) -> str:
@@ -188,9 +256,12 @@ def search_patients(
     parsed = parse_query(text)
     if parsed.empty:
         return SearchPage(hits=(), has_more=False, query=parsed)
-    statement = build_search(parsed, keyring).limit(limit + 1).offset(offset)
+    statement, params = build_search(parsed, keyring, window=offset + limit + 1)
+    statement = statement.limit(sa.bindparam("page_limit")).offset(sa.bindparam("page_offset"))
     with db() as session:
-        rows = session.scalars(statement).all()
+        rows = session.scalars(
+            statement, {**params, "page_limit": limit + 1, "page_offset": offset}
+        ).all()
     hits = tuple(_hit(row) for row in rows[:limit])
     return SearchPage(hits=hits, has_more=len(rows) > limit, query=parsed)
 

@@ -21,7 +21,7 @@ from crm.models.medical import (
     TreatmentPlan,
     TreatmentTask,
 )
-from crm.models.patients import Insurer, Patient, PatientConsent
+from crm.models.patients import Insurer, Patient, PatientConsent, PatientSurname
 from crm.models.referrals import IssuingOrganisation, Referral, ReferralExtension
 from crm.models.services import Service, ServicePrice
 from crm.models.users import User
@@ -43,6 +43,7 @@ __all__ = [
     "Patient",
     "PatientConsent",
     "PatientMessage",
+    "PatientSurname",
     "Payment",
     "PriorityRequest",
     "Referral",

@@ -49,6 +49,15 @@ class Patient(Base):
         ),
         sa.Index("ix_patient_last_name_lower", sa.text("lower(last_name) text_pattern_ops")),
         sa.Index("ix_patient_birth_date", "birth_date"),
+        # The search reads a surname's cards in result order straight from this index.
+        sa.Index(
+            "ix_patient_name_order",
+            sa.text("lower(last_name)"),
+            "first_name",
+            "patronymic",
+            "birth_date",
+            "id",
+        ),
         sa.Index(
             "ix_patient_phone_trgm",
             "phone",
@@ -107,6 +116,24 @@ class Patient(Base):
 
     insurer: Mapped[Insurer | None] = relationship()
     consents: Mapped[list[PatientConsent]] = relationship(back_populates="patient")
+
+
+class PatientSurname(Base):
+    """A distinct surname (lower case) and how many cards carry it.
+
+    Kept by statement-level triggers on ``patient`` (migration 0002); the search
+    matches typos against these few rows instead of every card.
+    """
+
+    __tablename__ = "patient_surname"
+    __table_args__ = (
+        sa.Index(
+            "ix_patient_surname_trgm", sa.text("surname gin_trgm_ops"), postgresql_using="gin"
+        ),
+    )
+
+    surname: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    patients: Mapped[int]
 
 
 class PatientConsent(Base):

@@ -30,8 +30,10 @@ from crm.controllers.demo.names import FullName, random_name
 from crm.crypto import KeyRing
 from crm.models.enums import ConsentKind, OtherDocumentKind, PolicyKind, Sex
 
-#: Passport numbers are drawn without repetition from 900 000 six-digit numbers.
-MAX_PATIENTS = 500_000
+MAX_PATIENTS = 2_000_000
+#: Passport numbers are drawn without repetition from the six-digit numbers; past that
+#: many passports, further patients get none (a card may lack documents anyway).
+PASSPORT_NUMBERS = (1, 1_000_000)
 STREETS = (
     "ул. Профсоюзная",
     "ул. Люблинская",
@@ -178,7 +180,8 @@ def generate_patients(rng: random.Random, count: int, today: dt.date) -> list[Pa
         raise ValueError(f"patients must be between 0 and {MAX_PATIENTS}, got {count}")
     snils_numbers = UniqueNumbers(rng, SNILS_UNCHECKED_MAX + 1, 1_000_000_000)
     enp_numbers = UniqueNumbers(rng, 0, 10**13)
-    passport_numbers = UniqueNumbers(rng, 100_000, 1_000_000)
+    passport_numbers = UniqueNumbers(rng, *PASSPORT_NUMBERS)
+    passports_issued = 0
     subscribers = UniqueNumbers(rng, 0, 10**7)
     patients = []
     for k in range(count):
@@ -190,7 +193,12 @@ def generate_patients(rng: random.Random, count: int, today: dt.date) -> list[Pa
         issued_on = (
             None if minimal else passport_issue_date(rng, birth, today, stale=rng.random() < 0.02)
         )
-        passport = None if issued_on is None else make_passport(rng, passport_numbers(k), issued_on)
+        if passports_issued >= PASSPORT_NUMBERS[1] - PASSPORT_NUMBERS[0]:
+            issued_on = None
+        passport = None
+        if issued_on is not None:
+            passport = make_passport(rng, passport_numbers(passports_issued), issued_on)
+            passports_issued += 1
         adult = add_years(birth, 14) <= today
         email = None
         if adult and rng.random() < 0.4:
