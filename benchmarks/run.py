@@ -174,6 +174,12 @@ def _patients_search(server: TestServer, options: argparse.Namespace) -> list[Fi
     return bench_patient_search(server, options.search_patients, options.workdir)
 
 
+def _schedule_grid(server: TestServer, options: argparse.Namespace) -> list[Figure]:
+    from benchmarks.schedule_grid import bench_schedule_grid
+
+    return bench_schedule_grid(server)
+
+
 #: name → function(server, options) returning one figure or several. Options carry
 #: ``patients`` (demo load size), ``search_patients`` and ``workdir``.
 BENCHMARKS: dict[str, Callable[[TestServer, argparse.Namespace], Figure | list[Figure]]] = {
@@ -181,6 +187,7 @@ BENCHMARKS: dict[str, Callable[[TestServer, argparse.Namespace], Figure | list[F
     "login": lambda server, options: bench_login(server),
     "notify": lambda server, options: bench_notify(server),
     "search": _patients_search,
+    "grid": _schedule_grid,
 }
 
 

@@ -9,6 +9,7 @@ by Qt signals (see :mod:`crm.views.runner`), which is what lets pytest-qt test i
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import sys
@@ -65,6 +66,22 @@ def _quit_on_signals(app: QApplication) -> None:
     timer.start(500)
 
 
+def _collect_garbage_on_the_gui_thread(app: QApplication) -> None:
+    """Run Python's cycle collector only on the GUI thread.
+
+    Left automatic, it runs on whichever thread allocates — the runner's worker too —
+    and may delete a widget caught in a reference cycle there while the GUI thread
+    paints it (a segfault; Anki's Qt front end does the same for the same reason).
+    """
+    gc.disable()
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: gc.collect(0))
+    timer.start(1_000)
+    full = QTimer(app)
+    full.timeout.connect(gc.collect)
+    full.start(30_000)
+
+
 def run_gui(settings: Settings) -> int:
     """Run the desktop program until the user quits; returns the exit code."""
     app = create_application(settings)
@@ -73,6 +90,7 @@ def run_gui(settings: Settings) -> int:
     startup = Startup(settings)
     startup.finished.connect(app.exit)
     _quit_on_signals(app)
+    _collect_garbage_on_the_gui_thread(app)
     startup.start()
     try:
         with loop:

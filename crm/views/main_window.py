@@ -19,6 +19,7 @@ from crm.views.pages.journal_page import JournalPage
 from crm.views.pages.placeholder import PlaceholderPage
 from crm.views.pages.settings_page import SettingsPage
 from crm.views.patients.page import PatientsPage
+from crm.views.schedule.page import SchedulePage
 from crm.views.status import StatusPanel, describe_database
 
 SCHEDULE, PATIENTS, REFERRALS, REPORTS, JOURNAL, SETTINGS = range(6)
@@ -50,17 +51,13 @@ class MainWindow(QMainWindow):
             self.tr("{name} ({role})").format(name=actor.full_name, role=role_title(actor.role))
         )
 
+        schedule = SchedulePage(context)
+        patients = PatientsPage(context)
+        # A patient's card opens from a block in the schedule as from the search.
+        schedule.open_patient.connect(patients.open_card)
         self.pages: list[QWidget] = [
-            PlaceholderPage(
-                self.tr("Schedule"),
-                [
-                    self.tr("doctors' schedules by day and by week, with rooms"),
-                    self.tr("search for the nearest free slots by doctor or specialty"),
-                    self.tr("booking, rescheduling and cancelling appointments; check-in"),
-                    self.tr("printing tickets with a QR code and doctors' day lists"),
-                ],
-            ),
-            PatientsPage(context),
+            schedule,
+            patients,
             PlaceholderPage(
                 self.tr("Referrals"),
                 [
@@ -143,6 +140,12 @@ class MainWindow(QMainWindow):
 
     def show_page(self, index: int) -> None:
         """Bring section ``index`` to the front (``SCHEDULE`` … ``SETTINGS``)."""
+        if index == self.stack.currentIndex():
+            # Chosen again (Ctrl+2 while on Patients): the page takes the keyboard back.
+            activate = getattr(self.pages[index], "activate", None)
+            if callable(activate):
+                activate()
+            return
         self.navigation.setCurrentRow(index)
 
     def refresh_current(self) -> None:

@@ -26,26 +26,165 @@
     </message>
 </context>
 <context>
+    <name>BookingDialog</name>
+    <message>
+        <source>New appointment</source>
+        <extracomment>Most alternatives offered as buttons.</extracomment>
+        <translation>Новая запись</translation>
+    </message>
+    <message>
+        <source>By referral (OMS)</source>
+        <translation>По направлению (ОМС)</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Платно</translation>
+    </message>
+    <message>
+        <source>Follow-up visit</source>
+        <translation>Повторный приём</translation>
+    </message>
+    <message>
+        <source>Telemedicine</source>
+        <translation>Телемедицина</translation>
+    </message>
+    <message>
+        <source>Number as on the referral</source>
+        <translation>Номер как на направлении</translation>
+    </message>
+    <message>
+        <source>— no particular service —</source>
+        <translation>— без определённой услуги —</translation>
+    </message>
+    <message>
+        <source> × {minutes} min</source>
+        <translation> × {minutes} мин</translation>
+    </message>
+    <message>
+        <source>Kind of visit</source>
+        <translation>Вид приёма</translation>
+    </message>
+    <message>
+        <source>Referral №</source>
+        <translation>№ направления</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Услуга</translation>
+    </message>
+    <message>
+        <source>Video link</source>
+        <translation>Ссылка на видеосвязь</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Длительность</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Примечание</translation>
+    </message>
+    <message>
+        <source>Book over the schedule</source>
+        <translation>Записать сверх расписания</translation>
+    </message>
+    <message>
+        <source>Reason for booking over the schedule</source>
+        <translation>Причина записи сверх расписания</translation>
+    </message>
+    <message>
+        <source>Record a past visit</source>
+        <translation>Записать задним числом</translation>
+    </message>
+    <message>
+        <source>Reason for recording in the past</source>
+        <translation>Причина записи задним числом</translation>
+    </message>
+    <message>
+        <source>Nearest free times:</source>
+        <translation>Ближайшее свободное время:</translation>
+    </message>
+    <message>
+        <source>Print ticket</source>
+        <translation>Печать талона</translation>
+    </message>
+    <message>
+        <source>Printing tickets comes with the ticket feature; it is not available yet.</source>
+        <translation>Печать талона появится вместе с функцией талонов; пока она недоступна.</translation>
+    </message>
+    <message>
+        <source>Book (Enter)</source>
+        <translation>Записать (Enter)</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>Закрыть (Esc)</translation>
+    </message>
+    <message>
+        <source>, room {number}</source>
+        <translation>, кабинет {number}</translation>
+    </message>
+    <message>
+        <source>Choose the patient first</source>
+        <translation>Сначала выберите пациента</translation>
+    </message>
+    <message>
+        <source>Reason: required</source>
+        <translation>Причина: обязательное поле</translation>
+    </message>
+    <message>
+        <source>room {number}</source>
+        <translation>каб. {number}</translation>
+    </message>
+</context>
+<context>
+    <name>CancelDialog</name>
+    <message>
+        <source>Cancel the appointment</source>
+        <translation>Отменить запись</translation>
+    </message>
+    <message>
+        <source>Cancel &lt;b&gt;{what}&lt;/b&gt;?</source>
+        <translation>Отменить запись &lt;b&gt;{what}&lt;/b&gt;?</translation>
+    </message>
+    <message>
+        <source>By the patient</source>
+        <translation>Пациентом</translation>
+    </message>
+    <message>
+        <source>By the clinic</source>
+        <translation>Клиникой</translation>
+    </message>
+    <message>
+        <source>Why the appointment is cancelled</source>
+        <translation>Почему запись отменяется</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Кем отменена</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>Less than 24 hours are left before the appointment. As a manager you may still cancel it: the reason is recorded as your override.</source>
+        <translation>До приёма осталось меньше 24 часов. Как менеджер вы можете отменить запись: причина будет записана как ваше решение вопреки правилу.</translation>
+    </message>
+    <message>
+        <source>Less than 24 hours are left before the appointment: only a manager may cancel it now.</source>
+        <translation>До приёма осталось меньше 24 часов: теперь отменить запись может только менеджер.</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+</context>
+<context>
     <name>CardEditor</name>
-    <message>
-        <source>Show documents</source>
-        <translation>Показать документы</translation>
-    </message>
-    <message>
-        <source>Viewing the documents is recorded in the journal</source>
-        <translation>Просмотр документов записывается в журнал</translation>
-    </message>
-    <message>
-        <source>Save (Ctrl+S)</source>
-        <translation>Сохранить (Ctrl+S)</translation>
-    </message>
     <message>
         <source>The identity-document key is not loaded.</source>
         <translation>Ключ документов не загружен.</translation>
-    </message>
-    <message>
-        <source>Opening the card…</source>
-        <translation>Карта открывается…</translation>
     </message>
     <message>
         <source>Patient&apos;s card</source>
@@ -56,28 +195,12 @@
         <translation>Новый пациент</translation>
     </message>
     <message>
-        <source>Last name, first name, birth date and phone are enough to book by phone.</source>
-        <translation>Для записи по телефону достаточно фамилии, имени, даты рождения и телефона.</translation>
-    </message>
-    <message>
         <source>{name} — patient&apos;s card</source>
         <translation>{name} — карта пациента</translation>
     </message>
     <message>
-        <source>Card No. {id} · born {birth} · changed {changed}</source>
-        <translation>Карта № {id} · дата рождения {birth} · изменена {changed}</translation>
-    </message>
-    <message>
-        <source>Saving…</source>
-        <translation>Сохранение…</translation>
-    </message>
-    <message>
         <source>Saved.</source>
         <translation>Сохранено.</translation>
-    </message>
-    <message>
-        <source>The card could not be opened</source>
-        <translation>Карту не удалось открыть</translation>
     </message>
     <message>
         <source>Check the marked fields: {count}</source>
@@ -95,13 +218,44 @@
         <source>Save anyway</source>
         <translation>Всё равно сохранить</translation>
     </message>
+</context>
+<context>
+    <name>CardHeader</name>
     <message>
-        <source>Unsaved changes</source>
-        <translation>Несохранённые изменения</translation>
+        <source>Show documents</source>
+        <translation>Показать документы</translation>
     </message>
     <message>
-        <source>The card has unsaved changes. Close it and lose them?</source>
-        <translation>В карте есть несохранённые изменения. Закрыть её без сохранения?</translation>
+        <source>Viewing the documents is recorded in the journal</source>
+        <translation>Просмотр документов записывается в журнал</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Сохранение…</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Сохранить (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Opening the card…</source>
+        <translation>Карта открывается…</translation>
+    </message>
+    <message>
+        <source>The card could not be opened</source>
+        <translation>Карту не удалось открыть</translation>
+    </message>
+    <message>
+        <source>New patient</source>
+        <translation>Новый пациент</translation>
+    </message>
+    <message>
+        <source>Last name, first name, birth date and phone are enough to book by phone.</source>
+        <translation>Для записи по телефону достаточно фамилии, имени, даты рождения и телефона.</translation>
+    </message>
+    <message>
+        <source>Card No. {id} · born {birth} · changed {changed}</source>
+        <translation>Карта № {id} · дата рождения {birth} · изменена {changed}</translation>
     </message>
 </context>
 <context>
@@ -410,7 +564,7 @@
     </message>
     <message>
         <source>Another workstation saved this card at {time} while you were editing it. Nothing you typed is lost: choose which value to keep in each field, then save.</source>
-        <translation>Пока вы редактировали карту, её сохранили на другом рабочем месте в {time}. Всё, что вы ввели, сохранено: выберите, какое значение оставить в каждом поле, и сохраните.</translation>
+        <translation>Пока вы редактировали карту, её сохранили на другом рабочем месте в {time}. Всё, что вы ввели, на месте: выберите, какое значение оставить в каждом поле, и сохраните.</translation>
     </message>
     <message>
         <source>Field</source>
@@ -469,6 +623,77 @@
     </message>
 </context>
 <context>
+    <name>HistoryDialog</name>
+    <message>
+        <source>Appointment history — {patient}</source>
+        <translation>История записи — {patient}</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Загрузка…</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Moves&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Переносы&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Откуда</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Куда</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Кто</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Когда</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>The appointment was not moved.</source>
+        <translation>Запись не переносилась.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Journal&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Журнал&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>When / field</source>
+        <translation>Когда / поле</translation>
+    </message>
+    <message>
+        <source>Who / before</source>
+        <translation>Кто / было</translation>
+    </message>
+    <message>
+        <source>What / after</source>
+        <translation>Что / стало</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Подробности</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>{patient}: {n} journal entries</source>
+        <translation>{patient}: записей в журнале — {n}</translation>
+    </message>
+    <message>
+        <source>{action} (appointment № {id})</source>
+        <translation>{action} (запись № {id})</translation>
+    </message>
+</context>
+<context>
     <name>HistoryModel</name>
     <message>
         <source>When</source>
@@ -493,6 +718,21 @@
     <message>
         <source>After</source>
         <translation>Стало</translation>
+    </message>
+</context>
+<context>
+    <name>HoldingTray</name>
+    <message>
+        <source>The doctor became unavailable. Drag each one to a free slot.</source>
+        <translation>Врач стал недоступен. Перетащите каждую запись на свободное время.</translation>
+    </message>
+    <message>
+        <source>{patient}, {phone}: drag to a free slot</source>
+        <translation>{patient}, {phone}: перетащите на свободное время</translation>
+    </message>
+    <message>
+        <source>Holding tray ({count})</source>
+        <translation>Лист переноса ({count})</translation>
     </message>
 </context>
 <context>
@@ -755,26 +995,6 @@
         <translation>{name} ({role})</translation>
     </message>
     <message>
-        <source>Schedule</source>
-        <translation>Расписание</translation>
-    </message>
-    <message>
-        <source>doctors&apos; schedules by day and by week, with rooms</source>
-        <translation>расписание врачей на день и на неделю, с кабинетами</translation>
-    </message>
-    <message>
-        <source>search for the nearest free slots by doctor or specialty</source>
-        <translation>поиск ближайшего свободного времени по врачу или специальности</translation>
-    </message>
-    <message>
-        <source>booking, rescheduling and cancelling appointments; check-in</source>
-        <translation>запись на приём, перенос и отмена записи; отметка о приходе пациента</translation>
-    </message>
-    <message>
-        <source>printing tickets with a QR code and doctors&apos; day lists</source>
-        <translation>печать талонов с QR-кодом и списков приёма врачей</translation>
-    </message>
-    <message>
         <source>Referrals</source>
         <translation>Направления</translation>
     </message>
@@ -824,10 +1044,57 @@
     </message>
 </context>
 <context>
+    <name>NewPatientBox</name>
+    <message>
+        <source>Last name</source>
+        <extracomment>The fields of the minimal card, in the order they are typed. Results shown at once: a booking needs the right one near the top, not paging.</extracomment>
+        <translation>Фамилия</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <source>Patronymic</source>
+        <translation>Отчество</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>Дата рождения</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>New patient: the card needs only these fields</source>
+        <translation>Новый пациент: для записи достаточно этих полей</translation>
+    </message>
+    <message>
+        <source>DD.MM.YYYY</source>
+        <translation>ДД.ММ.ГГГГ</translation>
+    </message>
+    <message>
+        <source>{message}: {name}, born {date}. Is it the same person?</source>
+        <translation>{message}: {name}, дата рождения {date}. Это тот же человек?</translation>
+    </message>
+    <message>
+        <source>It is them</source>
+        <translation>Это он</translation>
+    </message>
+    <message>
+        <source>Create anyway</source>
+        <translation>Всё равно создать</translation>
+    </message>
+    <message>
+        <source>Use the existing card</source>
+        <translation>Взять существующую карту</translation>
+    </message>
+</context>
+<context>
     <name>PatientFormWidget</name>
     <message>
         <source>+7 (916) 123-45-67 or 8 916 123 45 67</source>
-        <extracomment>Identity-document fields: ``None`` in the form while the card is masked. Where a problem reported for a validator&apos;s field is shown on the card. A problem of the key is shown once any field of the group was left.</extracomment>
         <translation>+7 (916) 123-45-67 или 8 916 123 45 67</translation>
     </message>
     <message>
@@ -853,6 +1120,37 @@
     <message>
         <source>OMS policy</source>
         <translation>Полис ОМС</translation>
+    </message>
+</context>
+<context>
+    <name>PatientPicker</name>
+    <message>
+        <source>Patient: last name, «Ivanov I P», birth date or phone</source>
+        <translation>Пациент: фамилия, «Иванов И П», дата рождения или телефон</translation>
+    </message>
+    <message>
+        <source>New patient (Ctrl+N)</source>
+        <translation>Новый пациент (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>No patient chosen yet</source>
+        <translation>Пациент ещё не выбран</translation>
+    </message>
+    <message>
+        <source>Patient: &lt;b&gt;{name}&lt;/b&gt;</source>
+        <translation>Пациент: &lt;b&gt;{name}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>The new patient below will be created</source>
+        <translation>Будет создан новый пациент (карта ниже)</translation>
+    </message>
+    <message>
+        <source>No patient found: check the spelling or create a new card</source>
+        <translation>Никого не нашли: проверьте написание или создайте новую карту</translation>
+    </message>
+    <message>
+        <source>Only the first {n} are shown: type more to narrow the search</source>
+        <translation>Показаны первые {n}: уточните поиск</translation>
     </message>
 </context>
 <context>
@@ -934,6 +1232,13 @@
     </message>
 </context>
 <context>
+    <name>ReasonDialog</name>
+    <message>
+        <source>Reason (required)</source>
+        <translation>Причина (обязательно)</translation>
+    </message>
+</context>
+<context>
     <name>ReferralsModel</name>
     <message>
         <source>Number</source>
@@ -958,6 +1263,270 @@
     <message>
         <source>Status</source>
         <translation>Статус</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleActions</name>
+    <message>
+        <source>Move to another doctor?</source>
+        <extracomment>Where «undo a mistaken status» steps back to (visit_status.UNDO, read forwards). The open question (another doctor? a reason?), for tests and for closing.</extracomment>
+        <translation>Перенести к другому врачу?</translation>
+    </message>
+    <message>
+        <source>Move {patient} to {doctor} ({specialty}) at {time}?</source>
+        <translation>Перенести запись пациента {patient} к врачу {doctor} ({specialty}) на {time}?</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>Перенести</translation>
+    </message>
+    <message>
+        <source>Do not move</source>
+        <translation>Не переносить</translation>
+    </message>
+    <message>
+        <source>The appointment was not moved</source>
+        <translation>Запись не перенесена</translation>
+    </message>
+    <message>
+        <source>Less than 24 hours before the appointment</source>
+        <translation>До приёма меньше 24 часов</translation>
+    </message>
+    <message>
+        <source>The appointment starts in less than 24 hours. As a manager you may still move it: why?</source>
+        <translation>До приёма меньше 24 часов. Как менеджер вы можете перенести запись — укажите причину.</translation>
+    </message>
+    <message>
+        <source>{message}. Nearest free: {doctor}, {time}</source>
+        <translation>{message}. Ближайшее свободное время: {doctor}, {time}</translation>
+    </message>
+    <message>
+        <source>Undo a mistaken status</source>
+        <translation>Отменить ошибочный статус</translation>
+    </message>
+    <message>
+        <source>Set «{old}» back to «{new}»: why?</source>
+        <translation>Вернуть статус «{old}» к «{new}» — укажите причину.</translation>
+    </message>
+    <message>
+        <source>Move the appointment</source>
+        <translation>Перенос записи</translation>
+    </message>
+    <message>
+        <source>Drag the block to the new time, or to another doctor&apos;s column.</source>
+        <translation>Перетащите блок записи на новое время или в столбец другого врача.</translation>
+    </message>
+    <message>
+        <source>No-show</source>
+        <translation>Неявка</translation>
+    </message>
+    <message>
+        <source>Arrived (check in)</source>
+        <translation>Пришёл</translation>
+    </message>
+    <message>
+        <source>At the doctor&apos;s</source>
+        <translation>На приёме</translation>
+    </message>
+    <message>
+        <source>Visit completed</source>
+        <translation>Приём завершён</translation>
+    </message>
+    <message>
+        <source>Cancel…</source>
+        <translation>Отменить…</translation>
+    </message>
+    <message>
+        <source>Move…</source>
+        <translation>Перенести…</translation>
+    </message>
+    <message>
+        <source>Undo a mistaken status…</source>
+        <translation>Отменить ошибочный статус…</translation>
+    </message>
+    <message>
+        <source>Appointment history…</source>
+        <translation>История записи…</translation>
+    </message>
+    <message>
+        <source>Open the patient&apos;s card</source>
+        <translation>Открыть карту пациента</translation>
+    </message>
+    <message>
+        <source>Print ticket</source>
+        <translation>Печать талона</translation>
+    </message>
+    <message>
+        <source>Printing tickets comes with the ticket feature; it is not available yet.</source>
+        <translation>Печать талона появится вместе с функцией талонов; пока она недоступна.</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleGrid</name>
+    <message>
+        <source>OMS</source>
+        <extracomment>How often the red &quot;now&quot; line and the no-show markers move on. Elided labels kept across repaints and reloads (same names, same widths) up to this many.</extracomment>
+        <translation>ОМС</translation>
+    </message>
+    <message>
+        <source>paid</source>
+        <translation>платно</translation>
+    </message>
+    <message>
+        <source>follow-up</source>
+        <translation>повторно</translation>
+    </message>
+    <message>
+        <source>telemed.</source>
+        <translation>телемед.</translation>
+    </message>
+    <message>
+        <source>not working</source>
+        <translation>не работает</translation>
+    </message>
+    <message>
+        <source>room {room}</source>
+        <translation>каб. {room}</translation>
+    </message>
+    <message>
+        <source>born {date}</source>
+        <translation>д. р. {date}</translation>
+    </message>
+    <message>
+        <source>referral № {number}</source>
+        <translation>направление № {number}</translation>
+    </message>
+    <message>
+        <source>Status: {status}</source>
+        <translation>Статус: {status}</translation>
+    </message>
+    <message>
+        <source>The time has passed: mark as a no-show?</source>
+        <translation>Время прошло: отметить неявку?</translation>
+    </message>
+    <message>
+        <source>Overbooked (over a taken slot)</source>
+        <translation>Сверх записи (на занятое время)</translation>
+    </message>
+    <message>
+        <source>In the holding tray: the doctor is not available, move it</source>
+        <translation>В листе переноса: врач недоступен, перенесите запись</translation>
+    </message>
+    <message>
+        <source>Book at {time}…</source>
+        <translation>Записать на {time}…</translation>
+    </message>
+    <message>
+        <source>Week of {doctor}</source>
+        <translation>Неделя: {doctor}</translation>
+    </message>
+    <message>
+        <source>Move column left</source>
+        <translation>Сдвинуть столбец влево</translation>
+    </message>
+    <message>
+        <source>Move column right</source>
+        <translation>Сдвинуть столбец вправо</translation>
+    </message>
+</context>
+<context>
+    <name>SchedulePage</name>
+    <message>
+        <source>Schedule</source>
+        <extracomment>Tables whose notices may change what the grid shows.</extracomment>
+        <translation>Расписание</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <source>Today (Alt+Home)</source>
+        <translation>Сегодня (Alt+Home)</translation>
+    </message>
+    <message>
+        <source>A week back (Alt+Page Up)</source>
+        <translation>Неделя назад (Alt+Page Up)</translation>
+    </message>
+    <message>
+        <source>The day before (Alt+Left)</source>
+        <translation>Предыдущий день (Alt+←)</translation>
+    </message>
+    <message>
+        <source>The day after (Alt+Right)</source>
+        <translation>Следующий день (Alt+→)</translation>
+    </message>
+    <message>
+        <source>A week ahead (Alt+Page Down)</source>
+        <translation>Неделя вперёд (Alt+Page Down)</translation>
+    </message>
+    <message>
+        <source>The day shown: type it or pick it in the calendar</source>
+        <translation>Показанный день: введите дату или выберите в календаре</translation>
+    </message>
+    <message>
+        <source>All branches</source>
+        <translation>Все филиалы</translation>
+    </message>
+    <message>
+        <source>Show the doctors of one branch</source>
+        <translation>Показать врачей одного филиала</translation>
+    </message>
+    <message>
+        <source>All specialties</source>
+        <translation>Все специальности</translation>
+    </message>
+    <message>
+        <source>Show the doctors of one specialty</source>
+        <translation>Показать врачей одной специальности</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>День</translation>
+    </message>
+    <message>
+        <source>All doctors on one day</source>
+        <translation>Все врачи за один день</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>Неделя</translation>
+    </message>
+    <message>
+        <source>One doctor&apos;s week</source>
+        <translation>Неделя одного врача</translation>
+    </message>
+    <message>
+        <source>Whose week is shown</source>
+        <translation>Чья неделя показана</translation>
+    </message>
+    <message>
+        <source>? the time has passed: no-show?</source>
+        <translation>? время прошло: неявка?</translation>
+    </message>
+    <message>
+        <source>◥ overbooked</source>
+        <translation>◥ сверх записи</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>Статус:</translation>
+    </message>
+    <message>
+        <source>Stripe:</source>
+        <translation>Вид (полоса):</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Загрузка…</translation>
+    </message>
+    <message>
+        <source>Doctors: {doctors}, appointments: {appointments}</source>
+        <translation>Врачей: {doctors}, записей: {appointments}</translation>
+    </message>
+    <message>
+        <source>Moved to {doctor}, {time}</source>
+        <translation>Перенесено: {doctor}, {time}</translation>
     </message>
 </context>
 <context>
@@ -1129,10 +1698,192 @@
     </message>
 </context>
 <context>
+    <name>UnsavedChangesBox</name>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Несохранённые изменения</translation>
+    </message>
+    <message>
+        <source>The card has unsaved changes. Close it and lose them?</source>
+        <translation>В карте есть несохранённые изменения. Закрыть её без сохранения?</translation>
+    </message>
+    <message>
+        <source>Close without saving</source>
+        <translation>Закрыть без сохранения</translation>
+    </message>
+    <message>
+        <source>Back to the card</source>
+        <translation>Вернуться к карте</translation>
+    </message>
+</context>
+<context>
+    <name>WeekView</name>
+    <message>
+        <source>public holiday</source>
+        <translation>праздник</translation>
+    </message>
+    <message>
+        <source>day off</source>
+        <translation>выходной</translation>
+    </message>
+    <message>
+        <source>room {room}</source>
+        <translation>каб. {room}</translation>
+    </message>
+</context>
+<context>
     <name>app</name>
     <message>
         <source>Registratura</source>
         <translation>Регистратура</translation>
+    </message>
+</context>
+<context>
+    <name>appointment_history</name>
+    <message>
+        <source>Appointment {id} does not exist</source>
+        <extracomment>A chain longer than this is not followed further (a guard, not a rule).</extracomment>
+        <translation>Записи № {id} не существует</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Начало</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>Конец</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>Врач</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Пациент</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>Кабинет</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Вид приёма</translation>
+    </message>
+    <message>
+        <source>Referral</source>
+        <translation>Направление</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Услуга</translation>
+    </message>
+    <message>
+        <source>Over the schedule</source>
+        <translation>Сверх расписания</translation>
+    </message>
+    <message>
+        <source>Reason for overbooking</source>
+        <translation>Причина записи сверх расписания</translation>
+    </message>
+    <message>
+        <source>Moved from</source>
+        <translation>Перенесена из</translation>
+    </message>
+    <message>
+        <source>Moved to</source>
+        <translation>Перенесена в</translation>
+    </message>
+    <message>
+        <source>Cancelled by</source>
+        <translation>Кем отменена</translation>
+    </message>
+    <message>
+        <source>Reason for cancelling</source>
+        <translation>Причина отмены</translation>
+    </message>
+    <message>
+        <source>Video link</source>
+        <translation>Ссылка на видеосвязь</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Примечание</translation>
+    </message>
+    <message>
+        <source>booked</source>
+        <translation>записано</translation>
+    </message>
+    <message>
+        <source>rescheduled</source>
+        <translation>перенесено</translation>
+    </message>
+    <message>
+        <source>status changed</source>
+        <translation>статус изменён</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>отменено</translation>
+    </message>
+    <message>
+        <source>ticket printed</source>
+        <translation>талон напечатан</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>выполнено</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>отказано</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>ошибка</translation>
+    </message>
+    <message>
+        <source>by referral (OMS)</source>
+        <translation>по направлению (ОМС)</translation>
+    </message>
+    <message>
+        <source>paid</source>
+        <translation>платно</translation>
+    </message>
+    <message>
+        <source>follow-up</source>
+        <translation>повторный приём</translation>
+    </message>
+    <message>
+        <source>telemedicine</source>
+        <translation>телемедицина</translation>
+    </message>
+    <message>
+        <source>the patient</source>
+        <translation>пациентом</translation>
+    </message>
+    <message>
+        <source>the clinic</source>
+        <translation>клиникой</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>да</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <source>appointment № {id}</source>
+        <translation>запись № {id}</translation>
+    </message>
+    <message>
+        <source>room {number}</source>
+        <translation>кабинет {number}</translation>
     </message>
 </context>
 <context>

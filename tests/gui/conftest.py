@@ -7,6 +7,7 @@ session of the ``db`` fixture, which cannot be shared across threads.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -77,6 +78,23 @@ def modal_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[Any, .
         QFileDialog, "getOpenFileName", staticmethod(recorder("getOpenFileName", ("", "")))
     )
     return calls
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _collect_garbage_on_the_gui_thread() -> Iterator[None]:
+    """Python's cycle collector may run on any thread — the runner's worker too — and
+    delete a parentless widget there while the GUI thread paints (seen: segfaults).
+    The program turns automatic collection off and collects on the GUI thread
+    (``crm.app``); the tests do the same."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test(qapp: QApplication) -> Iterator[None]:
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)

@@ -159,9 +159,8 @@ def test_a_registrar_is_told_the_journal_is_not_for_the_role(
 
 def test_sections_not_built_yet_say_so(qtbot, make_context, open_window) -> None:
     window = open_window(make_context("boris"))
+    # Schedule and Patients are built; Referrals and Reports come with later issues.
     titles = {
-        SCHEDULE: "Расписание",
-        PATIENTS: "Пациенты",
         REFERRALS: "Направления",
         REPORTS: "Отчёты",
     }
@@ -176,6 +175,9 @@ def test_sections_not_built_yet_say_so(qtbot, make_context, open_window) -> None
         assert page.notice.isVisible()
         assert page.notice.text() == "Этот раздел ещё не готов."
         assert "Здесь будут:" in page.plans.text()
+    for index in (SCHEDULE, PATIENTS):
+        window.show_page(index)
+        assert not isinstance(window.stack.currentWidget(), PlaceholderPage)
 
 
 def test_settings_page_says_where_the_data_is(qtbot, make_context, open_window) -> None:

@@ -96,4 +96,4 @@ def test_both_sides_speak_russian() -> None:
     translator = QTranslator()
     assert translator.load(str(QM_FILE))
     assert translator.translate("LoginDialog", "Log in") == "Войти"
-    assert translator.translate("MainWindow", "Schedule") == "Расписание"
+    assert translator.translate("MainWindow", "Referrals") == "Направления"

@@ -1,0 +1,120 @@
+"""A strip across the card that says what happened, with up to two buttons to act on it;
+and the question asked before a card with unsaved changes is closed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+
+STYLES = {
+    "error": ("#fdecea", "#c62828", "#8e1b1b"),
+    "warning": ("#fff4e0", "#f0c36d", "#5c3d00"),
+    "info": ("#e8f1fb", "#8ab4e0", "#0d3c61"),
+    "done": ("#e8f5e9", "#81c784", "#1b5e20"),
+}
+
+
+class MessageBar(QFrame):
+    """A coloured message with optional buttons; hidden while there is nothing to say.
+
+    Args:
+        parent: the Qt parent.
+
+    Signals:
+        The standard ones of :class:`QFrame` only; the buttons call what they are given.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBar")
+        self.label = QLabel()
+        self.label.setObjectName("messageText")
+        self.label.setWordWrap(True)
+        self.first_button = QPushButton()
+        self.first_button.setObjectName("messageAction1")
+        self.second_button = QPushButton()
+        self.second_button.setObjectName("messageAction2")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.first_button)
+        layout.addWidget(self.second_button)
+        self._calls: list[Callable[[], None] | None] = [None, None]
+        for position, button in enumerate((self.first_button, self.second_button)):
+            button.setAutoDefault(False)
+            button.hide()
+            button.clicked.connect(lambda _checked=False, p=position: self._clicked(p))
+        self._kind = ""
+        self.hide()
+
+    @property
+    def kind(self) -> str:
+        """``error``, ``warning``, ``info``, ``done`` or ``""`` when hidden."""
+        return self._kind
+
+    def text(self) -> str:
+        """The message shown ("" when hidden)."""
+        return self.label.text() if self._kind else ""
+
+    def show_message(
+        self,
+        kind: str,
+        text: str,
+        actions: list[tuple[str, Callable[[], None]]] | None = None,
+    ) -> None:
+        """Show ``text`` in the colours of ``kind`` with up to two ``(caption, call)`` buttons."""
+        background, border, colour = STYLES[kind]
+        self._kind = kind
+        self.setStyleSheet(
+            f"QFrame#messageBar {{ background: {background}; border: 1px solid {border};"
+            f" border-radius: 4px; }} QLabel#messageText {{ color: {colour}; }}"
+        )
+        self.label.setText(text)
+        buttons = (self.first_button, self.second_button)
+        actions = list(actions or [])[: len(buttons)]
+        self._calls = [None, None]
+        for button in buttons:
+            button.hide()
+        for position, (caption, call) in enumerate(actions):
+            buttons[position].setText(caption)
+            self._calls[position] = call
+            buttons[position].show()
+        self.show()
+
+    def _clicked(self, position: int) -> None:
+        call = self._calls[position]
+        if call is not None:
+            call()
+
+    def clear(self) -> None:
+        """Hide the message."""
+        self._kind = ""
+        self.label.clear()
+        self.hide()
+
+
+class UnsavedChangesBox(QMessageBox):
+    """«Close the card and lose the changes?» — open it with ``open()``.
+
+    Args:
+        parent: the card window.
+
+    Signals:
+        The standard ones of :class:`QMessageBox`; compare ``clickedButton()`` with
+        :attr:`discard_button` in a slot of ``finished``.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setIcon(QMessageBox.Icon.Question)
+        self.setWindowTitle(self.tr("Unsaved changes"))
+        self.setText(self.tr("The card has unsaved changes. Close it and lose them?"))
+        self.discard_button = self.addButton(
+            self.tr("Close without saving"), QMessageBox.ButtonRole.DestructiveRole
+        )
+        self.stay_button = self.addButton(
+            self.tr("Back to the card"), QMessageBox.ButtonRole.RejectRole
+        )
+        self.setDefaultButton(self.stay_button)
+        self.setEscapeButton(self.stay_button)

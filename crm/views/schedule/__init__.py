@@ -1,0 +1,1 @@
+"""The Schedule section: the day grid of doctors, the week view, the holding tray."""

@@ -1,0 +1,309 @@
+"""What the schedule grid does with appointments: book, move, cancel, statuses, history.
+
+The grid hands a slot or a block to :class:`ScheduleActions` and listens to its
+three signals; everything here runs its controller on the runner, and every dialog
+opens with ``open()`` (never ``exec()``, which would stall the qasync loop). The
+controllers are the referee: the menu offers only what the role and the status
+allow, but a refusal from the database side is always shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QWidget
+
+from crm.controllers import booking, visit_status
+from crm.controllers.booking import BookedAppointment, BookingRefused
+from crm.controllers.day_grid import GridAppointment, GridDoctor
+from crm.controllers.permissions import Permission, allowed
+from crm.models.enums import AppointmentStatus
+from crm.views import AppContext
+from crm.views.schedule.booking_dialog import BookingDialog
+from crm.views.schedule.cancel_dialog import CancelDialog, ReasonDialog
+from crm.views.schedule.history_dialog import HistoryDialog
+
+S = AppointmentStatus
+#: Where «undo a mistaken status» steps back to (visit_status.UNDO, read forwards).
+UNDO_TO = {before: after for before, after in visit_status.UNDO}
+
+
+class ScheduleActions(QObject):
+    """Booking, moving, cancelling and visit statuses for the schedule grid.
+
+    Args:
+        context: the logged-in user's context.
+        parent: the widget the dialogs belong to (the grid's page).
+
+    Signals:
+        changed(object): something changed; carries a set of the affected doctors' ids.
+        refused(int, str): an action was refused: the appointment's id (0 for a new
+            booking) and the message to show. A dragged block goes back.
+        open_patient(int): the user asked to open this patient's card.
+    """
+
+    changed = Signal(object)
+    refused = Signal(int, str)
+    open_patient = Signal(int)
+
+    def __init__(self, context: AppContext, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._parent = parent
+        self.booking_dialog: BookingDialog | None = None
+        self.cancel_dialog: CancelDialog | None = None
+        self.history_dialog: HistoryDialog | None = None
+        #: The open question (another doctor? a reason?), for tests and for closing.
+        self.question: QDialog | None = None
+
+    # --- booking and moving ---------------------------------------------------------------
+
+    def book(self, doctor: GridDoctor, starts_at: dt.datetime, slots: int = 1) -> BookingDialog:
+        """Open the booking dialog at ``doctor``'s slot ``starts_at``."""
+        dialog = BookingDialog(self._context, doctor, starts_at, slots, self._parent)
+        dialog.booked.connect(lambda booked: self.changed.emit({doctor.id, booked.doctor_id}))
+        self._open(dialog)
+        self.booking_dialog = dialog
+        return dialog
+
+    def reschedule(
+        self, appointment: GridAppointment, doctor: GridDoctor, starts_at: dt.datetime
+    ) -> None:
+        """Move ``appointment`` to ``doctor`` at ``starts_at`` (after a drop).
+
+        To another doctor only after a confirmation; less than 24 hours before the
+        start a manager is asked for a reason, anyone else gets the refusal.
+        """
+        if doctor.id == appointment.doctor_id:
+            self._move(appointment, doctor, starts_at, None)
+            return
+        box = QMessageBox(self._parent)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Move to another doctor?"))
+        box.setText(
+            self.tr("Move {patient} to {doctor} ({specialty}) at {time}?").format(
+                patient=appointment.patient_full, doctor=doctor.short_name,
+                specialty=doctor.specialty_name, time=f"{starts_at:%d.%m.%Y %H:%M}",
+            )
+        )  # fmt: skip
+        yes = box.addButton(self.tr("Move"), QMessageBox.ButtonRole.AcceptRole)
+        no = box.addButton(self.tr("Do not move"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(yes)
+        box.setEscapeButton(no)
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is yes:
+                self._move(appointment, doctor, starts_at, None)
+            else:
+                self.refused.emit(appointment.id, self.tr("The appointment was not moved"))
+
+        box.finished.connect(answered)
+        self._ask(box)
+
+    def _move(
+        self,
+        appointment: GridAppointment,
+        doctor: GridDoctor,
+        starts_at: dt.datetime,
+        reason: str | None,
+    ) -> None:
+        def done(moved: BookedAppointment) -> None:
+            self.changed.emit({appointment.doctor_id, moved.doctor_id})
+
+        def failed(error: BaseException, message: str) -> None:
+            if (
+                isinstance(error, BookingRefused)
+                and error.reason_code == "too_late_to_change"
+                and reason is None
+                and allowed(self._context.actor, Permission.OVERRIDE_RULES)
+            ):
+                self._ask_reason(
+                    self.tr("Less than 24 hours before the appointment"),
+                    self.tr(
+                        "The appointment starts in less than 24 hours. As a manager you may "
+                        "still move it: why?"
+                    ),
+                    lambda why: self._move(appointment, doctor, starts_at, why),
+                    lambda: self.refused.emit(appointment.id, message),
+                )
+                return
+            self.refused.emit(appointment.id, self._with_alternative(error, message))
+
+        self._context.runner.submit(
+            booking.reschedule,
+            self._context.database.sessions,
+            self._context.actor,
+            appointment.id,
+            starts_at=starts_at,
+            doctor_id=doctor.id,
+            reason=reason,
+            expected_version=appointment.version,
+            on_success=done,
+            on_error=failed,
+            owner=self,
+        )
+
+    def _with_alternative(self, error: BaseException, message: str) -> str:
+        if not isinstance(error, BookingRefused) or not error.alternatives:
+            return message
+        slot = error.alternatives[0]
+        return self.tr("{message}. Nearest free: {doctor}, {time}").format(
+            message=message.rstrip("."), doctor=slot.doctor_name,
+            time=f"{slot.starts_at:%d.%m.%Y %H:%M}",
+        )  # fmt: skip
+
+    # --- cancelling, statuses, history ----------------------------------------------------
+
+    def cancel(self, appointment: GridAppointment) -> CancelDialog:
+        """Open the cancel dialog for ``appointment``."""
+        dialog = CancelDialog(self._context, appointment, self._parent)
+        dialog.cancelled.connect(lambda _row: self.changed.emit({appointment.doctor_id}))
+        self._open(dialog)
+        self.cancel_dialog = dialog
+        return dialog
+
+    def set_status(
+        self, appointment: GridAppointment, status: AppointmentStatus, reason: str | None = None
+    ) -> None:
+        """Move the visit to ``status`` (a manager's undo needs ``reason``)."""
+        self._context.runner.submit(
+            visit_status.set_status,
+            self._context.database.sessions,
+            self._context.actor,
+            appointment.id,
+            status,
+            reason=reason,
+            expected_version=appointment.version,
+            on_success=lambda _row: self.changed.emit({appointment.doctor_id}),
+            on_failure=lambda message: self.refused.emit(appointment.id, message),
+            owner=self,
+        )
+
+    def undo_status(self, appointment: GridAppointment) -> None:
+        """Ask a manager why, then step the visit's status back."""
+        previous = UNDO_TO.get(appointment.status)
+        if previous is None:
+            return
+        self._ask_reason(
+            self.tr("Undo a mistaken status"),
+            self.tr("Set «{old}» back to «{new}»: why?").format(
+                old=visit_status.status_title(appointment.status),
+                new=visit_status.status_title(previous),
+            ),
+            lambda why: self.set_status(appointment, previous, why),
+            None,
+        )
+
+    def show_history(self, appointment: GridAppointment) -> HistoryDialog:
+        """Open the history of ``appointment`` (non-modal, beside the grid)."""
+        dialog = HistoryDialog(self._context, appointment, self._parent)
+        dialog.show()
+        dialog.load()
+        self.history_dialog = dialog
+        return dialog
+
+    def explain_moving(self) -> None:
+        """Tell how a block is moved: by dragging it (the grid is the slot picker)."""
+        box = QMessageBox(self._parent)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(self.tr("Move the appointment"))
+        box.setText(self.tr("Drag the block to the new time, or to another doctor's column."))
+        self._ask(box)
+
+    # --- the context menu -----------------------------------------------------------------
+
+    def fill_context_menu(self, menu: QMenu, appointment: GridAppointment) -> None:
+        """Add the actions the block's status and the user's role allow to ``menu``.
+
+        A block still ``booked`` after its end offers «No-show» first, in bold (the
+        menu's default action). Actions that do not exist yet are shown disabled
+        with a tooltip saying why.
+        """
+        actor = self._context.actor
+        status = appointment.status
+        may = {p: allowed(actor, p) for p in Permission}
+        own = may[Permission.BOOK_ANY_DOCTOR] or actor.doctor_id == appointment.doctor_id
+        may_book = own and (may[Permission.BOOK_ANY_DOCTOR] or may[Permission.BOOK_OWN_SCHEDULE])
+        now = dt.datetime.now(dt.UTC)
+        menu.setToolTipsVisible(True)
+
+        def step(new: AppointmentStatus) -> Callable[[], None]:
+            return lambda: self.set_status(appointment, new)
+
+        if (
+            status is S.BOOKED
+            and own
+            and appointment.starts_at <= now
+            and (may[Permission.MARK_VISITS] or may[Permission.CHECK_IN])
+        ):
+            no_show = self._action(menu, "actionNoShow", self.tr("No-show"), step(S.NO_SHOW))
+            if appointment.ends_at <= now:
+                menu.setDefaultAction(no_show)
+                menu.addSeparator()
+        if status is S.BOOKED and own and may[Permission.CHECK_IN]:
+            self._action(menu, "actionArrived", self.tr("Arrived (check in)"), step(S.ARRIVED))
+        if status is S.ARRIVED and own and may[Permission.MARK_VISITS]:
+            self._action(menu, "actionInProgress", self.tr("At the doctor's"), step(S.IN_PROGRESS))
+        if status is S.IN_PROGRESS and own and may[Permission.MARK_VISITS]:
+            self._action(menu, "actionCompleted", self.tr("Visit completed"), step(S.COMPLETED))
+        if status is S.BOOKED and may_book:
+            menu.addSeparator()
+            self._action(menu, "actionCancel", self.tr("Cancel…"), lambda: self.cancel(appointment))
+            self._action(menu, "actionReschedule", self.tr("Move…"), self.explain_moving)
+        if status in UNDO_TO and may[Permission.UNDO_STATUS]:
+            self._action(
+                menu, "actionUndoStatus", self.tr("Undo a mistaken status…"),
+                lambda: self.undo_status(appointment),
+            )  # fmt: skip
+        menu.addSeparator()
+        self._action(
+            menu, "actionHistory", self.tr("Appointment history…"),
+            lambda: self.show_history(appointment),
+        )  # fmt: skip
+        self._action(
+            menu, "actionOpenPatient", self.tr("Open the patient's card"),
+            lambda: self.open_patient.emit(appointment.patient_id),
+        )  # fmt: skip
+        ticket = self._action(menu, "actionPrintTicket", self.tr("Print ticket"), lambda: None)
+        ticket.setEnabled(False)
+        ticket.setToolTip(
+            self.tr("Printing tickets comes with the ticket feature; it is not available yet.")
+        )
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _open(self, dialog: QDialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _ask(self, box: QDialog) -> None:
+        self.question = box
+        box.finished.connect(box.deleteLater)
+        box.open()
+
+    def _ask_reason(
+        self,
+        title: str,
+        prompt: str,
+        then: Callable[[str], None],
+        otherwise: Callable[[], None] | None,
+    ) -> None:
+        dialog = ReasonDialog(title, prompt, self._parent)
+
+        def answered(result: int) -> None:
+            if result == QDialog.DialogCode.Accepted.value and dialog.reason():
+                then(dialog.reason())
+            elif otherwise is not None:
+                otherwise()
+
+        dialog.finished.connect(answered)
+        self._ask(dialog)
+
+    def _action(self, menu: QMenu, name: str, text: str, slot: Callable[[], None]) -> QAction:
+        action = menu.addAction(text)
+        action.setObjectName(name)
+        action.triggered.connect(slot)
+        return action

@@ -1,0 +1,578 @@
+"""The Schedule section: the day grid of all doctors, a doctor's week, the holding tray.
+
+Loading runs on the runner; the GUI thread never waits. Change notices from any
+workstation re-query only the doctors they concern for the days shown (``load_grid``
+with ``doctor_ids``) and merge them in, 100 ms after the last notice of a burst; after
+a reconnection (``RESYNC``) everything is reloaded. The grid keeps its cursor, the
+chosen block and the scroll position across both.
+
+Keys: Alt+Left/Right the previous/next day, Alt+Page Up/Page Down the previous/next
+week, Alt+Home today, F5 (the main window's) reloads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import importlib.util
+from collections.abc import Callable, Iterable
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDate, QLocale, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crm.config import config_dir
+from crm.controllers.day_grid import GridData, GridDoctor, list_filters, load_grid
+from crm.controllers.visit_status import status_title
+from crm.views import AppContext
+from crm.views.patients.message_bar import MessageBar
+from crm.views.schedule.grid import (
+    KIND_COLOURS,
+    NOW,
+    OVERDUE,
+    STATUS_COLOURS,
+    ScheduleGrid,
+)
+from crm.views.schedule.holding_tray import HoldingTray
+from crm.views.schedule.layout import GridColumn
+from crm.views.schedule.week_view import WeekView, week_of
+
+# The actions module (booking dialogs) is written alongside; without it the grid still shows.
+if importlib.util.find_spec("crm.views.schedule.actions") is not None:
+    from crm.views.schedule.actions import ScheduleActions
+else:  # pragma: no cover - only while the actions module does not exist
+    ScheduleActions = None  # type: ignore[assignment,misc]
+
+DEBOUNCE_MS = 100
+ORDER_KEY = "schedule/column_order"
+#: Tables whose notices may change what the grid shows.
+WATCHED = frozenset({"appointment", "schedule_template", "schedule_exception", "doctor", "patient"})
+DAY, WEEK = 0, 1
+
+
+def merge(old: GridData, new: GridData, doctor_ids: Iterable[int]) -> GridData | None:
+    """``old`` with the columns and appointments of ``doctor_ids`` taken from ``new``.
+
+    Returns ``None`` when ``new`` brings a doctor ``old`` did not show (a new column:
+    reload everything to get the order right).
+    """
+    ids = set(doctor_ids)
+    fresh = {d.id: d for d in new.doctors}
+    shown = {d.id for d in old.doctors}
+    if not fresh.keys() <= shown:
+        return None
+    doctors = tuple(fresh.get(d.id, d) for d in old.doctors if d.id not in ids or d.id in fresh)
+    kept = tuple(a for a in old.appointments if a.doctor_id not in ids)
+    return dataclasses.replace(old, doctors=doctors, appointments=kept + new.appointments)
+
+
+def _settings() -> QSettings:
+    """This workstation's own settings (beside config.toml, not in the database)."""
+    return QSettings(str(config_dir() / "workstation.ini"), QSettings.Format.IniFormat)
+
+
+class SchedulePage(QWidget):
+    """The day grid (or a doctor's week) with date navigation, filters and the tray.
+
+    Args:
+        context: the logged-in user's context.
+        parent: the Qt parent.
+
+    Signals:
+        loaded(): new data is shown (after a full or a partial reload).
+        open_patient(int): show this patient's card.
+    """
+
+    loaded = Signal()
+    open_patient = Signal(int)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.title = self.tr("Schedule")
+        self.day = dt.date.today()
+        self.mode = DAY
+        self.week_doctor: int | None = None
+        self.data: GridData | None = None
+        self._generation = 0
+        self._loading = False
+        self._want_full = True
+        self._want_ids: set[int] = set()
+        self._stale = True
+        self._filters_loaded = False
+        self._filters_asked = False
+        self._moved_to: tuple[GridDoctor, dt.datetime] | None = None
+        self._combo_entries: list[tuple[int, str]] = []
+
+        heading = QLabel(self.title)
+        heading.setObjectName("pageTitle")
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        heading.setFont(font)
+
+        self.grid = ScheduleGrid()
+        self.week = WeekView()
+        self.tray = HoldingTray()
+        self.message_bar = MessageBar()
+        self.status_label = QLabel()
+        self.status_label.setObjectName("scheduleStatus")
+        self.views = QStackedWidget()
+        self.views.addWidget(self.grid)
+        self.views.addWidget(self.week)
+
+        body = QHBoxLayout()
+        body.addWidget(self.views, 1)
+        body.addWidget(self.tray)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
+        layout.setSpacing(8)
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(self.status_label)
+        layout.addLayout(top)
+        layout.addLayout(self._build_toolbar())
+        layout.addWidget(self.message_bar)
+        layout.addLayout(body, 1)
+        self.legend = QLabel(self._legend())
+        self.legend.setObjectName("scheduleLegend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.legend)
+
+        self.actions = ScheduleActions(context, self) if ScheduleActions is not None else None
+        for grid in (self.grid, self.week):
+            grid.set_actions(self.actions)
+            grid.patient_requested.connect(self.open_patient)
+            grid.drop_requested.connect(self._remember_drop)
+        self.grid.week_requested.connect(self.show_week_of)
+        self.grid.column_order_changed.connect(self._save_order)
+        self.tray.chosen.connect(self._show_in_grid)
+        if self.actions is not None:
+            self.actions.changed.connect(self._on_actions_changed)
+            self.actions.refused.connect(self._on_refused)
+            self.actions.open_patient.connect(self.open_patient)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._load_next)
+        if context.events is not None:
+            context.events.changed.connect(self._on_change)
+        self._show_date()
+
+    # --- toolbar --------------------------------------------------------------------
+
+    def _build_toolbar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        self.today_button = self._tool(self.tr("Today"), self.tr("Today (Alt+Home)"), "Alt+Home",
+                                       lambda: self.set_day(self._today()))  # fmt: skip
+        week_back = self._tool("«", self.tr("A week back (Alt+Page Up)"), "Alt+PgUp",
+                               lambda: self.set_day(self.day - dt.timedelta(days=7)))  # fmt: skip
+        day_back = self._tool("‹", self.tr("The day before (Alt+Left)"), "Alt+Left",
+                              lambda: self.set_day(self.day - dt.timedelta(days=1)))  # fmt: skip
+        day_on = self._tool("›", self.tr("The day after (Alt+Right)"), "Alt+Right",
+                            lambda: self.set_day(self.day + dt.timedelta(days=1)))  # fmt: skip
+        week_on = self._tool("»", self.tr("A week ahead (Alt+Page Down)"), "Alt+PgDown",
+                             lambda: self.set_day(self.day + dt.timedelta(days=7)))  # fmt: skip
+        self.date_edit = QDateEdit()
+        self.date_edit.setObjectName("scheduleDate")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("dd.MM.yyyy")
+        self.date_edit.setToolTip(self.tr("The day shown: type it or pick it in the calendar"))
+        self.date_edit.dateChanged.connect(
+            lambda d: self.set_day(dt.date(d.year(), d.month(), d.day()))
+        )
+        self.weekday_label = QLabel()
+        self.weekday_label.setObjectName("scheduleWeekday")
+        self.weekday_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("Воскресенье ") + 8)
+        self.branch_combo = QComboBox()
+        self.branch_combo.setObjectName("branchFilter")
+        self.branch_combo.addItem(self.tr("All branches"), None)
+        self.branch_combo.setToolTip(self.tr("Show the doctors of one branch"))
+        self.specialty_combo = QComboBox()
+        self.specialty_combo.setObjectName("specialtyFilter")
+        self.specialty_combo.addItem(self.tr("All specialties"), None)
+        self.specialty_combo.setToolTip(self.tr("Show the doctors of one specialty"))
+        for combo in (self.branch_combo, self.specialty_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(self._filters_changed)
+        self.day_button = self._tool(self.tr("Day"), self.tr("All doctors on one day"), None,
+                                     lambda: self.set_mode(DAY))  # fmt: skip
+        self.week_button = self._tool(self.tr("Week"), self.tr("One doctor's week"), None,
+                                      lambda: self.set_mode(WEEK))  # fmt: skip
+        modes = QButtonGroup(self)
+        modes.setExclusive(True)
+        for button in (self.day_button, self.week_button):
+            button.setCheckable(True)
+            modes.addButton(button)
+        self.day_button.setChecked(True)
+        self.doctor_combo = QComboBox()
+        self.doctor_combo.setObjectName("weekDoctor")
+        self.doctor_combo.setToolTip(self.tr("Whose week is shown"))
+        self.doctor_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.doctor_combo.activated.connect(
+            lambda _i: self.show_week_of(self.doctor_combo.currentData())
+        )
+        self.doctor_combo.hide()
+        for widget in (self.today_button, week_back, day_back, self.date_edit, day_on, week_on,
+                       self.weekday_label):  # fmt: skip
+            bar.addWidget(widget)
+        bar.addSpacing(12)
+        bar.addWidget(self.branch_combo)
+        bar.addWidget(self.specialty_combo)
+        bar.addStretch(1)
+        bar.addWidget(self.doctor_combo)
+        bar.addWidget(self.day_button)
+        bar.addWidget(self.week_button)
+        return bar
+
+    def _tool(self, text: str, tip: str, keys: str | None, slot: Callable[[], None]) -> QToolButton:
+        button = QToolButton()
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAutoRaise(False)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.clicked.connect(slot)
+        if keys:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(slot)
+            self.addAction(action)
+        return button
+
+    def _legend(self) -> str:
+        """What the colours mean: the fill is the visit's status, the stripe its kind."""
+
+        def swatch(colour: QColor, text: str) -> str:
+            return f"<span style='color:{colour.name()}'>■</span>&nbsp;{html.escape(text)}"
+
+        def badge(fill: QColor, border: QColor, text: str) -> str:
+            return (
+                f"<span style='background-color:{fill.name()}; color:{border.darker(160).name()}'>"
+                f"&nbsp;{html.escape(text)}&nbsp;</span>"
+            )
+
+        statuses = [badge(fill, border, status_title(status)) for status, (fill, border) in
+                    STATUS_COLOURS.items()]  # fmt: skip
+        kinds = [swatch(KIND_COLOURS[kind], self.grid.kind_label_of(kind)) for kind in
+                 KIND_COLOURS]  # fmt: skip
+        marks = [
+            swatch(OVERDUE, self.tr("? the time has passed: no-show?")),
+            swatch(NOW, self.tr("◥ overbooked")),
+        ]
+        gap = "&nbsp;&nbsp;&nbsp;"
+        return (
+            self.tr("Status:") + " " + gap.join(statuses) + gap + "│" + gap
+            + self.tr("Stripe:") + " " + gap.join(kinds) + gap + "│" + gap + gap.join(marks)
+        )  # fmt: skip
+
+    def _today(self) -> dt.date:
+        zone = ZoneInfo(self.data.timezone) if self.data else None
+        return dt.datetime.now(zone).date()
+
+    def _show_date(self) -> None:
+        self.date_edit.blockSignals(True)
+        self.date_edit.setDate(QDate(self.day.year, self.day.month, self.day.day))
+        self.date_edit.blockSignals(False)
+        date = QDate(self.day.year, self.day.month, self.day.day)
+        self.weekday_label.setText(QLocale().toString(date, "dddd"))
+
+    # --- what is shown --------------------------------------------------------------
+
+    @property
+    def current_grid(self) -> ScheduleGrid:
+        """The grid on screen (the day grid or the week view)."""
+        return self.week if self.mode == WEEK else self.grid
+
+    @property
+    def loading(self) -> bool:
+        """True while a load is on the runner or waiting for its debounce."""
+        return self._loading or self._debounce.isActive()
+
+    def date_range(self) -> tuple[dt.date, dt.date]:
+        """The days shown."""
+        return week_of(self.day) if self.mode == WEEK else (self.day, self.day)
+
+    def set_day(self, day: dt.date) -> None:
+        """Show ``day`` (in the week view: its week)."""
+        if day == self.day:
+            return
+        same_week = self.mode == WEEK and week_of(day) == week_of(self.day)
+        self.day = day
+        self._show_date()
+        if not same_week:
+            self._reload_all()
+
+    def set_mode(self, mode: int) -> None:
+        """``DAY`` (all doctors) or ``WEEK`` (one doctor)."""
+        if mode == WEEK and self.week_doctor is None:
+            column = self.grid.current_column()
+            doctors = self.data.doctors if self.data and self.mode == DAY else ()
+            self.week_doctor = column.doctor.id if column else (doctors[0].id if doctors else None)
+            if self.week_doctor is None:
+                self.day_button.setChecked(True)
+                return
+        if mode == self.mode:
+            return
+        self.mode = mode
+        (self.week_button if mode == WEEK else self.day_button).setChecked(True)
+        self.views.setCurrentWidget(self.current_grid)
+        self.doctor_combo.setVisible(mode == WEEK)
+        self.branch_combo.setEnabled(mode == DAY)
+        self.specialty_combo.setEnabled(mode == DAY)
+        self._select_week_doctor()
+        self._reload_all()
+
+    def show_week_of(self, doctor_id: int | None) -> None:
+        """Show the week of ``doctor_id``."""
+        if doctor_id is None:
+            return
+        changed = doctor_id != self.week_doctor
+        self.week_doctor = doctor_id
+        if self.mode != WEEK:
+            self.set_mode(WEEK)
+        elif changed:
+            self._select_week_doctor()
+            self._reload_all()
+
+    def _select_week_doctor(self) -> None:
+        index = self.doctor_combo.findData(self.week_doctor)
+        if index < 0 and self.week_doctor is not None:
+            self.doctor_combo.addItem(str(self.week_doctor), self.week_doctor)
+            index = self.doctor_combo.count() - 1
+        self.doctor_combo.setCurrentIndex(index)
+
+    def _filters_changed(self) -> None:
+        if self._filters_loaded:
+            self._reload_all()
+
+    # --- loading --------------------------------------------------------------------
+
+    def activate(self) -> None:
+        """The section came to the front: load what may have changed; keys to the grid."""
+        if not self._filters_asked and not self._context.runner.closed:
+            self._filters_asked = True
+            self._context.runner.submit(
+                list_filters, self._context.database.sessions, self._context.actor,
+                on_success=self._on_filters, on_failure=self._filters_failed, owner=self,
+            )  # fmt: skip
+        if self._stale or self.data is None:
+            self.refresh()
+        self.current_grid.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def refresh(self) -> None:
+        """Reload everything shown (F5)."""
+        self._stale = False
+        self._want_full = True
+        self._load_next()
+
+    def _reload_all(self) -> None:
+        self._generation += 1  # whatever is on its way is for another view
+        self.refresh()
+
+    def _load_next(self) -> None:
+        if self._loading or not (self._want_full or self._want_ids):
+            return
+        if self._context.runner.closed:
+            return  # the program is closing: a notice arrived after the runner stopped
+        full, ids = self._want_full or self.mode == WEEK, set(self._want_ids)
+        self._want_full, self._want_ids = False, set()
+        date_from, date_to = self.date_range()
+        options: dict = {}
+        if self.mode == WEEK:
+            if self.week_doctor is None:
+                return
+            options["doctor_ids"] = [self.week_doctor]
+        else:
+            options["branch_id"] = self.branch_combo.currentData()
+            options["specialty_id"] = self.specialty_combo.currentData()
+            if not full:
+                options["doctor_ids"] = sorted(ids)
+        self._loading = True
+        self.status_label.setText(self.tr("Loading…"))
+        generation = self._generation
+        self._context.runner.submit(
+            load_grid, self._context.database.sessions, self._context.actor, date_from, date_to,
+            on_success=lambda data: self._on_loaded(generation, None if full else ids, data),
+            on_failure=self._on_failed, owner=self, **options,
+        )  # fmt: skip
+
+    def _on_loaded(self, generation: int, ids: set[int] | None, data: GridData) -> None:
+        self._loading = False
+        if generation == self._generation:
+            if ids is not None and self.data is not None:
+                merged = merge(self.data, data, ids)
+                if merged is None:
+                    self._want_full = True
+                else:
+                    self._show(merged)
+            else:
+                self._show(data)
+        self._load_next()
+
+    def _on_failed(self, message: str) -> None:
+        self._loading = False
+        self._stale = True
+        self.status_label.setText("")
+        self.message_bar.show_message("error", message)
+        self.loaded.emit()
+
+    def _filters_failed(self, message: str) -> None:
+        self._filters_asked = False  # asked again the next time the page is shown
+        self.message_bar.show_message("error", message)
+
+    def _on_filters(self, filters: tuple) -> None:
+        branches, specialties = filters
+        for combo, choices in ((self.branch_combo, branches), (self.specialty_combo, specialties)):
+            combo.blockSignals(True)
+            for choice in choices:
+                combo.addItem(choice.name, choice.id)
+            combo.blockSignals(False)
+        self._filters_loaded = True
+
+    def _show(self, data: GridData) -> None:
+        self.data = data
+        tz = ZoneInfo(data.timezone)
+        if self.mode == WEEK and self.week_doctor is not None:
+            self.week.set_week(data, self.week_doctor)
+            names = {d.id: d.short_name for d in data.doctors}
+        else:
+            doctors = self._ordered(data.doctors)
+            self.grid.set_content([GridColumn(d, self.day) for d in doctors], data.appointments, tz)
+            names = {d.id: f"{d.short_name} ({d.specialty_name})" for d in doctors}
+            self._fill_doctor_combo(doctors)
+        self.tray.set_appointments(data.appointments, names)
+        shown = [a for a in data.appointments if a.doctor_id in names]
+        self.status_label.setText(
+            self.tr("Doctors: {doctors}, appointments: {appointments}").format(
+                doctors=len(data.doctors), appointments=len(shown)
+            )
+        )
+        self.loaded.emit()
+
+    def _fill_doctor_combo(self, doctors: list[GridDoctor]) -> None:
+        entries = [(d.id, f"{d.short_name} — {d.specialty_name}") for d in doctors]
+        if entries == self._combo_entries:
+            return  # a reload of a column rarely changes the list: keep the combo box as it is
+        self._combo_entries = entries
+        self.doctor_combo.blockSignals(True)
+        self.doctor_combo.clear()
+        for doctor_id, text in entries:
+            self.doctor_combo.addItem(text, doctor_id)
+        self.doctor_combo.blockSignals(False)
+        self._select_week_doctor()
+
+    # --- column order (per workstation) ---------------------------------------------
+
+    def saved_order(self) -> list[int]:
+        """The doctors' column order remembered on this workstation."""
+        text = str(_settings().value(ORDER_KEY, "") or "")
+        return [int(part) for part in text.split(",") if part.strip().isdigit()]
+
+    def _ordered(self, doctors: Iterable[GridDoctor]) -> list[GridDoctor]:
+        saved = self.saved_order()
+        place = {doctor_id: n for n, doctor_id in enumerate(saved)}
+        listed = list(doctors)
+        return sorted(listed, key=lambda d: place.get(d.id, len(saved)))
+
+    def _save_order(self, shown: list[int]) -> None:
+        # The filtered columns take the places they held in the whole order, so the
+        # columns not shown now keep theirs.
+        order = self.saved_order()
+        order += [i for i in shown if i not in order]
+        places = [n for n, doctor_id in enumerate(order) if doctor_id in set(shown)]
+        for n, doctor_id in zip(places, shown, strict=True):
+            order[n] = doctor_id
+        settings = _settings()
+        settings.setValue(ORDER_KEY, ",".join(map(str, order)))
+        settings.sync()
+
+    # --- live updates ---------------------------------------------------------------
+
+    def _on_change(self, event: dict) -> None:
+        if self.data is None:
+            return
+        if event.get("op") == "RESYNC" or event.get("table") == "*":
+            self._want_full = True
+        elif event.get("table") in WATCHED:
+            ids = self._affected(event)
+            if ids is None:
+                self._want_full = True
+            elif not ids:
+                return
+            self._want_ids |= ids or set()
+        else:
+            return
+        if self.isVisible():
+            self._debounce.start()
+        else:
+            self._stale = True
+
+    def _affected(self, event: dict) -> set[int] | None:
+        """The shown doctors ``event`` concerns (``None``: reload everything)."""
+        assert self.data is not None
+        shown = {d.id for d in self.data.doctors}
+        table = event.get("table")
+        if table == "doctor":
+            return {event["id"]} if event.get("id") in shown else None
+        if table == "patient":
+            return {a.doctor_id for a in self.data.appointments if a.patient_id == event.get("id")}
+        doctors = {event.get("doctor_id"), event.get("old_doctor_id")} & shown
+        if table == "appointment":
+            first, last = self.date_range()
+            days = {event.get("day"), event.get("old_day")} - {None}
+            if not any(first <= dt.date.fromisoformat(str(day)) <= last for day in days):
+                return set()
+        return {d for d in doctors if d is not None}
+
+    def _on_actions_changed(self, doctor_ids: Iterable[int]) -> None:
+        shown = {d.id for d in self.data.doctors} if self.data else set()
+        self._want_ids |= set(doctor_ids) & shown
+        if self._moved_to is not None:
+            doctor, when = self._moved_to
+            self._moved_to = None
+            self.message_bar.show_message(
+                "done",
+                self.tr("Moved to {doctor}, {time}").format(
+                    doctor=doctor.short_name, time=f"{when:%d.%m.%Y %H:%M}"
+                ),
+            )
+        else:
+            self.message_bar.clear()
+        self._load_next()
+
+    def _on_refused(self, appointment_id: int, message: str) -> None:
+        self._moved_to = None
+        self.grid.clear_pending()
+        self.week.clear_pending()
+        self.message_bar.show_message("error", message)
+        appointment = self.current_grid.appointment(appointment_id) if appointment_id else None
+        if appointment is not None and self.mode == DAY:
+            self._want_ids.add(appointment.doctor_id)
+        else:
+            self._want_full = True
+        self._load_next()
+
+    def _remember_drop(self, _appointment_id: int) -> None:
+        grid = self.current_grid
+        column, start = grid.current_column(), grid.current_start()
+        self._moved_to = (column.doctor, start) if column and start else None
+
+    def _show_in_grid(self, appointment_id: int) -> None:
+        if self.current_grid.select_appointment(appointment_id):
+            self.current_grid.setFocus(Qt.FocusReason.OtherFocusReason)

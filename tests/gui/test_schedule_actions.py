@@ -1,0 +1,257 @@
+"""What the grid asks of ScheduleActions: cancel, statuses from the menu, moves, history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from PySide6.QtWidgets import QMenu, QMessageBox
+
+from crm.controllers import booking
+from crm.db.database import Database
+from crm.models import Appointment, Doctor, Patient
+from crm.models.enums import AppointmentStatus, CancelledBy
+from crm.views.schedule.actions import ScheduleActions
+from crm.views.schedule.cancel_dialog import ReasonDialog
+from tests import factories as f
+from tests.gui import test_booking_dialog as base
+from tests.gui.test_card_editor import type_text
+
+TIMEOUT = base.TIMEOUT
+S = AppointmentStatus
+
+
+@pytest.fixture
+def clinic(gui_database: Database) -> base.Clinic:
+    return base.build_clinic(gui_database)
+
+
+@pytest.fixture
+def desk(qtbot, make_context, tmp_path):
+    return base.make_desk(qtbot, make_context, tmp_path)
+
+
+def book(db: Database, clinic: base.Clinic, starts: dt.datetime, doctor: int | None = None) -> int:
+    return booking.book(
+        db.sessions, clinic.robot, patient_id=clinic.patient,
+        doctor_id=doctor or clinic.petrov, starts_at=starts,
+    ).id  # fmt: skip
+
+
+def status_of(db: Database, appointment_id: int) -> Appointment:
+    with db.sessions() as session:
+        row = session.get(Appointment, appointment_id)
+        assert row is not None
+        return row
+
+
+def menu_for(actions: ScheduleActions, db: Database, appointment_id: int) -> QMenu:
+    menu = QMenu()
+    block = base.grid_appointment(db, actions._context.actor, appointment_id)
+    actions.fill_context_menu(menu, block)
+    return menu
+
+
+def action(menu: QMenu, name: str):
+    return next((a for a in menu.actions() if a.objectName() == name), None)
+
+
+def test_cancel_within_24_hours_registrar_vs_manager(
+    qtbot, desk, clinic: base.Clinic, gui_database: Database
+) -> None:
+    appointment_id = book(gui_database, clinic, base.soon(clinic))
+    context, actions = desk("boris")
+    block = base.grid_appointment(gui_database, context.actor, appointment_id)
+    dialog = actions.cancel(block)
+    assert dialog.notice.isVisible() and "только менеджер" in dialog.notice.text()
+    assert not dialog.cancel_button.isEnabled()  # the reason is required
+    type_text(dialog.reason_edit, "передумал")
+    assert dialog.cancel_button.isEnabled()
+    dialog.cancel_button.click()
+    qtbot.waitUntil(lambda: dialog.messages.kind == "error", timeout=TIMEOUT)
+    assert "24" in dialog.messages.text()
+    assert dialog.reason_edit.text() == "передумал"  # kept for another try
+    assert status_of(gui_database, appointment_id).status is S.BOOKED
+    dialog.close()
+
+    _context, manager_actions = desk("anna")
+    dialog = manager_actions.cancel(block)
+    assert "менеджер" in dialog.notice.text() and "можете" in dialog.notice.text()
+    dialog.by_clinic.setChecked(True)
+    type_text(dialog.reason_edit, "врач заболел")
+    with qtbot.waitSignal(manager_actions.changed, timeout=TIMEOUT) as changed:
+        dialog.cancel_button.click()
+    assert set(changed.args[0]) == {clinic.petrov}
+    row = status_of(gui_database, appointment_id)
+    assert (row.status, row.cancelled_by, row.cancel_reason) == (
+        S.CANCELLED,
+        CancelledBy.CLINIC,
+        "врач заболел",
+    )
+
+
+def test_a_registrar_cancels_well_ahead(
+    qtbot, desk, clinic: base.Clinic, gui_database: Database
+) -> None:
+    appointment_id = book(gui_database, clinic, base.later(clinic))
+    context, actions = desk("boris")
+    dialog = actions.cancel(base.grid_appointment(gui_database, context.actor, appointment_id))
+    assert not dialog.notice.isVisible()
+    type_text(dialog.reason_edit, "уезжает")
+    with qtbot.waitSignal(actions.changed, timeout=TIMEOUT):
+        dialog.cancel_button.click()
+    row = status_of(gui_database, appointment_id)
+    assert (row.status, row.cancelled_by) == (S.CANCELLED, CancelledBy.PATIENT)
+
+
+def test_statuses_from_the_context_menu_and_a_manager_undo(
+    qtbot, desk, clinic: base.Clinic, gui_database: Database
+) -> None:
+    appointment_id = book(gui_database, clinic, base.later(clinic))
+    _context, actions = desk("anna")
+    menu = menu_for(actions, gui_database, appointment_id)
+    names = [a.objectName() for a in menu.actions() if a.objectName()]
+    assert "actionNoShow" not in names  # not before the start
+    assert "actionArrived" in names and "actionCancel" in names
+    ticket = action(menu, "actionPrintTicket")
+    assert ticket is not None and not ticket.isEnabled() and "талон" in ticket.toolTip()
+
+    for name, expected in (
+        ("actionArrived", S.ARRIVED),
+        ("actionInProgress", S.IN_PROGRESS),
+        ("actionCompleted", S.COMPLETED),
+    ):
+        menu = menu_for(actions, gui_database, appointment_id)
+        step = action(menu, name)
+        assert step is not None, name
+        with qtbot.waitSignal(actions.changed, timeout=TIMEOUT) as changed:
+            step.trigger()
+        assert set(changed.args[0]) == {clinic.petrov}
+        assert status_of(gui_database, appointment_id).status is expected
+
+    menu = menu_for(actions, gui_database, appointment_id)
+    assert action(menu, "actionCancel") is None  # only a booked visit is cancelled
+    action(menu, "actionUndoStatus").trigger()
+    question = actions.question
+    assert isinstance(question, ReasonDialog) and not question.ok_button.isEnabled()
+    type_text(question.reason_edit, "отметили по ошибке")
+    with qtbot.waitSignal(actions.changed, timeout=TIMEOUT):
+        question.ok_button.click()
+    assert status_of(gui_database, appointment_id).status is S.IN_PROGRESS
+
+
+def test_a_registrar_marks_an_overdue_visit_as_no_show(
+    qtbot, desk, clinic: base.Clinic, gui_database: Database
+) -> None:
+    moment = dt.datetime.now(clinic.tz) - dt.timedelta(hours=1)
+    starts = moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
+    with gui_database.sessions() as session, session.begin():
+        doctor = session.get(Doctor, clinic.petrov)
+        patient = session.get(Patient, clinic.other_patient)
+        overdue = f.appointment(session, doctor, patient, starts).id
+    _context, actions = desk("boris")
+    menu = menu_for(actions, gui_database, overdue)
+    no_show = menu.defaultAction()  # offered first and in bold
+    assert no_show is not None and no_show.objectName() == "actionNoShow"
+    assert menu.actions()[0] is no_show
+    assert action(menu, "actionUndoStatus") is None  # a registrar undoes nothing
+    with qtbot.waitSignal(actions.changed, timeout=TIMEOUT):
+        no_show.trigger()
+    assert status_of(gui_database, overdue).status is S.NO_SHOW
+
+    menu = menu_for(actions, gui_database, overdue)
+    assert action(menu, "actionNoShow") is None and action(menu, "actionArrived") is None
+    with qtbot.waitSignal(actions.open_patient, timeout=TIMEOUT) as opened:
+        action(menu, "actionOpenPatient").trigger()
+    assert opened.args == [clinic.other_patient]
+
+
+def test_a_move_refused_by_the_24_hour_rule_is_reported(
+    qtbot, desk, clinic: base.Clinic, gui_database: Database
+) -> None:
+    appointment_id = book(gui_database, clinic, base.soon(clinic))
+    context, actions = desk("boris")
+    block = base.grid_appointment(gui_database, context.actor, appointment_id)
+    doctor = base.grid_doctor(gui_database, context.actor, clinic.petrov, block.starts_at.date())
+    with qtbot.waitSignal(actions.refused, timeout=TIMEOUT) as refused:
+        actions.reschedule(block, doctor, base.later(clinic))
+    assert refused.args[0] == appointment_id
+    assert "24" in refused.args[1] and "менеджер" in refused.args[1]
+    assert status_of(gui_database, appointment_id).status is S.BOOKED
+
+    # A manager is asked why, and then the move goes through.
+    _context, manager_actions = desk("anna")
+    target = base.later(clinic, hhmm="16:00")
+    manager_actions.reschedule(block, doctor, target)
+    qtbot.waitUntil(lambda: isinstance(manager_actions.question, ReasonDialog), timeout=TIMEOUT)
+    question = manager_actions.question
+    assert isinstance(question, ReasonDialog)
+    type_text(question.reason_edit, "пациент в больнице")
+    with qtbot.waitSignal(manager_actions.changed, timeout=TIMEOUT):
+        question.ok_button.click()
+    assert status_of(gui_database, appointment_id).status is S.RESCHEDULED
+
+
+def test_a_move_onto_a_taken_slot_names_the_nearest_free_one(
+    qtbot, desk, clinic: base.Clinic, gui_database: Database
+) -> None:
+    appointment_id = book(gui_database, clinic, base.later(clinic, hhmm="09:00"))
+    taken = base.later(clinic, hhmm="11:00")
+    booking.book(
+        gui_database.sessions, clinic.robot, patient_id=clinic.other_patient,
+        doctor_id=clinic.petrov, starts_at=taken,
+    )  # fmt: skip
+    context, actions = desk("boris")
+    block = base.grid_appointment(gui_database, context.actor, appointment_id)
+    doctor = base.grid_doctor(gui_database, context.actor, clinic.petrov, taken.date())
+    with qtbot.waitSignal(actions.refused, timeout=TIMEOUT) as refused:
+        actions.reschedule(block, doctor, taken)
+    assert refused.args[0] == appointment_id
+    assert refused.args[1].startswith("Время уже занято. Ближайшее свободное время: Петров")
+
+
+def test_a_move_to_another_doctor_asks_first_and_shows_in_the_history(
+    qtbot, desk, clinic: base.Clinic, gui_database: Database
+) -> None:
+    starts = base.later(clinic, hhmm="10:30")
+    appointment_id = book(gui_database, clinic, starts)
+    context, actions = desk("boris")
+    block = base.grid_appointment(gui_database, context.actor, appointment_id)
+    sidorova = base.grid_doctor(gui_database, context.actor, clinic.sidorova, starts.date())
+    target = starts + dt.timedelta(hours=1)
+
+    actions.reschedule(block, sidorova, target)
+    box = actions.question
+    assert isinstance(box, QMessageBox) and box.windowTitle() == "Перенести к другому врачу?"
+    assert box.isVisible()
+    yes = next(b for b in box.buttons() if b.text() == "Перенести")
+    with qtbot.waitSignal(actions.changed, timeout=TIMEOUT) as changed:
+        yes.click()
+    assert set(changed.args[0]) == {clinic.petrov, clinic.sidorova}
+    with gui_database.sessions() as session:
+        moved = session.scalars(
+            sa.select(Appointment).where(Appointment.rescheduled_from_id == appointment_id)
+        ).one()
+    assert (moved.doctor_id, moved.starts_at) == (clinic.sidorova, target)
+
+    dialog = actions.show_history(base.grid_appointment(gui_database, context.actor, moved.id))
+    with qtbot.waitSignal(dialog.loaded, timeout=TIMEOUT):
+        pass
+    assert dialog.moves.rowCount() == 1 and not dialog.no_moves.isVisible()
+    assert dialog.moves.item(0, 0).text() == f"{starts:%d.%m.%Y %H:%M}, Петров П. П."
+    assert dialog.moves.item(0, 1).text() == f"{target:%d.%m.%Y %H:%M}, Сидорова П. П."
+    assert dialog.moves.item(0, 2).text() == "Борис Смирнов"
+    actions_shown = [
+        dialog.entries.topLevelItem(i).text(2) for i in range(dialog.entries.topLevelItemCount())
+    ]
+    assert actions_shown[0].startswith("записано (запись №")
+    assert "перенесено" in actions_shown[1]
+
+    # Declining the question puts the block back with a word of why.
+    block = base.grid_appointment(gui_database, context.actor, moved.id)
+    petrov = base.grid_doctor(gui_database, context.actor, clinic.petrov, starts.date())
+    actions.reschedule(block, petrov, starts)
+    with qtbot.waitSignal(actions.refused, timeout=TIMEOUT) as refused:
+        next(b for b in actions.question.buttons() if b.text() == "Не переносить").click()
+    assert refused.args == [moved.id, "Запись не перенесена"]

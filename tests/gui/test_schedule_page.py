@@ -1,0 +1,369 @@
+"""The Schedule section against the real database: loading, drag and drop through the
+actions and the controllers, refusals, live updates from another workstation, the week
+view, the holding tray and the remembered column order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy.orm import sessionmaker
+
+from crm.controllers import booking
+from crm.crypto import generate_key_file
+from crm.db.database import Database
+from crm.models import Appointment, ScheduleTemplate
+from crm.models.enums import AppointmentStatus
+from crm.views import AppContext
+from crm.views.events import ChangeEvents
+from crm.views.main_window import SCHEDULE, MainWindow
+from crm.views.schedule import page as page_module
+from crm.views.schedule.grid import appointment_mime
+from crm.views.schedule.page import WEEK, SchedulePage
+from crm.views.schedule.week_view import WeekView, week_of
+from tests import factories as f
+from tests.gui.conftest import OFFSCREEN_NOISE
+from tests.gui.test_schedule_grid import (
+    MENU_NOISE,
+    ScheduleClinic,
+    cell_at,
+    future_weekday,
+    make_schedule_clinic,
+    send_drag,
+)
+
+TIMEOUT = 10_000
+S = AppointmentStatus
+
+
+class FakeEvents(QObject):
+    """Change notices on demand (no listener): only what the test emits arrives."""
+
+    changed = Signal(dict)
+    connection_state = Signal(bool, str)
+    connected = True
+    detail = ""
+
+
+@pytest.fixture
+def schedule_clinic(gui_database: Database) -> ScheduleClinic:
+    return make_schedule_clinic(gui_database)
+
+
+@pytest.fixture
+def registrar(make_context) -> AppContext:
+    return make_context("boris")
+
+
+@pytest.fixture
+def open_page(qtbot, gui_database: Database) -> Callable[..., SchedulePage]:
+    def open_(context: AppContext, clinic: ScheduleClinic | None = None) -> SchedulePage:
+        page = SchedulePage(context)
+        qtbot.addWidget(page)
+        page.resize(1400, 1250)  # the whole day in view: drops land where aimed
+        page.show()
+        page.activate()
+        day = clinic.day if clinic else future_weekday()
+        with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+            page.set_day(day)
+        wait_idle(qtbot, page)
+        return page
+
+    return open_
+
+
+def wait_idle(qtbot, page: SchedulePage) -> None:
+    qtbot.waitUntil(lambda: not page.loading and page._context.runner.idle, timeout=TIMEOUT)
+
+
+def status_in_db(database: Database, appointment_id: int) -> tuple[S, dt.datetime, int]:
+    with database.sessions() as session:
+        row = session.get(Appointment, appointment_id)
+        assert row is not None
+        return row.status, row.starts_at, row.doctor_id
+
+
+def live_at(database: Database, doctor_id: int, starts: dt.datetime) -> Appointment | None:
+    with database.sessions() as session:
+        return session.scalars(
+            sa.select(Appointment).where(
+                Appointment.doctor_id == doctor_id,
+                Appointment.starts_at == starts,
+                Appointment.status == S.BOOKED,
+            )
+        ).one_or_none()
+
+
+def test_the_page_shows_the_day_and_filters_by_specialty(
+    qtbot, registrar: AppContext, open_page, schedule_clinic: ScheduleClinic
+) -> None:
+    c = schedule_clinic
+    page = open_page(registrar)
+    assert {column.doctor.id for column in page.grid.columns} == {c.petrov, c.sidorova, c.kuznetsov}
+    assert {column.day for column in page.grid.columns} == {c.day}
+    assert page.grid.appointment(c.first) is not None
+    assert page.status_label.text() == "Врачей: 3, записей: 3"
+    assert page.date_edit.date().toString("dd.MM.yyyy") == f"{c.day:%d.%m.%Y}"
+    assert "Alt+" in page.today_button.toolTip()
+    qtbot.waitUntil(lambda: page.specialty_combo.count() > 1, timeout=TIMEOUT)
+    assert page.specialty_combo.itemText(0) == "Все специальности"
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        page.specialty_combo.setCurrentIndex(page.specialty_combo.findText("Кардиолог"))
+    assert [column.doctor.id for column in page.grid.columns] == [c.kuznetsov]
+    # Alt+Right goes to the next day.
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        qtbot.keyClick(page.grid, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert page.day == c.day + dt.timedelta(days=1)
+
+
+def test_dragging_a_block_to_a_free_slot_moves_it_in_the_database(
+    qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
+) -> None:
+    c = schedule_clinic
+    page = open_page(registrar)
+    grid = page.grid
+    target = grid.cell_center(cell_at(grid, c.petrov, c.day, "12:15"))
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        send_drag(grid, appointment_mime(grid.appointment(c.second)), target)
+    assert status_in_db(gui_database, c.second)[0] is S.RESCHEDULED
+    moved = live_at(gui_database, c.petrov, f.at(c.day, "12:15"))
+    assert moved is not None and moved.rescheduled_from_id == c.second
+    assert grid.appointment(c.second) is None
+    assert grid.appointment(moved.id) is not None
+    assert grid.selected_appointment().id == moved.id  # the cursor went with it
+    assert page.message_bar.kind == "done"
+    assert "Перенесено" in page.message_bar.text() and "12:15" in page.message_bar.text()
+
+
+@pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, MENU_NOISE)
+def test_a_move_to_another_doctor_is_confirmed_first(
+    qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
+) -> None:
+    c = schedule_clinic
+    page = open_page(registrar)
+    grid = page.grid
+    send_drag(grid, appointment_mime(grid.appointment(c.first)),
+              grid.cell_center(cell_at(grid, c.sidorova, c.day, "14:00")))  # fmt: skip
+    box = page.actions.question
+    assert isinstance(box, QMessageBox) and box.isVisible()
+    yes = next(b for b in box.buttons() if box.buttonRole(b) is QMessageBox.ButtonRole.AcceptRole)
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        yes.click()
+    assert status_in_db(gui_database, c.first)[0] is S.RESCHEDULED
+    moved = live_at(gui_database, c.sidorova, f.at(c.day, "14:00"))
+    assert moved is not None
+    assert moved.ends_at - moved.starts_at == dt.timedelta(minutes=30)  # same duration
+    assert grid.appointment(moved.id).doctor_id == c.sidorova
+
+
+def test_a_refused_drop_leaves_the_block_and_says_why(
+    qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
+) -> None:
+    c = schedule_clinic
+    page = open_page(registrar)
+    grid = page.grid
+    before = grid.block_viewport_rect(c.second)
+    # Onto the first appointment's time: the database refuses (slot taken).
+    taken = grid.cell_center(cell_at(grid, c.petrov, c.day, "09:30"))
+    with qtbot.waitSignal(page.actions.refused, timeout=TIMEOUT) as refused:
+        send_drag(grid, appointment_mime(grid.appointment(c.second)), taken)
+    assert refused.args[0] == c.second
+    wait_idle(qtbot, page)
+    assert page.message_bar.kind == "error"
+    assert page.message_bar.text().startswith("Время уже занято")
+    assert "Ближайшее свободное время" in page.message_bar.text()
+    assert grid.pending is None
+    assert grid.block_viewport_rect(c.second) == before
+    assert status_in_db(gui_database, c.second) == (S.BOOKED, f.at(c.day, "11:00"), c.petrov)
+
+    # Outside the doctor's hours the grid shows the forbidden cursor; a drop there
+    # anyway is the controller's to refuse.
+    outside = grid.cell_center(cell_at(grid, c.petrov, c.day, "14:00"))
+    with qtbot.waitSignal(page.actions.refused, timeout=TIMEOUT):
+        _enter, move, _drop = send_drag(grid, appointment_mime(grid.appointment(c.second)), outside)
+    assert not move.isAccepted()
+    wait_idle(qtbot, page)
+    assert page.message_bar.text().startswith("Вне рабочего времени врача")
+    assert grid.block_viewport_rect(c.second) == before
+
+
+def test_a_drop_of_a_block_changed_meanwhile_is_refused(
+    qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
+) -> None:
+    c = schedule_clinic
+    page = open_page(registrar)
+    grid = page.grid
+    mime = appointment_mime(grid.appointment(c.second))  # version 1 is being dragged…
+    with gui_database.sessions() as session, session.begin():
+        session.get(Appointment, c.second).note = "перезвонить"  # …another desk edits it
+    with qtbot.waitSignal(page.actions.refused, timeout=TIMEOUT):
+        send_drag(grid, mime, grid.cell_center(cell_at(grid, c.petrov, c.day, "12:30")))
+    assert "другом рабочем месте" in page.message_bar.text()
+    assert status_in_db(gui_database, c.second)[0] is S.BOOKED
+
+
+def test_a_booking_from_another_workstation_appears_live(
+    qtbot, make_context, gui_database: Database, open_page, monkeypatch
+) -> None:
+    c: ScheduleClinic = make_schedule_clinic(gui_database)
+    asked: list[dict] = []
+    original = page_module.load_grid
+
+    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        asked.append(kwargs)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(page_module, "load_grid", spy)
+    events = ChangeEvents(gui_database.url, poll_seconds=0.05)
+    other_desk = sa.create_engine(gui_database.url, poolclass=sa.pool.NullPool)
+    try:
+        events.start()
+        qtbot.waitUntil(lambda: events.connected is True, timeout=TIMEOUT)
+        page = open_page(make_context("boris", events), c)
+        grid = page.grid
+        assert grid.select_appointment(c.third)
+        scroll = grid.verticalScrollBar().value()
+        asked.clear()
+        # Another desk, with its own engine and session factory, books Сидорова at 15:00.
+        other = booking.book(
+            sessionmaker(bind=other_desk), c.registrar, patient_id=c.patients[3],
+            doctor_id=c.sidorova, starts_at=f.at(c.day, "15:00"),
+        )  # fmt: skip
+        qtbot.waitUntil(lambda: grid.appointment(other.id) is not None, timeout=TIMEOUT)
+        assert [a.get("doctor_ids") for a in asked] == [[c.sidorova]]  # only that column
+        assert grid.selected_appointment().id == c.third
+        assert grid.verticalScrollBar().value() == scroll
+        # A notice about another day changes nothing here.
+        with qtbot.waitSignal(events.changed, timeout=TIMEOUT):
+            booking.book(
+                sessionmaker(bind=other_desk), c.registrar, patient_id=c.patients[3],
+                doctor_id=c.sidorova, starts_at=f.at(c.day + dt.timedelta(days=1), "15:00"),
+            )  # fmt: skip
+        assert not page.loading and len(asked) == 1
+    finally:
+        events.stop()
+        other_desk.dispose()
+
+
+def test_resync_reloads_everything(
+    qtbot, make_context, gui_database: Database, open_page, schedule_clinic
+) -> None:
+    c = schedule_clinic
+    events = FakeEvents()
+    page = open_page(make_context("boris", events))
+    with gui_database.sessions() as session, session.begin():
+        doctor = session.get(f.Doctor, c.kuznetsov)
+        patient = session.get(f.Patient, c.patients[3])
+        added = f.appointment(session, doctor, patient, f.at(c.day, "16:00")).id
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        events.changed.emit({"table": "*", "op": "RESYNC"})
+    assert page.grid.appointment(added) is not None
+
+
+def test_the_week_view_shows_a_doctors_week(
+    qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
+) -> None:
+    c = schedule_clinic
+    monday, sunday = week_of(c.day)
+    other_day = monday if c.day != monday else monday + dt.timedelta(days=1)
+    with gui_database.sessions() as session, session.begin():
+        doctor = session.get(f.Doctor, c.petrov)
+        patient = session.get(f.Patient, c.patients[3])
+        elsewhere = f.appointment(session, doctor, patient, f.at(other_day, "10:00")).id
+    page = open_page(registrar)
+    page.grid.set_cursor(cell_at(page.grid, c.petrov, c.day, "10:00"))
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        page.week_button.click()
+    week: WeekView = page.week
+    assert page.views.currentWidget() is week and page.doctor_combo.isVisible()
+    assert [column.day for column in week.columns] == [
+        monday + dt.timedelta(days=n) for n in range(7)
+    ]
+    assert {column.doctor.id for column in week.columns} == {c.petrov}
+    assert week.appointment(c.first).starts_at == f.at(c.day, "09:30")
+    assert week.grid_layout.placement(elsewhere).column == (other_day - monday).days
+    assert week.grid_layout.placement(c.first).column == (c.day - monday).days
+    assert week.appointment(c.third) is None  # Сидорова's
+    title, hours, place = week.header_lines(week.columns[0])
+    assert title.startswith("пн, ") and hours == "09:00–13:00" and place == "каб. 101"
+    with gui_database.sessions() as session, session.begin():
+        for template in session.scalars(
+            sa.select(ScheduleTemplate).where(
+                ScheduleTemplate.doctor_id == c.petrov, ScheduleTemplate.weekday == 7
+            )
+        ):
+            session.delete(template)  # Sundays off from now on
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        page.refresh()
+    assert week.header_lines(week.columns[6])[1] == "выходной"
+    # Another doctor's week from the combo box, and back to the day.
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        page.doctor_combo.setCurrentIndex(page.doctor_combo.findData(c.sidorova))
+        page.doctor_combo.activated.emit(page.doctor_combo.currentIndex())
+    assert {column.doctor.id for column in week.columns} == {c.sidorova}
+    assert page.mode == WEEK
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        page.day_button.click()
+    assert len(page.grid.columns) == 3
+
+
+def test_the_column_order_is_remembered_on_this_workstation(
+    qtbot, registrar: AppContext, open_page, schedule_clinic
+) -> None:
+    page = open_page(registrar)
+    first = [column.doctor.id for column in page.grid.columns]
+    page.grid.setFocus()
+    page.grid.move_cursor(0, 0)
+    with qtbot.waitSignal(page.grid.column_order_changed):
+        qtbot.keyClick(page.grid, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier
+                       | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
+    moved = [first[1], first[0], first[2]]
+    assert page.saved_order() == moved
+    again = open_page(registrar)
+    assert [column.doctor.id for column in again.grid.columns] == moved
+
+
+def test_the_holding_tray_lists_and_a_drag_from_it_reschedules(
+    qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
+) -> None:
+    c = schedule_clinic
+    with gui_database.sessions() as session, session.begin():
+        session.get(Appointment, c.third).in_holding_tray = True
+    page = open_page(registrar)
+    assert page.tray.isVisible() and page.tray.count() == 1
+    assert page.tray.title.text() == "Лист переноса (1)"
+    item = next(
+        page.tray.list.item(n) for n in range(page.tray.list.count())
+        if page.tray.list.item(n).data(Qt.ItemDataRole.UserRole) == c.third
+    )  # fmt: skip
+    assert "Орлова" in item.text()
+    mime = page.tray.list.mimeData([item])
+    target = page.grid.cell_center(cell_at(page.grid, c.sidorova, c.day, "13:00"))
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        send_drag(page.grid, mime, target)
+    assert status_in_db(gui_database, c.third)[0] is S.RESCHEDULED
+    assert live_at(gui_database, c.sidorova, f.at(c.day, "13:00")) is not None
+    assert not page.tray.isVisible() and page.tray.count() == 0
+
+
+def test_the_main_window_opens_on_the_schedule_and_a_block_opens_the_card(
+    qtbot, make_context, tmp_path: Path, schedule_clinic
+) -> None:
+    context = make_context("boris")
+    context.keyring = generate_key_file(tmp_path / "schedule-key.bin")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=TIMEOUT)
+    page = window.pages[SCHEDULE]
+    assert isinstance(page, SchedulePage) and window.current_page == SCHEDULE
+    assert window.navigation.currentItem().text() == "Расписание"
+    with qtbot.waitSignal(window.pages[1].editor_opened, timeout=TIMEOUT) as opened:
+        page.open_patient.emit(schedule_clinic.patients[0])
+    assert opened.args[0].patient_id == schedule_clinic.patients[0]
