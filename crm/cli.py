@@ -355,3 +355,6 @@ from crm.commands.booking import book, cancel, slots  # noqa: E402  (registered 
 
 for _command in (book, cancel, slots):
     main.add_command(_command)
+from crm.commands.patients import import_group  # noqa: E402  (registered last: no cycle)
+
+main.add_command(import_group)

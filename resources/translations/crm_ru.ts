@@ -1365,7 +1365,7 @@
     <name>ScheduleGrid</name>
     <message>
         <source>OMS</source>
-        <extracomment>How often the red &quot;now&quot; line and the no-show markers move on. Elided labels kept across repaints and reloads (same names, same widths) up to this many.</extracomment>
+        <extracomment>How often the red &quot;now&quot; line and the no-show markers move on.</extracomment>
         <translation>ОМС</translation>
     </message>
     <message>
@@ -2251,6 +2251,117 @@
     <message>
         <source>Patients or doctors already exist: the demo loads only into an empty database</source>
         <translation>В базе уже есть пациенты или врачи: демонстрационные данные загружаются только в пустую базу</translation>
+    </message>
+</context>
+<context>
+    <name>import</name>
+    <message>
+        <source>Rejected rows</source>
+        <translation>Отклонённые строки</translation>
+    </message>
+    <message>
+        <source>row</source>
+        <translation>строка</translation>
+    </message>
+    <message>
+        <source>field</source>
+        <translation>поле</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>причина</translation>
+    </message>
+    <message>
+        <source>{file}: {total} rows; imported {imported}, already present {present}, rejected {rejected}</source>
+        <translation>{file}: строк {total}; добавлено {imported}, уже есть {present}, отклонено {rejected}</translation>
+    </message>
+    <message>
+        <source>Dry run: nothing was written</source>
+        <translation>Пробный прогон: ничего не записано</translation>
+    </message>
+    <message>
+        <source>Columns not imported: {columns}</source>
+        <translation>Не импортированы столбцы: {columns}</translation>
+    </message>
+    <message>
+        <source>row {row}: {field}: {reason}</source>
+        <translation>строка {row}: {field}: {reason}</translation>
+    </message>
+    <message>
+        <source>Rejected rows written to {path}</source>
+        <translation>Отклонённые строки записаны в {path}</translation>
+    </message>
+    <message>
+        <source>{file}: not a readable XLSX workbook ({error})</source>
+        <translation>{file}: не удаётся прочитать книгу XLSX ({error})</translation>
+    </message>
+    <message>
+        <source>{file}: file not found</source>
+        <translation>{file}: файл не найден</translation>
+    </message>
+    <message>
+        <source>{file}: a workbook saved as .csv: rename it to .xlsx</source>
+        <translation>{file}: это книга Excel с расширением .csv: переименуйте её в .xlsx</translation>
+    </message>
+    <message>
+        <source>{file}: not a CSV or XLSX file</source>
+        <translation>{file}: не файл CSV или XLSX</translation>
+    </message>
+    <message>
+        <source>{file}: no header row with the column names</source>
+        <translation>{file}: нет строки заголовка с названиями столбцов</translation>
+    </message>
+    <message>
+        <source>{file}: required columns missing: {columns}</source>
+        <translation>{file}: нет обязательных столбцов: {columns}</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Пол</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Адрес</translation>
+    </message>
+    <message>
+        <source>Passport</source>
+        <translation>Паспорт</translation>
+    </message>
+    <message>
+        <source>OMS policy</source>
+        <translation>Полис ОМС</translation>
+    </message>
+    <message>
+        <source>Policy kind</source>
+        <translation>Вид полиса</translation>
+    </message>
+    <message>
+        <source>Other document</source>
+        <translation>Другой документ</translation>
+    </message>
+    <message>
+        <source>Other document kind</source>
+        <translation>Вид другого документа</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Примечание</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>Строка</translation>
+    </message>
+    <message>
+        <source>the same name and birth date as row {row} of this file</source>
+        <translation>те же ФИО и дата рождения, что в строке {row} этого файла</translation>
+    </message>
+    <message>
+        <source>the same document as row {row} of this file</source>
+        <translation>тот же документ, что в строке {row} этого файла</translation>
     </message>
 </context>
 <context>

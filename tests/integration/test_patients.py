@@ -90,7 +90,9 @@ def test_identity_documents_are_encrypted_at_rest(db, actors, keyring):
         ).one()
         assert leaks == (0, 0, 0)
         entries = session.scalars(
-            sa.select(JournalEntry).where(JournalEntry.entity_id == card.id)
+            sa.select(JournalEntry).where(
+                JournalEntry.entity == "patient", JournalEntry.entity_id == card.id
+            )
         ).all()
     assert [e.action for e in entries] == ["create"]
     assert SNILS_DIGITS not in str(entries[0].changes) and "918273" not in str(entries[0].changes)

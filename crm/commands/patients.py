@@ -1,0 +1,130 @@
+"""``clinic-crm import patients FILE``: patients' cards from a CSV or XLSX file.
+
+Prints a summary and every rejected row (row number as in the file, field, reason).
+Exit status: 0 when every row was imported or already present, 1 when some rows were
+rejected, 2 when the file itself cannot be read. ``--dry-run`` checks and counts
+without writing; ``--errors OUT.xlsx`` writes the rejected rows to a workbook.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from crm.commands import command_line_actor, friendly
+from crm.i18n import translate
+
+if TYPE_CHECKING:
+    from crm.controllers.patient_import import ImportResult
+
+
+def write_errors_workbook(result: ImportResult, path: Path) -> None:
+    """The rejected rows of ``result`` as a workbook: row, field, reason, the row's cells."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = translate("import", "Rejected rows")
+    sheet.append(
+        [
+            translate("import", "row"),
+            translate("import", "field"),
+            translate("import", "reason"),
+            *result.header,
+        ]
+    )
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for problem in result.rejected:
+        sheet.append([problem.row, problem.field, problem.message, *problem.values])
+    for letter, width in (("A", 8), ("B", 24), ("C", 60)):
+        sheet.column_dimensions[letter].width = width
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+
+
+def _summary(result: ImportResult) -> list[str]:
+    lines = [
+        translate(
+            "import",
+            "{file}: {total} rows; imported {imported}, already present {present}, "
+            "rejected {rejected}",
+        ).format(
+            file=result.file_name,
+            total=result.total,
+            imported=result.imported,
+            present=result.already_present,
+            rejected=result.rejected_rows,
+        )
+    ]
+    if result.dry_run:
+        lines.append(translate("import", "Dry run: nothing was written"))
+    if result.unknown_columns:
+        lines.append(
+            translate("import", "Columns not imported: {columns}").format(
+                columns=", ".join(result.unknown_columns)
+            )
+        )
+    return lines
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import data from files."""
+
+
+@import_group.command("patients")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+@click.option(
+    "--errors",
+    "errors_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="OUT.xlsx",
+    help="Write the rejected rows to this workbook.",
+)
+@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
+@click.pass_context
+@friendly
+def import_patients_command(
+    ctx: click.Context,
+    file: Path,
+    dry_run: bool,
+    errors_path: Path | None,
+    as_login: str | None,
+) -> None:
+    """Import patients' cards from a CSV (UTF-8 or cp1251) or XLSX file."""
+    from crm.cli import _open_ready, fail
+    from crm.controllers.patient_import import ImportFileError, import_table, read_patient_table
+
+    try:
+        table = read_patient_table(file)
+    except ImportFileError as exc:
+        fail(exc.message, code=2)
+        raise  # not reached: fail() exits
+    ready = _open_ready(ctx)
+    try:
+        db = ready.database.sessions
+        actor = command_line_actor(db, as_login)
+        result = import_table(db, actor, ready.keyring, table, file_name=file.name, dry_run=dry_run)
+    finally:
+        ready.database.dispose()
+    for line in _summary(result):
+        click.echo(line)
+    for problem in result.rejected:
+        click.echo(
+            translate("import", "row {row}: {field}: {reason}").format(
+                row=problem.row, field=problem.field, reason=problem.message
+            )
+        )
+    if errors_path is not None:
+        write_errors_workbook(result, errors_path)
+        click.echo(translate("import", "Rejected rows written to {path}").format(path=errors_path))
+    if result.rejected:
+        sys.exit(1)
