@@ -1,4 +1,4 @@
-"""Fixtures: a real PostgreSQL (no other database engine, no mocks), a rolled-back transaction per test."""
+"""Fixtures: a real PostgreSQL (no other engine, no mocks), one rolled-back transaction per test."""
 
 from __future__ import annotations
 
