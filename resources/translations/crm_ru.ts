@@ -736,6 +736,77 @@
     </message>
 </context>
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import patients: {file}</source>
+        <translation>Импорт пациентов: {file}</translation>
+    </message>
+    <message>
+        <source>Checking {file}…</source>
+        <translation>Проверяю {file}…</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>Строка</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Поле</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Импортировать</translation>
+    </message>
+    <message>
+        <source>Save errors…</source>
+        <translation>Сохранить ошибки…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>Importing {file}…</source>
+        <translation>Импортирую {file}…</translation>
+    </message>
+    <message>
+        <source>Rows: {total}; to import: {imported}; already present: {present}; rejected: {rejected}.</source>
+        <translation>Строк: {total}; к импорту: {imported}; уже есть: {present}; отклонено: {rejected}.</translation>
+    </message>
+    <message>
+        <source>Rows: {total}; imported: {imported}; already present: {present}; rejected: {rejected}.</source>
+        <translation>Строк: {total}; импортировано: {imported}; уже есть: {present}; отклонено: {rejected}.</translation>
+    </message>
+    <message>
+        <source>Columns not imported: {columns}</source>
+        <translation>Не импортируются столбцы: {columns}</translation>
+    </message>
+    <message>
+        <source>Rejected rows are not imported; fix them and import again.</source>
+        <translation>Отклонённые строки не импортируются: исправьте их и импортируйте снова.</translation>
+    </message>
+    <message>
+        <source>Save rejected rows</source>
+        <translation>Сохранить отклонённые строки</translation>
+    </message>
+    <message>
+        <source>Workbooks (*.xlsx)</source>
+        <translation>Книги Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Cannot save {file}: {error}</source>
+        <translation>Не удалось сохранить {file}: {error}</translation>
+    </message>
+    <message>
+        <source>Rejected rows saved to {file}</source>
+        <translation>Отклонённые строки сохранены в {file}</translation>
+    </message>
+</context>
+<context>
     <name>JournalModel</name>
     <message>
         <source>Time</source>
@@ -1192,6 +1263,14 @@
         <translation>Новый пациент (Ctrl+N)</translation>
     </message>
     <message>
+        <source>Import…</source>
+        <translation>Импорт…</translation>
+    </message>
+    <message>
+        <source>Import patients&apos; cards from a CSV or XLSX file</source>
+        <translation>Импорт карт пациентов из файла CSV или XLSX</translation>
+    </message>
+    <message>
         <source>New patient</source>
         <translation>Новый пациент</translation>
     </message>
@@ -1218,6 +1297,14 @@
     <message>
         <source>Nobody found</source>
         <translation>Никого не нашли</translation>
+    </message>
+    <message>
+        <source>Import patients</source>
+        <translation>Импорт пациентов</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.xlsx)</source>
+        <translation>Таблицы (*.csv *.xlsx)</translation>
     </message>
 </context>
 <context>

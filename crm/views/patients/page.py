@@ -9,10 +9,14 @@ the chosen card (in the box: the first one), Ctrl+N a new card with the typed na
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import shiboken6
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,6 +34,7 @@ from crm.views import AppContext
 from crm.views.patients.card_editor import CardEditor
 from crm.views.patients.card_windows import CardWindows
 from crm.views.patients.form_rules import name_prefill
+from crm.views.patients.import_dialog import ImportDialog
 from crm.views.patients.search_model import PatientSearchModel
 
 PAGE_SIZE = 50
@@ -46,10 +51,12 @@ class PatientsPage(QWidget):
     Signals:
         searched(int): a search's first page arrived and is shown; carries the rows shown.
         editor_opened(CardEditor): a card window was opened (or brought to the front).
+        import_opened(ImportDialog): an import dialog was opened for a chosen file.
     """
 
     searched = Signal(int)
     editor_opened = Signal(object)
+    import_opened = Signal(object)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,6 +98,12 @@ class PatientsPage(QWidget):
         self.new_button.setObjectName("newPatient")
         self.new_button.clicked.connect(self.new_patient)
         self.new_button.setVisible(self.may_create)
+        self.import_button = QPushButton(self.tr("Import…"))
+        self.import_button.setObjectName("importPatients")
+        self.import_button.setToolTip(self.tr("Import patients' cards from a CSV or XLSX file"))
+        self.import_button.clicked.connect(self.import_from_file)
+        self.import_button.setVisible(self.may_create)
+        self.import_dialog: ImportDialog | None = None
 
         self.model = PatientSearchModel(self)
         self.model.more_wanted.connect(self._fetch_more)
@@ -126,6 +139,7 @@ class PatientsPage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.search_box, 1)
         bar.addWidget(self.new_button)
+        bar.addWidget(self.import_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.addWidget(heading)
@@ -330,6 +344,26 @@ class PatientsPage(QWidget):
         if not self.may_create:
             return None
         return self.windows.new_card(name_prefill(self.search_box.text()))
+
+    def import_from_file(self) -> ImportDialog | None:
+        """«Import…»: choose a CSV or XLSX file, check it, then import it in a dialog."""
+        if not self.may_create:
+            return None
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Import patients"), "", self.tr("Tables (*.csv *.xlsx)")
+        )
+        if not chosen:
+            return None
+        if self.import_dialog is not None and shiboken6.isValid(self.import_dialog):
+            self.import_dialog.close()
+        dialog = ImportDialog(self._context, Path(chosen), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.imported.connect(lambda _result: self.refresh())
+        self.import_dialog = dialog
+        dialog.open()
+        dialog.start()
+        self.import_opened.emit(dialog)
+        return dialog
 
     def _on_saved(self, _patient_id: int) -> None:
         if self._context.events is None and self._searched_text:
