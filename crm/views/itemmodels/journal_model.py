@@ -12,10 +12,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from crm.controllers.journal import JournalRow
+from crm.views.itemmodels.table import RowTableModel
 
 TIME_FORMAT = "%d.%m.%Y %H:%M:%S"
 DASH = "—"
@@ -23,7 +24,7 @@ DASH = "—"
 Index = QModelIndex | QPersistentModelIndex
 
 
-class JournalModel(QAbstractTableModel):
+class JournalModel(RowTableModel):
     """Journal entries, newest first.
 
     Args:
@@ -90,22 +91,8 @@ class JournalModel(QAbstractTableModel):
 
     # --- Qt model interface -------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
+    def header_labels(self) -> Sequence[str]:
+        return self._headers
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -23,11 +22,12 @@ from PySide6.QtCore import (
 )
 
 from crm.controllers.patient_search import PatientHit
+from crm.views.itemmodels.table import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
 
-class PatientSearchModel(QAbstractTableModel):
+class PatientSearchModel(RowTableModel):
     """The rows of one search, best first, loaded a page at a time.
 
     Args:
@@ -59,22 +59,8 @@ class PatientSearchModel(QAbstractTableModel):
 
     # --- Qt model interface -------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._headers)
-        ):
-            return self._headers[section]
-        return None
+    def header_labels(self) -> Sequence[str]:
+        return self._headers
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from crm.controllers.patient_history import (
@@ -21,6 +21,7 @@ from crm.controllers.patient_history import (
     ReferralRow,
 )
 from crm.controllers.validation import format_date
+from crm.views.itemmodels.table import RowTableModel
 from crm.views.patients import labels
 
 Index = QModelIndex | QPersistentModelIndex
@@ -28,7 +29,7 @@ Row = TypeVar("Row")
 GREY = QColor("#757575")
 
 
-class RowsModel(QAbstractTableModel, Generic[Row]):
+class RowsModel(RowTableModel, Generic[Row]):
     """Plain rows shown through named columns.
 
     Args:
@@ -54,22 +55,8 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         """Whether ``row`` is shown grey (cancelled, revoked…)."""
         return False
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._columns)
-        ):
-            return self._columns[section][0]
-        return None
+    def header_labels(self) -> Sequence[str]:
+        return [title for title, _text in self._columns]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
