@@ -180,6 +180,17 @@ def _schedule_grid(server: TestServer, options: argparse.Namespace) -> list[Figu
     return bench_schedule_grid(server)
 
 
+def _lazy(module: str, name: str) -> Callable[[TestServer, argparse.Namespace], list[Figure]]:
+    """A benchmark function from its own module, imported only when it runs."""
+
+    def run(server: TestServer, options: argparse.Namespace) -> list[Figure]:
+        import importlib
+
+        return getattr(importlib.import_module(module), name)(server, options)  # type: ignore[no-any-return]
+
+    return run
+
+
 #: name → function(server, options) returning one figure or several. Options carry
 #: ``patients`` (demo load size), ``search_patients`` and ``workdir``.
 BENCHMARKS: dict[str, Callable[[TestServer, argparse.Namespace], Figure | list[Figure]]] = {
@@ -188,6 +199,8 @@ BENCHMARKS: dict[str, Callable[[TestServer, argparse.Namespace], Figure | list[F
     "notify": lambda server, options: bench_notify(server),
     "search": _patients_search,
     "grid": _schedule_grid,
+    "tickets": _lazy("benchmarks.tickets", "bench_tickets"),
+    "reports": _lazy("benchmarks.reports", "bench_reports"),
 }
 
 

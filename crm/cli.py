@@ -351,10 +351,17 @@ def user_passwd(ctx: click.Context, login: str) -> None:
     click.echo(translate("cli", "Password of {login} changed").format(login=login))
 
 
-from crm.commands.booking import book, cancel, slots  # noqa: E402  (registered last: no cycle)
+def _register_subcommands() -> None:
+    """Add every ``crm.commands`` module's ``COMMANDS`` (a module per feature, no list to edit)."""
+    import importlib
+    import pkgutil
 
-for _command in (book, cancel, slots):
-    main.add_command(_command)
-from crm.commands.patients import import_group  # noqa: E402  (registered last: no cycle)
+    import crm.commands
 
-main.add_command(import_group)
+    for info in sorted(pkgutil.iter_modules(crm.commands.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"crm.commands.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            main.add_command(command)
+
+
+_register_subcommands()  # last: the command modules import crm.cli only inside functions

@@ -195,3 +195,7 @@ def slots(
         )
     if not found:
         click.echo(translate("booking", "No free slots in these days"), err=True)
+
+
+#: Registered by :mod:`crm.cli`.
+COMMANDS = [book, cancel, slots]

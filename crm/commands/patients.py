@@ -128,3 +128,7 @@ def import_patients_command(
         click.echo(translate("import", "Rejected rows written to {path}").format(path=errors_path))
     if result.rejected:
         sys.exit(1)
+
+
+#: Registered by :mod:`crm.cli`.
+COMMANDS = [import_group]

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
 from crm.controllers.permissions import role_title
 from crm.views import AppContext
 from crm.views.pages.journal_page import JournalPage
-from crm.views.pages.placeholder import PlaceholderPage
 from crm.views.pages.settings_page import SettingsPage
 from crm.views.patients.page import PatientsPage
+from crm.views.referrals.page import referrals_page
+from crm.views.reports.page import reports_page
 from crm.views.schedule.page import SchedulePage
 from crm.views.status import StatusPanel, describe_database
 
@@ -58,21 +59,8 @@ class MainWindow(QMainWindow):
         self.pages: list[QWidget] = [
             schedule,
             patients,
-            PlaceholderPage(
-                self.tr("Referrals"),
-                [
-                    self.tr("registering referrals with their validity and days left"),
-                    self.tr("extensions by a doctor, with the reason kept"),
-                    self.tr("booking by a referral"),
-                ],
-            ),
-            PlaceholderPage(
-                self.tr("Reports"),
-                [
-                    self.tr("visits, no-shows and referrals over a period"),
-                    self.tr("export to Excel (for managers)"),
-                ],
-            ),
+            referrals_page(context),
+            reports_page(context),
             JournalPage(context),
             SettingsPage(context),
         ]

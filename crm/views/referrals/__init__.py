@@ -1,0 +1,1 @@
+"""The Referrals section: registry, booking-by-referral wizard, waiting list, priority queue."""

@@ -1,0 +1,1 @@
+"""The Reports section: Excel reports for managers and the dashboard."""
