@@ -232,6 +232,50 @@ def _room_numbers(session: Session, periods: dict[int, list]) -> dict[int, str]:
     return {row.id: row.number for row in rows}
 
 
+@dataclass(frozen=True)
+class HeldAppointments:
+    """The holding tray: appointments waiting to be moved, and their doctors' names."""
+
+    appointments: tuple[GridAppointment, ...]
+    doctor_names: dict[int, str]
+
+
+def held_appointments(
+    db: sessionmaker[Session], actor: Actor, *, since: dt.datetime
+) -> HeldAppointments:
+    """Every booked appointment in the holding tray starting from ``since``, of all doctors.
+
+    The tray lists them whatever day and doctors the grid shows, so none is forgotten.
+    """
+    require(actor, Permission.FIND_PATIENTS)
+    with db() as session:
+        zone = schedule.clinic_timezone(session)
+        held = _select_appointments(
+            session,
+            [
+                Appointment.in_holding_tray.is_(True),
+                Appointment.status == AppointmentStatus.BOOKED,
+                Appointment.starts_at >= since,
+            ],
+            zone,
+        )
+        names: dict[int, str] = {}
+        if held:
+            rows = session.execute(
+                sa.select(
+                    Doctor.id, Doctor.last_name, Doctor.first_name, Doctor.patronymic,
+                    Specialty.name,
+                )
+                .join(Specialty, Specialty.id == Doctor.specialty_id)
+                .where(Doctor.id.in_({a.doctor_id for a in held}))
+            )  # fmt: skip
+            names = {
+                r.id: f"{short_name(r.last_name, r.first_name, r.patronymic)} ({r.name})"
+                for r in rows
+            }
+        return HeldAppointments(held, names)
+
+
 def _appointments(
     session: Session,
     doctor_ids: list[int],
@@ -243,6 +287,21 @@ def _appointments(
 ) -> tuple[GridAppointment, ...]:
     if not doctor_ids:
         return ()
+    conditions: list[sa.ColumnElement[bool] | sa.TextClause] = [
+        Appointment.doctor_id.in_(doctor_ids),
+        Appointment.starts_at < range_end,
+        Appointment.ends_at > range_start,
+    ]
+    if not include_released:
+        conditions.append(sa.text(HOLDS_SLOT.replace("status", "appointment.status")))
+    return _select_appointments(session, conditions, zone)
+
+
+def _select_appointments(
+    session: Session,
+    conditions: Sequence[sa.ColumnElement[bool] | sa.TextClause],
+    zone: dt.tzinfo,
+) -> tuple[GridAppointment, ...]:
     query = (
         sa.select(
             Appointment.id,
@@ -269,15 +328,9 @@ def _appointments(
         .join(Patient, Patient.id == Appointment.patient_id)
         .outerjoin(Referral, Referral.id == Appointment.referral_id)
         .outerjoin(Room, Room.id == Appointment.room_id)
-        .where(
-            Appointment.doctor_id.in_(doctor_ids),
-            Appointment.starts_at < range_end,
-            Appointment.ends_at > range_start,
-        )
+        .where(*conditions)
         .order_by(Appointment.doctor_id, Appointment.starts_at, Appointment.id)
     )
-    if not include_released:
-        query = query.where(sa.text(HOLDS_SLOT.replace("status", "appointment.status")))
     return tuple(
         GridAppointment(
             id=r.id,

@@ -623,6 +623,41 @@
     </message>
 </context>
 <context>
+    <name>ExceptionEditor</name>
+    <message>
+        <source>Exception</source>
+        <translation>Исключение</translation>
+    </message>
+    <message>
+        <source>e.g. annual leave; courses in the city hospital</source>
+        <translation>например: ежегодный отпуск; курсы в городской больнице</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Что</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>С</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>По</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>Кабинет</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>the doctor&apos;s own room</source>
+        <translation>свой кабинет врача</translation>
+    </message>
+</context>
+<context>
     <name>HistoryDialog</name>
     <message>
         <source>Appointment history — {patient}</source>
@@ -733,6 +768,17 @@
     <message>
         <source>Holding tray ({count})</source>
         <translation>Лист переноса ({count})</translation>
+    </message>
+</context>
+<context>
+    <name>HoursForm</name>
+    <message>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
     </message>
 </context>
 <context>
@@ -1588,6 +1634,14 @@
         <translation>Чья неделя показана</translation>
     </message>
     <message>
+        <source>Hours…</source>
+        <translation>Часы работы…</translation>
+    </message>
+    <message>
+        <source>The doctor&apos;s working hours and exceptions (Ctrl+H)</source>
+        <translation>Часы работы врача и исключения (Ctrl+H)</translation>
+    </message>
+    <message>
         <source>? the time has passed: no-show?</source>
         <translation>? время прошло: неявка?</translation>
     </message>
@@ -1785,6 +1839,49 @@
     </message>
 </context>
 <context>
+    <name>TemplateEditor</name>
+    <message>
+        <source>Weekly hours</source>
+        <translation>Часы по дням недели</translation>
+    </message>
+    <message>
+        <source>no end date</source>
+        <translation>бессрочно</translation>
+    </message>
+    <message>
+        <source>works on public holidays too</source>
+        <translation>работает и в праздничные дни</translation>
+    </message>
+    <message>
+        <source>Day of the week</source>
+        <translation>День недели</translation>
+    </message>
+    <message>
+        <source>From – to</source>
+        <translation>С – по</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>Кабинет</translation>
+    </message>
+    <message>
+        <source>Valid from – to</source>
+        <translation>Действует с – по</translation>
+    </message>
+    <message>
+        <source>the doctor&apos;s own room</source>
+        <translation>свой кабинет врача</translation>
+    </message>
+    <message>
+        <source>New weekly hours</source>
+        <translation>Новые часы работы</translation>
+    </message>
+    <message>
+        <source>Change weekly hours</source>
+        <translation>Изменение часов работы</translation>
+    </message>
+</context>
+<context>
     <name>UnsavedChangesBox</name>
     <message>
         <source>Unsaved changes</source>
@@ -1816,6 +1913,125 @@
     <message>
         <source>room {room}</source>
         <translation>каб. {room}</translation>
+    </message>
+</context>
+<context>
+    <name>WorkingHoursDialog</name>
+    <message>
+        <source>Working hours</source>
+        <translation>Часы работы</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>День</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>Часы</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>Кабинет</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>С</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>По</translation>
+    </message>
+    <message>
+        <source>Holidays</source>
+        <translation>Праздники</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Что</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>Entered by</source>
+        <translation>Внёс</translation>
+    </message>
+    <message>
+        <source>Add hours</source>
+        <translation>Добавить часы</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Изменить</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <source>Add exception</source>
+        <translation>Добавить исключение</translation>
+    </message>
+    <message>
+        <source>Only a manager changes working hours</source>
+        <translation>Часы работы меняет только руководитель</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>Врач</translation>
+    </message>
+    <message>
+        <source>Weekly hours</source>
+        <translation>Часы по дням недели</translation>
+    </message>
+    <message>
+        <source>Vacations, sick leave, training, blocked hours, extra work</source>
+        <translation>Отпуска, больничные, учёба, закрытые часы, дополнительная работа</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>{specialty}, slot {minutes} min</source>
+        <translation>{specialty}, слот {minutes} мин</translation>
+    </message>
+    <message>
+        <source>Remove the hours {day} {hours}? Appointments in them go to the holding tray.</source>
+        <translation>Удалить часы: {day} {hours}? Записи в эти часы попадут в лист переноса.</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>Оставить</translation>
+    </message>
+    <message>
+        <source>Remove «{what}» {starts} – {ends}?</source>
+        <translation>Удалить «{what}» {starts} – {ends}?</translation>
+    </message>
+    <message>
+        <source>Saved. No booked appointment is affected.</source>
+        <translation>Сохранено. Записи пациентов не затронуты.</translation>
+    </message>
+    <message>
+        <source>Moved to the holding tray (not cancelled): {count}</source>
+        <translation>Перенесено в лист переноса (не отменено): {count}</translation>
+    </message>
+    <message>
+        <source>notice queued</source>
+        <translation>уведомление поставлено в очередь</translation>
+    </message>
+    <message>
+        <source>no notice possible: call {phone}</source>
+        <translation>уведомить нельзя: позвоните {phone}</translation>
+    </message>
+    <message>
+        <source>Back in the doctor&apos;s hours, out of the tray: {count}</source>
+        <translation>Снова в часах врача, убрано из листа переноса: {count}</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Сохранение…</translation>
     </message>
 </context>
 <context>
@@ -2334,10 +2550,186 @@
     </message>
 </context>
 <context>
+    <name>daylist</name>
+    <message>
+        <source>Time</source>
+        <extracomment>Cancelled, no-show…: printed in grey. Share of the width left after the fixed columns; 0: as wide as ``sample``.</extracomment>
+        <translation type="unfinished">Время</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation type="unfinished">Пациент</translation>
+    </message>
+    <message>
+        <source>Born</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation type="unfinished">Телефон</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished">Вид приёма</translation>
+    </message>
+    <message>
+        <source>Referral</source>
+        <translation type="unfinished">Направление</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished">Статус</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No appointments on this day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printed {moment}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Day list for {day}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{doctor} (continued)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>room {number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>hours {hours}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not working on this day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>patients: {count}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Page {number} of {total}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No doctors receive patients on this day</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>demo</name>
     <message>
         <source>Patients or doctors already exist: the demo loads only into an empty database</source>
         <translation>В базе уже есть пациенты или врачи: демонстрационные данные загружаются только в пустую базу</translation>
+    </message>
+</context>
+<context>
+    <name>hours</name>
+    <message>
+        <source>Monday</source>
+        <extracomment>Exceptions shown in the editor start this long before the day asked for.</extracomment>
+        <translation>Понедельник</translation>
+    </message>
+    <message>
+        <source>Tuesday</source>
+        <translation>Вторник</translation>
+    </message>
+    <message>
+        <source>Wednesday</source>
+        <translation>Среда</translation>
+    </message>
+    <message>
+        <source>Thursday</source>
+        <translation>Четверг</translation>
+    </message>
+    <message>
+        <source>Friday</source>
+        <translation>Пятница</translation>
+    </message>
+    <message>
+        <source>Saturday</source>
+        <translation>Суббота</translation>
+    </message>
+    <message>
+        <source>Sunday</source>
+        <translation>Воскресенье</translation>
+    </message>
+    <message>
+        <source>Vacation</source>
+        <translation>Отпуск</translation>
+    </message>
+    <message>
+        <source>Sick leave</source>
+        <translation>Больничный</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Учёба</translation>
+    </message>
+    <message>
+        <source>Blocked hours</source>
+        <translation>Закрытые часы</translation>
+    </message>
+    <message>
+        <source>Extra work</source>
+        <translation>Дополнительная работа</translation>
+    </message>
+    <message>
+        <source>The working hours were already removed</source>
+        <translation>Эти часы работы уже удалены</translation>
+    </message>
+    <message>
+        <source>The end must be after the start</source>
+        <translation>Окончание должно быть позже начала</translation>
+    </message>
+    <message>
+        <source>Give the reason (it is shown to the registrars)</source>
+        <translation>Укажите причину (её увидят регистраторы)</translation>
+    </message>
+    <message>
+        <source>The exception was already removed</source>
+        <translation>Это исключение уже удалено</translation>
+    </message>
+    <message>
+        <source>Doctor {id} does not exist</source>
+        <translation>Врача {id} нет</translation>
+    </message>
+    <message>
+        <source>Choose the day of the week</source>
+        <translation>Выберите день недели</translation>
+    </message>
+    <message>
+        <source>Use whole slots of {minutes} minutes (e.g. 08:00, 08:15)</source>
+        <translation>Укажите время кратно слоту {minutes} мин (например, 08:00, 08:15)</translation>
+    </message>
+    <message>
+        <source>The last day cannot be before the first day</source>
+        <translation>Последний день не может быть раньше первого</translation>
+    </message>
+    <message>
+        <source>These hours overlap the doctor&apos;s hours {starts}–{ends} on {weekday}</source>
+        <translation>Эти часы пересекаются с часами врача {starts}–{ends} ({weekday})</translation>
+    </message>
+    <message>
+        <source>The room is taken then by {doctor} ({starts}–{ends})</source>
+        <translation>В это время кабинет занят: {doctor} ({starts}–{ends})</translation>
+    </message>
+    <message>
+        <source>Choose a room of the doctor&apos;s branch</source>
+        <translation>Выберите кабинет филиала врача</translation>
+    </message>
+    <message>
+        <source>working hours changed</source>
+        <translation>изменены часы работы</translation>
     </message>
 </context>
 <context>
@@ -2467,6 +2859,17 @@
     </message>
 </context>
 <context>
+    <name>notices</name>
+    <message>
+        <source>Your appointment with {doctor} on {date} at {time} cannot take place at that time: the doctor is unavailable. The registry will contact you to choose another time.</source>
+        <translation>Ваш приём у врача {doctor} {date} в {time} не состоится в назначенное время: врач недоступен. Регистратура свяжется с вами, чтобы выбрать другое время.</translation>
+    </message>
+    <message>
+        <source>Your appointment with {doctor} on {date} at {time} takes place as booked.</source>
+        <translation>Ваш приём у врача {doctor} {date} в {time} состоится, как назначено.</translation>
+    </message>
+</context>
+<context>
     <name>patient_history</name>
     <message>
         <source>Consent date: cannot be in the future</source>
@@ -2550,6 +2953,210 @@
     </message>
 </context>
 <context>
+    <name>referrals</name>
+    <message>
+        <source>Organisation name: required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Organisation name: at most {n} characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address: at most {n} characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OGRN: already registered for «{name}»</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The organisation cannot be removed: {n} referrals name it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No issuing organisation with id {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No issuing organisation {key}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Referral {id} does not exist</source>
+        <extracomment>Appointment statuses that keep using a referral (as ``USES_REFERRAL`` in the model). …and those of them that have not taken place yet (a referral with one is not cancelled).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>standard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from a therapist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>long-term treatment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>emergency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation type="unfinished">действует</translation>
+    </message>
+    <message>
+        <source>used</source>
+        <translation type="unfinished">использовано</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation type="unfinished">закрыто</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation type="unfinished">истекло</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation type="unfinished">Номер</translation>
+    </message>
+    <message>
+        <source>Issuing organisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation type="unfinished">Пациент</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation type="unfinished">Специальность</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished">Вид приёма</translation>
+    </message>
+    <message>
+        <source>Issue date</source>
+        <translation type="unfinished">Дата выдачи</translation>
+    </message>
+    <message>
+        <source>Days of validity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Issuing doctor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{field}: required</source>
+        <translation type="unfinished">{field}: обязательное поле</translation>
+    </message>
+    <message>
+        <source>{field}: digits, or letters followed by digits (e.g. 0123456 or НП-001234)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{field}: no longer exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{field}: cannot be in the future</source>
+        <translation type="unfinished">{field}: не может быть в будущем</translation>
+    </message>
+    <message>
+        <source>{field}: an emergency referral is valid {low} to {high} days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{field}: only an emergency referral has its days set when issued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{field}: at most {n} characters</source>
+        <translation type="unfinished">{field}: не более {n} символов</translation>
+    </message>
+    <message>
+        <source>{field}: this organisation already issued a referral with this number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The referral was changed on another workstation: reload it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The referral was extended: its kind and issue date cannot change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A visit is booked on the referral: its patient, specialty and validity cannot change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason: required</source>
+        <translation type="unfinished">Причина: обязательное поле</translation>
+    </message>
+    <message>
+        <source>The referral is already cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A visit on {when} is booked on the referral: cancel that appointment first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason for the extension: required</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only a long-term treatment referral can be extended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A referral that is {status} cannot be extended</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The new last day must be after {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A referral is valid at most {n} days from issue: until {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No free slots of the referral&apos;s specialty until {date}: extending it would not help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Several organisations issued a referral with this number: choose one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No doctor of «{specialty}» works here; the referral is accepted by: {names}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>reports</name>
+    <message>
+        <source>Total</source>
+        <extracomment>Excel number formats by column kind (explicit codes, so every locale shows them alike). How often (in rows) progress is reported and cancellation checked.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How the figures are counted</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>roles</name>
     <message>
         <source>registrar</source>
@@ -2597,6 +3204,89 @@
     <message>
         <source>The program could not start: {error}</source>
         <translation>Программа не смогла запуститься: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>tickets</name>
+    <message>
+        <source>Monday</source>
+        <translation type="unfinished">Понедельник</translation>
+    </message>
+    <message>
+        <source>Tuesday</source>
+        <translation type="unfinished">Вторник</translation>
+    </message>
+    <message>
+        <source>Wednesday</source>
+        <translation type="unfinished">Среда</translation>
+    </message>
+    <message>
+        <source>Thursday</source>
+        <translation type="unfinished">Четверг</translation>
+    </message>
+    <message>
+        <source>Friday</source>
+        <translation type="unfinished">Пятница</translation>
+    </message>
+    <message>
+        <source>Saturday</source>
+        <translation type="unfinished">Суббота</translation>
+    </message>
+    <message>
+        <source>Sunday</source>
+        <translation type="unfinished">Воскресенье</translation>
+    </message>
+    <message>
+        <source>APPOINTMENT TICKET No. {number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation type="unfinished">Пациент</translation>
+    </message>
+    <message>
+        <source>born {date}</source>
+        <translation type="unfinished">д. р. {date}</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation type="unfinished">Врач</translation>
+    </message>
+    <message>
+        <source>Remote consultation: join by the link</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Room {number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Room: ask at the front desk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Referral No. {number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Please bring:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show this code at the front desk to check in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printed {moment}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ticket No. {number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tickets ({count})</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -351,9 +351,23 @@ def test_the_holding_tray_lists_and_a_drag_from_it_reschedules(
     target = page.grid.cell_center(cell_at(page.grid, c.sidorova, c.day, "13:00"))
     with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
         send_drag(page.grid, mime, target)
+    wait_idle(qtbot, page)
     assert status_in_db(gui_database, c.third)[0] is S.RESCHEDULED
     assert live_at(gui_database, c.sidorova, f.at(c.day, "13:00")) is not None
     assert not page.tray.isVisible() and page.tray.count() == 0
+
+
+def test_the_tray_lists_held_appointments_of_other_days_too(
+    qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
+) -> None:
+    c = schedule_clinic
+    with gui_database.sessions() as session, session.begin():
+        session.get(Appointment, c.third).in_holding_tray = True
+    page = open_page(registrar, c)
+    with qtbot.waitSignal(page.tray_loaded, timeout=TIMEOUT):
+        page.set_day(c.day + dt.timedelta(days=1))
+    wait_idle(qtbot, page)
+    assert page.tray.isVisible() and page.tray.count() == 1
 
 
 def test_the_main_window_opens_on_the_schedule_and_a_block_opens_the_card(

@@ -34,7 +34,14 @@ from PySide6.QtWidgets import (
 )
 
 from crm.config import config_dir
-from crm.controllers.day_grid import GridData, GridDoctor, list_filters, load_grid
+from crm.controllers.day_grid import (
+    GridData,
+    GridDoctor,
+    HeldAppointments,
+    held_appointments,
+    list_filters,
+    load_grid,
+)
 from crm.controllers.visit_status import status_title
 from crm.views import AppContext
 from crm.views.patients.message_bar import MessageBar
@@ -46,6 +53,7 @@ from crm.views.schedule.grid import (
     ScheduleGrid,
 )
 from crm.views.schedule.holding_tray import HoldingTray
+from crm.views.schedule.hours_dialog import WorkingHoursDialog
 from crm.views.schedule.layout import GridColumn
 from crm.views.schedule.week_view import WeekView, week_of
 
@@ -92,10 +100,12 @@ class SchedulePage(QWidget):
 
     Signals:
         loaded(): new data is shown (after a full or a partial reload).
+        tray_loaded(): the holding tray was read again.
         open_patient(int): show this patient's card.
     """
 
     loaded = Signal()
+    tray_loaded = Signal()
     open_patient = Signal(int)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -228,6 +238,11 @@ class SchedulePage(QWidget):
             lambda _i: self.show_week_of(self.doctor_combo.currentData())
         )
         self.doctor_combo.hide()
+        self.hours_button = self._tool(
+            self.tr("Hours…"), self.tr("The doctor's working hours and exceptions (Ctrl+H)"),
+            "Ctrl+H", self.open_hours,
+        )  # fmt: skip
+        self.hours_button.setObjectName("hoursButton")
         for widget in (self.today_button, week_back, day_back, self.date_edit, day_on, week_on,
                        self.weekday_label):  # fmt: skip
             bar.addWidget(widget)
@@ -238,6 +253,8 @@ class SchedulePage(QWidget):
         bar.addWidget(self.doctor_combo)
         bar.addWidget(self.day_button)
         bar.addWidget(self.week_button)
+        bar.addSpacing(12)
+        bar.addWidget(self.hours_button)
         return bar
 
     def _tool(self, text: str, tip: str, keys: str | None, slot: Callable[[], None]) -> QToolButton:
@@ -456,7 +473,7 @@ class SchedulePage(QWidget):
             self.grid.set_content([GridColumn(d, self.day) for d in doctors], data.appointments, tz)
             names = {d.id: f"{d.short_name} ({d.specialty_name})" for d in doctors}
             self._fill_doctor_combo(doctors)
-        self.tray.set_appointments(data.appointments, names)
+        self._refresh_tray()
         shown = [a for a in data.appointments if a.doctor_id in names]
         self.status_label.setText(
             self.tr("Doctors: {doctors}, appointments: {appointments}").format(
@@ -464,6 +481,45 @@ class SchedulePage(QWidget):
             )
         )
         self.loaded.emit()
+
+    def _refresh_tray(self) -> None:
+        # Held appointments of every day and doctor: the tray must not forget one
+        # because the grid shows another day.
+        self._context.runner.submit(
+            held_appointments, self._context.database.sessions, self._context.actor,
+            since=dt.datetime.now(dt.UTC), on_success=self._show_tray, owner=self,
+            on_failure=lambda message: self.message_bar.show_message("error", message),
+        )  # fmt: skip
+
+    def _show_tray(self, held: HeldAppointments) -> None:
+        self.tray.set_appointments(held.appointments, held.doctor_names)
+        self.tray_loaded.emit()
+
+    # --- working hours ----------------------------------------------------------------
+
+    def open_hours(self) -> WorkingHoursDialog | None:
+        """Open the working-hours editor on the doctor of the current column (or week)."""
+        if self.data is None or not self.data.doctors:
+            return None
+        doctors = self._ordered(self.data.doctors)
+        current: int | None = self.week_doctor if self.mode == WEEK else None
+        column = self.grid.current_column() if self.mode == DAY else None
+        if column is not None:
+            current = column.doctor.id
+        dialog = WorkingHoursDialog(
+            self._context, [(d.id, f"{d.short_name} — {d.specialty_name}") for d in doctors],
+            current if current is not None else doctors[0].id, self,
+        )  # fmt: skip
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.hours_changed.connect(self._hours_changed)
+        dialog.show()  # not modal: the grid stays usable beside it
+        return dialog
+
+    def _hours_changed(self, doctor_id: int) -> None:
+        if self.data is not None and doctor_id in {d.id for d in self.data.doctors}:
+            self._want_ids.add(doctor_id)
+        self._load_next()
+        self._refresh_tray()
 
     def _fill_doctor_combo(self, doctors: list[GridDoctor]) -> None:
         entries = [(d.id, f"{d.short_name} — {d.specialty_name}") for d in doctors]

@@ -1,0 +1,566 @@
+"""A manager edits doctors' working hours: weekly templates and exceptions.
+
+Making a doctor unavailable over booked appointments never cancels them (DOMAIN.md):
+after every change the doctor's future booked appointments are checked against the
+new hours; those now outside them go to the holding tray (``in_holding_tray``) with a
+notice queued to the patient, and those a change brings back inside the hours leave
+the tray (the patient is told the visit stands). All in the transaction of the change,
+under the doctor's booking lock, so a desk cannot book into hours being taken away.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm.controllers import journal, notices, schedule
+from crm.controllers.booking import LOCK_DOCTOR, clean, server_now
+from crm.controllers.context import Actor
+from crm.controllers.errors import NotFound, ValidationError
+from crm.controllers.permissions import Permission, require
+from crm.controllers.slots import short_name
+from crm.i18n import translate
+from crm.models import (
+    Appointment,
+    Doctor,
+    Patient,
+    Room,
+    ScheduleException,
+    ScheduleTemplate,
+    Specialty,
+    User,
+)
+from crm.models.enums import AppointmentStatus, ExceptionKind
+
+#: Exceptions shown in the editor start this long before the day asked for.
+HISTORY = dt.timedelta(days=31)
+
+
+@dataclass(frozen=True)
+class TemplateRow:
+    """A weekly template as the editor shows it (``weekday``: ISO, 1 = Monday)."""
+
+    id: int
+    weekday: int
+    starts: dt.time
+    ends: dt.time
+    room_id: int | None
+    room_number: str | None
+    valid_from: dt.date
+    valid_to: dt.date | None
+    works_on_holidays: bool
+
+
+@dataclass(frozen=True)
+class ExceptionRow:
+    """A schedule exception (times in the clinic's timezone)."""
+
+    id: int
+    kind: ExceptionKind
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    room_id: int | None
+    room_number: str | None
+    reason: str
+    created_by: str | None
+
+
+@dataclass(frozen=True)
+class RoomChoice:
+    """A room of the doctor's branch."""
+
+    id: int
+    number: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class DoctorHours:
+    """One doctor's templates and exceptions, and the rooms they may name."""
+
+    doctor_id: int
+    doctor_name: str
+    specialty: str
+    slot_minutes: int
+    default_room_id: int | None
+    rooms: tuple[RoomChoice, ...]
+    templates: tuple[TemplateRow, ...]
+    exceptions: tuple[ExceptionRow, ...]
+
+
+@dataclass(frozen=True)
+class TemplateForm:
+    """What the manager typed for a weekly template."""
+
+    weekday: int
+    starts: dt.time
+    ends: dt.time
+    room_id: int | None
+    valid_from: dt.date
+    valid_to: dt.date | None = None
+    works_on_holidays: bool = False
+
+
+@dataclass(frozen=True)
+class ExceptionForm:
+    """What the manager typed for an exception (aware times)."""
+
+    kind: ExceptionKind
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    reason: str
+    room_id: int | None = None
+
+
+@dataclass(frozen=True)
+class AffectedAppointment:
+    """A booked appointment a change of hours moved into or out of the holding tray."""
+
+    id: int
+    starts_at: dt.datetime
+    patient_short: str
+    patient_phone: str | None
+    notices_queued: int
+
+
+@dataclass(frozen=True)
+class HoursChange:
+    """What a change of hours did to booked appointments.
+
+    Attributes:
+        held: now outside the hours: in the holding tray, patients notified where possible.
+        released: back inside the hours: out of the tray, patients told the visit stands.
+    """
+
+    held: tuple[AffectedAppointment, ...] = ()
+    released: tuple[AffectedAppointment, ...] = ()
+
+
+def weekday_name(weekday: int) -> str:
+    """The Russian (translated) name of ISO ``weekday``."""
+    names = [
+        translate("hours", "Monday"),
+        translate("hours", "Tuesday"),
+        translate("hours", "Wednesday"),
+        translate("hours", "Thursday"),
+        translate("hours", "Friday"),
+        translate("hours", "Saturday"),
+        translate("hours", "Sunday"),
+    ]
+    return names[weekday - 1]
+
+
+def exception_title(kind: ExceptionKind) -> str:
+    """What an exception's kind is called on screen."""
+    return {
+        ExceptionKind.VACATION: translate("hours", "Vacation"),
+        ExceptionKind.SICK_LEAVE: translate("hours", "Sick leave"),
+        ExceptionKind.TRAINING: translate("hours", "Training"),
+        ExceptionKind.BLOCKED: translate("hours", "Blocked hours"),
+        ExceptionKind.EXTRA_WORK: translate("hours", "Extra work"),
+    }[kind]
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def doctor_hours(
+    db: sessionmaker[Session], actor: Actor, doctor_id: int, *, since: dt.date
+) -> DoctorHours:
+    """The doctor's templates (all) and the exceptions ending after ``since`` − a month."""
+    require(actor, Permission.FIND_PATIENTS)
+    with db() as session:
+        tz = schedule.clinic_timezone(session)
+        doctor = _doctor(session, doctor_id)
+        specialty = session.get(Specialty, doctor.specialty_id)
+        rooms = tuple(
+            RoomChoice(r.id, r.number, r.name)
+            for r in session.scalars(
+                sa.select(Room)
+                .where(Room.branch_id == doctor.branch_id, Room.active)
+                .order_by(Room.number)
+            )
+        )
+        numbers = dict(session.execute(sa.select(Room.id, Room.number)).tuples().all())
+        templates = tuple(
+            TemplateRow(
+                t.id,
+                t.weekday,
+                t.starts,
+                t.ends,
+                t.room_id,
+                numbers.get(t.room_id or 0),
+                t.valid_from,
+                t.valid_to,
+                t.works_on_holidays,
+            )  # fmt: skip
+            for t in session.scalars(
+                sa.select(ScheduleTemplate)
+                .where(ScheduleTemplate.doctor_id == doctor_id)
+                .order_by(
+                    ScheduleTemplate.weekday, ScheduleTemplate.starts, ScheduleTemplate.valid_from
+                )
+            )
+        )
+        start, _ = schedule.day_bounds(since, tz)
+        authors = dict(session.execute(sa.select(User.id, User.full_name)).tuples().all())
+        exceptions = tuple(
+            ExceptionRow(
+                e.id,
+                e.kind,
+                e.starts_at.astimezone(tz),
+                e.ends_at.astimezone(tz),
+                e.room_id,
+                numbers.get(e.room_id or 0),
+                e.reason,
+                authors.get(e.created_by_id or 0),
+            )  # fmt: skip
+            for e in session.scalars(
+                sa.select(ScheduleException)
+                .where(
+                    ScheduleException.doctor_id == doctor_id,
+                    ScheduleException.ends_at > start - HISTORY,
+                )
+                .order_by(ScheduleException.starts_at)
+            )
+        )
+        return DoctorHours(
+            doctor_id=doctor.id,
+            doctor_name=" ".join(
+                p for p in (doctor.last_name, doctor.first_name, doctor.patronymic) if p
+            ),
+            specialty=specialty.name if specialty else "",
+            slot_minutes=doctor.slot_minutes,
+            default_room_id=doctor.default_room_id,
+            rooms=rooms,
+            templates=templates,
+            exceptions=exceptions,
+        )
+
+
+# --- changing -----------------------------------------------------------------------------
+
+
+def save_template(
+    db: sessionmaker[Session],
+    actor: Actor,
+    doctor_id: int,
+    form: TemplateForm,
+    *,
+    template_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> HoursChange:
+    """Add a weekly template (``template_id`` None) or change one.
+
+    Raises:
+        ValidationError: a bad field (named), or hours overlapping another template of
+            the doctor, or the room taken by another doctor then.
+        NotFound: no such doctor or template.
+    """
+    require(actor, Permission.MANAGE_SCHEDULES)
+    with db() as session, session.begin():
+        _lock_doctor(session, doctor_id)
+        doctor = _doctor(session, doctor_id)
+        _check_template(session, doctor, form, template_id)
+        values = {
+            "weekday": form.weekday, "starts": form.starts, "ends": form.ends,
+            "room_id": form.room_id, "valid_from": form.valid_from, "valid_to": form.valid_to,
+            "works_on_holidays": form.works_on_holidays,
+        }  # fmt: skip
+        if template_id is None:
+            row = ScheduleTemplate(doctor_id=doctor_id, **values)
+            session.add(row)
+            session.flush()
+            changes = journal.diff({}, values)
+            action = "create"
+        else:
+            row = _template(session, template_id, doctor_id)
+            before = {name: getattr(row, name) for name in values}
+            for name, value in values.items():
+                setattr(row, name, value)
+            changes = journal.diff(before, values)
+            action = "update"
+        journal.record(
+            session, action, actor=actor, entity="schedule_template", entity_id=row.id,
+            changes={**changes, "doctor_id": [doctor_id, doctor_id]},
+        )  # fmt: skip
+        return _reconcile(session, actor, doctor, now)
+
+
+def delete_template(
+    db: sessionmaker[Session], actor: Actor, template_id: int, *, now: dt.datetime | None = None
+) -> HoursChange:
+    """Remove a weekly template; appointments in its hours go to the holding tray."""
+    require(actor, Permission.MANAGE_SCHEDULES)
+    with db() as session, session.begin():
+        row = session.get(ScheduleTemplate, template_id)
+        if row is None:
+            raise NotFound(translate("hours", "The working hours were already removed"))
+        _lock_doctor(session, row.doctor_id)
+        doctor = _doctor(session, row.doctor_id)
+        before = {
+            "weekday": row.weekday, "starts": row.starts, "ends": row.ends,
+            "room_id": row.room_id, "valid_from": row.valid_from, "valid_to": row.valid_to,
+            "doctor_id": row.doctor_id,
+        }  # fmt: skip
+        session.delete(row)
+        session.flush()
+        journal.record(
+            session, "delete", actor=actor, entity="schedule_template", entity_id=template_id,
+            changes=journal.diff(before, {}),
+        )  # fmt: skip
+        return _reconcile(session, actor, doctor, now)
+
+
+def add_exception(
+    db: sessionmaker[Session],
+    actor: Actor,
+    doctor_id: int,
+    form: ExceptionForm,
+    *,
+    now: dt.datetime | None = None,
+) -> HoursChange:
+    """Record a vacation, sick leave, training, blocked hours or extra work.
+
+    Raises:
+        ValidationError: no reason, an end not after the start, a room of another branch.
+        NotFound: no such doctor.
+    """
+    require(actor, Permission.MANAGE_SCHEDULES)
+    if form.starts_at.tzinfo is None or form.ends_at.tzinfo is None:
+        raise ValueError("exception times must be timezone-aware")
+    reason = clean(form.reason)
+    with db() as session, session.begin():
+        _lock_doctor(session, doctor_id)
+        doctor = _doctor(session, doctor_id)
+        if form.ends_at <= form.starts_at:
+            raise ValidationError(
+                translate("hours", "The end must be after the start"), field="ends_at"
+            )
+        if reason is None:
+            raise ValidationError(
+                translate("hours", "Give the reason (it is shown to the registrars)"),
+                field="reason",
+            )
+        _check_room(session, doctor, form.room_id)
+        row = ScheduleException(
+            doctor_id=doctor_id, kind=form.kind, starts_at=form.starts_at, ends_at=form.ends_at,
+            room_id=form.room_id, reason=reason, created_by_id=actor.user_id,
+        )  # fmt: skip
+        session.add(row)
+        session.flush()
+        journal.record(
+            session, "create", actor=actor, entity="schedule_exception", entity_id=row.id,
+            changes=journal.diff({}, {
+                "doctor_id": doctor_id, "kind": form.kind, "starts_at": form.starts_at,
+                "ends_at": form.ends_at, "room_id": form.room_id, "reason": reason,
+            }),
+        )  # fmt: skip
+        return _reconcile(session, actor, doctor, now)
+
+
+def delete_exception(
+    db: sessionmaker[Session], actor: Actor, exception_id: int, *, now: dt.datetime | None = None
+) -> HoursChange:
+    """Remove an exception (a vacation called off gives its hours back)."""
+    require(actor, Permission.MANAGE_SCHEDULES)
+    with db() as session, session.begin():
+        row = session.get(ScheduleException, exception_id)
+        if row is None:
+            raise NotFound(translate("hours", "The exception was already removed"))
+        _lock_doctor(session, row.doctor_id)
+        doctor = _doctor(session, row.doctor_id)
+        before = {
+            "doctor_id": row.doctor_id, "kind": row.kind, "starts_at": row.starts_at,
+            "ends_at": row.ends_at, "reason": row.reason,
+        }  # fmt: skip
+        session.delete(row)
+        session.flush()
+        journal.record(
+            session, "delete", actor=actor, entity="schedule_exception", entity_id=exception_id,
+            changes=journal.diff(before, {}),
+        )  # fmt: skip
+        return _reconcile(session, actor, doctor, now)
+
+
+# --- rules --------------------------------------------------------------------------------
+
+
+def _lock_doctor(session: Session, doctor_id: int) -> None:
+    # The lock desks take while booking this doctor: none books into hours being changed.
+    session.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_DOCTOR, doctor_id)))
+
+
+def _doctor(session: Session, doctor_id: int) -> Doctor:
+    doctor = session.get(Doctor, doctor_id)
+    if doctor is None:
+        raise NotFound(translate("hours", "Doctor {id} does not exist").format(id=doctor_id))
+    return doctor
+
+
+def _template(session: Session, template_id: int, doctor_id: int) -> ScheduleTemplate:
+    row = session.get(ScheduleTemplate, template_id)
+    if row is None or row.doctor_id != doctor_id:
+        raise NotFound(translate("hours", "The working hours were already removed"))
+    return row
+
+
+def _on_grid(moment: dt.time, minutes: int) -> bool:
+    return (moment.hour * 60 + moment.minute) % minutes == 0 and moment.second == 0
+
+
+def _hhmm(moment: dt.time) -> str:
+    return moment.strftime("%H:%M")
+
+
+def _check_template(
+    session: Session, doctor: Doctor, form: TemplateForm, template_id: int | None
+) -> None:
+    if not 1 <= form.weekday <= 7:
+        raise ValidationError(translate("hours", "Choose the day of the week"), field="weekday")
+    if form.ends <= form.starts:
+        raise ValidationError(translate("hours", "The end must be after the start"), field="ends")
+    for field, moment in (("starts", form.starts), ("ends", form.ends)):
+        if not _on_grid(moment, doctor.slot_minutes):
+            raise ValidationError(
+                translate("hours", "Use whole slots of {minutes} minutes (e.g. 08:00, 08:15)")
+                .format(minutes=doctor.slot_minutes),
+                field=field,
+            )  # fmt: skip
+    if form.valid_to is not None and form.valid_to < form.valid_from:
+        raise ValidationError(
+            translate("hours", "The last day cannot be before the first day"), field="valid_to"
+        )
+    _check_room(session, doctor, form.room_id)
+    overlapping = _overlapping_templates(session, form, template_id)
+    own = next((t for t in overlapping if t.doctor_id == doctor.id), None)
+    if own is not None:
+        raise ValidationError(
+            translate(
+                "hours", "These hours overlap the doctor's hours {starts}–{ends} on {weekday}"
+            ).format(
+                starts=_hhmm(own.starts), ends=_hhmm(own.ends), weekday=weekday_name(own.weekday)
+            ),
+            field="starts",
+        )  # fmt: skip
+    room_id = form.room_id if form.room_id is not None else doctor.default_room_id
+    for other in overlapping:
+        other_room = other.room_id
+        if other_room is None:
+            other_doctor = session.get(Doctor, other.doctor_id)
+            other_room = other_doctor.default_room_id if other_doctor else None
+        if room_id is not None and other_room == room_id:
+            other_doctor = session.get(Doctor, other.doctor_id)
+            assert other_doctor is not None  # a foreign key
+            raise ValidationError(
+                translate(
+                    "hours", "The room is taken then by {doctor} ({starts}–{ends})"
+                ).format(
+                    doctor=short_name(
+                        other_doctor.last_name, other_doctor.first_name, other_doctor.patronymic
+                    ),
+                    starts=_hhmm(other.starts), ends=_hhmm(other.ends),
+                ),
+                field="room",
+            )  # fmt: skip
+
+
+def _overlapping_templates(
+    session: Session, form: TemplateForm, template_id: int | None
+) -> list[ScheduleTemplate]:
+    """Templates (any doctor's) on the same weekday whose times and validity overlap."""
+    query = sa.select(ScheduleTemplate).where(
+        ScheduleTemplate.weekday == form.weekday,
+        ScheduleTemplate.starts < form.ends,
+        ScheduleTemplate.ends > form.starts,
+        sa.or_(ScheduleTemplate.valid_to.is_(None), ScheduleTemplate.valid_to >= form.valid_from),
+    )
+    if form.valid_to is not None:
+        query = query.where(ScheduleTemplate.valid_from <= form.valid_to)
+    if template_id is not None:
+        query = query.where(ScheduleTemplate.id != template_id)
+    return list(session.scalars(query.order_by(ScheduleTemplate.id)))
+
+
+def _check_room(session: Session, doctor: Doctor, room_id: int | None) -> None:
+    if room_id is None:
+        return
+    room = session.get(Room, room_id)
+    if room is None or room.branch_id != doctor.branch_id or not room.active:
+        raise ValidationError(
+            translate("hours", "Choose a room of the doctor's branch"), field="room"
+        )
+
+
+def _reconcile(
+    session: Session, actor: Actor, doctor: Doctor, now: dt.datetime | None
+) -> HoursChange:
+    """Hold the future booked appointments now outside the hours; release those back inside."""
+    session.flush()
+    moment = server_now(session, now)
+    tz = schedule.clinic_timezone(session)
+    rows = session.execute(
+        sa.select(Appointment, Patient)
+        .join(Patient, Patient.id == Appointment.patient_id)
+        .where(
+            Appointment.doctor_id == doctor.id,
+            Appointment.status == AppointmentStatus.BOOKED,
+            Appointment.starts_at >= moment,
+        )
+        .order_by(Appointment.starts_at)
+        .with_for_update(of=Appointment)
+    ).all()
+    if not rows:
+        return HoursChange()
+    first = rows[0][0].starts_at.astimezone(tz).date()
+    last = max(a.ends_at for a, _ in rows).astimezone(tz).date()
+    periods = schedule.working_periods_bulk(session, [doctor.id], first, last, tz=tz)[doctor.id]
+    held: list[AffectedAppointment] = []
+    released: list[AffectedAppointment] = []
+    today = moment.astimezone(tz).date()
+    doctor_short = short_name(doctor.last_name, doctor.first_name, doctor.patronymic)
+    for appointment, patient in rows:
+        inside = schedule.period_holding(periods, appointment.starts_at, appointment.ends_at)
+        if (inside is None) == appointment.in_holding_tray:
+            continue
+        appointment.in_holding_tray = inside is None
+        local = appointment.starts_at.astimezone(tz)
+        values = {"doctor": doctor_short, "date": f"{local:%d.%m.%Y}", "time": f"{local:%H:%M}"}
+        if inside is None:
+            purpose, action = "unavailability", "hold"
+            body = translate(
+                "notices",
+                "Your appointment with {doctor} on {date} at {time} cannot take place at that "
+                "time: the doctor is unavailable. The registry will contact you to choose "
+                "another time.",
+            ).format(**values)
+        else:
+            purpose, action = "change", "release"
+            body = translate(
+                "notices",
+                "Your appointment with {doctor} on {date} at {time} takes place as booked.",
+            ).format(**values)
+        queued = notices.queue_notice(
+            session, patient, purpose, body, today=today, appointment_id=appointment.id
+        )
+        journal.record(
+            session, action, actor=actor, entity="appointment", entity_id=appointment.id,
+            changes=journal.diff(
+                {"in_holding_tray": inside is not None}, {"in_holding_tray": inside is None}
+            ),
+            details=translate("hours", "working hours changed"),
+        )  # fmt: skip
+        (held if inside is None else released).append(
+            AffectedAppointment(
+                id=appointment.id,
+                starts_at=local,
+                patient_short=short_name(patient.last_name, patient.first_name, patient.patronymic),
+                patient_phone=patient.phone,
+                notices_queued=len(queued),
+            )
+        )
+    session.flush()
+    return HoursChange(held=tuple(held), released=tuple(released))

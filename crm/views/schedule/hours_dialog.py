@@ -1,0 +1,412 @@
+"""The working-hours editor: a doctor's weekly templates and exceptions (managers).
+
+Registrars open it too, to look; only a manager's role may change anything (the
+controller checks; the buttons say so in advance). After a change the editor says
+which booked appointments went to the holding tray and which patients could not be
+sent a notice, so the desk knows whom to call. Everything runs on the runner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from html import escape
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crm.controllers import schedule, working_hours
+from crm.controllers.errors import DomainError
+from crm.controllers.permissions import Permission, allowed
+from crm.controllers.working_hours import DoctorHours, ExceptionRow, HoursChange, TemplateRow
+from crm.views import AppContext
+from crm.views.itemmodels.table import Index, RowTableModel
+from crm.views.patients.message_bar import MessageBar
+from crm.views.schedule.hours_forms import (
+    ExceptionEditor,
+    TemplateEditor,
+    exception_cells,
+    template_cells,
+)
+
+
+class CellsModel(RowTableModel):
+    """Read-only rows shown through a function that gives each row's cells."""
+
+    def __init__(self, headers: Sequence[str], cells: Callable[[Any], list[str]]) -> None:
+        super().__init__()
+        self._headers = list(headers)
+        self._cells = cells
+        self._rows: list[Any] = []
+
+    def header_labels(self) -> Sequence[str]:
+        return self._headers
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        """Show ``rows``."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, number: int) -> Any:
+        """The record on row ``number``."""
+        return self._rows[number]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return None
+        return self._cells(self._rows[index.row()])[index.column()]
+
+
+def _table(model: CellsModel, name: str) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class WorkingHoursDialog(QDialog):
+    """A doctor's weekly hours and exceptions, with forms to add and change them.
+
+    Args:
+        context: the application context.
+        doctors: ``(id, name)`` of the doctors to choose from.
+        doctor_id: the doctor shown first.
+        parent: the Qt parent.
+
+    Signals:
+        hours_changed(int): a doctor's hours were changed (reload the grid and tray).
+        loaded(): the shown doctor's hours arrived (for tests and the status line).
+    """
+
+    hours_changed = Signal(int)
+    loaded = Signal()
+
+    def __init__(
+        self,
+        context: AppContext,
+        doctors: Sequence[tuple[int, str]],
+        doctor_id: int | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("workingHoursDialog")
+        self.setWindowTitle(self.tr("Working hours"))
+        self._context = context
+        self.hours: DoctorHours | None = None
+        self._tz: ZoneInfo | None = None
+        self.can_edit = allowed(context.actor, Permission.MANAGE_SCHEDULES)
+
+        self.doctor_combo = QComboBox()
+        self.doctor_combo.setObjectName("hoursDoctor")
+        for doctor, name in doctors:
+            self.doctor_combo.addItem(name, doctor)
+        if doctor_id is not None:
+            self.doctor_combo.setCurrentIndex(max(0, self.doctor_combo.findData(doctor_id)))
+        self.doctor_combo.currentIndexChanged.connect(self.reload)
+        self.summary = QLabel()
+        self.summary.setObjectName("hoursSummary")
+        self.message_bar = MessageBar()
+
+        self.templates = CellsModel(
+            [self.tr("Day"), self.tr("Hours"), self.tr("Room"), self.tr("From"),
+             self.tr("To"), self.tr("Holidays")], template_cells,
+        )  # fmt: skip
+        self.exceptions = CellsModel(
+            [self.tr("What"), self.tr("From"), self.tr("To"), self.tr("Room"),
+             self.tr("Reason"), self.tr("Entered by")], exception_cells,
+        )  # fmt: skip
+        self.template_view = _table(self.templates, "templateTable")
+        self.exception_view = _table(self.exceptions, "exceptionTable")
+        self.template_view.doubleClicked.connect(lambda _i: self.edit_template())
+        self.template_editor = TemplateEditor()
+        self.template_editor.hide()
+        self.template_editor.saved.connect(self.save_template)
+        self.template_editor.cancelled.connect(self.template_editor.hide)
+        self.exception_editor = ExceptionEditor()
+        self.exception_editor.hide()
+        self.exception_editor.saved.connect(self.save_exception)
+        self.exception_editor.cancelled.connect(self.exception_editor.hide)
+
+        self.add_template_button = QPushButton(self.tr("Add hours"))
+        self.add_template_button.setObjectName("addTemplate")
+        self.add_template_button.clicked.connect(self.new_template)
+        self.edit_template_button = QPushButton(self.tr("Change"))
+        self.edit_template_button.setObjectName("editTemplate")
+        self.edit_template_button.clicked.connect(self.edit_template)
+        self.remove_template_button = QPushButton(self.tr("Remove"))
+        self.remove_template_button.setObjectName("removeTemplate")
+        self.remove_template_button.clicked.connect(self.ask_remove_template)
+        self.add_exception_button = QPushButton(self.tr("Add exception"))
+        self.add_exception_button.setObjectName("addException")
+        self.add_exception_button.clicked.connect(self.new_exception)
+        self.remove_exception_button = QPushButton(self.tr("Remove"))
+        self.remove_exception_button.setObjectName("removeException")
+        self.remove_exception_button.clicked.connect(self.ask_remove_exception)
+        editing = (
+            self.add_template_button, self.edit_template_button, self.remove_template_button,
+            self.add_exception_button, self.remove_exception_button,
+        )  # fmt: skip
+        for button in editing:
+            button.setAutoDefault(False)
+            button.setEnabled(self.can_edit)
+            if not self.can_edit:
+                button.setToolTip(self.tr("Only a manager changes working hours"))
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Doctor")))
+        top.addWidget(self.doctor_combo, 1)
+        top.addWidget(self.summary)
+        template_box = self._section(
+            self.tr("Weekly hours"), self.template_view, self.template_editor,
+            [self.add_template_button, self.edit_template_button, self.remove_template_button],
+        )  # fmt: skip
+        exception_box = self._section(
+            self.tr("Vacations, sick leave, training, blocked hours, extra work"),
+            self.exception_view, self.exception_editor,
+            [self.add_exception_button, self.remove_exception_button],
+        )  # fmt: skip
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.message_bar)
+        layout.addWidget(template_box, 1)
+        layout.addWidget(exception_box, 1)
+        close = QPushButton(self.tr("Close"))
+        close.setAutoDefault(False)
+        close.clicked.connect(self.close)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(close)
+        layout.addLayout(bottom)
+        QShortcut(QKeySequence("Insert"), self.template_view, self.new_template)
+        QShortcut(QKeySequence("Delete"), self.template_view, self.ask_remove_template)
+        QShortcut(QKeySequence("Insert"), self.exception_view, self.new_exception)
+        QShortcut(QKeySequence("Delete"), self.exception_view, self.ask_remove_exception)
+        self.resize(860, 640)
+        self.reload()
+
+    def _section(
+        self, title: str, view: QTableView, editor: QWidget, buttons: list[QPushButton]
+    ) -> QGroupBox:
+        box = QGroupBox(title)
+        row = QHBoxLayout()
+        for button in buttons:
+            row.addWidget(button)
+        row.addStretch(1)
+        layout = QVBoxLayout(box)
+        layout.addWidget(view, 1)
+        layout.addLayout(row)
+        layout.addWidget(editor)
+        return box
+
+    # --- loading --------------------------------------------------------------------------
+
+    @property
+    def doctor_id(self) -> int | None:
+        """The doctor shown."""
+        value = self.doctor_combo.currentData()
+        return int(value) if value is not None else None
+
+    def _today(self) -> dt.date:
+        return dt.datetime.now(self._tz).date() if self._tz else dt.date.today()
+
+    def reload(self) -> None:
+        """Read the shown doctor's hours again."""
+        doctor = self.doctor_id
+        if doctor is None:
+            return
+        self._context.runner.submit(
+            self._read, doctor, self._today(),
+            on_success=self._show, on_failure=self._failed, owner=self,
+        )  # fmt: skip
+
+    def _read(self, doctor_id: int, today: dt.date) -> tuple[DoctorHours, ZoneInfo]:
+        db, actor = self._context.database.sessions, self._context.actor
+        return (
+            working_hours.doctor_hours(db, actor, doctor_id, since=today),
+            schedule.clinic_timezone(db),
+        )
+
+    def _show(self, result: tuple[DoctorHours, ZoneInfo]) -> None:
+        hours, self._tz = result
+        if hours.doctor_id != self.doctor_id:
+            return  # another doctor was chosen meanwhile
+        self.hours = hours
+        self.templates.set_rows(hours.templates)
+        self.exceptions.set_rows(hours.exceptions)
+        self.template_editor.set_rooms(hours.rooms)
+        self.exception_editor.set_rooms(hours.rooms)
+        self.summary.setText(
+            self.tr("{specialty}, slot {minutes} min").format(
+                specialty=hours.specialty, minutes=hours.slot_minutes
+            )
+        )
+        self.loaded.emit()
+
+    def _failed(self, message: str) -> None:
+        self.message_bar.show_message("error", message)
+
+    # --- templates ------------------------------------------------------------------------
+
+    def _selected(self, view: QTableView, model: CellsModel) -> Any | None:
+        index: QModelIndex = view.currentIndex()
+        return model.row(index.row()) if index.isValid() else None
+
+    def new_template(self) -> None:
+        """Open the form for new weekly hours."""
+        if not self.can_edit or self.hours is None:
+            return
+        self.template_editor.start_new(self._today())
+        self.template_editor.show()
+        self.template_editor.weekday.setFocus()
+
+    def edit_template(self) -> None:
+        """Open the form on the selected weekly hours."""
+        row: TemplateRow | None = self._selected(self.template_view, self.templates)
+        if not self.can_edit or row is None:
+            return
+        self.template_editor.start_edit(row)
+        self.template_editor.show()
+        self.template_editor.weekday.setFocus()
+
+    def save_template(self) -> None:
+        """Send the template form to the controller."""
+        doctor = self.doctor_id
+        if doctor is None:
+            return
+        editor = self.template_editor
+        self._change(
+            working_hours.save_template, doctor, editor.form(),
+            template_id=editor.editing_id, on_done=editor.hide, editor=editor,
+        )  # fmt: skip
+
+    def ask_remove_template(self) -> None:
+        """Ask, in the message bar, whether to remove the selected weekly hours."""
+        row: TemplateRow | None = self._selected(self.template_view, self.templates)
+        if not self.can_edit or row is None:
+            return
+        cells = template_cells(row)
+        self.message_bar.show_message(
+            "warning",
+            self.tr("Remove the hours {day} {hours}? Appointments in them go to the holding "
+                    "tray.").format(day=cells[0], hours=cells[1]),
+            [(self.tr("Remove"), lambda: self._change(working_hours.delete_template, row.id)),
+             (self.tr("Keep"), self.message_bar.clear)],
+        )  # fmt: skip
+
+    # --- exceptions -----------------------------------------------------------------------
+
+    def new_exception(self) -> None:
+        """Open the form for a new exception (a whole day tomorrow to start with)."""
+        if not self.can_edit or self.hours is None:
+            return
+        self.exception_editor.start_new(self._today() + dt.timedelta(days=1))
+        self.exception_editor.show()
+        self.exception_editor.kind.setFocus()
+
+    def save_exception(self) -> None:
+        """Send the exception form to the controller."""
+        doctor = self.doctor_id
+        if doctor is None or self._tz is None:
+            return
+        editor = self.exception_editor
+        self._change(
+            working_hours.add_exception, doctor, editor.form(self._tz),
+            on_done=editor.hide, editor=editor,
+        )  # fmt: skip
+
+    def ask_remove_exception(self) -> None:
+        """Ask, in the message bar, whether to remove the selected exception."""
+        row: ExceptionRow | None = self._selected(self.exception_view, self.exceptions)
+        if not self.can_edit or row is None:
+            return
+        cells = exception_cells(row)
+        self.message_bar.show_message(
+            "warning",
+            self.tr("Remove «{what}» {starts} – {ends}?").format(
+                what=cells[0], starts=cells[1], ends=cells[2]),
+            [(self.tr("Remove"), lambda: self._change(working_hours.delete_exception, row.id)),
+             (self.tr("Keep"), self.message_bar.clear)],
+        )  # fmt: skip
+
+    # --- changing -------------------------------------------------------------------------
+
+    def describe_change(self, change: HoursChange) -> tuple[str, str]:
+        """The message kind and text telling what a change did to booked appointments."""
+        if not change.held and not change.released:
+            return "done", self.tr("Saved. No booked appointment is affected.")
+        lines = []
+        if change.held:
+            lines.append(self.tr("Moved to the holding tray (not cancelled): {count}").format(
+                count=len(change.held)))  # fmt: skip
+            for a in change.held:
+                notice = (
+                    self.tr("notice queued")
+                    if a.notices_queued
+                    else self.tr("no notice possible: call {phone}").format(
+                        phone=a.patient_phone or "—"
+                    )
+                )
+                lines.append(f"• {a.starts_at:%d.%m.%Y %H:%M} {escape(a.patient_short)} — {notice}")
+        if change.released:
+            lines.append(self.tr("Back in the doctor's hours, out of the tray: {count}").format(
+                count=len(change.released)))  # fmt: skip
+            lines.extend(
+                f"• {a.starts_at:%d.%m.%Y %H:%M} {escape(a.patient_short)}" for a in change.released
+            )
+        return ("warning" if change.held else "done"), "<br>".join(lines)
+
+    def _change(
+        self,
+        function: Callable[..., HoursChange],
+        *args: Any,
+        on_done: Callable[[], None] | None = None,
+        editor: TemplateEditor | ExceptionEditor | None = None,
+        **kwargs: Any,
+    ) -> None:
+        doctor = self.doctor_id
+        self.message_bar.show_message("info", self.tr("Saving…"))
+
+        def done(change: HoursChange) -> None:
+            if on_done is not None:
+                on_done()
+            kind, text = self.describe_change(change)
+            self.message_bar.show_message(kind, text)
+            if doctor is not None:
+                self.hours_changed.emit(doctor)
+            self.reload()
+
+        def failed(error: BaseException, message: str) -> None:
+            # The form stays open with what was typed; the named field is outlined.
+            if editor is not None and isinstance(error, DomainError):
+                editor.mark_invalid(error.field)
+            self.message_bar.show_message("error", message)
+
+        self._context.runner.submit(
+            function, self._context.database.sessions, self._context.actor, *args,
+            on_success=done, on_error=failed, owner=self, **kwargs,
+        )  # fmt: skip

@@ -1,0 +1,301 @@
+"""The two forms of the working-hours editor: a weekly template and an exception.
+
+Each form only collects what was typed into a controller's form object and shows
+which field a refusal named; the rules live in :mod:`crm.controllers.working_hours`.
+What was typed stays in the form after a refusal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QTimeEdit,
+    QWidget,
+)
+
+from crm.controllers.working_hours import (
+    ExceptionForm,
+    ExceptionRow,
+    RoomChoice,
+    TemplateForm,
+    TemplateRow,
+    exception_title,
+    weekday_name,
+)
+from crm.models.enums import ExceptionKind
+
+INVALID_STYLE = "border: 2px solid #c62828;"
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _date(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())
+
+
+def _time(value: QTime) -> dt.time:
+    return dt.time(value.hour(), value.minute())
+
+
+def _fill_rooms(combo: QComboBox, rooms: Sequence[RoomChoice], default_text: str) -> None:
+    combo.clear()
+    combo.addItem(default_text, None)
+    for room in rooms:
+        label = f"{room.number} — {room.name}" if room.name else room.number
+        combo.addItem(label, room.id)
+
+
+class _Form(QGroupBox):
+    """Save / Cancel buttons, and marking the field a refusal named."""
+
+    saved = Signal()
+    cancelled = Signal()
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.layout_form = QFormLayout(self)
+        self.save_button = QPushButton(QCoreApplication.translate("HoursForm", "Save"))
+        self.save_button.setObjectName("hoursSave")
+        self.save_button.setDefault(True)
+        self.cancel_button = QPushButton(QCoreApplication.translate("HoursForm", "Cancel"))
+        self.save_button.clicked.connect(self.saved)
+        self.cancel_button.clicked.connect(self.cancelled)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.cancel_button)
+        self._buttons = buttons
+        self.fields: dict[str, QWidget] = {}
+
+    def finish_layout(self) -> None:
+        """Add the buttons under the fields (subclasses call it last)."""
+        self.layout_form.addRow(self._buttons)
+
+    def mark_invalid(self, field: str | None) -> QWidget | None:
+        """Outline the field a refusal named (and un-outline the others); the widget."""
+        for widget in self.fields.values():
+            widget.setStyleSheet("")
+        widget = self.fields.get(field or "")
+        if widget is not None:
+            widget.setStyleSheet(INVALID_STYLE)
+            widget.setFocus()
+        return widget
+
+
+class TemplateEditor(_Form):
+    """Weekday, start–end, room, valid from/to, works on holidays.
+
+    Signals:
+        saved(): Save was pressed (read :meth:`form`).
+        cancelled(): Cancel was pressed.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Weekly hours"), parent)
+        self.setObjectName("templateEditor")
+        self.editing_id: int | None = None
+        self.weekday = QComboBox()
+        self.weekday.setObjectName("templateWeekday")
+        for weekday in range(1, 8):
+            self.weekday.addItem(weekday_name(weekday), weekday)
+        self.starts = QTimeEdit(QTime(8, 0))
+        self.starts.setObjectName("templateStarts")
+        self.ends = QTimeEdit(QTime(14, 0))
+        self.ends.setObjectName("templateEnds")
+        for edit in (self.starts, self.ends):
+            edit.setDisplayFormat("HH:mm")
+        times = QHBoxLayout()
+        times.addWidget(self.starts)
+        times.addWidget(self.ends)
+        times.addStretch(1)
+        self.room = QComboBox()
+        self.room.setObjectName("templateRoom")
+        self.valid_from = QDateEdit()
+        self.valid_from.setObjectName("templateValidFrom")
+        self.valid_to = QDateEdit()
+        self.valid_to.setObjectName("templateValidTo")
+        for edit in (self.valid_from, self.valid_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd.MM.yyyy")
+        self.open_ended = QCheckBox(self.tr("no end date"))
+        self.open_ended.setObjectName("templateOpenEnded")
+        self.open_ended.toggled.connect(lambda on: self.valid_to.setEnabled(not on))
+        validity = QHBoxLayout()
+        validity.addWidget(self.valid_from)
+        validity.addWidget(self.valid_to)
+        validity.addWidget(self.open_ended)
+        validity.addStretch(1)
+        self.holidays = QCheckBox(self.tr("works on public holidays too"))
+        self.holidays.setObjectName("templateHolidays")
+        self.layout_form.addRow(self.tr("Day of the week"), self.weekday)
+        self.layout_form.addRow(self.tr("From – to"), times)
+        self.layout_form.addRow(self.tr("Room"), self.room)
+        self.layout_form.addRow(self.tr("Valid from – to"), validity)
+        self.layout_form.addRow("", self.holidays)
+        self.finish_layout()
+        self.fields = {
+            "weekday": self.weekday, "starts": self.starts, "ends": self.ends,
+            "room": self.room, "valid_from": self.valid_from, "valid_to": self.valid_to,
+        }  # fmt: skip
+
+    def set_rooms(self, rooms: Sequence[RoomChoice]) -> None:
+        """The rooms of the doctor's branch."""
+        _fill_rooms(self.room, rooms, self.tr("the doctor's own room"))
+
+    def start_new(self, today: dt.date) -> None:
+        """Empty the form for a new template starting ``today``."""
+        self.editing_id = None
+        self.setTitle(self.tr("New weekly hours"))
+        self.weekday.setCurrentIndex(0)
+        self.starts.setTime(QTime(8, 0))
+        self.ends.setTime(QTime(14, 0))
+        self.room.setCurrentIndex(0)
+        self.valid_from.setDate(_qdate(today))
+        self.valid_to.setDate(_qdate(today))
+        self.open_ended.setChecked(True)
+        self.holidays.setChecked(False)
+        self.mark_invalid(None)
+
+    def start_edit(self, row: TemplateRow) -> None:
+        """Fill the form with ``row`` to change it."""
+        self.editing_id = row.id
+        self.setTitle(self.tr("Change weekly hours"))
+        self.weekday.setCurrentIndex(row.weekday - 1)
+        self.starts.setTime(QTime(row.starts.hour, row.starts.minute))
+        self.ends.setTime(QTime(row.ends.hour, row.ends.minute))
+        self.room.setCurrentIndex(max(0, self.room.findData(row.room_id)))
+        self.valid_from.setDate(_qdate(row.valid_from))
+        self.valid_to.setDate(_qdate(row.valid_to or row.valid_from))
+        self.open_ended.setChecked(row.valid_to is None)
+        self.holidays.setChecked(row.works_on_holidays)
+        self.mark_invalid(None)
+
+    def form(self) -> TemplateForm:
+        """What is typed now."""
+        return TemplateForm(
+            weekday=int(self.weekday.currentData()),
+            starts=_time(self.starts.time()),
+            ends=_time(self.ends.time()),
+            room_id=self.room.currentData(),
+            valid_from=_date(self.valid_from.date()),
+            valid_to=None if self.open_ended.isChecked() else _date(self.valid_to.date()),
+            works_on_holidays=self.holidays.isChecked(),
+        )
+
+
+class ExceptionEditor(_Form):
+    """Kind, from, to, room (for extra work) and the reason.
+
+    Signals:
+        saved(): Save was pressed (read :meth:`form`).
+        cancelled(): Cancel was pressed.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Exception"), parent)
+        self.setObjectName("exceptionEditor")
+        self.kind = QComboBox()
+        self.kind.setObjectName("exceptionKind")
+        for kind in ExceptionKind:
+            self.kind.addItem(exception_title(kind), kind.value)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.starts_at = QDateTimeEdit()
+        self.starts_at.setObjectName("exceptionStarts")
+        self.ends_at = QDateTimeEdit()
+        self.ends_at.setObjectName("exceptionEnds")
+        for edit in (self.starts_at, self.ends_at):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd.MM.yyyy HH:mm")
+        self.room = QComboBox()
+        self.room.setObjectName("exceptionRoom")
+        self.reason = QLineEdit()
+        self.reason.setObjectName("exceptionReason")
+        self.reason.setPlaceholderText(self.tr("e.g. annual leave; courses in the city hospital"))
+        self.layout_form.addRow(self.tr("What"), self.kind)
+        self.layout_form.addRow(self.tr("From"), self.starts_at)
+        self.layout_form.addRow(self.tr("To"), self.ends_at)
+        self.layout_form.addRow(self.tr("Room"), self.room)
+        self.layout_form.addRow(self.tr("Reason"), self.reason)
+        self.finish_layout()
+        self.fields = {
+            "kind": self.kind, "starts_at": self.starts_at, "ends_at": self.ends_at,
+            "room": self.room, "reason": self.reason,
+        }  # fmt: skip
+        self._kind_changed()
+
+    def set_rooms(self, rooms: Sequence[RoomChoice]) -> None:
+        """The rooms of the doctor's branch."""
+        _fill_rooms(self.room, rooms, self.tr("the doctor's own room"))
+
+    def _kind_changed(self) -> None:
+        # Only extra work happens somewhere; an absence has no room.
+        self.room.setEnabled(self.current_kind() is ExceptionKind.EXTRA_WORK)
+
+    def current_kind(self) -> ExceptionKind:
+        """The kind chosen (a combo box keeps the enum's plain value)."""
+        return ExceptionKind(self.kind.currentData())
+
+    def start_new(self, day: dt.date) -> None:
+        """Empty the form for a whole-day exception on ``day``."""
+        self.kind.setCurrentIndex(0)
+        start = QDateTime(_qdate(day), QTime(0, 0))
+        self.starts_at.setDateTime(start)
+        self.ends_at.setDateTime(start.addDays(1))
+        self.room.setCurrentIndex(0)
+        self.reason.clear()
+        self.mark_invalid(None)
+
+    def form(self, tz: ZoneInfo) -> ExceptionForm:
+        """What is typed now, as times in the clinic's timezone ``tz``."""
+
+        def aware(value: QDateTime) -> dt.datetime:
+            day, time = value.date(), value.time()
+            return dt.datetime.combine(_date(day), _time(time), tzinfo=tz)
+
+        kind = self.current_kind()
+        return ExceptionForm(
+            kind=kind,
+            starts_at=aware(self.starts_at.dateTime()),
+            ends_at=aware(self.ends_at.dateTime()),
+            reason=self.reason.text(),
+            room_id=self.room.currentData() if kind is ExceptionKind.EXTRA_WORK else None,
+        )
+
+
+def template_cells(row: TemplateRow) -> list[str]:
+    """The table's cells for a template."""
+    return [
+        weekday_name(row.weekday),
+        f"{row.starts:%H:%M}–{row.ends:%H:%M}",
+        row.room_number or "—",
+        f"{row.valid_from:%d.%m.%Y}",
+        f"{row.valid_to:%d.%m.%Y}" if row.valid_to else "—",
+        "✓" if row.works_on_holidays else "",
+    ]
+
+
+def exception_cells(row: ExceptionRow) -> list[str]:
+    """The table's cells for an exception."""
+    return [
+        exception_title(row.kind),
+        f"{row.starts_at:%d.%m.%Y %H:%M}",
+        f"{row.ends_at:%d.%m.%Y %H:%M}",
+        row.room_number or "",
+        row.reason,
+        row.created_by or "",
+    ]

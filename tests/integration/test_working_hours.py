@@ -1,0 +1,270 @@
+"""A manager's changes of working hours, and what they do to booked appointments.
+
+Real PostgreSQL; every test rolls back. "Now" is passed in, a week before the days
+the tests book, so nothing depends on the calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+
+from crm.controllers import booking, day_grid, schedule, working_hours
+from crm.controllers.context import Actor
+from crm.controllers.errors import PermissionDenied, ValidationError
+from crm.controllers.working_hours import ExceptionForm, TemplateForm
+from crm.models import Appointment, JournalEntry, OutboxMessage, PatientConsent
+from crm.models.enums import AppointmentStatus, ConsentKind, ExceptionKind, Role
+from tests import booking_factories as bf
+from tests import factories as f
+
+DAY = dt.date(2031, 3, 3)  # a Monday
+NOW = f.at(DAY - dt.timedelta(days=7), "12:00")
+
+
+@dataclass(frozen=True)
+class Clinic:
+    doctor: int
+    colleague: int
+    room_101: int
+    room_102: int
+    foreign_room: int
+    consenting: int  # a patient with SMS consent
+    silent: int  # a patient without any consent
+    manager: Actor
+    registrar: Actor
+
+
+@pytest.fixture
+def clinic(db) -> Clinic:
+    with db() as session, session.begin():
+        branch, specialty = f.clinic(session)
+        other_branch, _ = f.clinic(session)
+        room_101, room_102 = bf.room(session, branch, "101"), bf.room(session, branch, "102")
+        foreign = bf.room(session, other_branch, "900")
+        doctor = f.doctor(session, branch, specialty, "Петров")
+        colleague = f.doctor(session, branch, specialty, "Сидорова")
+        bf.hours(session, doctor, "09:00-13:00", room_row=room_101)
+        bf.hours(session, colleague, "14:00-18:00", room_row=room_102)
+        consenting, silent = f.patient(session, "Смирнов"), f.patient(session, "Молчанов")
+        session.add(
+            PatientConsent(
+                patient_id=consenting.id, kind=ConsentKind.SMS, given_on=dt.date(2020, 1, 1)
+            )
+        )
+        return Clinic(
+            doctor=doctor.id, colleague=colleague.id, room_101=room_101.id, room_102=room_102.id,
+            foreign_room=foreign.id, consenting=consenting.id, silent=silent.id,
+            manager=bf.user(session, Role.MANAGER), registrar=bf.user(session, Role.REGISTRAR),
+        )  # fmt: skip
+
+
+def book(db, c: Clinic, patient: int, hhmm: str, day: dt.date = DAY) -> int:
+    return booking.book(
+        db, c.registrar, patient_id=patient, doctor_id=c.doctor, starts_at=f.at(day, hhmm), now=NOW
+    ).id
+
+
+def vacation(day_from: dt.date, day_to: dt.date) -> ExceptionForm:
+    return ExceptionForm(
+        ExceptionKind.VACATION,
+        f.at(day_from, "00:00"),
+        f.at(day_to + dt.timedelta(days=1), "00:00"),
+        "ежегодный отпуск",
+    )
+
+
+def appointment(db, appointment_id: int) -> Appointment:
+    with db() as session:
+        row = session.get(Appointment, appointment_id)
+        session.expunge(row)
+        return row
+
+
+def outbox(db, appointment_id: int) -> list[OutboxMessage]:
+    with db() as session:
+        return list(
+            session.scalars(
+                sa.select(OutboxMessage).where(OutboxMessage.appointment_id == appointment_id)
+            )
+        )
+
+
+def test_a_vacation_holds_the_booked_appointments_it_covers_and_notifies_the_patients(db, clinic):
+    c = clinic
+    covered = book(db, c, c.consenting, "09:00")
+    silent = book(db, c, c.silent, "10:00", DAY + dt.timedelta(days=1))
+    later = book(db, c, c.consenting, "09:00", DAY + dt.timedelta(days=7))
+
+    change = working_hours.add_exception(
+        db, c.manager, c.doctor, vacation(DAY, DAY + dt.timedelta(days=2)), now=NOW
+    )
+
+    assert [a.id for a in change.held] == [covered, silent]
+    assert [a.notices_queued for a in change.held] == [1, 0]  # no consent, no message
+    for held in (covered, silent):
+        row = appointment(db, held)
+        assert row.in_holding_tray and row.status is AppointmentStatus.BOOKED  # never cancelled
+    assert not appointment(db, later).in_holding_tray
+    (message,) = outbox(db, covered)
+    assert message.purpose == "unavailability" and message.channel.value == "sms"
+    assert "03.03.2031" in message.body and "09:00" in message.body
+    assert outbox(db, silent) == []
+    with db() as session:
+        actions = session.scalars(
+            sa.select(JournalEntry.action).where(
+                JournalEntry.entity == "appointment", JournalEntry.entity_id == covered
+            )
+        ).all()
+    assert actions[-1] == "hold"
+    tray = day_grid.held_appointments(db, c.registrar, since=NOW)
+    assert [a.id for a in tray.appointments] == [covered, silent]
+    assert tray.doctor_names[c.doctor].startswith("Петров П. П.")
+
+
+def test_calling_off_the_vacation_releases_the_held_appointments(db, clinic):
+    c = clinic
+    covered = book(db, c, c.consenting, "09:00")
+    working_hours.add_exception(db, c.manager, c.doctor, vacation(DAY, DAY), now=NOW)
+    hours = working_hours.doctor_hours(db, c.manager, c.doctor, since=DAY)
+    (absence,) = hours.exceptions
+    assert absence.reason == "ежегодный отпуск" and absence.kind is ExceptionKind.VACATION
+
+    change = working_hours.delete_exception(db, c.manager, absence.id, now=NOW)
+
+    assert [a.id for a in change.released] == [covered] and change.held == ()
+    assert not appointment(db, covered).in_holding_tray
+    assert [m.purpose for m in outbox(db, covered)] == ["unavailability", "change"]
+
+
+def test_blocked_hours_hold_only_what_they_overlap(db, clinic):
+    c = clinic
+    before, inside, after = (book(db, c, c.silent, t) for t in ("09:00", "10:15", "11:30"))
+    form = ExceptionForm(ExceptionKind.BLOCKED, f.at(DAY, "10:00"), f.at(DAY, "11:00"), "ремонт")
+
+    change = working_hours.add_exception(db, c.manager, c.doctor, form, now=NOW)
+
+    assert [a.id for a in change.held] == [inside]
+    assert not appointment(db, before).in_holding_tray
+    assert not appointment(db, after).in_holding_tray
+
+
+def test_removing_a_template_holds_its_appointments(db, clinic):
+    c = clinic
+    monday = book(db, c, c.silent, "09:00")
+    tuesday = book(db, c, c.silent, "09:00", DAY + dt.timedelta(days=1))
+    hours = working_hours.doctor_hours(db, c.manager, c.doctor, since=DAY)
+    (monday_hours,) = [t for t in hours.templates if t.weekday == 1]
+
+    change = working_hours.delete_template(db, c.manager, monday_hours.id, now=NOW)
+
+    assert [a.id for a in change.held] == [monday]
+    assert not appointment(db, tuesday).in_holding_tray
+
+
+def test_shortening_hours_holds_what_falls_outside(db, clinic):
+    c = clinic
+    early, late = book(db, c, c.silent, "09:00"), book(db, c, c.silent, "12:30")
+    (monday_hours,) = [
+        t
+        for t in working_hours.doctor_hours(db, c.manager, c.doctor, since=DAY).templates
+        if t.weekday == 1
+    ]
+    form = TemplateForm(1, dt.time(9), dt.time(12), c.room_101, dt.date(2020, 1, 1))
+
+    change = working_hours.save_template(
+        db, c.manager, c.doctor, form, template_id=monday_hours.id, now=NOW
+    )
+
+    assert [a.id for a in change.held] == [late]
+    assert not appointment(db, early).in_holding_tray
+
+
+def test_a_held_appointment_moved_to_a_free_slot_leaves_the_tray(db, clinic):
+    c = clinic
+    held = book(db, c, c.silent, "09:00")
+    working_hours.add_exception(db, c.manager, c.doctor, vacation(DAY, DAY), now=NOW)
+
+    moved = booking.reschedule(
+        db, c.registrar, held, starts_at=f.at(DAY + dt.timedelta(days=1), "09:00"), now=NOW
+    )
+
+    assert not appointment(db, moved.id).in_holding_tray
+    assert appointment(db, held).status is AppointmentStatus.RESCHEDULED
+    assert day_grid.held_appointments(db, c.registrar, since=NOW).appointments == ()
+
+
+def test_new_hours_open_new_slots(db, clinic):
+    c = clinic
+    saturday = DAY + dt.timedelta(days=12)  # not 8 March, a public holiday
+    assert schedule.working_periods(db, c.doctor, saturday) == []
+    form = TemplateForm(6, dt.time(10), dt.time(14), c.room_101, dt.date(2031, 1, 1))
+
+    working_hours.save_template(db, c.manager, c.doctor, form, now=NOW)
+
+    (period,) = schedule.working_periods(db, c.doctor, saturday)
+    assert (period.starts, period.ends) == (f.at(saturday, "10:00"), f.at(saturday, "14:00"))
+    with db() as session:
+        entry = session.scalars(
+            sa.select(JournalEntry).where(JournalEntry.entity == "schedule_template")
+        ).one()
+    assert entry.action == "create" and entry.changes["weekday"] == [None, 6]
+
+
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [
+        (TemplateForm(6, dt.time(14), dt.time(10), None, dt.date(2031, 1, 1)), "ends"),
+        (TemplateForm(6, dt.time(10, 10), dt.time(14), None, dt.date(2031, 1, 1)), "starts"),
+        (TemplateForm(8, dt.time(10), dt.time(14), None, dt.date(2031, 1, 1)), "weekday"),
+        (
+            TemplateForm(
+                6, dt.time(10), dt.time(14), None, dt.date(2031, 1, 1), dt.date(2030, 1, 1)
+            ),
+            "valid_to",
+        ),
+        # Monday 12:00–15:00 overlaps the doctor's own Monday 09:00–13:00.
+        (TemplateForm(1, dt.time(12), dt.time(15), None, dt.date(2031, 1, 1)), "starts"),
+    ],
+)
+def test_bad_templates_are_refused_naming_the_field(db, clinic, form, field):
+    with pytest.raises(ValidationError) as caught:
+        working_hours.save_template(db, clinic.manager, clinic.doctor, form, now=NOW)
+    assert caught.value.field == field
+
+
+def test_a_room_taken_by_a_colleague_then_is_refused(db, clinic):
+    c = clinic
+    # Сидорова has room 102 from 14:00 to 18:00 on weekdays.
+    form = TemplateForm(2, dt.time(13), dt.time(15), c.room_102, dt.date(2031, 1, 1))
+    with pytest.raises(ValidationError) as caught:
+        working_hours.save_template(db, c.manager, c.doctor, form, now=NOW)
+    assert caught.value.field == "room" and "Сидорова" in caught.value.message
+    foreign = TemplateForm(6, dt.time(10), dt.time(14), c.foreign_room, dt.date(2031, 1, 1))
+    with pytest.raises(ValidationError) as caught:
+        working_hours.save_template(db, c.manager, c.doctor, foreign, now=NOW)
+    assert caught.value.field == "room"
+
+
+def test_an_exception_needs_a_reason_and_an_end_after_its_start(db, clinic):
+    c = clinic
+    no_reason = ExceptionForm(ExceptionKind.TRAINING, f.at(DAY, "10:00"), f.at(DAY, "11:00"), " ")
+    backwards = ExceptionForm(ExceptionKind.TRAINING, f.at(DAY, "11:00"), f.at(DAY, "10:00"), "x")
+    for form, field in ((no_reason, "reason"), (backwards, "ends_at")):
+        with pytest.raises(ValidationError) as caught:
+            working_hours.add_exception(db, c.manager, c.doctor, form, now=NOW)
+        assert caught.value.field == field
+
+
+def test_only_a_manager_changes_working_hours(db, clinic):
+    c = clinic
+    form = TemplateForm(6, dt.time(10), dt.time(14), None, dt.date(2031, 1, 1))
+    with pytest.raises(PermissionDenied):
+        working_hours.save_template(db, c.registrar, c.doctor, form, now=NOW)
+    with pytest.raises(PermissionDenied):
+        working_hours.add_exception(db, c.registrar, c.doctor, vacation(DAY, DAY), now=NOW)
+    # Registrars may still look at the hours.
+    assert working_hours.doctor_hours(db, c.registrar, c.doctor, since=DAY).templates
