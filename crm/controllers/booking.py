@@ -539,7 +539,9 @@ def reschedule(
     old one and links back to it (``rescheduled_from_id``); the old one becomes
     ``rescheduled``. The referral stays used; with another doctor, the doctor's
     specialty must still be the referral's. Later than 24 hours before the old
-    start only a manager may move it, giving a reason.
+    start only a manager may move it, giving a reason — unless it is in the holding
+    tray (its doctor became unavailable), which any desk may rebook. The old time, as far as
+    it is now free, is offered to the waiting list.
 
     Raises:
         BookingRefused: ``too_late_to_change``, ``slot_taken``, ``outside_hours``,
@@ -563,7 +565,11 @@ def reschedule(
             require_schedule_access(actor, old.doctor_id)
             require_schedule_access(actor, target)
             require_booked(old)
-            check_change_window(actor, old.starts_at, moment, reason)
+            if not old.in_holding_tray:
+                # A held appointment is moved because the clinic cancelled the doctor's
+                # hours: the 24-hour rule protects the clinic from late changes by the
+                # patient and must not stop the desk from rebooking it.
+                check_change_window(actor, old.starts_at, moment, reason)
             doctor, period = _target(
                 session, target, starts_at, ends_at, kind=old.kind, now=moment, tz=tz
             )
@@ -593,6 +599,13 @@ def reschedule(
             changes = {**journal.diff(before, moved), "replaced_by": [None, new.id]}
             record(session, actor, "reschedule", old.id, changes, details=clean(reason))
             record(session, actor, "create", new.id, journal.diff({}, snapshot(new)))
+            # The time given up goes to the waiting list, in this same transaction.
+            from crm.controllers.waiting_list import offer_freed_time
+
+            offer_freed_time(
+                session, old.doctor_id, before["starts_at"], before["ends_at"], actor=actor,
+                now=moment, exclude_patient_id=old.patient_id,
+            )  # fmt: skip
             return view(new, tz)
     except (_Conflict, BookingRefused) as error:
         raise _refused(

@@ -13,6 +13,7 @@ Validity is counted inclusively from the issue date: the issue day is day 1, so 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Protocol
 
@@ -37,6 +38,11 @@ VALIDITY_DAYS: dict[ReferralKind, int] = {
 EMERGENCY_DAYS = (7, 30)
 # A long-term referral may be extended by a doctor up to this many days in total.
 MAX_TOTAL_DAYS = 90
+# The registry highlights referrals with this many days left or fewer and no appointment.
+EXPIRING_DAYS = 5
+# A referral number: digits, or letters (a series) then digits, perhaps with a separator.
+_NUMBER = re.compile(r"([A-ZА-ЯЁ]{0,10})[-/№]?([0-9]{1,30})")
+NUMBER_MAX_LENGTH = 40
 
 
 class ReferralLike(Protocol):
@@ -112,6 +118,22 @@ def released_status(referral: ReferralLike, today: dt.date) -> ReferralStatus:
     if today > last_valid_day(referral.issued_on, referral.valid_days):
         return ReferralStatus.EXPIRED
     return ReferralStatus.ACTIVE
+
+
+def normalize_number(text: str) -> str | None:
+    """A referral number in canonical form, or ``None`` if it is not one.
+
+    Spaces are ignored and letters put in capitals; a series of letters is joined to
+    the digits by a dash (``нп 001234`` → ``НП-001234``), so the same number typed
+    two ways is one number (the database keeps it unique per organisation).
+    """
+    compact = "".join(text.split()).upper()
+    match = _NUMBER.fullmatch(compact)
+    if match is None:
+        return None
+    letters, digits = match.groups()
+    number = f"{letters}-{digits}" if letters else digits
+    return number if len(number) <= NUMBER_MAX_LENGTH else None
 
 
 def _date(day: dt.date) -> str:
@@ -206,9 +228,10 @@ def find_referral(
     """The referral by id, or by number (the patient's own first), locked for update."""
     if referral_id is not None:
         return session.get(Referral, referral_id, with_for_update=True)
+    typed = (number or "").strip()
     candidates = session.scalars(
         sa.select(Referral)
-        .where(Referral.number == (number or "").strip())
+        .where(Referral.number.in_({typed, normalize_number(typed) or typed}))
         .order_by(Referral.issued_on.desc(), Referral.id.desc())
         .with_for_update()
     ).all()

@@ -7,6 +7,8 @@ progress, no-show → booked…), with a reason; the journal keeps it.
 
 A referral follows its visit: completing closes it, a no-show releases it (active
 again while valid), cancelling releases it the same way, and undoing puts it back.
+A cancelled appointment's time is offered to the waiting list
+(:func:`crm.controllers.waiting_list.offer_freed_time`) in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.controllers import journal, referral_rules, schedule
+from crm.controllers import journal, referral_rules, schedule, waiting_list
 from crm.controllers.booking import (
     BookedAppointment,
     BookingNotPermitted,
@@ -236,6 +238,11 @@ def cancel(
                 set_referral_status(session, actor, referral, released)
         changes = journal.diff(before, snapshot(row))
         record(session, actor, "cancel", row.id, changes, details=cleaned)
+        # The freed time goes to the waiting list, in this same transaction.
+        waiting_list.offer_freed_time(
+            session, row.doctor_id, row.starts_at, row.ends_at, actor=actor, now=moment,
+            exclude_patient_id=row.patient_id,
+        )  # fmt: skip
         return view(row, tz)
 
 

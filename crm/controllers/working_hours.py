@@ -11,12 +11,12 @@ under the doctor's booking lock, so a desk cannot book into hours being taken aw
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.controllers import journal, notices, schedule
+from crm.controllers import journal, notices, schedule, waiting_list
 from crm.controllers.booking import LOCK_DOCTOR, clean, server_now
 from crm.controllers.context import Actor
 from crm.controllers.errors import NotFound, ValidationError
@@ -37,6 +37,8 @@ from crm.models.enums import AppointmentStatus, ExceptionKind
 
 #: Exceptions shown in the editor start this long before the day asked for.
 HISTORY = dt.timedelta(days=31)
+#: How far ahead hours given back are offered to the waiting list.
+OFFER_HORIZON = dt.timedelta(days=60)
 
 
 @dataclass(frozen=True)
@@ -133,10 +135,12 @@ class HoursChange:
     Attributes:
         held: now outside the hours: in the holding tray, patients notified where possible.
         released: back inside the hours: out of the tray, patients told the visit stands.
+        offers: free times the new hours offered to patients on the waiting list.
     """
 
     held: tuple[AffectedAppointment, ...] = ()
     released: tuple[AffectedAppointment, ...] = ()
+    offers: int = 0
 
 
 def weekday_name(weekday: int) -> str:
@@ -287,7 +291,9 @@ def save_template(
             session, action, actor=actor, entity="schedule_template", entity_id=row.id,
             changes={**changes, "doctor_id": [doctor_id, doctor_id]},
         )  # fmt: skip
-        return _reconcile(session, actor, doctor, now)
+        return _offer_new_hours(
+            session, actor, doctor, now, _reconcile(session, actor, doctor, now)
+        )
 
 
 def delete_template(
@@ -359,7 +365,10 @@ def add_exception(
                 "ends_at": form.ends_at, "room_id": form.room_id, "reason": reason,
             }),
         )  # fmt: skip
-        return _reconcile(session, actor, doctor, now)
+        change = _reconcile(session, actor, doctor, now)
+        if form.kind is ExceptionKind.EXTRA_WORK:
+            change = _offer_new_hours(session, actor, doctor, now, change)
+        return change
 
 
 def delete_exception(
@@ -383,7 +392,10 @@ def delete_exception(
             session, "delete", actor=actor, entity="schedule_exception", entity_id=exception_id,
             changes=journal.diff(before, {}),
         )  # fmt: skip
-        return _reconcile(session, actor, doctor, now)
+        change = _reconcile(session, actor, doctor, now)
+        if before["kind"] is not ExceptionKind.EXTRA_WORK:
+            change = _offer_new_hours(session, actor, doctor, now, change)
+        return change
 
 
 # --- rules --------------------------------------------------------------------------------
@@ -493,6 +505,17 @@ def _check_room(session: Session, doctor: Doctor, room_id: int | None) -> None:
         raise ValidationError(
             translate("hours", "Choose a room of the doctor's branch"), field="room"
         )
+
+
+def _offer_new_hours(
+    session: Session, actor: Actor, doctor: Doctor, now: dt.datetime | None, change: HoursChange
+) -> HoursChange:
+    """Offer the doctor's free time (new hours may have made some) to the waiting list."""
+    moment = server_now(session, now)
+    offers = waiting_list.offer_freed_time(
+        session, doctor.id, moment, moment + OFFER_HORIZON, actor=actor, now=moment
+    )
+    return replace(change, offers=len(offers))
 
 
 def _reconcile(

@@ -105,12 +105,12 @@
         <translation>Ближайшее свободное время:</translation>
     </message>
     <message>
-        <source>Print ticket</source>
-        <translation>Печать талона</translation>
+        <source>Book and print ticket (Ctrl+P)</source>
+        <translation>Записать и печать талона (Ctrl+P)</translation>
     </message>
     <message>
-        <source>Printing tickets comes with the ticket feature; it is not available yet.</source>
-        <translation>Печать талона появится вместе с функцией талонов; пока она недоступна.</translation>
+        <source>Book, then open the ticket in the print dialog (preview, printer, PDF)</source>
+        <translation>Записать и открыть талон в окне печати (просмотр, принтер, PDF)</translation>
     </message>
     <message>
         <source>Book (Enter)</source>
@@ -133,8 +133,143 @@
         <translation>Причина: обязательное поле</translation>
     </message>
     <message>
+        <source>Ticket: {patient}</source>
+        <translation>Талон: {patient}</translation>
+    </message>
+    <message>
         <source>room {number}</source>
         <translation>каб. {number}</translation>
+    </message>
+</context>
+<context>
+    <name>BookingWizard</name>
+    <message>
+        <source>Referral number, then Enter</source>
+        <translation>Номер направления, затем Enter</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Проверить</translation>
+    </message>
+    <message>
+        <source>Several organisations issued this number</source>
+        <translation>Направление с таким номером выдали несколько организаций</translation>
+    </message>
+    <message>
+        <source> × 15 min</source>
+        <translation> × 15 мин</translation>
+    </message>
+    <message>
+        <source>remote consultation only</source>
+        <translation>только телемедицина</translation>
+    </message>
+    <message>
+        <source>Find times</source>
+        <translation>Найти время</translation>
+    </message>
+    <message>
+        <source>Doctor / time</source>
+        <translation>Врач / время</translation>
+    </message>
+    <message>
+        <source>Qualification</source>
+        <translation>Квалификация</translation>
+    </message>
+    <message>
+        <source>Branch, room</source>
+        <translation>Филиал, кабинет</translation>
+    </message>
+    <message>
+        <source>№</source>
+        <translation>№</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>Дни</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Длительность</translation>
+    </message>
+    <message>
+        <source>Checking the referral…</source>
+        <translation>Проверяем направление…</translation>
+    </message>
+    <message>
+        <source>— which organisation? —</source>
+        <translation>— какая организация? —</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{patient}&lt;/b&gt; → {specialty}; issued {issued} by {organisation}; valid until &lt;b&gt;{last}&lt;/b&gt; ({days} days left)</source>
+        <translation>&lt;b&gt;{patient}&lt;/b&gt; → {specialty}; выдано {issued}, {organisation}; действует до &lt;b&gt;{last}&lt;/b&gt; (осталось дней: {days})</translation>
+    </message>
+    <message>
+        <source>No free time before the referral&apos;s last valid day in the days chosen.</source>
+        <translation>В выбранные дни до окончания срока направления свободного времени нет.</translation>
+    </message>
+    <message>
+        <source>no free time in these days</source>
+        <translation>нет свободного времени в эти дни</translation>
+    </message>
+    <message>
+        <source>room {room}</source>
+        <translation>каб. {room}</translation>
+    </message>
+    <message>
+        <source>, remote</source>
+        <translation>, телемедицина</translation>
+    </message>
+    <message>
+        <source>highest category</source>
+        <translation>высшая категория</translation>
+    </message>
+    <message>
+        <source>first category</source>
+        <translation>первая категория</translation>
+    </message>
+    <message>
+        <source>second category</source>
+        <translation>вторая категория</translation>
+    </message>
+    <message>
+        <source>Cand. Med. Sci.</source>
+        <translation>к.м.н.</translation>
+    </message>
+    <message>
+        <source>Dr. Med. Sci.</source>
+        <translation>д.м.н.</translation>
+    </message>
+    <message>
+        <source>, room {room}</source>
+        <translation>, каб. {room}</translation>
+    </message>
+    <message>
+        <source>Booking…</source>
+        <translation>Запись…</translation>
+    </message>
+    <message>
+        <source>Booked: {patient}, {when}. Ticket?</source>
+        <translation>Записан(а): {patient}, {when}. Печатать талон?</translation>
+    </message>
+    <message>
+        <source>Print ticket</source>
+        <translation>Печать талона</translation>
+    </message>
+    <message>
+        <source>Next referral</source>
+        <translation>Следующее направление</translation>
+    </message>
+    <message>
+        <source>{reason}. Nearest free time: {doctor}, {when}</source>
+        <translation>{reason}. Ближайшее свободное время: {doctor}, {when}</translation>
+    </message>
+    <message>
+        <source>Book at {when}</source>
+        <translation>Записать на {when}</translation>
+    </message>
+    <message>
+        <source>Show times again</source>
+        <translation>Показать время заново</translation>
     </message>
 </context>
 <context>
@@ -540,6 +675,10 @@
         <translation>Согласия</translation>
     </message>
     <message>
+        <source>Priority and waiting list</source>
+        <translation>Приоритет и лист ожидания</translation>
+    </message>
+    <message>
         <source>Appointments ({n})</source>
         <translation>Записи ({n})</translation>
     </message>
@@ -611,6 +750,94 @@
     </message>
 </context>
 <context>
+    <name>DashboardView</name>
+    <message>
+        <source>Utilisation by specialty, %</source>
+        <extracomment>Notices are gathered this long before the dashboard reloads.</extracomment>
+        <translation>Загрузка по специальностям, %</translation>
+    </message>
+    <message>
+        <source>No-shows this week</source>
+        <translation>Неявки на этой неделе</translation>
+    </message>
+    <message>
+        <source>Waiting list by specialty</source>
+        <translation>Лист ожидания по специальностям</translation>
+    </message>
+    <message>
+        <source>Referral</source>
+        <translation>Направление</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Пациент</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation>Специальность</translation>
+    </message>
+    <message>
+        <source>Days left</source>
+        <translation>Осталось дней</translation>
+    </message>
+    <message>
+        <source>Referrals about to expire (≤ 5 days, no appointment)</source>
+        <translation>Истекающие направления (≤ 5 дней, без записи)</translation>
+    </message>
+    <message>
+        <source>Today {today}, week {start}–{end}</source>
+        <translation>Сегодня {today}, неделя {start}–{end}</translation>
+    </message>
+    <message>
+        <source>No-shows today: {today} · this week: {week} · waiting list: {waiting} · referrals about to expire: {expiring}</source>
+        <translation>Неявок сегодня: {today} · за неделю: {week} · в листе ожидания: {waiting} · истекающих направлений: {expiring}</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>Эта неделя</translation>
+    </message>
+    <message>
+        <source>No-shows</source>
+        <translation>Неявки</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>Пн</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>Вт</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>Ср</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>Чт</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>Пт</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>Сб</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>Вс</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Ожидают</translation>
+    </message>
+</context>
+<context>
     <name>DbRunner</name>
     <message>
         <source>The database server cannot be reached. Check the network and try again.</source>
@@ -655,6 +882,67 @@
     <message>
         <source>the doctor&apos;s own room</source>
         <translation>свой кабинет врача</translation>
+    </message>
+</context>
+<context>
+    <name>ExportProgress</name>
+    <message>
+        <source>Export to Excel</source>
+        <translation>Выгрузка в Excel</translation>
+    </message>
+    <message>
+        <source>Writing «{title}»…</source>
+        <translation>Формируется «{title}»…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>Rows written: {done}</source>
+        <translation>Записано строк: {done}</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Отмена…</translation>
+    </message>
+</context>
+<context>
+    <name>ExportThread</name>
+    <message>
+        <source>Cannot write {path}: {error}</source>
+        <translation>Не удалось записать {path}: {error}</translation>
+    </message>
+    <message>
+        <source>Unexpected error: {error}. The details are in the program&apos;s log.</source>
+        <translation>Непредвиденная ошибка: {error}. Подробности — в журнале программы.</translation>
+    </message>
+</context>
+<context>
+    <name>ExtendDialog</name>
+    <message>
+        <source>Extend referral {number}</source>
+        <translation>Продление направления {number}</translation>
+    </message>
+    <message>
+        <source>Valid now until {last}. It can be extended until {limit} at most (90 days from the issue date).</source>
+        <translation>Сейчас действует до {last}. Продлить можно не дальше {limit} (90 дней от даты выдачи).</translation>
+    </message>
+    <message>
+        <source>why the treatment needs more time (required)</source>
+        <translation>почему лечению нужно больше времени (обязательно)</translation>
+    </message>
+    <message>
+        <source>Extend</source>
+        <translation>Продлить</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>Действует до</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
     </message>
 </context>
 <context>
@@ -1116,28 +1404,8 @@
         <translation>Направления</translation>
     </message>
     <message>
-        <source>registering referrals with their validity and days left</source>
-        <translation>регистрация направлений со сроком действия и числом оставшихся дней</translation>
-    </message>
-    <message>
-        <source>extensions by a doctor, with the reason kept</source>
-        <translation>продление направления врачом с сохранением обоснования</translation>
-    </message>
-    <message>
-        <source>booking by a referral</source>
-        <translation>запись на приём по направлению</translation>
-    </message>
-    <message>
         <source>Reports</source>
         <translation>Отчёты</translation>
-    </message>
-    <message>
-        <source>visits, no-shows and referrals over a period</source>
-        <translation>посещения, неявки и направления за период</translation>
-    </message>
-    <message>
-        <source>export to Excel (for managers)</source>
-        <translation>выгрузка в Excel (для менеджеров)</translation>
     </message>
     <message>
         <source>Ctrl+{number}</source>
@@ -1209,6 +1477,182 @@
     </message>
 </context>
 <context>
+    <name>OfferActions</name>
+    <message>
+        <source>Booked: {patient} to {doctor}, {day} at {time}</source>
+        <extracomment>Change notices are gathered this long before the offers are read again. Offers shown at once; the rest are counted («and 2 more»). Tables whose change may change the offers (``*`` = resynchronise everything).</extracomment>
+        <translation>Записан(а): {patient} к врачу {doctor}, {day} в {time}</translation>
+    </message>
+    <message>
+        <source>{patient} keeps their place on the list; the time was offered to the next patient</source>
+        <translation>{patient} остаётся на своём месте в листе ожидания; время предложено следующему пациенту</translation>
+    </message>
+    <message>
+        <source>{patient} keeps their place on the list; nobody else on the list fits this time</source>
+        <translation>{patient} остаётся на своём месте в листе ожидания; больше никому в листе это время не подходит</translation>
+    </message>
+    <message>
+        <source>{message}. Nearest free: {doctor}, {when}</source>
+        <translation>{message}. Ближайшее свободное: {doctor}, {when}</translation>
+    </message>
+</context>
+<context>
+    <name>OfferLine</name>
+    <message>
+        <source>Free time for {patient}: {offer}</source>
+        <translation>Освободилось время для {patient}: {offer}</translation>
+    </message>
+    <message>
+        <source>{patient}, {phone}; contact by {channel}</source>
+        <translation>{patient}, {phone}; связь: {channel}</translation>
+    </message>
+    <message>
+        <source>Book</source>
+        <translation>Записать</translation>
+    </message>
+    <message>
+        <source>The patient takes this time: book it</source>
+        <translation>Пациент согласен на это время: записать</translation>
+    </message>
+    <message>
+        <source>Pass to next</source>
+        <translation>Передать следующему</translation>
+    </message>
+    <message>
+        <source>The patient does not want this time: offer it to the next on the list</source>
+        <translation>Пациенту это время не подходит: предложить следующему в листе</translation>
+    </message>
+</context>
+<context>
+    <name>OfferPrompt</name>
+    <message>
+        <source>&lt;b&gt;Waiting list&lt;/b&gt;: a time has become free</source>
+        <translation>&lt;b&gt;Лист ожидания&lt;/b&gt;: освободилось время</translation>
+    </message>
+    <message>
+        <source>…and {n} more on the Waiting list tab</source>
+        <translation>…и ещё {n} на вкладке «Лист ожидания»</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+</context>
+<context>
+    <name>OrganisationPicker</name>
+    <message>
+        <source>Name or ОГРН of the issuing organisation</source>
+        <translation>Название или ОГРН направившей организации</translation>
+    </message>
+    <message>
+        <source>New…</source>
+        <translation>Новая…</translation>
+    </message>
+    <message>
+        <source>exactly as on the document</source>
+        <translation>точно как в документе</translation>
+    </message>
+    <message>
+        <source>13 digits</source>
+        <translation>13 цифр</translation>
+    </message>
+    <message>
+        <source>Add to the directory</source>
+        <translation>Добавить в справочник</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <source>ОГРН</source>
+        <translation>ОГРН</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Адрес</translation>
+    </message>
+    <message>
+        <source>ОГРН {ogrn}{address}</source>
+        <translation>ОГРН {ogrn}{address}</translation>
+    </message>
+    <message>
+        <source>Not chosen: pick one from the list</source>
+        <translation>Не выбрана: выберите из списка</translation>
+    </message>
+</context>
+<context>
+    <name>PatientFormDialog</name>
+    <message>
+        <source>Save (Enter)</source>
+        <translation>Сохранить (Enter)</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>Закрыть (Esc)</translation>
+    </message>
+    <message>
+        <source>Patient: find and choose one, or add a new card</source>
+        <translation>Пациент: найдите и выберите пациента или заведите новую карту</translation>
+    </message>
+    <message>
+        <source>Add to the waiting list</source>
+        <translation>Добавить в лист ожидания</translation>
+    </message>
+    <message>
+        <source>— choose the specialty —</source>
+        <translation>— выберите специальность —</translation>
+    </message>
+    <message>
+        <source>e.g. only mornings; call after 18:00</source>
+        <translation>например: только утром; звонить после 18:00</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation>Специальность</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>Врач</translation>
+    </message>
+    <message>
+        <source>Wished from</source>
+        <translation>Желаемые даты с</translation>
+    </message>
+    <message>
+        <source>Wished to</source>
+        <translation>Желаемые даты по</translation>
+    </message>
+    <message>
+        <source>Contact by</source>
+        <translation>Способ связи</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Примечание</translation>
+    </message>
+    <message>
+        <source>— any doctor of the specialty —</source>
+        <translation>— любой врач этой специальности —</translation>
+    </message>
+    <message>
+        <source>New priority request</source>
+        <translation>Новая приоритетная заявка</translation>
+    </message>
+    <message>
+        <source>— not known yet —</source>
+        <translation>— пока неизвестна —</translation>
+    </message>
+    <message>
+        <source>Why it cannot wait: the diagnosis, the referring doctor&apos;s words, test results</source>
+        <translation>Почему нельзя ждать: диагноз, слова направившего врача, результаты анализов</translation>
+    </message>
+    <message>
+        <source>Reason for urgency</source>
+        <translation>Причина срочности</translation>
+    </message>
+</context>
+<context>
     <name>PatientFormWidget</name>
     <message>
         <source>+7 (916) 123-45-67 or 8 916 123 45 67</source>
@@ -1271,6 +1715,52 @@
     </message>
 </context>
 <context>
+    <name>PatientPriorityModel</name>
+    <message>
+        <source>Asked on</source>
+        <translation>Дата заявки</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation>Специальность</translation>
+    </message>
+    <message>
+        <source>Reason for urgency</source>
+        <translation>Причина срочности</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Решение</translation>
+    </message>
+    <message>
+        <source>Appointment</source>
+        <translation>Запись</translation>
+    </message>
+</context>
+<context>
+    <name>PatientQueuesPanel</name>
+    <message>
+        <source>Priority requests</source>
+        <translation>Приоритетные заявки</translation>
+    </message>
+    <message>
+        <source>Waiting list</source>
+        <translation>Лист ожидания</translation>
+    </message>
+    <message>
+        <source>Priority requests ({n})</source>
+        <translation>Приоритетные заявки ({n})</translation>
+    </message>
+    <message>
+        <source>Waiting list ({n})</source>
+        <translation>Лист ожидания ({n})</translation>
+    </message>
+</context>
+<context>
     <name>PatientSearchModel</name>
     <message>
         <source>Full name</source>
@@ -1292,6 +1782,29 @@
     <message>
         <source>OMS policy</source>
         <translation>Полис ОМС</translation>
+    </message>
+</context>
+<context>
+    <name>PatientWaitingModel</name>
+    <message>
+        <source>Specialty or doctor</source>
+        <translation>Специальность или врач</translation>
+    </message>
+    <message>
+        <source>Wished days</source>
+        <translation>Желаемые даты</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Offered time</source>
+        <translation>Предложенное время</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>В листе с</translation>
     </message>
 </context>
 <context>
@@ -1365,10 +1878,380 @@
     </message>
 </context>
 <context>
+    <name>PrintDialog</name>
+    <message>
+        <source>Print</source>
+        <extracomment>Pages Qt&apos;s preview has painted so far (for tests and diagnostics).</extracomment>
+        <translation>Печать</translation>
+    </message>
+    <message>
+        <source>Preview and page setup…</source>
+        <translation>Просмотр и параметры страницы…</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>Сохранить в PDF…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>Printer:</source>
+        <translation>Принтер:</translation>
+    </message>
+    <message>
+        <source>Paper:</source>
+        <translation>Бумага:</translation>
+    </message>
+    <message>
+        <source>Orientation:</source>
+        <translation>Ориентация:</translation>
+    </message>
+    <message>
+        <source>Copies:</source>
+        <translation>Копий:</translation>
+    </message>
+    <message>
+        <source>No printers installed</source>
+        <translation>Принтеры не установлены</translation>
+    </message>
+    <message>
+        <source>A4 landscape</source>
+        <translation>A4 альбомная</translation>
+    </message>
+    <message>
+        <source>A4 portrait</source>
+        <translation>A4 книжная</translation>
+    </message>
+    <message>
+        <source>Preparing the document…</source>
+        <translation>Готовим документ…</translation>
+    </message>
+    <message>
+        <source>Pages: {count}</source>
+        <translation>Страниц: {count}</translation>
+    </message>
+    <message>
+        <source>No printer is installed on this computer: save the PDF instead.</source>
+        <translation>На этом компьютере нет принтера: сохраните PDF.</translation>
+    </message>
+    <message>
+        <source>Printing…</source>
+        <translation>Печатаем…</translation>
+    </message>
+    <message>
+        <source>The printer refused the job ({reason}).</source>
+        <translation>Принтер не принял задание ({reason}).</translation>
+    </message>
+    <message>
+        <source>Sent to the printer: {pages} page(s).</source>
+        <translation>Отправлено на принтер, страниц: {pages}.</translation>
+    </message>
+    <message>
+        <source>Save as PDF</source>
+        <translation>Сохранить в PDF</translation>
+    </message>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>Документы PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Cannot write {path}: {reason}</source>
+        <translation>Не удалось записать {path}: {reason}</translation>
+    </message>
+    <message>
+        <source>Saved: {path}</source>
+        <translation>Сохранено: {path}</translation>
+    </message>
+    <message>
+        <source>Printing… the window closes when done.</source>
+        <translation>Печатаем… окно закроется по окончании.</translation>
+    </message>
+</context>
+<context>
+    <name>PriorityBookingDialog</name>
+    <message>
+        <source>Book the priority request</source>
+        <extracomment>How far ahead the dialog looks for free time.</extracomment>
+        <translation>Запись по приоритетной заявке</translation>
+    </message>
+    <message>
+        <source>Doctor / time</source>
+        <translation>Врач / время</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>Кабинет</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation>Специальность</translation>
+    </message>
+    <message>
+        <source>Looking for free time…</source>
+        <translation>Ищем свободное время…</translation>
+    </message>
+    <message>
+        <source>No free time of this specialty in the next two weeks.</source>
+        <translation>В ближайшие две недели свободного времени у врачей этой специальности нет.</translation>
+    </message>
+</context>
+<context>
+    <name>PriorityTab</name>
+    <message>
+        <source>Show decided</source>
+        <extracomment>Tables whose changes may change the queue (``*`` = resynchronise everything).</extracomment>
+        <translation>Показывать решённые</translation>
+    </message>
+    <message>
+        <source>New request…</source>
+        <translation>Новая заявка…</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Одобрить</translation>
+    </message>
+    <message>
+        <source>Reject…</source>
+        <translation>Отклонить…</translation>
+    </message>
+    <message>
+        <source>Book…</source>
+        <translation>Записать…</translation>
+    </message>
+    <message>
+        <source>Book an appointment for the approved request</source>
+        <translation>Записать пациента по одобренной заявке</translation>
+    </message>
+    <message>
+        <source>Only a manager decides on priority requests (your role: {role})</source>
+        <translation>Решение по приоритетным заявкам принимает менеджер (ваша роль: {role})</translation>
+    </message>
+    <message>
+        <source>Your role ({role}) may not book appointments</source>
+        <translation>Ваша роль ({role}) не позволяет записывать на приём</translation>
+    </message>
+    <message>
+        <source>Why the request is rejected (required)</source>
+        <translation>Почему заявка отклонена (обязательно)</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>Отклонить</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>Reason for the rejection</source>
+        <translation>Причина отказа</translation>
+    </message>
+    <message>
+        <source>Awaiting a decision: {pending} · to be booked: {approved}</source>
+        <translation>Ждут решения: {pending} · ждут записи: {approved}</translation>
+    </message>
+    <message>
+        <source>The request for {patient} is queued for a manager&apos;s decision</source>
+        <translation>Заявка для пациента {patient} передана менеджеру на решение</translation>
+    </message>
+    <message>
+        <source>Approved: {patient}. Book the appointment now?</source>
+        <translation>Одобрено: {patient}. Записать на приём сейчас?</translation>
+    </message>
+    <message>
+        <source>Book now</source>
+        <translation>Записать сейчас</translation>
+    </message>
+    <message>
+        <source>Rejected: {patient}</source>
+        <translation>Отклонено: {patient}</translation>
+    </message>
+    <message>
+        <source>Booked: {patient}</source>
+        <translation>Записан(а): {patient}</translation>
+    </message>
+</context>
+<context>
+    <name>PriorityTableModel</name>
+    <message>
+        <source>Patient</source>
+        <translation>Пациент</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation>Специальность</translation>
+    </message>
+    <message>
+        <source>Reason for urgency</source>
+        <translation>Причина срочности</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Waits</source>
+        <translation>Ждёт</translation>
+    </message>
+    <message>
+        <source>Asked by</source>
+        <translation>Кто подал</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Решение</translation>
+    </message>
+    <message>
+        <source>Appointment</source>
+        <translation>Запись</translation>
+    </message>
+    <message>
+        <source>Asked on {date}</source>
+        <translation>Заявка подана {date}</translation>
+    </message>
+</context>
+<context>
     <name>ReasonDialog</name>
     <message>
         <source>Reason (required)</source>
         <translation>Причина (обязательно)</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralDialog</name>
+    <message>
+        <source>New referral</source>
+        <translation>Новое направление</translation>
+    </message>
+    <message>
+        <source>Referral</source>
+        <translation>Направление</translation>
+    </message>
+    <message>
+        <source>as on the document, e.g. 0012345 or НП-0012</source>
+        <translation>как в документе, например 0012345 или НП-0012</translation>
+    </message>
+    <message>
+        <source>— choose —</source>
+        <translation>— выберите —</translation>
+    </message>
+    <message>
+        <source>{name} (no doctor here)</source>
+        <translation>{name} (нет врача в клинике)</translation>
+    </message>
+    <message>
+        <source>МКБ-10, e.g. I10 or K29.7</source>
+        <translation>МКБ-10, например I10 или K29.7</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> дн.</translation>
+    </message>
+    <message>
+        <source>who signed it (optional)</source>
+        <translation>кто подписал (необязательно)</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <source>Issued by</source>
+        <translation>Кем выдано</translation>
+    </message>
+    <message>
+        <source>Issue date</source>
+        <translation>Дата выдачи</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Пациент</translation>
+    </message>
+    <message>
+        <source>To specialty</source>
+        <translation>К специалисту</translation>
+    </message>
+    <message>
+        <source>Diagnosis</source>
+        <translation>Диагноз</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <source>Valid (emergency)</source>
+        <translation>Срок (экстренное)</translation>
+    </message>
+    <message>
+        <source>Issuing doctor</source>
+        <translation>Направивший врач</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+Enter)</source>
+        <translation>Сохранить (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Сохранение…</translation>
+    </message>
+</context>
+<context>
+    <name>ReferralTableModel</name>
+    <message>
+        <source>Number</source>
+        <extracomment>Background of a referral with ≤ 5 days left and no appointment. Text of a referral that can no longer be used.</extracomment>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Пациент</translation>
+    </message>
+    <message>
+        <source>Issued by</source>
+        <translation>Кем выдано</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation>Специальность</translation>
+    </message>
+    <message>
+        <source>Diagnosis</source>
+        <translation>Диагноз</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <source>Issued</source>
+        <translation>Выдано</translation>
+    </message>
+    <message>
+        <source>Valid to</source>
+        <translation>Действует до</translation>
+    </message>
+    <message>
+        <source>Days left</source>
+        <translation>Осталось дней</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Appointment</source>
+        <translation>Запись</translation>
+    </message>
+    <message>
+        <source>{days} days left and no appointment yet</source>
+        <translation>Осталось дней: {days}, а записи ещё нет</translation>
     </message>
 </context>
 <context>
@@ -1399,10 +2282,265 @@
     </message>
 </context>
 <context>
+    <name>ReferralsPage</name>
+    <message>
+        <source>Waiting list</source>
+        <translation>Лист ожидания</translation>
+    </message>
+    <message>
+        <source>Priority requests</source>
+        <translation>Приоритетная запись</translation>
+    </message>
+    <message>
+        <source>Registry</source>
+        <translation>Реестр</translation>
+    </message>
+    <message>
+        <source>Book by referral</source>
+        <translation>Запись по направлению</translation>
+    </message>
+    <message>
+        <source>Ticket</source>
+        <translation>Талон</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryTab</name>
+    <message>
+        <source>Number…</source>
+        <translation>Номер…</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>Любой статус</translation>
+    </message>
+    <message>
+        <source>All specialties</source>
+        <translation>Все специальности</translation>
+    </message>
+    <message>
+        <source>Organisation…</source>
+        <translation>Организация…</translation>
+    </message>
+    <message>
+        <source>Issued</source>
+        <translation>Выдано</translation>
+    </message>
+    <message>
+        <source>≤ 5 days left, no appointment</source>
+        <translation>≤ 5 дней, без записи</translation>
+    </message>
+    <message>
+        <source>New referral (Ctrl+N)</source>
+        <translation>Новое направление (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Correct (F2)</source>
+        <translation>Исправить (F2)</translation>
+    </message>
+    <message>
+        <source>Book by it (Enter)</source>
+        <translation>Записать по нему (Enter)</translation>
+    </message>
+    <message>
+        <source>Extend…</source>
+        <translation>Продлить…</translation>
+    </message>
+    <message>
+        <source>Cancel referral…</source>
+        <translation>Аннулировать…</translation>
+    </message>
+    <message>
+        <source>Referrals: {count}</source>
+        <translation>Направлений: {count}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;№ {number}&lt;/b&gt; — {patient}; to {specialty}, diagnosis {diagnosis}</source>
+        <translation>&lt;b&gt;№ {number}&lt;/b&gt; — {patient}; к специалисту: {specialty}, диагноз {diagnosis}</translation>
+    </message>
+    <message>
+        <source>Issued {issued} by {organisation} (ОГРН {ogrn}){doctor}; valid until {last}, {status}</source>
+        <translation>Выдано {issued}: {organisation} (ОГРН {ogrn}){doctor}; действует до {last}, {status}</translation>
+    </message>
+    <message>
+        <source>Cancelled: {reason}</source>
+        <translation>Аннулировано: {reason}</translation>
+    </message>
+    <message>
+        <source>Extended {when} by {who}: {old} → {new}. Reason: {reason}</source>
+        <translation>Продлено {when} ({who}): {old} → {new}. Причина: {reason}</translation>
+    </message>
+    <message>
+        <source>Appointment {when}, {doctor}: {status}</source>
+        <translation>Приём {when}, {doctor}: {status}</translation>
+    </message>
+    <message>
+        <source>No appointment made on it yet.</source>
+        <translation>Приёмов по нему ещё не было.</translation>
+    </message>
+    <message>
+        <source>Referral {number} saved: valid until {last}</source>
+        <translation>Направление {number} сохранено: действует до {last}</translation>
+    </message>
+    <message>
+        <source>Book by it</source>
+        <translation>Записать по нему</translation>
+    </message>
+    <message>
+        <source>Cancel referral {number}</source>
+        <translation>Аннулирование направления {number}</translation>
+    </message>
+    <message>
+        <source>The referral cannot be used after this. Why is it cancelled?</source>
+        <translation>После этого направлением нельзя будет воспользоваться. Почему оно аннулируется?</translation>
+    </message>
+    <message>
+        <source>Referral {number} cancelled</source>
+        <translation>Направление {number} аннулировано</translation>
+    </message>
+    <message>
+        <source>Referral {number} extended until {last}</source>
+        <translation>Направление {number} продлено до {last}</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPage</name>
+    <message>
+        <source>Reports and the dashboard are available to managers.</source>
+        <translation>Отчёты и сводка доступны руководителям.</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>Сводка</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Отчёты</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsTab</name>
+    <message>
+        <source>all</source>
+        <translation>все</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>Отчёт</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Период</translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation>Филиал</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation>Специальность</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>Врач</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Вид записи</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Предпросмотр</translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>Выгрузить в Excel…</translation>
+    </message>
+    <message>
+        <source>Sheet</source>
+        <translation>Лист</translation>
+    </message>
+    <message>
+        <source>Computing the preview…</source>
+        <translation>Готовится предпросмотр…</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>Сохранить отчёт</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Книги Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>«{title}» saved: {path} ({rows} rows)</source>
+        <translation>«{title}» сохранён: {path} (строк: {rows})</translation>
+    </message>
+    <message>
+        <source>Open the file</source>
+        <translation>Открыть файл</translation>
+    </message>
+    <message>
+        <source>Open the folder</source>
+        <translation>Открыть папку</translation>
+    </message>
+    <message>
+        <source>The export was cancelled; no file was written.</source>
+        <translation>Выгрузка отменена; файл не записан.</translation>
+    </message>
+    <message>
+        <source>Cannot open {path}</source>
+        <translation>Не удалось открыть {path}</translation>
+    </message>
+</context>
+<context>
+    <name>ScanDialog</name>
+    <message>
+        <source>Ticket No. {number}</source>
+        <translation>Талон № {number}</translation>
+    </message>
+    <message>
+        <source>born {date}</source>
+        <translation>дата рождения {date}</translation>
+    </message>
+    <message>
+        <source>, room {number}</source>
+        <translation>, кабинет {number}</translation>
+    </message>
+    <message>
+        <source>{day} {start}–{end}, {doctor} ({specialty}){room}</source>
+        <translation>{day} {start}–{end}, {doctor} ({specialty}){room}</translation>
+    </message>
+    <message>
+        <source>Status: {status}</source>
+        <translation>Статус: {status}</translation>
+    </message>
+    <message>
+        <source>Check in</source>
+        <translation>Отметить приход</translation>
+    </message>
+    <message>
+        <source>Open the patient&apos;s card</source>
+        <translation>Открыть карточку пациента</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>{patient} is checked in for {time}.</source>
+        <translation>Приход отмечен: {patient}, приём в {time}.</translation>
+    </message>
+</context>
+<context>
     <name>ScheduleActions</name>
     <message>
         <source>Move to another doctor?</source>
-        <extracomment>Where «undo a mistaken status» steps back to (visit_status.UNDO, read forwards). The open question (another doctor? a reason?), for tests and for closing.</extracomment>
+        <extracomment>Where «undo a mistaken status» steps back to (visit_status.UNDO, read forwards). The open question (another doctor? a reason?), for tests and for closing. The last print dialog opened (tickets or a day list).</extracomment>
         <translation>Перенести к другому врачу?</translation>
     </message>
     <message>
@@ -1486,12 +2624,36 @@
         <translation>Открыть карту пациента</translation>
     </message>
     <message>
-        <source>Print ticket</source>
-        <translation>Печать талона</translation>
+        <source>Ticket: {patient}</source>
+        <translation>Талон: {patient}</translation>
     </message>
     <message>
-        <source>Printing tickets comes with the ticket feature; it is not available yet.</source>
-        <translation>Печать талона появится вместе с функцией талонов; пока она недоступна.</translation>
+        <source>Tickets for {day}</source>
+        <translation>Талоны на {day}</translation>
+    </message>
+    <message>
+        <source>Day list for {day}</source>
+        <translation>Список приёма на {day}</translation>
+    </message>
+    <message>
+        <source>Print ticket…</source>
+        <translation>Печать талона…</translation>
+    </message>
+    <message>
+        <source>A cancelled, moved or missed appointment has no ticket to print.</source>
+        <translation>Для отменённой, перенесённой или пропущенной записи талон не печатается.</translation>
+    </message>
+    <message>
+        <source>Print the doctor&apos;s tickets for the day…</source>
+        <translation>Печать талонов врача на день…</translation>
+    </message>
+    <message>
+        <source>Print the doctor&apos;s day list…</source>
+        <translation>Печать списка приёма врача…</translation>
+    </message>
+    <message>
+        <source>Print the day list of all doctors…</source>
+        <translation>Печать списка приёма всех врачей…</translation>
     </message>
 </context>
 <context>
@@ -1640,6 +2802,14 @@
     <message>
         <source>The doctor&apos;s working hours and exceptions (Ctrl+H)</source>
         <translation>Часы работы врача и исключения (Ctrl+H)</translation>
+    </message>
+    <message>
+        <source>Day list…</source>
+        <translation>Список приёма…</translation>
+    </message>
+    <message>
+        <source>Print the day list: the chosen doctor&apos;s, or every doctor&apos;s (Ctrl+P)</source>
+        <translation>Печать списка приёма: выбранного врача или всех врачей (Ctrl+P)</translation>
     </message>
     <message>
         <source>? the time has passed: no-show?</source>
@@ -1882,6 +3052,32 @@
     </message>
 </context>
 <context>
+    <name>TicketFormatSetting</name>
+    <message>
+        <source>Printing</source>
+        <translation>Печать</translation>
+    </message>
+    <message>
+        <source>A workstation that chose a paper in its print dialog keeps its own.</source>
+        <translation>Рабочее место, где бумагу выбрали в окне печати, сохраняет свой выбор.</translation>
+    </message>
+    <message>
+        <source>Chosen by a manager or an administrator.</source>
+        <translation>Выбирает менеджер или администратор.</translation>
+    </message>
+    <message>
+        <source>Ticket paper (clinic default):</source>
+        <translation>Бумага для талонов (по умолчанию в клинике):</translation>
+    </message>
+</context>
+<context>
+    <name>TicketScanner</name>
+    <message>
+        <source>Ticket not recognised</source>
+        <translation>Талон не распознан</translation>
+    </message>
+</context>
+<context>
     <name>UnsavedChangesBox</name>
     <message>
         <source>Unsaved changes</source>
@@ -1898,6 +3094,185 @@
     <message>
         <source>Back to the card</source>
         <translation>Вернуться к карте</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingLabels</name>
+    <message>
+        <source>phone call</source>
+        <extracomment>Background of an entry with a time offered and not answered yet. Background of a request waiting for the manager&apos;s decision.</extracomment>
+        <translation>звонок</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>e-mail</source>
+        <translation>эл. почта</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>ожидает</translation>
+    </message>
+    <message>
+        <source>time offered</source>
+        <translation>предложено время</translation>
+    </message>
+    <message>
+        <source>booked</source>
+        <translation>записан</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>удалён из листа</translation>
+    </message>
+    <message>
+        <source>{n} d</source>
+        <translation>{n} дн.</translation>
+    </message>
+    <message>
+        <source>{n} h</source>
+        <translation>{n} ч</translation>
+    </message>
+    <message>
+        <source>&lt; 1 h</source>
+        <translation>&lt; 1 ч</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingListTab</name>
+    <message>
+        <source>Waiting or offered</source>
+        <extracomment>Tables whose changes may change the list (``*`` = resynchronise everything).</extracomment>
+        <translation>Ожидают или с предложением</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Ожидают</translation>
+    </message>
+    <message>
+        <source>Time offered</source>
+        <translation>Предложено время</translation>
+    </message>
+    <message>
+        <source>Booked</source>
+        <translation>Записаны</translation>
+    </message>
+    <message>
+        <source>Removed</source>
+        <translation>Удалены из листа</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Все</translation>
+    </message>
+    <message>
+        <source>All specialties</source>
+        <translation>Все специальности</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>Добавить…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <source>Book the offered time</source>
+        <translation>Записать на предложенное время</translation>
+    </message>
+    <message>
+        <source>Pass to next</source>
+        <translation>Передать следующему</translation>
+    </message>
+    <message>
+        <source>The patient does not want the offered time: offer it to the next on the list</source>
+        <translation>Пациенту предложенное время не подходит: предложить следующему в листе</translation>
+    </message>
+    <message>
+        <source>Your role ({role}) may not book appointments</source>
+        <translation>Ваша роль ({role}) не позволяет записывать на приём</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation>Специальность</translation>
+    </message>
+    <message>
+        <source>Entries: {n}</source>
+        <translation>Записей в листе: {n}</translation>
+    </message>
+    <message>
+        <source>time offered: {n}</source>
+        <translation>с предложенным временем: {n}</translation>
+    </message>
+    <message>
+        <source>{patient} is on the waiting list</source>
+        <translation>{patient} добавлен(а) в лист ожидания</translation>
+    </message>
+    <message>
+        <source>Take {patient} ({wanted}) off the waiting list?</source>
+        <translation>Удалить {patient} ({wanted}) из листа ожидания?</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>Оставить</translation>
+    </message>
+    <message>
+        <source>{patient} was taken off the waiting list</source>
+        <translation>{patient} удалён(а) из листа ожидания</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingTableModel</name>
+    <message>
+        <source>Patient</source>
+        <translation>Пациент</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>Specialty or doctor</source>
+        <translation>Специальность или врач</translation>
+    </message>
+    <message>
+        <source>Wished days</source>
+        <translation>Желаемые даты</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Связь</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Примечание</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Waits, days</source>
+        <translation>Ждёт, дней</translation>
+    </message>
+    <message>
+        <source>Offered time</source>
+        <translation>Предложенное время</translation>
+    </message>
+    <message>
+        <source>{status} (the time has passed)</source>
+        <translation>{status} (время уже прошло)</translation>
+    </message>
+    <message>
+        <source>On the list since {date}</source>
+        <translation>В листе ожидания с {date}</translation>
     </message>
 </context>
 <context>
@@ -2008,6 +3383,10 @@
     <message>
         <source>Remove «{what}» {starts} – {ends}?</source>
         <translation>Удалить «{what}» {starts} – {ends}?</translation>
+    </message>
+    <message>
+        <source>Free times offered to the waiting list: {count}</source>
+        <translation>Свободное время предложено по листу ожидания: {count}</translation>
     </message>
     <message>
         <source>Saved. No booked appointment is affected.</source>
@@ -2553,76 +3932,88 @@
     <name>daylist</name>
     <message>
         <source>Time</source>
-        <extracomment>Cancelled, no-show…: printed in grey. Share of the width left after the fixed columns; 0: as wide as ``sample``.</extracomment>
-        <translation type="unfinished">Время</translation>
+        <extracomment>Cancelled, no-show…: printed in grey. For the print journal; not printed. Share of the width left after the fixed columns; 0: as wide as ``sample``.</extracomment>
+        <translation>Время</translation>
     </message>
     <message>
         <source>Patient</source>
-        <translation type="unfinished">Пациент</translation>
+        <translation>Пациент</translation>
     </message>
     <message>
         <source>Born</source>
-        <translation type="unfinished"></translation>
+        <translation>Дата рожд.</translation>
     </message>
     <message>
         <source>Phone</source>
-        <translation type="unfinished">Телефон</translation>
+        <translation>Телефон</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished">Вид приёма</translation>
+        <translation>Вид приёма</translation>
     </message>
     <message>
         <source>Referral</source>
-        <translation type="unfinished">Направление</translation>
+        <translation>Направление</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished">Статус</translation>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Patient, born</source>
+        <translation>Пациент, дата рожд.</translation>
+    </message>
+    <message>
+        <source>Kind, referral</source>
+        <translation>Вид приёма, направление</translation>
     </message>
     <message>
         <source>Notes</source>
-        <translation type="unfinished"></translation>
+        <translation>Примечание</translation>
+    </message>
+    <message>
+        <source>No. {number}</source>
+        <translation>№ {number}</translation>
     </message>
     <message>
         <source>No appointments on this day.</source>
-        <translation type="unfinished"></translation>
+        <translation>На этот день записей нет.</translation>
     </message>
     <message>
         <source>Printed {moment}</source>
-        <translation type="unfinished"></translation>
+        <translation>Напечатано {moment}</translation>
     </message>
     <message>
         <source>Day list for {day}</source>
-        <translation type="unfinished"></translation>
+        <translation>Список приёма на {day}</translation>
     </message>
     <message>
         <source>{doctor} (continued)</source>
-        <translation type="unfinished"></translation>
+        <translation>{doctor} (продолжение)</translation>
     </message>
     <message>
         <source>room {number}</source>
-        <translation type="unfinished"></translation>
+        <translation>кабинет {number}</translation>
     </message>
     <message>
         <source>hours {hours}</source>
-        <translation type="unfinished"></translation>
+        <translation>часы приёма {hours}</translation>
     </message>
     <message>
         <source>not working on this day</source>
-        <translation type="unfinished"></translation>
+        <translation>в этот день не принимает</translation>
     </message>
     <message>
         <source>patients: {count}</source>
-        <translation type="unfinished"></translation>
+        <translation>пациентов: {count}</translation>
     </message>
     <message>
         <source>Page {number} of {total}</source>
-        <translation type="unfinished"></translation>
+        <translation>Страница {number} из {total}</translation>
     </message>
     <message>
         <source>No doctors receive patients on this day</source>
-        <translation type="unfinished"></translation>
+        <translation>В этот день врачи не принимают</translation>
     </message>
 </context>
 <context>
@@ -2636,7 +4027,7 @@
     <name>hours</name>
     <message>
         <source>Monday</source>
-        <extracomment>Exceptions shown in the editor start this long before the day asked for.</extracomment>
+        <extracomment>Exceptions shown in the editor start this long before the day asked for. How far ahead hours given back are offered to the waiting list.</extracomment>
         <translation>Понедельник</translation>
     </message>
     <message>
@@ -2953,195 +4344,310 @@
     </message>
 </context>
 <context>
+    <name>priority</name>
+    <message>
+        <source>awaiting a manager&apos;s decision</source>
+        <translation>ждёт решения менеджера</translation>
+    </message>
+    <message>
+        <source>approved, to be booked</source>
+        <translation>одобрена, ждёт записи</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>отклонена</translation>
+    </message>
+    <message>
+        <source>booked</source>
+        <translation>записан</translation>
+    </message>
+    <message>
+        <source>Priority request {id} does not exist</source>
+        <translation>Приоритетной заявки {id} не существует</translation>
+    </message>
+    <message>
+        <source>The request is already {status}</source>
+        <translation>Заявка уже в статусе «{status}»</translation>
+    </message>
+    <message>
+        <source>Reason for urgency: required</source>
+        <translation>Причина срочности: обязательное поле</translation>
+    </message>
+    <message>
+        <source>Reason for urgency: at most {n} characters</source>
+        <translation>Причина срочности: не более {n} символов</translation>
+    </message>
+    <message>
+        <source>Patient: no longer exists</source>
+        <translation>Пациент: больше не существует</translation>
+    </message>
+    <message>
+        <source>Specialty: no longer exists</source>
+        <translation>Специальность: больше не существует</translation>
+    </message>
+    <message>
+        <source>The patient already has an open priority request for this</source>
+        <translation>У пациента уже есть открытая приоритетная заявка на это</translation>
+    </message>
+    <message>
+        <source>Reason for the rejection: required</source>
+        <translation>Причина отказа: обязательное поле</translation>
+    </message>
+    <message>
+        <source>Appointment {id} does not exist</source>
+        <translation>Записи {id} не существует</translation>
+    </message>
+    <message>
+        <source>The appointment is another patient&apos;s</source>
+        <translation>Эта запись другого пациента</translation>
+    </message>
+    <message>
+        <source>Priority request</source>
+        <translation>Приоритетная запись</translation>
+    </message>
+</context>
+<context>
     <name>referrals</name>
     <message>
         <source>Organisation name: required</source>
-        <translation type="unfinished"></translation>
+        <translation>Название организации: обязательное поле</translation>
     </message>
     <message>
         <source>Organisation name: at most {n} characters</source>
-        <translation type="unfinished"></translation>
+        <translation>Название организации: не более {n} символов</translation>
     </message>
     <message>
         <source>Address: at most {n} characters</source>
-        <translation type="unfinished"></translation>
+        <translation>Адрес: не более {n} символов</translation>
     </message>
     <message>
         <source>OGRN: already registered for «{name}»</source>
-        <translation type="unfinished"></translation>
+        <translation>ОГРН: уже зарегистрирован за «{name}»</translation>
     </message>
     <message>
         <source>The organisation cannot be removed: {n} referrals name it</source>
-        <translation type="unfinished"></translation>
+        <translation>Организацию нельзя удалить: на неё ссылаются направления ({n})</translation>
     </message>
     <message>
         <source>No issuing organisation with id {id}</source>
-        <translation type="unfinished"></translation>
+        <translation>Нет направляющей организации с id {id}</translation>
     </message>
     <message>
         <source>No issuing organisation {key}</source>
-        <translation type="unfinished"></translation>
+        <translation>Нет направляющей организации {key}</translation>
     </message>
     <message>
         <source>Referral {id} does not exist</source>
         <extracomment>Appointment statuses that keep using a referral (as ``USES_REFERRAL`` in the model). …and those of them that have not taken place yet (a referral with one is not cancelled).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Направления {id} не существует</translation>
     </message>
     <message>
         <source>standard</source>
-        <translation type="unfinished"></translation>
+        <translation>обычное</translation>
     </message>
     <message>
         <source>from a therapist</source>
-        <translation type="unfinished"></translation>
+        <translation>от терапевта</translation>
     </message>
     <message>
         <source>long-term treatment</source>
-        <translation type="unfinished"></translation>
+        <translation>длительное лечение</translation>
     </message>
     <message>
         <source>emergency</source>
-        <translation type="unfinished"></translation>
+        <translation>экстренное</translation>
     </message>
     <message>
         <source>active</source>
-        <translation type="unfinished">действует</translation>
+        <translation>действует</translation>
     </message>
     <message>
         <source>used</source>
-        <translation type="unfinished">использовано</translation>
+        <translation>использовано</translation>
     </message>
     <message>
         <source>closed</source>
-        <translation type="unfinished">закрыто</translation>
+        <translation>закрыто</translation>
     </message>
     <message>
         <source>expired</source>
-        <translation type="unfinished">истекло</translation>
+        <translation>истекло</translation>
     </message>
     <message>
         <source>cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>отменено</translation>
+    </message>
+    <message>
+        <source>No referral with number {number}</source>
+        <translation>Нет направления с номером {number}</translation>
+    </message>
+    <message>
+        <source>Several organisations issued a referral with number {number}: add --organisation OGRN</source>
+        <translation>Направление с номером {number} выдали несколько организаций: добавьте --organisation ОГРН</translation>
     </message>
     <message>
         <source>Number</source>
-        <translation type="unfinished">Номер</translation>
+        <translation>Номер</translation>
     </message>
     <message>
         <source>Issuing organisation</source>
-        <translation type="unfinished"></translation>
+        <translation>Направившая организация</translation>
     </message>
     <message>
         <source>Patient</source>
-        <translation type="unfinished">Пациент</translation>
+        <translation>Пациент</translation>
     </message>
     <message>
         <source>Specialty</source>
-        <translation type="unfinished">Специальность</translation>
+        <translation>Специальность</translation>
+    </message>
+    <message>
+        <source>Diagnosis</source>
+        <translation>Диагноз</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished">Вид приёма</translation>
+        <translation>Вид</translation>
     </message>
     <message>
         <source>Issue date</source>
-        <translation type="unfinished">Дата выдачи</translation>
+        <translation>Дата выдачи</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>Действует до</translation>
+    </message>
+    <message>
+        <source>{date} ({days} days left)</source>
+        <translation>{date} (осталось дней: {days})</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Cancelled because</source>
+        <translation>Причина отмены</translation>
+    </message>
+    <message>
+        <source>Appointment</source>
+        <translation>Запись на приём</translation>
+    </message>
+    <message>
+        <source>Extensions:</source>
+        <translation>Продления:</translation>
+    </message>
+    <message>
+        <source>Appointments:</source>
+        <translation>Записи на приём:</translation>
+    </message>
+    <message>
+        <source>No referrals</source>
+        <translation>Направлений нет</translation>
+    </message>
+    <message>
+        <source>Referral {number} is valid until {date}</source>
+        <translation>Направление {number} действует до {date}</translation>
+    </message>
+    <message>
+        <source>Referral {number} cancelled</source>
+        <translation>Направление {number} отменено</translation>
     </message>
     <message>
         <source>Days of validity</source>
-        <translation type="unfinished"></translation>
+        <translation>Срок действия, дней</translation>
     </message>
     <message>
         <source>Issuing doctor</source>
-        <translation type="unfinished"></translation>
+        <translation>Направивший врач</translation>
     </message>
     <message>
         <source>{field}: required</source>
-        <translation type="unfinished">{field}: обязательное поле</translation>
+        <translation>{field}: обязательное поле</translation>
     </message>
     <message>
         <source>{field}: digits, or letters followed by digits (e.g. 0123456 or НП-001234)</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}: цифры или буквы и за ними цифры (например, 0123456 или НП-001234)</translation>
     </message>
     <message>
         <source>{field}: no longer exists</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}: больше не существует</translation>
     </message>
     <message>
         <source>{field}: cannot be in the future</source>
-        <translation type="unfinished">{field}: не может быть в будущем</translation>
+        <translation>{field}: не может быть в будущем</translation>
     </message>
     <message>
         <source>{field}: an emergency referral is valid {low} to {high} days</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}: экстренное направление действует от {low} до {high} дней</translation>
     </message>
     <message>
         <source>{field}: only an emergency referral has its days set when issued</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}: срок при выдаче задаётся только у экстренного направления</translation>
     </message>
     <message>
         <source>{field}: at most {n} characters</source>
-        <translation type="unfinished">{field}: не более {n} символов</translation>
+        <translation>{field}: не более {n} символов</translation>
     </message>
     <message>
         <source>{field}: this organisation already issued a referral with this number</source>
-        <translation type="unfinished"></translation>
+        <translation>{field}: эта организация уже выдала направление с таким номером</translation>
     </message>
     <message>
         <source>The referral was changed on another workstation: reload it</source>
-        <translation type="unfinished"></translation>
+        <translation>Направление изменили на другом рабочем месте: откройте его заново</translation>
     </message>
     <message>
         <source>The referral was extended: its kind and issue date cannot change</source>
-        <translation type="unfinished"></translation>
+        <translation>Направление продлевали: его вид и дату выдачи менять нельзя</translation>
     </message>
     <message>
         <source>A visit is booked on the referral: its patient, specialty and validity cannot change</source>
-        <translation type="unfinished"></translation>
+        <translation>По направлению есть запись на приём: пациента, специальность и срок действия менять нельзя</translation>
     </message>
     <message>
         <source>Reason: required</source>
-        <translation type="unfinished">Причина: обязательное поле</translation>
+        <translation>Причина: обязательное поле</translation>
     </message>
     <message>
         <source>The referral is already cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>Направление уже отменено</translation>
     </message>
     <message>
         <source>A visit on {when} is booked on the referral: cancel that appointment first</source>
-        <translation type="unfinished"></translation>
+        <translation>По направлению есть запись на {when}: сначала отмените эту запись</translation>
     </message>
     <message>
         <source>Reason for the extension: required</source>
-        <translation type="unfinished"></translation>
+        <translation>Обоснование продления: обязательное поле</translation>
     </message>
     <message>
         <source>Only a long-term treatment referral can be extended</source>
-        <translation type="unfinished"></translation>
+        <translation>Продлить можно только направление на длительное лечение</translation>
     </message>
     <message>
         <source>A referral that is {status} cannot be extended</source>
-        <translation type="unfinished"></translation>
+        <translation>Направление в статусе «{status}» продлить нельзя</translation>
     </message>
     <message>
         <source>The new last day must be after {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>Новый последний день должен быть позже {date}</translation>
     </message>
     <message>
         <source>A referral is valid at most {n} days from issue: until {date}</source>
-        <translation type="unfinished"></translation>
+        <translation>Направление действует не более {n} дней с даты выдачи: до {date}</translation>
     </message>
     <message>
         <source>No free slots of the referral&apos;s specialty until {date}: extending it would not help</source>
-        <translation type="unfinished"></translation>
+        <translation>До {date} нет свободного времени по специальности направления: продление не поможет</translation>
     </message>
     <message>
         <source>Several organisations issued a referral with this number: choose one</source>
-        <translation type="unfinished"></translation>
+        <translation>Направление с этим номером выдали несколько организаций: выберите одно</translation>
     </message>
     <message>
         <source>No doctor of «{specialty}» works here; the referral is accepted by: {names}</source>
-        <translation type="unfinished"></translation>
+        <translation>Врача специальности «{specialty}» в клинике нет; направление принимают: {names}</translation>
     </message>
 </context>
 <context>
@@ -3149,11 +4655,36 @@
     <message>
         <source>Total</source>
         <extracomment>Excel number formats by column kind (explicit codes, so every locale shows them alike). How often (in rows) progress is reported and cancellation checked.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Итого</translation>
     </message>
     <message>
         <source>How the figures are counted</source>
-        <translation type="unfinished"></translation>
+        <translation>Как считаются показатели</translation>
+    </message>
+    <message>
+        <source>filters: {filters}</source>
+        <translation>отборы: {filters}</translation>
+    </message>
+    <message>
+        <source>name a report, or use --list</source>
+        <translation>укажите отчёт или --list</translation>
+    </message>
+    <message>
+        <source>give the period with --from and --to</source>
+        <translation>укажите период: --from и --to</translation>
+    </message>
+    <message>
+        <source>give the file to write with -o FILE.xlsx</source>
+        <translation>укажите файл: -o ФАЙЛ.xlsx</translation>
+    </message>
+    <message>
+        <source>{title}: {rows} rows written to {path}</source>
+        <translation>{title}: {rows} строк записано в {path}</translation>
+    </message>
+    <message>
+        <source>No report called {name}; known: {names}</source>
+        <extracomment>The reports by name, in the order the reports page lists them.</extracomment>
+        <translation>Нет отчёта {name}; есть: {names}</translation>
     </message>
 </context>
 <context>
@@ -3210,83 +4741,188 @@
     <name>tickets</name>
     <message>
         <source>Monday</source>
-        <translation type="unfinished">Понедельник</translation>
+        <translation>понедельник</translation>
     </message>
     <message>
         <source>Tuesday</source>
-        <translation type="unfinished">Вторник</translation>
+        <translation>вторник</translation>
     </message>
     <message>
         <source>Wednesday</source>
-        <translation type="unfinished">Среда</translation>
+        <translation>среда</translation>
     </message>
     <message>
         <source>Thursday</source>
-        <translation type="unfinished">Четверг</translation>
+        <translation>четверг</translation>
     </message>
     <message>
         <source>Friday</source>
-        <translation type="unfinished">Пятница</translation>
+        <translation>пятница</translation>
     </message>
     <message>
         <source>Saturday</source>
-        <translation type="unfinished">Суббота</translation>
+        <translation>суббота</translation>
     </message>
     <message>
         <source>Sunday</source>
-        <translation type="unfinished">Воскресенье</translation>
+        <translation>воскресенье</translation>
     </message>
     <message>
         <source>APPOINTMENT TICKET No. {number}</source>
-        <translation type="unfinished"></translation>
+        <translation>ТАЛОН НА ПРИЁМ № {number}</translation>
     </message>
     <message>
         <source>Patient</source>
-        <translation type="unfinished">Пациент</translation>
+        <translation>Пациент</translation>
     </message>
     <message>
         <source>born {date}</source>
-        <translation type="unfinished">д. р. {date}</translation>
+        <translation>дата рождения {date}</translation>
     </message>
     <message>
         <source>Doctor</source>
-        <translation type="unfinished">Врач</translation>
+        <translation>Врач</translation>
     </message>
     <message>
         <source>Remote consultation: join by the link</source>
-        <translation type="unfinished"></translation>
+        <translation>Онлайн-консультация: подключитесь по ссылке</translation>
     </message>
     <message>
         <source>Room {number}</source>
-        <translation type="unfinished"></translation>
+        <translation>Кабинет {number}</translation>
     </message>
     <message>
         <source>Room: ask at the front desk</source>
-        <translation type="unfinished"></translation>
+        <translation>Кабинет: уточните в регистратуре</translation>
     </message>
     <message>
         <source>Referral No. {number}</source>
-        <translation type="unfinished"></translation>
+        <translation>Направление № {number}</translation>
     </message>
     <message>
         <source>Please bring:</source>
-        <translation type="unfinished"></translation>
+        <translation>Возьмите с собой:</translation>
     </message>
     <message>
         <source>Show this code at the front desk to check in.</source>
-        <translation type="unfinished"></translation>
+        <translation>Покажите этот код в регистратуре, чтобы отметить приход.</translation>
     </message>
     <message>
         <source>Printed {moment}</source>
-        <translation type="unfinished"></translation>
+        <translation>Напечатано {moment}</translation>
+    </message>
+    <message>
+        <source>passport</source>
+        <extracomment>Appointments that have no ticket to print. Printed grey in a day list: the patient is not coming (any more).</extracomment>
+        <translation>паспорт</translation>
+    </message>
+    <message>
+        <source>OMS policy</source>
+        <translation>полис ОМС</translation>
+    </message>
+    <message>
+        <source>the referral</source>
+        <translation>направление</translation>
+    </message>
+    <message>
+        <source>results of earlier examinations</source>
+        <translation>результаты прежних обследований</translation>
+    </message>
+    <message>
+        <source>At most {count} tickets at once</source>
+        <translation>Не более {count} талонов за раз</translation>
+    </message>
+    <message>
+        <source>Appointment {id} is «{status}»: there is no ticket to print</source>
+        <translation>Запись {id} в статусе «{status}»: талон не печатается</translation>
+    </message>
+    <message>
+        <source>Choose the appointments to print tickets for</source>
+        <translation>Выберите записи, для которых печатать талоны</translation>
     </message>
     <message>
         <source>Ticket No. {number}</source>
-        <translation type="unfinished"></translation>
+        <translation>Талон № {number}</translation>
     </message>
     <message>
         <source>Tickets ({count})</source>
-        <translation type="unfinished"></translation>
+        <translation>Талоны ({count})</translation>
+    </message>
+    <message>
+        <source>No booked appointments of this doctor on {day}</source>
+        <translation>У врача нет действующих записей на {day}</translation>
+    </message>
+    <message>
+        <source>No active doctor with id {id}</source>
+        <translation>Нет работающего врача с кодом {id}</translation>
+    </message>
+    <message>
+        <source>ticket ({format}) → {destination}</source>
+        <translation>талон ({format}) → {destination}</translation>
+    </message>
+    <message>
+        <source>day list for {day} → {destination}</source>
+        <translation>список приёма на {day} → {destination}</translation>
+    </message>
+    <message>
+        <source>Ticket code {code}: not a valid ticket (check digits)</source>
+        <translation>Код талона {code}: талон недействителен (не сходятся контрольные цифры)</translation>
+    </message>
+    <message>
+        <source>No appointment for this ticket (No. {number})</source>
+        <translation>Запись по этому талону не найдена (№ {number})</translation>
+    </message>
+    <message>
+        <source>Booked for today at {time}: check the patient in?</source>
+        <translation>Запись на сегодня, {time}: отметить приход пациента?</translation>
+    </message>
+    <message>
+        <source>This ticket is for {when}, not for today</source>
+        <translation>Талон на {when}, а не на сегодня</translation>
+    </message>
+    <message>
+        <source>This ticket has already been used: checked in {when} ({who})</source>
+        <translation>Талон уже использован: приход отмечен {when} ({who})</translation>
+    </message>
+    <message>
+        <source>This ticket has already been used ({status})</source>
+        <translation>Талон уже использован ({status})</translation>
+    </message>
+    <message>
+        <source>This ticket is void: the appointment was moved to {when}</source>
+        <translation>Талон недействителен: запись перенесена на {when}</translation>
+    </message>
+    <message>
+        <source>This ticket is void: the appointment was moved</source>
+        <translation>Талон недействителен: запись перенесена</translation>
+    </message>
+    <message>
+        <source>This ticket is void: the appointment was cancelled</source>
+        <translation>Талон недействителен: запись отменена</translation>
+    </message>
+    <message>
+        <source>The patient was marked as not having come to this appointment ({when})</source>
+        <translation>Пациент отмечен как не явившийся на эту запись ({when})</translation>
+    </message>
+    <message>
+        <source>cannot write {path}: {reason}</source>
+        <translation>не удалось записать {path}: {reason}</translation>
+    </message>
+    <message>
+        <source>80 mm receipt roll</source>
+        <translation>Чековая лента 80 мм</translation>
+    </message>
+    <message>
+        <source>A6 sheet</source>
+        <translation>Лист A6</translation>
+    </message>
+    <message>
+        <source>A5 sheet</source>
+        <translation>Лист A5</translation>
+    </message>
+    <message>
+        <source>Only a manager or an administrator chooses the ticket format</source>
+        <translation>Формат талона выбирает менеджер или администратор</translation>
     </message>
 </context>
 <context>
@@ -3498,6 +5134,73 @@
     <message>
         <source>SNILS: wrong check number</source>
         <translation>СНИЛС: неверная контрольная сумма</translation>
+    </message>
+</context>
+<context>
+    <name>waiting_list</name>
+    <message>
+        <source>Waiting-list entry {id} does not exist</source>
+        <translation>Записи листа ожидания {id} не существует</translation>
+    </message>
+    <message>
+        <source>Note: at most {n} characters</source>
+        <translation>Примечание: не более {n} символов</translation>
+    </message>
+    <message>
+        <source>Wished days: the end is before the beginning</source>
+        <translation>Желаемые даты: конец раньше начала</translation>
+    </message>
+    <message>
+        <source>Wished days: already past</source>
+        <translation>Желаемые даты: уже прошли</translation>
+    </message>
+    <message>
+        <source>Patient: no longer exists</source>
+        <translation>Пациент: больше не существует</translation>
+    </message>
+    <message>
+        <source>Doctor: no longer exists</source>
+        <translation>Врач: больше не существует</translation>
+    </message>
+    <message>
+        <source>Doctor: not of the chosen specialty</source>
+        <translation>Врач: не той специальности, что выбрана</translation>
+    </message>
+    <message>
+        <source>Specialty or doctor: required</source>
+        <translation>Специальность или врач: обязательно</translation>
+    </message>
+    <message>
+        <source>The entry is no longer on the waiting list</source>
+        <translation>Запись больше не в листе ожидания</translation>
+    </message>
+    <message>
+        <source>No time is offered to this entry now</source>
+        <translation>Этой записи сейчас не предложено время</translation>
+    </message>
+    <message>
+        <source>A time has become free for you: {date} at {time}, doctor {doctor}{room}. Please call the clinic to confirm it.</source>
+        <translation>Для вас освободилось время: {date} в {time}, врач {doctor}{room}. Позвоните, пожалуйста, в клинику, чтобы подтвердить запись.</translation>
+    </message>
+    <message>
+        <source>room {number}</source>
+        <translation>каб. {number}</translation>
+    </message>
+    <message>
+        <source>A free appointment time</source>
+        <translation>Освободилось время приёма</translation>
+    </message>
+    <message>
+        <source>The offered time has already passed</source>
+        <translation>Предложенное время уже прошло</translation>
+    </message>
+    <message>
+        <source>From the waiting list</source>
+        <translation>Из листа ожидания</translation>
+    </message>
+    <message>
+        <source>The offered time was taken meanwhile: {reason}</source>
+        <translation>Предложенное время тем временем заняли: {reason}</translation>
     </message>
 </context>
 </TS>

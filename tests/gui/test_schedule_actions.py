@@ -115,7 +115,7 @@ def test_statuses_from_the_context_menu_and_a_manager_undo(
     assert "actionNoShow" not in names  # not before the start
     assert "actionArrived" in names and "actionCancel" in names
     ticket = action(menu, "actionPrintTicket")
-    assert ticket is not None and not ticket.isEnabled() and "талон" in ticket.toolTip()
+    assert ticket is not None and ticket.isEnabled()
 
     for name, expected in (
         ("actionArrived", S.ARRIVED),

@@ -12,12 +12,19 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
-from crm.controllers import booking, day_grid, schedule, working_hours
+from crm.controllers import booking, day_grid, schedule, waiting_list, working_hours
 from crm.controllers.context import Actor
 from crm.controllers.errors import PermissionDenied, ValidationError
 from crm.controllers.working_hours import ExceptionForm, TemplateForm
 from crm.models import Appointment, JournalEntry, OutboxMessage, PatientConsent
-from crm.models.enums import AppointmentStatus, ConsentKind, ExceptionKind, Role
+from crm.models.enums import (
+    AppointmentStatus,
+    ConsentKind,
+    ContactChannel,
+    ExceptionKind,
+    Role,
+    WaitingStatus,
+)
 from tests import booking_factories as bf
 from tests import factories as f
 
@@ -268,3 +275,42 @@ def test_only_a_manager_changes_working_hours(db, clinic):
         working_hours.add_exception(db, c.registrar, c.doctor, vacation(DAY, DAY), now=NOW)
     # Registrars may still look at the hours.
     assert working_hours.doctor_hours(db, c.registrar, c.doctor, since=DAY).templates
+
+
+def test_a_held_appointment_may_be_rebooked_by_the_desk_within_24_hours(db, clinic):
+    c = clinic
+    held = book(db, c, c.silent, "11:00")
+    working_hours.add_exception(db, c.manager, c.doctor, vacation(DAY, DAY), now=NOW)
+    early_that_morning = f.at(DAY, "07:00")
+
+    moved = booking.reschedule(
+        db, c.registrar, held, starts_at=f.at(DAY + dt.timedelta(days=1), "09:00"),
+        now=early_that_morning,
+    )  # fmt: skip
+
+    assert appointment(db, moved.id).status is AppointmentStatus.BOOKED
+    # An appointment not in the tray still keeps the 24-hour rule.
+    other = book(db, c, c.consenting, "10:00", DAY + dt.timedelta(days=1))
+    with pytest.raises(booking.BookingRefused) as caught:
+        booking.reschedule(
+            db, c.registrar, other, starts_at=f.at(DAY + dt.timedelta(days=1), "12:00"),
+            now=f.at(DAY + dt.timedelta(days=1), "07:00"),
+        )  # fmt: skip
+    assert caught.value.reason_code == "too_late_to_change"
+
+
+def test_new_hours_are_offered_to_the_waiting_list(db, clinic):
+    c = clinic
+    saturday = DAY + dt.timedelta(days=12)
+    entry = waiting_list.add_entry(
+        db, c.registrar, patient_id=c.consenting, doctor_id=c.doctor, wished_from=saturday,
+        wished_to=saturday, channel=ContactChannel.SMS, now=NOW,
+    )  # fmt: skip
+    form = TemplateForm(6, dt.time(10), dt.time(12), c.room_101, dt.date(2031, 1, 1))
+
+    change = working_hours.save_template(db, c.manager, c.doctor, form, now=NOW)
+
+    assert change.offers == 1
+    offered = waiting_list.get_entry(db, c.registrar, entry.id, now=NOW)
+    assert offered.status is WaitingStatus.OFFERED
+    assert offered.offered_starts_at == f.at(saturday, "10:00")

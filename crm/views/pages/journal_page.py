@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +17,7 @@ from crm.controllers.journal import JournalRow
 from crm.controllers.permissions import Permission, allowed, role_title
 from crm.views import AppContext
 from crm.views.itemmodels.journal_model import JournalModel
+from crm.views.itemmodels.views import row_table
 
 PAGE_SIZE = 200
 # Change notices come in bursts (a booking touches several rows): wait, then load once.
@@ -59,18 +57,8 @@ class JournalPage(QWidget):
         heading.setFont(font)
 
         self.model = JournalModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("journalTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = row_table(self.model, "journalTable")
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         self.model.modelReset.connect(self._fit_columns)
 
         self.status_label = QLabel()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QScrollArea, QVBox
 from crm import __version__
 from crm.config import config_file
 from crm.views import AppContext
+from crm.views.printing.settings import TicketFormatSetting
 from crm.views.status import describe_database
 
 
@@ -136,6 +137,8 @@ class SettingsPage(QWidget):
             _value(self.tr("These settings are read-only here for now."), "readOnlyNote")
         )
         inner.addLayout(form)
+        self.ticket_format = TicketFormatSetting(context)
+        inner.addWidget(self.ticket_format)
         inner.addWidget(how)
         inner.addStretch(1)
         scroll = QScrollArea()

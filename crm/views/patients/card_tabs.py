@@ -2,6 +2,8 @@
 
 All four are read in one call (:func:`crm.controllers.patient_history.load_history`)
 on the runner. The consents tab also records a consent given or revoked on a date.
+A fifth tab shows the patient's priority requests and waiting-list entries
+(:class:`crm.views.referrals.patient_queues.PatientQueuesPanel`, read on its own).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from crm.views.patients.tab_models import (
     ReferralsModel,
     RowsModel,
 )
+from crm.views.referrals.patient_queues import PatientQueuesPanel
 
 
 def _table(model: RowsModel, name: str) -> QTableView:
@@ -58,7 +61,7 @@ def _table(model: RowsModel, name: str) -> QTableView:
 
 
 class CardTabs(QTabWidget):
-    """Appointments, referrals, history and consents of one patient.
+    """Appointments, referrals, history, consents, priority and waiting list of one patient.
 
     Args:
         context: the logged-in user's context.
@@ -128,6 +131,8 @@ class CardTabs(QTabWidget):
         self.addTab(self.referrals_table, self.tr("Referrals"))
         self.addTab(self.history_table, self.tr("History"))
         self.addTab(consents_page, self.tr("Consents"))
+        self.queues = PatientQueuesPanel(context)
+        self.addTab(self.queues, self.tr("Priority and waiting list"))
         self.setEnabled(False)  # until there is a saved card to show
 
     @property
@@ -156,6 +161,7 @@ class CardTabs(QTabWidget):
         """Read the tabs again (a second request during a read is queued)."""
         if self._patient_id is None:
             return
+        self.queues.show_patient(self._patient_id)
         if self._loading:
             self._again = True
             return

@@ -36,6 +36,7 @@ from crm.views.patients.card_windows import CardWindows
 from crm.views.patients.form_rules import name_prefill
 from crm.views.patients.import_dialog import ImportDialog
 from crm.views.patients.search_model import PatientSearchModel
+from crm.views.printing.scan import TicketScanner
 
 PAGE_SIZE = 50
 DEBOUNCE_MS = 250
@@ -74,6 +75,9 @@ class PatientsPage(QWidget):
         self._keep_id: int | None = None  # the row to select again after a re-query
         self._searched_text = ""
         self._open_first = False  # Enter was pressed before the results came
+        # A barcode scanner types a ticket's code and Enter into the search box.
+        self.scanner = TicketScanner(context, self)
+        self.scanner.open_patient.connect(self.open_card)
 
         heading = QLabel(self.title)
         heading.setObjectName("pageTitle")
@@ -195,6 +199,8 @@ class PatientsPage(QWidget):
             self._pending = True
             return
         text = self.search_box.text().strip()
+        if self.scanner.is_code(text):
+            return  # a scanned ticket: Enter opens its appointment, nothing to search
         self._generation += 1
         generation = self._generation
         if not text:
@@ -391,6 +397,10 @@ class PatientsPage(QWidget):
     def _box_key(self, event: QKeyEvent) -> bool:
         key = event.key()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.scanner.take(self.search_box.text()):
+                self._debounce.stop()
+                self.search_box.clear()
+                return True
             if self.searching:
                 # Enter right after typing: open the first row once it is found.
                 self._open_first = True

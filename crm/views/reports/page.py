@@ -1,23 +1,60 @@
-"""The Reports section's page (not built yet: it says so)."""
+"""The Reports section: the dashboard and the Excel reports, for managers.
+
+Other roles see a sentence saying the section is for managers (the controllers
+refuse them anyway: permissions are enforced there, not by hiding widgets).
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from crm.controllers.permissions import Permission, allowed
 from crm.views import AppContext
-from crm.views.pages.placeholder import PlaceholderPage
+from crm.views.reports.dashboard import DashboardView
+from crm.views.reports.reports_tab import ReportsTab
+
+
+class ReportsPage(QWidget):
+    """Two tabs: Dashboard and Reports (or a notice for roles without reports).
+
+    Args:
+        context: the logged-in user's context.
+        parent: the Qt parent.
+
+    Signals:
+        None of its own; see :class:`DashboardView` and :class:`ReportsTab`.
+    """
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QCoreApplication.translate("MainWindow", "Reports")
+        self.dashboard: DashboardView | None = None
+        self.reports: ReportsTab | None = None
+        self.tabs: QTabWidget | None = None
+        layout = QVBoxLayout(self)
+        if not allowed(context.actor, Permission.REPORTS):
+            notice = QLabel(self.tr("Reports and the dashboard are available to managers."))
+            notice.setObjectName("reportsNotAllowed")
+            layout.addWidget(notice)
+            layout.addStretch(1)
+            return
+        self.dashboard = DashboardView(context)
+        self.reports = ReportsTab(context)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.dashboard, self.tr("Dashboard"))
+        self.tabs.addTab(self.reports, self.tr("Reports"))
+        layout.addWidget(self.tabs)
+
+    def activate(self) -> None:
+        """The section came to the front (the dashboard reloads itself when shown stale)."""
+
+    def refresh(self) -> None:
+        """F5: reload the dashboard."""
+        if self.dashboard is not None:
+            self.dashboard.refresh()
 
 
 def reports_page(context: AppContext, parent: QWidget | None = None) -> QWidget:
     """The page shown for the Reports section."""
-    return PlaceholderPage(
-        QCoreApplication.translate("MainWindow", "Reports"),
-        [
-            QCoreApplication.translate(
-                "MainWindow", "visits, no-shows and referrals over a period"
-            ),
-            QCoreApplication.translate("MainWindow", "export to Excel (for managers)"),
-        ],
-        parent,
-    )
+    return ReportsPage(context, parent)

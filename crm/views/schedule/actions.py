@@ -1,4 +1,5 @@
-"""What the schedule grid does with appointments: book, move, cancel, statuses, history.
+"""What the schedule grid does with appointments: book, move, cancel, statuses, history,
+printing tickets and day lists.
 
 The grid hands a slot or a block to :class:`ScheduleActions` and listens to its
 three signals; everything here runs its controller on the runner, and every dialog
@@ -20,8 +21,17 @@ from crm.controllers import booking, visit_status
 from crm.controllers.booking import BookedAppointment, BookingRefused
 from crm.controllers.day_grid import GridAppointment, GridDoctor
 from crm.controllers.permissions import Permission, allowed
+from crm.controllers.tickets import NO_TICKET
 from crm.models.enums import AppointmentStatus
 from crm.views import AppContext
+from crm.views.printing import (
+    PrintDialog,
+    PrintRequest,
+    day_list_request,
+    day_tickets_request,
+    open_print_dialog,
+    tickets_request,
+)
 from crm.views.schedule.booking_dialog import BookingDialog
 from crm.views.schedule.cancel_dialog import CancelDialog, ReasonDialog
 from crm.views.schedule.history_dialog import HistoryDialog
@@ -58,6 +68,8 @@ class ScheduleActions(QObject):
         self.history_dialog: HistoryDialog | None = None
         #: The open question (another doctor? a reason?), for tests and for closing.
         self.question: QDialog | None = None
+        #: The last print dialog opened (tickets or a day list).
+        self.print_dialog: PrintDialog | None = None
 
     # --- booking and moving ---------------------------------------------------------------
 
@@ -267,11 +279,55 @@ class ScheduleActions(QObject):
             menu, "actionOpenPatient", self.tr("Open the patient's card"),
             lambda: self.open_patient.emit(appointment.patient_id),
         )  # fmt: skip
-        ticket = self._action(menu, "actionPrintTicket", self.tr("Print ticket"), lambda: None)
-        ticket.setEnabled(False)
-        ticket.setToolTip(
-            self.tr("Printing tickets comes with the ticket feature; it is not available yet.")
-        )
+        if may[Permission.PRINT]:
+            self._print_actions(menu, appointment)
+
+    # --- printing -------------------------------------------------------------------------
+
+    def print_ticket(self, appointment: GridAppointment) -> PrintDialog:
+        """Open the print dialog with ``appointment``'s ticket."""
+        title = self.tr("Ticket: {patient}").format(patient=appointment.patient_full)
+        return self._print(tickets_request([appointment.id], title))
+
+    def print_day_tickets(self, doctor_id: int, day: dt.date) -> PrintDialog:
+        """Open the print dialog with the tickets of everyone booked with the doctor that day."""
+        title = self.tr("Tickets for {day}").format(day=f"{day:%d.%m.%Y}")
+        return self._print(day_tickets_request(day, doctor_id, title))
+
+    def print_day_list(self, day: dt.date, doctor_id: int | None = None) -> PrintDialog:
+        """Open the print dialog with a doctor's day list, or every doctor's (``None``)."""
+        title = self.tr("Day list for {day}").format(day=f"{day:%d.%m.%Y}")
+        return self._print(day_list_request(day, doctor_id, title))
+
+    def _print(self, request: PrintRequest) -> PrintDialog:
+        dialog = open_print_dialog(self._context, request, self._parent)
+        self.print_dialog = dialog
+        return dialog
+
+    def _print_actions(self, menu: QMenu, appointment: GridAppointment) -> None:
+        day = appointment.starts_at.date()
+        menu.addSeparator()
+        ticket = self._action(
+            menu, "actionPrintTicket", self.tr("Print ticket…"),
+            lambda: self.print_ticket(appointment),
+        )  # fmt: skip
+        if appointment.status in NO_TICKET:
+            ticket.setEnabled(False)
+            ticket.setToolTip(
+                self.tr("A cancelled, moved or missed appointment has no ticket to print.")
+            )
+        self._action(
+            menu, "actionPrintDayTickets", self.tr("Print the doctor's tickets for the day…"),
+            lambda: self.print_day_tickets(appointment.doctor_id, day),
+        )  # fmt: skip
+        self._action(
+            menu, "actionPrintDayList", self.tr("Print the doctor's day list…"),
+            lambda: self.print_day_list(day, appointment.doctor_id),
+        )  # fmt: skip
+        self._action(
+            menu, "actionPrintAllDayLists", self.tr("Print the day list of all doctors…"),
+            lambda: self.print_day_list(day),
+        )  # fmt: skip
 
     # --- helpers --------------------------------------------------------------------------
 

@@ -157,13 +157,15 @@ class BookingDialog(QDialog):
         self.alternatives = QVBoxLayout()
         self.alternative_buttons: list[QPushButton] = []
 
-        self.print_button = QPushButton(self.tr("Print ticket"))
+        self.print_button = QPushButton(self.tr("Book and print ticket (Ctrl+P)"))
         self.print_button.setObjectName("bookingPrint")
-        self.print_button.setEnabled(False)
         self.print_button.setAutoDefault(False)
+        self.print_button.setShortcut("Ctrl+P")
         self.print_button.setToolTip(
-            self.tr("Printing tickets comes with the ticket feature; it is not available yet.")
+            self.tr("Book, then open the ticket in the print dialog (preview, printer, PDF)")
         )
+        self.print_button.clicked.connect(self.submit_and_print)
+        self._print_after = False
         self.book_button = QPushButton(self.tr("Book (Enter)"))
         self.book_button.setObjectName("bookingBook")
         self.book_button.setDefault(True)
@@ -296,6 +298,11 @@ class BookingDialog(QDialog):
 
     # --- booking ----------------------------------------------------------------------
 
+    def submit_and_print(self) -> None:
+        """Book, and open the new appointment's ticket for printing once booked."""
+        self._print_after = True
+        self.submit()
+
     def submit(self) -> None:
         """Book (creating the new card first when it is open)."""
         if self._busy or self.picker.new_box.busy:
@@ -366,11 +373,18 @@ class BookingDialog(QDialog):
     def _on_booked(self, appointment: BookedAppointment) -> None:
         self._busy = False
         self.booked.emit(appointment)
+        if self._print_after:
+            from crm.views.printing import open_print_dialog, tickets_request
+
+            title = self.tr("Ticket: {patient}").format(patient=self.picker.patient_name)
+            parent = self.parentWidget() or self
+            open_print_dialog(self._context, tickets_request([appointment.id], title), parent)
         self.accept()
 
     def _on_refused(self, error: BaseException, message: str) -> None:
         self._busy = False
         self.book_button.setEnabled(True)
+        self._print_after = False
         self._clear_alternatives()
         self.last_refusal = error if isinstance(error, BookingRefused) else None
         self.messages.show_message("error", message)

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QGroupBox,
@@ -36,6 +35,7 @@ from crm.controllers.permissions import Permission, allowed
 from crm.controllers.working_hours import DoctorHours, ExceptionRow, HoursChange, TemplateRow
 from crm.views import AppContext
 from crm.views.itemmodels.table import Index, RowTableModel
+from crm.views.itemmodels.views import row_table
 from crm.views.patients.message_bar import MessageBar
 from crm.views.schedule.hours_forms import (
     ExceptionEditor,
@@ -77,13 +77,7 @@ class CellsModel(RowTableModel):
 
 
 def _table(model: CellsModel, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
+    view = row_table(model, name)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setStretchLastSection(True)
     return view
@@ -357,8 +351,14 @@ class WorkingHoursDialog(QDialog):
 
     def describe_change(self, change: HoursChange) -> tuple[str, str]:
         """The message kind and text telling what a change did to booked appointments."""
+        offered = (
+            [self.tr("Free times offered to the waiting list: {count}").format(count=change.offers)]
+            if change.offers
+            else []
+        )
         if not change.held and not change.released:
-            return "done", self.tr("Saved. No booked appointment is affected.")
+            text = self.tr("Saved. No booked appointment is affected.")
+            return "done", "<br>".join([text, *offered])
         lines = []
         if change.held:
             lines.append(self.tr("Moved to the holding tray (not cancelled): {count}").format(
@@ -378,7 +378,7 @@ class WorkingHoursDialog(QDialog):
             lines.extend(
                 f"• {a.starts_at:%d.%m.%Y %H:%M} {escape(a.patient_short)}" for a in change.released
             )
-        return ("warning" if change.held else "done"), "<br>".join(lines)
+        return ("warning" if change.held else "done"), "<br>".join(lines + offered)
 
     def _change(
         self,

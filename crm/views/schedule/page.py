@@ -45,6 +45,7 @@ from crm.controllers.day_grid import (
 from crm.controllers.visit_status import status_title
 from crm.views import AppContext
 from crm.views.patients.message_bar import MessageBar
+from crm.views.referrals.offer_prompt import OfferPrompt
 from crm.views.schedule.grid import (
     KIND_COLOURS,
     NOW,
@@ -156,6 +157,9 @@ class SchedulePage(QWidget):
         layout.addLayout(top)
         layout.addLayout(self._build_toolbar())
         layout.addWidget(self.message_bar)
+        # Waiting-list offers of freed time, for the desk to book or pass on.
+        self.offers = OfferPrompt(context)
+        layout.addWidget(self.offers)
         layout.addLayout(body, 1)
         self.legend = QLabel(self._legend())
         self.legend.setObjectName("scheduleLegend")
@@ -243,6 +247,12 @@ class SchedulePage(QWidget):
             "Ctrl+H", self.open_hours,
         )  # fmt: skip
         self.hours_button.setObjectName("hoursButton")
+        self.day_list_button = self._tool(
+            self.tr("Day list…"),
+            self.tr("Print the day list: the chosen doctor's, or every doctor's (Ctrl+P)"),
+            "Ctrl+P", self.print_day_list,
+        )  # fmt: skip
+        self.day_list_button.setObjectName("dayListButton")
         for widget in (self.today_button, week_back, day_back, self.date_edit, day_on, week_on,
                        self.weekday_label):  # fmt: skip
             bar.addWidget(widget)
@@ -255,6 +265,7 @@ class SchedulePage(QWidget):
         bar.addWidget(self.week_button)
         bar.addSpacing(12)
         bar.addWidget(self.hours_button)
+        bar.addWidget(self.day_list_button)
         return bar
 
     def _tool(self, text: str, tip: str, keys: str | None, slot: Callable[[], None]) -> QToolButton:
@@ -514,6 +525,13 @@ class SchedulePage(QWidget):
         dialog.hours_changed.connect(self._hours_changed)
         dialog.show()  # not modal: the grid stays usable beside it
         return dialog
+
+    def print_day_list(self) -> None:
+        """The day list of the week's doctor (week view) or of every doctor shown (day)."""
+        if self.actions is None:
+            return
+        doctor = self.week_doctor if self.mode == WEEK else None
+        self.actions.print_day_list(self.day, doctor)
 
     def _hours_changed(self, doctor_id: int) -> None:
         if self.data is not None and doctor_id in {d.id for d in self.data.doctors}:

@@ -1,0 +1,929 @@
+"""The registry of referrals (направления): query, register, correct, cancel, extend, show.
+
+The rules themselves (validity by kind, the status as of a day, the checks for
+booking) live in :mod:`crm.controllers.referral_rules`; this module stores and reads
+referrals with them. Expiry is never trusted from the table: every row is read
+through :func:`~crm.controllers.referral_rules.effective_status` against today (the
+database server's day in the clinic's timezone, or ``today`` for tests), and the
+registry's status filters say the same in SQL.
+
+Who may do what: registrars and managers register, correct and cancel referrals
+(``register_referrals``); only a doctor extends one (``extend_referrals``); anyone
+who may find patients reads them. Each referral is an optimistically locked card
+(``version``): pass ``expected_version`` as read and a concurrent change becomes
+:class:`~crm.controllers.errors.StaleRecord`.
+
+A visit that completes closes its referral, cancelling or a no-show releases it
+(:mod:`crm.controllers.visit_status`); booking marks it used
+(:mod:`crm.controllers.booking`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from crm.controllers import journal, referral_rules, schedule
+from crm.controllers.booking import server_now
+from crm.controllers.context import Actor
+from crm.controllers.errors import DomainError, NotFound, StaleRecord, ValidationError
+from crm.controllers.patient_form import FieldProblem
+from crm.controllers.permissions import Permission, require
+from crm.controllers.slots import free_slots, short_name
+from crm.controllers.validation import format_date, normalize_diagnosis_code
+from crm.i18n import translate
+from crm.models import (
+    Appointment,
+    Doctor,
+    IssuingOrganisation,
+    Patient,
+    Referral,
+    ReferralExtension,
+    Specialty,
+    User,
+)
+from crm.models.enums import (
+    AppointmentStatus,
+    ReferralKind,
+    ReferralStatus,
+)
+
+RS = ReferralStatus
+#: Appointment statuses that keep using a referral (as ``USES_REFERRAL`` in the model).
+USING = (
+    AppointmentStatus.BOOKED,
+    AppointmentStatus.ARRIVED,
+    AppointmentStatus.IN_PROGRESS,
+    AppointmentStatus.COMPLETED,
+)
+#: …and those of them that have not taken place yet (a referral with one is not cancelled).
+PENDING_VISIT = (AppointmentStatus.BOOKED, AppointmentStatus.ARRIVED, AppointmentStatus.IN_PROGRESS)
+ISSUING_DOCTOR_MAX_LENGTH = 200
+REGISTRY_LIMIT = 500
+# Fields whose change would move a booked visit out from under its referral.
+_LOCKED_WHEN_USED = ("patient_id", "specialty_id", "kind", "issued_on", "valid_days")
+_FIELD_ORDER = ("number", "organisation_id", "patient_id", "specialty_id", "diagnosis_code",
+                "kind", "issued_on", "valid_days", "issuing_doctor")  # fmt: skip
+
+
+class ReferralRefused(DomainError):
+    """A referral rule refused the action.
+
+    Attributes:
+        reason_code: ``has_appointment`` (cancelling a referral with a visit ahead),
+            ``already_cancelled``, ``not_long_term``, ``bad_status``, ``reason_required``,
+            ``not_longer``, ``beyond_limit``, ``no_free_slots``, ``has_extensions``.
+    """
+
+    def __init__(self, reason_code: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.reason_code = reason_code
+
+
+class ReferralInvalid(ValidationError):
+    """The form has bad fields; ``problems`` lists all of them, ``field`` is the first."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        super().__init__(problems[0].message, field=problems[0].field)
+        self.problems = tuple(problems)
+
+
+@dataclass(frozen=True)
+class ReferralForm:
+    """A referral as typed on the form (ids chosen from the directories).
+
+    Attributes:
+        number: as on the document; stored canonical (``нп 0012`` → ``НП-0012``).
+        organisation_id: the issuing organisation (:mod:`crm.controllers.issuing_orgs`).
+        patient_id: the patient it was issued to.
+        specialty_id: the target specialty or service.
+        diagnosis_code: МКБ-10, e.g. ``I10`` or ``K29.7``.
+        kind: standard, therapist, long-term or emergency.
+        issued_on: the issue date (not in the future).
+        emergency_days: for an emergency referral, the days written on it (7–30).
+        issuing_doctor: who signed it (free text).
+    """
+
+    number: str
+    organisation_id: int | None
+    patient_id: int | None
+    specialty_id: int | None
+    diagnosis_code: str
+    kind: ReferralKind | None
+    issued_on: dt.date | None
+    emergency_days: int | None = None
+    issuing_doctor: str | None = None
+
+
+@dataclass(frozen=True)
+class RegistryFilter:
+    """What the registry shows (every criterion optional; all given must hold).
+
+    Attributes:
+        statuses: effective statuses as of today (empty: any).
+        specialty_id: the target specialty.
+        organisation_id: the issuing organisation.
+        patient_id: the patient (the card's referrals tab).
+        issued_from: issued on or after this day.
+        issued_to: issued on or before this day.
+        expiring_only: only active referrals with ≤ 5 days left and no appointment.
+        number: part of the number (any case, spaces ignored).
+        limit: at most this many rows (newest issue dates first).
+    """
+
+    statuses: frozenset[ReferralStatus] = frozenset()
+    specialty_id: int | None = None
+    organisation_id: int | None = None
+    patient_id: int | None = None
+    issued_from: dt.date | None = None
+    issued_to: dt.date | None = None
+    expiring_only: bool = False
+    number: str | None = None
+    limit: int = REGISTRY_LIMIT
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    """One line of the registry.
+
+    ``status`` is the effective status as of ``today`` (an active referral past its
+    last day reads ``expired``); ``expiring`` marks an active one with ≤ 5 days left
+    and no appointment (to highlight). ``appointment_*`` describe the appointment
+    that uses it (booked or done), if any.
+    """
+
+    id: int
+    number: str
+    organisation_id: int
+    organisation_name: str
+    patient_id: int
+    patient_name: str
+    specialty_id: int
+    specialty_name: str
+    diagnosis_code: str
+    kind: ReferralKind
+    issued_on: dt.date
+    valid_days: int
+    last_valid_day: dt.date
+    days_left: int
+    status: ReferralStatus
+    expiring: bool
+    appointment_id: int | None
+    appointment_starts_at: dt.datetime | None
+    appointment_doctor_name: str | None
+    version: int
+
+
+@dataclass(frozen=True)
+class ExtensionRow:
+    """One extension of a long-term referral, as the referral lists them."""
+
+    id: int
+    old_valid_days: int
+    new_valid_days: int
+    old_last_day: dt.date
+    new_last_day: dt.date
+    reason: str
+    extended_by: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ReferralAppointment:
+    """An appointment ever made on the referral (cancelled and moved ones too)."""
+
+    id: int
+    starts_at: dt.datetime
+    doctor_id: int
+    doctor_name: str
+    status: AppointmentStatus
+    rescheduled_from_id: int | None
+
+
+@dataclass(frozen=True)
+class ReferralDetails:
+    """One referral with its extensions and its appointments, oldest first.
+
+    ``max_last_day`` is how far a doctor may extend it (the last valid day itself
+    for kinds that cannot be extended); ``extendable`` says whether it can be
+    extended now (long-term, active or used, below 90 days).
+    """
+
+    row: ReferralRow
+    organisation_ogrn: str
+    organisation_address: str | None
+    issuing_doctor: str | None
+    emergency_days: int | None
+    cancel_reason: str | None
+    created_at: dt.datetime
+    created_by: str | None
+    max_last_day: dt.date
+    extendable: bool
+    extensions: tuple[ExtensionRow, ...]
+    appointments: tuple[ReferralAppointment, ...]
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def today_of(session: Session, today: dt.date | None = None) -> dt.date:
+    """``today`` if given, else the server's day in the clinic's timezone."""
+    if today is not None:
+        return today
+    return server_now(session).astimezone(schedule.clinic_timezone(session)).date()
+
+
+def _last_day_sql() -> sa.ColumnElement[dt.date]:
+    return Referral.issued_on + (Referral.valid_days - 1)
+
+
+def _status_condition(status: ReferralStatus, today: dt.date) -> sa.ColumnElement[bool]:
+    """SQL for "reads as ``status`` on ``today``" (the SQL twin of ``effective_status``)."""
+    last_day = _last_day_sql()
+    if status is RS.ACTIVE:
+        return sa.and_(Referral.status == RS.ACTIVE, last_day >= today)
+    if status is RS.EXPIRED:
+        return sa.or_(
+            Referral.status == RS.EXPIRED, sa.and_(Referral.status == RS.ACTIVE, last_day < today)
+        )
+    return Referral.status == status
+
+
+def _live_appointment() -> Any:
+    return aliased(Appointment, name="live")
+
+
+def _query(today: dt.date) -> tuple[sa.Select[Any], Any]:
+    live = _live_appointment()
+    live_doctor = aliased(Doctor, name="live_doctor")
+    query = (
+        sa.select(Referral, IssuingOrganisation.name, Patient, Specialty.name, live, live_doctor)
+        .join(IssuingOrganisation, IssuingOrganisation.id == Referral.organisation_id)
+        .join(Patient, Patient.id == Referral.patient_id)
+        .join(Specialty, Specialty.id == Referral.specialty_id)
+        .outerjoin(live, sa.and_(live.referral_id == Referral.id, live.status.in_(USING)))
+        .outerjoin(live_doctor, live_doctor.id == live.doctor_id)
+    )
+    return query, live
+
+
+def _row(
+    found: tuple[Referral, str, Patient, str, Appointment | None, Doctor | None],
+    *,
+    today: dt.date,
+    tz: dt.tzinfo,
+) -> ReferralRow:
+    referral, organisation_name, patient, specialty_name, live, live_doctor = found
+    status = referral_rules.effective_status(referral, today)
+    left = referral_rules.days_left(referral, today)
+    return ReferralRow(
+        id=referral.id,
+        number=referral.number,
+        organisation_id=referral.organisation_id,
+        organisation_name=organisation_name,
+        patient_id=patient.id,
+        patient_name=short_name(patient.last_name, patient.first_name, patient.patronymic),
+        specialty_id=referral.specialty_id,
+        specialty_name=specialty_name,
+        diagnosis_code=referral.diagnosis_code,
+        kind=referral.kind,
+        issued_on=referral.issued_on,
+        valid_days=referral.valid_days,
+        last_valid_day=referral_rules.last_valid_day(referral.issued_on, referral.valid_days),
+        days_left=left,
+        status=status,
+        expiring=status is RS.ACTIVE and left <= referral_rules.EXPIRING_DAYS and live is None,
+        appointment_id=live.id if live else None,
+        appointment_starts_at=live.starts_at.astimezone(tz) if live else None,
+        appointment_doctor_name=(
+            short_name(live_doctor.last_name, live_doctor.first_name, live_doctor.patronymic)
+            if live_doctor
+            else None
+        ),
+        version=referral.version,
+    )
+
+
+def registry(
+    db: sessionmaker[Session],
+    actor: Actor,
+    filters: RegistryFilter | None = None,
+    *,
+    today: dt.date | None = None,
+) -> list[ReferralRow]:
+    """The registry's rows matching ``filters``, newest issue date first."""
+    require(actor, Permission.FIND_PATIENTS)
+    wanted = filters or RegistryFilter()
+    with db() as session:
+        day = today_of(session, today)
+        tz = schedule.clinic_timezone(session)
+        query, live = _query(day)
+        if wanted.statuses:
+            query = query.where(sa.or_(*(_status_condition(s, day) for s in wanted.statuses)))
+        if wanted.specialty_id is not None:
+            query = query.where(Referral.specialty_id == wanted.specialty_id)
+        if wanted.organisation_id is not None:
+            query = query.where(Referral.organisation_id == wanted.organisation_id)
+        if wanted.patient_id is not None:
+            query = query.where(Referral.patient_id == wanted.patient_id)
+        if wanted.issued_from is not None:
+            query = query.where(Referral.issued_on >= wanted.issued_from)
+        if wanted.issued_to is not None:
+            query = query.where(Referral.issued_on <= wanted.issued_to)
+        if wanted.expiring_only:
+            query = query.where(
+                _status_condition(RS.ACTIVE, day),
+                _last_day_sql() < day + dt.timedelta(days=referral_rules.EXPIRING_DAYS),
+                live.id.is_(None),
+            )
+        if wanted.number and (typed := "".join(wanted.number.split()).upper()):
+            pattern = typed.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            canonical = referral_rules.normalize_number(typed)
+            query = query.where(
+                sa.or_(
+                    sa.func.upper(Referral.number).like(f"%{pattern}%", escape="\\"),
+                    Referral.number == (canonical or typed),
+                )
+            )
+        query = query.order_by(Referral.issued_on.desc(), Referral.id.desc()).limit(wanted.limit)
+        return [_row(found, today=day, tz=tz) for found in session.execute(query).tuples()]
+
+
+def find_by_number(
+    db: sessionmaker[Session],
+    actor: Actor,
+    number: str,
+    *,
+    organisation_id: int | None = None,
+    today: dt.date | None = None,
+) -> list[ReferralRow]:
+    """Referrals with exactly this number (one per organisation at most), newest first."""
+    require(actor, Permission.FIND_PATIENTS)
+    typed = number.strip()
+    with db() as session:
+        day = today_of(session, today)
+        tz = schedule.clinic_timezone(session)
+        query, _ = _query(day)
+        query = query.where(
+            Referral.number.in_({typed, referral_rules.normalize_number(typed) or typed})
+        )
+        if organisation_id is not None:
+            query = query.where(Referral.organisation_id == organisation_id)
+        query = query.order_by(Referral.issued_on.desc(), Referral.id.desc())
+        return [_row(found, today=day, tz=tz) for found in session.execute(query).tuples()]
+
+
+def get_referral(
+    db: sessionmaker[Session] | Session,
+    actor: Actor,
+    referral_id: int,
+    *,
+    today: dt.date | None = None,
+) -> ReferralDetails:
+    """One referral with its extensions and every appointment made on it.
+
+    Raises:
+        NotFound: no such referral.
+    """
+    require(actor, Permission.FIND_PATIENTS)
+    with schedule.reading(db) as session:
+        return _details(session, referral_id, today_of(session, today))
+
+
+def _details(session: Session, referral_id: int, today: dt.date) -> ReferralDetails:
+    tz = schedule.clinic_timezone(session)
+    query, _ = _query(today)
+    found = session.execute(query.where(Referral.id == referral_id)).tuples().one_or_none()
+    if found is None:
+        raise _not_found(referral_id)
+    row = _row(found, today=today, tz=tz)
+    referral = found[0]
+    organisation = session.get(IssuingOrganisation, referral.organisation_id)
+    assert organisation is not None  # a foreign key
+    extender = aliased(User)
+    extensions = tuple(
+        ExtensionRow(
+            id=e.id,
+            old_valid_days=e.old_valid_days,
+            new_valid_days=e.new_valid_days,
+            old_last_day=referral_rules.last_valid_day(referral.issued_on, e.old_valid_days),
+            new_last_day=referral_rules.last_valid_day(referral.issued_on, e.new_valid_days),
+            reason=e.reason,
+            extended_by=name,
+            created_at=e.created_at.astimezone(tz),
+        )
+        for e, name in session.execute(
+            sa.select(ReferralExtension, extender.full_name)
+            .join(extender, extender.id == ReferralExtension.extended_by_id)
+            .where(ReferralExtension.referral_id == referral.id)
+            .order_by(ReferralExtension.created_at, ReferralExtension.id)
+        ).tuples()
+    )
+    appointments = tuple(
+        ReferralAppointment(
+            id=a.id,
+            starts_at=a.starts_at.astimezone(tz),
+            doctor_id=d.id,
+            doctor_name=short_name(d.last_name, d.first_name, d.patronymic),
+            status=a.status,
+            rescheduled_from_id=a.rescheduled_from_id,
+        )
+        for a, d in session.execute(
+            sa.select(Appointment, Doctor)
+            .join(Doctor, Doctor.id == Appointment.doctor_id)
+            .where(Appointment.referral_id == referral.id)
+            .order_by(Appointment.created_at, Appointment.id)
+        ).tuples()
+    )
+    created_by = (
+        session.scalar(sa.select(User.full_name).where(User.id == referral.created_by_id))
+        if referral.created_by_id is not None
+        else None
+    )
+    max_days = referral_rules.max_valid_days(referral.kind, referral.valid_days)
+    return ReferralDetails(
+        row=row,
+        organisation_ogrn=organisation.ogrn,
+        organisation_address=organisation.address,
+        issuing_doctor=referral.issuing_doctor,
+        emergency_days=referral.valid_days if referral.kind is ReferralKind.EMERGENCY else None,
+        cancel_reason=referral.cancel_reason,
+        created_at=referral.created_at.astimezone(tz),
+        created_by=created_by,
+        max_last_day=referral_rules.last_valid_day(referral.issued_on, max_days),
+        extendable=(
+            referral.kind is ReferralKind.LONG_TERM
+            and row.status in (RS.ACTIVE, RS.USED)
+            and referral.valid_days < max_days
+        ),
+        extensions=extensions,
+        appointments=appointments,
+    )
+
+
+def _not_found(referral_id: int) -> NotFound:
+    return NotFound(translate("referrals", "Referral {id} does not exist").format(id=referral_id))
+
+
+# --- titles -------------------------------------------------------------------------------
+
+
+def kind_title(kind: ReferralKind) -> str:
+    """The kind's name in the current language."""
+    titles = {
+        ReferralKind.STANDARD: translate("referrals", "standard"),
+        ReferralKind.THERAPIST: translate("referrals", "from a therapist"),
+        ReferralKind.LONG_TERM: translate("referrals", "long-term treatment"),
+        ReferralKind.EMERGENCY: translate("referrals", "emergency"),
+    }
+    return titles[kind]
+
+
+def status_title(status: ReferralStatus) -> str:
+    """The status's name in the current language."""
+    titles = {
+        RS.ACTIVE: translate("referrals", "active"),
+        RS.USED: translate("referrals", "used"),
+        RS.CLOSED: translate("referrals", "closed"),
+        RS.EXPIRED: translate("referrals", "expired"),
+        RS.CANCELLED: translate("referrals", "cancelled"),
+    }
+    return titles[status]
+
+
+# --- the form -----------------------------------------------------------------------------
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "number": translate("referrals", "Number"),
+        "organisation_id": translate("referrals", "Issuing organisation"),
+        "patient_id": translate("referrals", "Patient"),
+        "specialty_id": translate("referrals", "Specialty"),
+        "kind": translate("referrals", "Kind"),
+        "issued_on": translate("referrals", "Issue date"),
+        "valid_days": translate("referrals", "Days of validity"),
+        "issuing_doctor": translate("referrals", "Issuing doctor"),
+    }
+
+
+def _problem(name: str, message: str, **values: object) -> FieldProblem:
+    return FieldProblem(name, message.format(field=_labels().get(name, name), **values))
+
+
+def clean_form(
+    session: Session, form: ReferralForm, today: dt.date, *, own_id: int | None = None
+) -> dict[str, Any]:
+    """The referral's columns from ``form``, every field checked.
+
+    Raises:
+        ReferralInvalid: listing every bad field (``number``, ``organisation_id``,
+            ``patient_id``, ``specialty_id``, ``diagnosis_code``, ``kind``, ``issued_on``,
+            ``valid_days``, ``issuing_doctor``), in the form's order.
+    """
+    problems: list[FieldProblem] = []
+    values: dict[str, Any] = {}
+    required = translate("referrals", "{field}: required")
+
+    number = referral_rules.normalize_number(form.number)
+    if not form.number.strip():
+        problems.append(_problem("number", required))
+    elif number is None:
+        problems.append(_problem("number", translate(
+            "referrals", "{field}: digits, or letters followed by digits (e.g. 0123456 or "
+            "НП-001234)")))  # fmt: skip
+    values["number"] = number
+
+    for name, model in (("organisation_id", IssuingOrganisation), ("patient_id", Patient),
+                        ("specialty_id", Specialty)):  # fmt: skip
+        chosen = getattr(form, name)
+        if chosen is None:
+            problems.append(_problem(name, required))
+        elif session.get(model, chosen) is None:
+            problems.append(_problem(name, translate("referrals", "{field}: no longer exists")))
+        values[name] = chosen
+
+    try:
+        values["diagnosis_code"] = normalize_diagnosis_code(form.diagnosis_code)
+    except ValidationError as exc:
+        problems.append(FieldProblem("diagnosis_code", exc.message))
+
+    if form.kind is None:
+        problems.append(_problem("kind", required))
+    values["kind"] = form.kind
+
+    if form.issued_on is None:
+        problems.append(_problem("issued_on", required))
+    elif form.issued_on > today:
+        problems.append(
+            _problem("issued_on", translate("referrals", "{field}: cannot be in the future"))
+        )
+    values["issued_on"] = form.issued_on
+
+    if form.kind is not None:
+        try:
+            values["valid_days"] = referral_rules.validity_days(form.kind, form.emergency_days)
+        except ValueError:
+            low, high = referral_rules.EMERGENCY_DAYS
+            message = (
+                translate(
+                    "referrals", "{field}: an emergency referral is valid {low} to {high} days"
+                )  # fmt: skip
+                if form.kind is ReferralKind.EMERGENCY
+                else translate(
+                    "referrals", "{field}: only an emergency referral has its days set when issued"
+                )  # fmt: skip
+            )
+            problems.append(_problem("valid_days", message, low=low, high=high))
+
+    doctor = " ".join((form.issuing_doctor or "").split()) or None
+    if doctor is not None and len(doctor) > ISSUING_DOCTOR_MAX_LENGTH:
+        too_long = translate("referrals", "{field}: at most {n} characters")
+        problems.append(_problem("issuing_doctor", too_long, n=ISSUING_DOCTOR_MAX_LENGTH))
+    values["issuing_doctor"] = doctor
+
+    if number is not None and form.organisation_id is not None:
+        taken = sa.select(Referral.id).where(
+            Referral.organisation_id == form.organisation_id, Referral.number == number
+        )
+        if own_id is not None:
+            taken = taken.where(Referral.id != own_id)
+        if session.scalar(taken) is not None:
+            problems.append(_number_taken())
+    if problems:
+        order = {name: i for i, name in enumerate(_FIELD_ORDER)}
+        problems.sort(key=lambda p: order.get(p.field, len(order)))
+        raise ReferralInvalid(problems)
+    return values
+
+
+def _number_taken() -> FieldProblem:
+    return _problem(
+        "number",
+        translate(
+            "referrals", "{field}: this organisation already issued a referral with this number"
+        ),  # fmt: skip
+    )
+
+
+_SNAPSHOT = (
+    "number", "organisation_id", "patient_id", "specialty_id", "diagnosis_code", "kind",
+    "issued_on", "valid_days", "issuing_doctor", "status", "cancel_reason",
+)  # fmt: skip
+
+
+def _snapshot(row: Referral) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in _SNAPSHOT}
+
+
+def _stale() -> StaleRecord:
+    return StaleRecord(
+        translate("referrals", "The referral was changed on another workstation: reload it")
+    )
+
+
+@contextmanager
+def _guard() -> Iterator[None]:
+    """Optimistic-locking and uniqueness failures as the desk's errors."""
+    try:
+        yield
+    except StaleDataError as exc:
+        raise _stale() from exc
+    except IntegrityError as exc:
+        constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+        if constraint == "uq_referral_number_per_org":
+            raise ReferralInvalid([_number_taken()]) from exc
+        raise
+
+
+def _lock(session: Session, referral_id: int, expected_version: int | None) -> Referral:
+    row = session.get(Referral, referral_id, with_for_update=True)
+    if row is None:
+        raise _not_found(referral_id)
+    if expected_version is not None and row.version != expected_version:
+        raise _stale()
+    return row
+
+
+def _pending_visit(session: Session, referral_id: int) -> Appointment | None:
+    return session.scalars(
+        sa.select(Appointment).where(
+            Appointment.referral_id == referral_id, Appointment.status.in_(PENDING_VISIT)
+        )
+    ).first()
+
+
+def _record(session: Session, actor: Actor, action: str, referral_id: int, *,
+            changes: dict[str, Any], details: str | None = None) -> None:  # fmt: skip
+    journal.record(session, action, actor=actor, entity="referral", entity_id=referral_id,
+                   changes=changes, details=details)  # fmt: skip
+
+
+# --- changes ------------------------------------------------------------------------------
+
+
+def create_referral(
+    db: sessionmaker[Session], actor: Actor, form: ReferralForm, *, today: dt.date | None = None
+) -> ReferralDetails:
+    """Register a referral (status active; expired at once if its last day has passed).
+
+    Raises:
+        PermissionDenied: the role may not register referrals.
+        ReferralInvalid: bad fields, all listed; a number the organisation already used.
+    """
+    require(actor, Permission.REGISTER_REFERRALS)
+    with _guard(), db() as session, session.begin():
+        day = today_of(session, today)
+        values = clean_form(session, form, day)
+        row = Referral(**values, status=RS.ACTIVE, created_by_id=actor.user_id)
+        row.status = referral_rules.released_status(row, day)
+        session.add(row)
+        session.flush()
+        _record(session, actor, "create", row.id, changes=journal.diff({}, _snapshot(row)))
+        return _details(session, row.id, day)
+
+
+def update_referral(
+    db: sessionmaker[Session],
+    actor: Actor,
+    referral_id: int,
+    form: ReferralForm,
+    *,
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> ReferralDetails:
+    """Correct a registered referral.
+
+    The number, organisation, diagnosis and issuing doctor can always be corrected.
+    While a visit is ahead on the referral (booked, arrived, in progress), its
+    patient, specialty, kind and validity cannot change; nor its kind and issue date
+    once it was extended. The stored status follows a changed validity (active ↔
+    expired).
+
+    Raises:
+        PermissionDenied, NotFound, ReferralInvalid: as :func:`create_referral`.
+        ReferralRefused: ``has_appointment`` or ``has_extensions`` (with the field).
+        StaleRecord: changed on another workstation since ``expected_version``.
+    """
+    require(actor, Permission.REGISTER_REFERRALS)
+    with _guard(), db() as session, session.begin():
+        day = today_of(session, today)
+        row = _lock(session, referral_id, expected_version)
+        values = clean_form(session, form, day, own_id=row.id)
+        before = _snapshot(row)
+        extended = bool(
+            session.scalar(
+                sa.select(sa.func.count()).where(ReferralExtension.referral_id == row.id)
+            )
+        )
+        if extended:
+            for name in ("kind", "issued_on"):
+                if values[name] != before[name]:
+                    raise ReferralRefused(
+                        "has_extensions",
+                        translate(
+                            "referrals",
+                            "The referral was extended: its kind and issue date cannot change",
+                        ),
+                        field=name,
+                    )
+            values["valid_days"] = row.valid_days  # the extensions set it
+        pending = _pending_visit(session, row.id)
+        if pending is not None:
+            for name in _LOCKED_WHEN_USED:
+                if values[name] != before[name]:
+                    raise ReferralRefused(
+                        "has_appointment",
+                        translate(
+                            "referrals",
+                            "A visit is booked on the referral: its patient, specialty and "
+                            "validity cannot change",
+                        ),
+                        field=name,
+                    )
+        for name, value in values.items():
+            setattr(row, name, value)
+        if row.status in (RS.ACTIVE, RS.EXPIRED):
+            row.status = referral_rules.released_status(row, day)
+        session.flush()
+        changes = journal.diff(before, _snapshot(row))
+        if changes:
+            _record(session, actor, "update", row.id, changes=changes)
+        return _details(session, row.id, day)
+
+
+def cancel_referral(
+    db: sessionmaker[Session],
+    actor: Actor,
+    referral_id: int,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> ReferralDetails:
+    """Cancel a referral (from any status) with a reason.
+
+    A referral with a visit still ahead on it is not cancelled: the appointment is
+    cancelled (or moved off it) first, so no patient arrives on a void referral.
+
+    Raises:
+        PermissionDenied, NotFound, StaleRecord: as usual.
+        ReferralRefused: ``reason_required``, ``already_cancelled``, ``has_appointment``.
+    """
+    require(actor, Permission.REGISTER_REFERRALS)
+    cleaned = " ".join(reason.split())
+    if not cleaned:
+        raise ReferralRefused(
+            "reason_required", translate("referrals", "Reason: required"), field="reason"
+        )
+    with _guard(), db() as session, session.begin():
+        day = today_of(session, today)
+        row = _lock(session, referral_id, expected_version)
+        if row.status is RS.CANCELLED:
+            raise ReferralRefused(
+                "already_cancelled", translate("referrals", "The referral is already cancelled")
+            )
+        pending = _pending_visit(session, row.id)
+        if pending is not None:
+            tz = schedule.clinic_timezone(session)
+            raise ReferralRefused(
+                "has_appointment",
+                translate(
+                    "referrals",
+                    "A visit on {when} is booked on the referral: cancel that appointment first",
+                ).format(when=pending.starts_at.astimezone(tz).strftime("%d.%m.%Y %H:%M")),
+            )
+        before = _snapshot(row)
+        row.status, row.cancel_reason = RS.CANCELLED, cleaned
+        session.flush()
+        _record(
+            session,
+            actor,
+            "cancel",
+            row.id,
+            changes=journal.diff(before, _snapshot(row)),
+            details=cleaned,
+        )
+        return _details(session, row.id, day)
+
+
+def extend_referral(
+    db: sessionmaker[Session],
+    actor: Actor,
+    referral_id: int,
+    *,
+    reason: str,
+    until: dt.date | None = None,
+    valid_days: int | None = None,
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> ReferralDetails:
+    """A doctor extends a long-term referral, giving a written reason.
+
+    Give the new last valid day (``until``) or the new total days (``valid_days``).
+    Never beyond 90 days from the issue date, and only while the target specialty
+    (or, if no doctor here has it, its configured alternatives) has free slots
+    between today and the new last day. Every extension is kept and listed.
+
+    Raises:
+        PermissionDenied: not a doctor.
+        NotFound, StaleRecord: as usual.
+        ReferralRefused: ``reason_required``, ``not_long_term``, ``bad_status``,
+            ``not_longer``, ``beyond_limit``, ``no_free_slots``.
+    """
+    require(actor, Permission.EXTEND_REFERRALS)
+    if (until is None) == (valid_days is None):
+        raise ValueError("give either until or valid_days")
+    cleaned = " ".join(reason.split())
+    if not cleaned:
+        raise ReferralRefused(
+            "reason_required",
+            translate("referrals", "Reason for the extension: required"),
+            field="reason",
+        )
+    with _guard(), db() as session, session.begin():
+        moment = server_now(session, now)
+        tz = schedule.clinic_timezone(session)
+        day = today if today is not None else moment.astimezone(tz).date()
+        row = _lock(session, referral_id, expected_version)
+        new_days = valid_days if valid_days is not None else (until - row.issued_on).days + 1  # type: ignore[operator]
+        _check_extension(session, row, new_days, day, moment)
+        extension = ReferralExtension(
+            referral_id=row.id, old_valid_days=row.valid_days, new_valid_days=new_days,
+            reason=cleaned, extended_by_id=actor.user_id,
+        )  # fmt: skip
+        session.add(extension)
+        before = _snapshot(row)
+        row.valid_days = new_days
+        if row.status is RS.EXPIRED:
+            row.status = referral_rules.released_status(row, day)
+        session.flush()
+        _record(
+            session,
+            actor,
+            "extend",
+            row.id,
+            changes=journal.diff(before, _snapshot(row)),
+            details=cleaned,
+        )
+        return _details(session, row.id, day)
+
+
+def _check_extension(
+    session: Session, row: Referral, new_days: int, today: dt.date, now: dt.datetime
+) -> None:
+    if row.kind is not ReferralKind.LONG_TERM:
+        raise ReferralRefused(
+            "not_long_term",
+            translate("referrals", "Only a long-term treatment referral can be extended"),
+        )
+    status = referral_rules.effective_status(row, today)
+    if status not in (RS.ACTIVE, RS.USED):
+        raise ReferralRefused(
+            "bad_status",
+            translate("referrals", "A referral that is {status} cannot be extended").format(
+                status=status_title(status)
+            ),
+        )
+    if new_days <= row.valid_days:
+        raise ReferralRefused(
+            "not_longer",
+            translate("referrals", "The new last day must be after {date}").format(
+                date=format_date(referral_rules.last_valid_day(row.issued_on, row.valid_days))
+            ),
+            field="until",
+        )
+    limit = referral_rules.MAX_TOTAL_DAYS
+    if new_days > limit:
+        raise ReferralRefused(
+            "beyond_limit",
+            translate(
+                "referrals", "A referral is valid at most {n} days from issue: until {date}"
+            ).format(
+                n=limit, date=format_date(referral_rules.last_valid_day(row.issued_on, limit))
+            ),
+            field="until",
+        )
+    last_day = referral_rules.last_valid_day(row.issued_on, new_days)
+    specialties = [row.specialty_id, *sorted(
+        referral_rules.alternative_specialties(session, row.specialty_id))]  # fmt: skip
+    for specialty_id in specialties:
+        if free_slots(session, specialty_id=specialty_id, date_from=today, date_to=last_day,
+                      limit=1, now=now):  # fmt: skip
+            return
+    raise ReferralRefused(
+        "no_free_slots",
+        translate(
+            "referrals",
+            "No free slots of the referral's specialty until {date}: extending it would not help",
+        ).format(date=format_date(last_day)),
+    )

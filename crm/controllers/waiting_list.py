@@ -1,0 +1,677 @@
+"""The waiting list (лист ожидания): patients waiting for a doctor's or a specialty's time.
+
+An entry names the patient, a doctor or a specialty, the wished days, how to reach
+the patient, and a note. When time frees up — an appointment cancelled or moved
+away (:mod:`crm.controllers.visit_status`, :mod:`crm.controllers.booking` call
+:func:`offer_freed_time` in their own transaction), or new working hours (the
+schedule code calls it too) — each free slot in that time goes, in time order, to
+the earliest matching entry still waiting: its status becomes ``offered`` with the
+doctor and the time, and a notice goes to the outbox (purpose ``waiting_offer``).
+Desks learn of it through the row trigger on ``waiting_list_entry`` (``pg_notify``)
+and show a prompt.
+
+The patient accepts (the appointment is booked through
+:func:`crm.controllers.booking.book`, so every booking rule applies; if the time
+was taken meanwhile the desk is told so and the entry waits again) or declines
+(the entry waits again and the time passes to the next matching entry after it in
+order). An offer is not a hold: the slot stays free for anyone until accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm.controllers import journal, schedule
+from crm.controllers.booking import (
+    TIME_REASONS,
+    BookedAppointment,
+    BookingRefused,
+    book,
+    clean,
+    server_now,
+)
+from crm.controllers.context import Actor
+from crm.controllers.errors import DomainError, NotFound, ValidationError
+from crm.controllers.notices import queue_notice
+from crm.controllers.permissions import Permission, allowed, require
+from crm.controllers.slots import free_slots, short_name
+from crm.controllers.validation import format_date
+from crm.i18n import translate
+from crm.models import Appointment, Doctor, Patient, Specialty, WaitingListEntry
+from crm.models.appointments import HOLDS_SLOT
+from crm.models.enums import AppointmentKind, ContactChannel, WaitingStatus
+
+W = WaitingStatus
+NOTE_MAX_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class WaitingEntry:
+    """One entry of the waiting list as the view shows it.
+
+    ``age`` is how long the entry has waited (from its creation to ``now``);
+    ``offer_lapsed`` marks an offer whose time has already passed unanswered.
+    """
+
+    id: int
+    patient_id: int
+    patient_name: str
+    patient_phone: str | None
+    specialty_id: int | None
+    specialty_name: str | None
+    doctor_id: int | None
+    doctor_name: str | None
+    wished_from: dt.date
+    wished_to: dt.date
+    channel: ContactChannel
+    note: str | None
+    status: WaitingStatus
+    created_at: dt.datetime
+    age: dt.timedelta
+    age_days: int
+    offered_doctor_id: int | None
+    offered_doctor_name: str | None
+    offered_starts_at: dt.datetime | None
+    offered_at: dt.datetime | None
+    offer_lapsed: bool
+    appointment_id: int | None
+
+
+@dataclass(frozen=True)
+class WaitingOffer:
+    """An offer just made: which entry got which doctor's time, and how many notices."""
+
+    entry_id: int
+    patient_id: int
+    doctor_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    notices: int
+
+
+class OfferRefused(DomainError):
+    """The entry cannot do this now (``reason_code`` ``not_offered``, ``closed``,
+    ``lapsed``: the offered time has passed, the entry waits again)."""
+
+    def __init__(self, reason_code: str, message: str) -> None:
+        super().__init__(message)
+        self.reason_code = reason_code
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _rows(session: Session, query: sa.Select[tuple[WaitingListEntry]], now: dt.datetime,
+          tz: dt.tzinfo) -> list[WaitingEntry]:  # fmt: skip
+    entries = list(session.scalars(query))
+    patients = {p.id: p for p in _load(session, Patient, {e.patient_id for e in entries})}
+    doctors = {
+        d.id: d
+        for d in _load(
+            session,
+            Doctor,
+            {e.doctor_id for e in entries} | {e.offered_doctor_id for e in entries},
+        )
+    }
+    specialties = {s.id: s for s in _load(session, Specialty, {e.specialty_id for e in entries})}
+
+    def doctor_name(doctor_id: int | None) -> str | None:
+        d = doctors.get(doctor_id) if doctor_id is not None else None
+        return short_name(d.last_name, d.first_name, d.patronymic) if d else None
+
+    result = []
+    for e in entries:
+        p = patients[e.patient_id]
+        specialty = specialties.get(e.specialty_id) if e.specialty_id is not None else None
+        age = max(dt.timedelta(0), now - e.created_at)
+        result.append(
+            WaitingEntry(
+                id=e.id,
+                patient_id=p.id,
+                patient_name=" ".join(x for x in (p.last_name, p.first_name, p.patronymic) if x),
+                patient_phone=p.phone,
+                specialty_id=e.specialty_id,
+                specialty_name=specialty.name if specialty else None,
+                doctor_id=e.doctor_id,
+                doctor_name=doctor_name(e.doctor_id),
+                wished_from=e.wished_from,
+                wished_to=e.wished_to,
+                channel=e.channel,
+                note=e.note,
+                status=e.status,
+                created_at=e.created_at.astimezone(tz),
+                age=age,
+                age_days=age.days,
+                offered_doctor_id=e.offered_doctor_id,
+                offered_doctor_name=doctor_name(e.offered_doctor_id),
+                offered_starts_at=(
+                    e.offered_starts_at.astimezone(tz) if e.offered_starts_at else None
+                ),
+                offered_at=e.offered_at.astimezone(tz) if e.offered_at else None,
+                offer_lapsed=(
+                    e.status is W.OFFERED
+                    and e.offered_starts_at is not None
+                    and e.offered_starts_at <= now
+                ),
+                appointment_id=e.appointment_id,
+            )
+        )
+    return result
+
+
+def _load(session: Session, model: Any, ids: Iterable[int | None]) -> list[Any]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return []
+    return list(session.scalars(sa.select(model).where(model.id.in_(wanted))))
+
+
+def _ordered() -> sa.Select[tuple[WaitingListEntry]]:
+    return sa.select(WaitingListEntry).order_by(WaitingListEntry.created_at, WaitingListEntry.id)
+
+
+def list_entries(
+    db: sessionmaker[Session],
+    actor: Actor,
+    *,
+    statuses: Iterable[WaitingStatus] = (W.WAITING, W.OFFERED),
+    specialty_id: int | None = None,
+    doctor_id: int | None = None,
+    patient_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> list[WaitingEntry]:
+    """The entries in their order (oldest first), with the age of each."""
+    require(actor, Permission.FIND_PATIENTS)
+    query = _ordered()
+    wanted = list(statuses)
+    if wanted:
+        query = query.where(WaitingListEntry.status.in_(wanted))
+    if specialty_id is not None:
+        query = query.where(WaitingListEntry.specialty_id == specialty_id)
+    if doctor_id is not None:
+        query = query.where(WaitingListEntry.doctor_id == doctor_id)
+    if patient_id is not None:
+        query = query.where(WaitingListEntry.patient_id == patient_id)
+    with db() as session:
+        moment = server_now(session, now)
+        return _rows(session, query, moment, schedule.clinic_timezone(session))
+
+
+def get_entry(
+    db: sessionmaker[Session], actor: Actor, entry_id: int, *, now: dt.datetime | None = None
+) -> WaitingEntry:
+    """One entry.
+
+    Raises:
+        NotFound: no such entry.
+    """
+    require(actor, Permission.FIND_PATIENTS)
+    with db() as session:
+        moment = server_now(session, now)
+        found = _rows(session, _ordered().where(WaitingListEntry.id == entry_id), moment,
+                      schedule.clinic_timezone(session))  # fmt: skip
+    if not found:
+        raise _not_found(entry_id)
+    return found[0]
+
+
+def pending_offers(
+    db: sessionmaker[Session], actor: Actor, *, now: dt.datetime | None = None
+) -> list[WaitingEntry]:
+    """Offers waiting for the patient's answer (the desks' prompt), oldest first."""
+    return list_entries(db, actor, statuses=(W.OFFERED,), now=now)
+
+
+def _not_found(entry_id: int) -> NotFound:
+    return NotFound(
+        translate("waiting_list", "Waiting-list entry {id} does not exist").format(id=entry_id)
+    )
+
+
+# --- changes ------------------------------------------------------------------------------
+
+
+def _snapshot(row: WaitingListEntry) -> dict[str, object]:
+    names = (
+        "patient_id", "specialty_id", "doctor_id", "wished_from", "wished_to", "channel",
+        "note", "status", "offered_doctor_id", "offered_starts_at", "appointment_id",
+    )  # fmt: skip
+    return {name: getattr(row, name) for name in names}
+
+
+def _record(session: Session, actor: Actor | None, action: str, row: WaitingListEntry, *,
+            before: dict[str, object], details: str | None = None) -> None:  # fmt: skip
+    journal.record(
+        session, action, actor=actor, entity="waiting_list_entry", entity_id=row.id,
+        changes=journal.diff(before, _snapshot(row)), details=details,
+        login=None if actor else "system",
+    )  # fmt: skip
+
+
+def add_entry(
+    db: sessionmaker[Session],
+    actor: Actor,
+    *,
+    patient_id: int,
+    wished_from: dt.date,
+    wished_to: dt.date,
+    channel: ContactChannel,
+    specialty_id: int | None = None,
+    doctor_id: int | None = None,
+    note: str | None = None,
+    now: dt.datetime | None = None,
+) -> WaitingEntry:
+    """Put a patient on the waiting list for a doctor or a specialty.
+
+    With a doctor given, only that doctor's time matches; the specialty is then
+    taken from the doctor when not given.
+
+    Raises:
+        PermissionDenied: the role may not book.
+        ValidationError: ``doctor_id``/``specialty_id`` (neither given, or they
+            disagree), ``wished_to`` (before ``wished_from``, or already past),
+            ``patient_id``, ``note``.
+    """
+    if not (allowed(actor, Permission.BOOK_ANY_DOCTOR)
+            or allowed(actor, Permission.BOOK_OWN_SCHEDULE)):  # fmt: skip
+        require(actor, Permission.BOOK_ANY_DOCTOR)
+    text = clean(note)
+    if text is not None and len(text) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            translate("waiting_list", "Note: at most {n} characters").format(n=NOTE_MAX_LENGTH),
+            field="note",
+        )
+    if wished_to < wished_from:
+        raise ValidationError(
+            translate("waiting_list", "Wished days: the end is before the beginning"),
+            field="wished_to",
+        )
+    with db() as session, session.begin():
+        moment = server_now(session, now)
+        tz = schedule.clinic_timezone(session)
+        if wished_to < moment.astimezone(tz).date():
+            raise ValidationError(
+                translate("waiting_list", "Wished days: already past"), field="wished_to"
+            )
+        if session.get(Patient, patient_id) is None:
+            raise ValidationError(
+                translate("waiting_list", "Patient: no longer exists"), field="patient_id"
+            )
+        if doctor_id is not None:
+            doctor = session.get(Doctor, doctor_id)
+            if doctor is None:
+                raise ValidationError(
+                    translate("waiting_list", "Doctor: no longer exists"), field="doctor_id"
+                )
+            if specialty_id is not None and specialty_id != doctor.specialty_id:
+                raise ValidationError(
+                    translate("waiting_list", "Doctor: not of the chosen specialty"),
+                    field="doctor_id",
+                )
+            specialty_id = doctor.specialty_id
+        elif specialty_id is None or session.get(Specialty, specialty_id) is None:
+            raise ValidationError(
+                translate("waiting_list", "Specialty or doctor: required"), field="specialty_id"
+            )
+        row = WaitingListEntry(
+            patient_id=patient_id, specialty_id=specialty_id, doctor_id=doctor_id,
+            wished_from=wished_from, wished_to=wished_to, channel=channel, note=text,
+            created_by_id=actor.user_id,
+        )  # fmt: skip
+        session.add(row)
+        session.flush()
+        _record(session, actor, "create", row, before={})
+        found = _rows(session, _ordered().where(WaitingListEntry.id == row.id), moment, tz)
+        return found[0]
+
+
+def cancel_entry(
+    db: sessionmaker[Session],
+    actor: Actor,
+    entry_id: int,
+    *,
+    reason: str | None = None,
+    now: dt.datetime | None = None,
+) -> WaitingEntry:
+    """Take a patient off the waiting list (an open offer lapses with it).
+
+    Raises:
+        NotFound: no such entry.
+        OfferRefused: ``closed`` (already booked or cancelled).
+    """
+    require(actor, Permission.FIND_PATIENTS)
+    if not (allowed(actor, Permission.BOOK_ANY_DOCTOR)
+            or allowed(actor, Permission.BOOK_OWN_SCHEDULE)):  # fmt: skip
+        require(actor, Permission.BOOK_ANY_DOCTOR)
+    with db() as session, session.begin():
+        moment = server_now(session, now)
+        row = _lock(session, entry_id)
+        if row.status not in (W.WAITING, W.OFFERED):
+            raise _closed()
+        before = _snapshot(row)
+        row.status = W.CANCELLED
+        session.flush()
+        _record(session, actor, "cancel", row, before=before, details=clean(reason))
+        return _rows(session, _ordered().where(WaitingListEntry.id == row.id), moment,
+                     schedule.clinic_timezone(session))[0]  # fmt: skip
+
+
+def _lock(session: Session, entry_id: int) -> WaitingListEntry:
+    row = session.get(WaitingListEntry, entry_id, with_for_update=True)
+    if row is None:
+        raise _not_found(entry_id)
+    return row
+
+
+def _closed() -> OfferRefused:
+    return OfferRefused(
+        "closed", translate("waiting_list", "The entry is no longer on the waiting list")
+    )
+
+
+def _not_offered() -> OfferRefused:
+    return OfferRefused(
+        "not_offered", translate("waiting_list", "No time is offered to this entry now")
+    )
+
+
+def _withdraw(row: WaitingListEntry) -> None:
+    row.status = W.WAITING
+    row.offered_doctor_id = row.offered_starts_at = row.offered_at = None
+
+
+# --- offers -------------------------------------------------------------------------------
+
+
+def offer_freed_time(
+    session: Session,
+    doctor_id: int,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    *,
+    actor: Actor | None = None,
+    now: dt.datetime | None = None,
+    after_entry: WaitingListEntry | None = None,
+    exclude_patient_id: int | None = None,
+) -> list[WaitingOffer]:
+    """Offer each free slot of the doctor's in ``[starts_at, ends_at)`` to the waiting list.
+
+    Runs inside the caller's transaction (call it after the change that freed the
+    time is flushed). A slot is offered when it is free, within working hours, in
+    the future and not already offered; it goes to the earliest entry still waiting
+    (in the list's order) whose doctor — or, without one, whose specialty — matches,
+    whose wished days hold the slot's day, and whose patient is free then. Each
+    entry gets at most one slot per call. A lapsed offer (its time has passed) no
+    longer holds its entry back.
+
+    Args:
+        session: the caller's session.
+        doctor_id: whose time freed.
+        starts_at: aware start of the freed time.
+        ends_at: aware end.
+        actor: who caused it (for the journal); ``None`` for the system.
+        now: the current time (the server's clock by default).
+        after_entry: only entries after this one in order (a declined offer passes on).
+        exclude_patient_id: not to this patient (the one who just gave the time up).
+
+    Returns:
+        The offers made, in time order.
+    """
+    moment = server_now(session, now)
+    tz = schedule.clinic_timezone(session)
+    doctor = session.get(Doctor, doctor_id)
+    if doctor is None or not doctor.active or ends_at <= max(starts_at, moment):
+        return []
+    first_day, last_day = starts_at.astimezone(tz).date(), ends_at.astimezone(tz).date()
+    candidates = _candidates(
+        session, doctor, first_day=first_day, last_day=last_day, moment=moment,
+        after_entry=after_entry, exclude_patient_id=exclude_patient_id,
+    )  # fmt: skip
+    if not candidates:
+        return []
+    already = {
+        offered
+        for (offered,) in session.execute(
+            sa.select(WaitingListEntry.offered_starts_at).where(
+                WaitingListEntry.status == W.OFFERED,
+                WaitingListEntry.offered_doctor_id == doctor_id,
+                WaitingListEntry.offered_starts_at > moment,
+            )
+        )
+    }
+    slots = [
+        slot
+        for slot in free_slots(
+            session,
+            doctor_id=doctor_id,
+            date_from=first_day,
+            date_to=last_day,
+            limit=None,
+            now=moment,
+        )  # fmt: skip
+        if starts_at <= slot.starts_at and slot.ends_at <= ends_at and slot.starts_at not in already
+    ]
+    offers: list[WaitingOffer] = []
+    for slot in slots:
+        day = slot.starts_at.astimezone(tz).date()
+        for entry in candidates:
+            if not entry.wished_from <= day <= entry.wished_to:
+                continue
+            if _patient_busy(session, entry.patient_id, slot.starts_at, slot.ends_at):
+                continue
+            offers.append(_offer(session, actor, entry, doctor, starts=slot.starts_at,
+                                 ends=slot.ends_at, moment=moment, tz=tz,
+                                 room=slot.room_number))  # fmt: skip
+            candidates.remove(entry)
+            break
+        if not candidates:
+            break
+    return offers
+
+
+def _candidates(
+    session: Session,
+    doctor: Doctor,
+    *,
+    first_day: dt.date,
+    last_day: dt.date,
+    moment: dt.datetime,
+    after_entry: WaitingListEntry | None,
+    exclude_patient_id: int | None,
+) -> list[WaitingListEntry]:
+    lapsed = sa.and_(
+        WaitingListEntry.status == W.OFFERED, WaitingListEntry.offered_starts_at <= moment
+    )
+    query = (
+        _ordered()
+        .where(
+            sa.or_(WaitingListEntry.status == W.WAITING, lapsed),
+            sa.or_(
+                WaitingListEntry.doctor_id == doctor.id,
+                sa.and_(
+                    WaitingListEntry.doctor_id.is_(None),
+                    WaitingListEntry.specialty_id == doctor.specialty_id,
+                ),
+            ),
+            WaitingListEntry.wished_from <= last_day,
+            WaitingListEntry.wished_to >= first_day,
+        )
+        .with_for_update(skip_locked=True)
+    )
+    if after_entry is not None:
+        query = query.where(
+            sa.tuple_(WaitingListEntry.created_at, WaitingListEntry.id)
+            > sa.tuple_(sa.literal(after_entry.created_at), sa.literal(after_entry.id))
+        )
+    if exclude_patient_id is not None:
+        query = query.where(WaitingListEntry.patient_id != exclude_patient_id)
+    return list(session.scalars(query))
+
+
+def _patient_busy(
+    session: Session, patient_id: int, starts: dt.datetime, ends: dt.datetime
+) -> bool:
+    return bool(
+        session.scalar(
+            sa.select(
+                sa.exists().where(
+                    Appointment.patient_id == patient_id,
+                    sa.text(HOLDS_SLOT),
+                    Appointment.starts_at < ends,
+                    Appointment.ends_at > starts,
+                )
+            )
+        )
+    )
+
+
+def _offer(
+    session: Session,
+    actor: Actor | None,
+    entry: WaitingListEntry,
+    offered: Doctor,
+    *,
+    starts: dt.datetime,
+    ends: dt.datetime,
+    moment: dt.datetime,
+    tz: dt.tzinfo,
+    room: str | None,
+) -> WaitingOffer:
+    before = _snapshot(entry)
+    entry.status, entry.offered_doctor_id = W.OFFERED, offered.id
+    entry.offered_starts_at, entry.offered_at = starts, moment
+    session.flush()
+    patient = session.get(Patient, entry.patient_id)
+    assert patient is not None  # a foreign key
+    local = starts.astimezone(tz)
+    body = translate(
+        "waiting_list",
+        "A time has become free for you: {date} at {time}, doctor {doctor}{room}. "
+        "Please call the clinic to confirm it.",
+    ).format(
+        date=format_date(local.date()), time=local.strftime("%H:%M"),
+        doctor=short_name(offered.last_name, offered.first_name, offered.patronymic),
+        room=(", " + translate("waiting_list", "room {number}").format(number=room))
+        if room else "",
+    )  # fmt: skip
+    notices = queue_notice(
+        session, patient, "waiting_offer", body, today=moment.astimezone(tz).date(),
+        subject=translate("waiting_list", "A free appointment time"),
+    )  # fmt: skip
+    _record(session, actor, "offer", entry, before=before)
+    return WaitingOffer(entry.id, entry.patient_id, offered.id, local, ends.astimezone(tz),
+                        len(notices))  # fmt: skip
+
+
+def accept_offer(
+    db: sessionmaker[Session],
+    actor: Actor,
+    entry_id: int,
+    *,
+    slots: int = 1,
+    kind: AppointmentKind | None = None,
+    referral_number: str | None = None,
+    service_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> BookedAppointment:
+    """The patient takes the offered time: book it and close the entry.
+
+    Booking goes through :func:`crm.controllers.booking.book` with all its rules.
+
+    Raises:
+        NotFound: no such entry.
+        OfferRefused: ``not_offered``, ``closed``, ``lapsed`` (the time has passed; the
+            entry waits again).
+        BookingRefused: ``offer_taken`` when the time was taken meanwhile (the entry
+            waits again; ``alternatives`` holds the nearest free slots), or any other
+            reason of booking.
+    """
+    with db() as session, session.begin():
+        row = _lock(session, entry_id)
+        if row.status is not W.OFFERED:
+            raise _closed() if row.status in (W.BOOKED, W.CANCELLED) else _not_offered()
+        patient_id, doctor_id = row.patient_id, row.offered_doctor_id
+        starts_at = row.offered_starts_at
+        assert doctor_id is not None and starts_at is not None  # set with the status
+        if starts_at <= server_now(session, now):
+            before = _snapshot(row)
+            _withdraw(row)
+            session.flush()
+            _record(session, actor, "offer_lapsed", row, before=before)
+            lapsed = True
+        else:
+            lapsed = False
+    if lapsed:
+        raise OfferRefused(
+            "lapsed", translate("waiting_list", "The offered time has already passed")
+        )
+    try:
+        made = book(
+            db, actor, patient_id=patient_id, doctor_id=doctor_id, starts_at=starts_at,
+            slots=slots, kind=kind, referral_number=referral_number, service_id=service_id,
+            note=translate("waiting_list", "From the waiting list"), now=now,
+        )  # fmt: skip
+    except BookingRefused as refused:
+        if refused.reason_code not in TIME_REASONS:
+            raise
+        with db() as session, session.begin():
+            row = _lock(session, entry_id)
+            if row.status is W.OFFERED and row.offered_starts_at == starts_at:
+                before = _snapshot(row)
+                _withdraw(row)
+                session.flush()
+                _record(session, actor, "offer_lost", row, before=before, details=refused.message)
+        raise BookingRefused(
+            "offer_taken",
+            translate("waiting_list", "The offered time was taken meanwhile: {reason}").format(
+                reason=refused.message
+            ),
+            alternatives=refused.alternatives,
+        ) from None
+    with db() as session, session.begin():
+        row = _lock(session, entry_id)
+        before = _snapshot(row)
+        row.status, row.appointment_id = W.BOOKED, made.id
+        session.flush()
+        _record(session, actor, "accept", row, before=before)
+    return made
+
+
+def decline_offer(
+    db: sessionmaker[Session],
+    actor: Actor,
+    entry_id: int,
+    *,
+    now: dt.datetime | None = None,
+) -> list[WaitingOffer]:
+    """The patient does not want the offered time: the entry waits again (keeping its
+    place) and the time is offered to the next matching entry after it in order.
+
+    Returns:
+        The offer made instead (empty if nobody after it matches).
+
+    Raises:
+        NotFound: no such entry.
+        OfferRefused: ``not_offered``, ``closed``.
+    """
+    require(actor, Permission.FIND_PATIENTS)
+    with db() as session, session.begin():
+        row = _lock(session, entry_id)
+        if row.status is not W.OFFERED:
+            raise _closed() if row.status in (W.BOOKED, W.CANCELLED) else _not_offered()
+        doctor_id, starts_at = row.offered_doctor_id, row.offered_starts_at
+        assert doctor_id is not None and starts_at is not None
+        before = _snapshot(row)
+        _withdraw(row)
+        session.flush()
+        _record(session, actor, "decline", row, before=before)
+        minutes = session.scalar(sa.select(Doctor.slot_minutes).where(Doctor.id == doctor_id))
+        ends_at = starts_at + dt.timedelta(minutes=minutes or 15)
+        return offer_freed_time(session, doctor_id, starts_at, ends_at, actor=actor, now=now,
+                                after_entry=row)  # fmt: skip

@@ -1,0 +1,343 @@
+"""The desk's prompt for waiting-list offers, and the two answers to an offer.
+
+When time frees up, :func:`crm.controllers.waiting_list.offer_freed_time` offers it
+to the first matching entry of the waiting list. Every desk then shows a compact
+bar — «Free time for Иванов И. И.: Петров П. П., 24.11 10:15 [Book] [Pass to
+next]» — so whoever reaches the patient first answers for them. The bar re-reads
+the offers (debounced) on every change notice of the waiting list and hides while
+there is nothing to answer. An offer whose time has already passed is not shown.
+
+:class:`OfferActions` holds the two answers (book / pass to the next entry) on the
+runner; the waiting-list tab uses it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from crm.controllers import waiting_list
+from crm.controllers.booking import BookedAppointment, BookingRefused
+from crm.controllers.waiting_list import WaitingEntry, WaitingOffer
+from crm.views import AppContext
+from crm.views.patients.message_bar import MessageBar
+from crm.views.referrals.waiting_models import (
+    channel_title,
+    offer_text,
+    patient_short,
+    phone_text,
+)
+
+#: Change notices are gathered this long before the offers are read again.
+DEBOUNCE_MS = 300
+#: Offers shown at once; the rest are counted («and 2 more»).
+SHOWN = 3
+#: Tables whose change may change the offers (``*`` = resynchronise everything).
+WATCHED = ("waiting_list_entry", "*")
+
+
+class OfferActions(QObject):
+    """Book an offered time, or pass it to the next entry, on the runner.
+
+    Args:
+        context: the logged-in user's context.
+        parent: the Qt parent.
+
+    Signals:
+        said(str, str): something to tell the desk: a :class:`MessageBar` kind
+            (``done``, ``info``, ``error``) and the text.
+        booked(object): the offer was accepted; carries the
+            :class:`~crm.controllers.booking.BookedAppointment`.
+        passed(int, int): an offer was declined: the entry's id and how many new
+            offers that made (0 or 1).
+        finished(): an answer came back (whatever it was).
+    """
+
+    said = Signal(str, str)
+    booked = Signal(object)
+    passed = Signal(int, int)
+    finished = Signal()
+
+    def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._busy: set[int] = set()
+
+    def busy(self, entry_id: int | None = None) -> bool:
+        """True while an answer (for ``entry_id``, or any) is on the runner."""
+        return bool(self._busy) if entry_id is None else entry_id in self._busy
+
+    def accept(self, entry: WaitingEntry) -> None:
+        """Book the time offered to ``entry`` (every booking rule applies)."""
+        if entry.id in self._busy:
+            return
+        self._busy.add(entry.id)
+        self._context.runner.submit(
+            waiting_list.accept_offer,
+            self._context.database.sessions,
+            self._context.actor,
+            entry.id,
+            on_success=lambda made: self._accepted(entry, made),
+            on_error=lambda error, message: self._failed(entry, error, message),
+            owner=self,
+        )
+
+    def decline(self, entry: WaitingEntry) -> None:
+        """The patient does not want it: pass the time to the next matching entry."""
+        if entry.id in self._busy:
+            return
+        self._busy.add(entry.id)
+        self._context.runner.submit(
+            waiting_list.decline_offer,
+            self._context.database.sessions,
+            self._context.actor,
+            entry.id,
+            on_success=lambda offers: self._declined(entry, offers),
+            on_error=lambda error, message: self._failed(entry, error, message),
+            owner=self,
+        )
+
+    def _accepted(self, entry: WaitingEntry, made: BookedAppointment) -> None:
+        self._busy.discard(entry.id)
+        self.said.emit(
+            "done",
+            self.tr("Booked: {patient} to {doctor}, {day} at {time}").format(
+                patient=patient_short(entry.patient_name),
+                doctor=entry.offered_doctor_name or "—",
+                day=made.starts_at.strftime("%d.%m.%Y"),
+                time=made.starts_at.strftime("%H:%M"),
+            ),
+        )
+        self.booked.emit(made)
+        self.finished.emit()
+
+    def _declined(self, entry: WaitingEntry, offers: Sequence[WaitingOffer]) -> None:
+        self._busy.discard(entry.id)
+        patient = patient_short(entry.patient_name)
+        if offers:
+            text = self.tr(
+                "{patient} keeps their place on the list; the time was offered to the next patient"
+            ).format(patient=patient)
+        else:
+            text = self.tr(
+                "{patient} keeps their place on the list; nobody else on the list fits this time"
+            ).format(patient=patient)
+        self.said.emit("info", text)
+        self.passed.emit(entry.id, len(offers))
+        self.finished.emit()
+
+    def _failed(self, entry: WaitingEntry, error: BaseException, message: str) -> None:
+        self._busy.discard(entry.id)
+        if isinstance(error, BookingRefused) and error.alternatives:
+            first = error.alternatives[0]
+            message = self.tr("{message}. Nearest free: {doctor}, {when}").format(
+                message=message.rstrip("."),
+                doctor=first.doctor_name,
+                when=first.starts_at.strftime("%d.%m %H:%M"),
+            )
+        self.said.emit("error", message)
+        self.finished.emit()
+
+
+class OfferLine(QWidget):
+    """One offer: what is offered to whom, and the two answers.
+
+    Args:
+        entry: the offered entry.
+        parent: the Qt parent.
+
+    Signals:
+        The standard ones of :class:`QWidget`; the buttons are wired by the prompt.
+    """
+
+    def __init__(self, entry: WaitingEntry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entry = entry
+        self.setObjectName("offerLine")
+        self.label = QLabel(
+            self.tr("Free time for {patient}: {offer}").format(
+                patient=patient_short(entry.patient_name), offer=offer_text(entry)
+            )
+        )
+        self.label.setObjectName("offerText")
+        self.label.setToolTip(
+            self.tr("{patient}, {phone}; contact by {channel}").format(
+                patient=entry.patient_name,
+                phone=phone_text(entry.patient_phone),
+                channel=channel_title(entry.channel),
+            )
+        )
+        self.book_button = QPushButton(self.tr("Book"))
+        self.book_button.setObjectName("offerBook")
+        self.book_button.setAutoDefault(False)
+        self.book_button.setToolTip(self.tr("The patient takes this time: book it"))
+        self.pass_button = QPushButton(self.tr("Pass to next"))
+        self.pass_button.setObjectName("offerPass")
+        self.pass_button.setAutoDefault(False)
+        self.pass_button.setToolTip(
+            self.tr("The patient does not want this time: offer it to the next on the list")
+        )
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.book_button)
+        layout.addWidget(self.pass_button)
+
+
+class OfferPrompt(QFrame):
+    """A compact bar of the waiting-list offers awaiting the patient's answer.
+
+    Non-modal; hidden while there is no offer and no message to show. Reads the
+    offers on creation and again (debounced) on every change notice of the waiting
+    list.
+
+    Args:
+        context: the logged-in user's context.
+        parent: the Qt parent.
+
+    Signals:
+        loaded(int): the offers were read; carries how many are shown.
+        booked(object): an offer was booked here
+            (:class:`~crm.controllers.booking.BookedAppointment`).
+    """
+
+    loaded = Signal(int)
+    booked = Signal(object)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._loading = False
+        self._again = False
+        self._entries: list[WaitingEntry] = []
+        self.lines: list[OfferLine] = []
+        self.setObjectName("offerPrompt")
+        self.setStyleSheet(
+            "QFrame#offerPrompt { background: #e3f2fd; border: 1px solid #8ab4e0;"
+            " border-radius: 4px; }"
+        )
+        self.title = QLabel(self.tr("<b>Waiting list</b>: a time has become free"))
+        self.title.setObjectName("offerTitle")
+        self.more = QLabel()
+        self.more.setObjectName("offerMore")
+        self.more.hide()
+        self.messages = MessageBar()
+        self.offer_actions = OfferActions(context, self)
+        self.offer_actions.said.connect(self._say)
+        self.offer_actions.booked.connect(self.booked)
+        self.offer_actions.finished.connect(self.refresh)
+        self._lines = QVBoxLayout()
+        self._lines.setContentsMargins(0, 0, 0, 0)
+        self._lines.setSpacing(2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.setSpacing(3)
+        layout.addWidget(self.title)
+        layout.addLayout(self._lines)
+        layout.addWidget(self.more)
+        layout.addWidget(self.messages)
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.refresh)
+        if context.events is not None:
+            context.events.changed.connect(self._on_change)
+        self.hide()
+        self.refresh()
+
+    @property
+    def loading(self) -> bool:
+        """True while the offers are being read."""
+        return self._loading
+
+    def entries(self) -> list[WaitingEntry]:
+        """The offers known (the shown ones first)."""
+        return list(self._entries)
+
+    def refresh(self) -> None:
+        """Read the offers again (a second request during a read is queued)."""
+        if self._context.runner.closed:
+            return  # the program is closing
+        if self._loading:
+            self._again = True
+            return
+        self._loading = True
+        self._context.runner.submit(
+            waiting_list.pending_offers,
+            self._context.database.sessions,
+            self._context.actor,
+            on_success=self._on_loaded,
+            on_failure=self._on_failed,
+            owner=self,
+        )
+
+    @Slot(dict)
+    def _on_change(self, event: dict) -> None:
+        if event.get("table") in WATCHED:
+            self._debounce.start()
+
+    def _on_loaded(self, entries: list[WaitingEntry]) -> None:
+        self._loading = False
+        self._entries = [e for e in entries if not e.offer_lapsed]
+        self._show_lines()
+        self.loaded.emit(len(self.lines))
+        self._follow_up()
+
+    def _on_failed(self, message: str) -> None:
+        self._loading = False
+        self._say("error", message)
+        self.loaded.emit(len(self.lines))
+        self._follow_up()
+
+    def _follow_up(self) -> None:
+        if self._again:
+            self._again = False
+            self.refresh()
+
+    def _show_lines(self) -> None:
+        for line in self.lines:
+            self._lines.removeWidget(line)
+            line.deleteLater()
+        self.lines = []
+        for entry in self._entries[:SHOWN]:
+            line = OfferLine(entry)
+            line.book_button.clicked.connect(lambda _c=False, e=entry: self.accept(e))
+            line.pass_button.clicked.connect(lambda _c=False, e=entry: self.decline(e))
+            self._lines.addWidget(line)
+            self.lines.append(line)
+        hidden = len(self._entries) - len(self.lines)
+        self.more.setText(self.tr("…and {n} more on the Waiting list tab").format(n=hidden))
+        self.more.setVisible(hidden > 0)
+        self._update_visibility()
+
+    def _say(self, kind: str, text: str) -> None:
+        self.messages.show_message(kind, text, [(self.tr("Close"), self.dismiss)])
+        self._update_visibility()
+
+    def dismiss(self) -> None:
+        """Hide the last message (the bar hides too when no offer is left)."""
+        self.messages.clear()
+        self._update_visibility()
+
+    def _update_visibility(self) -> None:
+        self.title.setVisible(bool(self.lines))
+        self.setVisible(bool(self.lines) or bool(self.messages.kind))
+
+    def accept(self, entry: WaitingEntry) -> None:
+        """Book the time offered to ``entry``."""
+        self._disable(entry.id)
+        self.offer_actions.accept(entry)
+
+    def decline(self, entry: WaitingEntry) -> None:
+        """Pass the time offered to ``entry`` to the next entry."""
+        self._disable(entry.id)
+        self.offer_actions.decline(entry)
+
+    def _disable(self, entry_id: int) -> None:
+        self.messages.clear()
+        for line in self.lines:
+            if line.entry.id == entry_id:
+                line.book_button.setEnabled(False)
+                line.pass_button.setEnabled(False)

@@ -1,0 +1,185 @@
+"""Booking an approved priority request: the soonest free times of the specialty.
+
+The manager approved the request in the queue; this dialog lists the nearest free
+slots of the specialty (every doctor, two weeks ahead, the patient's own bookings
+left out) and books the chosen one through the priority-request controller, which
+links the appointment to the request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crm.controllers import directories, priority_requests, slots
+from crm.controllers.booking import BookingRefused
+from crm.controllers.directories import SpecialtyChoice
+from crm.controllers.slots import FreeSlot
+from crm.views import AppContext
+from crm.views.patients.message_bar import MessageBar
+from crm.views.referrals.wizard import SLOT_ROLE, SlotTree
+
+#: How far ahead the dialog looks for free time.
+HORIZON = dt.timedelta(days=14)
+
+
+def _search(db: object, actor: object, specialty_id: int, patient_id: int) -> list[FreeSlot]:
+    today = dt.date.today()
+    return slots.free_slots(
+        db,  # type: ignore[arg-type]
+        specialty_id=specialty_id, date_from=today, date_to=today + HORIZON,
+        limit=60, patient_id=patient_id,
+    )  # fmt: skip
+
+
+class PriorityBookingDialog(QDialog):
+    """Choose a free time for an approved priority request and book it.
+
+    Open it with ``open()``.
+
+    Args:
+        context: the logged-in user's context.
+        patient_id: the request's patient.
+        specialty_id: the request's specialty (0: choose one here).
+        request_id: the request.
+        parent: the Qt parent.
+
+    Signals:
+        booked(int, int): the request id and the new appointment's id.
+        slots_shown(): the free times arrived (for tests).
+    """
+
+    booked = Signal(int, int)
+    slots_shown = Signal()
+
+    def __init__(
+        self,
+        context: AppContext,
+        patient_id: int,
+        specialty_id: int,
+        request_id: int,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("priorityBookingDialog")
+        self.setWindowTitle(self.tr("Book the priority request"))
+        self._context = context
+        self._patient_id = patient_id
+        self._request_id = request_id
+        self._wanted_specialty = specialty_id or None
+        self._busy = False
+        self.message_bar = MessageBar()
+        self.specialty = QComboBox()
+        self.specialty.setObjectName("priorityBookingSpecialty")
+        self.specialty.currentIndexChanged.connect(self._search)
+        self.tree = SlotTree()
+        self.tree.setObjectName("priorityBookingSlots")
+        self.tree.setHeaderLabels([self.tr("Doctor / time"), self.tr("Room")])
+        self.tree.setColumnWidth(0, 360)
+        self.tree.slot_chosen.connect(self.book)
+        self.tree.itemDoubleClicked.connect(self._double_clicked)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(self.tr("Specialty"), self.specialty)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message_bar)
+        layout.addLayout(form)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(buttons)
+        self.resize(620, 520)
+        context.runner.submit(
+            directories.specialties, context.database.sessions, context.actor,
+            on_success=self._fill_specialties, on_failure=self._failed, owner=self,
+        )  # fmt: skip
+
+    def _fill_specialties(self, choices: Sequence[SpecialtyChoice]) -> None:
+        self.specialty.blockSignals(True)
+        for choice in choices:
+            if choice.has_doctors:
+                self.specialty.addItem(choice.name, choice.id)
+        if self._wanted_specialty is not None:
+            self.specialty.setCurrentIndex(max(0, self.specialty.findData(self._wanted_specialty)))
+        self.specialty.blockSignals(False)
+        self._search()
+
+    def _search(self, *_args: object) -> None:
+        specialty = self.specialty.currentData()
+        if specialty is None:
+            return
+        self.message_bar.show_message("info", self.tr("Looking for free time…"))
+        self._context.runner.submit(
+            _search, self._context.database.sessions, self._context.actor, specialty,
+            self._patient_id, on_success=self._show, on_failure=self._failed, owner=self,
+        )  # fmt: skip
+
+    def _show(self, found: list[FreeSlot]) -> None:
+        self.tree.clear()
+        by_doctor: dict[int, QTreeWidgetItem] = {}
+        for slot in found:
+            parent = by_doctor.get(slot.doctor_id)
+            if parent is None:
+                parent = QTreeWidgetItem([slot.doctor_name, ""])
+                parent.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                self.tree.addTopLevelItem(parent)
+                by_doctor[slot.doctor_id] = parent
+            item = QTreeWidgetItem(
+                [f"{slot.starts_at:%d.%m.%Y %H:%M}–{slot.ends_at:%H:%M}", slot.room_number or ""]
+            )
+            item.setData(0, SLOT_ROLE, slot)
+            parent.addChild(item)
+            parent.setExpanded(True)
+        if found:
+            self.message_bar.clear()
+            first = self.tree.topLevelItem(0).child(0)
+            self.tree.setCurrentItem(first)
+            self.tree.setFocus()
+        else:
+            self.message_bar.show_message(
+                "warning", self.tr("No free time of this specialty in the next two weeks.")
+            )
+        self.slots_shown.emit()
+
+    def _failed(self, message: str) -> None:
+        self._busy = False
+        self.message_bar.show_message("error", message)
+
+    def _double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        slot = item.data(0, SLOT_ROLE)
+        if slot is not None:
+            self.book(slot)
+
+    def book(self, slot: FreeSlot) -> None:
+        """Book the request's patient at ``slot``."""
+        if self._busy:
+            return
+        self._busy = True
+        self._context.runner.submit(
+            priority_requests.book_request, self._context.database.sessions,
+            self._context.actor, self._request_id, doctor_id=slot.doctor_id,
+            starts_at=slot.starts_at,
+            on_success=self._booked, on_error=self._refused, owner=self,
+        )  # fmt: skip
+
+    def _booked(self, result: tuple) -> None:
+        self._busy = False
+        appointment, _row = result
+        self.booked.emit(self._request_id, appointment.id)
+        self.accept()
+
+    def _refused(self, error: BaseException, message: str) -> None:
+        self._busy = False
+        self.message_bar.show_message("error", message)
+        if isinstance(error, BookingRefused):
+            self._search()  # the time was taken: show what is free now

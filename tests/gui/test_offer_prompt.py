@@ -1,0 +1,178 @@
+"""The desk's prompt for waiting-list offers against the real database: it appears live
+when a cancellation offers time (through the real change listener), books it, passes
+it to the next entry, says so when the time was taken meanwhile, and hides when there
+is nothing to answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+import sqlalchemy as sa
+
+from crm.controllers import booking, visit_status, waiting_list
+from crm.controllers.waiting_list import WaitingEntry
+from crm.db.database import Database
+from crm.models import Appointment, Doctor, WaitingListEntry
+from crm.models.enums import AppointmentStatus, ContactChannel, WaitingStatus
+from crm.views import AppContext
+from crm.views.events import ChangeEvents
+from crm.views.referrals.offer_prompt import OfferPrompt
+from tests import factories as f
+from tests.gui.test_schedule_grid import ScheduleClinic, make_schedule_clinic
+from tests.gui.test_waiting_list_tab import FakeEvents
+
+TIMEOUT = 10_000
+W = WaitingStatus
+
+
+@pytest.fixture
+def clinic(gui_database: Database) -> ScheduleClinic:
+    return make_schedule_clinic(gui_database)
+
+
+def open_prompt(qtbot, context: AppContext) -> OfferPrompt:
+    prompt = OfferPrompt(context)
+    qtbot.addWidget(prompt)
+    prompt.resize(900, 120)
+    wait_idle(qtbot, prompt)
+    return prompt
+
+
+def wait_idle(qtbot, prompt: OfferPrompt) -> None:
+    qtbot.waitUntil(lambda: not prompt.loading and prompt._context.runner.idle, timeout=TIMEOUT)
+
+
+def wait_list(
+    database: Database, clinic: ScheduleClinic, patients: tuple[int, ...]
+) -> list[WaitingEntry]:
+    """Entries for Петров's specialty, in this order, for the clinic's day and after."""
+    with database.sessions() as session:
+        doctor = session.get(Doctor, clinic.petrov)
+        assert doctor is not None
+        specialty = doctor.specialty_id
+    return [
+        waiting_list.add_entry(
+            database.sessions,
+            clinic.registrar,
+            patient_id=patient,
+            wished_from=clinic.day,
+            wished_to=clinic.day + dt.timedelta(days=2),
+            channel=ContactChannel.PHONE,
+            specialty_id=specialty,
+        )  # fmt: skip
+        for patient in patients
+    ]
+
+
+def free_eleven(database: Database, clinic: ScheduleClinic) -> None:
+    """Another desk cancels Лебедев's 11:00 with Петров."""
+    visit_status.cancel(database.sessions, clinic.registrar, clinic.second, reason="уехал")
+
+
+def entry_status(database: Database, entry_id: int) -> WaitingListEntry:
+    with database.sessions() as session:
+        row = session.get(WaitingListEntry, entry_id)
+        assert row is not None
+        return row
+
+
+def test_the_offer_appears_live_and_is_booked(
+    qtbot, make_context: Callable[..., AppContext], clinic: ScheduleClinic,
+    gui_database: Database,
+) -> None:  # fmt: skip
+    (entry,) = wait_list(gui_database, clinic, (clinic.patients[3],))
+    events = ChangeEvents(gui_database.url, poll_seconds=0.05)
+    try:
+        events.start()
+        qtbot.waitUntil(lambda: events.connected is True, timeout=TIMEOUT)
+        prompt = open_prompt(qtbot, make_context("boris", events))
+        assert prompt.lines == [] and not prompt.isVisible()
+
+        with qtbot.waitSignal(prompt.loaded, timeout=TIMEOUT, check_params_cb=lambda n: n == 1):
+            free_eleven(gui_database, clinic)
+        assert prompt.isVisible()
+        (line,) = prompt.lines
+        text = line.label.text()
+        assert "Зайцев И." in text and f"Петров П. П., {clinic.day:%d.%m} 11:00" in text
+        assert "+7 (916)" in line.label.toolTip()
+
+        with qtbot.waitSignal(prompt.booked, timeout=TIMEOUT) as booked:
+            line.book_button.click()
+        made = booked.args[0]
+        wait_idle(qtbot, prompt)
+        with gui_database.sessions() as session:
+            row = session.get(Appointment, made.id)
+            assert row is not None
+            assert (row.patient_id, row.doctor_id, row.status) == (
+                clinic.patients[3],
+                clinic.petrov,
+                AppointmentStatus.BOOKED,
+            )
+            assert row.starts_at == f.at(clinic.day, "11:00")
+        stored = entry_status(gui_database, entry.id)
+        assert (stored.status, stored.appointment_id) == (W.BOOKED, made.id)
+        # Nothing left to answer: only the message stays until closed.
+        qtbot.waitUntil(lambda: prompt.lines == [], timeout=TIMEOUT)
+        assert prompt.messages.kind == "done" and "Зайцев И." in prompt.messages.text()
+        prompt.messages.first_button.click()
+        assert not prompt.isVisible()
+    finally:
+        events.stop()
+
+
+def test_passing_the_offer_gives_it_to_the_next_entry(
+    qtbot, make_context, clinic: ScheduleClinic, gui_database: Database
+) -> None:
+    first, second = wait_list(gui_database, clinic, (clinic.patients[3], clinic.patients[2]))
+    free_eleven(gui_database, clinic)
+    events = FakeEvents()
+    prompt = open_prompt(qtbot, make_context("boris", events))
+    assert [line.entry.id for line in prompt.lines] == [first.id]
+    assert prompt.isVisible()
+
+    prompt.lines[0].pass_button.click()
+    qtbot.waitUntil(
+        lambda: [line.entry.id for line in prompt.lines] == [second.id], timeout=TIMEOUT
+    )
+    wait_idle(qtbot, prompt)
+    assert entry_status(gui_database, first.id).status is W.WAITING
+    offered = entry_status(gui_database, second.id)
+    assert offered.status is W.OFFERED
+    assert offered.offered_starts_at == f.at(clinic.day, "11:00")
+    assert "Орлова И." in prompt.lines[0].label.text()
+    assert prompt.messages.kind == "info"
+
+    # Orlova passes too: nobody after her fits, the bar keeps only the message.
+    prompt.lines[0].pass_button.click()
+    qtbot.waitUntil(lambda: prompt.lines == [], timeout=TIMEOUT)
+    wait_idle(qtbot, prompt)
+    assert entry_status(gui_database, second.id).status is W.WAITING
+    prompt.dismiss()
+    assert not prompt.isVisible()
+
+
+def test_a_time_taken_meanwhile_is_said_and_the_entry_waits_again(
+    qtbot, make_context, clinic: ScheduleClinic, gui_database: Database
+) -> None:
+    (entry,) = wait_list(gui_database, clinic, (clinic.patients[3],))
+    free_eleven(gui_database, clinic)
+    prompt = open_prompt(qtbot, make_context("boris", FakeEvents()))
+    (line,) = prompt.lines
+    # Another desk books the freed time for someone else first.
+    booking.book(
+        gui_database.sessions, clinic.registrar, patient_id=clinic.patients[0],
+        doctor_id=clinic.petrov, starts_at=f.at(clinic.day, "11:00"),
+    )  # fmt: skip
+    line.book_button.click()
+    qtbot.waitUntil(lambda: prompt.messages.kind == "error", timeout=TIMEOUT)
+    wait_idle(qtbot, prompt)
+    assert prompt.lines == []
+    assert entry_status(gui_database, entry.id).status is W.WAITING
+    with gui_database.sessions() as session:
+        mine = session.scalars(
+            sa.select(Appointment).where(Appointment.patient_id == clinic.patients[3])
+        ).all()
+    assert mine == []
+    assert prompt.isVisible()  # the error stays until closed
