@@ -256,6 +256,7 @@ class RegistryTab(QWidget):
         self._loading = False
         chosen = self.selected()
         self.model.set_rows(rows)
+        self._fit_columns()
         self.count_label.setText(self.tr("Referrals: {count}").format(count=len(rows)))
         if chosen is not None:
             row = self.model.row_of(chosen.id)
@@ -268,6 +269,14 @@ class RegistryTab(QWidget):
         if self._again:
             self._again = False
             self.reload()
+
+    def _fit_columns(self) -> None:
+        # Wide enough for the contents, but no column takes the whole width: the
+        # full text of a long name is in the tooltip.
+        self.table.resizeColumnsToContents()
+        for column in range(self.model.columnCount()):
+            if self.table.columnWidth(column) > 240:
+                self.table.setColumnWidth(column, 240)
 
     def _failed(self, message: str) -> None:
         self._loading = False

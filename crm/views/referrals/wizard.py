@@ -126,6 +126,7 @@ class BookingWizard(QWidget):
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd.MM.yyyy")
+            edit.setDate(QDate.currentDate())
         self.slots = QSpinBox()
         self.slots.setObjectName("wizardSlots")
         self.slots.setRange(1, MAX_SLOTS)

@@ -136,6 +136,11 @@ class WorkingHoursDialog(QDialog):
         )  # fmt: skip
         self.template_view = _table(self.templates, "templateTable")
         self.exception_view = _table(self.exceptions, "exceptionTable")
+        # The reason is the long text: it takes the spare width, not the last column.
+        reasons = self.exception_view.horizontalHeader()
+        reasons.setStretchLastSection(False)
+        reasons.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        reasons.setMinimumSectionSize(70)
         self.template_view.doubleClicked.connect(lambda _i: self.edit_template())
         self.template_editor = TemplateEditor()
         self.template_editor.hide()
