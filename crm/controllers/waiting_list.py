@@ -634,12 +634,55 @@ def accept_offer(
             ),
             alternatives=refused.alternatives,
         ) from None
+    _close_booked(db, actor, entry_id, made, "accept")
+    return made
+
+
+def _close_booked(
+    db: sessionmaker[Session], actor: Actor, entry_id: int, made: BookedAppointment, action: str
+) -> None:
     with db() as session, session.begin():
         row = _lock(session, entry_id)
         before = _snapshot(row)
         row.status, row.appointment_id = W.BOOKED, made.id
+        row.offered_doctor_id = row.offered_starts_at = row.offered_at = None
         session.flush()
-        _record(session, actor, "accept", row, before=before)
+        _record(session, actor, action, row, before=before)
+
+
+def book_entry(
+    db: sessionmaker[Session],
+    actor: Actor,
+    entry_id: int,
+    *,
+    doctor_id: int,
+    starts_at: dt.datetime,
+    slots: int = 1,
+    now: dt.datetime | None = None,
+) -> BookedAppointment:
+    """Book a waiting patient at a time the desk chose (dragged into the grid).
+
+    Any time of any doctor may be chosen — the registrar may know better than the
+    wished days — with all the rules of :func:`crm.controllers.booking.book`; the
+    entry is then closed as booked. An open offer of the entry is dropped with it.
+
+    Raises:
+        NotFound: no such entry.
+        OfferRefused: ``closed`` (already booked or removed).
+        BookingRefused: any reason of booking (the entry stays on the list).
+    """
+    with db() as session:
+        row = session.get(WaitingListEntry, entry_id)
+        if row is None:
+            raise _not_found(entry_id)
+        if row.status in (W.BOOKED, W.CANCELLED):
+            raise _closed()
+        patient_id = row.patient_id
+    made = book(
+        db, actor, patient_id=patient_id, doctor_id=doctor_id, starts_at=starts_at,
+        slots=slots, note=translate("waiting_list", "From the waiting list"), now=now,
+    )  # fmt: skip
+    _close_booked(db, actor, entry_id, made, "book")
     return made
 
 

@@ -2836,6 +2836,10 @@
         <translation>Врачей: {doctors}, записей: {appointments}</translation>
     </message>
     <message>
+        <source>Booked from the waiting list: {doctor}, {time}</source>
+        <translation>Записан(а) из листа ожидания: {doctor}, {time}</translation>
+    </message>
+    <message>
         <source>Moved to {doctor}, {time}</source>
         <translation>Перенесено: {doctor}, {time}</translation>
     </message>
@@ -3226,6 +3230,25 @@
     <message>
         <source>{patient} was taken off the waiting list</source>
         <translation>{patient} удалён(а) из листа ожидания</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingPanel</name>
+    <message>
+        <source>Drag a patient to a free slot to book.</source>
+        <translation>Перетащите пациента на свободное время, чтобы записать.</translation>
+    </message>
+    <message>
+        <source>{patient}, {phone}; {note}</source>
+        <translation>{patient}, {phone}; {note}</translation>
+    </message>
+    <message>
+        <source>Waiting list ({count})</source>
+        <translation>Лист ожидания ({count})</translation>
+    </message>
+    <message>
+        <source>{days} d.</source>
+        <translation>{days} дн.</translation>
     </message>
 </context>
 <context>

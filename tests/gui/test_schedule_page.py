@@ -14,11 +14,11 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy.orm import sessionmaker
 
-from crm.controllers import booking
+from crm.controllers import booking, waiting_list
 from crm.crypto import generate_key_file
 from crm.db.database import Database
-from crm.models import Appointment, ScheduleTemplate
-from crm.models.enums import AppointmentStatus
+from crm.models import Appointment, ScheduleTemplate, WaitingListEntry
+from crm.models.enums import AppointmentStatus, ContactChannel, WaitingStatus
 from crm.views import AppContext
 from crm.views.events import ChangeEvents
 from crm.views.main_window import SCHEDULE, MainWindow
@@ -386,3 +386,54 @@ def test_the_main_window_opens_on_the_schedule_and_a_block_opens_the_card(
     with qtbot.waitSignal(window.pages[1].editor_opened, timeout=TIMEOUT) as opened:
         page.open_patient.emit(schedule_clinic.patients[0])
     assert opened.args[0].patient_id == schedule_clinic.patients[0]
+
+
+def test_a_waiting_patient_dragged_into_a_free_slot_is_booked(
+    qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
+) -> None:
+    c = schedule_clinic
+    entry = waiting_list.add_entry(
+        gui_database.sessions, registrar.actor, patient_id=c.patients[3], doctor_id=c.petrov,
+        wished_from=c.day, wished_to=c.day + dt.timedelta(days=3), channel=ContactChannel.PHONE,
+    )  # fmt: skip
+    page = open_page(registrar, c)
+    wait_idle(qtbot, page)
+    assert page.waiting_panel.isVisible() and page.waiting_panel.count() == 1
+    item = page.waiting_panel.list.item(0)
+    assert "Зайцев" in item.text()
+    mime = page.waiting_panel.list.mimeData([item])
+    target = page.grid.cell_center(cell_at(page.grid, c.sidorova, c.day, "14:00"))
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        send_drag(page.grid, mime, target)
+    wait_idle(qtbot, page)
+    booked = live_at(gui_database, c.sidorova, f.at(c.day, "14:00"))
+    assert booked is not None and booked.patient_id == c.patients[3]
+    with gui_database.sessions() as session:
+        closed = session.get(WaitingListEntry, entry.id)
+        assert closed.status is WaitingStatus.BOOKED and closed.appointment_id == booked.id
+    assert page.message_bar.kind == "done"
+    assert page.waiting_panel.count() == 0 and not page.waiting_panel.isVisible()
+
+
+def test_a_held_appointment_of_another_day_is_dropped_into_the_shown_day(
+    qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
+) -> None:
+    c = schedule_clinic
+    with gui_database.sessions() as session, session.begin():
+        session.get(Appointment, c.third).in_holding_tray = True
+    page = open_page(registrar, c)
+    with qtbot.waitSignal(page.tray_loaded, timeout=TIMEOUT):
+        page.set_day(c.day + dt.timedelta(days=1))
+    wait_idle(qtbot, page)
+    item = next(
+        page.tray.list.item(n) for n in range(page.tray.list.count())
+        if page.tray.list.item(n).data(Qt.ItemDataRole.UserRole) == c.third
+    )  # fmt: skip
+    next_day = c.day + dt.timedelta(days=1)
+    target = page.grid.cell_center(cell_at(page.grid, c.sidorova, next_day, "13:00"))
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        send_drag(page.grid, page.tray.list.mimeData([item]), target)
+    wait_idle(qtbot, page)
+    assert status_in_db(gui_database, c.third)[0] is S.RESCHEDULED
+    assert live_at(gui_database, c.sidorova, f.at(next_day, "13:00")) is not None
+    assert page.tray.count() == 0

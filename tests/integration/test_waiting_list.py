@@ -315,3 +315,32 @@ def test_desks_are_notified_of_an_offer(committed_db, committed_db_url):
         assert event["patient_id"] == desk.patients[1] and event["doctor_id"] == desk.doctor
     finally:
         listener.stop()
+
+
+def test_the_desk_books_a_waiting_patient_at_a_time_it_chose(db, desk):
+    waiting = add(db, desk, 0, doctor=desk.doctor)
+    made = waiting_list.book_entry(
+        db, desk.registrar, waiting.id, doctor_id=desk.colleague, starts_at=f.at(DAY, "10:00"),
+        now=NOW,
+    )  # fmt: skip
+    row = entry(db, waiting.id)
+    assert row.status is WaitingStatus.BOOKED and row.appointment_id == made.id
+    assert made.doctor_id == desk.colleague and made.patient_id == desk.patients[0]
+    with pytest.raises(OfferRefused) as caught:
+        waiting_list.book_entry(
+            db, desk.registrar, waiting.id, doctor_id=desk.doctor,
+            starts_at=f.at(DAY, "11:00"), now=NOW,
+        )  # fmt: skip
+    assert caught.value.reason_code == "closed"
+
+
+def test_a_refused_booking_from_the_list_keeps_the_entry_waiting(db, desk):
+    waiting = add(db, desk, 0, doctor=desk.doctor)
+    book(db, desk, 1, "10:00")
+    with pytest.raises(booking.BookingRefused) as caught:
+        waiting_list.book_entry(
+            db, desk.registrar, waiting.id, doctor_id=desk.doctor,
+            starts_at=f.at(DAY, "10:00"), now=NOW,
+        )  # fmt: skip
+    assert caught.value.reason_code == "slot_taken"
+    assert entry(db, waiting.id).status is WaitingStatus.WAITING

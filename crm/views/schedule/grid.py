@@ -33,7 +33,14 @@ from crm.controllers.validation.phones import format_phone
 from crm.controllers.visit_status import status_title
 from crm.models.enums import AppointmentKind, AppointmentStatus
 from crm.views.patients.labels import appointment_kind_names
-from crm.views.schedule.grid_input import MIME_TYPE, GridInput, appointment_mime, read_mime
+from crm.views.schedule.grid_input import (
+    MIME_TYPE,
+    WAITING_MIME_TYPE,
+    GridInput,
+    appointment_mime,
+    read_mime,
+    waiting_mime,
+)
 from crm.views.schedule.grid_paint import (
     KIND_COLOURS,
     NOW,
@@ -49,6 +56,8 @@ from crm.views.schedule.layout import Cell, GridColumn, GridLayout, Metrics, Pla
 __all__ = [
     "KIND_COLOURS",
     "MIME_TYPE",
+    "WAITING_MIME_TYPE",
+    "waiting_mime",
     "NOW",
     "OVERDUE",
     "STATUS_COLOURS",
@@ -100,6 +109,8 @@ class ScheduleGrid(GridInput):
         week_requested(int): "the week of this doctor" was chosen in a header menu.
         context_menu_shown(QMenu): a context menu was opened (for tests and help).
         drop_requested(int): a block was dropped on a slot and handed to the actions.
+        waiting_dropped(int, object, object): a waiting-list entry was dropped on a
+            slot: the entry's id, the ``GridDoctor`` and the aware start.
     """
 
     cursor_moved = Signal(object)
@@ -109,6 +120,7 @@ class ScheduleGrid(GridInput):
     week_requested = Signal(int)
     context_menu_shown = Signal(object)
     drop_requested = Signal(int)
+    waiting_dropped = Signal(int, object, object)
 
     def __init__(self, parent: QWidget | None = None, *, reorderable: bool = True) -> None:
         super().__init__(parent)
@@ -128,6 +140,10 @@ class ScheduleGrid(GridInput):
         self.header_insert: int | None = None  # where a dragged header would go
         self._dragging: int | None = None  # the appointment this grid is dragging
         self._drag: tuple[int, int, int] | None = None  # id, version, grab offset (rows)
+        self._waiting_drag: int | None = None  # a waiting-list entry being dragged in
+        # Appointments dragged in from the holding tray that this grid does not show
+        # (another day): known by id so that they can be dropped here.
+        self.foreign: dict[int, GridAppointment] = {}
         self.indicator: tuple[Cell, int, bool] | None = None  # target, slots, acceptable
         self.pending: tuple[Cell, int] | None = None  # a drop on its way to the database
         self.menu: QMenu | None = None
@@ -221,7 +237,7 @@ class ScheduleGrid(GridInput):
     def appointment(self, appointment_id: int) -> GridAppointment | None:
         """An appointment shown in the grid, by id."""
         placement = self.grid_layout.placement(appointment_id)
-        return placement.appointment if placement else None
+        return placement.appointment if placement else self.foreign.get(appointment_id)
 
     def select_appointment(self, appointment_id: int) -> bool:
         """Put the cursor on a block and choose it; false if it is not shown."""

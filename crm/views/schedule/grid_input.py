@@ -47,6 +47,24 @@ def appointment_mime(appointment: GridAppointment) -> QMimeData:
     return mime
 
 
+WAITING_MIME_TYPE = "application/x-registratura-waiting-entry"
+
+
+def waiting_mime(entry_id: int) -> QMimeData:
+    """A drag's payload for a waiting-list entry: book its patient where it is dropped."""
+    mime = QMimeData()
+    mime.setData(WAITING_MIME_TYPE, str(entry_id).encode())
+    return mime
+
+
+def read_waiting_mime(mime: QMimeData | None) -> int | None:
+    """The waiting-list entry's id a drag carries, or ``None``."""
+    if mime is None or not mime.hasFormat(WAITING_MIME_TYPE):
+        return None
+    text = bytes(mime.data(WAITING_MIME_TYPE).data()).decode()
+    return int(text) if text.isdigit() else None
+
+
 def read_mime(mime: QMimeData | None) -> tuple[int, int] | None:
     """``(id, version)`` from a drag's payload, or ``None`` if it carries none."""
     if mime is None or not mime.hasFormat(MIME_TYPE):
@@ -77,6 +95,8 @@ class GridInput(QAbstractScrollArea):
     _painter: GridPainter
     _selected: int | None
     _press: tuple[QPoint, Placement | None, int] | None
+    _waiting_drag: int | None
+    waiting_dropped: Any
     _header_press: tuple[int, QPoint] | None
     _dragging: int | None
     _drag: tuple[int, int, int] | None
@@ -267,6 +287,13 @@ class GridInput(QAbstractScrollArea):
     # --- dropping -------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # Qt's name
+        entry = read_waiting_mime(event.mimeData())
+        if entry is not None:
+            self._waiting_drag, self._drag = entry, None
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            return
+        self._waiting_drag = None
         payload = read_mime(event.mimeData())
         if payload is None or self.appointment(payload[0]) is None:
             event.ignore()
@@ -294,7 +321,9 @@ class GridInput(QAbstractScrollArea):
             cell, slots, working, _free = target
             self.indicator = (cell, slots, working)
             if working:
-                event.setDropAction(Qt.DropAction.MoveAction)
+                event.setDropAction(
+                    Qt.DropAction.CopyAction if self._waiting_drag else Qt.DropAction.MoveAction
+                )
                 event.accept()
             else:
                 event.ignore()  # the forbidden cursor: outside the doctor's hours
@@ -306,6 +335,13 @@ class GridInput(QAbstractScrollArea):
         super().dragLeaveEvent(event)
 
     def _drop_target(self, point: QPoint) -> tuple[Cell, int, bool, bool] | None:
+        if self._waiting_drag is not None:
+            cells = self.to_cells(point)
+            cell = self.grid_layout.cell_at(*cells) if cells else None
+            if cell is None:
+                return None
+            working = self.grid_layout.is_working(cell.column, cell.row, 1)
+            return cell, 1, working, self.grid_layout.is_free(cell.column, cell.row, 1)
         if self._drag is None:
             return None
         appointment = self.appointment(self._drag[0])
@@ -330,6 +366,11 @@ class GridInput(QAbstractScrollArea):
             bar.setValue(bar.value() + m.row_height)
 
     def dropEvent(self, event: QDropEvent) -> None:  # Qt's name
+        entry = read_waiting_mime(event.mimeData())
+        if entry is not None:
+            self._waiting_drag = entry
+            self._drop_waiting(event, entry)
+            return
         payload = read_mime(event.mimeData())
         if payload is not None and (self._drag is None or self._drag[0] != payload[0]):
             self._drag = (payload[0], payload[1], self._press_offset(payload[0]))
@@ -359,6 +400,22 @@ class GridInput(QAbstractScrollArea):
         self.drop_requested.emit(appointment.id)
         if self.actions is not None:
             self.actions.reschedule(appointment, column.doctor, starts_at)
+
+    def _drop_waiting(self, event: QDropEvent, entry_id: int) -> None:
+        target = self._drop_target(event.position().toPoint())
+        self._waiting_drag = None
+        self.indicator = None
+        self.viewport().update()
+        if target is None or not target[2]:
+            event.ignore()
+            return
+        cell, slots, _working, _free = target
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        self.pending = (cell, slots)
+        self.set_cursor(cell, select=False)
+        column = self.columns[cell.column]
+        self.waiting_dropped.emit(entry_id, column.doctor, self.grid_layout.slot_start(cell))
 
     def clear_pending(self) -> None:
         """Forget the outline of a drop that was refused."""

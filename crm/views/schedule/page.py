@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm.config import config_dir
+from crm.controllers import waiting_list
 from crm.controllers.day_grid import (
     GridData,
     GridDoctor,
@@ -56,6 +57,7 @@ from crm.views.schedule.grid import (
 from crm.views.schedule.holding_tray import HoldingTray
 from crm.views.schedule.hours_dialog import WorkingHoursDialog
 from crm.views.schedule.layout import GridColumn
+from crm.views.schedule.waiting_panel import WaitingPanel
 from crm.views.schedule.week_view import WeekView, week_of
 
 # The actions module (booking dialogs) is written alongside; without it the grid still shows.
@@ -137,6 +139,7 @@ class SchedulePage(QWidget):
         self.grid = ScheduleGrid()
         self.week = WeekView()
         self.tray = HoldingTray()
+        self.waiting_panel = WaitingPanel()
         self.message_bar = MessageBar()
         self.status_label = QLabel()
         self.status_label.setObjectName("scheduleStatus")
@@ -146,7 +149,10 @@ class SchedulePage(QWidget):
 
         body = QHBoxLayout()
         body.addWidget(self.views, 1)
-        body.addWidget(self.tray)
+        side = QVBoxLayout()
+        side.addWidget(self.tray, 1)
+        side.addWidget(self.waiting_panel, 1)
+        body.addLayout(side)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
         layout.setSpacing(8)
@@ -171,6 +177,7 @@ class SchedulePage(QWidget):
             grid.set_actions(self.actions)
             grid.patient_requested.connect(self.open_patient)
             grid.drop_requested.connect(self._remember_drop)
+            grid.waiting_dropped.connect(self._book_waiting)
         self.grid.week_requested.connect(self.show_week_of)
         self.grid.column_order_changed.connect(self._save_order)
         self.tray.chosen.connect(self._show_in_grid)
@@ -504,7 +511,44 @@ class SchedulePage(QWidget):
 
     def _show_tray(self, held: HeldAppointments) -> None:
         self.tray.set_appointments(held.appointments, held.doctor_names)
+        # Held appointments of days not shown can still be dropped into the grid.
+        foreign = {a.id: a for a in held.appointments}
+        self.grid.foreign = foreign
+        self.week.foreign = foreign
+        self._context.runner.submit(
+            waiting_list.list_entries, self._context.database.sessions, self._context.actor,
+            on_success=self._show_waiting, owner=self,
+            on_failure=lambda message: self.message_bar.show_message("error", message),
+        )  # fmt: skip
+
+    def _show_waiting(self, entries: list) -> None:
+        self.waiting_panel.set_entries(entries)
         self.tray_loaded.emit()
+
+    def _book_waiting(self, entry_id: int, doctor: GridDoctor, starts_at: dt.datetime) -> None:
+        """A waiting patient was dropped on a slot: book there and close the entry."""
+
+        def booked(appointment: object) -> None:
+            self.message_bar.show_message(
+                "done",
+                self.tr("Booked from the waiting list: {doctor}, {time}").format(
+                    doctor=doctor.short_name, time=f"{starts_at:%d.%m.%Y %H:%M}"
+                ),
+            )
+            self._want_ids.add(doctor.id)
+            self._load_next()
+
+        def refused(message: str) -> None:
+            self.grid.clear_pending()
+            self.week.clear_pending()
+            self.message_bar.show_message("error", message)
+            self.current_grid.viewport().update()
+
+        self._context.runner.submit(
+            waiting_list.book_entry, self._context.database.sessions, self._context.actor,
+            entry_id, doctor_id=doctor.id, starts_at=starts_at,
+            on_success=booked, on_failure=refused, owner=self,
+        )  # fmt: skip
 
     # --- working hours ----------------------------------------------------------------
 
@@ -580,6 +624,9 @@ class SchedulePage(QWidget):
 
     def _on_change(self, event: dict) -> None:
         if self.data is None:
+            return
+        if event.get("table") == "waiting_list_entry" and not self._context.runner.closed:
+            self._refresh_tray()  # the waiting panel beside the grid
             return
         if event.get("op") == "RESYNC" or event.get("table") == "*":
             self._want_full = True
