@@ -120,7 +120,7 @@ def test_a_doctor_extends_up_to_ninety_days_and_every_extension_is_kept(db, desk
         entries = session.scalars(
             sa.select(JournalEntry).where(
                 JournalEntry.entity == "referral", JournalEntry.action == "extend"
-            )  # fmt: skip
+            ).order_by(JournalEntry.id)  # fmt: skip
         ).all()
     assert [e.changes["valid_days"] for e in entries] == [[30, 60], [60, 90]]
     assert entries[1].details == "по решению консилиума"
