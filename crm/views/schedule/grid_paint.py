@@ -62,6 +62,10 @@ class Fonts:
         self.metrics = QFontMetricsF(self.normal)
         self.bold_metrics = QFontMetricsF(self.bold)
         self.line = self.metrics.height()
+        # Drawing at a baseline skips the text layout QPainter does for a rectangle and
+        # alignment flags (the labels are already elided to fit): a block's text centred
+        # in a band of height h starting at y sits at y + (h + centre) / 2.
+        self.centre = self.metrics.ascent() - self.metrics.descent()
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -295,14 +299,15 @@ class GridPainter:
         two = h - 2 >= 2 * line
         first, second = self.block_lines(a, width, two)
         p.setPen(TEXT)
+        centre = self.fonts.centre
         if two:
             p.setFont(self.fonts.bold)
-            p.drawText(QRectF(x + 8, y + 1, width, line), LEFT_MIDDLE, first)
+            p.drawText(QPointF(x + 8, y + 1 + (line + centre) / 2), first)
             p.setFont(self.fonts.normal)
             p.setPen(SUBTLE)
-            p.drawText(QRectF(x + 8, y + 1 + line, width, line), LEFT_MIDDLE, second)
+            p.drawText(QPointF(x + 8, y + 1 + line + (line + centre) / 2), second)
         else:
-            p.drawText(QRectF(x + 8, y + 1, width, h - 2), LEFT_MIDDLE, first)
+            p.drawText(QPointF(x + 8, y + 1 + (h - 2 + centre) / 2), first)
         if a.overbooked:
             right = x + w
             corner = QPolygonF(
@@ -340,20 +345,14 @@ class GridPainter:
             first, *others = s.header_lines(layout.columns[c])
             width = cw - 12
             p.setPen(CURSOR if several_days and layout.columns[c].day == today else TEXT)
+            centre = self.fonts.centre
             p.setFont(self.fonts.bold)
-            p.drawText(
-                QRectF(x + 6, 5, width, line),
-                Qt.AlignmentFlag.AlignVCenter,
-                self.elide(first, width, True),
-            )
+            p.drawText(QPointF(x + 6, 5 + (line + centre) / 2), self.elide(first, width, True))
             p.setFont(self.fonts.normal)
             p.setPen(SUBTLE)
             for n, text in enumerate(others, start=1):
-                p.drawText(
-                    QRectF(x + 6, 5 + n * line, width, line),
-                    Qt.AlignmentFlag.AlignVCenter,
-                    self.elide(text, width),
-                )
+                baseline = 5 + n * line + (line + centre) / 2
+                p.drawText(QPointF(x + 6, baseline), self.elide(text, width))
             p.setPen(QPen(HOUR_LINE, 1))
             p.drawLine(QPointF(x + cw - 0.5, 0), QPointF(x + cw - 0.5, m.header_height))
         if s.header_insert is not None:
