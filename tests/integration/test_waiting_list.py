@@ -140,7 +140,7 @@ def test_a_cancelled_slot_goes_to_the_earliest_matching_entry(db, desk):
         actions = session.scalars(
             sa.select(JournalEntry.action).where(
                 JournalEntry.entity == "waiting_list_entry", JournalEntry.entity_id == first.id
-            )  # fmt: skip
+            ).order_by(JournalEntry.id)  # fmt: skip
         ).all()
     assert actions == ["create", "offer"]
 

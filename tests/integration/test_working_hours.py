@@ -122,9 +122,9 @@ def test_a_vacation_holds_the_booked_appointments_it_covers_and_notifies_the_pat
     assert outbox(db, silent) == []
     with db() as session:
         actions = session.scalars(
-            sa.select(JournalEntry.action).where(
-                JournalEntry.entity == "appointment", JournalEntry.entity_id == covered
-            )
+            sa.select(JournalEntry.action)
+            .where(JournalEntry.entity == "appointment", JournalEntry.entity_id == covered)
+            .order_by(JournalEntry.id)
         ).all()
     assert actions[-1] == "hold"
     tray = day_grid.held_appointments(db, c.registrar, since=NOW)
