@@ -20,9 +20,7 @@ order). An offer is not a hold: the slot stays free for anyone until accepted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,11 +35,20 @@ from crm.controllers.booking import (
     server_now,
 )
 from crm.controllers.context import Actor
-from crm.controllers.errors import DomainError, NotFound, ValidationError
+from crm.controllers.errors import DomainError, ValidationError
 from crm.controllers.notices import queue_notice
 from crm.controllers.permissions import Permission, allowed, require
 from crm.controllers.slots import free_slots, short_name
 from crm.controllers.validation import format_date
+from crm.controllers.waiting_rows import (
+    WaitingEntry,
+    entry_not_found,
+    entry_rows,
+    get_entry,
+    list_entries,
+    pending_offers,
+    queue_order,
+)
 from crm.i18n import translate
 from crm.models import Appointment, Doctor, Patient, Specialty, WaitingListEntry
 from crm.models.appointments import HOLDS_SLOT
@@ -50,37 +57,21 @@ from crm.models.enums import AppointmentKind, ContactChannel, WaitingStatus
 W = WaitingStatus
 NOTE_MAX_LENGTH = 1000
 
-
-@dataclass(frozen=True)
-class WaitingEntry:
-    """One entry of the waiting list as the view shows it.
-
-    ``age`` is how long the entry has waited (from its creation to ``now``);
-    ``offer_lapsed`` marks an offer whose time has already passed unanswered.
-    """
-
-    id: int
-    patient_id: int
-    patient_name: str
-    patient_phone: str | None
-    specialty_id: int | None
-    specialty_name: str | None
-    doctor_id: int | None
-    doctor_name: str | None
-    wished_from: dt.date
-    wished_to: dt.date
-    channel: ContactChannel
-    note: str | None
-    status: WaitingStatus
-    created_at: dt.datetime
-    age: dt.timedelta
-    age_days: int
-    offered_doctor_id: int | None
-    offered_doctor_name: str | None
-    offered_starts_at: dt.datetime | None
-    offered_at: dt.datetime | None
-    offer_lapsed: bool
-    appointment_id: int | None
+__all__ = [
+    "NOTE_MAX_LENGTH",
+    "OfferRefused",
+    "WaitingEntry",
+    "WaitingOffer",
+    "accept_offer",
+    "add_entry",
+    "book_entry",
+    "cancel_entry",
+    "decline_offer",
+    "get_entry",
+    "list_entries",
+    "offer_freed_time",
+    "pending_offers",
+]
 
 
 @dataclass(frozen=True)
@@ -102,136 +93,6 @@ class OfferRefused(DomainError):
     def __init__(self, reason_code: str, message: str) -> None:
         super().__init__(message)
         self.reason_code = reason_code
-
-
-# --- reading ------------------------------------------------------------------------------
-
-
-def _rows(session: Session, query: sa.Select[tuple[WaitingListEntry]], now: dt.datetime,
-          tz: dt.tzinfo) -> list[WaitingEntry]:  # fmt: skip
-    entries = list(session.scalars(query))
-    patients = {p.id: p for p in _load(session, Patient, {e.patient_id for e in entries})}
-    doctors = {
-        d.id: d
-        for d in _load(
-            session,
-            Doctor,
-            {e.doctor_id for e in entries} | {e.offered_doctor_id for e in entries},
-        )
-    }
-    specialties = {s.id: s for s in _load(session, Specialty, {e.specialty_id for e in entries})}
-
-    def doctor_name(doctor_id: int | None) -> str | None:
-        d = doctors.get(doctor_id) if doctor_id is not None else None
-        return short_name(d.last_name, d.first_name, d.patronymic) if d else None
-
-    result = []
-    for e in entries:
-        p = patients[e.patient_id]
-        specialty = specialties.get(e.specialty_id) if e.specialty_id is not None else None
-        age = max(dt.timedelta(0), now - e.created_at)
-        result.append(
-            WaitingEntry(
-                id=e.id,
-                patient_id=p.id,
-                patient_name=" ".join(x for x in (p.last_name, p.first_name, p.patronymic) if x),
-                patient_phone=p.phone,
-                specialty_id=e.specialty_id,
-                specialty_name=specialty.name if specialty else None,
-                doctor_id=e.doctor_id,
-                doctor_name=doctor_name(e.doctor_id),
-                wished_from=e.wished_from,
-                wished_to=e.wished_to,
-                channel=e.channel,
-                note=e.note,
-                status=e.status,
-                created_at=e.created_at.astimezone(tz),
-                age=age,
-                age_days=age.days,
-                offered_doctor_id=e.offered_doctor_id,
-                offered_doctor_name=doctor_name(e.offered_doctor_id),
-                offered_starts_at=(
-                    e.offered_starts_at.astimezone(tz) if e.offered_starts_at else None
-                ),
-                offered_at=e.offered_at.astimezone(tz) if e.offered_at else None,
-                offer_lapsed=(
-                    e.status is W.OFFERED
-                    and e.offered_starts_at is not None
-                    and e.offered_starts_at <= now
-                ),
-                appointment_id=e.appointment_id,
-            )
-        )
-    return result
-
-
-def _load(session: Session, model: Any, ids: Iterable[int | None]) -> list[Any]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return []
-    return list(session.scalars(sa.select(model).where(model.id.in_(wanted))))
-
-
-def _ordered() -> sa.Select[tuple[WaitingListEntry]]:
-    return sa.select(WaitingListEntry).order_by(WaitingListEntry.created_at, WaitingListEntry.id)
-
-
-def list_entries(
-    db: sessionmaker[Session],
-    actor: Actor,
-    *,
-    statuses: Iterable[WaitingStatus] = (W.WAITING, W.OFFERED),
-    specialty_id: int | None = None,
-    doctor_id: int | None = None,
-    patient_id: int | None = None,
-    now: dt.datetime | None = None,
-) -> list[WaitingEntry]:
-    """The entries in their order (oldest first), with the age of each."""
-    require(actor, Permission.FIND_PATIENTS)
-    query = _ordered()
-    wanted = list(statuses)
-    if wanted:
-        query = query.where(WaitingListEntry.status.in_(wanted))
-    if specialty_id is not None:
-        query = query.where(WaitingListEntry.specialty_id == specialty_id)
-    if doctor_id is not None:
-        query = query.where(WaitingListEntry.doctor_id == doctor_id)
-    if patient_id is not None:
-        query = query.where(WaitingListEntry.patient_id == patient_id)
-    with db() as session:
-        moment = server_now(session, now)
-        return _rows(session, query, moment, schedule.clinic_timezone(session))
-
-
-def get_entry(
-    db: sessionmaker[Session], actor: Actor, entry_id: int, *, now: dt.datetime | None = None
-) -> WaitingEntry:
-    """One entry.
-
-    Raises:
-        NotFound: no such entry.
-    """
-    require(actor, Permission.FIND_PATIENTS)
-    with db() as session:
-        moment = server_now(session, now)
-        found = _rows(session, _ordered().where(WaitingListEntry.id == entry_id), moment,
-                      schedule.clinic_timezone(session))  # fmt: skip
-    if not found:
-        raise _not_found(entry_id)
-    return found[0]
-
-
-def pending_offers(
-    db: sessionmaker[Session], actor: Actor, *, now: dt.datetime | None = None
-) -> list[WaitingEntry]:
-    """Offers waiting for the patient's answer (the desks' prompt), oldest first."""
-    return list_entries(db, actor, statuses=(W.OFFERED,), now=now)
-
-
-def _not_found(entry_id: int) -> NotFound:
-    return NotFound(
-        translate("waiting_list", "Waiting-list entry {id} does not exist").format(id=entry_id)
-    )
 
 
 # --- changes ------------------------------------------------------------------------------
@@ -327,7 +188,7 @@ def add_entry(
         session.add(row)
         session.flush()
         _record(session, actor, "create", row, before={})
-        found = _rows(session, _ordered().where(WaitingListEntry.id == row.id), moment, tz)
+        found = entry_rows(session, queue_order().where(WaitingListEntry.id == row.id), moment, tz)
         return found[0]
 
 
@@ -358,14 +219,14 @@ def cancel_entry(
         row.status = W.CANCELLED
         session.flush()
         _record(session, actor, "cancel", row, before=before, details=clean(reason))
-        return _rows(session, _ordered().where(WaitingListEntry.id == row.id), moment,
+        return entry_rows(session, queue_order().where(WaitingListEntry.id == row.id), moment,
                      schedule.clinic_timezone(session))[0]  # fmt: skip
 
 
 def _lock(session: Session, entry_id: int) -> WaitingListEntry:
     row = session.get(WaitingListEntry, entry_id, with_for_update=True)
     if row is None:
-        raise _not_found(entry_id)
+        raise entry_not_found(entry_id)
     return row
 
 
@@ -489,7 +350,7 @@ def _candidates(
         WaitingListEntry.status == W.OFFERED, WaitingListEntry.offered_starts_at <= moment
     )
     query = (
-        _ordered()
+        queue_order()
         .where(
             sa.or_(WaitingListEntry.status == W.WAITING, lapsed),
             sa.or_(
@@ -674,7 +535,7 @@ def book_entry(
     with db() as session:
         row = session.get(WaitingListEntry, entry_id)
         if row is None:
-            raise _not_found(entry_id)
+            raise entry_not_found(entry_id)
         if row.status in (W.BOOKED, W.CANCELLED):
             raise _closed()
         patient_id = row.patient_id
