@@ -4461,7 +4461,7 @@
     </message>
     <message>
         <source>Referral {id} does not exist</source>
-        <extracomment>Appointment statuses that keep using a referral (as ``USES_REFERRAL`` in the model). …and those of them that have not taken place yet (a referral with one is not cancelled).</extracomment>
+        <extracomment>Appointment statuses that keep using a referral (as ``USES_REFERRAL`` in the model).</extracomment>
         <translation>Направления {id} не существует</translation>
     </message>
     <message>
@@ -4618,6 +4618,7 @@
     </message>
     <message>
         <source>The referral was changed on another workstation: reload it</source>
+        <extracomment>…and those of them that have not taken place yet (a referral with one is not cancelled).</extracomment>
         <translation>Направление изменили на другом рабочем месте: откройте его заново</translation>
     </message>
     <message>

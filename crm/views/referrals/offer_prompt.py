@@ -29,6 +29,7 @@ from crm.views.referrals.waiting_models import (
     patient_short,
     phone_text,
 )
+from crm.views.serial_read import Query, SerialRead
 
 #: Change notices are gathered this long before the offers are read again.
 DEBOUNCE_MS = 300
@@ -209,8 +210,7 @@ class OfferPrompt(QFrame):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
-        self._loading = False
-        self._again = False
+        self._reader = SerialRead(context, self, self._query, self._on_loaded, self._on_failed)
         self._entries: list[WaitingEntry] = []
         self.lines: list[OfferLine] = []
         self.setObjectName("offerPrompt")
@@ -250,7 +250,7 @@ class OfferPrompt(QFrame):
     @property
     def loading(self) -> bool:
         """True while the offers are being read."""
-        return self._loading
+        return self._reader.loading
 
     def entries(self) -> list[WaitingEntry]:
         """The offers known (the shown ones first)."""
@@ -258,20 +258,11 @@ class OfferPrompt(QFrame):
 
     def refresh(self) -> None:
         """Read the offers again (a second request during a read is queued)."""
-        if self._context.runner.closed:
-            return  # the program is closing
-        if self._loading:
-            self._again = True
-            return
-        self._loading = True
-        self._context.runner.submit(
-            waiting_list.pending_offers,
-            self._context.database.sessions,
-            self._context.actor,
-            on_success=self._on_loaded,
-            on_failure=self._on_failed,
-            owner=self,
-        )
+        self._reader.request()
+
+    def _query(self) -> Query:
+        context = self._context
+        return waiting_list.pending_offers, (context.database.sessions, context.actor), {}
 
     @Slot(dict)
     def _on_change(self, event: dict) -> None:
@@ -279,22 +270,13 @@ class OfferPrompt(QFrame):
             self._debounce.start()
 
     def _on_loaded(self, entries: list[WaitingEntry]) -> None:
-        self._loading = False
         self._entries = [e for e in entries if not e.offer_lapsed]
         self._show_lines()
         self.loaded.emit(len(self.lines))
-        self._follow_up()
 
     def _on_failed(self, message: str) -> None:
-        self._loading = False
         self._say("error", message)
         self.loaded.emit(len(self.lines))
-        self._follow_up()
-
-    def _follow_up(self) -> None:
-        if self._again:
-            self._again = False
-            self.refresh()
 
     def _show_lines(self) -> None:
         for line in self.lines:

@@ -28,6 +28,7 @@ from crm.controllers.waiting_list import WaitingEntry
 from crm.views import AppContext
 from crm.views.patients.tab_models import RowsModel
 from crm.views.referrals.waiting_models import PatientPriorityModel, PatientWaitingModel
+from crm.views.serial_read import Query, SerialRead
 
 DEBOUNCE_MS = 300
 WATCHED = ("waiting_list_entry", "priority_request")
@@ -82,8 +83,7 @@ class PatientQueuesPanel(QWidget):
         self.setObjectName("patientQueues")
         self._context = context
         self._patient_id: int | None = None
-        self._loading = False
-        self._again = False
+        self._reader = SerialRead(context, self, self._query, self._on_loaded, self._on_failed)
         self.requests = PatientPriorityModel(self)
         self.entries = PatientWaitingModel(self)
         self.requests_title = QLabel(self.tr("Priority requests"))
@@ -113,7 +113,7 @@ class PatientQueuesPanel(QWidget):
     @property
     def loading(self) -> bool:
         """True while the lists are being read."""
-        return self._loading
+        return self._reader.loading
 
     def show_patient(self, patient_id: int) -> None:
         """Show ``patient_id``'s requests and entries (and read them)."""
@@ -125,21 +125,12 @@ class PatientQueuesPanel(QWidget):
 
     def refresh(self) -> None:
         """Read both lists again (a second request during a read is queued)."""
-        if self._patient_id is None or self._context.runner.closed:
-            return
-        if self._loading:
-            self._again = True
-            return
-        self._loading = True
-        self._context.runner.submit(
-            load_patient_queues,
-            self._context.database.sessions,
-            self._context.actor,
-            self._patient_id,
-            on_success=self._on_loaded,
-            on_failure=self._on_failed,
-            owner=self,
-        )
+        if self._patient_id is not None:
+            self._reader.request()
+
+    def _query(self) -> Query:
+        context = self._context
+        return load_patient_queues, (context.database.sessions, context.actor, self._patient_id), {}
 
     @Slot(dict)
     def _on_change(self, event: dict) -> None:
@@ -151,7 +142,6 @@ class PatientQueuesPanel(QWidget):
             self._debounce.start()
 
     def _on_loaded(self, queues: PatientQueues) -> None:
-        self._loading = False
         if queues.patient_id == self._patient_id:
             self.requests.set_rows(queues.requests)
             self.entries.set_rows(queues.entries)
@@ -161,16 +151,8 @@ class PatientQueuesPanel(QWidget):
             self.entries_title.setText(self.tr("Waiting list ({n})").format(n=len(queues.entries)))
             self.message.hide()
             self.loaded.emit()
-        self._follow_up()
 
     def _on_failed(self, message: str) -> None:
-        self._loading = False
         self.message.setText(message)
         self.message.show()
         self.loaded.emit()
-        self._follow_up()
-
-    def _follow_up(self) -> None:
-        if self._again:
-            self._again = False
-            self.refresh()

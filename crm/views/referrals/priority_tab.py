@@ -39,6 +39,7 @@ from crm.views.patients.fields import FieldBox
 from crm.views.patients.message_bar import MessageBar
 from crm.views.referrals.waiting_form import PriorityRequestDialog
 from crm.views.referrals.waiting_models import PriorityTableModel
+from crm.views.serial_read import Query, SerialRead
 
 P = PriorityStatus
 DEBOUNCE_MS = 300
@@ -70,8 +71,7 @@ class PriorityTab(QWidget):
         super().__init__(parent)
         self.setObjectName("priorityTab")
         self._context = context
-        self._loading = False
-        self._again = False
+        self._reader = SerialRead(context, self, self._query, self._on_loaded, self._on_failed)
         self._select_next: int | None = None
         self._specialties: list[SpecialtyChoice] = []
         actor = context.actor
@@ -176,27 +176,20 @@ class PriorityTab(QWidget):
     @property
     def loading(self) -> bool:
         """True while the queue is being read."""
-        return self._loading
+        return self._reader.loading
 
     def _set_specialties(self, specialties: Sequence[SpecialtyChoice]) -> None:
         self._specialties = list(specialties)
 
     def refresh(self) -> None:
         """Read the queue again (a second request during a read is queued)."""
-        if self._context.runner.closed:
-            return  # the program is closing
-        if self._loading:
-            self._again = True
-            return
-        self._loading = True
-        self._context.runner.submit(
+        self._reader.request()
+
+    def _query(self) -> Query:
+        return (
             priority_requests.manager_queue,
-            self._context.database.sessions,
-            self._context.actor,
-            include_closed=self.show_decided.isChecked(),
-            on_success=self._on_loaded,
-            on_failure=self._on_failed,
-            owner=self,
+            (self._context.database.sessions, self._context.actor),
+            {"include_closed": self.show_decided.isChecked()},
         )
 
     @Slot(dict)
@@ -205,11 +198,6 @@ class PriorityTab(QWidget):
             self._debounce.start()
 
     def _on_loaded(self, rows: list[PriorityRow]) -> None:
-        self._loading = False
-        if self._again:
-            self._again = False
-            self.refresh()
-            return
         selected = self.selected()
         wanted = self._select_next or (selected.id if selected is not None else None)
         self._select_next = None
@@ -227,12 +215,8 @@ class PriorityTab(QWidget):
         self.loaded.emit()
 
     def _on_failed(self, message: str) -> None:
-        self._loading = False
         self._show_error(message)
         self.loaded.emit()
-        if self._again:
-            self._again = False
-            self.refresh()
 
     def _show_error(self, message: str) -> None:
         self.messages.show_message("error", message)

@@ -43,6 +43,7 @@ from crm.views.referrals.organisation_picker import OrganisationPicker
 from crm.views.referrals.referral_form import ReferralDialog
 from crm.views.referrals.registry_model import ReferralTableModel
 from crm.views.schedule.cancel_dialog import ReasonDialog
+from crm.views.serial_read import Query, SerialRead
 
 WATCHED = frozenset({"referral", "referral_extension", "appointment", "issuing_organisation"})
 DEBOUNCE_MS = 300
@@ -67,8 +68,7 @@ class RegistryTab(QWidget):
         super().__init__(parent)
         self._context = context
         self._specialties: tuple[SpecialtyChoice, ...] = ()
-        self._loading = False
-        self._again = False
+        self._reader = SerialRead(context, self, self._query, self._show, self._failed)
         self._stale = True
         self.details: ReferralDetails | None = None
         self._dialog: QDialog | None = None
@@ -241,19 +241,14 @@ class RegistryTab(QWidget):
 
     def reload(self) -> None:
         """Read the table again with the current filters (one read at a time)."""
-        if self._context.runner.closed:
-            return
-        if self._loading:
-            self._again = True
-            return
-        self._loading, self._stale = True, False
-        self._context.runner.submit(
-            referrals.registry, self._context.database.sessions, self._context.actor,
-            self.filters(), on_success=self._show, on_failure=self._failed, owner=self,
-        )  # fmt: skip
+        self._stale = False
+        self._reader.request()
+
+    def _query(self) -> Query:
+        context = self._context
+        return referrals.registry, (context.database.sessions, context.actor, self.filters()), {}
 
     def _show(self, rows: list[ReferralRow]) -> None:
-        self._loading = False
         chosen = self.selected()
         self.model.set_rows(rows)
         self._fit_columns()
@@ -266,9 +261,6 @@ class RegistryTab(QWidget):
             self.table.selectRow(0)
         self._update_buttons()
         self.loaded.emit()
-        if self._again:
-            self._again = False
-            self.reload()
 
     def _fit_columns(self) -> None:
         # Wide enough for the contents, but no column takes the whole width: the
@@ -279,7 +271,6 @@ class RegistryTab(QWidget):
                 self.table.setColumnWidth(column, 240)
 
     def _failed(self, message: str) -> None:
-        self._loading = False
         self.message_bar.show_message("error", message)
 
     def _on_change(self, event: dict) -> None:

@@ -35,6 +35,7 @@ from crm.views.patients.message_bar import MessageBar
 from crm.views.referrals.offer_prompt import OfferActions
 from crm.views.referrals.waiting_form import WaitingEntryDialog
 from crm.views.referrals.waiting_models import WaitingTableModel, patient_short
+from crm.views.serial_read import Query, SerialRead
 
 W = WaitingStatus
 DEBOUNCE_MS = 300
@@ -70,8 +71,7 @@ class WaitingListTab(QWidget):
         super().__init__(parent)
         self.setObjectName("waitingListTab")
         self._context = context
-        self._loading = False
-        self._again = False
+        self._reader = SerialRead(context, self, self._query, self._on_loaded, self._on_failed)
         self._specialties: list[SpecialtyChoice] = []
         self._doctors: list[DoctorChoice] = []
         self.may_book = may_book(context)
@@ -166,7 +166,7 @@ class WaitingListTab(QWidget):
     @property
     def loading(self) -> bool:
         """True while the list is being read."""
-        return self._loading
+        return self._reader.loading
 
     def _load_directories(self) -> None:
         runner, db, actor = (
@@ -192,21 +192,16 @@ class WaitingListTab(QWidget):
 
     def refresh(self) -> None:
         """Read the list again (a second request during a read is queued)."""
-        if self._context.runner.closed:
-            return  # the program is closing
-        if self._loading:
-            self._again = True
-            return
-        self._loading = True
-        self._context.runner.submit(
+        self._reader.request()
+
+    def _query(self) -> Query:
+        return (
             waiting_list.list_entries,
-            self._context.database.sessions,
-            self._context.actor,
-            statuses=self._status_choices[max(self.status_filter.currentIndex(), 0)][1],
-            specialty_id=self.specialty_filter.currentData(),
-            on_success=self._on_loaded,
-            on_failure=self._on_failed,
-            owner=self,
+            (self._context.database.sessions, self._context.actor),
+            {
+                "statuses": self._status_choices[max(self.status_filter.currentIndex(), 0)][1],
+                "specialty_id": self.specialty_filter.currentData(),
+            },
         )
 
     @Slot(dict)
@@ -215,11 +210,6 @@ class WaitingListTab(QWidget):
             self._debounce.start()
 
     def _on_loaded(self, entries: list[WaitingEntry]) -> None:
-        self._loading = False
-        if self._again:  # the filters changed meanwhile: this answer is stale
-            self._again = False
-            self.refresh()
-            return
         selected = self.selected()
         wanted = self._select_next or (selected.id if selected is not None else None)
         self._select_next = None
@@ -235,12 +225,8 @@ class WaitingListTab(QWidget):
         self.loaded.emit()
 
     def _on_failed(self, message: str) -> None:
-        self._loading = False
         self._show_error(message)
         self.loaded.emit()
-        if self._again:
-            self._again = False
-            self.refresh()
 
     def _show_error(self, message: str) -> None:
         self.messages.show_message("error", message)
