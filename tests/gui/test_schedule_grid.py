@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMenu
 
+from crm.controllers import booking
 from crm.controllers.day_grid import GridData, load_grid
 from crm.db.database import Database
 from crm.models.enums import AppointmentStatus, Role
@@ -287,10 +288,29 @@ def test_enter_books_a_free_slot_and_opens_the_menu_of_a_block(
     with qtbot.waitSignal(grid.context_menu_shown) as shown:
         qtbot.keyClick(grid, Qt.Key.Key_Menu)
     book = shown.args[0].actions()[0]
-    assert book.text() == "Записать на 12:00…"
+    # The key is named as on the keyboard (Qt's shortcut text would say «Return»).
+    assert book.text() == "Записать на 12:00…\tEnter"
     book.trigger()
     assert actions.calls[-1] == ("book", c.petrov, f.at(c.day, "12:00"))
     grid.menu.close()
+
+
+def test_a_slot_booked_under_the_cursor_becomes_the_chosen_block(
+    qtbot, grid: ScheduleGrid, gui_database: Database, schedule_clinic: ScheduleClinic
+) -> None:
+    """Booked here by Enter or at another desk: once the day is read again, Enter and
+    the menu act on the new block, not on the free slot that was there."""
+    c = schedule_clinic
+    grid.set_cursor(cell_at(grid, c.petrov, c.day, "12:00"))
+    assert grid.selected_appointment() is None
+    made = booking.book(
+        gui_database.sessions, c.registrar, patient_id=c.patients[3], doctor_id=c.petrov,
+        starts_at=f.at(c.day, "12:00"),
+    )  # fmt: skip
+    with qtbot.waitSignal(grid.selection_changed):
+        show_data(grid, grid_data(gui_database, c))
+    chosen = grid.selected_appointment()
+    assert chosen is not None and chosen.id == made.id
 
 
 def test_double_click_books_a_free_slot_or_opens_the_patient(

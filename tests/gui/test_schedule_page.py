@@ -14,11 +14,11 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy.orm import sessionmaker
 
-from crm.controllers import booking, waiting_list
+from crm.controllers import auth, booking, waiting_list
 from crm.crypto import generate_key_file
 from crm.db.database import Database
 from crm.models import Appointment, ScheduleTemplate, WaitingListEntry
-from crm.models.enums import AppointmentStatus, ContactChannel, WaitingStatus
+from crm.models.enums import AppointmentStatus, ContactChannel, Role, WaitingStatus
 from crm.views import AppContext
 from crm.views.events import ChangeEvents
 from crm.views.main_window import SCHEDULE, MainWindow
@@ -27,7 +27,7 @@ from crm.views.schedule.grid import appointment_mime
 from crm.views.schedule.page import WEEK, SchedulePage
 from crm.views.schedule.week_view import WeekView, week_of
 from tests import factories as f
-from tests.gui.conftest import OFFSCREEN_NOISE
+from tests.gui.conftest import OFFSCREEN_NOISE, PASSWORD
 from tests.gui.test_schedule_grid import (
     MENU_NOISE,
     ScheduleClinic,
@@ -106,7 +106,15 @@ def test_the_page_shows_the_day_and_filters_by_specialty(
     page = open_page(registrar)
     assert {column.doctor.id for column in page.grid.columns} == {c.petrov, c.sidorova, c.kuznetsov}
     assert {column.day for column in page.grid.columns} == {c.day}
-    assert page.grid.appointment(c.first) is not None
+    first = page.grid.appointment(c.first)
+    assert first is not None
+    # The blocks' labels are prepared on the runner's thread, beside the query.
+    taken: list = []
+    page.grid.learn_labels = taken.append  # type: ignore[method-assign]
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        page.refresh()
+    (prepared,) = taken
+    assert {key[0] for key in prepared.lines} == {c.first, c.second, c.third}
     assert page.status_label.text() == "Врачей: 3, записей: 3"
     assert page.date_edit.date().toString("dd.MM.yyyy") == f"{c.day:%d.%m.%Y}"
     assert "Alt+" in page.today_button.toolTip()
@@ -119,6 +127,45 @@ def test_the_page_shows_the_day_and_filters_by_specialty(
     with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
         qtbot.keyClick(page.grid, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert page.day == c.day + dt.timedelta(days=1)
+
+
+def test_while_another_day_loads_the_old_one_is_greyed_and_closed_to_booking(
+    qtbot, registrar: AppContext, open_page, schedule_clinic: ScheduleClinic
+) -> None:
+    c = schedule_clinic
+    page = open_page(registrar)
+    grid = page.grid
+    grid.set_cursor(cell_at(grid, c.petrov, c.day, "12:00"))
+    asked: list[tuple[int, dt.datetime]] = []
+    grid.actions.book = lambda doctor, starts: asked.append((doctor.id, starts))
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        page.set_day(c.day + dt.timedelta(days=1))
+        # The answer comes through the event loop: until then the old day is shown.
+        assert grid.outdated
+        qtbot.keyClick(grid, Qt.Key.Key_Return)
+        assert asked == []  # not booked into the day that is no longer chosen
+    assert not grid.outdated
+    qtbot.keyClick(grid, Qt.Key.Key_Return)
+    next_day = c.day + dt.timedelta(days=1)
+    assert [(doctor, starts.date()) for doctor, starts in asked] == [(c.petrov, next_day)]
+
+
+def test_a_doctor_starts_on_the_own_column_and_prints_the_own_day_list(
+    qtbot, make_context, open_page, gui_database: Database, schedule_clinic: ScheduleClinic
+) -> None:
+    c = schedule_clinic
+    auth.add_user(
+        gui_database.sessions, "kuz", PASSWORD, Role.DOCTOR, "Кузнецов К. К.",
+        doctor_id=c.kuznetsov,
+    )  # fmt: skip
+    page = open_page(make_context("kuz"))
+    column = page.grid.current_column()
+    assert column is not None and column.doctor.id == c.kuznetsov
+    assert page.grid.current_start() == f.at(c.day, "14:00")  # the first working slot
+    printed: list[tuple[dt.date, int | None]] = []
+    page.actions.print_day_list = lambda *args: printed.append(args)  # type: ignore[method-assign]
+    page.print_day_list()
+    assert printed == [(c.day, c.kuznetsov)]
 
 
 def test_dragging_a_block_to_a_free_slot_moves_it_in_the_database(
@@ -412,6 +459,7 @@ def test_a_waiting_patient_dragged_into_a_free_slot_is_booked(
         closed = session.get(WaitingListEntry, entry.id)
         assert closed.status is WaitingStatus.BOOKED and closed.appointment_id == booked.id
     assert page.message_bar.kind == "done"
+    assert "(платный)" in page.message_bar.text()  # no referral on the card: a paid visit
     assert page.waiting_panel.count() == 0 and not page.waiting_panel.isVisible()
 
 

@@ -175,3 +175,25 @@ def test_a_week_puts_each_day_in_its_own_column() -> None:
     assert layout.working_spans(2) == []
     assert layout.placement(4).column == 1
     assert layout.slot_start(Cell(2, 4)) == at("09:00", days[2])
+
+
+def test_doctors_at_work_come_before_those_off_that_day() -> None:
+    """On a Sunday the two who work are the first columns, whatever the saved order."""
+    from crm.views.schedule.page import working_first  # a Qt page module: imported here
+
+    moscow = dt.timezone(dt.timedelta(hours=3))
+    hours = (WorkingPeriod(
+        dt.datetime(2031, 3, 2, 9, tzinfo=moscow), dt.datetime(2031, 3, 2, 13, tzinfo=moscow), "1"
+    ),)  # fmt: skip
+
+    def doctor(doctor_id: int, periods: tuple[WorkingPeriod, ...] = ()) -> GridDoctor:
+        return GridDoctor(
+            doctor_id, f"Д{doctor_id}", f"Доктор {doctor_id}", 1, "Терапевт", 1, "Центр",
+            None, False, 15, periods,
+        )  # fmt: skip
+
+    doctors = [doctor(1), doctor(2, hours), doctor(3), doctor(4, hours), doctor(5)]
+    assert [d.id for d in working_first(doctors, [])] == [2, 4, 1, 3, 5]
+    # An appointment kept on a day off (moved there by a manager) counts as work.
+    booked = type("Booked", (), {"doctor_id": 3})()
+    assert [d.id for d in working_first(doctors, [booked])] == [2, 3, 4, 1, 5]

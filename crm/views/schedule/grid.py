@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QFont, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QMenu, QWidget
 
 from crm.controllers.day_grid import GridAppointment
@@ -41,15 +41,9 @@ from crm.views.schedule.grid_input import (
     read_mime,
     waiting_mime,
 )
-from crm.views.schedule.grid_paint import (
-    KIND_COLOURS,
-    NOW,
-    OVERDUE,
-    STATUS_COLOURS,
-    Fonts,
-    GridPainter,
-    PaintState,
-)
+from crm.views.schedule.grid_labels import LabelRequest, PreparedLabels
+from crm.views.schedule.grid_paint import GridPainter, PaintState, paint_outdated
+from crm.views.schedule.grid_style import KIND_COLOURS, NOW, OVERDUE, STATUS_COLOURS, Fonts
 from crm.views.schedule.layout import Cell, GridColumn, GridLayout, Metrics, Placement
 
 # Re-exported: the page, the holding tray, the week view and the tests import them here.
@@ -129,10 +123,8 @@ class ScheduleGrid(GridInput):
         self.actions: Any = None
         self.now: Callable[[], dt.datetime] = lambda: dt.datetime.now(self.grid_layout.tz)
         self.grid_layout = GridLayout((), (), dt.UTC, self._metrics())
-        self._texts: dict[tuple[str, int, bool], Any] = {}  # elided texts and widths
-        self._lines: dict[tuple, tuple[str, str]] = {}
         self._kinds = self._kind_labels()
-        self._painter = GridPainter(Fonts(self.font()), self._kinds, self._texts, self._lines)
+        self._painter = GridPainter(Fonts(self.font()), self._kinds)
         self.cursor: Cell | None = None
         self._selected: int | None = None
         self._press: tuple[QPoint, Placement | None, int] | None = None
@@ -147,6 +139,9 @@ class ScheduleGrid(GridInput):
         self.indicator: tuple[Cell, int, bool] | None = None  # target, slots, acceptable
         self.pending: tuple[Cell, int] | None = None  # a drop on its way to the database
         self.menu: QMenu | None = None
+        # True while another day (or filter) is loading: what is shown is not what the
+        # user chose, so nothing may be booked or dropped into it.
+        self.outdated = False
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)
         # Every pixel is painted by hand: skip Qt's background fill of the viewport.
@@ -204,6 +199,7 @@ class ScheduleGrid(GridInput):
         self.grid_layout = GridLayout(columns, appointments, tz, self._metrics())
         self.grid_layout.fit(self.viewport().width())
         self.pending = None
+        self.outdated = False
         self._update_scrollbars()
         new = self.grid_layout
         if old.columns:  # the first content starts at the top
@@ -215,11 +211,12 @@ class ScheduleGrid(GridInput):
         if cursor_key is not None and (index := self._same_column(cursor_key[0])) is not None:
             row = int((cursor_key[1] - new.first_minute) // 15)
             self.cursor = Cell(index, min(max(0, row), new.rows - 1))
-        if self._selected is not None and new.placement(self._selected) is None:
-            self._selected = None
-            if self.cursor is not None and (blocks := new.blocks_at(self.cursor)):
-                self._selected = blocks[0].appointment.id
-            self.selection_changed.emit(self.selected_appointment())
+        if self._selected is None or new.placement(self._selected) is None:
+            # The chosen block is gone, or the free cell under the cursor was just
+            # booked (here or at another desk): the block under the cursor is chosen,
+            # so that Enter and the menu act on what the registrar sees there.
+            under = new.blocks_at(self.cursor) if self.cursor is not None else ()
+            self._choose(under[0].appointment.id if under else None)
         self.viewport().update()
 
     def _same_column(self, key: tuple[int, dt.date]) -> int | None:
@@ -329,17 +326,25 @@ class ScheduleGrid(GridInput):
     def changeEvent(self, event: QEvent) -> None:  # Qt's name
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.LanguageChange):
-            self._kinds = self._painter.kinds = self._kind_labels()
-            self._painter.fonts = Fonts(self.font())
-            self._texts.clear()
-            self._lines.clear()
+            self._kinds = self._kind_labels()
+            self._painter.reset(Fonts(self.font()), self._kinds)
 
     # --- painting -------------------------------------------------------------------
+
+    def set_outdated(self, outdated: bool = True) -> None:
+        """Grey the grid out (and refuse booking into it) until new content arrives."""
+        if outdated != self.outdated:
+            self.outdated = outdated
+            self.viewport().update()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # Qt's name
         painter = QPainter(self.viewport())
         try:
             self._painter.paint(painter, self._paint_state())
+            if self.outdated:
+                below_header = self.viewport().rect()
+                below_header.setTop(self.grid_layout.metrics.header_height)
+                paint_outdated(painter, below_header, self.tr("Loading the chosen day…"))
         finally:
             painter.end()
 
@@ -370,6 +375,18 @@ class ScheduleGrid(GridInput):
             AppointmentKind.FOLLOW_UP: self.tr("follow-up"),
             AppointmentKind.REMOTE: self.tr("telemed."),
         }
+
+    def label_request(self, column_count: int | None = None) -> LabelRequest:
+        """What :func:`~crm.views.schedule.grid_labels.prepare_labels` needs to prepare
+        this grid's labels on another thread (copies)."""
+        return LabelRequest(
+            QFont(self.font()), dict(self._kinds), self._metrics(), self.viewport().width(),
+            column_count,
+        )  # fmt: skip
+
+    def learn_labels(self, prepared: PreparedLabels) -> None:
+        """Take block labels prepared on the runner's thread."""
+        self._painter.labels.learn(prepared)
 
     def kind_label(self, appointment: GridAppointment) -> str:
         """The kind of an appointment in a block's few letters."""
@@ -491,9 +508,12 @@ class ScheduleGrid(GridInput):
                 self.actions.fill_context_menu(menu, chosen)
             anchor = self.block_viewport_rect(chosen.id)
         else:
-            book = menu.addAction(self.tr("Book at {time}…").format(time=f"{start:%H:%M}"))
-            book.setShortcut(Qt.Key.Key_Return)
-            book.setEnabled(self.actions is not None)
+            # The key is named in the text (after a tab, the menu's shortcut column):
+            # as a real shortcut Qt would call it «Return», a key the keyboard does not name.
+            book = menu.addAction(
+                self.tr("Book at {time}…").format(time=f"{start:%H:%M}") + "\tEnter"
+            )
+            book.setEnabled(self.actions is not None and not self.outdated)
             book.triggered.connect(lambda: self.actions.book(column.doctor, start))
             anchor = None
         if self.reorderable:

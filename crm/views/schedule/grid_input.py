@@ -90,6 +90,7 @@ class GridInput(QAbstractScrollArea):
     cursor: Cell | None
     indicator: tuple[Cell, int, bool] | None
     pending: tuple[Cell, int] | None
+    outdated: bool
     header_insert: int | None
     menu: QMenu | None
     _painter: GridPainter
@@ -155,6 +156,8 @@ class GridInput(QAbstractScrollArea):
 
     def activate_cursor(self) -> None:
         """Enter: book the free slot under the cursor, or open the menu of its block."""
+        if self.outdated:
+            return  # the day shown is not the one chosen: booking would go to the wrong day
         if self.cursor is None:
             self.move_cursor(0, 0)
             return
@@ -247,7 +250,7 @@ class GridInput(QAbstractScrollArea):
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # Qt's name
         cells = self.to_cells(event.position().toPoint())
         cell = self.grid_layout.cell_at(*cells) if cells else None
-        if cell is None or event.button() != Qt.MouseButton.LeftButton:
+        if cell is None or event.button() != Qt.MouseButton.LeftButton or self.outdated:
             return
         block = self.grid_layout.block_at(*cells) if cells else None
         if block is not None:
@@ -262,10 +265,9 @@ class GridInput(QAbstractScrollArea):
         pixmap = QPixmap(max(1, rect.width()), max(1, rect.height()))
         pixmap.fill(Qt.GlobalColor.transparent)
         with QPainter(pixmap) as painter:
-            painter.setFont(self._painter.fonts.normal)
-            self._painter.paint_block(
+            self._painter.blocks.paint_one(
                 painter,
-                block,
+                block.appointment,
                 QRectF(0, 0, rect.width(), rect.height()),
                 self.now(),
                 selected=self._selected,
@@ -313,7 +315,7 @@ class GridInput(QAbstractScrollArea):
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # Qt's name
         self._autoscroll(event.position().toPoint())
-        target = self._drop_target(event.position().toPoint())
+        target = None if self.outdated else self._drop_target(event.position().toPoint())
         if target is None:
             self.indicator = None
             event.ignore()
@@ -366,6 +368,12 @@ class GridInput(QAbstractScrollArea):
             bar.setValue(bar.value() + m.row_height)
 
     def dropEvent(self, event: QDropEvent) -> None:  # Qt's name
+        if self.outdated:
+            # Not the chosen day: the drag source keeps what was dragged.
+            self.indicator, self._drag = None, None
+            event.ignore()
+            self.viewport().update()
+            return
         entry = read_waiting_mime(event.mimeData())
         if entry is not None:
             self._waiting_drag = entry

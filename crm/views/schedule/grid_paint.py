@@ -11,61 +11,41 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 
-from crm.controllers.day_grid import GridAppointment
-from crm.models.enums import AppointmentKind, AppointmentStatus
-from crm.views.schedule.layout import Cell, GridColumn, GridLayout, Placement
+from crm.models.enums import AppointmentKind
+from crm.views.schedule.grid_blocks import BlockPainter
+from crm.views.schedule.grid_labels import Labels
+from crm.views.schedule.grid_style import (
+    CURSOR,
+    DROP_OK,
+    DROP_REFUSED,
+    DROP_TAKEN,
+    HEADER,
+    HEADER_CURRENT,
+    HOUR_LINE,
+    LINE,
+    NOW,
+    OFF_HOURS,
+    RIGHT_MIDDLE,
+    SUBTLE,
+    TEXT,
+    WORKING,
+    Fonts,
+)
+from crm.views.schedule.layout import Cell, GridColumn, GridLayout
 
-# The cells are paper: fixed light colours whatever the palette, dark text on them.
-OFF_HOURS, WORKING, TRAY = QColor("#e4e8ec"), QColor("#ffffff"), QColor("#7b8794")
-LINE, HOUR_LINE = QColor("#e3e7eb"), QColor("#b9c2cc")
-HEADER, HEADER_CURRENT = QColor("#f3f5f7"), QColor("#dde9f7")
-TEXT, SUBTLE, CURSOR = QColor("#17202a"), QColor("#4d5b69"), QColor("#1565c0")
-NOW, OVERDUE = QColor("#e53935"), QColor("#ef6c00")
-DROP_OK, DROP_TAKEN, DROP_REFUSED = "#2e7d32", "#f9a825", "#c62828"
-STATUS_COLOURS = {
-    AppointmentStatus.BOOKED: (QColor("#d9e9fb"), QColor("#3b78b5")),
-    AppointmentStatus.ARRIVED: (QColor("#fff0b3"), QColor("#b08900")),
-    AppointmentStatus.IN_PROGRESS: (QColor("#ffd9b3"), QColor("#cc5a00")),
-    AppointmentStatus.COMPLETED: (QColor("#d6eccf"), QColor("#3f8a3a")),
-    AppointmentStatus.NO_SHOW: (QColor("#e6e6e6"), QColor("#8c8c8c")),
-}
-BORDER_PENS = {status: QPen(border, 1) for status, (_fill, border) in STATUS_COLOURS.items()}
-OVERDUE_PEN = QPen(NOW, 1, Qt.PenStyle.DashLine)
-SELECTED_PEN = QPen(CURSOR, 2)
-TRAY_BRUSH = QBrush(TRAY, Qt.BrushStyle.BDiagPattern)
-LEFT_MIDDLE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-RIGHT_MIDDLE = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-#: Elided labels kept across repaints and reloads (same names, same widths) up to this many.
-TEXT_CACHE = 20_000
-KIND_COLOURS = {
-    AppointmentKind.REFERRAL: QColor("#00897b"),
-    AppointmentKind.PAID: QColor("#8e24aa"),
-    AppointmentKind.FOLLOW_UP: QColor("#607d8b"),
-    AppointmentKind.REMOTE: QColor("#3949ab"),
-}
+OUTDATED_VEIL = QColor(236, 239, 242, 190)
 
 
-class Fonts:
-    """The fonts the grid paints with, and their metrics."""
-
-    def __init__(self, base: QFont) -> None:
-        self.normal = QFont(base)
-        self.bold = QFont(base)
-        self.bold.setBold(True)
-        self.small = QFont(base)
-        self.small.setPointSizeF(max(6.0, base.pointSizeF() * 0.85))
-        self.metrics = QFontMetricsF(self.normal)
-        self.bold_metrics = QFontMetricsF(self.bold)
-        self.line = self.metrics.height()
-        # Drawing at a baseline skips the text layout QPainter does for a rectangle and
-        # alignment flags (the labels are already elided to fit): a block's text centred
-        # in a band of height h starting at y sits at y + (h + centre) / 2.
-        self.centre = self.metrics.ascent() - self.metrics.descent()
+def paint_outdated(painter: QPainter, area: QRect, text: str) -> None:
+    """Veil ``area`` of a grid whose content is not the chosen day's yet, with ``text``
+    in the middle: the old day stays readable but plainly is not the one to book in."""
+    painter.fillRect(area, OUTDATED_VEIL)
+    painter.setPen(TEXT)
+    painter.drawText(area, Qt.AlignmentFlag.AlignCenter, text)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -109,23 +89,28 @@ class GridPainter:
     """Paints the grid's viewport from a :class:`PaintState`.
 
     Args:
-        fonts: the fonts to paint with (replace :attr:`fonts` when the font changes).
-        kinds: the short labels of the kinds of appointment (replace on a new language).
-        texts: the cache of elided texts and widths (the caller may clear it).
-        lines: the cache of blocks' lines (the caller may clear it).
+        fonts: the fonts to paint with.
+        kinds: the short labels of the kinds of appointment.
     """
 
-    def __init__(
-        self,
-        fonts: Fonts,
-        kinds: dict[AppointmentKind, str],
-        texts: dict[tuple[str, int, bool], Any],
-        lines: dict[tuple, tuple[str, str]],
-    ) -> None:
-        self.fonts = fonts
-        self.kinds = kinds
-        self.texts = texts
-        self.lines = lines
+    def __init__(self, fonts: Fonts, kinds: dict[AppointmentKind, str]) -> None:
+        self.labels = Labels(fonts, kinds)
+        self.blocks = BlockPainter(self.labels)
+
+    @property
+    def fonts(self) -> Fonts:
+        """The fonts painted with."""
+        return self.labels.fonts
+
+    def reset(self, fonts: Fonts, kinds: dict[AppointmentKind, str]) -> None:
+        """Paint with new fonts or kind labels (a font or language change)."""
+        self.labels.reset(fonts, kinds)
+        self.blocks.forget()
+
+    def forget(self) -> None:
+        """Forget every measured text and block shape (as right after a start)."""
+        self.labels.forget()
+        self.blocks.forget()
 
     def paint(self, p: QPainter, s: PaintState) -> None:
         """The whole viewport."""
@@ -159,20 +144,16 @@ class GridPainter:
         )
         p.setPen(QPen(HOUR_LINE, 1))
         p.drawLines(hours)
-        now = s.now
-        p.setFont(self.fonts.normal)
-        for c in columns:
-            for placement in layout.blocks_in(c):
-                if placement.end_row > rows.start and placement.first_row < rows.stop:
-                    rect = layout.block_rect(placement)
-                    self.paint_block(
-                        p,
-                        placement,
-                        QRectF(rect.x, rect.y, rect.width, rect.height),
-                        now,
-                        selected=s.selected,
-                        dragging=s.dragging,
-                    )
+        first, stop = rows.start, rows.stop
+        visible = [
+            placement
+            for c in columns
+            for placement in layout.blocks_in(c)
+            if placement.end_row > first and placement.first_row < stop
+        ]
+        self.blocks.paint_visible(
+            p, layout, visible, s.now, selected=s.selected, dragging=s.dragging
+        )
         self.paint_marks(p, s, columns)
         p.restore()
         self.paint_header(p, s, columns)
@@ -221,113 +202,6 @@ class GridPainter:
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRect(QRectF(r.x + 1, r.y + 1, r.width - 2, r.height - 2))
 
-    def elide(self, text: str, width: float, bold: bool = False) -> str:
-        """``text`` elided to ``width`` (cached)."""
-        key = (text, int(width), bold)
-        found = self.texts.get(key)
-        if found is None:
-            if len(self.texts) > TEXT_CACHE:
-                self.texts.clear()
-            metrics = self.fonts.bold_metrics if bold else self.fonts.metrics
-            found = metrics.elidedText(text, Qt.TextElideMode.ElideRight, int(width))
-            self.texts[key] = found
-        return found
-
-    def width(self, text: str, bold: bool = False) -> float:
-        """How wide ``text`` is drawn (cached per text)."""
-        key = (text, -1, bold)
-        advance = self.texts.get(key)
-        if advance is None:
-            metrics = self.fonts.bold_metrics if bold else self.fonts.metrics
-            advance = self.texts[key] = metrics.horizontalAdvance(text)
-        return float(advance)
-
-    def fit(self, text: str, width: float, bold: bool = False) -> str:
-        """``text`` if it fits in ``width``, else elided."""
-        return text if self.width(text, bold) <= width else self.elide(text, width, bold)
-
-    def block_lines(self, a: GridAppointment, width: float, two: bool) -> tuple[str, str]:
-        """A block's one or two lines, elided to ``width`` (cached: painting is hot)."""
-        key = (a.id, a.version, a.patient_short, int(width), two)
-        found = self.lines.get(key)
-        if found is None:
-            if len(self.lines) > TEXT_CACHE:
-                self.lines.clear()
-            kind = self.kinds[a.kind]
-            if two:
-                second = f"{kind} · {a.starts_at:%H:%M}–{a.ends_at:%H:%M}"
-                found = (self.fit(a.patient_short, width, True), self.fit(second, width))
-            else:
-                # Narrow blocks keep the name whole rather than a bit of the kind.
-                name = self.fit(a.patient_short, width)
-                full = f"{a.patient_short} · {kind}"
-                fits = name == a.patient_short and self.width(full) <= width
-                found = (full if fits else name, "")
-            self.lines[key] = found
-        return found
-
-    def paint_block(
-        self,
-        p: QPainter,
-        placement: Placement,
-        r: QRectF,
-        now: dt.datetime,
-        *,
-        selected: int | None,
-        dragging: int | None,
-    ) -> None:
-        """One appointment's block in ``r``."""
-        a = placement.appointment
-        overdue = a.status is AppointmentStatus.BOOKED and a.ends_at <= now
-        dragged = a.id == dragging
-        if dragged:
-            p.setOpacity(0.35)
-        x, y, w, h = r.x(), r.y(), r.width(), r.height()
-        p.setPen(OVERDUE_PEN if overdue else BORDER_PENS[a.status])
-        p.setBrush(STATUS_COLOURS[a.status][0])
-        p.drawRect(QRectF(x + 0.5, y + 0.5, w - 1, h - 1))
-        p.fillRect(QRectF(x + 1, y + 1, 4, h - 1), KIND_COLOURS[a.kind])
-        if a.in_holding_tray:
-            p.fillRect(r, TRAY_BRUSH)
-        if a.id == selected:
-            p.setPen(SELECTED_PEN)
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRect(QRectF(x + 1, y + 1, w - 2, h - 2))
-        badge = 14 if overdue else 0
-        line = self.fonts.line
-        width = w - 11 - badge
-        two = h - 2 >= 2 * line
-        first, second = self.block_lines(a, width, two)
-        p.setPen(TEXT)
-        centre = self.fonts.centre
-        if two:
-            p.setFont(self.fonts.bold)
-            p.drawText(QPointF(x + 8, y + 1 + (line + centre) / 2), first)
-            p.setFont(self.fonts.normal)
-            p.setPen(SUBTLE)
-            p.drawText(QPointF(x + 8, y + 1 + line + (line + centre) / 2), second)
-        else:
-            p.drawText(QPointF(x + 8, y + 1 + (h - 2 + centre) / 2), first)
-        if a.overbooked:
-            right = x + w
-            corner = QPolygonF(
-                [QPointF(right - 9, y + 1), QPointF(right - 1, y + 1), QPointF(right - 1, y + 9)]
-            )
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(NOW)
-            p.drawPolygon(corner)
-        if overdue:
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(OVERDUE)
-            circle = QRectF(x + w - badge - 2, y + (min(h, 2 * line) - 13) / 2, 13, 13)
-            p.drawEllipse(circle)
-            p.setPen(QColor("white"))
-            p.setFont(self.fonts.bold)
-            p.drawText(circle, Qt.AlignmentFlag.AlignCenter, "?")
-            p.setFont(self.fonts.normal)
-        if dragged:
-            p.setOpacity(1.0)
-
     def paint_header(self, p: QPainter, s: PaintState, columns: range) -> None:
         """The frozen row of column headers (doctors or days)."""
         layout, m, hx = s.layout, s.layout.metrics, s.hx
@@ -347,12 +221,13 @@ class GridPainter:
             p.setPen(CURSOR if several_days and layout.columns[c].day == today else TEXT)
             centre = self.fonts.centre
             p.setFont(self.fonts.bold)
-            p.drawText(QPointF(x + 6, 5 + (line + centre) / 2), self.elide(first, width, True))
+            title = self.labels.elide(first, width, True)
+            p.drawText(QPointF(x + 6, 5 + (line + centre) / 2), title)
             p.setFont(self.fonts.normal)
             p.setPen(SUBTLE)
             for n, text in enumerate(others, start=1):
                 baseline = 5 + n * line + (line + centre) / 2
-                p.drawText(QPointF(x + 6, baseline), self.elide(text, width))
+                p.drawText(QPointF(x + 6, baseline), self.labels.elide(text, width))
             p.setPen(QPen(HOUR_LINE, 1))
             p.drawLine(QPointF(x + cw - 0.5, 0), QPointF(x + cw - 0.5, m.header_height))
         if s.header_insert is not None:

@@ -254,10 +254,15 @@ class GridLayout:
 
     # --- sizes ----------------------------------------------------------------------
 
-    def fit(self, viewport_width: float) -> None:
-        """Stretch columns to fill ``viewport_width`` (never below the minimum width)."""
+    def fit(self, viewport_width: float, columns: int | None = None) -> None:
+        """Stretch columns to fill ``viewport_width`` (never below the minimum width).
+
+        ``columns``: how many share the width, when not those of this layout (labels
+        prepared for a reload of a few of the columns shown).
+        """
+        count = len(self.columns) if columns is None else columns
         cells = viewport_width - self.metrics.time_width
-        share = cells / len(self.columns) if self.columns else cells
+        share = cells / count if count else cells
         self.column_width = float(max(self.metrics.min_column_width, math.floor(share)))
 
     @property

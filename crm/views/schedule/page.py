@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import html
 import importlib.util
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QLocale, QSettings, Qt, QTimer, Signal
@@ -32,10 +34,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import sessionmaker
 
 from crm.config import config_dir
 from crm.controllers import waiting_list
+from crm.controllers.booking import BookedAppointment
+from crm.controllers.context import Actor
 from crm.controllers.day_grid import (
+    GridAppointment,
     GridData,
     GridDoctor,
     HeldAppointments,
@@ -45,6 +51,7 @@ from crm.controllers.day_grid import (
 )
 from crm.controllers.visit_status import status_title
 from crm.views import AppContext
+from crm.views.patients.labels import appointment_kind_names
 from crm.views.patients.message_bar import MessageBar
 from crm.views.referrals.offer_prompt import OfferPrompt
 from crm.views.schedule.grid import (
@@ -54,11 +61,12 @@ from crm.views.schedule.grid import (
     STATUS_COLOURS,
     ScheduleGrid,
 )
+from crm.views.schedule.grid_labels import LabelRequest, PreparedLabels, prepare_labels
 from crm.views.schedule.holding_tray import HoldingTray
 from crm.views.schedule.hours_dialog import WorkingHoursDialog
-from crm.views.schedule.layout import GridColumn
+from crm.views.schedule.layout import Cell, GridColumn
 from crm.views.schedule.waiting_panel import WaitingPanel
-from crm.views.schedule.week_view import WeekView, week_of
+from crm.views.schedule.week_view import WeekView, week_columns, week_of
 
 # The actions module (booking dialogs) is written alongside; without it the grid still shows.
 if importlib.util.find_spec("crm.views.schedule.actions") is not None:
@@ -71,6 +79,16 @@ ORDER_KEY = "schedule/column_order"
 #: Tables whose notices may change what the grid shows.
 WATCHED = frozenset({"appointment", "schedule_template", "schedule_exception", "doctor", "patient"})
 DAY, WEEK = 0, 1
+
+
+def working_first(
+    doctors: Sequence[GridDoctor], appointments: Iterable[GridAppointment]
+) -> list[GridDoctor]:
+    """The doctors who work that day (or have appointments) first, those off after,
+    each group in its order: on a Sunday the few who work are not off-screen behind
+    a row of «not working» columns."""
+    busy = {a.doctor_id for a in appointments}
+    return sorted(doctors, key=lambda d: not (d.periods or d.id in busy))
 
 
 def merge(old: GridData, new: GridData, doctor_ids: Iterable[int]) -> GridData | None:
@@ -92,6 +110,35 @@ def merge(old: GridData, new: GridData, doctor_ids: Iterable[int]) -> GridData |
 def _settings() -> QSettings:
     """This workstation's own settings (beside config.toml, not in the database)."""
     return QSettings(str(config_dir() / "workstation.ini"), QSettings.Format.IniFormat)
+
+
+def day_columns(data: GridData, day: dt.date) -> list[GridColumn]:
+    """The day grid's columns for ``data``: one per doctor, in the order loaded."""
+    return [GridColumn(d, day) for d in data.doctors]
+
+
+def load_and_prepare(
+    sessions: sessionmaker,
+    actor: Actor,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    labels: LabelRequest,
+    columns_of: Callable[[GridData], list[GridColumn]],
+    **options: Any,
+) -> tuple[GridData, PreparedLabels]:
+    """``load_grid``, then its blocks' labels fitted to their widths (on the runner's
+    thread), so that the GUI thread's first repaint only draws (see
+    :mod:`crm.views.schedule.grid_labels`).
+
+    Args:
+        labels: what the grid showing the data paints with.
+        columns_of: the columns that grid will show for the data (a pure function).
+        **options: those of :func:`~crm.controllers.day_grid.load_grid`.
+    """
+    data = load_grid(sessions, actor, date_from, date_to, **options)
+    prepared = prepare_labels(labels, columns_of(data), data.appointments, ZoneInfo(data.timezone))
+    return data, prepared
 
 
 class SchedulePage(QWidget):
@@ -418,6 +465,8 @@ class SchedulePage(QWidget):
 
     def _reload_all(self) -> None:
         self._generation += 1  # whatever is on its way is for another view
+        # Until the chosen day arrives the old one is shown greyed, closed to booking.
+        self.current_grid.set_outdated()
         self.refresh()
 
     def _load_next(self) -> None:
@@ -441,14 +490,24 @@ class SchedulePage(QWidget):
         self._loading = True
         self.status_label.setText(self.tr("Loading…"))
         generation = self._generation
+        labels = self.current_grid.label_request(None if full else len(self.grid.columns))
+        if self.mode == WEEK:
+            columns_of = functools.partial(week_columns, doctor_id=self.week_doctor)
+        else:
+            columns_of = functools.partial(day_columns, day=self.day)
         self._context.runner.submit(
-            load_grid, self._context.database.sessions, self._context.actor, date_from, date_to,
-            on_success=lambda data: self._on_loaded(generation, None if full else ids, data),
-            on_failure=self._on_failed, owner=self, **options,
+            load_and_prepare, self._context.database.sessions, self._context.actor, date_from,
+            date_to, labels=labels, columns_of=columns_of, owner=self,
+            on_failure=self._on_failed,
+            on_success=lambda loaded: self._on_loaded(generation, None if full else ids, *loaded),
+            **options,
         )  # fmt: skip
 
-    def _on_loaded(self, generation: int, ids: set[int] | None, data: GridData) -> None:
+    def _on_loaded(
+        self, generation: int, ids: set[int] | None, data: GridData, labels: PreparedLabels
+    ) -> None:
         self._loading = False
+        self.current_grid.learn_labels(labels)
         if generation == self._generation:
             if ids is not None and self.data is not None:
                 merged = merge(self.data, data, ids)
@@ -487,8 +546,9 @@ class SchedulePage(QWidget):
             self.week.set_week(data, self.week_doctor)
             names = {d.id: d.short_name for d in data.doctors}
         else:
-            doctors = self._ordered(data.doctors)
+            doctors = working_first(self._ordered(data.doctors), data.appointments)
             self.grid.set_content([GridColumn(d, self.day) for d in doctors], data.appointments, tz)
+            self._find_own_column()
             names = {d.id: f"{d.short_name} ({d.specialty_name})" for d in doctors}
             self._fill_doctor_combo(doctors)
         self._refresh_tray()
@@ -499,6 +559,19 @@ class SchedulePage(QWidget):
             )
         )
         self.loaded.emit()
+
+    def _find_own_column(self) -> None:
+        """A doctor's cursor starts in the own column, at the first working slot, so
+        that the own day is in view (the other columns are the colleagues')."""
+        own = self._context.actor.doctor_id
+        grid = self.grid
+        if own is None or grid.cursor is not None:
+            return
+        index = next((n for n, c in enumerate(grid.columns) if c.doctor.id == own), None)
+        if index is None:
+            return
+        spans = grid.grid_layout.working_spans(index)
+        grid.set_cursor(Cell(index, spans[0][0] if spans else 0))
 
     def _refresh_tray(self) -> None:
         # Held appointments of every day and doctor: the tray must not forget one
@@ -528,13 +601,14 @@ class SchedulePage(QWidget):
     def _book_waiting(self, entry_id: int, doctor: GridDoctor, starts_at: dt.datetime) -> None:
         """A waiting patient was dropped on a slot: book there and close the entry."""
 
-        def booked(appointment: object) -> None:
+        def booked(appointment: BookedAppointment) -> None:
             self.message_bar.show_message(
                 "done",
-                self.tr("Booked from the waiting list: {doctor}, {time}").format(
-                    doctor=doctor.short_name, time=f"{starts_at:%d.%m.%Y %H:%M}"
+                self.tr("Booked from the waiting list: {doctor}, {time} ({kind})").format(
+                    doctor=doctor.short_name, time=f"{starts_at:%d.%m.%Y %H:%M}",
+                    kind=appointment_kind_names()[appointment.kind.value],
                 ),
-            )
+            )  # fmt: skip
             self._want_ids.add(doctor.id)
             self._load_next()
 
@@ -571,10 +645,12 @@ class SchedulePage(QWidget):
         return dialog
 
     def print_day_list(self) -> None:
-        """The day list of the week's doctor (week view) or of every doctor shown (day)."""
+        """The day list of the week's doctor (week view), of a doctor's own day, or of
+        every doctor shown (the desk's day view)."""
         if self.actions is None:
             return
-        doctor = self.week_doctor if self.mode == WEEK else None
+        # A doctor prints the own list by default; the desk prints everyone's.
+        doctor = self.week_doctor if self.mode == WEEK else self._context.actor.doctor_id
         self.actions.print_day_list(self.day, doctor)
 
     def _hours_changed(self, doctor_id: int) -> None:
