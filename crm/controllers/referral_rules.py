@@ -292,3 +292,30 @@ def check_booking(
             ),
             field="policy",
         )
+
+
+def usable_referral(
+    session: Session, patient: Patient, doctor_specialty_id: int, *, day: dt.date, today: dt.date
+) -> Referral | None:
+    """The patient's referral an appointment with a doctor of ``doctor_specialty_id`` on
+    ``day`` may be booked on, if any: of several, the one whose validity ends first.
+
+    For bookings the desk did not make from a referral (a waiting-list offer taken, a
+    waiting patient dragged into the grid): an ОМС patient waiting for a specialist is
+    booked on their referral, not as a paid visit.
+    """
+    from crm.controllers.booking import BookingRefused
+
+    active = session.scalars(
+        sa.select(Referral).where(
+            Referral.patient_id == patient.id, Referral.status == ReferralStatus.ACTIVE
+        )
+    ).all()
+    soonest_first = sorted(active, key=lambda r: (last_valid_day(r.issued_on, r.valid_days), r.id))
+    for referral in soonest_first:
+        try:
+            check_booking(session, referral, patient, doctor_specialty_id, day=day, today=today)
+        except BookingRefused:
+            continue
+        return referral
+    return None

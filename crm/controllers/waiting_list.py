@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.controllers import journal, schedule
+from crm.controllers import journal, referral_rules, schedule
 from crm.controllers.booking import (
     TIME_REASONS,
     BookedAppointment,
@@ -56,6 +56,9 @@ from crm.models.enums import AppointmentKind, ContactChannel, WaitingStatus
 
 W = WaitingStatus
 NOTE_MAX_LENGTH = 1000
+#: How long a patient has to answer an offer before it passes to the next entry; an
+#: offer of a time sooner than twice this gets half the time left before it.
+ANSWER_WITHIN = dt.timedelta(hours=2)
 
 __all__ = [
     "NOTE_MAX_LENGTH",
@@ -63,10 +66,12 @@ __all__ = [
     "WaitingEntry",
     "WaitingOffer",
     "accept_offer",
+    "answer_deadline",
     "add_entry",
     "book_entry",
     "cancel_entry",
     "decline_offer",
+    "expire_offers",
     "get_entry",
     "list_entries",
     "offer_freed_time",
@@ -443,7 +448,9 @@ def accept_offer(
 ) -> BookedAppointment:
     """The patient takes the offered time: book it and close the entry.
 
-    Booking goes through :func:`crm.controllers.booking.book` with all its rules.
+    Booking goes through :func:`crm.controllers.booking.book` with all its rules. With
+    no ``kind`` and no ``referral_number``, the patient's referral for the doctor's
+    specialty is used when one is usable that day, else the visit is paid.
 
     Raises:
         NotFound: no such entry.
@@ -472,11 +479,15 @@ def accept_offer(
         raise OfferRefused(
             "lapsed", translate("waiting_list", "The offered time has already passed")
         )
+    referral_id = None
+    if kind is None and referral_number is None:
+        referral_id = _usable_referral(db, patient_id, doctor_id, starts_at, now)
     try:
         made = book(
             db, actor, patient_id=patient_id, doctor_id=doctor_id, starts_at=starts_at,
-            slots=slots, kind=kind, referral_number=referral_number, service_id=service_id,
-            note=translate("waiting_list", "From the waiting list"), now=now,
+            slots=slots, kind=kind, referral_number=referral_number, referral_id=referral_id,
+            service_id=service_id, note=translate("waiting_list", "From the waiting list"),
+            now=now,
         )  # fmt: skip
     except BookingRefused as refused:
         if refused.reason_code not in TIME_REASONS:
@@ -523,6 +534,9 @@ def book_entry(
 ) -> BookedAppointment:
     """Book a waiting patient at a time the desk chose (dragged into the grid).
 
+    The patient's referral for the doctor's specialty, if one is usable that day, is
+    booked on; otherwise the visit is paid.
+
     Any time of any doctor may be chosen — the registrar may know better than the
     wished days — with all the rules of :func:`crm.controllers.booking.book`; the
     entry is then closed as booked. An open offer of the entry is dropped with it.
@@ -541,10 +555,32 @@ def book_entry(
         patient_id = row.patient_id
     made = book(
         db, actor, patient_id=patient_id, doctor_id=doctor_id, starts_at=starts_at,
-        slots=slots, note=translate("waiting_list", "From the waiting list"), now=now,
+        slots=slots, referral_id=_usable_referral(db, patient_id, doctor_id, starts_at, now),
+        note=translate("waiting_list", "From the waiting list"), now=now,
     )  # fmt: skip
     _close_booked(db, actor, entry_id, made, "book")
     return made
+
+
+def _usable_referral(
+    db: sessionmaker[Session],
+    patient_id: int,
+    doctor_id: int,
+    starts_at: dt.datetime,
+    now: dt.datetime | None,
+) -> int | None:
+    """The patient's referral the booking can be made on (see
+    :func:`crm.controllers.referral_rules.usable_referral`); booking checks it again."""
+    with db() as session:
+        patient = session.get(Patient, patient_id)
+        specialty_id = session.scalar(sa.select(Doctor.specialty_id).where(Doctor.id == doctor_id))
+        if patient is None or specialty_id is None:
+            return None  # booking says what is missing
+        tz = schedule.clinic_timezone(session)
+        today = server_now(session, now).astimezone(tz).date()
+        day = starts_at.astimezone(tz).date()
+        found = referral_rules.usable_referral(session, patient, specialty_id, day=day, today=today)
+        return found.id if found is not None else None
 
 
 def decline_offer(
@@ -569,13 +605,73 @@ def decline_offer(
         row = _lock(session, entry_id)
         if row.status is not W.OFFERED:
             raise _closed() if row.status in (W.BOOKED, W.CANCELLED) else _not_offered()
-        doctor_id, starts_at = row.offered_doctor_id, row.offered_starts_at
-        assert doctor_id is not None and starts_at is not None
-        before = _snapshot(row)
-        _withdraw(row)
-        session.flush()
-        _record(session, actor, "decline", row, before=before)
-        minutes = session.scalar(sa.select(Doctor.slot_minutes).where(Doctor.id == doctor_id))
-        ends_at = starts_at + dt.timedelta(minutes=minutes or 15)
-        return offer_freed_time(session, doctor_id, starts_at, ends_at, actor=actor, now=now,
-                                after_entry=row)  # fmt: skip
+        return _pass_on(session, actor, row, "decline", now)
+
+
+def answer_deadline(
+    offered_at: dt.datetime, starts_at: dt.datetime, answer_within: dt.timedelta = ANSWER_WITHIN
+) -> dt.datetime:
+    """When an offer made at ``offered_at`` of a time at ``starts_at`` passes on unanswered
+    (the rule :func:`expire_offers` applies in SQL)."""
+    return offered_at + min(answer_within, (starts_at - offered_at) / 2)
+
+
+def expire_offers(
+    db: sessionmaker[Session],
+    actor: Actor,
+    *,
+    now: dt.datetime | None = None,
+    answer_within: dt.timedelta = ANSWER_WITHIN,
+) -> list[WaitingOffer]:
+    """Pass on the offers left unanswered too long: each entry waits again (keeping its
+    place) and its time goes to the next matching entry after it, as on a decline.
+
+    An offer is unanswered too long ``answer_within`` after it was made, or after half
+    the time it left before the offered start, whichever comes first
+    (:func:`answer_deadline`), so that the next patient still has time to come. Every
+    desk calls this now and then; entries another desk is handling are skipped
+    (``SKIP LOCKED``), so none is passed on twice.
+
+    Returns:
+        The offers made instead.
+    """
+    require(actor, Permission.FIND_PATIENTS)
+    with db() as session, session.begin():
+        moment = server_now(session, now)
+        offered_at, starts = WaitingListEntry.offered_at, WaitingListEntry.offered_starts_at
+        overdue = sa.func.least(sa.literal(answer_within), (starts - offered_at) / 2)
+        rows = session.scalars(
+            sa.select(WaitingListEntry)
+            .where(
+                WaitingListEntry.status == W.OFFERED,
+                starts > moment,
+                offered_at + overdue <= moment,
+            )
+            .order_by(WaitingListEntry.offered_at, WaitingListEntry.id)
+            .with_for_update(skip_locked=True)
+        ).all()
+        offers: list[WaitingOffer] = []
+        for row in rows:
+            offers += _pass_on(session, None, row, "offer_expired", moment)
+        return offers
+
+
+def _pass_on(
+    session: Session,
+    actor: Actor | None,
+    row: WaitingListEntry,
+    action: str,
+    now: dt.datetime | None,
+) -> list[WaitingOffer]:
+    """Take back ``row``'s offer (journaled as ``action``) and offer the time to the
+    next entry that matches, after ``row`` in the queue."""
+    doctor_id, starts_at = row.offered_doctor_id, row.offered_starts_at
+    assert doctor_id is not None and starts_at is not None  # set with the status
+    before = _snapshot(row)
+    _withdraw(row)
+    session.flush()
+    _record(session, actor, action, row, before=before)
+    minutes = session.scalar(sa.select(Doctor.slot_minutes).where(Doctor.id == doctor_id))
+    ends_at = starts_at + dt.timedelta(minutes=minutes or 15)
+    return offer_freed_time(session, doctor_id, starts_at, ends_at, actor=actor, now=now,
+                            after_entry=row)  # fmt: skip

@@ -116,6 +116,7 @@ def test_the_offer_appears_live_and_is_booked(
         # Nothing left to answer: only the message stays until closed.
         qtbot.waitUntil(lambda: prompt.lines == [], timeout=TIMEOUT)
         assert prompt.messages.kind == "done" and "Зайцев И." in prompt.messages.text()
+        assert "(платный)" in prompt.messages.text()
         prompt.messages.first_button.click()
         assert not prompt.isVisible()
     finally:
@@ -131,6 +132,13 @@ def test_passing_the_offer_gives_it_to_the_next_entry(
     prompt = open_prompt(qtbot, make_context("boris", events))
     assert [line.entry.id for line in prompt.lines] == [first.id]
     assert prompt.isVisible()
+
+    # Folded, the bar keeps its title line with the count; unfolded, the offers again.
+    prompt.fold_button.click()
+    assert prompt.folded and not prompt.lines[0].isVisibleTo(prompt)
+    assert "ожидают ответа: 1" in prompt.title.text()
+    prompt.fold_button.click()
+    assert not prompt.folded and prompt.lines[0].isVisibleTo(prompt)
 
     prompt.lines[0].pass_button.click()
     qtbot.waitUntil(
@@ -176,3 +184,43 @@ def test_a_time_taken_meanwhile_is_said_and_the_entry_waits_again(
         ).all()
     assert mine == []
     assert prompt.isVisible()  # the error stays until closed
+
+
+def test_an_offer_left_unanswered_passes_to_the_next_entry(
+    qtbot, make_context, clinic: ScheduleClinic, gui_database: Database
+) -> None:
+    first, second = wait_list(gui_database, clinic, (clinic.patients[3], clinic.patients[2]))
+    free_eleven(gui_database, clinic)
+    prompt = open_prompt(qtbot, make_context("boris", FakeEvents()))
+    (line,) = prompt.lines
+    offered = entry_status(gui_database, first.id)
+    deadline = waiting_list.answer_deadline(offered.offered_at, offered.offered_starts_at)
+    assert f"ответ до {deadline.astimezone(f.MOSCOW):%H:%M}" in line.label.text()
+
+    # Nothing is due yet: the minute's check leaves the offer where it is.
+    prompt.expire_unanswered()
+    wait_idle(qtbot, prompt)
+    assert [line.entry.id for line in prompt.lines] == [first.id]
+    # Three hours later (the offer's clock moved back instead) the next entry gets it.
+    with gui_database.sessions() as session, session.begin():
+        row = session.get(WaitingListEntry, first.id)
+        assert row is not None and row.offered_at is not None
+        row.offered_at -= dt.timedelta(hours=3)
+    prompt.expire_unanswered()
+    qtbot.waitUntil(
+        lambda: [line.entry.id for line in prompt.lines] == [second.id], timeout=TIMEOUT
+    )
+    assert entry_status(gui_database, first.id).status is W.WAITING
+    assert entry_status(gui_database, second.id).offered_starts_at == f.at(clinic.day, "11:00")
+
+
+def test_the_minute_check_stops_once_the_runner_is_shut_down(
+    qtbot, make_context, clinic: ScheduleClinic
+) -> None:
+    """A prompt outliving its window's runner (closing, or a finished test) must not
+    raise from its timer: it stops looking instead."""
+    prompt = open_prompt(qtbot, make_context("boris", FakeEvents()))
+    assert prompt._expiry.isActive()
+    prompt._context.runner.shutdown()
+    prompt.expire_unanswered()
+    assert not prompt._expiry.isActive()

@@ -12,12 +12,25 @@ import queue
 import pytest
 import sqlalchemy as sa
 
-from crm.controllers import booking, visit_status, waiting_list
+from crm.controllers import booking, referrals, visit_status, waiting_list
 from crm.controllers.errors import PermissionDenied, ValidationError
 from crm.controllers.waiting_list import OfferRefused
 from crm.db.listener import ChangeListener
-from crm.models import Appointment, JournalEntry, OutboxMessage, PatientConsent, WaitingListEntry
-from crm.models.enums import ConsentKind, ContactChannel, WaitingStatus
+from crm.models import (
+    Appointment,
+    JournalEntry,
+    OutboxMessage,
+    PatientConsent,
+    Referral,
+    WaitingListEntry,
+)
+from crm.models.enums import (
+    AppointmentKind,
+    ConsentKind,
+    ContactChannel,
+    ReferralStatus,
+    WaitingStatus,
+)
 from tests import factories as f
 from tests import referral_factories as rf
 
@@ -138,9 +151,9 @@ def test_a_cancelled_slot_goes_to_the_earliest_matching_entry(db, desk):
     assert later[0].offer_lapsed
     with db() as session:
         actions = session.scalars(
-            sa.select(JournalEntry.action).where(
-                JournalEntry.entity == "waiting_list_entry", JournalEntry.entity_id == first.id
-            ).order_by(JournalEntry.id)  # fmt: skip
+            sa.select(JournalEntry.action)
+            .where(JournalEntry.entity == "waiting_list_entry", JournalEntry.entity_id == first.id)
+            .order_by(JournalEntry.id)  # fmt: skip
         ).all()
     assert actions == ["create", "offer"]
 
@@ -344,3 +357,140 @@ def test_a_refused_booking_from_the_list_keeps_the_entry_waiting(db, desk):
         )  # fmt: skip
     assert caught.value.reason_code == "slot_taken"
     assert entry(db, waiting.id).status is WaitingStatus.WAITING
+
+
+# --- booking a waiting patient on their referral ---------------------------------------------
+
+
+def referral(db, desk, patient: int, *, specialty=None, issued=TODAY):
+    return referrals.create_referral(
+        db, desk.registrar,
+        rf.form(desk, patient_id=desk.patients[patient], specialty_id=specialty or desk.specialty_a,
+                issued_on=issued),
+        today=TODAY,
+    ).row  # fmt: skip
+
+
+def test_a_waiting_patient_is_booked_on_the_referral_that_ends_first(db, desk):
+    later = referral(db, desk, 1)
+    sooner = referral(db, desk, 1, issued=TODAY - dt.timedelta(days=20))  # ends 10 days from now
+    referral(db, desk, 1, specialty=desk.specialty_b)  # another specialty: not for this doctor
+    waiting = add(db, desk, 1, specialty=desk.specialty_a)
+    made = book(db, desk, 0, "10:00")
+    visit_status.cancel(db, desk.registrar, made.id, reason="заболел", now=NOW)
+    booked = waiting_list.accept_offer(db, desk.registrar, waiting.id, now=NOW)
+    assert booked.kind is AppointmentKind.REFERRAL and booked.referral_id == sooner.id
+    with db() as session:
+        assert session.get(Referral, sooner.id).status is ReferralStatus.USED
+        assert session.get(Referral, later.id).status is ReferralStatus.ACTIVE
+
+
+def test_a_dragged_waiting_patient_without_a_usable_referral_pays(db, desk):
+    # Patient 0's referral is to specialty A and ends before the day; patient 2's is to B.
+    referral(db, desk, 0, issued=DAY - dt.timedelta(days=40))
+    referral(db, desk, 2, specialty=desk.specialty_b)
+    for patient in (0, 2):
+        waiting = add(db, desk, patient, doctor=desk.doctor)
+        made = waiting_list.book_entry(
+            db, desk.registrar, waiting.id, doctor_id=desk.colleague,
+            starts_at=f.at(DAY, f"1{patient}:00"), now=NOW,
+        )  # fmt: skip
+        assert (made.kind, made.referral_id) == (AppointmentKind.PAID, None)
+    # A referral to the doctor's specialty valid that day is booked on.
+    on_it = referral(db, desk, 3)
+    waiting = add(db, desk, 3, doctor=desk.doctor)
+    made = waiting_list.book_entry(
+        db, desk.registrar, waiting.id, doctor_id=desk.colleague, starts_at=f.at(DAY, "15:00"),
+        now=NOW,
+    )  # fmt: skip
+    assert (made.kind, made.referral_id) == (AppointmentKind.REFERRAL, on_it.id)
+
+
+def test_a_kind_chosen_by_the_desk_is_kept(db, desk):
+    referral(db, desk, 1)
+    waiting = add(db, desk, 1, specialty=desk.specialty_a)
+    made = book(db, desk, 0, "10:00")
+    visit_status.cancel(db, desk.registrar, made.id, reason="заболел", now=NOW)
+    booked = waiting_list.accept_offer(
+        db, desk.registrar, waiting.id, kind=AppointmentKind.PAID, now=NOW
+    )
+    assert (booked.kind, booked.referral_id) == (AppointmentKind.PAID, None)
+
+
+# --- offers left unanswered ------------------------------------------------------------------
+
+
+def journal_actions(db, entry_id: int) -> list[tuple[str, str | None]]:
+    with db() as session:
+        return list(
+            session.execute(
+                sa.select(JournalEntry.action, JournalEntry.login)
+                .where(
+                    JournalEntry.entity == "waiting_list_entry", JournalEntry.entity_id == entry_id
+                )
+                .order_by(JournalEntry.id)
+            ).tuples()
+        )
+
+
+def test_an_unanswered_offer_passes_to_the_next_entry_after_two_hours(db, desk):
+    first = add(db, desk, 1, specialty=desk.specialty_a)
+    second = add(db, desk, 2, doctor=desk.doctor)
+    made = book(db, desk, 0, "10:00")
+    visit_status.cancel(db, desk.registrar, made.id, reason="заболел", now=NOW)
+    assert entry(db, first.id).status is W.OFFERED
+    early = NOW + dt.timedelta(hours=1, minutes=59)
+    assert waiting_list.expire_offers(db, desk.registrar, now=early) == []
+    assert entry(db, first.id).status is W.OFFERED
+
+    (passed,) = waiting_list.expire_offers(db, desk.registrar, now=NOW + dt.timedelta(hours=2))
+    assert (passed.entry_id, passed.starts_at) == (second.id, f.at(DAY, "10:00"))
+    again = entry(db, first.id)
+    assert again.status is W.WAITING and again.offered_starts_at is None
+    assert entry(db, second.id).status is W.OFFERED
+    assert journal_actions(db, first.id)[-1] == ("offer_expired", "system")
+    # Nothing more to pass on: a second desk's call changes nothing.
+    assert waiting_list.expire_offers(db, desk.registrar, now=NOW + dt.timedelta(hours=2)) == []
+
+
+def test_an_offer_of_a_time_soon_expires_at_half_the_time_left(db, desk):
+    waiting = add(db, desk, 1, doctor=desk.doctor, wished=(TODAY, TODAY))
+    made = book(db, desk, 0, "14:00", day=TODAY)  # two hours after NOW (12:00)
+    visit_status.cancel(db, desk.manager, made.id, reason="заболел", now=NOW)  # within 24 h
+    offered = entry(db, waiting.id)
+    assert offered.offered_starts_at == f.at(TODAY, "14:00")
+    deadline = waiting_list.answer_deadline(offered.offered_at, offered.offered_starts_at)
+    assert deadline == NOW + dt.timedelta(hours=1)
+    half = NOW + dt.timedelta(minutes=59)
+    assert waiting_list.expire_offers(db, desk.registrar, now=half) == []
+    assert waiting_list.expire_offers(db, desk.registrar, now=NOW + dt.timedelta(hours=1)) == []
+    assert entry(db, waiting.id).status is W.WAITING  # nobody after it fits
+
+
+def test_a_lapsed_offer_is_not_passed_on(db, desk):
+    waiting = add(db, desk, 1, doctor=desk.doctor)
+    add(db, desk, 2, doctor=desk.doctor)
+    made = book(db, desk, 0, "10:00")
+    visit_status.cancel(db, desk.registrar, made.id, reason="заболел", now=NOW)
+    after = f.at(DAY, "10:30")  # the time itself has passed: nothing to pass on
+    assert waiting_list.expire_offers(db, desk.registrar, now=after) == []
+    assert entry(db, waiting.id).status is W.OFFERED
+
+
+def test_an_offer_another_desk_is_answering_is_not_passed_on(committed_db):
+    desk = rf.make_desk(committed_db)
+    day = dt.datetime.now(f.MOSCOW).date() + dt.timedelta(days=5)
+    waiting = waiting_list.add_entry(
+        committed_db, desk.registrar, patient_id=desk.patients[1], doctor_id=desk.doctor,
+        wished_from=day, wished_to=day, channel=ContactChannel.PHONE,
+    )  # fmt: skip
+    made = booking.book(committed_db, desk.registrar, patient_id=desk.patients[0],
+                        doctor_id=desk.doctor, starts_at=f.at(day, "10:00"))  # fmt: skip
+    visit_status.cancel(committed_db, desk.registrar, made.id, reason="заболел")
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=3)
+    with committed_db() as other_desk, other_desk.begin():
+        other_desk.get(WaitingListEntry, waiting.id, with_for_update=True)  # answering it
+        assert waiting_list.expire_offers(committed_db, desk.registrar, now=later) == []
+    assert entry(committed_db, waiting.id).status is W.OFFERED
+    assert waiting_list.expire_offers(committed_db, desk.registrar, now=later) == []
+    assert entry(committed_db, waiting.id).status is W.WAITING

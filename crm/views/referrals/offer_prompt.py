@@ -6,6 +6,8 @@ bar — «Free time for Иванов И. И.: Петров П. П., 24.11 10:15 
 next]» — so whoever reaches the patient first answers for them. The bar re-reads
 the offers (debounced) on every change notice of the waiting list and hides while
 there is nothing to answer. An offer whose time has already passed is not shown.
+Each line says until when the patient may answer; once a minute the bar asks the
+controller to pass on offers left unanswered longer (``expire_offers``).
 
 :class:`OfferActions` holds the two answers (book / pass to the next entry) on the
 runner; the waiting-list tab uses it too.
@@ -13,15 +15,25 @@ runner; the waiting-list tab uses it too.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from crm.controllers import waiting_list
 from crm.controllers.booking import BookedAppointment, BookingRefused
 from crm.controllers.waiting_list import WaitingEntry, WaitingOffer
 from crm.views import AppContext
+from crm.views.patients.labels import appointment_kind_names
 from crm.views.patients.message_bar import MessageBar
 from crm.views.referrals.waiting_models import (
     channel_title,
@@ -31,10 +43,14 @@ from crm.views.referrals.waiting_models import (
 )
 from crm.views.serial_read import Query, SerialRead
 
+log = logging.getLogger(__name__)
+
 #: Change notices are gathered this long before the offers are read again.
 DEBOUNCE_MS = 300
 #: Offers shown at once; the rest are counted («and 2 more»).
 SHOWN = 3
+#: How often this desk passes on offers left unanswered too long.
+EXPIRY_CHECK_MS = 60_000
 #: Tables whose change may change the offers (``*`` = resynchronise everything).
 WATCHED = ("waiting_list_entry", "*")
 
@@ -104,11 +120,12 @@ class OfferActions(QObject):
         self._busy.discard(entry.id)
         self.said.emit(
             "done",
-            self.tr("Booked: {patient} to {doctor}, {day} at {time}").format(
+            self.tr("Booked: {patient} to {doctor}, {day} at {time} ({kind})").format(
                 patient=patient_short(entry.patient_name),
                 doctor=entry.offered_doctor_name or "—",
                 day=made.starts_at.strftime("%d.%m.%Y"),
                 time=made.starts_at.strftime("%H:%M"),
+                kind=appointment_kind_names()[made.kind.value],
             ),
         )
         self.booked.emit(made)
@@ -157,11 +174,16 @@ class OfferLine(QWidget):
         super().__init__(parent)
         self.entry = entry
         self.setObjectName("offerLine")
-        self.label = QLabel(
-            self.tr("Free time for {patient}: {offer}").format(
-                patient=patient_short(entry.patient_name), offer=offer_text(entry)
-            )
+        text = self.tr("Free time for {patient}: {offer}").format(
+            patient=patient_short(entry.patient_name), offer=offer_text(entry)
         )
+        if entry.offered_at is not None and entry.offered_starts_at is not None:
+            deadline = waiting_list.answer_deadline(entry.offered_at, entry.offered_starts_at)
+            local = deadline.astimezone(entry.offered_starts_at.tzinfo)
+            text += " · " + self.tr("answer by {time}, then it passes to the next").format(
+                time=f"{local:%H:%M}"
+            )
+        self.label = QLabel(text)
         self.label.setObjectName("offerText")
         self.label.setToolTip(
             self.tr("{patient}, {phone}; contact by {channel}").format(
@@ -220,6 +242,17 @@ class OfferPrompt(QFrame):
         )
         self.title = QLabel(self.tr("<b>Waiting list</b>: a time has become free"))
         self.title.setObjectName("offerTitle")
+        # Folded, the bar keeps one line and leaves the grid its room.
+        self.fold_button = QToolButton()
+        self.fold_button.setObjectName("offerFold")
+        self.fold_button.setCheckable(True)
+        self.fold_button.setAutoRaise(True)
+        self.fold_button.toggled.connect(self._fold)
+        self._fold(False)
+        title_row = QHBoxLayout()
+        title_row.setContentsMargins(0, 0, 0, 0)
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.fold_button)
         self.more = QLabel()
         self.more.setObjectName("offerMore")
         self.more.hide()
@@ -234,7 +267,7 @@ class OfferPrompt(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         layout.setSpacing(3)
-        layout.addWidget(self.title)
+        layout.addLayout(title_row)
         layout.addLayout(self._lines)
         layout.addWidget(self.more)
         layout.addWidget(self.messages)
@@ -244,8 +277,34 @@ class OfferPrompt(QFrame):
         self._debounce.timeout.connect(self.refresh)
         if context.events is not None:
             context.events.changed.connect(self._on_change)
+        # Offers left unanswered pass on by themselves; every desk looks now and then
+        # (the controller skips what another desk is handling).
+        self._expiry = QTimer(self)
+        self._expiry.setInterval(EXPIRY_CHECK_MS)
+        self._expiry.timeout.connect(self.expire_unanswered)
+        self._expiry.start()
         self.hide()
         self.refresh()
+
+    def expire_unanswered(self) -> None:
+        """Pass on the offers left unanswered too long (on the runner)."""
+        context = self._context
+        if context.runner.closed:
+            # The window is closing (or a test's runner is gone): nothing to look at.
+            self._expiry.stop()
+            return
+        context.runner.submit(
+            waiting_list.expire_offers, context.database.sessions, context.actor,
+            on_success=self._expired, on_failure=self._expiry_failed, owner=self,
+        )  # fmt: skip
+
+    def _expired(self, offers: list[WaitingOffer]) -> None:
+        if offers or self._entries:
+            self.refresh()  # also done on the change notice; harmless twice
+
+    def _expiry_failed(self, message: str) -> None:
+        # Housekeeping: the next tick tries again; the desk is not interrupted.
+        log.warning("passing on unanswered offers failed: %s", message)
 
     @property
     def loading(self) -> bool:
@@ -291,7 +350,7 @@ class OfferPrompt(QFrame):
             self.lines.append(line)
         hidden = len(self._entries) - len(self.lines)
         self.more.setText(self.tr("…and {n} more on the Waiting list tab").format(n=hidden))
-        self.more.setVisible(hidden > 0)
+        self._show_folding()
         self._update_visibility()
 
     def _say(self, kind: str, text: str) -> None:
@@ -303,8 +362,38 @@ class OfferPrompt(QFrame):
         self.messages.clear()
         self._update_visibility()
 
+    @property
+    def folded(self) -> bool:
+        """Whether the bar shows its title line only."""
+        return self.fold_button.isChecked()
+
+    def _fold(self, folded: bool) -> None:
+        self.fold_button.setText(self.tr("Show") if folded else self.tr("Hide"))
+        self.fold_button.setToolTip(
+            self.tr("Show the offers") if folded else self.tr("Fold the offers into one line")
+        )
+        if hasattr(self, "more"):
+            self._show_folding()
+
+    def _show_folding(self) -> None:
+        folded = self.folded
+        for line in self.lines:
+            line.setVisible(not folded)
+        hidden = len(self._entries) - (0 if folded else len(self.lines))
+        self.more.setVisible(hidden > 0 and not folded)
+        count = len(self._entries)
+        if folded:
+            self.title.setText(
+                self.tr("<b>Waiting list</b>: times offered, awaiting an answer: {n}").format(
+                    n=count
+                )
+            )
+        else:
+            self.title.setText(self.tr("<b>Waiting list</b>: a time has become free"))
+
     def _update_visibility(self) -> None:
         self.title.setVisible(bool(self.lines))
+        self.fold_button.setVisible(bool(self.lines))
         self.setVisible(bool(self.lines) or bool(self.messages.kind))
 
     def accept(self, entry: WaitingEntry) -> None:
