@@ -160,6 +160,11 @@ def test_the_form_names_bad_fields_keeps_what_was_typed_and_registers(
     dialog = registry._dialog
     assert dialog is not None and dialog.isVisible()
     dialog.number.setText("44006")
+    # Enter in a field goes on to the next one; it never cancels what was typed.
+    for widget in (dialog.number, dialog.issuing_doctor, dialog):
+        qtbot.keyClick(widget, Qt.Key.Key_Return)
+        assert dialog.isVisible() and dialog.result() == 0
+    assert dialog.number.text() == "44006"
     dialog.organisation.edit.setText(organisation_name)
     dialog.organisation._search()
     qtbot.waitUntil(lambda: dialog.organisation.organisation_id == organisation, timeout=TIMEOUT)

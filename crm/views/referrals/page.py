@@ -1,6 +1,7 @@
-"""The Referrals section: the registry, booking by a referral, the waiting list, priority.
+"""The Referrals section: the registry, booking by a referral, the waiting list, priority,
+and the directory of issuing organisations.
 
-Alt+1…Alt+4 switch the tabs; from the registry, Enter on a referral opens the wizard
+Alt+1…Alt+5 switch the tabs; from the registry, Enter on a referral opens the wizard
 with its number checked.
 """
 
@@ -12,13 +13,14 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from crm.views import AppContext
 from crm.views.printing import open_print_dialog, tickets_request
+from crm.views.referrals.organisations_tab import OrganisationsTab
 from crm.views.referrals.priority_booking import PriorityBookingDialog
 from crm.views.referrals.priority_tab import PriorityTab
 from crm.views.referrals.registry import RegistryTab
 from crm.views.referrals.waiting_tab import WaitingListTab
 from crm.views.referrals.wizard import BookingWizard
 
-REGISTRY, WIZARD, WAITING, PRIORITY = range(4)
+REGISTRY, WIZARD, WAITING, PRIORITY, ORGANISATIONS = range(5)
 
 
 class ReferralsPage(QWidget):
@@ -45,14 +47,16 @@ class ReferralsPage(QWidget):
         self.wizard = BookingWizard(context)
         self.waiting = WaitingListTab(context)
         self.priority = PriorityTab(context)
+        self.organisations = OrganisationsTab(context)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("referralTabs")
         self.tabs.addTab(self.registry, self.tr("Registry"))
         self.tabs.addTab(self.wizard, self.tr("Book by referral"))
         self.tabs.addTab(self.waiting, self.tr("Waiting list"))
         self.tabs.addTab(self.priority, self.tr("Priority requests"))
+        self.tabs.addTab(self.organisations, self.tr("Organisations"))
         self.tabs.currentChanged.connect(self._tab_changed)
-        for number in range(4):
+        for number in range(self.tabs.count()):
             action = QAction(self)
             action.setShortcut(QKeySequence(f"Alt+{number + 1}"))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -89,6 +93,8 @@ class ReferralsPage(QWidget):
             self.wizard.number.setFocus()
         elif index == REGISTRY:
             self.registry.table.setFocus()
+        elif index == ORGANISATIONS:
+            self.organisations.search.setFocus()
 
     def print_ticket(self, appointment_id: int) -> None:
         """Open the print dialog with the ticket of ``appointment_id``."""

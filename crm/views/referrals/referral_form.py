@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from html import escape
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -131,7 +132,10 @@ class ReferralDialog(QDialog):
         self.save_button.setAutoDefault(False)
         # ActionRole: the button saves first; the dialog closes only once saved.
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        # Enter must never throw away what was typed: Cancel is clicked, not defaulted.
+        cancel.setAutoDefault(False)
+        cancel.setDefault(False)
         self.save_button.clicked.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -144,6 +148,16 @@ class ReferralDialog(QDialog):
         if details is not None:
             self._fill(details)
         self.resize(720, 640)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # Qt's name
+        # Enter goes on to the next field, as Tab does; Ctrl+Enter saves. Without
+        # this QDialog hands Enter to a button, and the only one left is Cancel.
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.focusNextChild()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _fill(self, details: ReferralDetails) -> None:
         row = details.row

@@ -9,6 +9,7 @@ the change listener and reload the table (debounced).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from html import escape
 from typing import Any
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 from crm.controllers import directories, referrals
 from crm.controllers.directories import SpecialtyChoice
 from crm.controllers.permissions import Permission, allowed
+from crm.controllers.referral_registry import REGISTRY_LIMIT
 from crm.controllers.referrals import ReferralDetails, ReferralRow, RegistryFilter, status_title
 from crm.controllers.visit_status import status_title as visit_status_title
 from crm.models.enums import ReferralStatus
@@ -63,6 +65,9 @@ class RegistryTab(QWidget):
 
     loaded = Signal()
     book_requested = Signal(str, int)
+
+    #: The most rows shown; past it a hint asks for a narrower filter.
+    limit = REGISTRY_LIMIT
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -121,6 +126,10 @@ class RegistryTab(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.book_selected())
         self.count_label = QLabel()
         self.count_label.setObjectName("registryCount")
+        self.limit_label = QLabel()
+        self.limit_label.setObjectName("registryLimit")
+        self.limit_label.setStyleSheet("color: #8a5a00; font-weight: bold;")
+        self.limit_label.hide()
         self.detail_label = QLabel()
         self.detail_label.setObjectName("registryDetails")
         self.detail_label.setTextFormat(Qt.TextFormat.RichText)
@@ -161,6 +170,7 @@ class RegistryTab(QWidget):
                        self.cancel_button):  # fmt: skip
             actions.addWidget(button)
         actions.addStretch(1)
+        actions.addWidget(self.limit_label)
         actions.addWidget(self.count_label)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
@@ -246,13 +256,28 @@ class RegistryTab(QWidget):
 
     def _query(self) -> Query:
         context = self._context
-        return referrals.registry, (context.database.sessions, context.actor, self.filters()), {}
+        # One row past the limit tells whether there are more than the table shows.
+        wanted = dataclasses.replace(self.filters(), limit=self.limit + 1)
+        return referrals.registry, (context.database.sessions, context.actor, wanted), {}
+
+    @property
+    def truncated(self) -> bool:
+        """More referrals match the filters than the table shows."""
+        return not self.limit_label.isHidden()
 
     def _show(self, rows: list[ReferralRow]) -> None:
         chosen = self.selected()
+        more = len(rows) > self.limit
+        rows = rows[: self.limit]
         self.model.set_rows(rows)
         self._fit_columns()
         self.count_label.setText(self.tr("Referrals: {count}").format(count=len(rows)))
+        self.limit_label.setText(
+            self.tr("Showing the first {count} — narrow the filter").format(count=self.limit)
+            if more
+            else ""
+        )
+        self.limit_label.setVisible(more)
         if chosen is not None:
             row = self.model.row_of(chosen.id)
             if row is not None:
