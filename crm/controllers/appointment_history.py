@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.controllers import schedule
+from crm.controllers import journal_words, schedule
 from crm.controllers.context import Actor
 from crm.controllers.errors import NotFound
 from crm.controllers.permissions import Permission, require
@@ -336,8 +336,9 @@ def _order(field: str) -> int:
 
 
 def field_title(field: str) -> str:
-    """A journaled field's name in the current language (the key itself if unknown)."""
-    return _field_titles().get(field, field)
+    """A journaled field's name in the current language (the journal's word for the
+    fields this dialog does not name itself, the key itself if none knows it)."""
+    return _field_titles().get(field) or journal_words.field_title(field)
 
 
 def action_title(action: str) -> str:
@@ -349,7 +350,7 @@ def action_title(action: str) -> str:
         "cancel": translate("appointment_history", "cancelled"),
         "print": translate("appointment_history", "ticket printed"),
     }
-    return titles.get(action, action)
+    return titles.get(action) or journal_words.action_title(action)
 
 
 def outcome_title(outcome: JournalOutcome) -> str:

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.controllers import journal, settings
+from crm.controllers import journal, schedule
 from crm.controllers.context import Actor
 from crm.controllers.errors import DomainError, NotFound, ValidationError
+from crm.controllers.journal_words import Names, read_names
 from crm.controllers.permissions import Permission, require
 from crm.controllers.referral_rules import effective_status, last_valid_day
 from crm.controllers.validation import format_date
@@ -39,7 +39,6 @@ from crm.models import (
 )
 from crm.models.enums import ConsentKind
 
-DEFAULT_TIMEZONE = "Europe/Moscow"
 #: Most rows a tab loads; a card with more shows the newest.
 TAB_LIMIT = 300
 
@@ -91,7 +90,11 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class HistoryRow:
-    """A journal entry about the card, one of its appointments or referrals."""
+    """A journal entry about the card, one of its appointments or referrals.
+
+    ``at`` is in the clinic's timezone; ``changes`` hold the values as journaled
+    (:mod:`crm.controllers.journal_words` puts them in words).
+    """
 
     id: int
     at: dt.datetime
@@ -131,6 +134,8 @@ class PatientHistory:
     referrals: tuple[ReferralRow, ...]
     history: tuple[HistoryRow, ...]
     consents: tuple[ConsentRow, ...]
+    #: Names of the ids the history's changes mention (doctors, rooms, insurers…).
+    names: Names = field(default_factory=Names)
 
 
 def list_insurers(db: sessionmaker[Session], actor: Actor) -> list[InsurerRow]:
@@ -148,12 +153,14 @@ def load_history(db: sessionmaker[Session], actor: Actor, patient_id: int) -> Pa
     require(actor, Permission.FIND_PATIENTS)
     with db() as session, session.begin():
         _require_patient(session, patient_id)
+        history = _history(session, patient_id)
         return PatientHistory(
             patient_id=patient_id,
             appointments=tuple(_appointments(session, patient_id)),
             referrals=tuple(_referrals(session, patient_id)),
-            history=tuple(_history(session, patient_id)),
+            history=tuple(history),
             consents=tuple(_consents(session, patient_id)),
+            names=_names(session, history),
         )
 
 
@@ -174,7 +181,8 @@ def list_referrals(db: sessionmaker[Session], actor: Actor, patient_id: int) -> 
 
 
 def list_history(db: sessionmaker[Session], actor: Actor, patient_id: int) -> list[HistoryRow]:
-    """Journal entries about the card, its appointments and referrals, newest first."""
+    """Journal entries about the card, its appointments and referrals, newest first
+    (times in the clinic's timezone)."""
     require(actor, Permission.FIND_PATIENTS)
     with db() as session:
         return _history(session, patient_id)
@@ -297,14 +305,6 @@ def _require_patient(session: Session, patient_id: int, *, lock: bool = False) -
         raise NotFound(translate("patients", "The card no longer exists"))
 
 
-def _clinic_timezone(session: Session) -> ZoneInfo:
-    value = settings.get(session, settings.CLINIC_TIMEZONE) or {}
-    try:
-        return ZoneInfo(str(value.get("name") or DEFAULT_TIMEZONE))
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIMEZONE)
-
-
 def _person(last_name: str, first_name: str, patronymic: str | None) -> str:
     """``Петров П. П.``: how the desk names a doctor in a list."""
     initials = f"{first_name[:1]}." + (f" {patronymic[:1]}." if patronymic else "")
@@ -312,7 +312,7 @@ def _person(last_name: str, first_name: str, patronymic: str | None) -> str:
 
 
 def _appointments(session: Session, patient_id: int) -> list[AppointmentRow]:
-    tz = _clinic_timezone(session)
+    tz = schedule.clinic_timezone(session)
     query = (
         sa.select(Appointment, Doctor, Specialty.name)
         .join(Doctor, Doctor.id == Appointment.doctor_id)
@@ -361,6 +361,7 @@ def _referrals(session: Session, patient_id: int) -> list[ReferralRow]:
 
 
 def _history(session: Session, patient_id: int) -> list[HistoryRow]:
+    tz = schedule.clinic_timezone(session)
     appointments = sa.select(Appointment.id).where(Appointment.patient_id == patient_id)
     referrals = sa.select(Referral.id).where(Referral.patient_id == patient_id)
     query = (
@@ -385,7 +386,7 @@ def _history(session: Session, patient_id: int) -> list[HistoryRow]:
     return [
         HistoryRow(
             id=entry.id,
-            at=entry.at,
+            at=entry.at.astimezone(tz),
             login=entry.login,
             user_name=user_name,
             workstation=entry.workstation,
@@ -398,6 +399,16 @@ def _history(session: Session, patient_id: int) -> list[HistoryRow]:
         )
         for entry, user_name in session.execute(query)
     ]
+
+
+def _names(session: Session, history: Sequence[HistoryRow]) -> Names:
+    return read_names(
+        session,
+        (
+            {change.field: [change.before, change.after] for change in row.changes}
+            for row in history
+        ),
+    )
 
 
 def _changes(changes: dict[str, Any] | None) -> tuple[FieldChange, ...]:

@@ -23,6 +23,34 @@ _LOCALES = {"ru": "ru_RU", "en": "en_GB"}
 _installed: list[QTranslator] = []
 
 
+class QtCatalogue(QTranslator):
+    """Qt's own ``qtbase_<lang>.qm``, forgiving of accelerators added after it was made.
+
+    Qt 6.11 gave labels of its file dialog accelerators (``&Look in:``, ``Files of
+    &type:``) while the ``qtbase_ru.qm`` shipped with PySide6 6.11 still holds them
+    without (``Look in:`` → ``Перейти к:``), so those labels stayed English. A text
+    the catalogue lacks is looked up again without its ``&``, and the accelerator
+    goes on the translation's first letter.
+    """
+
+    def translate(  # Qt's name and signature; called from C++ for every lookup it gets
+        self,
+        context: str,
+        source_text: str,
+        disambiguation: str | None = None,
+        n: int = -1,
+    ) -> str | None:
+        found = super().translate(context, source_text, disambiguation, n)
+        if found:
+            return found
+        if source_text.count("&") == 1:
+            bare = super().translate(context, source_text.replace("&", ""), disambiguation, n)
+            if bare and "&" not in bare:
+                return "&" + bare
+        # None, not "": an empty string would be taken as the translation.
+        return None
+
+
 def install_translations(app: QCoreApplication, lang: str) -> list[QTranslator]:
     """Set the language of the whole program (Qt side and headless side).
 
@@ -41,12 +69,13 @@ def install_translations(app: QCoreApplication, lang: str) -> list[QTranslator]:
     QLocale.setDefault(QLocale(_LOCALES[lang]))
     if lang == "en":
         return []
+    qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     sources = [
-        (f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-        (f"crm_{lang}", str(translations_dir())),
+        (QtCatalogue, f"qtbase_{lang}", qt_folder),
+        (QTranslator, f"crm_{lang}", str(translations_dir())),
     ]
-    for name, folder in sources:
-        translator = QTranslator(app)
+    for kind, name, folder in sources:
+        translator = kind(app)
         if translator.load(name, folder):
             app.installTranslator(translator)
             _installed.append(translator)

@@ -16,9 +16,11 @@ import openpyxl
 import pytest
 from openpyxl.chart import LineChart
 
-from crm.controllers.reports import ReportParams, export_report
+from crm.controllers.reports import REPORTS, ReportParams, build_document, export_report
+from crm.i18n import set_language
 from crm.reports.excel import ExportCancelled
-from tests.integration.test_reports import MON, NOW, TUE, Clinic, build_clinic
+from crm.reports.excel.writer import sheet_reference, sheet_title
+from tests.integration.test_reports import APRIL, MON, NOW, TUE, Clinic, build_clinic
 
 TWO_DAYS = ReportParams(MON, TUE)
 
@@ -36,14 +38,18 @@ def _export(db, clinic: Clinic, name: str, path: Path, params: ReportParams = TW
 
 def test_workload_workbook_reads_back(db, clinic, tmp_path):
     book = openpyxl.load_workbook(_export(db, clinic, "workload", tmp_path / "w.xlsx"))
-    assert book.sheetnames[-1] in ("Параметры", "Parameters")
+    assert book.sheetnames == ["По врачам", "По дням", "По неделям", "Динамика", "Параметры"]
     by_doctor = book.worksheets[0]
+    assert [c.value for c in by_doctor[1]] == [
+        "Врач", "Специальность", "Филиал", "Доступно слотов", "Занято слотов",
+        "Отработано слотов", "Загрузка, %", "Отработано от доступных, %",
+    ]  # fmt: skip
     assert by_doctor.freeze_panes == "A2"
     assert by_doctor["A1"].font.b and by_doctor["D1"].font.b
     assert by_doctor.auto_filter.ref == "A1:H3"  # header + two doctors, totals outside
     assert by_doctor.column_dimensions["A"].width >= 20
     # Totals are formulas under the data, never pasted numbers.
-    assert by_doctor["A4"].value in ("Итого", "Total")
+    assert by_doctor["A4"].value == "Итого"
     assert by_doctor["D4"].value == "=SUM(D2:D3)"
     assert by_doctor["G4"].value == '=IF(SUM(D2:D3)=0,"",SUM(E2:E3)/SUM(D2:D3))'
     assert by_doctor["D2"].number_format == "#,##0"
@@ -56,7 +62,8 @@ def test_workload_workbook_reads_back(db, clinic, tmp_path):
     assert len(trend._charts) == 1 and isinstance(trend._charts[0], LineChart)
     parameters = book.worksheets[-1]
     labels = {row[0].value: row[1].value for row in parameters.iter_rows(min_row=3, max_col=2)}
-    assert dt.datetime(2025, 4, 14) in labels.values()
+    assert labels["Отчёт"] == "Загрузка врачей"
+    assert labels["Период с"] == dt.datetime(2025, 4, 14)
     assert any(isinstance(v, str) and clinic.manager.login in v for v in labels.values())
 
 
@@ -73,9 +80,11 @@ def test_referrals_totals_read_the_details_sheet(db, clinic, tmp_path):
     params = ReportParams(dt.date(2025, 3, 1), dt.date(2025, 5, 31))
     book = openpyxl.load_workbook(_export(db, clinic, "referrals", tmp_path / "r.xlsx", params))
     summary, details = book.worksheets[0], book.worksheets[1]
+    assert book.sheetnames == ["По организациям", "Направления", "Параметры"]
     assert details.max_row == 8  # header, six referrals, totals
     median = summary["J4"].value
-    assert "MEDIAN(" in median and f"{details.title}!H2:H7" in median.replace("'", "")
+    days = sheet_reference(details.title, "H2:H7")  # the details sheet, by its name
+    assert median == f'=IF(COUNT({days})=0,"",MEDIAN({days}))'
 
 
 def test_register_streams_in_write_only_mode(db, clinic, tmp_path):
@@ -86,9 +95,39 @@ def test_register_streams_in_write_only_mode(db, clinic, tmp_path):
         progress=lambda n, total: seen.append((n, total)),
     )  # fmt: skip
     sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert sheet.title == "Записи"
+    assert [c.value for c in sheet[1]][:9] == [
+        "Дата", "Начало", "Окончание", "Врач", "Специальность", "Филиал", "Кабинет", "Пациент",
+        "Дата рождения",
+    ]  # fmt: skip
     assert sheet.max_row == 13  # header, 11 appointments, totals
     assert sheet["B2"].number_format == "DD.MM.YYYY HH:MM"
     assert seen[-1] == (11, 11)
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_sheet_names_are_kept_as_written(db, clinic, lang):
+    """Every sheet name is valid in Excel and unique in its workbook, in either language.
+
+    The writer would otherwise shorten or rename it, and the totals' formulas that
+    name another sheet would point at nothing.
+    """
+    set_language(lang)
+    for name in REPORTS:
+        with db() as session, session.begin():
+            found = build_document(session, clinic.manager, name, APRIL, now=NOW)
+            sheets = [t.sheet for t in found.tables] + [found.parameters_sheet]
+            for table in found.tables:
+                getattr(table.rows, "close", lambda: None)()
+        taken: set[str] = set()
+        assert [sheet_title(sheet, taken) for sheet in sheets] == sheets, (name, sheets)
+
+
+def test_english_workbook_when_asked(db, clinic, tmp_path):
+    set_language("en")  # clinic-crm --lang en
+    book = openpyxl.load_workbook(_export(db, clinic, "appointments", tmp_path / "en.xlsx"))
+    assert book.sheetnames == ["Appointments", "Parameters"]
+    assert book.worksheets[0]["A1"].value == "Date"
 
 
 def test_cancelled_export_leaves_no_file(db, clinic, tmp_path):
@@ -117,7 +156,7 @@ def test_libreoffice_recalculates_the_totals(db, clinic, tmp_path):
         rows = list(csv.reader(text))
     header, total = rows[0], rows[-1]
     assert len(rows) == 4  # header, two doctors, totals
-    assert total[0] in ("Итого", "Total")
+    assert total[0] == "Итого"
     values = dict(zip(header, total, strict=True))
     numbers = total[2:]
     assert numbers[:6] == ["10", "2", "1", "8", "2", "5"]

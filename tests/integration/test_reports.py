@@ -66,6 +66,7 @@ from crm.models.enums import (
     WaitingStatus,
 )
 from crm.reports.excel.model import ReportDocument, Table
+from crm.reports.excel.writer import sheet_reference
 from tests import booking_factories as bf
 from tests import factories as f
 
@@ -413,9 +414,8 @@ def test_referrals_by_organisation_and_days_to_visit(db, clinic):
     assert details["R5"]["working"] == 21 and details["R5"]["within"] == 0
     assert details["R3"]["appointment"] is None
     summary = found.tables[0]
-    assert summary.total_formulas["median"].startswith("=IF(COUNT(Referrals!H2:H7)") or (
-        "MEDIAN(" in summary.total_formulas["median"]
-    )
+    days = sheet_reference(found.tables[1].sheet, "H2:H7")  # the details sheet, by its name
+    assert summary.total_formulas["median"] == f'=IF(COUNT({days})=0,"",MEDIAN({days}))'
     narrowed = document(
         db, clinic, "referrals",
         ReportParams(dt.date(2025, 3, 1), dt.date(2025, 5, 31), specialty_id=clinic.s1),
@@ -520,4 +520,9 @@ def test_dashboard_today_and_week(db, clinic):
 
 
 def test_report_modules_document_their_titles():
-    assert no_shows_report.title() and referrals_report.title()
+    assert no_shows_report.title() == "Неявки и поздние отмены"
+    assert referrals_report.title() == "Направления"
+    assert [r.title for r in list_reports()] == [
+        "Журнал записей", "Загрузка врачей", "Неявки и поздние отмены", "Направления",
+        "Лист ожидания и приоритетные заявки", "Платные услуги", "Пациенты",
+    ]  # fmt: skip

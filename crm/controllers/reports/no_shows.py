@@ -35,17 +35,18 @@ from crm.models import Appointment, Doctor, JournalEntry, Specialty
 from crm.models.enums import AppointmentStatus
 from crm.reports.excel.model import Chart, Column, Kind, ReportDocument, Table, Total
 
-_T = "reports"
 LATE = dt.timedelta(hours=24)
 K = TypeVar("K")
 
 
 def title() -> str:
-    return translate(_T, "No-shows and late cancellations")
+    return translate("reports", "No-shows and late cancellations")
 
 
 def description() -> str:
-    return translate(_T, "No-show and late cancellation rates by doctor, specialty and weekday")
+    return translate(
+        "reports", "No-show and late cancellation rates by doctor, specialty and weekday"
+    )
 
 
 @dataclass(frozen=True)
@@ -149,18 +150,18 @@ def group(visits_: list[Visit], key: Callable[[Visit], K]) -> dict[K, Counts]:
 
 def _count_columns() -> list[Column]:
     return [
-        Column("appointments", translate(_T, "Appointments"), Kind.INTEGER, Total.SUM),
-        Column("cancelled", translate(_T, "Cancelled"), Kind.INTEGER, Total.SUM),
-        Column("late", translate(_T, "Cancelled late (< 24 h)"), Kind.INTEGER, Total.SUM),
-        Column("due", translate(_T, "Expected (not cancelled)"), Kind.INTEGER, Total.SUM),
-        Column("no_shows", translate(_T, "No-shows"), Kind.INTEGER, Total.SUM),
-        Column("attended", translate(_T, "Came"), Kind.INTEGER, Total.SUM),
+        Column("appointments", translate("reports", "Appointments"), Kind.INTEGER, Total.SUM),
+        Column("cancelled", translate("reports", "Cancelled"), Kind.INTEGER, Total.SUM),
+        Column("late", translate("reports", "Cancelled late (< 24 h)"), Kind.INTEGER, Total.SUM),
+        Column("due", translate("reports", "Expected (not cancelled)"), Kind.INTEGER, Total.SUM),
+        Column("no_shows", translate("reports", "No-shows"), Kind.INTEGER, Total.SUM),
+        Column("attended", translate("reports", "Came"), Kind.INTEGER, Total.SUM),
         Column(
-            "no_show_rate", translate(_T, "No-show rate"), Kind.PERCENT, Total.RATIO,
+            "no_show_rate", translate("reports", "No-show rate"), Kind.PERCENT, Total.RATIO,
             ("no_shows", "due"),
         ),
         Column(
-            "late_rate", translate(_T, "Late cancellation rate"), Kind.PERCENT, Total.RATIO,
+            "late_rate", translate("reports", "Late cancellation rate"), Kind.PERCENT, Total.RATIO,
             ("late", "appointments"),
         ),
     ]  # fmt: skip
@@ -174,41 +175,41 @@ def build(session: Session, params: ReportParams, context: BuildContext) -> Repo
     by_weekday = group(found, lambda v: v.day.isoweekday())
     by_day = group(found, lambda v: v.day)
     label = Total.LABEL
-    empty = translate(_T, "No appointments in this period")
+    empty = translate("reports", "No appointments in this period")
     tables = [
         Table(
-            translate(_T, "By doctor"),
+            translate("reports", "By doctor"),
             [
-                Column("doctor", translate(_T, "Doctor"), total=label, width=22),
-                Column("specialty", translate(_T, "Specialty"), width=22),
+                Column("doctor", translate("reports", "Doctor"), total=label, width=22),
+                Column("specialty", translate("reports", "Specialty"), width=22),
                 *_count_columns(),
             ],
             [[k[1], k[0], *c.figures()] for k, c in by_doctor.items()],
             empty_message=empty,
         ),
         Table(
-            translate(_T, "By specialty"),
-            [Column("specialty", translate(_T, "Specialty"), total=label, width=26),
+            translate("reports", "By specialty"),
+            [Column("specialty", translate("reports", "Specialty"), total=label, width=26),
              *_count_columns()],
             [[k, *c.figures()] for k, c in by_specialty.items()],
             empty_message=empty,
         ),
         Table(
-            translate(_T, "By weekday"),
-            [Column("weekday", translate(_T, "Weekday"), total=label, width=16),
+            translate("reports", "By weekday"),
+            [Column("weekday", translate("reports", "Weekday"), total=label, width=16),
              *_count_columns()],
             [[weekday_title(k), *c.figures()] for k, c in by_weekday.items()],
             empty_message=empty,
         ),
         Table(
-            translate(_T, "Trend"),
-            [Column("day", translate(_T, "Date"), Kind.DATE, label), *_count_columns()],
+            translate("reports", "Trend"),
+            [Column("day", translate("reports", "Date"), Kind.DATE, label), *_count_columns()],
             [[k, *c.figures()] for k, c in by_day.items()],
             chart=Chart(
-                translate(_T, "No-shows and late cancellations per day"),
+                translate("reports", "No-shows and late cancellations per day"),
                 "day",
                 ("no_show_rate", "late_rate"),
-                y_title=translate(_T, "Share"),
+                y_title=translate("reports", "Share"),
                 percent=True,
             ),
             empty_message=empty,
@@ -219,12 +220,12 @@ def build(session: Session, params: ReportParams, context: BuildContext) -> Repo
         tables,
         describe_params(session, title(), params, context),
         [
-            translate(_T, "Appointments starting in the period; rescheduled ones are "
+            translate("reports", "Appointments starting in the period; rescheduled ones are "
                       "counted once, as their replacement."),
-            translate(_T, "No-show rate = no-shows ÷ appointments not cancelled."),
-            translate(_T, "Late cancellation: cancelled less than 24 hours before the "
+            translate("reports", "No-show rate = no-shows ÷ appointments not cancelled."),
+            translate("reports", "Late cancellation: cancelled less than 24 hours before the "
                       "start; rate = late cancellations ÷ all appointments."),
         ],
-        parameters_sheet=translate(_T, "Parameters"),
+        parameters_sheet=translate("reports", "Parameters"),
         no_data=None if found else empty,
     )  # fmt: skip

@@ -25,18 +25,17 @@ from crm.models import Patient
 from crm.models.enums import Sex
 from crm.reports.excel.model import Column, Kind, ReportDocument, Table, Total
 
-_T = "reports"
 #: Lower bounds of the age groups (years); the last group is open-ended.
 AGE_GROUPS = (0, 18, 30, 45, 60, 75)
 DAYS_LISTED_UP_TO = 31
 
 
 def title() -> str:
-    return translate(_T, "Patients")
+    return translate("reports", "Patients")
 
 
 def description() -> str:
-    return translate(_T, "New cards by period, age and sex structure")
+    return translate("reports", "New cards by period, age and sex structure")
 
 
 def age(birth: dt.date, on: dt.date) -> int:
@@ -58,7 +57,7 @@ def age_group_title(index: int) -> str:
     low = AGE_GROUPS[index]
     if index + 1 < len(AGE_GROUPS):
         return f"{low}–{AGE_GROUPS[index + 1] - 1}"
-    return translate(_T, "{age} and older").format(age=low)
+    return translate("reports", "{age} and older").format(age=low)
 
 
 @dataclass(frozen=True)
@@ -93,27 +92,30 @@ def build(session: Session, params: ReportParams, context: BuildContext) -> Repo
     for card in cards:
         group = age_group(age(card.birth_date, params.date_to))
         structure.setdefault(group, Counter())[card.sex] += 1
-    empty = translate(_T, "No new cards in this period")
+    empty = translate("reports", "No new cards in this period")
     period_column = (
-        Column("day", translate(_T, "Date"), Kind.DATE, Total.LABEL)
+        Column("day", translate("reports", "Date"), Kind.DATE, Total.LABEL)
         if by_day
-        else Column("month", translate(_T, "Month"), Kind.TEXT, Total.LABEL)
+        else Column("month", translate("reports", "Month"), Kind.TEXT, Total.LABEL)
     )
     tables = [
         Table(
-            translate(_T, "New cards"),
-            [period_column, Column("cards", translate(_T, "New cards"), Kind.INTEGER, Total.SUM)],
+            translate("reports", "New cards"),
+            [
+                period_column,
+                Column("cards", translate("reports", "New cards"), Kind.INTEGER, Total.SUM),
+            ],
             [[day if by_day else day.strftime("%m.%Y"), n] for day, n in sorted(periods.items())],
             empty_message=empty,
         ),
         Table(
-            translate(_T, "Age and sex"),
+            translate("reports", "Age and sex"),
             [
-                Column("age", translate(_T, "Age, years"), total=Total.LABEL, width=16),
-                Column("male", translate(_T, "Men"), Kind.INTEGER, Total.SUM),
-                Column("female", translate(_T, "Women"), Kind.INTEGER, Total.SUM),
-                Column("unknown", translate(_T, "Sex not stated"), Kind.INTEGER, Total.SUM),
-                Column("total", translate(_T, "All"), Kind.INTEGER, Total.SUM),
+                Column("age", translate("reports", "Age, years"), total=Total.LABEL, width=16),
+                Column("male", translate("reports", "Men"), Kind.INTEGER, Total.SUM),
+                Column("female", translate("reports", "Women"), Kind.INTEGER, Total.SUM),
+                Column("unknown", translate("reports", "Sex not stated"), Kind.INTEGER, Total.SUM),
+                Column("total", translate("reports", "All"), Kind.INTEGER, Total.SUM),
             ],
             [
                 [age_group_title(g), c[Sex.MALE], c[Sex.FEMALE], c[None], sum(c.values())]
@@ -127,9 +129,9 @@ def build(session: Session, params: ReportParams, context: BuildContext) -> Repo
         tables,
         describe_params(session, title(), params, context),
         [
-            translate(_T, "New cards: created in the period."),
-            translate(_T, "Age in whole years on the last day of the period."),
+            translate("reports", "New cards: created in the period."),
+            translate("reports", "Age in whole years on the last day of the period."),
         ],
-        parameters_sheet=translate(_T, "Parameters"),
+        parameters_sheet=translate("reports", "Parameters"),
         no_data=None if cards else empty,
     )

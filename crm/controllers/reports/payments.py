@@ -27,19 +27,17 @@ from crm.i18n import translate
 from crm.models import Appointment, Doctor, Payment, Service, Specialty
 from crm.reports.excel.model import Column, Kind, ReportDocument, Table, Total, Value
 
-_T = "reports"
-
 
 def title() -> str:
-    return translate(_T, "Paid services")
+    return translate("reports", "Paid services")
 
 
 def description() -> str:
-    return translate(_T, "Count and revenue of paid services by service and doctor")
+    return translate("reports", "Count and revenue of paid services by service and doctor")
 
 
 def no_payments() -> str:
-    return translate(_T, "No payments in this period: the report has no data")
+    return translate("reports", "No payments in this period: the report has no data")
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,7 @@ def payment_facts(
     """Payments received in the period, with their service and doctor."""
     starts, ends = period_bounds(params, context.tz)
     own_service, visit_service = aliased(Service), aliased(Service)
-    not_stated = translate(_T, "not stated")
+    not_stated = translate("reports", "not stated")
     query = (
         sa.select(
             sa.func.coalesce(own_service.name, visit_service.name, not_stated),
@@ -94,7 +92,7 @@ def payment_facts(
         .where(Payment.paid_at >= starts, Payment.paid_at < ends, *doctor_filters(params))
         .order_by(Payment.paid_at, Payment.id)
     )  # fmt: skip
-    without = translate(_T, "without an appointment")
+    without = translate("reports", "without an appointment")
     return [
         PaymentFact(
             service,
@@ -117,11 +115,11 @@ def _sum_by(
 
 def _money_columns() -> list[Column]:
     return [
-        Column("payments", translate(_T, "Payments"), Kind.INTEGER, Total.SUM),
-        Column("refunds", translate(_T, "Refunds"), Kind.INTEGER, Total.SUM),
-        Column("paid", translate(_T, "Paid"), Kind.MONEY, Total.SUM),
-        Column("refunded", translate(_T, "Refunded"), Kind.MONEY, Total.SUM),
-        Column("revenue", translate(_T, "Revenue"), Kind.MONEY, Total.SUM),
+        Column("payments", translate("reports", "Payments"), Kind.INTEGER, Total.SUM),
+        Column("refunds", translate("reports", "Refunds"), Kind.INTEGER, Total.SUM),
+        Column("paid", translate("reports", "Paid"), Kind.MONEY, Total.SUM),
+        Column("refunded", translate("reports", "Refunded"), Kind.MONEY, Total.SUM),
+        Column("revenue", translate("reports", "Revenue"), Kind.MONEY, Total.SUM),
     ]
 
 
@@ -133,16 +131,16 @@ def build(session: Session, params: ReportParams, context: BuildContext) -> Repo
     by_doctor = _sum_by(found, lambda f: (f.doctor, f.specialty))
     tables = [
         Table(
-            translate(_T, "By service"),
-            [Column("service", translate(_T, "Service"), total=Total.LABEL, width=34),
+            translate("reports", "By service"),
+            [Column("service", translate("reports", "Service"), total=Total.LABEL, width=34),
              *_money_columns()],
             [[k[0], *s.figures()] for k, s in by_service.items()],
             empty_message=empty,
         ),
         Table(
-            translate(_T, "By doctor"),
-            [Column("doctor", translate(_T, "Doctor"), total=Total.LABEL, width=24),
-             Column("specialty", translate(_T, "Specialty"), width=22), *_money_columns()],
+            translate("reports", "By doctor"),
+            [Column("doctor", translate("reports", "Doctor"), total=Total.LABEL, width=24),
+             Column("specialty", translate("reports", "Specialty"), width=22), *_money_columns()],
             [[k[0], k[1], *s.figures()] for k, s in by_doctor.items()],
             empty_message=empty,
         ),
@@ -152,9 +150,9 @@ def build(session: Session, params: ReportParams, context: BuildContext) -> Repo
         tables,
         describe_params(session, title(), params, context),
         [
-            translate(_T, "Payments received in the period; refunds are subtracted."),
-            translate(_T, "The doctor is the one of the paid appointment."),
+            translate("reports", "Payments received in the period; refunds are subtracted."),
+            translate("reports", "The doctor is the one of the paid appointment."),
         ],
-        parameters_sheet=translate(_T, "Parameters"),
+        parameters_sheet=translate("reports", "Parameters"),
         no_data=None if found else empty,
     )

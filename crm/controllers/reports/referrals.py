@@ -35,17 +35,17 @@ from crm.models.enums import ReferralStatus
 from crm.reports.excel.model import Column, Kind, ReportDocument, Table, Total, Value
 from crm.reports.excel.writer import sheet_reference
 
-_T = "reports"
 TARGET_WORKING_DAYS = 14
 
 
 def title() -> str:
-    return translate(_T, "Referrals")
+    return translate("reports", "Referrals")
 
 
 def description() -> str:
     return translate(
-        _T, "Referrals by issuing organisation and specialty: used, expired, days to the visit"
+        "reports",
+        "Referrals by issuing organisation and specialty: used, expired, days to the visit",
     )
 
 
@@ -154,11 +154,11 @@ class _Rules:
 def status_title(status: ReferralStatus) -> str:
     """A referral status in words."""
     titles = {
-        ReferralStatus.ACTIVE: translate(_T, "active"),
-        ReferralStatus.USED: translate(_T, "used"),
-        ReferralStatus.CLOSED: translate(_T, "closed (visit done)"),
-        ReferralStatus.EXPIRED: translate(_T, "expired"),
-        ReferralStatus.CANCELLED: translate(_T, "cancelled"),
+        ReferralStatus.ACTIVE: translate("reports", "active"),
+        ReferralStatus.USED: translate("reports", "used"),
+        ReferralStatus.CLOSED: translate("reports", "closed (visit done)"),
+        ReferralStatus.EXPIRED: translate("reports", "expired"),
+        ReferralStatus.CANCELLED: translate("reports", "cancelled"),
     }
     return titles[status]
 
@@ -182,26 +182,28 @@ def build(session: Session, params: ReportParams, context: BuildContext) -> Repo
                 None if working is None else int(working <= TARGET_WORKING_DAYS),
             ]
         )  # fmt: skip
-    details_sheet = translate(_T, "Referrals")
+    details_sheet = translate("reports", "Referrals")
     n = len(details) + 1
     days = sheet_reference(details_sheet, f"H2:H{n}")
     summary = Table(
-        translate(_T, "By organisation"),
+        translate("reports", "By organisation"),
         [
-            Column("organisation", translate(_T, "Issuing organisation"), total=Total.LABEL,
+            Column("organisation", translate("reports", "Issuing organisation"), total=Total.LABEL,
                    width=34),
-            Column("specialty", translate(_T, "Specialty"), width=22),
-            Column("received", translate(_T, "Received"), Kind.INTEGER, Total.SUM),
-            Column("active", translate(_T, "Active, not used yet"), Kind.INTEGER, Total.SUM),
-            Column("used", translate(_T, "Used"), Kind.INTEGER, Total.SUM),
-            Column("closed", translate(_T, "Of them visit done"), Kind.INTEGER, Total.SUM),
-            Column("expired", translate(_T, "Expired unused"), Kind.INTEGER, Total.SUM),
-            Column("cancelled", translate(_T, "Cancelled"), Kind.INTEGER, Total.SUM),
-            Column("seen", translate(_T, "With an appointment"), Kind.INTEGER, Total.SUM),
-            Column("median", translate(_T, "Days to appointment, median"), Kind.NUMBER),
-            Column("p90", translate(_T, "Days to appointment, 90th percentile"), Kind.NUMBER),
-            Column("within", translate(_T, "Within 14 working days"), Kind.INTEGER, Total.SUM),
-            Column("share", translate(_T, "Share within 14 working days"), Kind.PERCENT,
+            Column("specialty", translate("reports", "Specialty"), width=22),
+            Column("received", translate("reports", "Received"), Kind.INTEGER, Total.SUM),
+            Column("active", translate("reports", "Active, not used yet"), Kind.INTEGER, Total.SUM),
+            Column("used", translate("reports", "Used"), Kind.INTEGER, Total.SUM),
+            Column("closed", translate("reports", "Of them visit done"), Kind.INTEGER, Total.SUM),
+            Column("expired", translate("reports", "Expired unused"), Kind.INTEGER, Total.SUM),
+            Column("cancelled", translate("reports", "Cancelled"), Kind.INTEGER, Total.SUM),
+            Column("seen", translate("reports", "With an appointment"), Kind.INTEGER, Total.SUM),
+            Column("median", translate("reports", "Days to appointment, median"), Kind.NUMBER),
+            Column("p90", translate("reports", "Days to appointment, 90th percentile"),
+                   Kind.NUMBER),
+            Column("within", translate("reports", "Within 14 working days"), Kind.INTEGER,
+                   Total.SUM),
+            Column("share", translate("reports", "Share within 14 working days"), Kind.PERCENT,
                    Total.RATIO, ("within", "seen")),
         ],
         [
@@ -213,38 +215,40 @@ def build(session: Session, params: ReportParams, context: BuildContext) -> Repo
             "median": f'=IF(COUNT({days})=0,"",MEDIAN({days}))',
             "p90": f'=IF(COUNT({days})=0,"",PERCENTILE({days},0.9))',
         },
-        empty_message=translate(_T, "No referrals issued in this period"),
+        empty_message=translate("reports", "No referrals issued in this period"),
     )  # fmt: skip
     detail_table = Table(
         details_sheet,
         [
-            Column("number", translate(_T, "Number"), total=Total.LABEL, width=14),
-            Column("organisation", translate(_T, "Issuing organisation"), width=34),
-            Column("specialty", translate(_T, "Specialty"), width=22),
-            Column("issued", translate(_T, "Issued"), Kind.DATE),
-            Column("last_day", translate(_T, "Valid until"), Kind.DATE),
-            Column("status", translate(_T, "Status"), width=18),
-            Column("appointment", translate(_T, "Appointment day"), Kind.DATE),
-            Column("days", translate(_T, "Days to appointment"), Kind.INTEGER, Total.MEDIAN),
-            Column("working", translate(_T, "Working days to appointment"), Kind.INTEGER,
+            Column("number", translate("reports", "Number"), total=Total.LABEL, width=14),
+            Column("organisation", translate("reports", "Issuing organisation"), width=34),
+            Column("specialty", translate("reports", "Specialty"), width=22),
+            Column("issued", translate("reports", "Issued"), Kind.DATE),
+            Column("last_day", translate("reports", "Valid until"), Kind.DATE),
+            Column("status", translate("reports", "Status"), width=18),
+            Column("appointment", translate("reports", "Appointment day"), Kind.DATE),
+            Column("days", translate("reports", "Days to appointment"), Kind.INTEGER, Total.MEDIAN),
+            Column("working", translate("reports", "Working days to appointment"), Kind.INTEGER,
                    Total.MEDIAN),
-            Column("within", translate(_T, "Within 14 working days"), Kind.INTEGER, Total.SUM),
+            Column("within", translate("reports", "Within 14 working days"), Kind.INTEGER,
+                   Total.SUM),
         ],
         details,
-        empty_message=translate(_T, "No referrals issued in this period"),
+        empty_message=translate("reports", "No referrals issued in this period"),
     )  # fmt: skip
     return ReportDocument(
         title(),
         [summary, detail_table],
         describe_params(session, title(), params, context),
         [
-            translate(_T, "Referrals issued in the period; statuses as of the day of the report."),
-            translate(_T, "Days to appointment: from the issue date to the day of the "
+            translate("reports", "Referrals issued in the period; statuses as of the day of the "
+                      "report."),
+            translate("reports", "Days to appointment: from the issue date to the day of the "
                       "appointment using the referral."),
-            translate(_T, "Working days leave out weekends and public holidays; the issue "
+            translate("reports", "Working days leave out weekends and public holidays; the issue "
                       "day is day zero."),
-            translate(_T, "Percentile: linear interpolation, as Excel's PERCENTILE."),
+            translate("reports", "Percentile: linear interpolation, as Excel's PERCENTILE."),
         ],
-        parameters_sheet=translate(_T, "Parameters"),
-        no_data=None if found else translate(_T, "No referrals issued in this period"),
+        parameters_sheet=translate("reports", "Parameters"),
+        no_data=None if found else translate("reports", "No referrals issued in this period"),
     )  # fmt: skip

@@ -27,38 +27,39 @@ from crm.models import Appointment, Branch, Doctor, Patient, Referral, Room, Ser
 from crm.models.enums import AppointmentKind, AppointmentStatus
 from crm.reports.excel.model import Column, Kind, ReportDocument, Table, Total, Value
 
-_T = "reports"
 #: Rows fetched from the server-side cursor at a time.
 BATCH = 2000
 
 
 def title() -> str:
-    return translate(_T, "Appointments register")
+    return translate("reports", "Appointments register")
 
 
 def description() -> str:
-    return translate(_T, "Every appointment of the period with its doctor, patient and status")
+    return translate(
+        "reports", "Every appointment of the period with its doctor, patient and status"
+    )
 
 
 def columns() -> list[Column]:
     """The register's columns, left to right."""
     return [
-        Column("day", translate(_T, "Date"), Kind.DATE, Total.LABEL),
-        Column("starts", translate(_T, "Start"), Kind.DATETIME),
-        Column("ends", translate(_T, "End"), Kind.DATETIME),
-        Column("doctor", translate(_T, "Doctor"), width=22),
-        Column("specialty", translate(_T, "Specialty"), width=22),
-        Column("branch", translate(_T, "Branch"), width=18),
-        Column("room", translate(_T, "Room"), width=8),
-        Column("patient", translate(_T, "Patient"), width=30),
-        Column("birth_date", translate(_T, "Birth date"), Kind.DATE),
-        Column("kind", translate(_T, "Kind"), width=16),
-        Column("status", translate(_T, "Status"), width=14),
-        Column("referral", translate(_T, "Referral"), width=14),
-        Column("service", translate(_T, "Service"), width=24),
-        Column("minutes", translate(_T, "Minutes"), Kind.INTEGER, Total.SUM),
-        Column("id", translate(_T, "Appointment no."), Kind.INTEGER, Total.COUNT),
-        Column("created", translate(_T, "Booked at"), Kind.DATETIME),
+        Column("day", translate("reports", "Date"), Kind.DATE, Total.LABEL),
+        Column("starts", translate("reports", "Start"), Kind.DATETIME),
+        Column("ends", translate("reports", "End"), Kind.DATETIME),
+        Column("doctor", translate("reports", "Doctor"), width=22),
+        Column("specialty", translate("reports", "Specialty"), width=22),
+        Column("branch", translate("reports", "Branch"), width=18),
+        Column("room", translate("reports", "Room"), width=8),
+        Column("patient", translate("reports", "Patient"), width=30),
+        Column("birth_date", translate("reports", "Birth date"), Kind.DATE),
+        Column("kind", translate("reports", "Kind"), width=16),
+        Column("status", translate("reports", "Status"), width=14),
+        Column("referral", translate("reports", "Referral"), width=14),
+        Column("service", translate("reports", "Service"), width=24),
+        Column("minutes", translate("reports", "Minutes"), Kind.INTEGER, Total.SUM),
+        Column("id", translate("reports", "Appointment no."), Kind.INTEGER, Total.COUNT),
+        Column("created", translate("reports", "Booked at"), Kind.DATETIME),
     ]
 
 
@@ -152,19 +153,21 @@ def stream_rows(
 def build(session: Session, params: ReportParams, context: BuildContext) -> ReportDocument:
     """The register as a one-sheet document."""
     table = Table(
-        translate(_T, "Appointments"),
+        translate("reports", "Appointments"),
         columns(),
         stream_rows(session, params, context.tz_name, context.tz),
         expected_rows=_count(session, params, context.tz),
-        empty_message=translate(_T, "No appointments in this period"),
+        empty_message=translate("reports", "No appointments in this period"),
     )
     return ReportDocument(
         title(),
         [table],
         describe_params(session, title(), params, context),
         [
-            translate(_T, "Times are the clinic's local time."),
-            translate(_T, "Cancelled and rescheduled appointments are listed with their status."),
+            translate("reports", "Times are the clinic's local time."),
+            translate(
+                "reports", "Cancelled and rescheduled appointments are listed with their status."
+            ),
         ],
-        parameters_sheet=translate(_T, "Parameters"),
+        parameters_sheet=translate("reports", "Parameters"),
     )

@@ -28,16 +28,15 @@ from crm.models.enums import PriorityStatus, WaitingStatus
 from crm.reports.excel.model import Column, Kind, ReportDocument, Table, Total, Value
 from crm.reports.excel.writer import sheet_reference
 
-_T = "reports"
 _DAY = 86400.0
 
 
 def title() -> str:
-    return translate(_T, "Waiting list and priority requests")
+    return translate("reports", "Waiting list and priority requests")
 
 
 def description() -> str:
-    return translate(_T, "How long waiting-list entries and priority requests wait")
+    return translate("reports", "How long waiting-list entries and priority requests wait")
 
 
 def _days(later: dt.datetime | None, earlier: dt.datetime) -> float | None:
@@ -86,7 +85,7 @@ def priority_facts(session: Session, params: ReportParams, context: BuildContext
     starts, ends = period_bounds(params, context.tz)
     query = (
         sa.select(
-            sa.func.coalesce(Specialty.name, translate(_T, "not stated")),
+            sa.func.coalesce(Specialty.name, translate("reports", "not stated")),
             PriorityRequest.created_at, PriorityRequest.status, PriorityRequest.decided_at,
             Appointment.created_at,
         )
@@ -107,15 +106,20 @@ def priority_facts(session: Session, params: ReportParams, context: BuildContext
 def status_title(status: str) -> str:
     """A waiting-list or priority status in words."""
     titles = {
-        "waiting": translate(_T, "waiting"),
-        "offered": translate(_T, "offered"),
-        "booked": translate(_T, "booked"),
-        "cancelled": translate(_T, "cancelled"),
-        "pending": translate(_T, "pending"),
-        "approved": translate(_T, "approved"),
-        "rejected": translate(_T, "rejected"),
+        "waiting": translate("reports", "waiting"),
+        "offered": translate("reports", "offered"),
+        "booked": translate("reports", "booked"),
+        "cancelled": translate("reports", "cancelled"),
+        "pending": translate("reports", "pending"),
+        "approved": translate("reports", "approved"),
+        "rejected": translate("reports", "rejected"),
     }
     return titles.get(status, status)
+
+
+def _heading(text: str) -> str:
+    """A status as a column heading: capitalised (``ожидает`` → ``Ожидает``)."""
+    return text[:1].upper() + text[1:]
 
 
 def summarise(found: Sequence[WaitFact], statuses: Sequence[str]) -> list[list[Value]]:
@@ -141,22 +145,21 @@ def _tables(
     *,
     summary_sheet: str,
     details_sheet: str,
-    first_title: str,
+    first_titles: tuple[str, str],
     tz: dt.tzinfo,
 ) -> list[Table]:
     n = len(found) + 1
     first = sheet_reference(details_sheet, f"D2:D{n}")
     booked = sheet_reference(details_sheet, f"E2:E{n}")
-    empty = translate(_T, "Nothing was created in this period")
+    empty = translate("reports", "Nothing was created in this period")
     summary = Table(
         summary_sheet,
         [
-            Column("specialty", translate(_T, "Specialty"), total=Total.LABEL, width=26),
-            Column("count", translate(_T, "Created"), Kind.INTEGER, Total.SUM),
-            *(Column(s, status_title(s), Kind.INTEGER, Total.SUM) for s in statuses),
-            Column("first_wait", translate(_T, "Median days until {what}").format(what=first_title),
-                   Kind.NUMBER),
-            Column("booked_wait", translate(_T, "Median days until booked"), Kind.NUMBER),
+            Column("specialty", translate("reports", "Specialty"), total=Total.LABEL, width=26),
+            Column("count", translate("reports", "Created"), Kind.INTEGER, Total.SUM),
+            *(Column(s, _heading(status_title(s)), Kind.INTEGER, Total.SUM) for s in statuses),
+            Column("first_wait", first_titles[1], Kind.NUMBER),
+            Column("booked_wait", translate("reports", "Median days until booked"), Kind.NUMBER),
         ],
         summarise(found, statuses),
         total_formulas={
@@ -168,12 +171,12 @@ def _tables(
     details = Table(
         details_sheet,
         [
-            Column("created", translate(_T, "Created"), Kind.DATETIME, Total.LABEL),
-            Column("specialty", translate(_T, "Specialty"), width=26),
-            Column("status", translate(_T, "Status"), width=14),
-            Column("first_wait", translate(_T, "Days until {what}").format(what=first_title),
-                   Kind.NUMBER, Total.MEDIAN),
-            Column("booked_wait", translate(_T, "Days until booked"), Kind.NUMBER, Total.MEDIAN),
+            Column("created", translate("reports", "Created"), Kind.DATETIME, Total.LABEL),
+            Column("specialty", translate("reports", "Specialty"), width=26),
+            Column("status", translate("reports", "Status"), width=14),
+            Column("first_wait", first_titles[0], Kind.NUMBER, Total.MEDIAN),
+            Column("booked_wait", translate("reports", "Days until booked"), Kind.NUMBER,
+                   Total.MEDIAN),
         ],
         [
             [f.created.astimezone(tz).replace(tzinfo=None), f.specialty, status_title(f.status),
@@ -194,24 +197,29 @@ def build(session: Session, params: ReportParams, context: BuildContext) -> Repo
     waiting = waiting_facts(session, params, context)
     priority = priority_facts(session, params, context)
     tables = [
-        *_tables(waiting, WAITING_STATUSES, summary_sheet=translate(_T, "Waiting list"),
-                 details_sheet=translate(_T, "Waiting list entries"),
-                 first_title=translate(_T, "offered"), tz=context.tz),
-        *_tables(priority, PRIORITY_STATUSES, summary_sheet=translate(_T, "Priority requests"),
-                 details_sheet=translate(_T, "Priority request list"),
-                 first_title=translate(_T, "decided"), tz=context.tz),
+        *_tables(waiting, WAITING_STATUSES, summary_sheet=translate("reports", "Waiting list"),
+                 details_sheet=translate("reports", "Waiting list entries"),
+                 first_titles=(translate("reports", "Days until a time was offered"),
+                               translate("reports", "Median days until a time was offered")),
+                 tz=context.tz),
+        *_tables(priority, PRIORITY_STATUSES,
+                 summary_sheet=translate("reports", "Priority requests"),
+                 details_sheet=translate("reports", "Priority request list"),
+                 first_titles=(translate("reports", "Days until the decision"),
+                               translate("reports", "Median days until the decision")),
+                 tz=context.tz),
     ]  # fmt: skip
     return ReportDocument(
         title(),
         tables,
         describe_params(session, title(), params, context),
         [
-            translate(_T, "Entries and requests created in the period; statuses as of now."),
-            translate(_T, "Waits in days from creation: until a slot was offered (or the "
+            translate("reports", "Entries and requests created in the period; statuses as of now."),
+            translate("reports", "Waits in days from creation: until a slot was offered (or the "
                       "manager decided) and until the appointment was booked."),
         ],
-        parameters_sheet=translate(_T, "Parameters"),
+        parameters_sheet=translate("reports", "Parameters"),
         no_data=None
         if waiting or priority
-        else translate(_T, "Nothing was created in this period"),
+        else translate("reports", "Nothing was created in this period"),
     )  # fmt: skip

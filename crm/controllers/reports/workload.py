@@ -35,15 +35,13 @@ from crm.i18n import translate
 from crm.models import Appointment, Branch, Doctor, Specialty
 from crm.reports.excel.model import Chart, Column, Kind, ReportDocument, Table, Total
 
-_T = "reports"
-
 
 def title() -> str:
-    return translate(_T, "Doctor workload")
+    return translate("reports", "Doctor workload")
 
 
 def description() -> str:
-    return translate(_T, "Available, booked and attended slots per doctor per day and week")
+    return translate("reports", "Available, booked and attended slots per doctor per day and week")
 
 
 @dataclass(frozen=True)
@@ -145,15 +143,15 @@ def compute(session: Session, params: ReportParams, context: BuildContext) -> Wo
 
 def _slot_columns() -> list[Column]:
     return [
-        Column("available", translate(_T, "Available slots"), Kind.INTEGER, Total.SUM),
-        Column("booked", translate(_T, "Booked slots"), Kind.INTEGER, Total.SUM),
-        Column("attended", translate(_T, "Attended slots"), Kind.INTEGER, Total.SUM),
+        Column("available", translate("reports", "Available slots"), Kind.INTEGER, Total.SUM),
+        Column("booked", translate("reports", "Booked slots"), Kind.INTEGER, Total.SUM),
+        Column("attended", translate("reports", "Attended slots"), Kind.INTEGER, Total.SUM),
         Column(
-            "utilisation", translate(_T, "Utilisation"), Kind.PERCENT, Total.RATIO,
+            "utilisation", translate("reports", "Utilisation"), Kind.PERCENT, Total.RATIO,
             ("booked", "available"),
         ),
         Column(
-            "attendance", translate(_T, "Attended of available"), Kind.PERCENT, Total.RATIO,
+            "attendance", translate("reports", "Attended of available"), Kind.PERCENT, Total.RATIO,
             ("attended", "available"),
         ),
     ]  # fmt: skip
@@ -173,8 +171,8 @@ def build(session: Session, params: ReportParams, context: BuildContext) -> Repo
     work = compute(session, params, context)
     info = {d.id: d for d in work.doctors}
     doctor_cols = [
-        Column("doctor", translate(_T, "Doctor"), Kind.TEXT, Total.LABEL, width=22),
-        Column("specialty", translate(_T, "Specialty"), width=22),
+        Column("doctor", translate("reports", "Doctor"), Kind.TEXT, Total.LABEL, width=22),
+        Column("specialty", translate("reports", "Specialty"), width=22),
     ]
     by_day = [
         [info[w.doctor_id].name, info[w.doctor_id].specialty, w.day,
@@ -203,40 +201,48 @@ def build(session: Session, params: ReportParams, context: BuildContext) -> Repo
         if d.id in doctors
     ]
     trend_rows = [[day, *_figures(*v)] for day, v in sorted(trend.items())]
-    empty = translate(_T, "No working hours or appointments in this period")
+    empty = translate("reports", "No working hours or appointments in this period")
     tables = [
         Table(
-            translate(_T, "By doctor"),
-            [*doctor_cols, Column("branch", translate(_T, "Branch"), width=18), *_slot_columns()],
+            translate("reports", "By doctor"),
+            [
+                *doctor_cols,
+                Column("branch", translate("reports", "Branch"), width=18),
+                *_slot_columns(),
+            ],
             by_doctor,
             empty_message=empty,
         ),
         Table(
-            translate(_T, "By day"),
-            [*doctor_cols, Column("day", translate(_T, "Date"), Kind.DATE), *_slot_columns()],
+            translate("reports", "By day"),
+            [
+                *doctor_cols,
+                Column("day", translate("reports", "Date"), Kind.DATE),
+                *_slot_columns(),
+            ],
             by_day,
             empty_message=empty,
         ),
         Table(
-            translate(_T, "By week"),
+            translate("reports", "By week"),
             [
                 *doctor_cols,
-                Column("week", translate(_T, "Week from"), Kind.DATE),
-                Column("week_to", translate(_T, "Week to"), Kind.DATE),
+                Column("week", translate("reports", "Week from"), Kind.DATE),
+                Column("week_to", translate("reports", "Week to"), Kind.DATE),
                 *_slot_columns(),
             ],
             by_week,
             empty_message=empty,
         ),
         Table(
-            translate(_T, "Trend"),
-            [Column("day", translate(_T, "Date"), Kind.DATE, Total.LABEL), *_slot_columns()],
+            translate("reports", "Trend"),
+            [Column("day", translate("reports", "Date"), Kind.DATE, Total.LABEL), *_slot_columns()],
             trend_rows,
             chart=Chart(
-                translate(_T, "Slots per day"),
+                translate("reports", "Slots per day"),
                 "day",
                 ("available", "booked", "attended"),
-                y_title=translate(_T, "Slots"),
+                y_title=translate("reports", "Slots"),
             ),
             empty_message=empty,
         ),
@@ -246,14 +252,14 @@ def build(session: Session, params: ReportParams, context: BuildContext) -> Repo
         tables,
         describe_params(session, title(), params, context),
         [
-            translate(_T, "Available slots: the working hours (templates and extra work, "
+            translate("reports", "Available slots: the working hours (templates and extra work, "
                       "minus absences; public holidays are days off)."),
-            translate(_T, "Booked slots: appointments that hold their slots (no-shows "
+            translate("reports", "Booked slots: appointments that hold their slots (no-shows "
                       "included; cancelled and rescheduled ones not)."),
-            translate(_T, "Attended slots: the patient arrived (arrived, in progress or "
+            translate("reports", "Attended slots: the patient arrived (arrived, in progress or "
                       "completed)."),
-            translate(_T, "Utilisation = booked ÷ available; overbooking can exceed 100 %."),
+            translate("reports", "Utilisation = booked ÷ available; overbooking can exceed 100 %."),
         ],
-        parameters_sheet=translate(_T, "Parameters"),
+        parameters_sheet=translate("reports", "Parameters"),
         no_data=None if work.days else empty,
     )  # fmt: skip

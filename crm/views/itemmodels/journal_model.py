@@ -15,11 +15,10 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from crm.controllers import journal_words
 from crm.controllers.journal import JournalRow
+from crm.controllers.journal_words import DASH, Names
 from crm.views.itemmodels.table import RowTableModel
-
-TIME_FORMAT = "%d.%m.%Y %H:%M:%S"
-DASH = "—"
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -53,41 +52,10 @@ class JournalModel(RowTableModel):
             self.tr("Outcome"),
             self.tr("Details"),
         ]
-        self._actions = {
-            "login": self.tr("log in"),
-            "login_failed": self.tr("failed login"),
-            "logout": self.tr("log out"),
-            "create": self.tr("create"),
-            "update": self.tr("change"),
-            "delete": self.tr("delete"),
-            "cancel": self.tr("cancellation"),
-            "reschedule": self.tr("rescheduling"),
-            "check_in": self.tr("check-in"),
-            "export": self.tr("export"),
-            "print": self.tr("print"),
-            "password_changed": self.tr("password change"),
-            "demo_loaded": self.tr("demo clinic loaded"),
-        }
-        self._entities = {
-            "app_user": self.tr("user"),
-            "patient": self.tr("patient"),
-            "appointment": self.tr("appointment"),
-            "referral": self.tr("referral"),
-            "doctor": self.tr("doctor"),
-            "schedule_template": self.tr("schedule"),
-            "schedule_exception": self.tr("schedule exception"),
-            "waiting_list_entry": self.tr("waiting list"),
-            "priority_request": self.tr("priority request"),
-            "payment": self.tr("payment"),
-            "medical_document": self.tr("medical document"),
-            "service": self.tr("service"),
-            "clinic_setting": self.tr("clinic settings"),
-        }
-        self._outcomes = {
-            "ok": self.tr("done"),
-            "refused": self.tr("refused"),
-            "failed": self.tr("failed"),
-        }
+        # Set from each load (:meth:`set_context`): times in the clinic's zone, ids by name.
+        self._timezone: dt.tzinfo | None = None
+        self._names = Names()
+        self._details: dict[int, str] = {}  # by entry id: built once, shown often
 
     # --- Qt model interface -------------------------------------------------------
 
@@ -126,10 +94,23 @@ class JournalModel(RowTableModel):
         """A copy of the entries shown, newest first."""
         return list(self._rows)
 
+    def set_context(self, timezone: dt.tzinfo, names: Names) -> None:
+        """Show times in ``timezone`` and name the ids in ``names`` (added to those known)."""
+        merged = self._names.merged(names)
+        if timezone != self._timezone or merged != self._names:
+            self._timezone = timezone
+            self._names = merged
+            self._details.clear()
+            if self._rows:
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1)
+                )
+
     def set_rows(self, rows: Sequence[JournalRow]) -> None:
         """Replace everything (newest first)."""
         self.beginResetModel()
         self._rows = list(rows[: self._max_rows])
+        self._details.clear()
         self.endResetModel()
 
     def merge_newest(self, rows: Sequence[JournalRow]) -> int:
@@ -156,6 +137,8 @@ class JournalModel(RowTableModel):
         if overflow > 0:
             first = len(self._rows) - overflow
             self.beginRemoveRows(QModelIndex(), first, len(self._rows) - 1)
+            for gone in self._rows[first:]:
+                self._details.pop(gone.id, None)
             del self._rows[first:]
             self.endRemoveRows()
         return len(newer)
@@ -164,44 +147,35 @@ class JournalModel(RowTableModel):
 
     def _display(self, row: JournalRow, column: int) -> str:
         if column == self.TIME:
-            return format_time(row.at)
+            return format_time(row.at, self._timezone)
         if column == self.LOGIN:
             return row.login or DASH
         if column == self.WORKSTATION:
             return row.workstation or DASH
         if column == self.ACTION:
-            return self._actions.get(row.action, row.action)
+            return journal_words.action_title(row.action)
         if column == self.ENTITY:
-            return self._entities.get(row.entity, row.entity) if row.entity else DASH
+            return journal_words.entity_title(row.entity)
         if column == self.ENTITY_ID:
             return "" if row.entity_id is None else str(row.entity_id)
         if column == self.OUTCOME:
-            return self._outcomes.get(row.outcome, row.outcome)
+            return journal_words.outcome_title(row.outcome)
         if column == self.DETAILS:
-            return describe_details(row)
+            text = self._details.get(row.id)
+            if text is None:
+                text = describe_details(row, self._timezone, self._names)
+                self._details[row.id] = text
+            return text
         return ""
 
 
-def format_time(moment: dt.datetime) -> str:
-    """``ДД.ММ.ГГГГ ЧЧ:ММ:СС`` in this workstation's time zone."""
-    if moment.tzinfo is not None:
-        moment = moment.astimezone()
-    return moment.strftime(TIME_FORMAT)
+def format_time(moment: dt.datetime, tz: dt.tzinfo | None = None) -> str:
+    """``ДД.ММ.ГГГГ ЧЧ:ММ:СС`` in ``tz`` (the clinic's; as given when ``None``)."""
+    return journal_words.format_moment(moment, tz, seconds=True)
 
 
-def describe_details(row: JournalRow) -> str:
-    """The free-text details, then ``field: before → after`` for each changed field."""
-    parts: list[str] = []
-    if row.details:
-        parts.append(row.details)
-    for name, change in (row.changes or {}).items():
-        if isinstance(change, list | tuple) and len(change) == 2:
-            before, after = change
-            parts.append(f"{name}: {_value(before)} → {_value(after)}")
-        else:
-            parts.append(f"{name}: {_value(change)}")
-    return "; ".join(parts)
-
-
-def _value(value: Any) -> str:
-    return DASH if value is None or value == "" else str(value)
+def describe_details(
+    row: JournalRow, tz: dt.tzinfo | None = None, names: journal_words.Names | None = None
+) -> str:
+    """The free-text details, then ``Поле: было → стало`` for each changed field, in words."""
+    return journal_words.describe(row.entity, row.changes, row.details, tz=tz, names=names)

@@ -1,4 +1,8 @@
-"""The journal page: who did what, where and when, newest first."""
+"""The journal page: who did what, where and when, newest first.
+
+Everything in words (:mod:`crm.controllers.journal_words`), times in the clinic's
+timezone whatever the workstation's clock says.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import journal
-from crm.controllers.journal import JournalRow
+from crm.controllers import journal_words
+from crm.controllers.journal_words import JournalSheet
 from crm.controllers.permissions import Permission, allowed, role_title
 from crm.views import AppContext
 from crm.views.itemmodels.journal_model import JournalModel
@@ -125,7 +129,7 @@ class JournalPage(QWidget):
         self._stale = False
         self.status_label.setText(self.tr("Loading…"))
         self._context.runner.submit(
-            journal.recent_entries,
+            journal_words.read_journal,
             self._context.database.sessions,
             self._context.actor,
             limit=PAGE_SIZE,
@@ -146,9 +150,10 @@ class JournalPage(QWidget):
         else:
             self._stale = True
 
-    def _on_loaded(self, rows: list[JournalRow]) -> None:
+    def _on_loaded(self, sheet: JournalSheet) -> None:
         self._loading = False
-        added = self.model.merge_newest(rows)
+        self.model.set_context(sheet.timezone, sheet.names)
+        added = self.model.merge_newest(sheet.rows)
         self.status_label.setStyleSheet("")
         self.status_label.setText(
             self.tr("{count} entries shown, newest first.").format(count=self.model.rowCount())

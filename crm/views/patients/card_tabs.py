@@ -181,7 +181,7 @@ class CardTabs(QTabWidget):
         if tabs.patient_id == self._patient_id:
             self.appointments.set_rows(tabs.appointments)
             self.referrals.set_rows(tabs.referrals)
-            self.history.set_entries(tabs.history)
+            self.history.set_entries(tabs.history, names=tabs.names)
             self.consents.set_rows(tabs.consents)
             self.setTabText(0, self.tr("Appointments ({n})").format(n=len(tabs.appointments)))
             self.setTabText(1, self.tr("Referrals ({n})").format(n=len(tabs.referrals)))

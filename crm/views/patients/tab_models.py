@@ -6,6 +6,7 @@ function that turns a row into text); each tab names its columns.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -13,6 +14,8 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from crm.controllers import journal_words
+from crm.controllers.journal_words import Names
 from crm.controllers.patient_history import (
     AppointmentRow,
     ConsentRow,
@@ -136,7 +139,8 @@ class HistoryLine:
 
 
 class HistoryModel(RowsModel[HistoryLine]):
-    """The journal entries about the patient, one line per changed field.
+    """The journal entries about the patient, one line per changed field, in words
+    (:mod:`crm.controllers.journal_words`), times in the clinic's timezone.
 
     Args:
         parent: the Qt parent.
@@ -147,15 +151,15 @@ class HistoryModel(RowsModel[HistoryLine]):
         self, parent: QObject | None = None, insurers: dict[int, str] | None = None
     ) -> None:
         self.insurers = dict(insurers or {})
+        self.names = Names()
+        self.timezone: dt.tzinfo | None = None
         super().__init__(parent)
 
     def columns(self) -> list[tuple[str, Callable[[HistoryLine], str]]]:
-        actions = labels.action_names()
-        entities = labels.entity_names()
-        titles = labels.field_titles()
-
         def when(line: HistoryLine) -> str:
-            return line.entry.at.astimezone().strftime("%d.%m.%Y %H:%M") if line.first else ""
+            if not line.first:
+                return ""
+            return journal_words.format_moment(line.entry.at, self.timezone)
 
         def who(line: HistoryLine) -> str:
             if not line.first:
@@ -168,22 +172,25 @@ class HistoryModel(RowsModel[HistoryLine]):
             if not line.first:
                 return ""
             entry = line.entry
-            action = actions.get(entry.action, entry.action)
+            action = journal_words.action_title(entry.action)
             if entry.entity and entry.entity != "patient":
-                thing = entities.get(entry.entity, entry.entity)
+                thing = journal_words.entity_title(entry.entity)
                 return f"{thing} № {entry.entity_id}: {action}"
             return action
 
         def field(line: HistoryLine) -> str:
             if line.change is None:
                 return ""
-            return titles.get(line.change.field, line.change.field)
+            return journal_words.field_title(line.change.field)
 
         def value(line: HistoryLine, before: bool) -> str:
             if line.change is None:
                 return ""
             raw = line.change.before if before else line.change.after
-            return labels.show_value(line.change.field, raw, self.insurers)
+            names = Names({"insurer": self.insurers}).merged(self.names)
+            return journal_words.value_text(
+                line.change.field, raw, entity=line.entry.entity, tz=self.timezone, names=names
+            )
 
         return [
             (self.tr("When"), when),
@@ -194,14 +201,34 @@ class HistoryModel(RowsModel[HistoryLine]):
             (self.tr("After"), lambda line: value(line, False)),
         ]
 
-    def set_entries(self, entries: Sequence[HistoryRow]) -> None:
-        """Show ``entries`` (newest first), one line per changed field."""
+    def set_entries(
+        self,
+        entries: Sequence[HistoryRow],
+        *,
+        names: Names | None = None,
+        timezone: dt.tzinfo | None = None,
+    ) -> None:
+        """Show ``entries`` (newest first), one line per changed field.
+
+        Args:
+            entries: the journal entries.
+            names: names of the ids their changes mention.
+            timezone: the clinic's timezone (the entries' own when ``None``).
+        """
+        if names is not None:
+            self.names = names
+        if timezone is not None:
+            self.timezone = timezone
+        titles = journal_words.field_titles()
         lines: list[HistoryLine] = []
         for entry in entries:
             if not entry.changes:
                 lines.append(HistoryLine(entry, None, True))
                 continue
-            for number, change in enumerate(entry.changes):
+            changes = sorted(
+                entry.changes, key=lambda c: journal_words.field_order(c.field, titles)
+            )
+            for number, change in enumerate(changes):
                 lines.append(HistoryLine(entry, change, number == 0))
         self.set_rows(lines)
 

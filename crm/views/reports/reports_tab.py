@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QStandardPaths, QUrl, Signal
+from PySide6.QtCore import QDate, QSettings, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm.config import config_dir
 from crm.controllers.appointment_history import kind_title
 from crm.controllers.reports import (
     ExportResult,
@@ -41,6 +43,21 @@ from crm.views.reports.export import ExportProgress, ExportThread
 from crm.views.reports.preview_model import PreviewModel
 
 PREVIEW_ROWS = 100
+#: The folder of the last export, remembered per workstation (``workstation.ini``).
+FOLDER_KEY = "reports/export_folder"
+# What Windows, macOS or Linux refuse in a file name (and control characters).
+_UNSAFE_IN_NAMES = re.compile(r'[/\\:*?"<>|\x00-\x1f]')
+
+
+def _settings() -> QSettings:
+    """This workstation's own settings (beside config.toml, not in the database)."""
+    return QSettings(str(config_dir() / "workstation.ini"), QSettings.Format.IniFormat)
+
+
+def export_file_name(title: str, date_from: dt.date, date_to: dt.date) -> str:
+    """``Журнал записей 01.11.2026-22.11.2026.xlsx``: the title, safe for any file system."""
+    stem = _UNSAFE_IN_NAMES.sub("-", f"{title} {date_from:%d.%m.%Y}-{date_to:%d.%m.%Y}")
+    return stem.strip(" .") + ".xlsx"
 
 
 def _qdate(day: dt.date) -> QDate:
@@ -73,6 +90,9 @@ class ReportsTab(QWidget):
         self.context = context
         self._reports = list_reports()
         self._preview: ReportPreview | None = None
+        # Counts the previews asked for: one arriving after another was asked, or
+        # after the report changed, belongs to parameters no longer shown.
+        self._preview_request = 0
         self.export_thread: ExportThread | None = None
         self.progress: ExportProgress | None = None
         self.last_result: ExportResult | None = None
@@ -100,7 +120,17 @@ class ReportsTab(QWidget):
         for status in AppointmentStatus:
             self.filters[STATUS].addItem(status_title(status), status.value)
 
-        form = QFormLayout()
+        self.description.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # Two lines are kept for every description, short or long.
+        self.description.setMinimumHeight(2 * self.description.fontMetrics().lineSpacing())
+        # The report, period and filters sit in a block as tall as with every filter
+        # shown, its rows at the top: choosing a report with fewer filters leaves the
+        # buttons below where they were.
+        self.parameters = QWidget()
+        self.parameters.setObjectName("reportParameters")
+        form = QFormLayout(self.parameters)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setFormAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         form.addRow(self.tr("Report"), self.report)
         form.addRow("", self.description)
         period = QHBoxLayout()
@@ -126,6 +156,8 @@ class ReportsTab(QWidget):
         self.export_button.setObjectName("exportButton")
         self.sheet = QComboBox()
         self.sheet.setObjectName("sheetChoice")
+        # As wide as its longest sheet name (the default sizes it once, while empty).
+        self.sheet.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         buttons = QHBoxLayout()
         buttons.addWidget(self.preview_button)
         buttons.addWidget(self.export_button)
@@ -143,7 +175,7 @@ class ReportsTab(QWidget):
         self.table.verticalHeader().hide()
 
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(self.parameters)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
@@ -156,10 +188,13 @@ class ReportsTab(QWidget):
         self.sheet.currentIndexChanged.connect(self._show_sheet)
         self._choices: FilterChoices | None = None
         self._choices_asked = False
+        self.save_dialog: QFileDialog | None = None
+        self._reserve_parameters_height()
         self._report_chosen()
 
     def showEvent(self, event: QShowEvent) -> None:  # Qt's name
         super().showEvent(event)
+        self._reserve_parameters_height()  # measured again with the fonts as shown
         if not self._choices_asked and not self.context.runner.closed:
             # The filters' lists load when the tab is first shown, not with the window.
             self._choices_asked = True
@@ -182,11 +217,43 @@ class ReportsTab(QWidget):
     def _info(self) -> ReportInfo:
         return self._reports[max(0, self.report.currentIndex())]
 
+    def _reserve_parameters_height(self) -> None:
+        """Hold the parameters block at its size with every filter row shown.
+
+        Its height keeps the buttons below in place; the labels' width keeps the
+        fields from moving sideways when the longest label («Специальность») is hidden.
+        """
+        shown = {name: self._form.isRowVisible(combo) for name, combo in self.filters.items()}
+        for combo in self.filters.values():
+            self._form.setRowVisible(combo, True)
+        self.parameters.setMinimumHeight(self._form.sizeHint().height())
+        labels = [
+            item.widget()
+            for row in range(self._form.rowCount())
+            if (item := self._form.itemAt(row, QFormLayout.ItemRole.LabelRole)) is not None
+            and item.widget() is not None
+        ]
+        widest = max(label.sizeHint().width() for label in labels)
+        for label in labels:
+            label.setMinimumWidth(widest)
+        for name, combo in self.filters.items():
+            self._form.setRowVisible(combo, shown[name])
+
     def _report_chosen(self) -> None:
         info = self._info()
         self.description.setText(info.description)
         for name, combo in self.filters.items():
             self._form.setRowVisible(combo, name in info.filters)
+        self.clear_preview()
+
+    def clear_preview(self) -> None:
+        """Forget the preview and the message shown: they were about another report."""
+        self._preview_request += 1  # a preview still on its way is dropped
+        self._preview = None
+        self._set_sheets([])
+        self.model.set_table(None)
+        self.message.clear()
+        self.preview_button.setEnabled(True)
 
     def _fill_choices(self, choices: FilterChoices) -> None:
         self._choices = choices
@@ -241,6 +308,8 @@ class ReportsTab(QWidget):
 
     def preview(self) -> None:
         """Load the first rows of every sheet of the chosen report."""
+        self._preview_request += 1
+        request = self._preview_request
         self.preview_button.setEnabled(False)
         self.message.show_message("info", self.tr("Computing the preview…"))
         self.context.runner.submit(
@@ -250,19 +319,17 @@ class ReportsTab(QWidget):
             self.report_name,
             self.params(),
             limit=PREVIEW_ROWS,
-            on_success=self._show_preview,
-            on_failure=self._preview_failed,
+            on_success=lambda preview: self._show_preview(preview, request),
+            on_failure=lambda message: self._preview_failed(message, request),
             owner=self,
         )
 
-    def _show_preview(self, preview: ReportPreview) -> None:
+    def _show_preview(self, preview: ReportPreview, request: int) -> None:
+        if request != self._preview_request:
+            return  # asked for a report or parameters no longer chosen
         self.preview_button.setEnabled(True)
         self._preview = preview
-        self.sheet.blockSignals(True)
-        self.sheet.clear()
-        for table in preview.tables:
-            self.sheet.addItem(table.sheet)
-        self.sheet.blockSignals(False)
+        self._set_sheets([table.sheet for table in preview.tables])
         self._show_sheet()
         if preview.no_data:
             self.message.show_message("warning", preview.no_data)
@@ -270,10 +337,21 @@ class ReportsTab(QWidget):
             self.message.clear()
         self.previewed.emit()
 
-    def _preview_failed(self, message: str) -> None:
+    def _preview_failed(self, message: str, request: int) -> None:
+        if request != self._preview_request:
+            return
         self.preview_button.setEnabled(True)
         self.message.show_message("error", message)
         self.previewed.emit()
+
+    def _set_sheets(self, names: list[str]) -> None:
+        self.sheet.blockSignals(True)
+        self.sheet.clear()
+        self.sheet.addItems(names)
+        self.sheet.blockSignals(False)
+        # Its minimum size hint is measured once, while empty: held at the width of the
+        # names, the choice is never squeezed into cutting them («Appointm…»).
+        self.sheet.setMinimumWidth(self.sheet.sizeHint().width())
 
     def _show_sheet(self) -> None:
         tables = self._preview.tables if self._preview else []
@@ -283,20 +361,45 @@ class ReportsTab(QWidget):
 
     # --- export -----------------------------------------------------------------------
 
-    def _suggested_path(self) -> Path:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    @staticmethod
+    def export_folder() -> Path:
+        """Where the save dialog opens: the last export's folder, else Documents, else home.
+
+        Only an existing folder will do: given one that is missing, the file dialog
+        opens in the program's working directory.
+        """
+        remembered = str(_settings().value(FOLDER_KEY, "") or "")
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        for folder in (remembered, documents):
+            if folder and Path(folder).is_dir():
+                return Path(folder)
+        return Path.home()
+
+    def suggested_path(self) -> Path:
+        """The file the save dialog proposes: the report's title and period."""
         params = self.params()
-        name = f"{self.report_name}_{params.date_from:%Y-%m-%d}_{params.date_to:%Y-%m-%d}.xlsx"
-        return Path(folder or Path.home()) / name
+        name = export_file_name(self._info().title, params.date_from, params.date_to)
+        return self.export_folder() / name
 
     def choose_file(self) -> None:
         """Ask where to save (a non-blocking dialog), then export there."""
-        dialog = QFileDialog(self, self.tr("Save the report"), str(self._suggested_path()))
+        dialog = QFileDialog(self, self.tr("Save the report"), str(self.suggested_path()))
+        dialog.setObjectName("reportSaveDialog")
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilter(self.tr("Excel workbooks (*.xlsx)"))
         dialog.setDefaultSuffix("xlsx")
-        dialog.fileSelected.connect(lambda path: self.export_to(Path(path)))
+        dialog.fileSelected.connect(lambda path: self._file_chosen(Path(path)))
+        dialog.finished.connect(dialog.deleteLater)
+        self.save_dialog = dialog
         dialog.open()
+
+    def _file_chosen(self, path: Path) -> None:
+        settings = _settings()
+        settings.setValue(FOLDER_KEY, str(path.parent))
+        settings.sync()
+        self.export_to(path)
 
     def export_to(self, path: Path) -> None:
         """Export the chosen report to ``path`` on its own thread, with a progress dialog."""
