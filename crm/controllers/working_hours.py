@@ -6,11 +6,18 @@ new hours; those now outside them go to the holding tray (``in_holding_tray``) w
 notice queued to the patient, and those a change brings back inside the hours leave
 the tray (the patient is told the visit stands). All in the transaction of the change,
 under the doctor's booking lock, so a desk cannot book into hours being taken away.
+
+Before saving, the editor asks :func:`preview_template` / :func:`preview_exception`
+which booked appointments the change would move. A preview makes the very change the
+save makes, in a transaction it then rolls back, and runs the same check
+(:func:`_tray_moves`) over the result: the answer is the save's, without a write
+and without the lock (it is advice; the save decides again under the lock).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
@@ -91,6 +98,7 @@ class DoctorHours:
     rooms: tuple[RoomChoice, ...]
     templates: tuple[TemplateRow, ...]
     exceptions: tuple[ExceptionRow, ...]
+    default_room_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +127,9 @@ class ExceptionForm:
 
 @dataclass(frozen=True)
 class AffectedAppointment:
-    """A booked appointment a change of hours moved into or out of the holding tray."""
+    """A booked appointment a change of hours moved (or, in a preview, would move) into or
+    out of the holding tray; ``notices_queued``: the notices to the patient it queued
+    (would queue) — none means the desk has to call."""
 
     id: int
     starts_at: dt.datetime
@@ -141,6 +151,19 @@ class HoursChange:
     held: tuple[AffectedAppointment, ...] = ()
     released: tuple[AffectedAppointment, ...] = ()
     offers: int = 0
+
+
+@dataclass(frozen=True)
+class HoursPreview:
+    """What saving a change of hours would do to booked appointments (nothing is written).
+
+    Attributes:
+        held: would leave the doctor's hours: to the holding tray, patients notified.
+        released: would be back inside the hours: out of the tray.
+    """
+
+    held: tuple[AffectedAppointment, ...] = ()
+    released: tuple[AffectedAppointment, ...] = ()
 
 
 def weekday_name(weekday: int) -> str:
@@ -242,6 +265,7 @@ def doctor_hours(
             rooms=rooms,
             templates=templates,
             exceptions=exceptions,
+            default_room_number=numbers.get(doctor.default_room_id or 0),
         )
 
 
@@ -268,25 +292,7 @@ def save_template(
     with db() as session, session.begin():
         _lock_doctor(session, doctor_id)
         doctor = _doctor(session, doctor_id)
-        _check_template(session, doctor, form, template_id)
-        values = {
-            "weekday": form.weekday, "starts": form.starts, "ends": form.ends,
-            "room_id": form.room_id, "valid_from": form.valid_from, "valid_to": form.valid_to,
-            "works_on_holidays": form.works_on_holidays,
-        }  # fmt: skip
-        if template_id is None:
-            row = ScheduleTemplate(doctor_id=doctor_id, **values)
-            session.add(row)
-            session.flush()
-            changes = journal.diff({}, values)
-            action = "create"
-        else:
-            row = _template(session, template_id, doctor_id)
-            before = {name: getattr(row, name) for name in values}
-            for name, value in values.items():
-                setattr(row, name, value)
-            changes = journal.diff(before, values)
-            action = "update"
+        row, changes, action = _put_template(session, doctor, form, template_id)
         journal.record(
             session, action, actor=actor, entity="schedule_template", entity_id=row.id,
             changes={**changes, "doctor_id": [doctor_id, doctor_id]},
@@ -294,6 +300,28 @@ def save_template(
         return _offer_new_hours(
             session, actor, doctor, now, _reconcile(session, actor, doctor, now)
         )
+
+
+def preview_template(
+    db: sessionmaker[Session],
+    actor: Actor,
+    doctor_id: int,
+    form: TemplateForm,
+    *,
+    template_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> HoursPreview:
+    """What :func:`save_template` with these arguments would move; nothing is written.
+
+    Raises:
+        ValidationError, NotFound: as :func:`save_template` would.
+    """
+    require(actor, Permission.MANAGE_SCHEDULES)
+
+    def change(session: Session, doctor: Doctor) -> object:
+        return _put_template(session, doctor, form, template_id)
+
+    return _dry_run(db, doctor_id, now, change)
 
 
 def delete_template(
@@ -336,39 +364,44 @@ def add_exception(
         NotFound: no such doctor.
     """
     require(actor, Permission.MANAGE_SCHEDULES)
-    if form.starts_at.tzinfo is None or form.ends_at.tzinfo is None:
-        raise ValueError("exception times must be timezone-aware")
-    reason = clean(form.reason)
+    _check_aware(form)
     with db() as session, session.begin():
         _lock_doctor(session, doctor_id)
         doctor = _doctor(session, doctor_id)
-        if form.ends_at <= form.starts_at:
-            raise ValidationError(
-                translate("hours", "The end must be after the start"), field="ends_at"
-            )
-        if reason is None:
-            raise ValidationError(
-                translate("hours", "Give the reason (it is shown to the registrars)"),
-                field="reason",
-            )
-        _check_room(session, doctor, form.room_id)
-        row = ScheduleException(
-            doctor_id=doctor_id, kind=form.kind, starts_at=form.starts_at, ends_at=form.ends_at,
-            room_id=form.room_id, reason=reason, created_by_id=actor.user_id,
-        )  # fmt: skip
-        session.add(row)
-        session.flush()
+        row = _put_exception(session, actor, doctor, form)
         journal.record(
             session, "create", actor=actor, entity="schedule_exception", entity_id=row.id,
             changes=journal.diff({}, {
                 "doctor_id": doctor_id, "kind": form.kind, "starts_at": form.starts_at,
-                "ends_at": form.ends_at, "room_id": form.room_id, "reason": reason,
+                "ends_at": form.ends_at, "room_id": form.room_id, "reason": row.reason,
             }),
         )  # fmt: skip
         change = _reconcile(session, actor, doctor, now)
         if form.kind is ExceptionKind.EXTRA_WORK:
             change = _offer_new_hours(session, actor, doctor, now, change)
         return change
+
+
+def preview_exception(
+    db: sessionmaker[Session],
+    actor: Actor,
+    doctor_id: int,
+    form: ExceptionForm,
+    *,
+    now: dt.datetime | None = None,
+) -> HoursPreview:
+    """What :func:`add_exception` with these arguments would move; nothing is written.
+
+    Raises:
+        ValidationError, NotFound: as :func:`add_exception` would.
+    """
+    require(actor, Permission.MANAGE_SCHEDULES)
+    _check_aware(form)
+
+    def change(session: Session, doctor: Doctor) -> object:
+        return _put_exception(session, actor, doctor, form)
+
+    return _dry_run(db, doctor_id, now, change)
 
 
 def delete_exception(
@@ -418,6 +451,82 @@ def _template(session: Session, template_id: int, doctor_id: int) -> ScheduleTem
     if row is None or row.doctor_id != doctor_id:
         raise NotFound(translate("hours", "The working hours were already removed"))
     return row
+
+
+def _put_template(
+    session: Session, doctor: Doctor, form: TemplateForm, template_id: int | None
+) -> tuple[ScheduleTemplate, dict[str, list[object]], str]:
+    """Check the form and write the template: the row, the journal's changes, the action."""
+    _check_template(session, doctor, form, template_id)
+    values = {
+        "weekday": form.weekday, "starts": form.starts, "ends": form.ends,
+        "room_id": form.room_id, "valid_from": form.valid_from, "valid_to": form.valid_to,
+        "works_on_holidays": form.works_on_holidays,
+    }  # fmt: skip
+    if template_id is None:
+        row = ScheduleTemplate(doctor_id=doctor.id, **values)
+        session.add(row)
+        session.flush()
+        return row, journal.diff({}, values), "create"
+    row = _template(session, template_id, doctor.id)
+    before = {name: getattr(row, name) for name in values}
+    for name, value in values.items():
+        setattr(row, name, value)
+    session.flush()
+    return row, journal.diff(before, values), "update"
+
+
+def _check_aware(form: ExceptionForm) -> None:
+    if form.starts_at.tzinfo is None or form.ends_at.tzinfo is None:
+        raise ValueError("exception times must be timezone-aware")
+
+
+def _put_exception(
+    session: Session, actor: Actor, doctor: Doctor, form: ExceptionForm
+) -> ScheduleException:
+    """Check the form and write the exception (its reason cleaned)."""
+    reason = clean(form.reason)
+    if form.ends_at <= form.starts_at:
+        raise ValidationError(
+            translate("hours", "The end must be after the start"), field="ends_at"
+        )
+    if reason is None:
+        raise ValidationError(
+            translate("hours", "Give the reason (it is shown to the registrars)"),
+            field="reason",
+        )
+    _check_room(session, doctor, form.room_id)
+    row = ScheduleException(
+        doctor_id=doctor.id, kind=form.kind, starts_at=form.starts_at, ends_at=form.ends_at,
+        room_id=form.room_id, reason=reason, created_by_id=actor.user_id,
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _dry_run(
+    db: sessionmaker[Session],
+    doctor_id: int,
+    now: dt.datetime | None,
+    change: Callable[[Session, Doctor], object],
+) -> HoursPreview:
+    """Make ``change`` as the save would, see what it moves, and roll it all back."""
+    with db() as session:
+        try:
+            doctor = _doctor(session, doctor_id)
+            change(session, doctor)
+            moment = server_now(session, now)
+            today = moment.astimezone(schedule.clinic_timezone(session)).date()
+            held: list[AffectedAppointment] = []
+            released: list[AffectedAppointment] = []
+            for move in _tray_moves(session, doctor, moment, lock=False):
+                reachable = notices.reachable_channels(session, move.patient, today)
+                (held if move.to_tray else released).append(move.affected(len(reachable)))
+            return HoursPreview(held=tuple(held), released=tuple(released))
+        finally:
+            # Nothing of the trial change may stay: not the row, not a flushed journal.
+            session.rollback()
 
 
 def _on_grid(moment: dt.time, minutes: int) -> bool:
@@ -518,14 +627,35 @@ def _offer_new_hours(
     return replace(change, offers=len(offers))
 
 
-def _reconcile(
-    session: Session, actor: Actor, doctor: Doctor, now: dt.datetime | None
-) -> HoursChange:
-    """Hold the future booked appointments now outside the hours; release those back inside."""
+@dataclass(frozen=True)
+class _Move:
+    """A booked appointment whose place changes with the hours: into the tray or out."""
+
+    appointment: Appointment
+    patient: Patient
+    to_tray: bool
+    local_start: dt.datetime
+
+    def affected(self, notices_queued: int) -> AffectedAppointment:
+        patient = self.patient
+        return AffectedAppointment(
+            id=self.appointment.id,
+            starts_at=self.local_start,
+            patient_short=short_name(patient.last_name, patient.first_name, patient.patronymic),
+            patient_phone=patient.phone,
+            notices_queued=notices_queued,
+        )
+
+
+def _tray_moves(
+    session: Session, doctor: Doctor, moment: dt.datetime, *, lock: bool
+) -> list[_Move]:
+    """The rule: the doctor's booked appointments from ``moment`` on that the hours (as
+    the session sees them) no longer hold and are not yet in the tray, or hold again and
+    are in it. ``lock``: take the appointments ``FOR UPDATE`` (the save does)."""
     session.flush()
-    moment = server_now(session, now)
     tz = schedule.clinic_timezone(session)
-    rows = session.execute(
+    query = (
         sa.select(Appointment, Patient)
         .join(Patient, Patient.id == Appointment.patient_id)
         .where(
@@ -533,26 +663,40 @@ def _reconcile(
             Appointment.status == AppointmentStatus.BOOKED,
             Appointment.starts_at >= moment,
         )
-        .order_by(Appointment.starts_at)
-        .with_for_update(of=Appointment)
-    ).all()
+        .order_by(Appointment.starts_at, Appointment.id)
+    )
+    rows = session.execute(query.with_for_update(of=Appointment) if lock else query).all()
     if not rows:
-        return HoursChange()
+        return []
     first = rows[0][0].starts_at.astimezone(tz).date()
     last = max(a.ends_at for a, _ in rows).astimezone(tz).date()
     periods = schedule.working_periods_bulk(session, [doctor.id], first, last, tz=tz)[doctor.id]
+    moves = []
+    for appointment, patient in rows:
+        inside = schedule.period_holding(periods, appointment.starts_at, appointment.ends_at)
+        if (inside is None) != appointment.in_holding_tray:
+            moves.append(
+                _Move(appointment, patient, inside is None, appointment.starts_at.astimezone(tz))
+            )
+    return moves
+
+
+def _reconcile(
+    session: Session, actor: Actor, doctor: Doctor, now: dt.datetime | None
+) -> HoursChange:
+    """Hold the future booked appointments now outside the hours; release those back inside."""
+    session.flush()
+    moment = server_now(session, now)
+    tz = schedule.clinic_timezone(session)
     held: list[AffectedAppointment] = []
     released: list[AffectedAppointment] = []
     today = moment.astimezone(tz).date()
     doctor_short = short_name(doctor.last_name, doctor.first_name, doctor.patronymic)
-    for appointment, patient in rows:
-        inside = schedule.period_holding(periods, appointment.starts_at, appointment.ends_at)
-        if (inside is None) == appointment.in_holding_tray:
-            continue
-        appointment.in_holding_tray = inside is None
-        local = appointment.starts_at.astimezone(tz)
+    for move in _tray_moves(session, doctor, moment, lock=True):
+        appointment, local = move.appointment, move.local_start
+        appointment.in_holding_tray = move.to_tray
         values = {"doctor": doctor_short, "date": f"{local:%d.%m.%Y}", "time": f"{local:%H:%M}"}
-        if inside is None:
+        if move.to_tray:
             purpose, action = "unavailability", "hold"
             body = translate(
                 "notices",
@@ -567,23 +711,15 @@ def _reconcile(
                 "Your appointment with {doctor} on {date} at {time} takes place as booked.",
             ).format(**values)
         queued = notices.queue_notice(
-            session, patient, purpose, body, today=today, appointment_id=appointment.id
+            session, move.patient, purpose, body, today=today, appointment_id=appointment.id
         )
         journal.record(
             session, action, actor=actor, entity="appointment", entity_id=appointment.id,
             changes=journal.diff(
-                {"in_holding_tray": inside is not None}, {"in_holding_tray": inside is None}
+                {"in_holding_tray": not move.to_tray}, {"in_holding_tray": move.to_tray}
             ),
             details=translate("hours", "working hours changed"),
         )  # fmt: skip
-        (held if inside is None else released).append(
-            AffectedAppointment(
-                id=appointment.id,
-                starts_at=local,
-                patient_short=short_name(patient.last_name, patient.first_name, patient.patronymic),
-                patient_phone=patient.phone,
-                notices_queued=len(queued),
-            )
-        )
+        (held if move.to_tray else released).append(move.affected(len(queued)))
     session.flush()
     return HoursChange(held=tuple(held), released=tuple(released))

@@ -6,14 +6,17 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTime
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
 from crm.db.database import Database
-from crm.models import Appointment, ScheduleException
+from crm.models import Appointment, Doctor, JournalEntry, Room, ScheduleException, ScheduleTemplate
 from crm.models.enums import ExceptionKind
 from crm.views import AppContext
-from crm.views.schedule.hours_dialog import WorkingHoursDialog
+from crm.views.schedule.hours_dialog import LISTED, WorkingHoursDialog
+from crm.views.schedule.hours_forms import ExceptionEditor
 from crm.views.schedule.page import SchedulePage
+from tests import factories as f
 from tests.gui.conftest import OFFSCREEN_NOISE
 from tests.gui.test_schedule_grid import ScheduleClinic, make_schedule_clinic
 from tests.gui.test_schedule_page import TIMEOUT, wait_idle
@@ -51,6 +54,46 @@ def choose_doctor(qtbot, dialog: WorkingHoursDialog, doctor_id: int) -> None:
             dialog.doctor_combo.setCurrentIndex(dialog.doctor_combo.findData(doctor_id))
 
 
+def open_dialog(qtbot, context: AppContext, clinic: ScheduleClinic) -> WorkingHoursDialog:
+    """The editor on its own (no schedule page), on Петров."""
+    doctors = [(clinic.petrov, "Петров П. П."), (clinic.sidorova, "Сидорова П. П."),
+               (clinic.kuznetsov, "Кузнецов П. П.")]  # fmt: skip
+    dialog = WorkingHoursDialog(context, doctors, clinic.petrov)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.hours is not None, timeout=TIMEOUT)
+    return dialog
+
+
+def button(box: QMessageBox, role: QMessageBox.ButtonRole) -> QAbstractButton:
+    return next(b for b in box.buttons() if box.buttonRole(b) == role)
+
+
+def ask_to_save(qtbot, dialog: WorkingHoursDialog, editor: QWidget) -> QMessageBox:
+    """Press Save on ``editor`` and wait for the question about the moved appointments."""
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: dialog.confirm_box is not None, timeout=TIMEOUT)
+    box = dialog.confirm_box
+    assert box is not None and box.isVisible()
+    assert box.windowModality() == Qt.WindowModality.WindowModal  # open(), not exec()
+    assert box.buttonRole(box.defaultButton()) == QMessageBox.ButtonRole.RejectRole
+    assert box.escapeButton() is box.defaultButton()
+    return box
+
+
+def whole_day(editor: ExceptionEditor, day: dt.date, kind: ExceptionKind, reason: str) -> None:
+    editor.kind.setCurrentIndex(editor.kind.findData(kind.value))
+    start = QDate(day.year, day.month, day.day)
+    editor.starts_at.setDateTime(QDateTime(start, QTime(0, 0)))
+    editor.ends_at.setDateTime(QDateTime(start.addDays(1), QTime(0, 0)))
+    editor.reason.setText(reason)
+
+
+def exception_count(database: Database) -> int:
+    with database.sessions() as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(ScheduleException)) or 0
+
+
 def held_ids(database: Database) -> set[int]:
     with database.sessions() as session:
         return set(
@@ -83,8 +126,13 @@ def test_a_manager_enters_a_vacation_and_the_appointments_go_to_the_tray(
 
     editor.reason.setText("больничный лист")  # keyClicks types only ASCII
     page: SchedulePage = dialog.page  # type: ignore[attr-defined]
+    # Two booked patients would lose the doctor: asked first, «Back» by default.
+    box = ask_to_save(qtbot, dialog, editor)
+    assert "2" in box.text() and "Соколова" in box.informativeText()
+    assert held_ids(gui_database) == set()  # the question wrote nothing
     with qtbot.waitSignal(dialog.hours_changed, timeout=TIMEOUT):
-        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+        button(box, QMessageBox.ButtonRole.AcceptRole).click()
+    assert dialog.confirm_box is None
     assert not editor.isVisible()
     assert dialog.message_bar.kind == "warning"
     assert "Лист переноса" in dialog.message_bar.text() or "лист переноса" in (
@@ -151,3 +199,188 @@ def test_a_registrar_looks_but_cannot_change(qtbot, make_context, clinic: Schedu
     dialog.new_exception()
     assert not dialog.exception_editor.isVisible()
     dialog.close()
+
+
+def test_back_from_the_question_saves_nothing_and_keeps_the_form(
+    qtbot, make_context, gui_database: Database, clinic: ScheduleClinic
+) -> None:
+    c = clinic
+    dialog = open_dialog(qtbot, make_context("anna"), c)
+    with gui_database.sessions() as session:
+        journal_before = session.scalars(sa.select(JournalEntry.id).order_by(JournalEntry.id)).all()
+    dialog.new_exception()
+    editor = dialog.exception_editor
+    whole_day(editor, c.day, ExceptionKind.VACATION, "ежегодный отпуск")
+
+    box = ask_to_save(qtbot, dialog, editor)
+    lines = box.informativeText().splitlines()
+    assert len(lines) == 2  # 09:30 Соколова, 11:00 Лебедев
+    assert lines[0].startswith(f"• {c.day:%d.%m.%Y} 09:30 Соколова")
+    assert lines[1].startswith(f"• {c.day:%d.%m.%Y} 11:00 Лебедев")
+    # Neither patient consented to messages: the desk is told to call them.
+    assert all("+7916" in line for line in lines)
+    button(box, QMessageBox.ButtonRole.RejectRole).click()
+    qtbot.waitUntil(lambda: dialog._context.runner.idle, timeout=TIMEOUT)
+
+    assert dialog.confirm_box is None
+    assert exception_count(gui_database) == 0 and held_ids(gui_database) == set()
+    with gui_database.sessions() as session:
+        journal_after = session.scalars(sa.select(JournalEntry.id).order_by(JournalEntry.id)).all()
+    assert journal_after == journal_before
+    assert editor.isVisible()  # what was typed is still there
+    assert editor.current_kind() is ExceptionKind.VACATION
+    assert editor.reason.text() == "ежегодный отпуск"
+    assert editor.starts_at.dateTime().date() == QDate(c.day.year, c.day.month, c.day.day)
+    assert dialog.message_bar.kind == ""
+
+    # Asked again and confirmed this time: saved, and exactly those two are moved.
+    box = ask_to_save(qtbot, dialog, editor)
+    with qtbot.waitSignal(dialog.hours_changed, timeout=TIMEOUT):
+        button(box, QMessageBox.ButtonRole.AcceptRole).click()
+    assert exception_count(gui_database) == 1
+    assert held_ids(gui_database) == {c.first, c.second}
+    assert dialog.message_bar.kind == "warning" and not editor.isVisible()
+
+
+def test_a_change_that_moves_nobody_is_saved_without_a_question(
+    qtbot, make_context, gui_database: Database, clinic: ScheduleClinic
+) -> None:
+    c = clinic
+    dialog = open_dialog(qtbot, make_context("anna"), c)
+    dialog.new_exception()
+    editor = dialog.exception_editor
+    whole_day(editor, c.day + dt.timedelta(days=1), ExceptionKind.TRAINING, "курсы")
+    with qtbot.waitSignals([dialog.hours_changed, dialog.loaded], timeout=TIMEOUT):
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.confirm_box is None
+    assert exception_count(gui_database) == 1 and held_ids(gui_database) == set()
+    assert dialog.message_bar.kind == "done" and not editor.isVisible()
+
+
+def test_a_template_change_over_booked_patients_asks_first(
+    qtbot, make_context, gui_database: Database, clinic: ScheduleClinic
+) -> None:
+    c = clinic
+    dialog = open_dialog(qtbot, make_context("anna"), c)
+    weekday = c.day.isoweekday()
+    row = next(
+        n for n in range(dialog.templates.rowCount()) if dialog.templates.row(n).weekday == weekday
+    )
+    dialog.template_view.selectRow(row)
+    dialog.edit_template()
+    editor = dialog.template_editor
+    editor.ends.setTime(QTime(11, 0))  # 09:00–11:00: Лебедев at 11:00 falls out
+    box = ask_to_save(qtbot, dialog, editor)
+    assert "Лебедев" in box.informativeText() and "Соколова" not in box.informativeText()
+    with qtbot.waitSignal(dialog.hours_changed, timeout=TIMEOUT):
+        button(box, QMessageBox.ButtonRole.AcceptRole).click()
+    assert held_ids(gui_database) == {c.second}
+
+
+def test_many_moved_appointments_are_listed_in_part(
+    qtbot, make_context, gui_database: Database, clinic: ScheduleClinic
+) -> None:
+    c = clinic
+    with gui_database.sessions() as session, session.begin():
+        doctor = session.get(Doctor, c.petrov)
+        assert doctor is not None
+        for n in range(LISTED + 3):
+            person = f.patient(session, f"Пациентов{n}")
+            f.appointment(session, doctor, person, f.at(c.day + dt.timedelta(days=1), "09:00")
+                          + dt.timedelta(minutes=15 * n))  # fmt: skip
+    dialog = open_dialog(qtbot, make_context("anna"), c)
+    dialog.new_exception()
+    editor = dialog.exception_editor
+    whole_day(editor, c.day + dt.timedelta(days=1), ExceptionKind.SICK_LEAVE, "больничный")
+    box = ask_to_save(qtbot, dialog, editor)
+    assert str(LISTED + 3) in box.text()
+    lines = box.informativeText().splitlines()
+    assert len(lines) == LISTED + 1 and "3" in lines[-1] and "•" not in lines[-1]
+    button(box, QMessageBox.ButtonRole.RejectRole).click()
+    assert exception_count(gui_database) == 0
+
+
+def test_a_refusal_goes_with_cancel_a_new_form_and_another_doctor(
+    qtbot, make_context, clinic: ScheduleClinic
+) -> None:
+    c = clinic
+    dialog = open_dialog(qtbot, make_context("anna"), c)
+    editor = dialog.template_editor
+
+    def refuse() -> None:
+        dialog.new_template()
+        editor.starts.setTime(QTime(14, 0))
+        editor.ends.setTime(QTime(10, 0))
+        qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.message_bar.kind == "error", timeout=TIMEOUT)
+        assert editor.ends.styleSheet()  # the field named is outlined
+
+    refuse()
+    qtbot.mouseClick(editor.cancel_button, Qt.MouseButton.LeftButton)
+    assert dialog.message_bar.kind == "" and not dialog.message_bar.isVisible()
+    assert not editor.isVisible() and not editor.ends.styleSheet()
+
+    refuse()
+    dialog.new_template()  # the form starts again: so does the bar
+    assert dialog.message_bar.kind == "" and not editor.ends.styleSheet()
+
+    refuse()
+    choose_doctor(qtbot, dialog, c.sidorova)
+    assert dialog.message_bar.kind == "" and not editor.isVisible()
+    assert not editor.ends.styleSheet()
+
+    # The exception form too.
+    dialog.new_exception()
+    exception = dialog.exception_editor
+    exception.reason.setText("курсы")
+    exception.ends_at.setDateTime(exception.starts_at.dateTime().addSecs(-3600))
+    qtbot.mouseClick(exception.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.message_bar.kind == "error", timeout=TIMEOUT)
+    assert exception.ends_at.styleSheet()
+    qtbot.mouseClick(exception.cancel_button, Qt.MouseButton.LeftButton)
+    assert dialog.message_bar.kind == "" and not exception.ends_at.styleSheet()
+
+
+def test_the_doctors_own_room_is_named_and_the_holidays_column_explained(
+    qtbot, make_context, gui_database: Database, clinic: ScheduleClinic
+) -> None:
+    c = clinic
+    with gui_database.sessions() as session, session.begin():
+        doctor = session.get(Doctor, c.kuznetsov)
+        assert doctor is not None
+        room = Room(branch_id=doctor.branch_id, number="105")
+        session.add(room)
+        session.flush()
+        doctor.default_room_id = room.id
+        saturday = session.scalars(
+            sa.select(ScheduleTemplate).where(
+                ScheduleTemplate.doctor_id == c.kuznetsov, ScheduleTemplate.weekday == 6
+            )
+        ).one()
+        saturday.room_id = None  # the doctor's own room
+        sunday = session.scalars(
+            sa.select(ScheduleTemplate).where(
+                ScheduleTemplate.doctor_id == c.petrov, ScheduleTemplate.weekday == 7
+            )
+        ).one()
+        sunday.room_id = None  # Петров has no room of his own
+    dialog = open_dialog(qtbot, make_context("boris"), c)
+
+    def room_cells() -> dict[int, str]:
+        model = dialog.templates
+        return {
+            model.row(n).weekday: model.data(model.index(n, 2)) for n in range(model.rowCount())
+        }
+
+    assert room_cells()[7] == "свой кабинет"
+    assert room_cells()[1] == "101"
+    choose_doctor(qtbot, dialog, c.kuznetsov)
+    assert room_cells()[6] == "свой кабинет (105)"
+    assert dialog.template_editor.room.itemText(0).endswith("(105)")  # the form's choice
+    assert room_cells()[1] == "102"
+    assert "—" not in room_cells().values()
+    tip = dialog.templates.headerData(5, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "работает в праздничные дни" in tip
+    assert dialog.templates.headerData(
+        5, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
+    ) == QCoreApplication.translate("WorkingHoursDialog", "Holidays")

@@ -1,7 +1,9 @@
 """The working-hours editor: a doctor's weekly templates and exceptions (managers).
 
 Registrars open it too, to look; only a manager's role may change anything (the
-controller checks; the buttons say so in advance). After a change the editor says
+controller checks; the buttons say so in advance). Before a change that would take
+the doctor away from booked appointments, the editor asks the controller for a
+preview and shows whom it would move, asking to confirm; after the change it says
 which booked appointments went to the holding tray and which patients could not be
 sent a notice, so the desk knows whom to call. Everything runs on the runner.
 """
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -32,7 +35,13 @@ from PySide6.QtWidgets import (
 from crm.controllers import schedule, working_hours
 from crm.controllers.errors import DomainError
 from crm.controllers.permissions import Permission, allowed
-from crm.controllers.working_hours import DoctorHours, ExceptionRow, HoursChange, TemplateRow
+from crm.controllers.working_hours import (
+    DoctorHours,
+    ExceptionRow,
+    HoursChange,
+    HoursPreview,
+    TemplateRow,
+)
 from crm.views import AppContext
 from crm.views.itemmodels.table import Index, RowTableModel
 from crm.views.itemmodels.views import row_table
@@ -44,18 +53,44 @@ from crm.views.schedule.hours_forms import (
     template_cells,
 )
 
+#: How many of the appointments a change would move the confirmation lists by name.
+LISTED = 5
+
 
 class CellsModel(RowTableModel):
-    """Read-only rows shown through a function that gives each row's cells."""
+    """Read-only rows shown through a function that gives each row's cells.
 
-    def __init__(self, headers: Sequence[str], cells: Callable[[Any], list[str]]) -> None:
+    Args:
+        headers: the column titles.
+        cells: a row's cells, left to right.
+        header_tips: the columns' header tooltips (``None``: none), left to right.
+    """
+
+    def __init__(
+        self,
+        headers: Sequence[str],
+        cells: Callable[[Any], list[str]],
+        header_tips: Sequence[str | None] = (),
+    ) -> None:
         super().__init__()
         self._headers = list(headers)
+        self._tips = list(header_tips)
         self._cells = cells
         self._rows: list[Any] = []
 
     def header_labels(self) -> Sequence[str]:
         return self._headers
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self._tips)
+        ):
+            return self._tips[section]
+        return super().headerData(section, orientation, role)
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         """Show ``rows``."""
@@ -121,18 +156,23 @@ class WorkingHoursDialog(QDialog):
             self.doctor_combo.addItem(name, doctor)
         if doctor_id is not None:
             self.doctor_combo.setCurrentIndex(max(0, self.doctor_combo.findData(doctor_id)))
-        self.doctor_combo.currentIndexChanged.connect(self.reload)
+        self.doctor_combo.currentIndexChanged.connect(self._doctor_changed)
         self.summary = QLabel()
         self.summary.setObjectName("hoursSummary")
         self.message_bar = MessageBar()
 
         self.templates = CellsModel(
             [self.tr("Day"), self.tr("Hours"), self.tr("Room"), self.tr("From"),
-             self.tr("To"), self.tr("Holidays")], template_cells,
+             self.tr("To"), self.tr("Holidays")],
+            lambda row: template_cells(row, self._own_room()),
+            [None, None, self.tr("Without a room of its own the doctor receives in their own "
+                                 "room"), None, None,
+             self.tr("✓ — works on public holidays; without it a public holiday is a day off")],
         )  # fmt: skip
         self.exceptions = CellsModel(
             [self.tr("What"), self.tr("From"), self.tr("To"), self.tr("Room"),
-             self.tr("Reason"), self.tr("Entered by")], exception_cells,
+             self.tr("Reason"), self.tr("Entered by")],
+            lambda row: exception_cells(row, self._own_room()),
         )  # fmt: skip
         self.template_view = _table(self.templates, "templateTable")
         self.exception_view = _table(self.exceptions, "exceptionTable")
@@ -145,11 +185,16 @@ class WorkingHoursDialog(QDialog):
         self.template_editor = TemplateEditor()
         self.template_editor.hide()
         self.template_editor.saved.connect(self.save_template)
-        self.template_editor.cancelled.connect(self.template_editor.hide)
+        self.template_editor.cancelled.connect(lambda: self._close_form(self.template_editor))
         self.exception_editor = ExceptionEditor()
         self.exception_editor.hide()
         self.exception_editor.saved.connect(self.save_exception)
-        self.exception_editor.cancelled.connect(self.exception_editor.hide)
+        self.exception_editor.cancelled.connect(lambda: self._close_form(self.exception_editor))
+        #: The open «these appointments will be moved — save?» question, if any.
+        self.confirm_box: QMessageBox | None = None
+        # Bumped by every preview asked for, by Cancel and by another doctor: a preview
+        # answering with an older number is no longer wanted.
+        self._check = 0
 
         self.add_template_button = QPushButton(self.tr("Add hours"))
         self.add_template_button.setObjectName("addTemplate")
@@ -233,6 +278,40 @@ class WorkingHoursDialog(QDialog):
     def _today(self) -> dt.date:
         return dt.datetime.now(self._tz).date() if self._tz else dt.date.today()
 
+    def _own_room(self) -> str | None:
+        return self.hours.default_room_number if self.hours is not None else None
+
+    def _doctor_changed(self) -> None:
+        # What was said and typed was about the other doctor: forms, refusals and a
+        # pending question go; the new doctor's hours are read.
+        self._forget_pending()
+        for editor in (self.template_editor, self.exception_editor):
+            editor.hide()
+            editor.mark_invalid(None)
+        self.message_bar.clear()
+        self.hours = None
+        self.reload()
+
+    def _forget_pending(self) -> None:
+        """Drop the preview awaited and the confirmation open, if any."""
+        self._check += 1
+        box, self.confirm_box = self.confirm_box, None
+        if box is not None:
+            box.close()
+            box.deleteLater()
+
+    def _clear_refusal(self) -> None:
+        """Take away a refusal of the form (a result of a change stays to be read)."""
+        if self.message_bar.kind == "error":
+            self.message_bar.clear()
+
+    def _close_form(self, editor: TemplateEditor | ExceptionEditor) -> None:
+        """Cancel: the form goes, and with it what was said about it."""
+        self._forget_pending()
+        editor.hide()
+        editor.mark_invalid(None)
+        self.message_bar.clear()
+
     def reload(self) -> None:
         """Read the shown doctor's hours again."""
         doctor = self.doctor_id
@@ -257,8 +336,8 @@ class WorkingHoursDialog(QDialog):
         self.hours = hours
         self.templates.set_rows(hours.templates)
         self.exceptions.set_rows(hours.exceptions)
-        self.template_editor.set_rooms(hours.rooms)
-        self.exception_editor.set_rooms(hours.rooms)
+        self.template_editor.set_rooms(hours.rooms, hours.default_room_number)
+        self.exception_editor.set_rooms(hours.rooms, hours.default_room_number)
         self.summary.setText(
             self.tr("{specialty}, slot {minutes} min").format(
                 specialty=hours.specialty, minutes=hours.slot_minutes
@@ -279,6 +358,8 @@ class WorkingHoursDialog(QDialog):
         """Open the form for new weekly hours."""
         if not self.can_edit or self.hours is None:
             return
+        self._forget_pending()
+        self._clear_refusal()
         self.template_editor.start_new(self._today())
         self.template_editor.show()
         self.template_editor.weekday.setFocus()
@@ -288,19 +369,21 @@ class WorkingHoursDialog(QDialog):
         row: TemplateRow | None = self._selected(self.template_view, self.templates)
         if not self.can_edit or row is None:
             return
+        self._forget_pending()
+        self._clear_refusal()
         self.template_editor.start_edit(row)
         self.template_editor.show()
         self.template_editor.weekday.setFocus()
 
     def save_template(self) -> None:
-        """Send the template form to the controller."""
+        """Check what the template form would move, then save it (asking first if any)."""
         doctor = self.doctor_id
         if doctor is None:
             return
         editor = self.template_editor
-        self._change(
-            working_hours.save_template, doctor, editor.form(),
-            template_id=editor.editing_id, on_done=editor.hide, editor=editor,
+        self._check_then_change(
+            working_hours.preview_template, working_hours.save_template, doctor,
+            editor.form(), editor, template_id=editor.editing_id,
         )  # fmt: skip
 
     def ask_remove_template(self) -> None:
@@ -323,19 +406,21 @@ class WorkingHoursDialog(QDialog):
         """Open the form for a new exception (a whole day tomorrow to start with)."""
         if not self.can_edit or self.hours is None:
             return
+        self._forget_pending()
+        self._clear_refusal()
         self.exception_editor.start_new(self._today() + dt.timedelta(days=1))
         self.exception_editor.show()
         self.exception_editor.kind.setFocus()
 
     def save_exception(self) -> None:
-        """Send the exception form to the controller."""
+        """Check what the exception would move, then save it (asking first if any)."""
         doctor = self.doctor_id
         if doctor is None or self._tz is None:
             return
         editor = self.exception_editor
-        self._change(
-            working_hours.add_exception, doctor, editor.form(self._tz),
-            on_done=editor.hide, editor=editor,
+        self._check_then_change(
+            working_hours.preview_exception, working_hours.add_exception, doctor,
+            editor.form(self._tz), editor,
         )  # fmt: skip
 
     def ask_remove_exception(self) -> None:
@@ -351,6 +436,111 @@ class WorkingHoursDialog(QDialog):
             [(self.tr("Remove"), lambda: self._change(working_hours.delete_exception, row.id)),
              (self.tr("Keep"), self.message_bar.clear)],
         )  # fmt: skip
+
+    # --- asking first ---------------------------------------------------------------------
+
+    def _check_then_change(
+        self,
+        preview: Callable[..., HoursPreview],
+        save: Callable[..., HoursChange],
+        doctor: int,
+        form: Any,
+        editor: TemplateEditor | ExceptionEditor,
+        **kwargs: Any,
+    ) -> None:
+        """Preview ``form``; save it at once if it moves nobody, else ask first.
+
+        The preview is advice: the save checks again under the doctor's booking lock.
+        """
+        self._forget_pending()
+        serial = self._check
+        self.message_bar.show_message("info", self.tr("Checking the booked appointments…"))
+
+        def go() -> None:
+            self._change(save, doctor, form, on_done=lambda: self._saved(editor),
+                         editor=editor, **kwargs)  # fmt: skip
+
+        def checked(result: HoursPreview) -> None:
+            if serial != self._check or doctor != self.doctor_id:
+                return  # cancelled, asked again, or another doctor meanwhile
+            editor.mark_invalid(None)  # the form passed the checks
+            if result.held:
+                self.ask_to_move(result, go)
+            else:
+                go()
+
+        def failed(error: BaseException, message: str) -> None:
+            if serial == self._check:
+                self._refused(editor, error, message)
+
+        self._context.runner.submit(
+            preview, self._context.database.sessions, self._context.actor, doctor, form,
+            on_success=checked, on_error=failed, owner=self, **kwargs,
+        )  # fmt: skip
+
+    def moved_lines(self, preview: HoursPreview) -> list[str]:
+        """The first appointments a change would move, one line each (plain text)."""
+        lines = []
+        for a in preview.held[:LISTED]:
+            line = f"• {a.starts_at:%d.%m.%Y %H:%M} {a.patient_short}"
+            if not a.notices_queued:
+                line += " — " + self.tr("no notice possible: call {phone}").format(
+                    phone=a.patient_phone or "—"
+                )
+            lines.append(line)
+        if len(preview.held) > LISTED:
+            lines.append(self.tr("…and {count} more").format(count=len(preview.held) - LISTED))
+        return lines
+
+    def ask_to_move(self, preview: HoursPreview, save: Callable[[], None]) -> None:
+        """Ask (non-blocking) before a change that moves booked appointments to the tray.
+
+        Args:
+            preview: what the change would move.
+            save: what «Save» does; «Back» (the default) leaves the form as typed.
+        """
+        box = QMessageBox(self)
+        box.setObjectName("hoursConfirm")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Booked appointments are affected"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            self.tr(
+                "Affected appointments: {count} — they will go to the holding tray, "
+                "the patients will be sent notices"
+            ).format(count=len(preview.held))
+        )
+        box.setInformativeText("\n".join(self.moved_lines(preview)))
+        confirm = box.addButton(self.tr("Save and move"), QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton(self.tr("Back to the form"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.finished.connect(lambda _result: self._answered(box, confirm, save))
+        self.message_bar.clear()
+        self.confirm_box = box
+        box.open()
+
+    def _answered(self, box: QMessageBox, confirm: QPushButton, save: Callable[[], None]) -> None:
+        if self.confirm_box is not box:
+            return  # dropped: cancelled or another doctor
+        self.confirm_box = None
+        confirmed = box.clickedButton() is confirm
+        box.deleteLater()
+        if confirmed:
+            save()
+        # «Back»: nothing saved, the form stays open with what was typed.
+
+    def _saved(self, editor: TemplateEditor | ExceptionEditor) -> None:
+        editor.hide()
+        editor.mark_invalid(None)
+
+    def _refused(
+        self, editor: TemplateEditor | ExceptionEditor | None, error: BaseException, message: str
+    ) -> None:
+        # The form stays open with what was typed; the named field is outlined.
+        if editor is not None and isinstance(error, DomainError):
+            editor.mark_invalid(error.field)
+        self.message_bar.show_message("error", message)
 
     # --- changing -------------------------------------------------------------------------
 
@@ -406,10 +596,7 @@ class WorkingHoursDialog(QDialog):
             self.reload()
 
         def failed(error: BaseException, message: str) -> None:
-            # The form stays open with what was typed; the named field is outlined.
-            if editor is not None and isinstance(error, DomainError):
-                editor.mark_invalid(error.field)
-            self.message_bar.show_message("error", message)
+            self._refused(editor, error, message)
 
         self._context.runner.submit(
             function, self._context.database.sessions, self._context.actor, *args,

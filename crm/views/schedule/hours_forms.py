@@ -52,9 +52,11 @@ def _time(value: QTime) -> dt.time:
     return dt.time(value.hour(), value.minute())
 
 
-def _fill_rooms(combo: QComboBox, rooms: Sequence[RoomChoice], default_text: str) -> None:
+def _fill_rooms(
+    combo: QComboBox, rooms: Sequence[RoomChoice], default_text: str, default_room: str | None
+) -> None:
     combo.clear()
-    combo.addItem(default_text, None)
+    combo.addItem(f"{default_text} ({default_room})" if default_room else default_text, None)
     for room in rooms:
         label = f"{room.number} — {room.name}" if room.name else room.number
         combo.addItem(label, room.id)
@@ -153,9 +155,9 @@ class TemplateEditor(_Form):
             "room": self.room, "valid_from": self.valid_from, "valid_to": self.valid_to,
         }  # fmt: skip
 
-    def set_rooms(self, rooms: Sequence[RoomChoice]) -> None:
-        """The rooms of the doctor's branch."""
-        _fill_rooms(self.room, rooms, self.tr("the doctor's own room"))
+    def set_rooms(self, rooms: Sequence[RoomChoice], default_room: str | None = None) -> None:
+        """The rooms of the doctor's branch (``default_room``: the number of their own)."""
+        _fill_rooms(self.room, rooms, self.tr("the doctor's own room"), default_room)
 
     def start_new(self, today: dt.date) -> None:
         """Empty the form for a new template starting ``today``."""
@@ -238,9 +240,9 @@ class ExceptionEditor(_Form):
         }  # fmt: skip
         self._kind_changed()
 
-    def set_rooms(self, rooms: Sequence[RoomChoice]) -> None:
-        """The rooms of the doctor's branch."""
-        _fill_rooms(self.room, rooms, self.tr("the doctor's own room"))
+    def set_rooms(self, rooms: Sequence[RoomChoice], default_room: str | None = None) -> None:
+        """The rooms of the doctor's branch (``default_room``: the number of their own)."""
+        _fill_rooms(self.room, rooms, self.tr("the doctor's own room"), default_room)
 
     def _kind_changed(self) -> None:
         # Only extra work happens somewhere; an absence has no room.
@@ -277,25 +279,40 @@ class ExceptionEditor(_Form):
         )
 
 
-def template_cells(row: TemplateRow) -> list[str]:
-    """The table's cells for a template."""
+def own_room_text(default_room: str | None) -> str:
+    """What a row without a room of its own says: the doctor's own room (its number)."""
+    if default_room:
+        return QCoreApplication.translate("HoursForm", "own room ({number})").format(
+            number=default_room
+        )
+    return QCoreApplication.translate("HoursForm", "own room")
+
+
+def template_cells(row: TemplateRow, default_room: str | None = None) -> list[str]:
+    """The table's cells for a template (``default_room``: the doctor's own room's number)."""
     return [
         weekday_name(row.weekday),
         f"{row.starts:%H:%M}–{row.ends:%H:%M}",
-        row.room_number or "—",
+        row.room_number or own_room_text(default_room),
         f"{row.valid_from:%d.%m.%Y}",
         f"{row.valid_to:%d.%m.%Y}" if row.valid_to else "—",
         "✓" if row.works_on_holidays else "",
     ]
 
 
-def exception_cells(row: ExceptionRow) -> list[str]:
-    """The table's cells for an exception."""
+def exception_cells(row: ExceptionRow, default_room: str | None = None) -> list[str]:
+    """The table's cells for an exception (an absence has no room; extra work has one)."""
+    if row.room_number:
+        room = row.room_number
+    elif row.kind is ExceptionKind.EXTRA_WORK:
+        room = own_room_text(default_room)
+    else:
+        room = ""
     return [
         exception_title(row.kind),
         f"{row.starts_at:%d.%m.%Y %H:%M}",
         f"{row.ends_at:%d.%m.%Y %H:%M}",
-        row.room_number or "",
+        room,
         row.reason,
         row.created_by or "",
     ]
