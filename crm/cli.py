@@ -255,7 +255,7 @@ def demo_data(ctx: click.Context, patients: int, seed: int, today: dt.datetime |
         )
     finally:
         ready.database.dispose()
-    click.echo(str(summary))
+    click.echo(summary.describe())
 
 
 # --- users ----------------------------------------------------------------------------------

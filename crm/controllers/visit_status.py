@@ -55,6 +55,9 @@ FORWARD: dict[tuple[AppointmentStatus, AppointmentStatus], tuple[Permission, ...
     # The desk is offered the visits nobody came to, so registrars mark them too.
     (S.BOOKED, S.NO_SHOW): (Permission.MARK_VISITS, Permission.CHECK_IN),
 }
+# Steps that happen only on the visit's day (in the clinic's timezone): a patient who
+# checks in for tomorrow would stay on a day a doctor may then be taken off.
+SAME_DAY = frozenset({S.ARRIVED, S.IN_PROGRESS})
 # Steps back a manager may take to undo a mistake (with a reason).
 UNDO: frozenset[tuple[AppointmentStatus, AppointmentStatus]] = frozenset(
     {
@@ -86,6 +89,8 @@ def _check_step(
     new_status: AppointmentStatus,
     reason: str | None,
     moment: dt.datetime,
+    *,
+    tz: dt.tzinfo,
 ) -> bool:
     """Refuse a step the rules forbid; whether it is an undo."""
     step = (row.status, new_status)
@@ -117,6 +122,15 @@ def _check_step(
         raise BookingRefused(
             "too_early",
             translate("booking", "A no-show can be marked only after the appointment's start"),
+        )
+    day = row.starts_at.astimezone(tz).date()
+    if new_status in SAME_DAY and moment.astimezone(tz).date() != day:
+        raise BookingRefused(
+            "not_today",
+            translate(
+                "booking",
+                "A patient can arrive or see the doctor only on the day of the visit, {date}",
+            ).format(date=day.strftime("%d.%m.%Y")),
         )
     return False
 
@@ -161,6 +175,7 @@ def set_status(
 
     Raises:
         BookingRefused: ``bad_transition``, ``too_early`` (no-show before the start),
+            ``not_today`` (check-in or the doctor's start on another day than the visit's),
             ``reason_required`` (undo without a reason), ``referral_used`` (undoing a
             no-show whose referral was used again), ``permission``.
         NotFound: no such appointment.
@@ -171,7 +186,7 @@ def set_status(
         moment = server_now(session, now)
         tz = schedule.clinic_timezone(session)
         row = lock_appointment(session, appointment_id, expected_version)
-        undo = _check_step(actor, row, new_status, cleaned, moment)
+        undo = _check_step(actor, row, new_status, cleaned, moment, tz=tz)
         before = snapshot(row)
         _follow_referral(session, actor, row, new_status, moment.astimezone(tz).date())
         row.status = new_status

@@ -1068,6 +1068,14 @@
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
+    <message>
+        <source>own room ({number})</source>
+        <translation>свой кабинет ({number})</translation>
+    </message>
+    <message>
+        <source>own room</source>
+        <translation>свой кабинет</translation>
+    </message>
 </context>
 <context>
     <name>ImportDialog</name>
@@ -1173,122 +1181,6 @@
     <message>
         <source>Details</source>
         <translation>Подробности</translation>
-    </message>
-    <message>
-        <source>log in</source>
-        <translation>вход</translation>
-    </message>
-    <message>
-        <source>failed login</source>
-        <translation>неудачный вход</translation>
-    </message>
-    <message>
-        <source>log out</source>
-        <translation>выход</translation>
-    </message>
-    <message>
-        <source>create</source>
-        <translation>создание</translation>
-    </message>
-    <message>
-        <source>change</source>
-        <translation>изменение</translation>
-    </message>
-    <message>
-        <source>delete</source>
-        <translation>удаление</translation>
-    </message>
-    <message>
-        <source>cancellation</source>
-        <translation>отмена</translation>
-    </message>
-    <message>
-        <source>rescheduling</source>
-        <translation>перенос</translation>
-    </message>
-    <message>
-        <source>check-in</source>
-        <translation>отметка о приходе</translation>
-    </message>
-    <message>
-        <source>export</source>
-        <translation>выгрузка</translation>
-    </message>
-    <message>
-        <source>print</source>
-        <translation>печать</translation>
-    </message>
-    <message>
-        <source>password change</source>
-        <translation>смена пароля</translation>
-    </message>
-    <message>
-        <source>demo clinic loaded</source>
-        <translation>загрузка демо-клиники</translation>
-    </message>
-    <message>
-        <source>user</source>
-        <translation>пользователь</translation>
-    </message>
-    <message>
-        <source>patient</source>
-        <translation>пациент</translation>
-    </message>
-    <message>
-        <source>appointment</source>
-        <translation>запись на приём</translation>
-    </message>
-    <message>
-        <source>referral</source>
-        <translation>направление</translation>
-    </message>
-    <message>
-        <source>doctor</source>
-        <translation>врач</translation>
-    </message>
-    <message>
-        <source>schedule</source>
-        <translation>расписание</translation>
-    </message>
-    <message>
-        <source>schedule exception</source>
-        <translation>исключение в расписании</translation>
-    </message>
-    <message>
-        <source>waiting list</source>
-        <translation>лист ожидания</translation>
-    </message>
-    <message>
-        <source>priority request</source>
-        <translation>приоритетная запись</translation>
-    </message>
-    <message>
-        <source>payment</source>
-        <translation>оплата</translation>
-    </message>
-    <message>
-        <source>medical document</source>
-        <translation>медицинский документ</translation>
-    </message>
-    <message>
-        <source>service</source>
-        <translation>услуга</translation>
-    </message>
-    <message>
-        <source>clinic settings</source>
-        <translation>настройки клиники</translation>
-    </message>
-    <message>
-        <source>done</source>
-        <translation>выполнено</translation>
-    </message>
-    <message>
-        <source>refused</source>
-        <translation>отказано</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>ошибка</translation>
     </message>
 </context>
 <context>
@@ -1479,9 +1371,9 @@
 <context>
     <name>OfferActions</name>
     <message>
-        <source>Booked: {patient} to {doctor}, {day} at {time}</source>
-        <extracomment>Change notices are gathered this long before the offers are read again. Offers shown at once; the rest are counted («and 2 more»). Tables whose change may change the offers (``*`` = resynchronise everything).</extracomment>
-        <translation>Записан(а): {patient} к врачу {doctor}, {day} в {time}</translation>
+        <source>Booked: {patient} to {doctor}, {day} at {time} ({kind})</source>
+        <extracomment>Change notices are gathered this long before the offers are read again. Offers shown at once; the rest are counted («and 2 more»). How often this desk passes on offers left unanswered too long. Tables whose change may change the offers (``*`` = resynchronise everything).</extracomment>
+        <translation>Записан(а): {patient} к врачу {doctor}, {day} в {time} ({kind})</translation>
     </message>
     <message>
         <source>{patient} keeps their place on the list; the time was offered to the next patient</source>
@@ -1501,6 +1393,10 @@
     <message>
         <source>Free time for {patient}: {offer}</source>
         <translation>Освободилось время для {patient}: {offer}</translation>
+    </message>
+    <message>
+        <source>answer by {time}, then it passes to the next</source>
+        <translation>ответ до {time}, затем — следующему</translation>
     </message>
     <message>
         <source>{patient}, {phone}; contact by {channel}</source>
@@ -1536,6 +1432,26 @@
     <message>
         <source>Close</source>
         <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Развернуть</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>Свернуть</translation>
+    </message>
+    <message>
+        <source>Show the offers</source>
+        <translation>Показать предложения</translation>
+    </message>
+    <message>
+        <source>Fold the offers into one line</source>
+        <translation>Свернуть предложения в одну строку</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Waiting list&lt;/b&gt;: times offered, awaiting an answer: {n}</source>
+        <translation>&lt;b&gt;Лист ожидания&lt;/b&gt;: предложено время, ожидают ответа: {n}</translation>
     </message>
 </context>
 <context>
@@ -1579,6 +1495,114 @@
     <message>
         <source>Not chosen: pick one from the list</source>
         <translation>Не выбрана: выберите из списка</translation>
+    </message>
+</context>
+<context>
+    <name>OrganisationsModel</name>
+    <message>
+        <source>Name</source>
+        <extracomment>How many organisations the table shows at most (the search narrows the rest). Tables whose changes may change the directory (``*`` = resynchronise everything).</extracomment>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <source>ОГРН</source>
+        <translation>ОГРН</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Адрес</translation>
+    </message>
+</context>
+<context>
+    <name>OrganisationsTab</name>
+    <message>
+        <source>Name, a word of it, or the first digits of ОГРН</source>
+        <extracomment>The organisation in the form; ``None`` while a new one is typed. True while a save is on the runner (a second Ctrl+S waits for it).</extracomment>
+        <translation>Название, слово из него или первые цифры ОГРН</translation>
+    </message>
+    <message>
+        <source>exactly as on the document</source>
+        <translation>точно как в документе</translation>
+    </message>
+    <message>
+        <source>13 digits</source>
+        <translation>13 цифр</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>Новая</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Сохранить (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <source>Your role ({role}) may not change the directory</source>
+        <translation>Ваша роль ({role}) не позволяет изменять справочник</translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation>Организация</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <source>ОГРН</source>
+        <translation>ОГРН</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Адрес</translation>
+    </message>
+    <message>
+        <source>Organisations: {n}</source>
+        <translation>Организаций: {n}</translation>
+    </message>
+    <message>
+        <source>First {n} shown: type to narrow</source>
+        <translation>Показаны первые {n}: уточните поиск</translation>
+    </message>
+    <message>
+        <source>New organisation</source>
+        <translation>Новая организация</translation>
+    </message>
+    <message>
+        <source>Correcting</source>
+        <translation>Исправление</translation>
+    </message>
+    <message>
+        <source>«{name}» added to the directory</source>
+        <translation>«{name}» добавлена в справочник</translation>
+    </message>
+    <message>
+        <source>«{name}» saved</source>
+        <translation>«{name}» сохранена</translation>
+    </message>
+    <message>
+        <source>Remove the organisation</source>
+        <translation>Удаление организации</translation>
+    </message>
+    <message>
+        <source>Remove «{name}» (ОГРН {ogrn}) from the directory?</source>
+        <translation>Удалить «{name}» (ОГРН {ogrn}) из справочника?</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>Оставить</translation>
+    </message>
+    <message>
+        <source>«{name}» removed from the directory</source>
+        <translation>«{name}» удалена из справочника</translation>
     </message>
 </context>
 <context>
@@ -2300,6 +2324,10 @@
         <translation>Запись по направлению</translation>
     </message>
     <message>
+        <source>Organisations</source>
+        <translation>Организации</translation>
+    </message>
+    <message>
         <source>Ticket</source>
         <translation>Талон</translation>
     </message>
@@ -2308,6 +2336,7 @@
     <name>RegistryTab</name>
     <message>
         <source>Number…</source>
+        <extracomment>The most rows shown; past it a hint asks for a narrower filter.</extracomment>
         <translation>Номер…</translation>
     </message>
     <message>
@@ -2353,6 +2382,10 @@
     <message>
         <source>Referrals: {count}</source>
         <translation>Направлений: {count}</translation>
+    </message>
+    <message>
+        <source>Showing the first {count} — narrow the filter</source>
+        <translation>Показаны первые {count} — уточните фильтр</translation>
     </message>
     <message>
         <source>&lt;b&gt;№ {number}&lt;/b&gt; — {patient}; to {specialty}, diagnosis {diagnosis}</source>
@@ -2422,6 +2455,7 @@
     <name>ReportsTab</name>
     <message>
         <source>all</source>
+        <extracomment>The folder of the last export, remembered per workstation (``workstation.ini``).</extracomment>
         <translation>все</translation>
     </message>
     <message>
@@ -2592,6 +2626,10 @@
         <translation>Неявка</translation>
     </message>
     <message>
+        <source>Only on the day of the visit, {date}</source>
+        <translation>Только в день визита, {date}</translation>
+    </message>
+    <message>
         <source>Arrived (check in)</source>
         <translation>Пришёл</translation>
     </message>
@@ -2610,6 +2648,10 @@
     <message>
         <source>Move…</source>
         <translation>Перенести…</translation>
+    </message>
+    <message>
+        <source>Less than 24 hours before the visit only a manager may change it</source>
+        <translation>Менее чем за 24 часа до визита изменить его может только менеджер</translation>
     </message>
     <message>
         <source>Undo a mistaken status…</source>
@@ -2659,8 +2701,12 @@
 <context>
     <name>ScheduleGrid</name>
     <message>
-        <source>OMS</source>
+        <source>Loading the chosen day…</source>
         <extracomment>How often the red &quot;now&quot; line and the no-show markers move on.</extracomment>
+        <translation>Загружается выбранный день…</translation>
+    </message>
+    <message>
+        <source>OMS</source>
         <translation>ОМС</translation>
     </message>
     <message>
@@ -2836,8 +2882,8 @@
         <translation>Врачей: {doctors}, записей: {appointments}</translation>
     </message>
     <message>
-        <source>Booked from the waiting list: {doctor}, {time}</source>
-        <translation>Записан(а) из листа ожидания: {doctor}, {time}</translation>
+        <source>Booked from the waiting list: {doctor}, {time} ({kind})</source>
+        <translation>Записан(а) из листа ожидания: {doctor}, {time} ({kind})</translation>
     </message>
     <message>
         <source>Moved to {doctor}, {time}</source>
@@ -3317,6 +3363,7 @@
     <name>WorkingHoursDialog</name>
     <message>
         <source>Working hours</source>
+        <extracomment>How many of the appointments a change would move the confirmation lists by name.</extracomment>
         <translation>Часы работы</translation>
     </message>
     <message>
@@ -3344,6 +3391,14 @@
         <translation>Праздники</translation>
     </message>
     <message>
+        <source>Without a room of its own the doctor receives in their own room</source>
+        <translation>Без своего кабинета врач принимает в своём постоянном кабинете</translation>
+    </message>
+    <message>
+        <source>✓ — works on public holidays; without it a public holiday is a day off</source>
+        <translation>✓ — работает в праздничные дни; без отметки праздник — выходной</translation>
+    </message>
+    <message>
         <source>What</source>
         <translation>Что</translation>
     </message>
@@ -3357,6 +3412,7 @@
     </message>
     <message>
         <source>Add hours</source>
+        <extracomment>The open «these appointments will be moved — save?» question, if any.</extracomment>
         <translation>Добавить часы</translation>
     </message>
     <message>
@@ -3406,6 +3462,30 @@
     <message>
         <source>Remove «{what}» {starts} – {ends}?</source>
         <translation>Удалить «{what}» {starts} – {ends}?</translation>
+    </message>
+    <message>
+        <source>Checking the booked appointments…</source>
+        <translation>Проверяем записи пациентов…</translation>
+    </message>
+    <message>
+        <source>…and {count} more</source>
+        <translation>…и ещё {count}</translation>
+    </message>
+    <message>
+        <source>Booked appointments are affected</source>
+        <translation>Изменение затронет записи пациентов</translation>
+    </message>
+    <message>
+        <source>Affected appointments: {count} — they will go to the holding tray, the patients will be sent notices</source>
+        <translation>Затронет записей: {count} — они уйдут в лоток ожидания переноса, пациентам будут отправлены уведомления</translation>
+    </message>
+    <message>
+        <source>Save and move</source>
+        <translation>Сохранить и перенести в лоток</translation>
+    </message>
+    <message>
+        <source>Back to the form</source>
+        <translation>Вернуться к форме</translation>
     </message>
     <message>
         <source>Free times offered to the waiting list: {count}</source>
@@ -3805,6 +3885,10 @@
         <translation>Неявку можно отметить только после начала приёма</translation>
     </message>
     <message>
+        <source>A patient can arrive or see the doctor only on the day of the visit, {date}</source>
+        <translation>Отметить приход или приём можно только в день визита, {date}</translation>
+    </message>
+    <message>
         <source>Undone: {reason}</source>
         <translation>Исправлено: {reason}</translation>
     </message>
@@ -4042,6 +4126,18 @@
 <context>
     <name>demo</name>
     <message>
+        <source>Demo clinic loaded in {seconds:.1f} s:</source>
+        <translation>Демо-клиника загружена за {seconds:.1f} с:</translation>
+    </message>
+    <message>
+        <source>branches {branches}, doctors {doctors}, specialties {specialties}, patients {patients}, referrals {referrals}, appointments {appointments}</source>
+        <translation>филиалов {branches}, врачей {doctors}, специальностей {specialties}, пациентов {patients}, направлений {referrals}, записей {appointments}</translation>
+    </message>
+    <message>
+        <source>Logins: {logins}; password: {password}</source>
+        <translation>Логины: {logins}; пароль: {password}</translation>
+    </message>
+    <message>
         <source>Patients or doctors already exist: the demo loads only into an empty database</source>
         <translation>В базе уже есть пациенты или врачи: демонстрационные данные загружаются только в пустую базу</translation>
     </message>
@@ -4258,6 +4354,546 @@
     </message>
 </context>
 <context>
+    <name>journal</name>
+    <message>
+        <source>creation</source>
+        <extracomment>The table whose row a field&apos;s id names (looked up by :func:`read_names`). Fields that point at another appointment.</extracomment>
+        <translation>создание</translation>
+    </message>
+    <message>
+        <source>change</source>
+        <translation>изменение</translation>
+    </message>
+    <message>
+        <source>deletion</source>
+        <translation>удаление</translation>
+    </message>
+    <message>
+        <source>status change</source>
+        <translation>смена статуса</translation>
+    </message>
+    <message>
+        <source>cancellation</source>
+        <translation>отмена</translation>
+    </message>
+    <message>
+        <source>rescheduling</source>
+        <translation>перенос</translation>
+    </message>
+    <message>
+        <source>check-in</source>
+        <translation>отметка о приходе</translation>
+    </message>
+    <message>
+        <source>moved to the holding tray</source>
+        <translation>в лист переноса</translation>
+    </message>
+    <message>
+        <source>back from the holding tray</source>
+        <translation>из листа переноса</translation>
+    </message>
+    <message>
+        <source>booking</source>
+        <translation>запись</translation>
+    </message>
+    <message>
+        <source>time offered</source>
+        <translation>предложено время</translation>
+    </message>
+    <message>
+        <source>offer accepted</source>
+        <translation>предложение принято</translation>
+    </message>
+    <message>
+        <source>offer declined</source>
+        <translation>предложение отклонено</translation>
+    </message>
+    <message>
+        <source>offer unanswered, passed on</source>
+        <translation>нет ответа на предложение, передано следующему</translation>
+    </message>
+    <message>
+        <source>offered time passed</source>
+        <translation>предложенное время прошло</translation>
+    </message>
+    <message>
+        <source>offered time taken meanwhile</source>
+        <translation>предложенное время уже занято</translation>
+    </message>
+    <message>
+        <source>approval</source>
+        <translation>одобрение</translation>
+    </message>
+    <message>
+        <source>rejection</source>
+        <translation>отказ</translation>
+    </message>
+    <message>
+        <source>extension</source>
+        <translation>продление</translation>
+    </message>
+    <message>
+        <source>consent given</source>
+        <translation>согласие дано</translation>
+    </message>
+    <message>
+        <source>consent revoked</source>
+        <translation>согласие отозвано</translation>
+    </message>
+    <message>
+        <source>identity documents viewed</source>
+        <translation>просмотр документов</translation>
+    </message>
+    <message>
+        <source>import</source>
+        <translation>импорт</translation>
+    </message>
+    <message>
+        <source>export</source>
+        <translation>выгрузка</translation>
+    </message>
+    <message>
+        <source>printing</source>
+        <translation>печать</translation>
+    </message>
+    <message>
+        <source>log in</source>
+        <translation>вход</translation>
+    </message>
+    <message>
+        <source>failed login</source>
+        <translation>неудачный вход</translation>
+    </message>
+    <message>
+        <source>log out</source>
+        <translation>выход</translation>
+    </message>
+    <message>
+        <source>password change</source>
+        <translation>смена пароля</translation>
+    </message>
+    <message>
+        <source>demo clinic loaded</source>
+        <translation>загрузка демо-клиники</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>пользователь</translation>
+    </message>
+    <message>
+        <source>patient card</source>
+        <translation>карта пациента</translation>
+    </message>
+    <message>
+        <source>appointment</source>
+        <translation>запись на приём</translation>
+    </message>
+    <message>
+        <source>referral</source>
+        <translation>направление</translation>
+    </message>
+    <message>
+        <source>issuing organisation</source>
+        <translation>направившая организация</translation>
+    </message>
+    <message>
+        <source>doctor</source>
+        <translation>врач</translation>
+    </message>
+    <message>
+        <source>working hours</source>
+        <translation>часы работы</translation>
+    </message>
+    <message>
+        <source>schedule exception</source>
+        <translation>исключение в расписании</translation>
+    </message>
+    <message>
+        <source>waiting list</source>
+        <translation>лист ожидания</translation>
+    </message>
+    <message>
+        <source>priority request</source>
+        <translation>приоритетная запись</translation>
+    </message>
+    <message>
+        <source>report</source>
+        <translation>отчёт</translation>
+    </message>
+    <message>
+        <source>clinic settings</source>
+        <translation>настройки клиники</translation>
+    </message>
+    <message>
+        <source>payment</source>
+        <translation>оплата</translation>
+    </message>
+    <message>
+        <source>medical document</source>
+        <translation>медицинский документ</translation>
+    </message>
+    <message>
+        <source>service</source>
+        <translation>услуга</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>выполнено</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>отказано</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>ошибка</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Начало</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>Окончание</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>Врач</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Пациент</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>Кабинет</translation>
+    </message>
+    <message>
+        <source>Referral</source>
+        <translation>Направление</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Услуга</translation>
+    </message>
+    <message>
+        <source>In the holding tray</source>
+        <translation>В листе переноса</translation>
+    </message>
+    <message>
+        <source>Over the schedule</source>
+        <translation>Сверх расписания</translation>
+    </message>
+    <message>
+        <source>Reason for overbooking</source>
+        <translation>Причина записи сверх расписания</translation>
+    </message>
+    <message>
+        <source>Moved from</source>
+        <translation>Перенесена из</translation>
+    </message>
+    <message>
+        <source>Moved to</source>
+        <translation>Перенесена в</translation>
+    </message>
+    <message>
+        <source>Cancelled by</source>
+        <translation>Кем отменена</translation>
+    </message>
+    <message>
+        <source>Reason for cancelling</source>
+        <translation>Причина отмены</translation>
+    </message>
+    <message>
+        <source>Video link</source>
+        <translation>Ссылка на видеосвязь</translation>
+    </message>
+    <message>
+        <source>Weekday</source>
+        <translation>День недели</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>С</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>По</translation>
+    </message>
+    <message>
+        <source>Valid from</source>
+        <translation>Действует с</translation>
+    </message>
+    <message>
+        <source>Valid to</source>
+        <translation>Действует до</translation>
+    </message>
+    <message>
+        <source>Works on holidays</source>
+        <translation>Работает в праздники</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <source>Issued by</source>
+        <translation>Кем выдан</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation>Специальность</translation>
+    </message>
+    <message>
+        <source>Diagnosis (ICD-10)</source>
+        <translation>Диагноз (МКБ-10)</translation>
+    </message>
+    <message>
+        <source>Issued on</source>
+        <translation>Дата выдачи</translation>
+    </message>
+    <message>
+        <source>Valid, days</source>
+        <translation>Срок действия, дней</translation>
+    </message>
+    <message>
+        <source>Referring doctor</source>
+        <translation>Направивший врач</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>ФИО</translation>
+    </message>
+    <message>
+        <source>OGRN</source>
+        <translation>ОГРН</translation>
+    </message>
+    <message>
+        <source>Wished from</source>
+        <translation>Желаемые даты с</translation>
+    </message>
+    <message>
+        <source>Wished to</source>
+        <translation>Желаемые даты по</translation>
+    </message>
+    <message>
+        <source>Contact by</source>
+        <translation>Способ связи</translation>
+    </message>
+    <message>
+        <source>Doctor offered</source>
+        <translation>Предложенный врач</translation>
+    </message>
+    <message>
+        <source>Time offered</source>
+        <translation>Предложено время</translation>
+    </message>
+    <message>
+        <source>Appointment</source>
+        <translation>Запись</translation>
+    </message>
+    <message>
+        <source>Reason for the decision</source>
+        <translation>Причина решения</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Фамилия</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <source>Patronymic</source>
+        <translation>Отчество</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>Дата рождения</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>Пол</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Эл. почта</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Адрес</translation>
+    </message>
+    <message>
+        <source>SNILS</source>
+        <translation>СНИЛС</translation>
+    </message>
+    <message>
+        <source>Passport</source>
+        <translation>Паспорт: серия и номер</translation>
+    </message>
+    <message>
+        <source>Other document</source>
+        <translation>Другой документ</translation>
+    </message>
+    <message>
+        <source>Policy kind</source>
+        <translation>Вид полиса</translation>
+    </message>
+    <message>
+        <source>Policy series</source>
+        <translation>Серия полиса</translation>
+    </message>
+    <message>
+        <source>Policy number</source>
+        <translation>Номер полиса</translation>
+    </message>
+    <message>
+        <source>Policy valid until</source>
+        <translation>Полис действует до</translation>
+    </message>
+    <message>
+        <source>Insurer</source>
+        <translation>СМО</translation>
+    </message>
+    <message>
+        <source>Consent to personal data processing</source>
+        <translation>Согласие на обработку персональных данных</translation>
+    </message>
+    <message>
+        <source>Consent to SMS</source>
+        <translation>Согласие на СМС</translation>
+    </message>
+    <message>
+        <source>Consent to e-mail</source>
+        <translation>Согласие на письма</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Примечание</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>Логин</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Роль</translation>
+    </message>
+    <message>
+        <source>Ticket format</source>
+        <translation>Формат талона</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>Отчёт</translation>
+    </message>
+    <message>
+        <source>Period from</source>
+        <translation>Период с</translation>
+    </message>
+    <message>
+        <source>Period to</source>
+        <translation>Период по</translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation>Филиал</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>Строк</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>да</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>ожидает</translation>
+    </message>
+    <message>
+        <source>booked</source>
+        <translation>записан</translation>
+    </message>
+    <message>
+        <source>removed from the list</source>
+        <translation>исключена из списка</translation>
+    </message>
+    <message>
+        <source>the patient</source>
+        <translation>пациент</translation>
+    </message>
+    <message>
+        <source>the clinic</source>
+        <translation>клиника</translation>
+    </message>
+    <message>
+        <source>phone call</source>
+        <translation>звонок</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>e-mail</source>
+        <translation>эл. почта</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>мужской</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>женский</translation>
+    </message>
+    <message>
+        <source>unified number (ENP)</source>
+        <translation>единый номер (ЕНП)</translation>
+    </message>
+    <message>
+        <source>old-style policy</source>
+        <translation>полис старого образца</translation>
+    </message>
+    <message>
+        <source>temporary certificate</source>
+        <translation>временное свидетельство</translation>
+    </message>
+    <message>
+        <source>room {number}</source>
+        <translation>кабинет {number}</translation>
+    </message>
+    <message>
+        <source>appointment № {id}</source>
+        <translation>запись № {id}</translation>
+    </message>
+    <message>
+        <source>card № {id}</source>
+        <translation>карта № {id}</translation>
+    </message>
+</context>
+<context>
     <name>keys</name>
     <message>
         <source>The database has no identity-document key yet: run `clinic-crm db upgrade` (key file: {path})</source>
@@ -4287,7 +4923,7 @@
     <name>patient_history</name>
     <message>
         <source>Consent date: cannot be in the future</source>
-        <extracomment>Most rows a tab loads; a card with more shows the newest.</extracomment>
+        <extracomment>Most rows a tab loads; a card with more shows the newest. Names of the ids the history&apos;s changes mention (doctors, rooms, insurers…).</extracomment>
         <translation>Дата согласия: не может быть в будущем</translation>
     </message>
     <message>
@@ -4709,6 +5345,657 @@
         <source>No report called {name}; known: {names}</source>
         <extracomment>The reports by name, in the order the reports page lists them.</extracomment>
         <translation>Нет отчёта {name}; есть: {names}</translation>
+    </message>
+    <message>
+        <source>Period: the end is before the start</source>
+        <extracomment>Filters a report may take (the keys of :attr:`ReportDefinition.filters`). Longest period a report may cover (a register of ten years is a mistake, not a report). Statuses of a visit that took place (or is taking place). Statuses that hold a slot.</extracomment>
+        <translation>Период: конец раньше начала</translation>
+    </message>
+    <message>
+        <source>Period: at most {days} days</source>
+        <translation>Период: не более {days} дней</translation>
+    </message>
+    <message>
+        <source>This report has no filter by {filter}</source>
+        <translation>В этом отчёте нет фильтра по полю «{filter}»</translation>
+    </message>
+    <message>
+        <source>branch</source>
+        <translation>филиал</translation>
+    </message>
+    <message>
+        <source>specialty</source>
+        <translation>специальность</translation>
+    </message>
+    <message>
+        <source>doctor</source>
+        <translation>врач</translation>
+    </message>
+    <message>
+        <source>kind of appointment</source>
+        <translation>вид приёма</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>статус</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>Отчёт</translation>
+    </message>
+    <message>
+        <source>Period from</source>
+        <translation>Период с</translation>
+    </message>
+    <message>
+        <source>Period to</source>
+        <translation>Период по</translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation>Филиал</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation>Специальность</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>Врач</translation>
+    </message>
+    <message>
+        <source>Kind of appointment</source>
+        <translation>Вид приёма</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Generated by</source>
+        <translation>Сформировал</translation>
+    </message>
+    <message>
+        <source>Workstation</source>
+        <translation>Рабочее место</translation>
+    </message>
+    <message>
+        <source>Generated at</source>
+        <translation>Сформирован</translation>
+    </message>
+    <message>
+        <source>Timezone</source>
+        <translation>Часовой пояс</translation>
+    </message>
+    <message>
+        <source>Monday</source>
+        <translation>Понедельник</translation>
+    </message>
+    <message>
+        <source>Tuesday</source>
+        <translation>Вторник</translation>
+    </message>
+    <message>
+        <source>Wednesday</source>
+        <translation>Среда</translation>
+    </message>
+    <message>
+        <source>Thursday</source>
+        <translation>Четверг</translation>
+    </message>
+    <message>
+        <source>Friday</source>
+        <translation>Пятница</translation>
+    </message>
+    <message>
+        <source>Saturday</source>
+        <translation>Суббота</translation>
+    </message>
+    <message>
+        <source>Sunday</source>
+        <translation>Воскресенье</translation>
+    </message>
+    <message>
+        <source>No-shows and late cancellations</source>
+        <translation>Неявки и поздние отмены</translation>
+    </message>
+    <message>
+        <source>No-show and late cancellation rates by doctor, specialty and weekday</source>
+        <translation>Доля неявок и поздних отмен по врачам, специальностям и дням недели</translation>
+    </message>
+    <message>
+        <source>Appointments</source>
+        <translation>Записи</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Отменено</translation>
+    </message>
+    <message>
+        <source>Cancelled late (&lt; 24 h)</source>
+        <translation>Отменено поздно (&lt; 24 ч)</translation>
+    </message>
+    <message>
+        <source>Expected (not cancelled)</source>
+        <translation>Ожидалось (не отменено)</translation>
+    </message>
+    <message>
+        <source>No-shows</source>
+        <translation>Неявки</translation>
+    </message>
+    <message>
+        <source>Came</source>
+        <translation>Пришли</translation>
+    </message>
+    <message>
+        <source>No-show rate</source>
+        <translation>Доля неявок</translation>
+    </message>
+    <message>
+        <source>Late cancellation rate</source>
+        <translation>Доля поздних отмен</translation>
+    </message>
+    <message>
+        <source>No appointments in this period</source>
+        <translation>За этот период записей нет</translation>
+    </message>
+    <message>
+        <source>By doctor</source>
+        <translation>По врачам</translation>
+    </message>
+    <message>
+        <source>By specialty</source>
+        <translation>По специальностям</translation>
+    </message>
+    <message>
+        <source>By weekday</source>
+        <translation>По дням недели</translation>
+    </message>
+    <message>
+        <source>Weekday</source>
+        <translation>День недели</translation>
+    </message>
+    <message>
+        <source>Trend</source>
+        <translation>Динамика</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <source>No-shows and late cancellations per day</source>
+        <translation>Неявки и поздние отмены по дням</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>Доля</translation>
+    </message>
+    <message>
+        <source>Appointments starting in the period; rescheduled ones are counted once, as their replacement.</source>
+        <translation>Записи с началом в периоде; перенесённые учтены один раз — как новая запись.</translation>
+    </message>
+    <message>
+        <source>No-show rate = no-shows ÷ appointments not cancelled.</source>
+        <translation>Доля неявок = неявки ÷ неотменённые записи.</translation>
+    </message>
+    <message>
+        <source>Late cancellation: cancelled less than 24 hours before the start; rate = late cancellations ÷ all appointments.</source>
+        <translation>Поздняя отмена — отмена менее чем за 24 часа до начала; доля = поздние отмены ÷ все записи.</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Параметры</translation>
+    </message>
+    <message>
+        <source>Patients</source>
+        <extracomment>Lower bounds of the age groups (years); the last group is open-ended.</extracomment>
+        <translation>Пациенты</translation>
+    </message>
+    <message>
+        <source>New cards by period, age and sex structure</source>
+        <translation>Новые карты за период, структура по возрасту и полу</translation>
+    </message>
+    <message>
+        <source>{age} and older</source>
+        <translation>{age} и старше</translation>
+    </message>
+    <message>
+        <source>No new cards in this period</source>
+        <translation>За этот период новых карт нет</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Месяц</translation>
+    </message>
+    <message>
+        <source>New cards</source>
+        <translation>Новые карты</translation>
+    </message>
+    <message>
+        <source>Age and sex</source>
+        <translation>Возраст и пол</translation>
+    </message>
+    <message>
+        <source>Age, years</source>
+        <translation>Возраст, лет</translation>
+    </message>
+    <message>
+        <source>Men</source>
+        <translation>Мужчины</translation>
+    </message>
+    <message>
+        <source>Women</source>
+        <translation>Женщины</translation>
+    </message>
+    <message>
+        <source>Sex not stated</source>
+        <translation>Пол не указан</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Все</translation>
+    </message>
+    <message>
+        <source>New cards: created in the period.</source>
+        <translation>Новые карты — заведённые в периоде.</translation>
+    </message>
+    <message>
+        <source>Age in whole years on the last day of the period.</source>
+        <translation>Возраст — полных лет на последний день периода.</translation>
+    </message>
+    <message>
+        <source>Paid services</source>
+        <translation>Платные услуги</translation>
+    </message>
+    <message>
+        <source>Count and revenue of paid services by service and doctor</source>
+        <translation>Количество и выручка платных услуг по услугам и врачам</translation>
+    </message>
+    <message>
+        <source>No payments in this period: the report has no data</source>
+        <translation>За этот период оплат нет: в отчёте нет данных</translation>
+    </message>
+    <message>
+        <source>not stated</source>
+        <translation>не указан</translation>
+    </message>
+    <message>
+        <source>without an appointment</source>
+        <translation>без записи</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>Оплаты</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>Возвраты</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Платно</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>Возвращено</translation>
+    </message>
+    <message>
+        <source>Revenue</source>
+        <translation>Выручка</translation>
+    </message>
+    <message>
+        <source>By service</source>
+        <translation>По услугам</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Услуга</translation>
+    </message>
+    <message>
+        <source>Payments received in the period; refunds are subtracted.</source>
+        <translation>Оплаты, полученные в периоде; возвраты вычтены.</translation>
+    </message>
+    <message>
+        <source>The doctor is the one of the paid appointment.</source>
+        <translation>Врач — тот, к кому была оплаченная запись.</translation>
+    </message>
+    <message>
+        <source>Referrals</source>
+        <translation>Направления</translation>
+    </message>
+    <message>
+        <source>Referrals by issuing organisation and specialty: used, expired, days to the visit</source>
+        <translation>Направления по направившим организациям и специальностям: использованные, просроченные, дни до визита</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>действует</translation>
+    </message>
+    <message>
+        <source>used</source>
+        <translation>использовано</translation>
+    </message>
+    <message>
+        <source>closed (visit done)</source>
+        <translation>закрыто (приём состоялся)</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>истекло</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>отменено</translation>
+    </message>
+    <message>
+        <source>By organisation</source>
+        <translation>По организациям</translation>
+    </message>
+    <message>
+        <source>Issuing organisation</source>
+        <translation>Направившая организация</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Получено</translation>
+    </message>
+    <message>
+        <source>Active, not used yet</source>
+        <translation>Действующие, ещё не использованы</translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation>Использованы</translation>
+    </message>
+    <message>
+        <source>Of them visit done</source>
+        <translation>Из них приём состоялся</translation>
+    </message>
+    <message>
+        <source>Expired unused</source>
+        <translation>Истекли неиспользованными</translation>
+    </message>
+    <message>
+        <source>With an appointment</source>
+        <translation>С записью</translation>
+    </message>
+    <message>
+        <source>Days to appointment, median</source>
+        <translation>Дней до приёма, медиана</translation>
+    </message>
+    <message>
+        <source>Days to appointment, 90th percentile</source>
+        <translation>Дней до приёма, 90-й процентиль</translation>
+    </message>
+    <message>
+        <source>Within 14 working days</source>
+        <translation>В пределах 14 рабочих дней</translation>
+    </message>
+    <message>
+        <source>Share within 14 working days</source>
+        <translation>Доля в пределах 14 рабочих дней</translation>
+    </message>
+    <message>
+        <source>No referrals issued in this period</source>
+        <translation>За этот период направлений не выдано</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <source>Issued</source>
+        <translation>Выдано</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>Действует до</translation>
+    </message>
+    <message>
+        <source>Appointment day</source>
+        <translation>День приёма</translation>
+    </message>
+    <message>
+        <source>Days to appointment</source>
+        <translation>Дней до приёма</translation>
+    </message>
+    <message>
+        <source>Working days to appointment</source>
+        <translation>Рабочих дней до приёма</translation>
+    </message>
+    <message>
+        <source>Referrals issued in the period; statuses as of the day of the report.</source>
+        <translation>Направления, выданные в периоде; статусы — на день формирования отчёта.</translation>
+    </message>
+    <message>
+        <source>Days to appointment: from the issue date to the day of the appointment using the referral.</source>
+        <translation>Дни до приёма — от даты выдачи до дня приёма по этому направлению.</translation>
+    </message>
+    <message>
+        <source>Working days leave out weekends and public holidays; the issue day is day zero.</source>
+        <translation>Рабочие дни — без выходных и праздников; день выдачи — нулевой.</translation>
+    </message>
+    <message>
+        <source>Percentile: linear interpolation, as Excel&apos;s PERCENTILE.</source>
+        <translation>Процентиль — линейная интерполяция, как ПЕРСЕНТИЛЬ в Excel.</translation>
+    </message>
+    <message>
+        <source>Appointments register</source>
+        <extracomment>Rows fetched from the server-side cursor at a time.</extracomment>
+        <translation>Журнал записей</translation>
+    </message>
+    <message>
+        <source>Every appointment of the period with its doctor, patient and status</source>
+        <translation>Все записи периода с врачом, пациентом и статусом</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Начало</translation>
+    </message>
+    <message>
+        <source>End</source>
+        <translation>Окончание</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>Кабинет</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Пациент</translation>
+    </message>
+    <message>
+        <source>Birth date</source>
+        <translation>Дата рождения</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Вид приёма</translation>
+    </message>
+    <message>
+        <source>Referral</source>
+        <translation>Направление</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>Минут</translation>
+    </message>
+    <message>
+        <source>Appointment no.</source>
+        <translation>№ записи</translation>
+    </message>
+    <message>
+        <source>Booked at</source>
+        <translation>Записан</translation>
+    </message>
+    <message>
+        <source>Times are the clinic&apos;s local time.</source>
+        <translation>Время — местное время клиники.</translation>
+    </message>
+    <message>
+        <source>Cancelled and rescheduled appointments are listed with their status.</source>
+        <translation>Отменённые и перенесённые записи показаны со своим статусом.</translation>
+    </message>
+    <message>
+        <source>Waiting list and priority requests</source>
+        <translation>Лист ожидания и приоритетные заявки</translation>
+    </message>
+    <message>
+        <source>How long waiting-list entries and priority requests wait</source>
+        <translation>Сколько ждут записи листа ожидания и приоритетные заявки</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>ожидает</translation>
+    </message>
+    <message>
+        <source>offered</source>
+        <translation>предложено</translation>
+    </message>
+    <message>
+        <source>booked</source>
+        <translation>записан</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>на рассмотрении</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>одобрена</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>отклонена</translation>
+    </message>
+    <message>
+        <source>Nothing was created in this period</source>
+        <translation>За этот период ничего не создано</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Создано</translation>
+    </message>
+    <message>
+        <source>Median days until booked</source>
+        <translation>Медиана дней до записи</translation>
+    </message>
+    <message>
+        <source>Days until booked</source>
+        <translation>Дней до записи</translation>
+    </message>
+    <message>
+        <source>Waiting list</source>
+        <translation>Лист ожидания</translation>
+    </message>
+    <message>
+        <source>Waiting list entries</source>
+        <translation>Записи листа ожидания</translation>
+    </message>
+    <message>
+        <source>Days until a time was offered</source>
+        <translation>Дней до предложения времени</translation>
+    </message>
+    <message>
+        <source>Median days until a time was offered</source>
+        <translation>Медиана дней до предложения времени</translation>
+    </message>
+    <message>
+        <source>Priority requests</source>
+        <translation>Приоритетные заявки</translation>
+    </message>
+    <message>
+        <source>Priority request list</source>
+        <translation>Список приоритетных заявок</translation>
+    </message>
+    <message>
+        <source>Days until the decision</source>
+        <translation>Дней до решения</translation>
+    </message>
+    <message>
+        <source>Median days until the decision</source>
+        <translation>Медиана дней до решения</translation>
+    </message>
+    <message>
+        <source>Entries and requests created in the period; statuses as of now.</source>
+        <translation>Записи и заявки, созданные в периоде; статусы — на текущий момент.</translation>
+    </message>
+    <message>
+        <source>Waits in days from creation: until a slot was offered (or the manager decided) and until the appointment was booked.</source>
+        <translation>Ожидание в днях от создания: до предложения времени (или решения менеджера) и до записи на приём.</translation>
+    </message>
+    <message>
+        <source>Doctor workload</source>
+        <translation>Загрузка врачей</translation>
+    </message>
+    <message>
+        <source>Available, booked and attended slots per doctor per day and week</source>
+        <translation>Доступные, занятые и посещённые слоты по врачам, дням и неделям</translation>
+    </message>
+    <message>
+        <source>Available slots</source>
+        <translation>Доступно слотов</translation>
+    </message>
+    <message>
+        <source>Booked slots</source>
+        <translation>Занято слотов</translation>
+    </message>
+    <message>
+        <source>Attended slots</source>
+        <translation>Отработано слотов</translation>
+    </message>
+    <message>
+        <source>Utilisation</source>
+        <translation>Загрузка, %</translation>
+    </message>
+    <message>
+        <source>Attended of available</source>
+        <translation>Отработано от доступных, %</translation>
+    </message>
+    <message>
+        <source>No working hours or appointments in this period</source>
+        <translation>За этот период нет часов работы и записей</translation>
+    </message>
+    <message>
+        <source>By day</source>
+        <translation>По дням</translation>
+    </message>
+    <message>
+        <source>By week</source>
+        <translation>По неделям</translation>
+    </message>
+    <message>
+        <source>Week from</source>
+        <translation>Неделя с</translation>
+    </message>
+    <message>
+        <source>Week to</source>
+        <translation>Неделя по</translation>
+    </message>
+    <message>
+        <source>Slots per day</source>
+        <translation>Слотов в день</translation>
+    </message>
+    <message>
+        <source>Slots</source>
+        <translation>Слоты</translation>
+    </message>
+    <message>
+        <source>Available slots: the working hours (templates and extra work, minus absences; public holidays are days off).</source>
+        <translation>Доступные слоты — часы работы (шаблоны и дополнительная работа за вычетом отсутствий; праздники — выходные).</translation>
+    </message>
+    <message>
+        <source>Booked slots: appointments that hold their slots (no-shows included; cancelled and rescheduled ones not).</source>
+        <translation>Занятые слоты — записи, занимающие слоты (неявки учтены, отменённые и перенесённые — нет).</translation>
+    </message>
+    <message>
+        <source>Attended slots: the patient arrived (arrived, in progress or completed).</source>
+        <translation>Отработанные слоты — пациент пришёл (пришёл, на приёме или приём завершён).</translation>
+    </message>
+    <message>
+        <source>Utilisation = booked ÷ available; overbooking can exceed 100 %.</source>
+        <translation>Загрузка = занятые ÷ доступные; при сверхзаписи может превышать 100 %.</translation>
     </message>
 </context>
 <context>
@@ -5168,6 +6455,7 @@
     </message>
     <message>
         <source>Note: at most {n} characters</source>
+        <extracomment>How long a patient has to answer an offer before it passes to the next entry; an offer of a time sooner than twice this gets half the time left before it.</extracomment>
         <translation>Примечание: не более {n} символов</translation>
     </message>
     <message>

@@ -12,7 +12,7 @@ import pytest
 import shiboken6
 import sqlalchemy as sa
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from crm.controllers import auth, patients
@@ -159,9 +159,12 @@ def test_new_card_with_a_bad_snils_corrected_along_the_way(
     assert form.editor("snils").hasFocus()
     assert form.message_of("snils") == "СНИЛС: неверная контрольная сумма"
     assert form.editor("last_name").text() == "Соколова"  # nothing typed was lost
-    assert "Проверьте отмеченные поля" in editor.bar.text()
+    assert editor.bar.text() == "Проверьте отмеченные поля: 1"
 
     type_into(qtbot, form.editor("snils"), "11223344595")
+    leave(qtbot, editor)
+    # Corrected: the banner does not go on counting a field that is fine now.
+    assert form.message_of("snils") == "" and editor.bar.text() == ""
     (patient_id,) = save(qtbot, editor)
     assert form.message_of("snils") == ""
     assert editor.title.text() == "Соколова Мария"
@@ -237,6 +240,10 @@ def test_doctor_sees_masked_documents_and_no_reveal(
     seen = editor_for(desk("vera"), card.id)
     snils = seen.form.editor("snils")
     assert snils.text() == "***-***-445 95" and snils.isReadOnly()
+    # Read-only fields look it: the window's colour, not the white of a field to type in.
+    base, window = QPalette.ColorRole.Base, QPalette.ColorRole.Window
+    assert snils.palette().color(base) == snils.palette().color(window)
+    assert seen.form.editor("phone").palette().color(base) == snils.palette().color(window)
     assert seen.form.editor("passport").text() == "** ** **8273"
     assert seen.form.editor("passport_issued_by").text() == "•••"
     assert not seen.reveal_button.isVisible()
@@ -251,6 +258,7 @@ def test_doctor_sees_masked_documents_and_no_reveal(
         desk_editor.reveal_button.click()
     snils = desk_editor.form.editor("snils")
     assert snils.text() == SNILS and not snils.isReadOnly()
+    assert snils.palette().color(base) != snils.palette().color(window)
     assert desk_editor.form.editor("passport_issued_by").text() == "ОВД Хамовники г. Москвы"
     assert not desk_editor.reveal_button.isVisible()
     with gui_database.sessions() as session:
@@ -297,7 +305,7 @@ def test_tabs_show_appointments_referrals_history_and_consents(
     assert tabs.tabText(0) == "Записи (1)"
     assert tabs.referrals.index(0, 0).data() == "77-123"
     assert tabs.referrals.index(0, 4).data() == (today + dt.timedelta(days=29)).strftime("%d.%m.%Y")
-    assert tabs.history.index(0, 2).data() == "создана"
+    assert tabs.history.index(0, 2).data() == "создание"
 
     tabs.setCurrentIndex(3)
     with qtbot.waitSignal(tabs.loaded, timeout=TIMEOUT):

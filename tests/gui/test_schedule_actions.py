@@ -108,14 +108,27 @@ def test_a_registrar_cancels_well_ahead(
 def test_statuses_from_the_context_menu_and_a_manager_undo(
     qtbot, desk, clinic: base.Clinic, gui_database: Database
 ) -> None:
-    appointment_id = book(gui_database, clinic, base.later(clinic))
+    ahead = base.later(clinic)
+    future_id = book(gui_database, clinic, ahead)
     _context, actions = desk("anna")
-    menu = menu_for(actions, gui_database, appointment_id)
+    menu = menu_for(actions, gui_database, future_id)
     names = [a.objectName() for a in menu.actions() if a.objectName()]
     assert "actionNoShow" not in names  # not before the start
-    assert "actionArrived" in names and "actionCancel" in names
+    assert action(menu, "actionCancel").isEnabled()
     ticket = action(menu, "actionPrintTicket")
     assert ticket is not None and ticket.isEnabled()
+    # Arriving is for the visit's own day: shown, greyed, with the day in the tooltip.
+    arrived = action(menu, "actionArrived")
+    assert arrived is not None and not arrived.isEnabled()
+    assert f"{ahead:%d.%m.%Y}" in arrived.toolTip()
+
+    # Today's visit (in the slot running now) goes through the day's steps.
+    moment = dt.datetime.now(clinic.tz)
+    starts = moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
+    with gui_database.sessions() as session, session.begin():
+        doctor = session.get(Doctor, clinic.petrov)
+        patient = session.get(Patient, clinic.other_patient)
+        appointment_id = f.appointment(session, doctor, patient, starts).id
 
     for name, expected in (
         ("actionArrived", S.ARRIVED),
@@ -156,6 +169,10 @@ def test_a_registrar_marks_an_overdue_visit_as_no_show(
     assert no_show is not None and no_show.objectName() == "actionNoShow"
     assert menu.actions()[0] is no_show
     assert action(menu, "actionUndoStatus") is None  # a registrar undoes nothing
+    # Within 24 hours of the start only a manager cancels or moves: greyed, with why.
+    cancel = action(menu, "actionCancel")
+    assert cancel is not None and not cancel.isEnabled()
+    assert "24" in cancel.toolTip()
     with qtbot.waitSignal(actions.changed, timeout=TIMEOUT):
         no_show.trigger()
     assert status_of(gui_database, overdue).status is S.NO_SHOW

@@ -492,6 +492,22 @@ def test_no_show_only_after_the_start_and_never_after_arrival(db, clinic):
     assert caught.message == "Статус нельзя сменить с «пришёл» на «неявка»"
 
 
+def test_arriving_and_seeing_the_doctor_happen_on_the_visits_day_only(db, clinic):
+    made = book(db, clinic, "10:00")
+    before = DAY - dt.timedelta(days=1)
+    caught = refused(visit_status.set_status, db, clinic.registrar, made.id, S.ARRIVED,
+                     now=f.at(before, "10:00"))
+    assert caught.reason_code == "not_today"
+    assert caught.message == (
+        f"Отметить приход или приём можно только в день визита, {DAY:%d.%m.%Y}"
+    )
+    # Late in the evening of the day itself (clinic time) still counts as that day.
+    visit_status.set_status(db, clinic.registrar, made.id, S.ARRIVED, now=f.at(DAY, "23:50"))
+    caught = refused(visit_status.set_status, db, clinic.doctor_user, made.id, S.IN_PROGRESS,
+                     now=f.at(DAY + dt.timedelta(days=1), "00:05"))
+    assert caught.reason_code == "not_today"
+
+
 def test_a_doctor_marks_visits_only_in_the_own_schedule(db, clinic):
     made = book(db, clinic, "10:00", doctor=clinic.colleague)
     caught = refused(visit_status.set_status, db, clinic.doctor_user, made.id, S.NO_SHOW,

@@ -131,6 +131,10 @@ def test_summary_matches_the_database(loaded: Loaded) -> None:
     assert summary.appointments == _count(loaded, Appointment)
     assert summary.users == _count(loaded, User) == len(demo.DEMO_USERS)
     assert summary.elapsed_seconds > 0
+    # What `clinic-crm demo-data` prints: the counts in words and how to log in.
+    text = summary.describe()
+    assert f"врачей {summary.doctors}" in text and f"пациентов {PATIENTS}" in text
+    assert "registrar" in text and "manager" in text and demo.DEMO_PASSWORD in text
 
 
 def test_structure_of_the_clinic(loaded: Loaded) -> None:

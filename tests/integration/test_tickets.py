@@ -180,7 +180,8 @@ def test_scan_offers_check_in_once_then_says_the_ticket_was_used(db, desk):
     assert first.state is tickets.ScanState.READY and first.may_check_in
     assert first.patient_name == "Щукина Анна-Мария Владиславовна" and first.room == "203"
     visit_status.set_status(
-        db, desk.registrar, first.appointment_id, S.ARRIVED, expected_version=first.version
+        db, desk.registrar, first.appointment_id, S.ARRIVED, expected_version=first.version,
+        now=MORNING,
     )
     second = tickets.scan_text(db, desk.registrar, code, now=MORNING)
     assert second is not None

@@ -96,6 +96,29 @@ class DemoSummary:
         """Same as :attr:`elapsed_seconds`."""
         return self.elapsed_seconds
 
+    def describe(self) -> str:
+        """What was loaded and the demo logins, in the interface language (for the CLI)."""
+        logins = ", ".join(user.login for user in DEMO_USERS)
+        return "\n".join(
+            (
+                translate("demo", "Demo clinic loaded in {seconds:.1f} s:").format(
+                    seconds=self.elapsed_seconds
+                ),
+                translate(
+                    "demo",
+                    "branches {branches}, doctors {doctors}, specialties {specialties}, "
+                    "patients {patients}, referrals {referrals}, appointments {appointments}",
+                ).format(
+                    branches=self.branches, doctors=self.doctors, specialties=self.specialties,
+                    patients=self.patients, referrals=self.referrals,
+                    appointments=self.appointments,
+                ),  # fmt: skip
+                translate("demo", "Logins: {logins}; password: {password}").format(
+                    logins=logins, password=DEMO_PASSWORD
+                ),
+            )
+        )
+
 
 def is_loaded(db: sessionmaker[Session]) -> bool:
     """Whether the demo clinic was loaded into this database."""

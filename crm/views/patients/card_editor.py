@@ -107,6 +107,8 @@ class CardEditor(QDialog):
         self.bar = MessageBar()
         self.form = PatientFormWidget()
         self.form.set_read_only(not self.may_edit)
+        self._marked_text = ""  # the «check the marked fields» banner while it shows
+        self.form.problems_shown.connect(self._marked_changed)
         self.tabs = CardTabs(context)
 
         # No splitter: the fields take the height they need (more while messages show
@@ -316,10 +318,7 @@ class CardEditor(QDialog):
             self.header.show_failed()
         if isinstance(error, PatientInvalid):
             self.form.show_problems(error.problems)
-            self.bar.show_message(
-                "error",
-                self.tr("Check the marked fields: {count}").format(count=len(error.problems)),
-            )
+            self._say_marked(len(error.problems))
         elif isinstance(error, DuplicatePatient):
             self.form.show_problems([FieldProblem(error.field or "last_name", message)])
             self.bar.show_message(
@@ -343,6 +342,21 @@ class CardEditor(QDialog):
         else:
             self.bar.show_message("error", message)
         self.save_failed.emit(message)
+
+    def _say_marked(self, count: int) -> None:
+        self._marked_text = self.tr("Check the marked fields: {count}").format(count=count)
+        self.bar.show_message("error", self._marked_text)
+
+    def _marked_changed(self, count: int) -> None:
+        """Keep the banner's count true while the registrar corrects the fields; it
+        goes once none is marked (a different message on the bar is left alone)."""
+        if not self._marked_text or self.bar.text() != self._marked_text:
+            return
+        if count:
+            self._say_marked(count)
+        else:
+            self._marked_text = ""
+            self.bar.clear()
 
     def _resolve(self, conflict: PatientConflict) -> None:
         dialog = ConflictDialog(conflict, self._opened, self.form.insurer_names, self)

@@ -43,6 +43,7 @@ from crm.views.patients.fields import (
     SUBDIVISION_MASK,
     FieldBox,
     MaskedEdit,
+    set_read_only,
 )
 from crm.views.patients.form_rules import (
     GROUPS,
@@ -63,6 +64,7 @@ class PatientFormWidget(QWidget):
     """
 
     edited = Signal()
+    problems_shown = Signal(int)  # how many fields are marked now (after each check)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -215,7 +217,7 @@ class PatientFormWidget(QWidget):
             elif isinstance(editor, QLineEdit):
                 if value is None:
                     editor.setText(masked.get(name, ""))
-                    editor.setReadOnly(True)
+                    set_read_only(editor, True)
                 else:
                     editor.setText(value)
                 editor.setCursorPosition(0)  # show the beginning of a long address
@@ -264,7 +266,7 @@ class PatientFormWidget(QWidget):
                 locked = locked or not self._documents_editable
             editor = box.editor
             if isinstance(editor, QLineEdit):
-                editor.setReadOnly(locked)
+                set_read_only(editor, locked)
             else:
                 editor.setEnabled(not locked)
 
@@ -315,6 +317,7 @@ class PatientFormWidget(QWidget):
         issued = self.boxes["passport_issued_on"]
         if warnings and issued.kind != "problem":
             issued.show_warning("; ".join(warnings))
+        self.problems_shown.emit(sum(box.kind == "problem" for box in self.boxes.values()))
         return problems
 
     def show_problems(self, problems: Iterable[FieldProblem]) -> str | None:

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
+    QPalette,
 )
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -33,6 +34,17 @@ WARNING_COLOUR = "#9a6700"
 _DIGIT = re.compile(r"[0-9]")
 _ISO_DATE = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\s*")
 _SHORT_DATE = re.compile(r"\s*([0-9]{1,2})[./]([0-9]{1,2})[./]([0-9]{4})\s*")
+
+
+def set_read_only(edit: QLineEdit, read_only: bool) -> None:
+    """Make ``edit`` read-only (or not) and look it: a read-only field takes the
+    window's colour instead of the white of a field waiting for typing. It still
+    takes focus, so that its text can be selected and copied."""
+    edit.setReadOnly(read_only)
+    palette = QApplication.palette(edit)
+    if read_only:
+        palette.setColor(QPalette.ColorRole.Base, palette.color(QPalette.ColorRole.Window))
+    edit.setPalette(palette)
 
 
 def clean_pasted(text: str, *, date: bool = False) -> str:
@@ -96,7 +108,7 @@ class MaskedEdit(QLineEdit):
         self._showing_masked = True
         self.setInputMask("")
         self.setText(text)
-        self.setReadOnly(True)
+        set_read_only(self, True)
 
     @property
     def showing_masked(self) -> bool:

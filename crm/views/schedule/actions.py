@@ -255,16 +255,45 @@ class ScheduleActions(QObject):
             if appointment.ends_at <= now:
                 menu.setDefaultAction(no_show)
                 menu.addSeparator()
+        # Arriving and seeing the doctor happen on the visit's own day (the controller
+        # refuses other days); the menu says so instead of failing after a click.
+        clinic_today = now.astimezone(appointment.starts_at.tzinfo).date()
+        other_day = appointment.starts_at.date() != clinic_today
+        not_today = self.tr("Only on the day of the visit, {date}").format(
+            date=f"{appointment.starts_at:%d.%m.%Y}"
+        )
+        same_day_steps: list[QAction] = []
         if status is S.BOOKED and own and may[Permission.CHECK_IN]:
-            self._action(menu, "actionArrived", self.tr("Arrived (check in)"), step(S.ARRIVED))
+            same_day_steps.append(
+                self._action(menu, "actionArrived", self.tr("Arrived (check in)"), step(S.ARRIVED))
+            )
         if status is S.ARRIVED and own and may[Permission.MARK_VISITS]:
-            self._action(menu, "actionInProgress", self.tr("At the doctor's"), step(S.IN_PROGRESS))
+            same_day_steps.append(
+                self._action(
+                    menu, "actionInProgress", self.tr("At the doctor's"), step(S.IN_PROGRESS)
+                )
+            )
+        if other_day:
+            for same_day in same_day_steps:
+                same_day.setEnabled(False)
+                same_day.setToolTip(not_today)
         if status is S.IN_PROGRESS and own and may[Permission.MARK_VISITS]:
             self._action(menu, "actionCompleted", self.tr("Visit completed"), step(S.COMPLETED))
         if status is S.BOOKED and may_book:
             menu.addSeparator()
-            self._action(menu, "actionCancel", self.tr("Cancel…"), lambda: self.cancel(appointment))
-            self._action(menu, "actionReschedule", self.tr("Move…"), self.explain_moving)
+            changes = [
+                self._action(
+                    menu, "actionCancel", self.tr("Cancel…"), lambda: self.cancel(appointment)
+                ),
+                self._action(menu, "actionReschedule", self.tr("Move…"), self.explain_moving),
+            ]
+            late = appointment.starts_at - now < booking.CHANGE_NOTICE
+            if late and not may[Permission.OVERRIDE_RULES]:
+                for change in changes:
+                    change.setEnabled(False)
+                    change.setToolTip(
+                        self.tr("Less than 24 hours before the visit only a manager may change it")
+                    )
         if status in UNDO_TO and may[Permission.UNDO_STATUS]:
             self._action(
                 menu, "actionUndoStatus", self.tr("Undo a mistaken status…"),

@@ -278,7 +278,11 @@ class PatientPicker(QWidget):
             self.results.hideColumn(column)
         self.results.setColumnWidth(PatientSearchModel.NAME, 260)
         self.results.setColumnWidth(PatientSearchModel.BIRTH_DATE, 120)
-        self.results.setMaximumHeight(150)
+        # Room for five namesakes at least (a surname with typos finds several), eight at most.
+        row = self.results.verticalHeader().defaultSectionSize()
+        header = self.results.horizontalHeader().sizeHint().height()
+        self.results.setMinimumHeight(header + 5 * row + 4)
+        self.results.setMaximumHeight(header + 8 * row + 4)
         self.results.doubleClicked.connect(lambda index: self.pick_row(index.row()))
         self.results.installEventFilter(self)
         self.results.hide()
