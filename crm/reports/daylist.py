@@ -261,6 +261,14 @@ class _Writer:
         if not page.continued:
             active = sum(1 for row in section.rows if not row.inactive)
             details.append(translate("daylist", "patients: {count}").format(count=active))
+            greyed = len(section.rows) - active
+            if greyed:
+                # Said, so that a list of ten rows headed «patients: 9» adds up.
+                details.append(
+                    translate("daylist", "cancelled, moved or missed: {count}").format(
+                        count=greyed
+                    )
+                )
         canvas.setFont(f.regular, 9)
         shown = fonts.fit(", ".join(details), f.regular, 9, self.table_width)
         canvas.drawString(MARGIN, top - 51, shown)

@@ -2882,6 +2882,10 @@
         <translation>Врачей: {doctors}, записей: {appointments}</translation>
     </message>
     <message>
+        <source>, in the holding tray: {count}</source>
+        <translation>, в листе переноса: {count}</translation>
+    </message>
+    <message>
         <source>Booked from the waiting list: {doctor}, {time} ({kind})</source>
         <translation>Записан(а) из листа ожидания: {doctor}, {time} ({kind})</translation>
     </message>
@@ -3477,11 +3481,11 @@
     </message>
     <message>
         <source>Affected appointments: {count} — they will go to the holding tray, the patients will be sent notices</source>
-        <translation>Затронет записей: {count} — они уйдут в лоток ожидания переноса, пациентам будут отправлены уведомления</translation>
+        <translation>Затронет записей: {count} — они попадут в лист переноса, пациентам будут отправлены уведомления</translation>
     </message>
     <message>
         <source>Save and move</source>
-        <translation>Сохранить и перенести в лоток</translation>
+        <translation>Сохранить и перенести в лист переноса</translation>
     </message>
     <message>
         <source>Back to the form</source>
@@ -4113,6 +4117,10 @@
     <message>
         <source>patients: {count}</source>
         <translation>пациентов: {count}</translation>
+    </message>
+    <message>
+        <source>cancelled, moved or missed: {count}</source>
+        <translation>отменено, перенесено или неявка: {count}</translation>
     </message>
     <message>
         <source>Page {number} of {total}</source>

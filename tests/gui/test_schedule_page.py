@@ -118,6 +118,7 @@ def test_the_page_shows_the_day_and_filters_by_specialty(
     assert page.status_label.text() == "Врачей: 3, записей: 3"
     assert page.date_edit.date().toString("dd.MM.yyyy") == f"{c.day:%d.%m.%Y}"
     assert "Alt+" in page.today_button.toolTip()
+    assert page.minimumSizeHint().width() <= 1280  # fits a 1280-pixel desk screen
     qtbot.waitUntil(lambda: page.specialty_combo.count() > 1, timeout=TIMEOUT)
     assert page.specialty_combo.itemText(0) == "Все специальности"
     with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
@@ -333,6 +334,10 @@ def test_the_week_view_shows_a_doctors_week(
         page.week_button.click()
     week: WeekView = page.week
     assert page.views.currentWidget() is week and page.doctor_combo.isVisible()
+    # The week view fits a 1280-pixel desk screen: no combo box or legend sets the
+    # window's minimum width (the side panels and the grid scroll).
+    assert page.minimumSizeHint().width() <= 1280
+    assert not page.branch_combo.isVisible()  # one doctor's week: no doctor filters
     assert [column.day for column in week.columns] == [
         monday + dt.timedelta(days=n) for n in range(7)
     ]
@@ -389,6 +394,7 @@ def test_the_holding_tray_lists_and_a_drag_from_it_reschedules(
     page = open_page(registrar)
     assert page.tray.isVisible() and page.tray.count() == 1
     assert page.tray.title.text() == "Лист переноса (1)"
+    assert page.status_label.text() == "Врачей: 3, записей: 2, в листе переноса: 1"
     item = next(
         page.tray.list.item(n) for n in range(page.tray.list.count())
         if page.tray.list.item(n).data(Qt.ItemDataRole.UserRole) == c.third

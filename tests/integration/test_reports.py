@@ -509,7 +509,9 @@ def test_dashboard_today_and_week(db, clinic):
         assert expiring is not None
     data = dashboard(db, clinic.manager, now=moment(dt.date(2025, 5, 29), "12:00"))
     assert [r.number for r in data.expiring] == ["R3"] and data.expiring[0].days_left == 3
-    assert data.waiting_total == 2  # the two entries still waiting (one for D2)
+    # The entries still waiting (one for D2) and the one holding an offer, as the
+    # waiting-list tab lists them.
+    assert data.waiting_total == 3
     tuesday = dashboard(db, clinic.manager, now=moment(TUE, "12:00"))
     loads = {load.specialty: load for load in tuesday.load}
     assert (loads["Кардиология"].available_today, loads["Кардиология"].booked_today) == (8, 1)

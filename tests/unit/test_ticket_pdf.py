@@ -147,8 +147,9 @@ def test_day_list_has_a_header_and_page_numbers_on_every_page():
             phone="+7 (916) 123-45-67",
             kind_title="платно",
             referral_number=None,
-            status_title="записан",
+            status_title="отменено" if i == 1 else "записан",
             note="Просит перезвонить" if i % 3 == 0 else None,
+            inactive=i == 1,
         )
         for i in range(45)
     )
@@ -164,6 +165,8 @@ def test_day_list_has_a_header_and_page_numbers_on_every_page():
             assert f"{number}" in text and f"{total}" in text
         flat = " ".join(" ".join(texts).split())
         assert "Ёлкина Пациентка 44" in flat
+        # 45 rows, one of them cancelled (printed grey): the header adds up.
+        assert "пациентов: 44" in flat and "отменено, перенесено или неявка: 1" in flat
         assert "Петров Пётр Петрович" in texts[1]  # the doctor is named on the next page too
         assert "Сидорова Анна" in texts[-1]
 

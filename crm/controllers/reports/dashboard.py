@@ -142,7 +142,8 @@ def expiring_referrals(session: Session, today: dt.date) -> list[ExpiringReferra
 
 
 def waiting_by_specialty(session: Session) -> list[tuple[str, int]]:
-    """Open waiting-list entries per specialty (the doctor's, for entries for a doctor)."""
+    """Open waiting-list entries (waiting or holding an offer) per specialty (the
+    doctor's, for entries for a doctor)."""
     by_doctor = aliased(Doctor)
     specialty_id = sa.func.coalesce(WaitingListEntry.specialty_id, by_doctor.specialty_id)
     rows = session.execute(
@@ -150,7 +151,9 @@ def waiting_by_specialty(session: Session) -> list[tuple[str, int]]:
         .select_from(WaitingListEntry)
         .outerjoin(by_doctor, by_doctor.id == WaitingListEntry.doctor_id)
         .join(Specialty, Specialty.id == specialty_id)
-        .where(WaitingListEntry.status == WaitingStatus.WAITING)
+        # An entry holding an offer still waits for an appointment: counted as the
+        # waiting-list tab lists it.
+        .where(WaitingListEntry.status.in_((WaitingStatus.WAITING, WaitingStatus.OFFERED)))
         .group_by(Specialty.name)
         .order_by(sa.func.count().desc(), Specialty.name)
     )

@@ -217,6 +217,7 @@ class SchedulePage(QWidget):
         self.legend = QLabel(self._legend())
         self.legend.setObjectName("scheduleLegend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
         layout.addWidget(self.legend)
 
         self.actions = ScheduleActions(context, self) if ScheduleActions is not None else None
@@ -276,7 +277,7 @@ class SchedulePage(QWidget):
         self.specialty_combo.addItem(self.tr("All specialties"), None)
         self.specialty_combo.setToolTip(self.tr("Show the doctors of one specialty"))
         for combo in (self.branch_combo, self.specialty_combo):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            self._narrow(combo)
             combo.currentIndexChanged.connect(self._filters_changed)
         self.day_button = self._tool(self.tr("Day"), self.tr("All doctors on one day"), None,
                                      lambda: self.set_mode(DAY))  # fmt: skip
@@ -291,7 +292,7 @@ class SchedulePage(QWidget):
         self.doctor_combo = QComboBox()
         self.doctor_combo.setObjectName("weekDoctor")
         self.doctor_combo.setToolTip(self.tr("Whose week is shown"))
-        self.doctor_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self._narrow(self.doctor_combo)
         self.doctor_combo.activated.connect(
             lambda _i: self.show_week_of(self.doctor_combo.currentData())
         )
@@ -321,6 +322,19 @@ class SchedulePage(QWidget):
         bar.addWidget(self.hours_button)
         bar.addWidget(self.day_list_button)
         return bar
+
+    @staticmethod
+    def _narrow(combo: QComboBox) -> None:
+        """Size ``combo`` for about 18 characters, not for its longest entry (a long
+        specialty or doctor's name would widen the whole window); the list that opens
+        is as wide as it needs."""
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(18)
+
+    @staticmethod
+    def _fit_popup(combo: QComboBox) -> None:
+        """Let the list that opens show the longest entry in full (after filling)."""
+        combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
 
     def _tool(self, text: str, tip: str, keys: str | None, slot: Callable[[], None]) -> QToolButton:
         button = QToolButton()
@@ -357,7 +371,9 @@ class SchedulePage(QWidget):
             swatch(OVERDUE, self.tr("? the time has passed: no-show?")),
             swatch(NOW, self.tr("◥ overbooked")),
         ]
-        gap = "&nbsp;&nbsp;&nbsp;"
+        # No-break spaces inside an item, a plain one between items: the legend wraps
+        # on a narrow window instead of setting the window's minimum width.
+        gap = "&nbsp;&nbsp; "
         return (
             self.tr("Status:") + " " + gap.join(statuses) + gap + "│" + gap
             + self.tr("Stripe:") + " " + gap.join(kinds) + gap + "│" + gap + gap.join(marks)
@@ -415,8 +431,9 @@ class SchedulePage(QWidget):
         (self.week_button if mode == WEEK else self.day_button).setChecked(True)
         self.views.setCurrentWidget(self.current_grid)
         self.doctor_combo.setVisible(mode == WEEK)
-        self.branch_combo.setEnabled(mode == DAY)
-        self.specialty_combo.setEnabled(mode == DAY)
+        # The filters choose the day's doctors; one doctor's week has the doctor's box instead.
+        self.branch_combo.setVisible(mode == DAY)
+        self.specialty_combo.setVisible(mode == DAY)
         self._select_week_doctor()
         self._reload_all()
 
@@ -537,6 +554,7 @@ class SchedulePage(QWidget):
             for choice in choices:
                 combo.addItem(choice.name, choice.id)
             combo.blockSignals(False)
+            self._fit_popup(combo)
         self._filters_loaded = True
 
     def _show(self, data: GridData) -> None:
@@ -553,11 +571,14 @@ class SchedulePage(QWidget):
             self._fill_doctor_combo(doctors)
         self._refresh_tray()
         shown = [a for a in data.appointments if a.doctor_id in names]
-        self.status_label.setText(
-            self.tr("Doctors: {doctors}, appointments: {appointments}").format(
-                doctors=len(data.doctors), appointments=len(shown)
-            )
+        held = sum(a.in_holding_tray for a in shown)
+        text = self.tr("Doctors: {doctors}, appointments: {appointments}").format(
+            doctors=len(data.doctors), appointments=len(shown) - held
         )
+        if held:
+            # Held ones wait in the tray for a new time: not counted as the day's visits.
+            text += self.tr(", in the holding tray: {count}").format(count=held)
+        self.status_label.setText(text)
         self.loaded.emit()
 
     def _find_own_column(self) -> None:
@@ -669,6 +690,7 @@ class SchedulePage(QWidget):
         for doctor_id, text in entries:
             self.doctor_combo.addItem(text, doctor_id)
         self.doctor_combo.blockSignals(False)
+        self._fit_popup(self.doctor_combo)
         self._select_week_doctor()
 
     # --- column order (per workstation) ---------------------------------------------
