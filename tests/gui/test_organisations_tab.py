@@ -178,6 +178,12 @@ def test_a_bad_ogrn_is_named_and_what_was_typed_stays(
     assert tab.ogrn.styleSheet() == "" and tab.messages.kind == "done"
     row = in_db(gui_database, target.id)
     assert row is not None and (row.name, row.ogrn) == ("ГБУЗ «Поликлиника № 3»", good)
+    # A refusal speaks of the form it was about: choosing another organisation clears it.
+    tab.ogrn.setText(bad)
+    tab.save_button.click()
+    qtbot.waitUntil(lambda: tab.messages.kind == "error", timeout=TIMEOUT)
+    choose(tab, directory[1].id)
+    assert tab.messages.kind == "" and tab.ogrn.styleSheet() == ""
 
 
 def test_a_new_organisation_is_registered(

@@ -282,6 +282,8 @@ class OrganisationsTab(QWidget):
             return  # the table was re-read: the form keeps what it shows
         organisation = self.model.row_at(current.row())
         if self.current is None or organisation.id != self.current.id or not self.modified():
+            if self.messages.kind == "error" and organisation != self.current:
+                self.messages.clear()  # the refusal was about the form just left
             self._fill_form(organisation)
 
     def modified(self) -> bool:
