@@ -203,12 +203,18 @@ class SchedulePage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
         layout.setSpacing(8)
+        toolbar = self._build_toolbar()
+        # The day's figures and the two dialogs sit on the title's line: the toolbar
+        # below keeps to the navigation and the filters, and fits a 1280-pixel screen.
         top = QHBoxLayout()
         top.addWidget(heading)
         top.addStretch(1)
         top.addWidget(self.status_label)
+        top.addSpacing(12)
+        top.addWidget(self.hours_button)
+        top.addWidget(self.day_list_button)
         layout.addLayout(top)
-        layout.addLayout(self._build_toolbar())
+        layout.addLayout(toolbar)
         layout.addWidget(self.message_bar)
         # Waiting-list offers of freed time, for the desk to book or pass on.
         self.offers = OfferPrompt(context)
@@ -318,9 +324,6 @@ class SchedulePage(QWidget):
         bar.addWidget(self.doctor_combo)
         bar.addWidget(self.day_button)
         bar.addWidget(self.week_button)
-        bar.addSpacing(12)
-        bar.addWidget(self.hours_button)
-        bar.addWidget(self.day_list_button)
         return bar
 
     @staticmethod
@@ -354,13 +357,16 @@ class SchedulePage(QWidget):
     def _legend(self) -> str:
         """What the colours mean: the fill is the visit's status, the stripe its kind."""
 
+        def unbroken(text: str) -> str:
+            return html.escape(text).replace(" ", "&nbsp;")  # an item never wraps inside
+
         def swatch(colour: QColor, text: str) -> str:
-            return f"<span style='color:{colour.name()}'>■</span>&nbsp;{html.escape(text)}"
+            return f"<span style='color:{colour.name()}'>■</span>&nbsp;{unbroken(text)}"
 
         def badge(fill: QColor, border: QColor, text: str) -> str:
             return (
                 f"<span style='background-color:{fill.name()}; color:{border.darker(160).name()}'>"
-                f"&nbsp;{html.escape(text)}&nbsp;</span>"
+                f"&nbsp;{unbroken(text)}&nbsp;</span>"
             )
 
         statuses = [badge(fill, border, status_title(status)) for status, (fill, border) in
@@ -430,10 +436,11 @@ class SchedulePage(QWidget):
         self.mode = mode
         (self.week_button if mode == WEEK else self.day_button).setChecked(True)
         self.views.setCurrentWidget(self.current_grid)
-        self.doctor_combo.setVisible(mode == WEEK)
-        # The filters choose the day's doctors; one doctor's week has the doctor's box instead.
+        # The filters choose the day's doctors; one doctor's week has the doctor's box
+        # instead (hidden first: never all three at once, which would widen the window).
         self.branch_combo.setVisible(mode == DAY)
         self.specialty_combo.setVisible(mode == DAY)
+        self.doctor_combo.setVisible(mode == WEEK)
         self._select_week_doctor()
         self._reload_all()
 
