@@ -349,6 +349,18 @@ def delete_template(
         return _reconcile(session, actor, doctor, now)
 
 
+def preview_delete_template(
+    db: sessionmaker[Session], actor: Actor, template_id: int, *, now: dt.datetime | None = None
+) -> HoursPreview:
+    """What :func:`delete_template` would move; nothing is written.
+
+    Raises:
+        NotFound: the template is gone already.
+    """
+    require(actor, Permission.MANAGE_SCHEDULES)
+    return _dry_run_delete(db, ScheduleTemplate, template_id, now)
+
+
 def add_exception(
     db: sessionmaker[Session],
     actor: Actor,
@@ -429,6 +441,44 @@ def delete_exception(
         if before["kind"] is not ExceptionKind.EXTRA_WORK:
             change = _offer_new_hours(session, actor, doctor, now, change)
         return change
+
+
+def preview_delete_exception(
+    db: sessionmaker[Session], actor: Actor, exception_id: int, *, now: dt.datetime | None = None
+) -> HoursPreview:
+    """What :func:`delete_exception` would move (an extra shift removed sends its
+    appointments to the tray; a vacation removed brings held ones back); nothing is written.
+
+    Raises:
+        NotFound: the exception is gone already.
+    """
+    require(actor, Permission.MANAGE_SCHEDULES)
+    return _dry_run_delete(db, ScheduleException, exception_id, now)
+
+
+def _dry_run_delete(
+    db: sessionmaker[Session],
+    model: type[ScheduleTemplate] | type[ScheduleException],
+    row_id: int,
+    now: dt.datetime | None,
+) -> HoursPreview:
+    with db() as session:
+        doctor_id = session.scalar(sa.select(model.doctor_id).where(model.id == row_id))
+    if doctor_id is None:
+        raise NotFound(
+            translate("hours", "The working hours were already removed")
+            if model is ScheduleTemplate
+            else translate("hours", "The exception was already removed")
+        )
+
+    def change(session: Session, _doctor: Doctor) -> object:
+        found = session.get(model, row_id)
+        if found is not None:
+            session.delete(found)
+            session.flush()
+        return found
+
+    return _dry_run(db, doctor_id, now, change)
 
 
 # --- rules --------------------------------------------------------------------------------

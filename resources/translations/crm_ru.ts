@@ -3456,10 +3456,6 @@
         <translation>{specialty}, слот {minutes} мин</translation>
     </message>
     <message>
-        <source>Remove the hours {day} {hours}? Appointments in them go to the holding tray.</source>
-        <translation>Удалить часы: {day} {hours}? Записи в эти часы попадут в лист переноса.</translation>
-    </message>
-    <message>
         <source>Keep</source>
         <translation>Оставить</translation>
     </message>
@@ -3482,6 +3478,18 @@
     <message>
         <source>Affected appointments: {count} — they will go to the holding tray, the patients will be sent notices</source>
         <translation>Затронет записей: {count} — они попадут в лист переноса, пациентам будут отправлены уведомления</translation>
+    </message>
+    <message>
+        <source>Remove the hours {day} {hours}?</source>
+        <translation>Удалить часы работы {day} {hours}?</translation>
+    </message>
+    <message>
+        <source>Back from the holding tray: {count}</source>
+        <translation>Вернутся из листа переноса: {count}</translation>
+    </message>
+    <message>
+        <source>No booked appointment is affected.</source>
+        <translation>Записи пациентов не затронуты.</translation>
     </message>
     <message>
         <source>Save and move</source>

@@ -145,7 +145,9 @@ def test_a_manager_enters_a_vacation_and_the_appointments_go_to_the_tray(
     # Calling the sick leave off brings them back.
     dialog.exception_view.selectRow(0)
     qtbot.mouseClick(dialog.remove_exception_button, Qt.MouseButton.LeftButton)
-    assert dialog.message_bar.kind == "warning"
+    # Counted first: the question says that the two come back out of the tray.
+    qtbot.waitUntil(lambda: dialog.message_bar.first_button.isVisible(), timeout=TIMEOUT)
+    assert "Вернутся из листа переноса: 2" in dialog.message_bar.text()
     with qtbot.waitSignal(dialog.hours_changed, timeout=TIMEOUT):
         qtbot.mouseClick(dialog.message_bar.first_button, Qt.MouseButton.LeftButton)
     assert held_ids(gui_database) == set()
@@ -384,3 +386,38 @@ def test_the_doctors_own_room_is_named_and_the_holidays_column_explained(
     assert dialog.templates.headerData(
         5, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
     ) == QCoreApplication.translate("WorkingHoursDialog", "Holidays")
+
+
+def test_removing_hours_says_first_how_many_appointments_go_to_the_tray(
+    qtbot, make_context, gui_database: Database, clinic: ScheduleClinic
+) -> None:
+    c = clinic
+    dialog = open_dialog(qtbot, make_context("anna"), c)
+    row = next(
+        n for n in range(dialog.templates.rowCount())
+        if dialog.templates.row(n).weekday == c.day.isoweekday()
+    )  # fmt: skip
+    dialog.template_view.selectRow(row)
+    dialog.ask_remove_template()
+    assert dialog.message_bar.text() == "Проверяем записи пациентов…"
+    qtbot.waitUntil(lambda: dialog.message_bar.kind == "warning", timeout=TIMEOUT)
+    text = dialog.message_bar.text()
+    assert "Затронет записей: 2" in text and "Соколова" in text and "Лебедев" in text
+    assert held_ids(gui_database) == set()  # counted, nothing written
+    with qtbot.waitSignal(dialog.hours_changed, timeout=TIMEOUT):
+        dialog.message_bar.first_button.click()  # «Удалить»
+    assert held_ids(gui_database) == {c.first, c.second}
+
+    # Hours whose removal moves nobody are asked about plainly.
+    other = next(
+        n for n in range(dialog.templates.rowCount())
+        if dialog.templates.row(n).weekday != c.day.isoweekday()
+    )  # fmt: skip
+    dialog.template_view.selectRow(other)
+    dialog.ask_remove_template()
+    qtbot.waitUntil(lambda: dialog.message_bar.kind == "info" and "?" in dialog.message_bar.text(),
+                    timeout=TIMEOUT)  # fmt: skip
+    assert "Записи пациентов не затронуты" in dialog.message_bar.text()
+    dialog.message_bar.second_button.click()  # «Оставить»
+    assert dialog.message_bar.kind == ""
+    dialog.close()

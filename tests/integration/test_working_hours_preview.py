@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from crm.controllers import working_hours
-from crm.controllers.errors import PermissionDenied, ValidationError
+from crm.controllers.errors import NotFound, PermissionDenied, ValidationError
 from crm.controllers.working_hours import ExceptionForm, HoursPreview, TemplateForm
 from crm.models import (
     Appointment,
@@ -154,6 +154,39 @@ def test_hours_given_back_are_previewed_as_released_and_new_hours_move_nobody(db
     assert working_hours.preview_template(db, c.manager, c.doctor, saturday, now=NOW) == (
         HoursPreview()
     )
+
+
+def test_removing_hours_or_an_absence_is_previewed_as_the_removal_then_does_it(db, clinic):
+    c = clinic
+    monday = [book(db, c, c.silent, "09:00"), book(db, c, c.consenting, "12:30")]
+    template_id = monday_template(db, c)
+    before = snapshot(db)
+
+    preview = working_hours.preview_delete_template(db, c.manager, template_id, now=NOW)
+
+    assert snapshot(db) == before  # the template is still there, nobody in the tray
+    assert [a.id for a in preview.held] == monday and preview.released == ()
+    change = working_hours.delete_template(db, c.manager, template_id, now=NOW)
+    assert change.held == preview.held
+
+    # A vacation on Tuesday holds its appointment; calling the vacation off brings it back.
+    tuesday = DAY + dt.timedelta(days=1)
+    held = book(db, c, c.silent, "10:00", tuesday)
+    working_hours.add_exception(db, c.manager, c.doctor, vacation(tuesday, tuesday), now=NOW)
+    with db() as session:
+        (exception_id,) = session.scalars(sa.select(ScheduleException.id))
+    before = snapshot(db)
+
+    preview = working_hours.preview_delete_exception(db, c.manager, exception_id, now=NOW)
+
+    assert snapshot(db) == before
+    assert preview.held == () and [a.id for a in preview.released] == [held]
+    change = working_hours.delete_exception(db, c.manager, exception_id, now=NOW)
+    assert change.released == preview.released
+    with pytest.raises(NotFound):
+        working_hours.preview_delete_exception(db, c.manager, exception_id, now=NOW)
+    with pytest.raises(PermissionDenied):
+        working_hours.preview_delete_template(db, c.registrar, template_id, now=NOW)
 
 
 def test_a_new_template_over_the_tray_is_previewed_with_the_same_rule(db, clinic):

@@ -392,12 +392,9 @@ class WorkingHoursDialog(QDialog):
         if not self.can_edit or row is None:
             return
         cells = template_cells(row)
-        self.message_bar.show_message(
-            "warning",
-            self.tr("Remove the hours {day} {hours}? Appointments in them go to the holding "
-                    "tray.").format(day=cells[0], hours=cells[1]),
-            [(self.tr("Remove"), lambda: self._change(working_hours.delete_template, row.id)),
-             (self.tr("Keep"), self.message_bar.clear)],
+        self._ask_remove(
+            self.tr("Remove the hours {day} {hours}?").format(day=cells[0], hours=cells[1]),
+            working_hours.preview_delete_template, working_hours.delete_template, row.id,
         )  # fmt: skip
 
     # --- exceptions -----------------------------------------------------------------------
@@ -429,15 +426,56 @@ class WorkingHoursDialog(QDialog):
         if not self.can_edit or row is None:
             return
         cells = exception_cells(row)
-        self.message_bar.show_message(
-            "warning",
+        self._ask_remove(
             self.tr("Remove «{what}» {starts} – {ends}?").format(
                 what=cells[0], starts=cells[1], ends=cells[2]),
-            [(self.tr("Remove"), lambda: self._change(working_hours.delete_exception, row.id)),
-             (self.tr("Keep"), self.message_bar.clear)],
+            working_hours.preview_delete_exception, working_hours.delete_exception, row.id,
         )  # fmt: skip
 
     # --- asking first ---------------------------------------------------------------------
+
+    def _ask_remove(
+        self,
+        question: str,
+        preview: Callable[..., HoursPreview],
+        remove: Callable[..., HoursChange],
+        row_id: int,
+    ) -> None:
+        """Count what removing the row would move (on the runner), then ask in the bar
+        with the count: «Remove» or «Keep». The removal checks again under the lock."""
+        self._forget_pending()
+        serial = self._check
+        doctor = self.doctor_id
+        self.message_bar.show_message("info", self.tr("Checking the booked appointments…"))
+
+        def checked(result: HoursPreview) -> None:
+            if serial != self._check or doctor != self.doctor_id:
+                return  # cancelled, asked again, or another doctor meanwhile
+            lines = [escape(question)]
+            if result.held:
+                lines.append(escape(self.tr(
+                    "Affected appointments: {count} — they will go to the holding tray, "
+                    "the patients will be sent notices").format(count=len(result.held))))
+                lines += [escape(line) for line in self.moved_lines(result)]
+            if result.released:
+                lines.append(escape(self.tr(
+                    "Back from the holding tray: {count}").format(count=len(result.released))))
+            if not result.held and not result.released:
+                lines.append(escape(self.tr("No booked appointment is affected.")))
+            self.message_bar.show_message(
+                "warning" if result.held else "info", "<br>".join(lines),
+                [(self.tr("Remove"), lambda: self._change(remove, row_id)),
+                 (self.tr("Keep"), self.message_bar.clear)],
+            )  # fmt: skip
+
+        def failed(error: BaseException, message: str) -> None:
+            if serial == self._check:
+                self._refused(None, error, message)
+
+        self._context.runner.submit(
+            preview, self._context.database.sessions, self._context.actor, row_id,
+            on_success=checked, on_error=failed, owner=self,
+        )  # fmt: skip
 
     def _check_then_change(
         self,
