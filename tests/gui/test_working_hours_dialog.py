@@ -146,7 +146,7 @@ def test_a_manager_enters_a_vacation_and_the_appointments_go_to_the_tray(
     dialog.exception_view.selectRow(0)
     qtbot.mouseClick(dialog.remove_exception_button, Qt.MouseButton.LeftButton)
     # Counted first: the question says that the two come back out of the tray.
-    qtbot.waitUntil(lambda: dialog.message_bar.first_button.isVisible(), timeout=TIMEOUT)
+    qtbot.waitUntil(dialog.message_bar.first_button.isVisible, timeout=TIMEOUT)
     assert "Вернутся из листа переноса: 2" in dialog.message_bar.text()
     with qtbot.waitSignal(dialog.hours_changed, timeout=TIMEOUT):
         qtbot.mouseClick(dialog.message_bar.first_button, Qt.MouseButton.LeftButton)
