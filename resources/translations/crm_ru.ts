@@ -1373,7 +1373,7 @@
     <message>
         <source>Booked: {patient} to {doctor}, {day} at {time} ({kind})</source>
         <extracomment>Change notices are gathered this long before the offers are read again. Offers shown at once; the rest are counted («and 2 more»). How often this desk passes on offers left unanswered too long. Tables whose change may change the offers (``*`` = resynchronise everything).</extracomment>
-        <translation>Записан(а): {patient} к врачу {doctor}, {day} в {time} ({kind})</translation>
+        <translation>Записан(а): {patient} — {doctor}, {day} в {time} ({kind})</translation>
     </message>
     <message>
         <source>{patient} keeps their place on the list; the time was offered to the next patient</source>
@@ -1392,7 +1392,7 @@
     <name>OfferLine</name>
     <message>
         <source>Free time for {patient}: {offer}</source>
-        <translation>Освободилось время для {patient}: {offer}</translation>
+        <translation>{patient} — освободилось время: {offer}</translation>
     </message>
     <message>
         <source>answer by {time}, then it passes to the next</source>
@@ -2078,7 +2078,7 @@
     </message>
     <message>
         <source>The request for {patient} is queued for a manager&apos;s decision</source>
-        <translation>Заявка для пациента {patient} передана менеджеру на решение</translation>
+        <translation>Заявка передана менеджеру на решение: {patient}</translation>
     </message>
     <message>
         <source>Approved: {patient}. Book the appointment now?</source>
@@ -2579,7 +2579,7 @@
     </message>
     <message>
         <source>Move {patient} to {doctor} ({specialty}) at {time}?</source>
-        <translation>Перенести запись пациента {patient} к врачу {doctor} ({specialty}) на {time}?</translation>
+        <translation>Перенести запись: {patient} → {doctor} ({specialty}), {time}?</translation>
     </message>
     <message>
         <source>Move</source>
@@ -3271,7 +3271,7 @@
     </message>
     <message>
         <source>Take {patient} ({wanted}) off the waiting list?</source>
-        <translation>Удалить {patient} ({wanted}) из листа ожидания?</translation>
+        <translation>Удалить из листа ожидания: {patient} ({wanted})?</translation>
     </message>
     <message>
         <source>Keep</source>
