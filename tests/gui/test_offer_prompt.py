@@ -11,15 +11,16 @@ from collections.abc import Callable
 import pytest
 import sqlalchemy as sa
 
-from crm.controllers import booking, visit_status, waiting_list
+from crm.controllers import auth, booking, visit_status, waiting_list
 from crm.controllers.waiting_list import WaitingEntry
 from crm.db.database import Database
 from crm.models import Appointment, Doctor, WaitingListEntry
-from crm.models.enums import AppointmentStatus, ContactChannel, WaitingStatus
+from crm.models.enums import AppointmentStatus, ContactChannel, Role, WaitingStatus
 from crm.views import AppContext
 from crm.views.events import ChangeEvents
 from crm.views.referrals.offer_prompt import OfferPrompt
 from tests import factories as f
+from tests.gui.conftest import PASSWORD
 from tests.gui.test_schedule_grid import ScheduleClinic, make_schedule_clinic
 from tests.gui.test_waiting_list_tab import FakeEvents
 
@@ -224,3 +225,19 @@ def test_the_minute_check_stops_once_the_runner_is_shut_down(
     prompt._context.runner.shutdown()
     prompt.expire_unanswered()
     assert not prompt._expiry.isActive()
+
+
+def test_a_doctor_sees_only_the_offers_of_the_own_schedule(
+    qtbot, make_context, clinic: ScheduleClinic, gui_database: Database
+) -> None:
+    """An offer a doctor could only fail to book (another doctor's time) is not shown."""
+    wait_list(gui_database, clinic, (clinic.patients[3],))
+    free_eleven(gui_database, clinic)  # Петров's 11:00 goes to Зайцев
+    for login, doctor in (("petrov", clinic.petrov), ("sidorova", clinic.sidorova)):
+        auth.add_user(
+            gui_database.sessions, login, PASSWORD, Role.DOCTOR, login, doctor_id=doctor
+        )
+    own = open_prompt(qtbot, make_context("petrov", FakeEvents()))
+    assert [line.entry.offered_doctor_id for line in own.lines] == [clinic.petrov]
+    other = open_prompt(qtbot, make_context("sidorova", FakeEvents()))
+    assert other.lines == [] and not other.isVisible()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from crm.controllers import waiting_list
 from crm.controllers.booking import BookedAppointment, BookingRefused
+from crm.controllers.permissions import Permission, allowed
 from crm.controllers.waiting_list import WaitingEntry, WaitingOffer
 from crm.views import AppContext
 from crm.views.patients.labels import appointment_kind_names
@@ -329,9 +330,21 @@ class OfferPrompt(QFrame):
             self._debounce.start()
 
     def _on_loaded(self, entries: list[WaitingEntry]) -> None:
-        self._entries = [e for e in entries if not e.offer_lapsed]
+        self._entries = [e for e in entries if not e.offer_lapsed and self._may_book(e)]
         self._show_lines()
         self.loaded.emit(len(self.lines))
+
+    def _may_book(self, entry: WaitingEntry) -> bool:
+        """Whether this desk may book the offered time (a doctor: in the own schedule
+        only); an offer the user could only fail to book is not shown."""
+        actor = self._context.actor
+        if allowed(actor, Permission.BOOK_ANY_DOCTOR):
+            return True
+        return (
+            allowed(actor, Permission.BOOK_OWN_SCHEDULE)
+            and actor.doctor_id is not None
+            and entry.offered_doctor_id == actor.doctor_id
+        )
 
     def _on_failed(self, message: str) -> None:
         self._say("error", message)
