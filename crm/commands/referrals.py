@@ -218,17 +218,26 @@ def list_referrals(
     try:
         db = ready.database.sessions
         actor = command_line_actor(db, as_login)
+        # One more than shown: whether the list goes on is known, not guessed.
         rows = registry(db, actor, RegistryFilter(expiring_only=expiring, patient_id=patient_id,
-                                                  limit=limit))  # fmt: skip
+                                                  limit=limit + 1))  # fmt: skip
     finally:
         ready.database.dispose()
-    for row in rows:
+    more = len(rows) > limit
+    for row in rows[:limit]:
         click.echo(
             f"{row.number}\t{row.patient_name}\t{row.specialty_name}\t"
             f"{_date(row.last_valid_day)}\t{row.days_left}\t{status_title(row.status)}"
         )
     if not rows:
         click.echo(translate("referrals", "No referrals"), err=True)
+    if more:
+        click.echo(
+            translate(
+                "referrals", "Only the first {limit} are listed: narrow the filter or raise --limit"
+            ).format(limit=limit),
+            err=True,
+        )
 
 
 @referral_group.command("extend")

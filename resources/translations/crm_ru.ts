@@ -5221,6 +5221,10 @@
         <translation>Направлений нет</translation>
     </message>
     <message>
+        <source>Only the first {limit} are listed: narrow the filter or raise --limit</source>
+        <translation>Показаны только первые {limit}: уточните отбор или увеличьте --limit</translation>
+    </message>
+    <message>
         <source>Referral {number} is valid until {date}</source>
         <translation>Направление {number} действует до {date}</translation>
     </message>

@@ -87,6 +87,7 @@ def test_add_then_show_and_list(run, cli):
     assert f"Valid until: {last} (30 days left)" in lines and "Status: active" in lines
     listed = run(cli.url, "referral", "list", "--as", cli.registrar)
     assert listed.stdout.startswith("НП-1234\t") and str(referral_id)
+    assert "Only the first" not in listed.stderr  # the whole list
 
     until = (cli.today + dt.timedelta(days=59)).strftime("%d.%m.%Y")
     extended = run(cli.url, "referral", "extend", "НП-1234", "--until", until,
@@ -182,3 +183,14 @@ def test_book_by_referral_prints_the_same_reasons(run, cli, committed_db):
     assert cancelled.exit_code == 0
     refused = book("703", hhmm="12:00")
     assert last_line(refused) == "clinic-crm: error: The referral was cancelled"
+
+
+def test_a_list_cut_at_the_limit_says_so(run, cli):
+    for number in ("910", "911", "912"):
+        assert add(run, cli, number).exit_code == 0
+    listed = run(cli.url, "referral", "list", "--limit", "2", "--as", cli.registrar)
+    assert listed.exit_code == 0, listed.output
+    assert len(listed.stdout.splitlines()) == 2
+    assert "Only the first 2 are listed" in listed.stderr
+    whole = run(cli.url, "referral", "list", "--limit", "3", "--as", cli.registrar)
+    assert len(whole.stdout.splitlines()) == 3 and "Only the first" not in whole.stderr
