@@ -595,54 +595,6 @@
         <source>expired</source>
         <translation>истекло</translation>
     </message>
-    <message>
-        <source>created</source>
-        <translation>создана</translation>
-    </message>
-    <message>
-        <source>changed</source>
-        <translation>изменена</translation>
-    </message>
-    <message>
-        <source>deleted</source>
-        <translation>удалена</translation>
-    </message>
-    <message>
-        <source>documents viewed</source>
-        <translation>просмотр документов</translation>
-    </message>
-    <message>
-        <source>consent given</source>
-        <translation>согласие дано</translation>
-    </message>
-    <message>
-        <source>consent revoked</source>
-        <translation>согласие отозвано</translation>
-    </message>
-    <message>
-        <source>checked in</source>
-        <translation>отмечен приход</translation>
-    </message>
-    <message>
-        <source>printed</source>
-        <translation>печать</translation>
-    </message>
-    <message>
-        <source>exported</source>
-        <translation>выгрузка</translation>
-    </message>
-    <message>
-        <source>card</source>
-        <translation>карта</translation>
-    </message>
-    <message>
-        <source>appointment</source>
-        <translation>запись</translation>
-    </message>
-    <message>
-        <source>referral</source>
-        <translation>направление</translation>
-    </message>
 </context>
 <context>
     <name>CardTabs</name>

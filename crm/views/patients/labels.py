@@ -118,32 +118,6 @@ def referral_status_names() -> dict[str, str]:
     }
 
 
-def action_names() -> dict[str, str]:
-    """Journal actions in words (the patient's history)."""
-    return {
-        "create": translate("CardLabels", "created"),
-        "update": translate("CardLabels", "changed"),
-        "delete": translate("CardLabels", "deleted"),
-        "read_identity": translate("CardLabels", "documents viewed"),
-        "consent_given": translate("CardLabels", "consent given"),
-        "consent_revoked": translate("CardLabels", "consent revoked"),
-        "cancel": translate("CardLabels", "cancelled"),
-        "reschedule": translate("CardLabels", "rescheduled"),
-        "check_in": translate("CardLabels", "checked in"),
-        "print": translate("CardLabels", "printed"),
-        "export": translate("CardLabels", "exported"),
-    }
-
-
-def entity_names() -> dict[str, str]:
-    """What a journal entry is about, in words."""
-    return {
-        "patient": translate("CardLabels", "card"),
-        "appointment": translate("CardLabels", "appointment"),
-        "referral": translate("CardLabels", "referral"),
-    }
-
-
 def show_value(field: str, value: Any, insurers: dict[int, str] | None = None) -> str:
     """A stored or typed value of ``field`` as the desk reads it (``—`` when empty).
 
