@@ -1359,8 +1359,20 @@
         <translation>Записать</translation>
     </message>
     <message>
-        <source>The patient takes this time: book it</source>
-        <translation>Пациент согласен на это время: записать</translation>
+        <source>The patient takes this time: book it (on the patient&apos;s referral if one is usable, otherwise paid)</source>
+        <translation>Пациент согласен на это время: записать (по направлению, если есть подходящее, иначе платно)</translation>
+    </message>
+    <message>
+        <source>Book as…</source>
+        <translation>Записать как…</translation>
+    </message>
+    <message>
+        <source>Book as a paid visit</source>
+        <translation>Записать платно</translation>
+    </message>
+    <message>
+        <source>Book as a follow-up visit</source>
+        <translation>Записать на повторный приём</translation>
     </message>
     <message>
         <source>Pass to next</source>

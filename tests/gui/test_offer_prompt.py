@@ -15,7 +15,7 @@ from crm.controllers import auth, booking, visit_status, waiting_list
 from crm.controllers.waiting_list import WaitingEntry
 from crm.db.database import Database
 from crm.models import Appointment, Doctor, WaitingListEntry
-from crm.models.enums import AppointmentStatus, ContactChannel, Role, WaitingStatus
+from crm.models.enums import AppointmentKind, AppointmentStatus, ContactChannel, Role, WaitingStatus
 from crm.views import AppContext
 from crm.views.events import ChangeEvents
 from crm.views.referrals.offer_prompt import OfferPrompt
@@ -241,3 +241,21 @@ def test_a_doctor_sees_only_the_offers_of_the_own_schedule(
     assert [line.entry.offered_doctor_id for line in own.lines] == [clinic.petrov]
     other = open_prompt(qtbot, make_context("sidorova", FakeEvents()))
     assert other.lines == [] and not other.isVisible()
+
+
+def test_the_desk_may_book_an_offer_as_a_follow_up_visit(
+    qtbot, make_context, clinic: ScheduleClinic, gui_database: Database
+) -> None:
+    wait_list(gui_database, clinic, (clinic.patients[3],))
+    free_eleven(gui_database, clinic)
+    prompt = open_prompt(qtbot, make_context("boris", FakeEvents()))
+    (line,) = prompt.lines
+    kinds = {action.data(): action for action in line.kind_menu.actions()}
+    assert set(kinds) == {AppointmentKind.PAID.value, AppointmentKind.FOLLOW_UP.value}
+    with qtbot.waitSignal(prompt.booked, timeout=TIMEOUT) as booked:
+        kinds[AppointmentKind.FOLLOW_UP.value].trigger()
+    with gui_database.sessions() as session:
+        row = session.get(Appointment, booked.args[0].id)
+        assert row is not None and row.kind is AppointmentKind.FOLLOW_UP
+    wait_idle(qtbot, prompt)
+    assert "(повторный" in prompt.messages.text()

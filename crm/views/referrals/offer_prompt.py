@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -33,6 +34,7 @@ from crm.controllers import waiting_list
 from crm.controllers.booking import BookedAppointment, BookingRefused
 from crm.controllers.permissions import Permission, allowed
 from crm.controllers.waiting_list import WaitingEntry, WaitingOffer
+from crm.models.enums import AppointmentKind
 from crm.views import AppContext
 from crm.views.patients.labels import appointment_kind_names
 from crm.views.patients.message_bar import MessageBar
@@ -87,8 +89,9 @@ class OfferActions(QObject):
         """True while an answer (for ``entry_id``, or any) is on the runner."""
         return bool(self._busy) if entry_id is None else entry_id in self._busy
 
-    def accept(self, entry: WaitingEntry) -> None:
-        """Book the time offered to ``entry`` (every booking rule applies)."""
+    def accept(self, entry: WaitingEntry, kind: AppointmentKind | None = None) -> None:
+        """Book the time offered to ``entry`` (every booking rule applies): as ``kind``,
+        or (``None``) on the patient's usable referral if there is one, else paid."""
         if entry.id in self._busy:
             return
         self._busy.add(entry.id)
@@ -97,6 +100,7 @@ class OfferActions(QObject):
             self._context.database.sessions,
             self._context.actor,
             entry.id,
+            kind=kind,
             on_success=lambda made: self._accepted(entry, made),
             on_error=lambda error, message: self._failed(entry, error, message),
             owner=self,
@@ -196,7 +200,24 @@ class OfferLine(QWidget):
         self.book_button = QPushButton(self.tr("Book"))
         self.book_button.setObjectName("offerBook")
         self.book_button.setAutoDefault(False)
-        self.book_button.setToolTip(self.tr("The patient takes this time: book it"))
+        self.book_button.setToolTip(
+            self.tr("The patient takes this time: book it (on the patient's referral if one "
+                    "is usable, otherwise paid)")
+        )  # fmt: skip
+        # The patient may want it otherwise: paid although a referral exists, or as a
+        # follow-up visit. The prompt connects the menu's actions (their data: the kind).
+        self.kind_button = QToolButton()
+        self.kind_button.setObjectName("offerBookAs")
+        self.kind_button.setText("▾")
+        self.kind_button.setToolTip(self.tr("Book as…"))
+        self.kind_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.kind_menu = QMenu(self.kind_button)
+        for kind, text in (
+            (AppointmentKind.PAID, self.tr("Book as a paid visit")),
+            (AppointmentKind.FOLLOW_UP, self.tr("Book as a follow-up visit")),
+        ):
+            self.kind_menu.addAction(text).setData(kind.value)
+        self.kind_button.setMenu(self.kind_menu)
         self.pass_button = QPushButton(self.tr("Pass to next"))
         self.pass_button.setObjectName("offerPass")
         self.pass_button.setAutoDefault(False)
@@ -207,6 +228,7 @@ class OfferLine(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.book_button)
+        layout.addWidget(self.kind_button)
         layout.addWidget(self.pass_button)
 
 
@@ -358,6 +380,9 @@ class OfferPrompt(QFrame):
         for entry in self._entries[:SHOWN]:
             line = OfferLine(entry)
             line.book_button.clicked.connect(lambda _c=False, e=entry: self.accept(e))
+            line.kind_menu.triggered.connect(
+                lambda action, e=entry: self.accept(e, AppointmentKind(action.data()))
+            )
             line.pass_button.clicked.connect(lambda _c=False, e=entry: self.decline(e))
             self._lines.addWidget(line)
             self.lines.append(line)
@@ -409,10 +434,10 @@ class OfferPrompt(QFrame):
         self.fold_button.setVisible(bool(self.lines))
         self.setVisible(bool(self.lines) or bool(self.messages.kind))
 
-    def accept(self, entry: WaitingEntry) -> None:
-        """Book the time offered to ``entry``."""
+    def accept(self, entry: WaitingEntry, kind: AppointmentKind | None = None) -> None:
+        """Book the time offered to ``entry`` (as ``kind``, or the usual choice)."""
         self._disable(entry.id)
-        self.offer_actions.accept(entry)
+        self.offer_actions.accept(entry, kind)
 
     def decline(self, entry: WaitingEntry) -> None:
         """Pass the time offered to ``entry`` to the next entry."""
@@ -424,4 +449,5 @@ class OfferPrompt(QFrame):
         for line in self.lines:
             if line.entry.id == entry_id:
                 line.book_button.setEnabled(False)
+                line.kind_button.setEnabled(False)
                 line.pass_button.setEnabled(False)
