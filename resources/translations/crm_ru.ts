@@ -2538,7 +2538,7 @@
     <name>ScheduleActions</name>
     <message>
         <source>Move to another doctor?</source>
-        <extracomment>Where «undo a mistaken status» steps back to (visit_status.UNDO, read forwards). The open question (another doctor? a reason?), for tests and for closing. The last print dialog opened (tickets or a day list).</extracomment>
+        <extracomment>The keys of the block&apos;s menu items as the menu names them (the grid sends the keys to :meth:`ScheduleActions.run_shortcut`). Where «undo a mistaken status» steps back to (visit_status.UNDO, read forwards). The open question (another doctor? a reason?), for tests and for closing. The last print dialog opened (tickets or a day list).</extracomment>
         <translation>Перенести к другому врачу?</translation>
     </message>
     <message>
@@ -2628,6 +2628,10 @@
     <message>
         <source>Open the patient&apos;s card</source>
         <translation>Открыть карту пациента</translation>
+    </message>
+    <message>
+        <source>Not possible for this appointment ({status})</source>
+        <translation>Для этой записи сейчас нельзя (статус: {status})</translation>
     </message>
     <message>
         <source>Ticket: {patient}</source>

@@ -122,6 +122,12 @@ def test_statuses_from_the_context_menu_and_a_manager_undo(
     assert arrived is not None and not arrived.isEnabled()
     assert f"{ahead:%d.%m.%Y}" in arrived.toolTip()
 
+    # F2 on it says the same instead of acting.
+    with qtbot.waitSignal(actions.told, timeout=TIMEOUT) as told:
+        actions.run_shortcut(base.grid_appointment(gui_database, _context.actor, future_id),
+                             "actionArrived")  # fmt: skip
+    assert f"{ahead:%d.%m.%Y}" in told.args[0]
+
     # Today's visit (in the slot running now) goes through the day's steps.
     moment = dt.datetime.now(clinic.tz)
     starts = moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
@@ -130,18 +136,28 @@ def test_statuses_from_the_context_menu_and_a_manager_undo(
         patient = session.get(Patient, clinic.other_patient)
         appointment_id = f.appointment(session, doctor, patient, starts).id
 
-    for name, expected in (
-        ("actionArrived", S.ARRIVED),
-        ("actionInProgress", S.IN_PROGRESS),
-        ("actionCompleted", S.COMPLETED),
+    for name, key, expected in (
+        ("actionArrived", "F2", S.ARRIVED),
+        ("actionInProgress", "F3", S.IN_PROGRESS),
+        ("actionCompleted", "F4", S.COMPLETED),
     ):
         menu = menu_for(actions, gui_database, appointment_id)
         step = action(menu, name)
-        assert step is not None, name
+        assert step is not None and step.text().endswith("\t" + key), name
         with qtbot.waitSignal(actions.changed, timeout=TIMEOUT) as changed:
-            step.trigger()
+            if name == "actionInProgress":  # by its key, as the grid sends it
+                block = base.grid_appointment(gui_database, _context.actor, appointment_id)
+                actions.run_shortcut(block, name)
+            else:
+                step.trigger()
         assert set(changed.args[0]) == {clinic.petrov}
         assert status_of(gui_database, appointment_id).status is expected
+    # A step the status does not allow any more is said, not attempted.
+    with qtbot.waitSignal(actions.told, timeout=TIMEOUT) as told:
+        actions.run_shortcut(
+            base.grid_appointment(gui_database, _context.actor, appointment_id), "actionArrived"
+        )
+    assert "приём завершён" in told.args[0]
 
     menu = menu_for(actions, gui_database, appointment_id)
     assert action(menu, "actionCancel") is None  # only a booked visit is cancelled

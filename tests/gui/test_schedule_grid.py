@@ -115,6 +115,9 @@ class RecordingActions:
     def cancel(self, appointment) -> None:  # noqa: ANN001
         self.calls.append(("cancel", appointment.id))
 
+    def run_shortcut(self, appointment, name: str) -> None:  # noqa: ANN001
+        self.calls.append(("shortcut", appointment.id, name))
+
     def fill_context_menu(self, menu: QMenu, appointment) -> None:  # noqa: ANN001
         menu.addAction("Отметить приход")
         self.calls.append(("menu", appointment.id))
@@ -270,7 +273,11 @@ def test_enter_books_a_free_slot_and_opens_the_menu_of_a_block(
     menu.close()
 
     qtbot.keyClick(grid, Qt.Key.Key_Delete)
-    assert actions.calls[-1] == ("cancel", c.first)
+    assert actions.calls[-1] == ("shortcut", c.first, "actionCancel")
+    for key, name in ((Qt.Key.Key_F2, "actionArrived"), (Qt.Key.Key_F3, "actionInProgress"),
+                      (Qt.Key.Key_F4, "actionCompleted"), (Qt.Key.Key_F8, "actionNoShow")):
+        qtbot.keyClick(grid, key)
+        assert actions.calls[-1] == ("shortcut", c.first, name)
 
     with qtbot.waitSignal(grid.context_menu_shown):
         qtbot.keyClick(grid, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)

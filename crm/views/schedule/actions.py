@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QWidget
 
 from crm.controllers import booking, visit_status
@@ -34,9 +34,13 @@ from crm.views.printing import (
 )
 from crm.views.schedule.booking_dialog import BookingDialog
 from crm.views.schedule.cancel_dialog import CancelDialog, ReasonDialog
+from crm.views.schedule.grid_input import STATUS_KEYS
 from crm.views.schedule.history_dialog import HistoryDialog
 
 S = AppointmentStatus
+#: The keys of the block's menu items as the menu names them (the grid sends the keys
+#: to :meth:`ScheduleActions.run_shortcut`).
+SHORTCUT_KEYS = {name: QKeySequence(key).toString() for key, name in STATUS_KEYS.items()}
 #: Where «undo a mistaken status» steps back to (visit_status.UNDO, read forwards).
 UNDO_TO = {before: after for before, after in visit_status.UNDO}
 
@@ -53,11 +57,13 @@ class ScheduleActions(QObject):
         refused(int, str): an action was refused: the appointment's id (0 for a new
             booking) and the message to show. A dragged block goes back.
         open_patient(int): the user asked to open this patient's card.
+        told(str): a shortcut that cannot act now, and why (the menu's greyed reason).
     """
 
     changed = Signal(object)
     refused = Signal(int, str)
     open_patient = Signal(int)
+    told = Signal(str)
 
     def __init__(self, context: AppContext, parent: QWidget) -> None:
         super().__init__(parent)
@@ -251,7 +257,10 @@ class ScheduleActions(QObject):
             and appointment.starts_at <= now
             and (may[Permission.MARK_VISITS] or may[Permission.CHECK_IN])
         ):
-            no_show = self._action(menu, "actionNoShow", self.tr("No-show"), step(S.NO_SHOW))
+            no_show = self._action(
+                menu, "actionNoShow", self.tr("No-show") + "\t" + SHORTCUT_KEYS["actionNoShow"],
+                step(S.NO_SHOW),
+            )  # fmt: skip
             if appointment.ends_at <= now:
                 menu.setDefaultAction(no_show)
                 menu.addSeparator()
@@ -265,25 +274,36 @@ class ScheduleActions(QObject):
         same_day_steps: list[QAction] = []
         if status is S.BOOKED and own and may[Permission.CHECK_IN]:
             same_day_steps.append(
-                self._action(menu, "actionArrived", self.tr("Arrived (check in)"), step(S.ARRIVED))
+                self._action(
+                    menu, "actionArrived",
+                    self.tr("Arrived (check in)") + "\t" + SHORTCUT_KEYS["actionArrived"],
+                    step(S.ARRIVED),
+                )  # fmt: skip
             )
         if status is S.ARRIVED and own and may[Permission.MARK_VISITS]:
             same_day_steps.append(
                 self._action(
-                    menu, "actionInProgress", self.tr("At the doctor's"), step(S.IN_PROGRESS)
-                )
+                    menu, "actionInProgress",
+                    self.tr("At the doctor's") + "\t" + SHORTCUT_KEYS["actionInProgress"],
+                    step(S.IN_PROGRESS),
+                )  # fmt: skip
             )
         if other_day:
             for same_day in same_day_steps:
                 same_day.setEnabled(False)
                 same_day.setToolTip(not_today)
         if status is S.IN_PROGRESS and own and may[Permission.MARK_VISITS]:
-            self._action(menu, "actionCompleted", self.tr("Visit completed"), step(S.COMPLETED))
+            self._action(
+                menu, "actionCompleted",
+                self.tr("Visit completed") + "\t" + SHORTCUT_KEYS["actionCompleted"],
+                step(S.COMPLETED),
+            )  # fmt: skip
         if status is S.BOOKED and may_book:
             menu.addSeparator()
             changes = [
                 self._action(
-                    menu, "actionCancel", self.tr("Cancel…"), lambda: self.cancel(appointment)
+                    menu, "actionCancel", self.tr("Cancel…") + "\t" + SHORTCUT_KEYS["actionCancel"],
+                    lambda: self.cancel(appointment),
                 ),
                 self._action(menu, "actionReschedule", self.tr("Move…"), self.explain_moving),
             ]
@@ -310,6 +330,27 @@ class ScheduleActions(QObject):
         )  # fmt: skip
         if may[Permission.PRINT]:
             self._print_actions(menu, appointment)
+
+    def run_shortcut(self, appointment: GridAppointment, name: str) -> None:
+        """Do what the block's menu item ``name`` (see :data:`SHORTCUT_KEYS`) would do,
+        under the same rules: the menu is built (not shown) and its item triggered if
+        it is there and enabled; otherwise :attr:`told` says why."""
+        menu = QMenu()
+        try:
+            self.fill_context_menu(menu, appointment)
+            action = next((a for a in menu.actions() if a.objectName() == name), None)
+            if action is None:
+                self.told.emit(
+                    self.tr("Not possible for this appointment ({status})").format(
+                        status=visit_status.status_title(appointment.status)
+                    )
+                )
+            elif not action.isEnabled():
+                self.told.emit(action.toolTip())
+            else:
+                action.trigger()
+        finally:
+            menu.deleteLater()
 
     # --- printing -------------------------------------------------------------------------
 

@@ -12,9 +12,10 @@ page to hand it fresh content; until then a dropped block stays where it was, wi
 dashed outline where it is going.
 
 Keys: arrows move the cell cursor, Page Up/Down by a screen, Home/End to the first or
-last slot; Enter books a free slot or opens the menu of a block; Delete cancels the
-block; Menu or Shift+F10 opens the context menu; Ctrl+Shift+Left/Right move the
-current doctor's column.
+last slot; Enter books a free slot or opens the menu of a block; on a block F2 checks
+in, F3 sends to the doctor, F4 completes, F8 marks a no-show and Delete cancels (each
+under the rules of the block's menu); Menu or Shift+F10 opens the context menu;
+Ctrl+Shift+Left/Right move the current doctor's column.
 """
 
 from __future__ import annotations

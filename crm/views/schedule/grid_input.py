@@ -76,6 +76,16 @@ def read_mime(mime: QMimeData | None) -> tuple[int, int] | None:
         return None
 
 
+#: Keys for the chosen block's menu items (their names in ``ScheduleActions``' menu).
+STATUS_KEYS = {
+    Qt.Key.Key_F2: "actionArrived",
+    Qt.Key.Key_F3: "actionInProgress",
+    Qt.Key.Key_F4: "actionCompleted",
+    Qt.Key.Key_F8: "actionNoShow",
+    Qt.Key.Key_Delete: "actionCancel",
+}
+
+
 class GridInput(QAbstractScrollArea):
     """Input handling of :class:`~crm.views.schedule.grid.ScheduleGrid` (a mixin).
 
@@ -143,10 +153,11 @@ class GridInput(QAbstractScrollArea):
             self.move_cursor(0, -10_000 if key == K.Key_Home else 10_000)
         elif key in (K.Key_Return, K.Key_Enter):
             self.activate_cursor()
-        elif key == K.Key_Delete:
+        elif key in STATUS_KEYS and not mods:
+            # The block's menu items by key, under the menu's rules (greyed: said why).
             chosen = self.selected_appointment()
             if chosen is not None and self.actions is not None:
-                self.actions.cancel(chosen)
+                self.actions.run_shortcut(chosen, STATUS_KEYS[K(key)])
         elif key == K.Key_Menu or (key == K.Key_F10 and mods & M.ShiftModifier):
             self.show_context_menu()
         else:

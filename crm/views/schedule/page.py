@@ -238,6 +238,7 @@ class SchedulePage(QWidget):
         if self.actions is not None:
             self.actions.changed.connect(self._on_actions_changed)
             self.actions.refused.connect(self._on_refused)
+            self.actions.told.connect(lambda text: self.message_bar.show_message("warning", text))
             self.actions.open_patient.connect(self.open_patient)
 
         self._debounce = QTimer(self)
