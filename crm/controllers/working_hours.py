@@ -10,7 +10,7 @@ under the doctor's booking lock, so a desk cannot book into hours being taken aw
 Before saving, the editor asks :func:`preview_template` / :func:`preview_exception`
 which booked appointments the change would move. A preview makes the very change the
 save makes, in a transaction it then rolls back, and runs the same check
-(:func:`_tray_moves`) over the result: the answer is the save's, without a write
+(:func:`hours_tray.tray_moves`) over the result: the answer is the save's, without a write
 and without the lock (it is advice; the save decides again under the lock).
 """
 
@@ -23,24 +23,23 @@ from dataclasses import dataclass, replace
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.controllers import journal, notices, schedule, waiting_list
+from crm.controllers import hours_tray, journal, notices, schedule, waiting_list
 from crm.controllers.booking import LOCK_DOCTOR, clean, server_now
 from crm.controllers.context import Actor
 from crm.controllers.errors import NotFound, ValidationError
+from crm.controllers.hours_tray import AffectedAppointment, HoursChange, HoursPreview
 from crm.controllers.permissions import Permission, require
 from crm.controllers.slots import short_name
 from crm.i18n import translate
 from crm.models import (
-    Appointment,
     Doctor,
-    Patient,
     Room,
     ScheduleException,
     ScheduleTemplate,
     Specialty,
     User,
 )
-from crm.models.enums import AppointmentStatus, ExceptionKind
+from crm.models.enums import ExceptionKind
 
 #: Exceptions shown in the editor start this long before the day asked for.
 HISTORY = dt.timedelta(days=31)
@@ -123,47 +122,6 @@ class ExceptionForm:
     ends_at: dt.datetime
     reason: str
     room_id: int | None = None
-
-
-@dataclass(frozen=True)
-class AffectedAppointment:
-    """A booked appointment a change of hours moved (or, in a preview, would move) into or
-    out of the holding tray; ``notices_queued``: the notices to the patient it queued
-    (would queue) — none means the desk has to call."""
-
-    id: int
-    starts_at: dt.datetime
-    patient_short: str
-    patient_phone: str | None
-    notices_queued: int
-
-
-@dataclass(frozen=True)
-class HoursChange:
-    """What a change of hours did to booked appointments.
-
-    Attributes:
-        held: now outside the hours: in the holding tray, patients notified where possible.
-        released: back inside the hours: out of the tray, patients told the visit stands.
-        offers: free times the new hours offered to patients on the waiting list.
-    """
-
-    held: tuple[AffectedAppointment, ...] = ()
-    released: tuple[AffectedAppointment, ...] = ()
-    offers: int = 0
-
-
-@dataclass(frozen=True)
-class HoursPreview:
-    """What saving a change of hours would do to booked appointments (nothing is written).
-
-    Attributes:
-        held: would leave the doctor's hours: to the holding tray, patients notified.
-        released: would be back inside the hours: out of the tray.
-    """
-
-    held: tuple[AffectedAppointment, ...] = ()
-    released: tuple[AffectedAppointment, ...] = ()
 
 
 def weekday_name(weekday: int) -> str:
@@ -298,7 +256,7 @@ def save_template(
             changes={**changes, "doctor_id": [doctor_id, doctor_id]},
         )  # fmt: skip
         return _offer_new_hours(
-            session, actor, doctor, now, _reconcile(session, actor, doctor, now)
+            session, actor, doctor, now, hours_tray.reconcile(session, actor, doctor, now)
         )
 
 
@@ -346,7 +304,7 @@ def delete_template(
             session, "delete", actor=actor, entity="schedule_template", entity_id=template_id,
             changes=journal.diff(before, {}),
         )  # fmt: skip
-        return _reconcile(session, actor, doctor, now)
+        return hours_tray.reconcile(session, actor, doctor, now)
 
 
 def preview_delete_template(
@@ -388,7 +346,7 @@ def add_exception(
                 "ends_at": form.ends_at, "room_id": form.room_id, "reason": row.reason,
             }),
         )  # fmt: skip
-        change = _reconcile(session, actor, doctor, now)
+        change = hours_tray.reconcile(session, actor, doctor, now)
         if form.kind is ExceptionKind.EXTRA_WORK:
             change = _offer_new_hours(session, actor, doctor, now, change)
         return change
@@ -437,7 +395,7 @@ def delete_exception(
             session, "delete", actor=actor, entity="schedule_exception", entity_id=exception_id,
             changes=journal.diff(before, {}),
         )  # fmt: skip
-        change = _reconcile(session, actor, doctor, now)
+        change = hours_tray.reconcile(session, actor, doctor, now)
         if before["kind"] is not ExceptionKind.EXTRA_WORK:
             change = _offer_new_hours(session, actor, doctor, now, change)
         return change
@@ -570,7 +528,7 @@ def _dry_run(
             today = moment.astimezone(schedule.clinic_timezone(session)).date()
             held: list[AffectedAppointment] = []
             released: list[AffectedAppointment] = []
-            for move in _tray_moves(session, doctor, moment, lock=False):
+            for move in hours_tray.tray_moves(session, doctor, moment, lock=False):
                 reachable = notices.reachable_channels(session, move.patient, today)
                 (held if move.to_tray else released).append(move.affected(len(reachable)))
             return HoursPreview(held=tuple(held), released=tuple(released))
@@ -676,100 +634,3 @@ def _offer_new_hours(
     )
     return replace(change, offers=len(offers))
 
-
-@dataclass(frozen=True)
-class _Move:
-    """A booked appointment whose place changes with the hours: into the tray or out."""
-
-    appointment: Appointment
-    patient: Patient
-    to_tray: bool
-    local_start: dt.datetime
-
-    def affected(self, notices_queued: int) -> AffectedAppointment:
-        patient = self.patient
-        return AffectedAppointment(
-            id=self.appointment.id,
-            starts_at=self.local_start,
-            patient_short=short_name(patient.last_name, patient.first_name, patient.patronymic),
-            patient_phone=patient.phone,
-            notices_queued=notices_queued,
-        )
-
-
-def _tray_moves(
-    session: Session, doctor: Doctor, moment: dt.datetime, *, lock: bool
-) -> list[_Move]:
-    """The rule: the doctor's booked appointments from ``moment`` on that the hours (as
-    the session sees them) no longer hold and are not yet in the tray, or hold again and
-    are in it. ``lock``: take the appointments ``FOR UPDATE`` (the save does)."""
-    session.flush()
-    tz = schedule.clinic_timezone(session)
-    query = (
-        sa.select(Appointment, Patient)
-        .join(Patient, Patient.id == Appointment.patient_id)
-        .where(
-            Appointment.doctor_id == doctor.id,
-            Appointment.status == AppointmentStatus.BOOKED,
-            Appointment.starts_at >= moment,
-        )
-        .order_by(Appointment.starts_at, Appointment.id)
-    )
-    rows = session.execute(query.with_for_update(of=Appointment) if lock else query).all()
-    if not rows:
-        return []
-    first = rows[0][0].starts_at.astimezone(tz).date()
-    last = max(a.ends_at for a, _ in rows).astimezone(tz).date()
-    periods = schedule.working_periods_bulk(session, [doctor.id], first, last, tz=tz)[doctor.id]
-    moves = []
-    for appointment, patient in rows:
-        inside = schedule.period_holding(periods, appointment.starts_at, appointment.ends_at)
-        if (inside is None) != appointment.in_holding_tray:
-            moves.append(
-                _Move(appointment, patient, inside is None, appointment.starts_at.astimezone(tz))
-            )
-    return moves
-
-
-def _reconcile(
-    session: Session, actor: Actor, doctor: Doctor, now: dt.datetime | None
-) -> HoursChange:
-    """Hold the future booked appointments now outside the hours; release those back inside."""
-    session.flush()
-    moment = server_now(session, now)
-    tz = schedule.clinic_timezone(session)
-    held: list[AffectedAppointment] = []
-    released: list[AffectedAppointment] = []
-    today = moment.astimezone(tz).date()
-    doctor_short = short_name(doctor.last_name, doctor.first_name, doctor.patronymic)
-    for move in _tray_moves(session, doctor, moment, lock=True):
-        appointment, local = move.appointment, move.local_start
-        appointment.in_holding_tray = move.to_tray
-        values = {"doctor": doctor_short, "date": f"{local:%d.%m.%Y}", "time": f"{local:%H:%M}"}
-        if move.to_tray:
-            purpose, action = "unavailability", "hold"
-            body = translate(
-                "notices",
-                "Your appointment with {doctor} on {date} at {time} cannot take place at that "
-                "time: the doctor is unavailable. The registry will contact you to choose "
-                "another time.",
-            ).format(**values)
-        else:
-            purpose, action = "change", "release"
-            body = translate(
-                "notices",
-                "Your appointment with {doctor} on {date} at {time} takes place as booked.",
-            ).format(**values)
-        queued = notices.queue_notice(
-            session, move.patient, purpose, body, today=today, appointment_id=appointment.id
-        )
-        journal.record(
-            session, action, actor=actor, entity="appointment", entity_id=appointment.id,
-            changes=journal.diff(
-                {"in_holding_tray": not move.to_tray}, {"in_holding_tray": move.to_tray}
-            ),
-            details=translate("hours", "working hours changed"),
-        )  # fmt: skip
-        (held if move.to_tray else released).append(move.affected(len(queued)))
-    session.flush()
-    return HoursChange(held=tuple(held), released=tuple(released))

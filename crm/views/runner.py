@@ -14,6 +14,7 @@ because queued signals are delivered by the Qt event loop that qasync runs.
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import itertools
 import logging
 import threading
@@ -29,7 +30,7 @@ from crm.controllers.errors import DomainError
 
 log = logging.getLogger(__name__)
 
-SuccessCallback = Callable[[Any], None]
+SuccessCallback = Callable[[Any], object]  # what it returns is ignored
 FailureCallback = Callable[[str], None]
 #: Gets the exception itself beside the message, for callers that act on its type
 #: (a conflict carrying both versions, a duplicate naming the existing card).
@@ -159,8 +160,11 @@ class DbRunner(QObject):
         if first:
             self.busy_changed.emit(True)
         job.future = self._executor.submit(fn, *args, **kwargs)
-        job.future.add_done_callback(lambda _future, job=job: self._finished_in_worker(job))
+        job.future.add_done_callback(functools.partial(self._report_done, job))
         return job.future
+
+    def _report_done(self, job: _Job, _future: concurrent.futures.Future[Any]) -> None:
+        self._finished_in_worker(job)
 
     def _finished_in_worker(self, job: _Job) -> None:
         # Runs on the worker thread (or on the cancelling thread for a cancelled

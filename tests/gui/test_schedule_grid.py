@@ -245,12 +245,12 @@ def test_arrows_move_the_cursor_across_doctors_and_slots(
     assert grid.current_start() == f.at(c.day, "09:30")
     assert grid.selected_appointment() is None or grid.current_column().doctor.id != c.petrov
     qtbot.keyClick(grid, Qt.Key.Key_Home)
-    assert grid.cursor.row == 0
+    assert grid.cursor_cell.row == 0
     qtbot.keyClick(grid, Qt.Key.Key_End)
-    assert grid.cursor.row == grid.grid_layout.rows - 1
+    assert grid.cursor_cell.row == grid.grid_layout.rows - 1
     for _ in range(len(grid.columns) + 2):
         qtbot.keyClick(grid, Qt.Key.Key_Left)
-    assert grid.cursor.column == 0  # stops at the edge
+    assert grid.cursor_cell.column == 0  # stops at the edge
 
 
 @with_menus
@@ -258,7 +258,7 @@ def test_enter_books_a_free_slot_and_opens_the_menu_of_a_block(
     qtbot, grid: ScheduleGrid, schedule_clinic: ScheduleClinic
 ) -> None:
     c = schedule_clinic
-    actions: RecordingActions = grid.actions
+    actions: RecordingActions = grid.schedule_actions
     grid.setFocus()
     grid.set_cursor(cell_at(grid, c.petrov, c.day, "10:15"))
     qtbot.keyClick(grid, Qt.Key.Key_Return)
@@ -326,7 +326,7 @@ def test_double_click_books_a_free_slot_or_opens_the_patient(
     c = schedule_clinic
     free = grid.cell_center(cell_at(grid, c.sidorova, c.day, "13:00"))
     qtbot.mouseDClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=free)
-    assert grid.actions.calls[-1] == ("book", c.sidorova, f.at(c.day, "13:00"))
+    assert grid.schedule_actions.calls[-1] == ("book", c.sidorova, f.at(c.day, "13:00"))
     block = grid.block_viewport_rect(c.third).center()
     with qtbot.waitSignal(grid.patient_requested) as requested:
         qtbot.mouseDClick(grid.viewport(), Qt.MouseButton.LeftButton, pos=block)
@@ -344,7 +344,7 @@ def test_a_drop_on_a_slot_asks_to_reschedule_with_the_dragged_version(
     target = grid.cell_center(cell_at(grid, c.sidorova, c.day, "14:00"))
     enter, move, drop = send_drag(grid, mime, target)
     assert enter.isAccepted() and move.isAccepted() and drop.isAccepted()
-    assert grid.actions.calls == [
+    assert grid.schedule_actions.calls == [
         ("reschedule", c.second, c.sidorova, f.at(c.day, "14:00"), appointment.version)
     ]
     assert grid.pending is not None  # a dashed outline until the data comes back
@@ -365,7 +365,8 @@ def test_outside_hours_and_headers_refuse_the_drop(
     _enter, move, drop = send_drag(grid, mime, header)
     assert not move.isAccepted() and not drop.isAccepted()
     # Dropped outside the hours anyway (a synthetic drop): the controller decides.
-    assert grid.actions.calls == [("reschedule", c.second, c.kuznetsov, f.at(c.day, "10:00"), 1)]
+    rescheduled = ("reschedule", c.second, c.kuznetsov, f.at(c.day, "10:00"), 1)
+    assert grid.schedule_actions.calls == [rescheduled]
     # Something that is not an appointment is refused at the door.
     other = QMimeData()
     other.setText("hello")
@@ -403,5 +404,5 @@ def test_columns_move_with_ctrl_shift_arrows(
         qtbot.keyClick(grid, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier
                        | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
     assert changed.args[0] == [before[1], before[0], before[2]]
-    assert grid.cursor == Cell(1, 5)  # the cursor went with its column
+    assert grid.cursor_cell == Cell(1, 5)  # the cursor went with its column
     assert grid.current_column().doctor.id == before[0]

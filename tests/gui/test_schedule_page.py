@@ -22,7 +22,7 @@ from crm.models.enums import AppointmentStatus, ContactChannel, Role, WaitingSta
 from crm.views import AppContext
 from crm.views.events import ChangeEvents
 from crm.views.main_window import SCHEDULE, MainWindow
-from crm.views.schedule import page as page_module
+from crm.views.schedule import page_data
 from crm.views.schedule.grid import appointment_mime
 from crm.views.schedule.page import WEEK, SchedulePage
 from crm.views.schedule.week_view import WeekView, week_of
@@ -139,7 +139,7 @@ def test_while_another_day_loads_the_old_one_is_greyed_and_closed_to_booking(
     grid = page.grid
     grid.set_cursor(cell_at(grid, c.petrov, c.day, "12:00"))
     asked: list[tuple[int, dt.datetime]] = []
-    grid.actions.book = lambda doctor, starts: asked.append((doctor.id, starts))
+    grid.schedule_actions.book = lambda doctor, starts: asked.append((doctor.id, starts))
     with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
         page.set_day(c.day + dt.timedelta(days=1))
         # The answer comes through the event loop: until then the old day is shown.
@@ -165,7 +165,7 @@ def test_a_doctor_starts_on_the_own_column_and_prints_the_own_day_list(
     assert column is not None and column.doctor.id == c.kuznetsov
     assert page.grid.current_start() == f.at(c.day, "14:00")  # the first working slot
     printed: list[tuple[dt.date, int | None]] = []
-    page.actions.print_day_list = lambda *args: printed.append(args)  # type: ignore[method-assign]
+    page.schedule_actions.print_day_list = lambda *args: printed.append(args)  # type: ignore[method-assign]
     page.print_day_list()
     assert printed == [(c.day, c.kuznetsov)]
 
@@ -198,7 +198,7 @@ def test_a_move_to_another_doctor_is_confirmed_first(
     grid = page.grid
     send_drag(grid, appointment_mime(grid.appointment(c.first)),
               grid.cell_center(cell_at(grid, c.sidorova, c.day, "14:00")))  # fmt: skip
-    box = page.actions.question
+    box = page.schedule_actions.question
     assert isinstance(box, QMessageBox) and box.isVisible()
     yes = next(b for b in box.buttons() if box.buttonRole(b) is QMessageBox.ButtonRole.AcceptRole)
     with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
@@ -219,7 +219,7 @@ def test_a_refused_drop_leaves_the_block_and_says_why(
     before = grid.block_viewport_rect(c.second)
     # Onto the first appointment's time: the database refuses (slot taken).
     taken = grid.cell_center(cell_at(grid, c.petrov, c.day, "09:30"))
-    with qtbot.waitSignal(page.actions.refused, timeout=TIMEOUT) as refused:
+    with qtbot.waitSignal(page.schedule_actions.refused, timeout=TIMEOUT) as refused:
         send_drag(grid, appointment_mime(grid.appointment(c.second)), taken)
     assert refused.args[0] == c.second
     wait_idle(qtbot, page)
@@ -233,7 +233,7 @@ def test_a_refused_drop_leaves_the_block_and_says_why(
     # Outside the doctor's hours the grid shows the forbidden cursor; a drop there
     # anyway is the controller's to refuse.
     outside = grid.cell_center(cell_at(grid, c.petrov, c.day, "14:00"))
-    with qtbot.waitSignal(page.actions.refused, timeout=TIMEOUT):
+    with qtbot.waitSignal(page.schedule_actions.refused, timeout=TIMEOUT):
         _enter, move, _drop = send_drag(grid, appointment_mime(grid.appointment(c.second)), outside)
     assert not move.isAccepted()
     wait_idle(qtbot, page)
@@ -250,7 +250,7 @@ def test_a_drop_of_a_block_changed_meanwhile_is_refused(
     mime = appointment_mime(grid.appointment(c.second))  # version 1 is being dragged…
     with gui_database.sessions() as session, session.begin():
         session.get(Appointment, c.second).note = "перезвонить"  # …another desk edits it
-    with qtbot.waitSignal(page.actions.refused, timeout=TIMEOUT):
+    with qtbot.waitSignal(page.schedule_actions.refused, timeout=TIMEOUT):
         send_drag(grid, mime, grid.cell_center(cell_at(grid, c.petrov, c.day, "12:30")))
     assert "другом рабочем месте" in page.message_bar.text()
     assert status_in_db(gui_database, c.second)[0] is S.BOOKED
@@ -261,13 +261,13 @@ def test_a_booking_from_another_workstation_appears_live(
 ) -> None:
     c: ScheduleClinic = make_schedule_clinic(gui_database)
     asked: list[dict] = []
-    original = page_module.load_grid
+    original = page_data.load_grid
 
     def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         asked.append(kwargs)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(page_module, "load_grid", spy)
+    monkeypatch.setattr(page_data, "load_grid", spy)
     events = ChangeEvents(gui_database.url, poll_seconds=0.05)
     other_desk = sa.create_engine(gui_database.url, poolclass=sa.pool.NullPool)
     try:

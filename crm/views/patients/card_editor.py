@@ -11,7 +11,8 @@ an unreachable server is said so — the next Ctrl+S tries again.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -122,7 +123,7 @@ class CardEditor(QDialog):
         layout.addWidget(self.form)
         layout.addWidget(self.tabs, 1)
 
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(self.save)
         self._notices = QTimer(self)
         self._notices.setSingleShot(True)
         self._notices.setInterval(DEBOUNCE_MS)
@@ -172,7 +173,7 @@ class CardEditor(QDialog):
         """Whether something was typed since the card was opened or saved."""
         return self.may_edit and self.form.to_form() != self._opened
 
-    def _submit(self, fn, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def _submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         context = self._context
         if context.keyring is None:
             self.bar.show_message("error", self.tr("The identity-document key is not loaded."))
@@ -202,7 +203,8 @@ class CardEditor(QDialog):
         self.header.show_new()
         self.setWindowTitle(self.tr("New patient"))
         if not self.may_reveal:
-            form = dataclasses.replace(form, **dict.fromkeys(IDENTITY_FIELDS))
+            hidden: dict[str, Any] = dict.fromkeys(IDENTITY_FIELDS)
+            form = dataclasses.replace(form, **hidden)
         self.form.set_form(form, {})
         self._opened = self.form.to_form()
         # Later, like an opened card's: callers connect after constructing the editor.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from typing import Any
 
 from crm.controllers.errors import ValidationError
 from crm.controllers.patient_form import PatientForm
@@ -90,7 +91,8 @@ def shown_form(card: PatientCard, *, may_reveal: bool) -> tuple[PatientForm, dic
     form = card.form
     nothing_hidden = not (card.snils_display or passport_there or form.other_document_kind)
     if not card.revealed and nothing_hidden and may_reveal:
-        form = dataclasses.replace(form, **dict.fromkeys(IDENTITY_FIELDS, ""))
+        blank: dict[str, Any] = dict.fromkeys(IDENTITY_FIELDS, "")
+        form = dataclasses.replace(form, **blank)
     return form, masked
 
 

@@ -42,7 +42,8 @@ def load_pdf(data: bytes, parent: QObject | None = None) -> QPdfDocument:
     Raises:
         ValueError: ``data`` is not a PDF QtPdf can read.
     """
-    document = QPdfDocument(parent)
+    # QPdfDocument wants a parent argument; None is a document of its own.
+    document = QPdfDocument(parent)  # type: ignore[arg-type]
     buffer = QBuffer(document)
     buffer.setData(QByteArray(data))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)

@@ -142,8 +142,10 @@ class PriorityBookingDialog(QDialog):
             parent.setExpanded(True)
         if found:
             self.message_bar.clear()
-            first = self.tree.topLevelItem(0).child(0)
-            self.tree.setCurrentItem(first)
+            top = self.tree.topLevelItem(0)
+            first = top.child(0) if top is not None else None
+            if first is not None:
+                self.tree.setCurrentItem(first)
             self.tree.setFocus()
         else:
             self.message_bar.show_message(

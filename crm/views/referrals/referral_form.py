@@ -210,7 +210,7 @@ class ReferralDialog(QDialog):
             return
         if self.patient.creating:
             self._save_after_patient = True
-            self.patient.new_box.create()
+            self.patient.new_box.create_patient()
             return
         for widget in self.fields.values():
             widget.setStyleSheet("")

@@ -163,8 +163,8 @@ class RegistryTab(QWidget):
         for widget in (self.number_filter, self.status_filter, self.specialty_filter):
             filters.addWidget(widget)
         filters.addWidget(self.organisation_filter, 1)
-        for widget in (self.period, self.issued_from, self.issued_to, self.expiring):
-            filters.addWidget(widget)
+        for period_widget in (self.period, self.issued_from, self.issued_to, self.expiring):
+            filters.addWidget(period_widget)
         actions = QHBoxLayout()
         for button in (self.new_button, self.edit_button, self.book_button, self.extend_button,
                        self.cancel_button):  # fmt: skip

@@ -215,7 +215,7 @@ class PatientFormDialog(QDialog):
         if self.picker.creating:
             self._save_after_create = True
             self._busy = True
-            self.picker.new_box.create()
+            self.picker.new_box.create_patient()
             return
         self._save_after_create = False
         if self.picker.patient_id is None:

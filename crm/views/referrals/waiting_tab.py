@@ -30,6 +30,7 @@ from crm.controllers.permissions import Permission, allowed, role_title
 from crm.controllers.waiting_list import WaitingEntry
 from crm.models.enums import WaitingStatus
 from crm.views import AppContext
+from crm.views.combos import fit_combo_popup, narrow_combo
 from crm.views.itemmodels.views import row_table, select_row
 from crm.views.patients.message_bar import MessageBar
 from crm.views.referrals.offer_prompt import OfferActions
@@ -93,7 +94,7 @@ class WaitingListTab(QWidget):
         self.specialty_filter = QComboBox()
         self.specialty_filter.setObjectName("waitingSpecialtyFilter")
         self.specialty_filter.addItem(self.tr("All specialties"), None)
-        self.specialty_filter.setMinimumContentsLength(18)
+        narrow_combo(self.specialty_filter)
         for combo in (self.status_filter, self.specialty_filter):
             combo.currentIndexChanged.connect(lambda _i: self.refresh())
 
@@ -186,6 +187,7 @@ class WaitingListTab(QWidget):
             if specialty.has_doctors:
                 self.specialty_filter.addItem(specialty.name, specialty.id)
         self.specialty_filter.blockSignals(False)
+        fit_combo_popup(self.specialty_filter)
 
     def _set_doctors(self, doctors: Sequence[DoctorChoice]) -> None:
         self._doctors = list(doctors)

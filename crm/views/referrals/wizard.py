@@ -183,7 +183,7 @@ class BookingWizard(QWidget):
         ):
             self.tree.setFocus()
             if self.tree.currentItem() is None:
-                self.tree.setCurrentItem(self._first_slot_item())
+                self._choose_first_slot()
             return True
         return False
 
@@ -302,7 +302,7 @@ class BookingWizard(QWidget):
             )
         else:
             self.tree.setFocus()
-            self.tree.setCurrentItem(self._first_slot_item())
+            self._choose_first_slot()
         self.options_shown.emit()
 
     # --- step 2: doctor and time ----------------------------------------------------------
@@ -345,10 +345,18 @@ class BookingWizard(QWidget):
     def _first_slot_item(self) -> QTreeWidgetItem | None:
         for n in range(self.tree.topLevelItemCount()):
             parent = self.tree.topLevelItem(n)
+            if parent is None:
+                continue
             for m in range(parent.childCount()):
-                if parent.child(m).data(0, SLOT_ROLE) is not None:
-                    return parent.child(m)
+                child = parent.child(m)
+                if child is not None and child.data(0, SLOT_ROLE) is not None:
+                    return child
         return None
+
+    def _choose_first_slot(self) -> None:
+        first = self._first_slot_item()
+        if first is not None:
+            self.tree.setCurrentItem(first)
 
     def _doctor_title(self, doctor: DoctorChoice) -> str:
         remote = self.tr(", remote") if doctor.offers_remote else ""

@@ -227,12 +227,9 @@ class ReportsTab(QWidget):
         for combo in self.filters.values():
             self._form.setRowVisible(combo, True)
         self.parameters.setMinimumHeight(self._form.sizeHint().height())
-        labels = [
-            item.widget()
-            for row in range(self._form.rowCount())
-            if (item := self._form.itemAt(row, QFormLayout.ItemRole.LabelRole)) is not None
-            and item.widget() is not None
-        ]
+        items = (self._form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+                 for row in range(self._form.rowCount()))  # fmt: skip
+        labels = [label for item in items if item is not None and (label := item.widget())]
         widest = max(label.sizeHint().width() for label in labels)
         for label in labels:
             label.setMinimumWidth(widest)

@@ -428,7 +428,7 @@ class ScheduleActions(QObject):
         dialog.finished.connect(answered)
         self._ask(dialog)
 
-    def _action(self, menu: QMenu, name: str, text: str, slot: Callable[[], None]) -> QAction:
+    def _action(self, menu: QMenu, name: str, text: str, slot: Callable[[], object]) -> QAction:
         action = menu.addAction(text)
         action.setObjectName(name)
         action.triggered.connect(slot)

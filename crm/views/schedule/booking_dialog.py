@@ -311,7 +311,7 @@ class BookingDialog(QDialog):
         if self.picker.creating:
             self._book_after_create = True
             self._busy = True
-            self.picker.new_box.create()
+            self.picker.new_box.create_patient()
             return
         self._book_after_create = False
         if self.picker.patient_id is None:

@@ -121,12 +121,12 @@ class ScheduleGrid(GridInput):
         super().__init__(parent)
         self.setObjectName("scheduleGrid")
         self.reorderable = reorderable
-        self.actions: Any = None
+        self.schedule_actions: Any = None
         self.now: Callable[[], dt.datetime] = lambda: dt.datetime.now(self.grid_layout.tz)
         self.grid_layout = GridLayout((), (), dt.UTC, self._metrics())
         self._kinds = self._kind_labels()
         self._painter = GridPainter(Fonts(self.font()), self._kinds)
-        self.cursor: Cell | None = None
+        self.cursor_cell: Cell | None = None
         self._selected: int | None = None
         self._press: tuple[QPoint, Placement | None, int] | None = None
         self._header_press: tuple[int, QPoint] | None = None
@@ -170,7 +170,7 @@ class ScheduleGrid(GridInput):
 
     def set_actions(self, actions: Any) -> None:
         """The object that books, moves and cancels (see ``ScheduleActions``)."""
-        self.actions = actions
+        self.schedule_actions = actions
 
     @property
     def columns(self) -> tuple[GridColumn, ...]:
@@ -186,8 +186,9 @@ class ScheduleGrid(GridInput):
         """Show new data, keeping the cursor, the chosen block and the scroll position."""
         old = self.grid_layout
         cursor_key = None
-        if self.cursor is not None and self.cursor.column < len(old.columns):
-            cursor_key = (old.columns[self.cursor.column].key, old.minute_of_row(self.cursor.row))
+        cell = self.cursor_cell
+        if cell is not None and cell.column < len(old.columns):
+            cursor_key = (old.columns[cell.column].key, old.minute_of_row(cell.row))
         top_minute = (
             old.first_minute + self.verticalScrollBar().value() / old.metrics.row_height * 15
         )
@@ -208,15 +209,15 @@ class ScheduleGrid(GridInput):
             self.verticalScrollBar().setValue(round(rows * new.metrics.row_height))
         if left_key is not None and (index := new.index_of(left_key)) is not None:
             self.horizontalScrollBar().setValue(round(new.column_x(index) + left_offset))
-        self.cursor = None
+        self.cursor_cell = None
         if cursor_key is not None and (index := self._same_column(cursor_key[0])) is not None:
             row = int((cursor_key[1] - new.first_minute) // 15)
-            self.cursor = Cell(index, min(max(0, row), new.rows - 1))
+            self.cursor_cell = Cell(index, min(max(0, row), new.rows - 1))
         if self._selected is None or new.placement(self._selected) is None:
             # The chosen block is gone, or the free cell under the cursor was just
             # booked (here or at another desk): the block under the cursor is chosen,
             # so that Enter and the menu act on what the registrar sees there.
-            under = new.blocks_at(self.cursor) if self.cursor is not None else ()
+            under = new.blocks_at(self.cursor_cell) if self.cursor_cell is not None else ()
             self._choose(under[0].appointment.id if under else None)
         self.viewport().update()
 
@@ -249,11 +250,11 @@ class ScheduleGrid(GridInput):
 
     def current_column(self) -> GridColumn | None:
         """The column of the cell cursor."""
-        return self.columns[self.cursor.column] if self.cursor else None
+        return self.columns[self.cursor_cell.column] if self.cursor_cell else None
 
     def current_start(self) -> dt.datetime | None:
         """The start of the slot under the cell cursor."""
-        return self.grid_layout.slot_start(self.cursor) if self.cursor else None
+        return self.grid_layout.slot_start(self.cursor_cell) if self.cursor_cell else None
 
     # --- geometry between the viewport and the cells ---------------------------------
 
@@ -358,7 +359,7 @@ class ScheduleGrid(GridInput):
             hx=self.horizontalScrollBar().value(),
             vy=self.verticalScrollBar().value(),
             now=self.now(),
-            cursor=self.cursor,
+            cursor=self.cursor_cell,
             focused=self.hasFocus(),
             selected=self._selected,
             dragging=self._dragging,
@@ -447,7 +448,7 @@ class ScheduleGrid(GridInput):
                     min(max(0, cell.column), len(layout.columns) - 1),
                     min(max(0, cell.row), layout.rows - 1),
                 )
-        self.cursor = cell
+        self.cursor_cell = cell
         if cell is not None:
             self.ensure_visible(cell)
             if select:
@@ -463,17 +464,18 @@ class ScheduleGrid(GridInput):
 
     def move_cursor(self, columns: int, rows: int) -> None:
         """Move the cell cursor by ``columns`` and ``rows`` (from the top-left if none)."""
-        if self.cursor is None:
+        if self.cursor_cell is None:
             first = self.grid_layout.working_spans(0) if self.columns else []
             self.set_cursor(Cell(0, first[0][0] if first else 0))
             return
-        self.set_cursor(Cell(self.cursor.column + columns, self.cursor.row + rows))
+        self.set_cursor(Cell(self.cursor_cell.column + columns, self.cursor_cell.row + rows))
 
     def move_current_column(self, step: int) -> None:
         """Move the cursor's column ``step`` places (if columns may be reordered)."""
-        if not self.reorderable or self.cursor is None:
+        if not self.reorderable or self.cursor_cell is None:
             return
-        self.move_column(self.cursor.column, self.cursor.column + step + (1 if step > 0 else 0))
+        column = self.cursor_cell.column
+        self.move_column(column, column + step + (1 if step > 0 else 0))
 
     def move_column(self, column: int, insert_at: int) -> None:
         """Move ``column`` so that it stands before the column now at ``insert_at``."""
@@ -486,7 +488,7 @@ class ScheduleGrid(GridInput):
         moved = columns.pop(column)
         target = insert_at - 1 if insert_at > column else insert_at
         columns.insert(target, moved)
-        cursor_row = self.cursor.row if self.cursor else None
+        cursor_row = self.cursor_cell.row if self.cursor_cell else None
         appointments = [p.appointment for p in self.grid_layout.placements]
         self.set_content(columns, appointments, self.grid_layout.tz)
         if cursor_row is not None:
@@ -497,16 +499,16 @@ class ScheduleGrid(GridInput):
 
     def show_context_menu(self, global_pos: QPoint | None = None) -> QMenu | None:
         """The menu of the chosen block, or of the free slot under the cursor."""
-        if self.cursor is None:
+        if self.cursor_cell is None:
             return None
-        column = self.columns[self.cursor.column]
-        start = self.grid_layout.slot_start(self.cursor)
+        column = self.columns[self.cursor_cell.column]
+        start = self.grid_layout.slot_start(self.cursor_cell)
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         chosen = self.selected_appointment()
         if chosen is not None:
-            if self.actions is not None:
-                self.actions.fill_context_menu(menu, chosen)
+            if self.schedule_actions is not None:
+                self.schedule_actions.fill_context_menu(menu, chosen)
             anchor = self.block_viewport_rect(chosen.id)
         else:
             # The key is named in the text (after a tab, the menu's shortcut column):
@@ -514,13 +516,14 @@ class ScheduleGrid(GridInput):
             book = menu.addAction(
                 self.tr("Book at {time}…").format(time=f"{start:%H:%M}") + "\tEnter"
             )
-            book.setEnabled(self.actions is not None and not self.outdated)
-            book.triggered.connect(lambda: self.actions.book(column.doctor, start))
+            book.setEnabled(self.schedule_actions is not None and not self.outdated)
+            book.triggered.connect(lambda: self.schedule_actions.book(column.doctor, start))
             anchor = None
         if self.reorderable:
-            self._add_column_actions(menu, self.cursor.column)
+            self._add_column_actions(menu, self.cursor_cell.column)
         if global_pos is None:
-            rect = anchor or QRect(self.cell_center(self.cursor), self.cell_center(self.cursor))
+            centre = self.cell_center(self.cursor_cell)
+            rect = anchor or QRect(centre, centre)
             global_pos = self.viewport().mapToGlobal(rect.center())
         self.menu = menu
         menu.popup(global_pos)

@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QRectF, Qt
@@ -94,10 +94,10 @@ class GridInput(QAbstractScrollArea):
 
     # Provided by ScheduleGrid.
     grid_layout: GridLayout
-    actions: Any
+    schedule_actions: Any
     reorderable: bool
     now: Callable[[], dt.datetime]
-    cursor: Cell | None
+    cursor_cell: Cell | None
     indicator: tuple[Cell, int, bool] | None
     pending: tuple[Cell, int] | None
     outdated: bool
@@ -111,7 +111,13 @@ class GridInput(QAbstractScrollArea):
     _header_press: tuple[int, QPoint] | None
     _dragging: int | None
     _drag: tuple[int, int, int] | None
-    columns: tuple[GridColumn, ...]
+    if TYPE_CHECKING:
+
+        @property
+        def columns(self) -> tuple[GridColumn, ...]:
+            """The columns shown (the grid's property)."""
+            ...
+
     patient_requested: Any
     drop_requested: Any
     set_cursor: Callable[..., None]
@@ -156,8 +162,8 @@ class GridInput(QAbstractScrollArea):
         elif key in STATUS_KEYS and not mods:
             # The block's menu items by key, under the menu's rules (greyed: said why).
             chosen = self.selected_appointment()
-            if chosen is not None and self.actions is not None:
-                self.actions.run_shortcut(chosen, STATUS_KEYS[K(key)])
+            if chosen is not None and self.schedule_actions is not None:
+                self.schedule_actions.run_shortcut(chosen, STATUS_KEYS[K(key)])
         elif key == K.Key_Menu or (key == K.Key_F10 and mods & M.ShiftModifier):
             self.show_context_menu()
         else:
@@ -169,14 +175,14 @@ class GridInput(QAbstractScrollArea):
         """Enter: book the free slot under the cursor, or open the menu of its block."""
         if self.outdated:
             return  # the day shown is not the one chosen: booking would go to the wrong day
-        if self.cursor is None:
+        if self.cursor_cell is None:
             self.move_cursor(0, 0)
             return
         if self.selected_appointment() is not None:
             self.show_context_menu()
-        elif self.actions is not None:
-            column = self.columns[self.cursor.column]
-            self.actions.book(column.doctor, self.grid_layout.slot_start(self.cursor))
+        elif self.schedule_actions is not None:
+            column = self.columns[self.cursor_cell.column]
+            self.schedule_actions.book(column.doctor, self.grid_layout.slot_start(self.cursor_cell))
 
     # --- context menu ---------------------------------------------------------------
 
@@ -266,9 +272,10 @@ class GridInput(QAbstractScrollArea):
         block = self.grid_layout.block_at(*cells) if cells else None
         if block is not None:
             self.patient_requested.emit(block.appointment.patient_id)
-        elif self.actions is not None:
+        elif self.schedule_actions is not None:
             self.set_cursor(cell)
-            self.actions.book(self.columns[cell.column].doctor, self.grid_layout.slot_start(cell))
+            doctor = self.columns[cell.column].doctor
+            self.schedule_actions.book(doctor, self.grid_layout.slot_start(cell))
 
     def start_drag(self, block: Placement, offset: int) -> None:
         """Drag ``block`` (grabbed ``offset`` slots below its top) to another slot."""
@@ -317,12 +324,12 @@ class GridInput(QAbstractScrollArea):
         event.accept()
 
     def _press_offset(self, appointment_id: int) -> int:
-        if self._dragging != appointment_id or self.cursor is None:
+        if self._dragging != appointment_id or self.cursor_cell is None:
             return 0
         placement = self.grid_layout.placement(appointment_id)
-        if placement is None or placement.column != self.cursor.column:
+        if placement is None or placement.column != self.cursor_cell.column:
             return 0
-        return max(0, self.cursor.row - int(placement.first_row))
+        return max(0, self.cursor_cell.row - int(placement.first_row))
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # Qt's name
         self._autoscroll(event.position().toPoint())
@@ -417,8 +424,8 @@ class GridInput(QAbstractScrollArea):
             # Changed while it was being dragged: let the controller say so.
             appointment = dataclasses.replace(appointment, version=payload[1])
         self.drop_requested.emit(appointment.id)
-        if self.actions is not None:
-            self.actions.reschedule(appointment, column.doctor, starts_at)
+        if self.schedule_actions is not None:
+            self.schedule_actions.reschedule(appointment, column.doctor, starts_at)
 
     def _drop_waiting(self, event: QDropEvent, entry_id: int) -> None:
         target = self._drop_target(event.position().toPoint())

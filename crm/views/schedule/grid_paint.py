@@ -133,7 +133,8 @@ class GridPainter:
                     )
         x0, x1 = layout.column_x(columns.start), layout.column_x(columns.stop)
         y0, y1 = layout.row_y(rows.start), layout.row_y(rows.stop)
-        quarters, hours = [], []
+        quarters: list[QLineF] = []
+        hours: list[QLineF] = []
         for r in rows:
             y = layout.row_y(r) - 0.5
             (hours if layout.minute_of_row(r) % 60 == 0 else quarters).append(QLineF(x0, y, x1, y))

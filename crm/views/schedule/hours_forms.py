@@ -90,8 +90,8 @@ class _Form(QGroupBox):
 
     def mark_invalid(self, field: str | None) -> QWidget | None:
         """Outline the field a refusal named (and un-outline the others); the widget."""
-        for widget in self.fields.values():
-            widget.setStyleSheet("")
+        for each in self.fields.values():
+            each.setStyleSheet("")
         widget = self.fields.get(field or "")
         if widget is not None:
             widget.setStyleSheet(INVALID_STYLE)
@@ -131,9 +131,9 @@ class TemplateEditor(_Form):
         self.valid_from.setObjectName("templateValidFrom")
         self.valid_to = QDateEdit()
         self.valid_to.setObjectName("templateValidTo")
-        for edit in (self.valid_from, self.valid_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd.MM.yyyy")
+        for date_edit in (self.valid_from, self.valid_to):
+            date_edit.setCalendarPopup(True)
+            date_edit.setDisplayFormat("dd.MM.yyyy")
         self.open_ended = QCheckBox(self.tr("no end date"))
         self.open_ended.setObjectName("templateOpenEnded")
         self.open_ended.toggled.connect(lambda on: self.valid_to.setEnabled(not on))

@@ -197,8 +197,8 @@ class GridLayout:
 
     def _place(self, placed: list[tuple[int, GridAppointment, float, float]]) -> None:
         by_column: dict[int, list[tuple[GridAppointment, float, float]]] = {}
-        for column, *item in placed:
-            by_column.setdefault(column, []).append((item[0], item[1], item[2]))
+        for column, appointment, top, bottom in placed:
+            by_column.setdefault(column, []).append((appointment, top, bottom))
         self.placements: list[Placement] = []
         self._by_id: dict[int, Placement] = {}
         for column, items in by_column.items():

@@ -11,6 +11,7 @@ the registrar's word; a card with the same document is offered instead.
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
@@ -114,7 +115,7 @@ class NewPatientBox(QFrame):
 
     def form(self) -> PatientForm:
         """The card as typed."""
-        values = {name: self._value(name) for name in FIELDS}
+        values: dict[str, Any] = {name: self._value(name) for name in FIELDS}
         return PatientForm(**values)
 
     def full_name(self) -> str:
@@ -150,7 +151,7 @@ class NewPatientBox(QFrame):
 
     # --- creating -----------------------------------------------------------------------
 
-    def create(self, *, allow_same_name: bool = False) -> None:
+    def create_patient(self, *, allow_same_name: bool = False) -> None:
         """Create the card on the runner (``created`` or ``failed`` follows)."""
         if self._busy:
             return
@@ -188,7 +189,7 @@ class NewPatientBox(QFrame):
                 ),
                 [
                     (self.tr("It is them"), lambda: self.created.emit(first, name)),
-                    (self.tr("Create anyway"), lambda: self.create(allow_same_name=True)),
+                    (self.tr("Create anyway"), lambda: self.create_patient(allow_same_name=True)),
                 ],
             )
         elif isinstance(error, DuplicatePatient):

@@ -12,17 +12,13 @@ week, Alt+Home today, F5 (the main window's) reloads.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
-import html
-import importlib.util
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QLocale, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -34,45 +30,34 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import sessionmaker
 
 from crm.config import config_dir
 from crm.controllers import waiting_list
 from crm.controllers.booking import BookedAppointment
-from crm.controllers.context import Actor
 from crm.controllers.day_grid import (
-    GridAppointment,
     GridData,
     GridDoctor,
     HeldAppointments,
     held_appointments,
     list_filters,
-    load_grid,
 )
-from crm.controllers.visit_status import status_title
 from crm.views import AppContext
+from crm.views.combos import fit_combo_popup, narrow_combo
 from crm.views.patients.labels import appointment_kind_names
 from crm.views.patients.message_bar import MessageBar
 from crm.views.referrals.offer_prompt import OfferPrompt
+from crm.views.schedule.actions import ScheduleActions
 from crm.views.schedule.grid import (
-    KIND_COLOURS,
-    NOW,
-    OVERDUE,
-    STATUS_COLOURS,
     ScheduleGrid,
 )
-from crm.views.schedule.grid_labels import LabelRequest, PreparedLabels, prepare_labels
+from crm.views.schedule.grid_labels import PreparedLabels
 from crm.views.schedule.holding_tray import HoldingTray
 from crm.views.schedule.hours_dialog import WorkingHoursDialog
 from crm.views.schedule.layout import Cell, GridColumn
+from crm.views.schedule.legend import legend_html
+from crm.views.schedule.page_data import day_columns, load_and_prepare, merge, working_first
 from crm.views.schedule.waiting_panel import WaitingPanel
 from crm.views.schedule.week_view import WeekView, week_columns, week_of
-
-# The actions module (booking dialogs) is written alongside; without it the grid still shows.
-if importlib.util.find_spec("crm.views.schedule.actions") is not None:
-    from crm.views.schedule.actions import ScheduleActions
-else:  # pragma: no cover - only while the actions module does not exist
-    ScheduleActions = None  # type: ignore[assignment,misc]
 
 DEBOUNCE_MS = 100
 ORDER_KEY = "schedule/column_order"
@@ -81,64 +66,9 @@ WATCHED = frozenset({"appointment", "schedule_template", "schedule_exception", "
 DAY, WEEK = 0, 1
 
 
-def working_first(
-    doctors: Sequence[GridDoctor], appointments: Iterable[GridAppointment]
-) -> list[GridDoctor]:
-    """The doctors who work that day (or have appointments) first, those off after,
-    each group in its order: on a Sunday the few who work are not off-screen behind
-    a row of «not working» columns."""
-    busy = {a.doctor_id for a in appointments}
-    return sorted(doctors, key=lambda d: not (d.periods or d.id in busy))
-
-
-def merge(old: GridData, new: GridData, doctor_ids: Iterable[int]) -> GridData | None:
-    """``old`` with the columns and appointments of ``doctor_ids`` taken from ``new``.
-
-    Returns ``None`` when ``new`` brings a doctor ``old`` did not show (a new column:
-    reload everything to get the order right).
-    """
-    ids = set(doctor_ids)
-    fresh = {d.id: d for d in new.doctors}
-    shown = {d.id for d in old.doctors}
-    if not fresh.keys() <= shown:
-        return None
-    doctors = tuple(fresh.get(d.id, d) for d in old.doctors if d.id not in ids or d.id in fresh)
-    kept = tuple(a for a in old.appointments if a.doctor_id not in ids)
-    return dataclasses.replace(old, doctors=doctors, appointments=kept + new.appointments)
-
-
 def _settings() -> QSettings:
     """This workstation's own settings (beside config.toml, not in the database)."""
     return QSettings(str(config_dir() / "workstation.ini"), QSettings.Format.IniFormat)
-
-
-def day_columns(data: GridData, day: dt.date) -> list[GridColumn]:
-    """The day grid's columns for ``data``: one per doctor, in the order loaded."""
-    return [GridColumn(d, day) for d in data.doctors]
-
-
-def load_and_prepare(
-    sessions: sessionmaker,
-    actor: Actor,
-    date_from: dt.date,
-    date_to: dt.date,
-    *,
-    labels: LabelRequest,
-    columns_of: Callable[[GridData], list[GridColumn]],
-    **options: Any,
-) -> tuple[GridData, PreparedLabels]:
-    """``load_grid``, then its blocks' labels fitted to their widths (on the runner's
-    thread), so that the GUI thread's first repaint only draws (see
-    :mod:`crm.views.schedule.grid_labels`).
-
-    Args:
-        labels: what the grid showing the data paints with.
-        columns_of: the columns that grid will show for the data (a pure function).
-        **options: those of :func:`~crm.controllers.day_grid.load_grid`.
-    """
-    data = load_grid(sessions, actor, date_from, date_to, **options)
-    prepared = prepare_labels(labels, columns_of(data), data.appointments, ZoneInfo(data.timezone))
-    return data, prepared
 
 
 class SchedulePage(QWidget):
@@ -220,26 +150,26 @@ class SchedulePage(QWidget):
         self.offers = OfferPrompt(context)
         layout.addWidget(self.offers)
         layout.addLayout(body, 1)
-        self.legend = QLabel(self._legend())
+        self.legend = QLabel(legend_html(self.grid.kind_label_of))
         self.legend.setObjectName("scheduleLegend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
         layout.addWidget(self.legend)
 
-        self.actions = ScheduleActions(context, self) if ScheduleActions is not None else None
+        self.schedule_actions = ScheduleActions(context, self)
         for grid in (self.grid, self.week):
-            grid.set_actions(self.actions)
+            grid.set_actions(self.schedule_actions)
             grid.patient_requested.connect(self.open_patient)
             grid.drop_requested.connect(self._remember_drop)
             grid.waiting_dropped.connect(self._book_waiting)
         self.grid.week_requested.connect(self.show_week_of)
         self.grid.column_order_changed.connect(self._save_order)
         self.tray.chosen.connect(self._show_in_grid)
-        if self.actions is not None:
-            self.actions.changed.connect(self._on_actions_changed)
-            self.actions.refused.connect(self._on_refused)
-            self.actions.told.connect(lambda text: self.message_bar.show_message("warning", text))
-            self.actions.open_patient.connect(self.open_patient)
+        actions = self.schedule_actions
+        actions.changed.connect(self._on_actions_changed)
+        actions.refused.connect(self._on_refused)
+        actions.told.connect(lambda text: self.message_bar.show_message("warning", text))
+        actions.open_patient.connect(self.open_patient)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -284,7 +214,7 @@ class SchedulePage(QWidget):
         self.specialty_combo.addItem(self.tr("All specialties"), None)
         self.specialty_combo.setToolTip(self.tr("Show the doctors of one specialty"))
         for combo in (self.branch_combo, self.specialty_combo):
-            self._narrow(combo)
+            narrow_combo(combo)
             combo.currentIndexChanged.connect(self._filters_changed)
         self.day_button = self._tool(self.tr("Day"), self.tr("All doctors on one day"), None,
                                      lambda: self.set_mode(DAY))  # fmt: skip
@@ -299,7 +229,7 @@ class SchedulePage(QWidget):
         self.doctor_combo = QComboBox()
         self.doctor_combo.setObjectName("weekDoctor")
         self.doctor_combo.setToolTip(self.tr("Whose week is shown"))
-        self._narrow(self.doctor_combo)
+        narrow_combo(self.doctor_combo)
         self.doctor_combo.activated.connect(
             lambda _i: self.show_week_of(self.doctor_combo.currentData())
         )
@@ -327,20 +257,9 @@ class SchedulePage(QWidget):
         bar.addWidget(self.week_button)
         return bar
 
-    @staticmethod
-    def _narrow(combo: QComboBox) -> None:
-        """Size ``combo`` for about 18 characters, not for its longest entry (a long
-        specialty or doctor's name would widen the whole window); the list that opens
-        is as wide as it needs."""
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(18)
-
-    @staticmethod
-    def _fit_popup(combo: QComboBox) -> None:
-        """Let the list that opens show the longest entry in full (after filling)."""
-        combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
-
-    def _tool(self, text: str, tip: str, keys: str | None, slot: Callable[[], None]) -> QToolButton:
+    def _tool(
+        self, text: str, tip: str, keys: str | None, slot: Callable[[], object]
+    ) -> QToolButton:
         button = QToolButton()
         button.setText(text)
         button.setToolTip(tip)
@@ -354,37 +273,6 @@ class SchedulePage(QWidget):
             action.triggered.connect(slot)
             self.addAction(action)
         return button
-
-    def _legend(self) -> str:
-        """What the colours mean: the fill is the visit's status, the stripe its kind."""
-
-        def unbroken(text: str) -> str:
-            return html.escape(text).replace(" ", "&nbsp;")  # an item never wraps inside
-
-        def swatch(colour: QColor, text: str) -> str:
-            return f"<span style='color:{colour.name()}'>■</span>&nbsp;{unbroken(text)}"
-
-        def badge(fill: QColor, border: QColor, text: str) -> str:
-            return (
-                f"<span style='background-color:{fill.name()}; color:{border.darker(160).name()}'>"
-                f"&nbsp;{unbroken(text)}&nbsp;</span>"
-            )
-
-        statuses = [badge(fill, border, status_title(status)) for status, (fill, border) in
-                    STATUS_COLOURS.items()]  # fmt: skip
-        kinds = [swatch(KIND_COLOURS[kind], self.grid.kind_label_of(kind)) for kind in
-                 KIND_COLOURS]  # fmt: skip
-        marks = [
-            swatch(OVERDUE, self.tr("? the time has passed: no-show?")),
-            swatch(NOW, self.tr("◥ overbooked")),
-        ]
-        # No-break spaces inside an item, a plain one between items: the legend wraps
-        # on a narrow window instead of setting the window's minimum width.
-        gap = "&nbsp;&nbsp; "
-        return (
-            self.tr("Status:") + " " + gap.join(statuses) + gap + "│" + gap
-            + self.tr("Stripe:") + " " + gap.join(kinds) + gap + "│" + gap + gap.join(marks)
-        )  # fmt: skip
 
     def _today(self) -> dt.date:
         zone = ZoneInfo(self.data.timezone) if self.data else None
@@ -503,10 +391,11 @@ class SchedulePage(QWidget):
         self._want_full, self._want_ids = False, set()
         date_from, date_to = self.date_range()
         options: dict = {}
+        week_doctor = self.week_doctor
         if self.mode == WEEK:
-            if self.week_doctor is None:
+            if week_doctor is None:
                 return
-            options["doctor_ids"] = [self.week_doctor]
+            options["doctor_ids"] = [week_doctor]
         else:
             options["branch_id"] = self.branch_combo.currentData()
             options["specialty_id"] = self.specialty_combo.currentData()
@@ -516,8 +405,8 @@ class SchedulePage(QWidget):
         self.status_label.setText(self.tr("Loading…"))
         generation = self._generation
         labels = self.current_grid.label_request(None if full else len(self.grid.columns))
-        if self.mode == WEEK:
-            columns_of = functools.partial(week_columns, doctor_id=self.week_doctor)
+        if week_doctor is not None and self.mode == WEEK:
+            columns_of = functools.partial(week_columns, doctor_id=week_doctor)
         else:
             columns_of = functools.partial(day_columns, day=self.day)
         self._context.runner.submit(
@@ -562,7 +451,7 @@ class SchedulePage(QWidget):
             for choice in choices:
                 combo.addItem(choice.name, choice.id)
             combo.blockSignals(False)
-            self._fit_popup(combo)
+            fit_combo_popup(combo)
         self._filters_loaded = True
 
     def _show(self, data: GridData) -> None:
@@ -594,7 +483,7 @@ class SchedulePage(QWidget):
         that the own day is in view (the other columns are the colleagues')."""
         own = self._context.actor.doctor_id
         grid = self.grid
-        if own is None or grid.cursor is not None:
+        if own is None or grid.cursor_cell is not None:
             return
         index = next((n for n, c in enumerate(grid.columns) if c.doctor.id == own), None)
         if index is None:
@@ -676,11 +565,9 @@ class SchedulePage(QWidget):
     def print_day_list(self) -> None:
         """The day list of the week's doctor (week view), of a doctor's own day, or of
         every doctor shown (the desk's day view)."""
-        if self.actions is None:
-            return
         # A doctor prints the own list by default; the desk prints everyone's.
         doctor = self.week_doctor if self.mode == WEEK else self._context.actor.doctor_id
-        self.actions.print_day_list(self.day, doctor)
+        self.schedule_actions.print_day_list(self.day, doctor)
 
     def _hours_changed(self, doctor_id: int) -> None:
         if self.data is not None and doctor_id in {d.id for d in self.data.doctors}:
@@ -698,7 +585,7 @@ class SchedulePage(QWidget):
         for doctor_id, text in entries:
             self.doctor_combo.addItem(text, doctor_id)
         self.doctor_combo.blockSignals(False)
-        self._fit_popup(self.doctor_combo)
+        fit_combo_popup(self.doctor_combo)
         self._select_week_doctor()
 
     # --- column order (per workstation) ---------------------------------------------

@@ -1,0 +1,72 @@
+"""The schedule page's data, apart from Qt: loading on the runner, merging a partial
+reload into what is shown, the order of the day's columns."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import sessionmaker
+
+from crm.controllers.context import Actor
+from crm.controllers.day_grid import GridAppointment, GridData, GridDoctor, load_grid
+from crm.views.schedule.grid_labels import LabelRequest, PreparedLabels, prepare_labels
+from crm.views.schedule.layout import GridColumn
+
+
+def working_first(
+    doctors: Sequence[GridDoctor], appointments: Iterable[GridAppointment]
+) -> list[GridDoctor]:
+    """The doctors who work that day (or have appointments) first, those off after,
+    each group in its order: on a Sunday the few who work are not off-screen behind
+    a row of «not working» columns."""
+    busy = {a.doctor_id for a in appointments}
+    return sorted(doctors, key=lambda d: not (d.periods or d.id in busy))
+
+
+def merge(old: GridData, new: GridData, doctor_ids: Iterable[int]) -> GridData | None:
+    """``old`` with the columns and appointments of ``doctor_ids`` taken from ``new``.
+
+    Returns ``None`` when ``new`` brings a doctor ``old`` did not show (a new column:
+    reload everything to get the order right).
+    """
+    ids = set(doctor_ids)
+    fresh = {d.id: d for d in new.doctors}
+    shown = {d.id for d in old.doctors}
+    if not fresh.keys() <= shown:
+        return None
+    doctors = tuple(fresh.get(d.id, d) for d in old.doctors if d.id not in ids or d.id in fresh)
+    kept = tuple(a for a in old.appointments if a.doctor_id not in ids)
+    return dataclasses.replace(old, doctors=doctors, appointments=kept + new.appointments)
+
+
+def day_columns(data: GridData, day: dt.date) -> list[GridColumn]:
+    """The day grid's columns for ``data``: one per doctor, in the order loaded."""
+    return [GridColumn(d, day) for d in data.doctors]
+
+
+def load_and_prepare(
+    sessions: sessionmaker,
+    actor: Actor,
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    labels: LabelRequest,
+    columns_of: Callable[[GridData], list[GridColumn]],
+    **options: Any,
+) -> tuple[GridData, PreparedLabels]:
+    """``load_grid``, then its blocks' labels fitted to their widths (on the runner's
+    thread), so that the GUI thread's first repaint only draws (see
+    :mod:`crm.views.schedule.grid_labels`).
+
+    Args:
+        labels: what the grid showing the data paints with.
+        columns_of: the columns that grid will show for the data (a pure function).
+        **options: those of :func:`~crm.controllers.day_grid.load_grid`.
+    """
+    data = load_grid(sessions, actor, date_from, date_to, **options)
+    prepared = prepare_labels(labels, columns_of(data), data.appointments, ZoneInfo(data.timezone))
+    return data, prepared
