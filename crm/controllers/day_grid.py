@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers import schedule
 from crm.controllers.context import Actor
-from crm.controllers.permissions import Permission, require
+from crm.controllers.permissions import Permission, allowed, require
 from crm.controllers.slots import short_name
 from crm.models import Appointment, Branch, Doctor, Patient, Referral, Room, Specialty
 from crm.models.appointments import HOLDS_SLOT
@@ -243,22 +243,23 @@ class HeldAppointments:
 def held_appointments(
     db: sessionmaker[Session], actor: Actor, *, since: dt.datetime
 ) -> HeldAppointments:
-    """Every booked appointment in the holding tray starting from ``since``, of all doctors.
+    """Every booked appointment in the holding tray starting from ``since``, of all doctors
+    (a doctor who may book only the own schedule: of that doctor, the only ones they can
+    move).
 
     The tray lists them whatever day and doctors the grid shows, so none is forgotten.
     """
     require(actor, Permission.FIND_PATIENTS)
+    conditions = [
+        Appointment.in_holding_tray.is_(True),
+        Appointment.status == AppointmentStatus.BOOKED,
+        Appointment.starts_at >= since,
+    ]
+    if not allowed(actor, Permission.BOOK_ANY_DOCTOR) and actor.doctor_id is not None:
+        conditions.append(Appointment.doctor_id == actor.doctor_id)
     with db() as session:
         zone = schedule.clinic_timezone(session)
-        held = _select_appointments(
-            session,
-            [
-                Appointment.in_holding_tray.is_(True),
-                Appointment.status == AppointmentStatus.BOOKED,
-                Appointment.starts_at >= since,
-            ],
-            zone,
-        )
+        held = _select_appointments(session, conditions, zone)
         names: dict[int, str] = {}
         if held:
             rows = session.execute(

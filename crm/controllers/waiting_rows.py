@@ -141,9 +141,15 @@ def list_entries(
     specialty_id: int | None = None,
     doctor_id: int | None = None,
     patient_id: int | None = None,
+    for_doctor: int | None = None,
     now: dt.datetime | None = None,
 ) -> list[WaitingEntry]:
-    """The entries in their order (oldest first), with the age of each."""
+    """The entries in their order (oldest first), with the age of each.
+
+    Args:
+        for_doctor: only the entries this doctor could take: those naming the doctor,
+            and those of the doctor's specialty that name none.
+    """
     require(actor, Permission.FIND_PATIENTS)
     query = queue_order()
     wanted = list(statuses)
@@ -155,6 +161,17 @@ def list_entries(
         query = query.where(WaitingListEntry.doctor_id == doctor_id)
     if patient_id is not None:
         query = query.where(WaitingListEntry.patient_id == patient_id)
+    if for_doctor is not None:
+        specialty = sa.select(Doctor.specialty_id).where(Doctor.id == for_doctor)
+        query = query.where(
+            sa.or_(
+                WaitingListEntry.doctor_id == for_doctor,
+                sa.and_(
+                    WaitingListEntry.doctor_id.is_(None),
+                    WaitingListEntry.specialty_id == specialty.scalar_subquery(),
+                ),
+            )
+        )
     with db() as session:
         moment = server_now(session, now)
         return entry_rows(session, query, moment, schedule.clinic_timezone(session))

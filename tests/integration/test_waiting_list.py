@@ -97,6 +97,16 @@ def test_add_and_list_with_age(db, desk):
     assert [r.id for r in mine] == [second.id]
 
 
+def test_a_doctor_sees_the_entries_the_doctor_could_take(db, desk):
+    named = add(db, desk, 0, doctor=desk.doctor)
+    of_specialty = add(db, desk, 1, specialty=desk.specialty_a)
+    add(db, desk, 2, doctor=desk.colleague)  # the same specialty, another doctor named
+    add(db, desk, 3, specialty=desk.specialty_b)
+    rows = waiting_list.list_entries(db, desk.doctor_user, for_doctor=desk.doctor)
+    assert [r.id for r in rows] == [named.id, of_specialty.id]
+    assert len(waiting_list.list_entries(db, desk.registrar)) == 4
+
+
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [

@@ -16,7 +16,7 @@ from crm.controllers import booking, day_grid, schedule, waiting_list, working_h
 from crm.controllers.context import Actor
 from crm.controllers.errors import PermissionDenied, ValidationError
 from crm.controllers.working_hours import ExceptionForm, TemplateForm
-from crm.models import Appointment, JournalEntry, OutboxMessage, PatientConsent
+from crm.models import Appointment, Doctor, JournalEntry, OutboxMessage, PatientConsent
 from crm.models.enums import (
     AppointmentStatus,
     ConsentKind,
@@ -130,6 +130,20 @@ def test_a_vacation_holds_the_booked_appointments_it_covers_and_notifies_the_pat
     tray = day_grid.held_appointments(db, c.registrar, since=NOW)
     assert [a.id for a in tray.appointments] == [covered, silent]
     assert tray.doctor_names[c.doctor].startswith("Петров П. П.")
+
+
+def test_a_doctor_s_tray_lists_only_the_doctor_s_own_held_appointments(db, clinic):
+    c = clinic
+    held = book(db, c, c.consenting, "09:00")
+    working_hours.add_exception(db, c.manager, c.doctor, vacation(DAY, DAY), now=NOW)
+    with db() as session, session.begin():
+        doctor_user = bf.user(session, Role.DOCTOR, doctor=session.get(Doctor, c.doctor))
+        colleague_user = bf.user(session, Role.DOCTOR, doctor=session.get(Doctor, c.colleague))
+    assert [a.id for a in day_grid.held_appointments(db, doctor_user, since=NOW).appointments] == [
+        held
+    ]
+    assert day_grid.held_appointments(db, colleague_user, since=NOW).appointments == ()
+    assert len(day_grid.held_appointments(db, c.registrar, since=NOW).appointments) == 1
 
 
 def test_calling_off_the_vacation_releases_the_held_appointments(db, clinic):

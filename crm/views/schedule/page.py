@@ -41,15 +41,14 @@ from crm.controllers.day_grid import (
     held_appointments,
     list_filters,
 )
+from crm.controllers.permissions import Permission, allowed
 from crm.views import AppContext
 from crm.views.combos import fit_combo_popup, narrow_combo
 from crm.views.patients.labels import appointment_kind_names
 from crm.views.patients.message_bar import MessageBar
 from crm.views.referrals.offer_prompt import OfferPrompt
 from crm.views.schedule.actions import ScheduleActions
-from crm.views.schedule.grid import (
-    ScheduleGrid,
-)
+from crm.views.schedule.grid import ScheduleGrid
 from crm.views.schedule.grid_labels import PreparedLabels
 from crm.views.schedule.holding_tray import HoldingTray
 from crm.views.schedule.hours_dialog import WorkingHoursDialog
@@ -506,8 +505,11 @@ class SchedulePage(QWidget):
         foreign = {a.id: a for a in held.appointments}
         self.grid.foreign = foreign
         self.week.foreign = foreign
+        actor = self._context.actor
+        # A doctor booking only the own schedule sees the patients the doctor could take.
+        own = None if allowed(actor, Permission.BOOK_ANY_DOCTOR) else actor.doctor_id
         self._context.runner.submit(
-            waiting_list.list_entries, self._context.database.sessions, self._context.actor,
+            waiting_list.list_entries, self._context.database.sessions, actor, for_doctor=own,
             on_success=self._show_waiting, owner=self,
             on_failure=lambda message: self.message_bar.show_message("error", message),
         )  # fmt: skip
