@@ -170,6 +170,30 @@ def test_a_doctor_starts_on_the_own_column_and_prints_the_own_day_list(
     assert printed == [(c.day, c.kuznetsov)]
 
 
+def test_a_doctor_s_tray_and_waiting_panel_hold_only_what_the_doctor_could_book(
+    qtbot, make_context, open_page, gui_database: Database, schedule_clinic: ScheduleClinic
+) -> None:
+    c = schedule_clinic
+    registrar = make_context("boris")
+    with gui_database.sessions() as session, session.begin():
+        session.get(Appointment, c.third).in_holding_tray = True  # Петров's
+    waiting_list.add_entry(
+        gui_database.sessions, registrar.actor, patient_id=c.patients[3], doctor_id=c.petrov,
+        wished_from=c.day, wished_to=c.day + dt.timedelta(days=3), channel=ContactChannel.PHONE,
+    )  # fmt: skip
+    auth.add_user(
+        gui_database.sessions, "kuz", PASSWORD, Role.DOCTOR, "Кузнецов К. К.",
+        doctor_id=c.kuznetsov,
+    )  # fmt: skip
+    desk = open_page(registrar, c)
+    wait_idle(qtbot, desk)
+    assert desk.tray.count() == 1 and desk.waiting_panel.count() == 1
+    page = open_page(make_context("kuz"), c)
+    wait_idle(qtbot, page)
+    assert page.tray.count() == 0 and not page.tray.isVisible()
+    assert page.waiting_panel.count() == 0 and not page.waiting_panel.isVisible()
+
+
 def test_dragging_a_block_to_a_free_slot_moves_it_in_the_database(
     qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
 ) -> None:
