@@ -13,7 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.controllers import journal
+from crm.controllers import journal, schedule
 from crm.controllers.context import Actor
 from crm.controllers.errors import LoginRefused, NotFound, ValidationError
 from crm.i18n import translate
@@ -130,6 +130,7 @@ def login(db: sessionmaker[Session], login_name: str, password: str, workstation
                 role=user.role,
                 workstation=workstation,
                 doctor_id=user.doctor_id,
+                clinic_timezone=schedule.clinic_timezone(session).key,
             )
             journal.record(session, "login", actor=actor, entity="app_user", entity_id=user.id)
     if refusal is not None:

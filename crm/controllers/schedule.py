@@ -26,11 +26,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers import settings
+from crm.controllers.context import DEFAULT_TIMEZONE
 from crm.models import Doctor, ScheduleException, ScheduleTemplate
 from crm.models.enums import ExceptionKind
 
 SLOT = dt.timedelta(minutes=15)
-DEFAULT_TIMEZONE = "Europe/Moscow"
 
 R = TypeVar("R")
 RoomId = int | None

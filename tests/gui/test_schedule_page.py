@@ -4,13 +4,15 @@ view, the holding tray and the remembered column order."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy.orm import sessionmaker
 
@@ -97,6 +99,21 @@ def live_at(database: Database, doctor_id: int, starts: dt.datetime) -> Appointm
                 Appointment.status == S.BOOKED,
             )
         ).one_or_none()
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_the_page_opens_on_the_clinic_s_today_not_the_workstation_s(
+    qtbot, registrar: AppContext, zone: str
+) -> None:
+    # UTC+14 and UTC−11: at least one of them is not on the machine's date.
+    context = dataclasses.replace(
+        registrar, actor=dataclasses.replace(registrar.actor, clinic_timezone=zone)
+    )
+    page = SchedulePage(context)
+    qtbot.addWidget(page)
+    expected = dt.datetime.now(ZoneInfo(zone)).date()
+    assert page.day == expected
+    assert page.date_edit.date() == QDate(expected.year, expected.month, expected.day)
 
 
 def test_the_page_shows_the_day_and_filters_by_specialty(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 import sqlalchemy as sa
 
-from crm.controllers import auth
+from crm.controllers import auth, settings
 from crm.controllers.errors import LoginRefused, ValidationError
 from crm.models import JournalEntry, User
 from crm.models.enums import Role
@@ -41,6 +42,18 @@ def test_login_succeeds_case_insensitively_and_is_journaled(db, registrar):
     [entry] = _journal(db, "login")
     assert entry.user_id == registrar
     assert entry.workstation == "desk-3"
+
+
+def test_the_actor_knows_the_clinic_s_day_whatever_the_workstation_s_zone(db, registrar):
+    assert auth.login(db, "reg1", PASSWORD, "desk-3").clinic_timezone == "Europe/Moscow"
+    with db() as session, session.begin():
+        settings.put(session, settings.CLINIC_TIMEZONE, {"name": "Pacific/Kiritimati"})
+    far_east = auth.login(db, "reg1", PASSWORD, "desk-3")
+    assert far_east.clinic_timezone == "Pacific/Kiritimati"  # UTC+14
+    far_west = dataclasses.replace(far_east, clinic_timezone="Pacific/Pago_Pago")  # UTC−11
+    # 25 hours apart: never the same date.
+    assert far_east.clinic_today() > far_west.clinic_today()
+    assert far_east.clinic_now().utcoffset() == dt.timedelta(hours=14)
 
 
 def test_wrong_password_and_unknown_login_are_refused_alike(db, registrar):

@@ -154,7 +154,7 @@ class CardTabs(QTabWidget):
         self._patient_id = patient_id
         self.setEnabled(True)
         if not self.consent_date.value():
-            self.consent_date.set_value(format_date(dt.date.today()))
+            self.consent_date.set_value(format_date(self._context.actor.clinic_today()))
         self.refresh()
 
     def refresh(self) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from crm.controllers import directories, priority_requests, slots
 from crm.controllers.booking import BookingRefused
+from crm.controllers.context import Actor
 from crm.controllers.directories import SpecialtyChoice
 from crm.controllers.slots import FreeSlot
 from crm.views import AppContext
@@ -34,8 +35,8 @@ from crm.views.referrals.wizard import SLOT_ROLE, SlotTree
 HORIZON = dt.timedelta(days=14)
 
 
-def _search(db: object, actor: object, specialty_id: int, patient_id: int) -> list[FreeSlot]:
-    today = dt.date.today()
+def _search(db: object, actor: Actor, specialty_id: int, patient_id: int) -> list[FreeSlot]:
+    today = actor.clinic_today()
     return slots.free_slots(
         db,  # type: ignore[arg-type]
         specialty_id=specialty_id, date_from=today, date_to=today + HORIZON,

@@ -291,7 +291,7 @@ class WaitingEntryDialog(PatientFormDialog):
         self.wished_from.setObjectName("waitingFrom")
         self.wished_to = MaskedEdit(DATE_MASK, date=True)
         self.wished_to.setObjectName("waitingTo")
-        today = dt.date.today()
+        today = context.actor.clinic_today()
         self.wished_from.set_value(format_date(today))
         self.wished_to.set_value(format_date(today + dt.timedelta(days=DEFAULT_DAYS)))
         self.channel = QComboBox()

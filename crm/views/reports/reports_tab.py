@@ -103,7 +103,7 @@ class ReportsTab(QWidget):
             self.report.addItem(info.title, info.name)
         self.description = QLabel()
         self.description.setWordWrap(True)
-        today = dt.date.today()
+        today = context.actor.clinic_today()
         self.date_from = QDateEdit(_qdate(today.replace(day=1)))
         self.date_to = QDateEdit(_qdate(today))
         for edit in (self.date_from, self.date_to):

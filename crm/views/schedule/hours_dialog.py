@@ -276,7 +276,7 @@ class WorkingHoursDialog(QDialog):
         return int(value) if value is not None else None
 
     def _today(self) -> dt.date:
-        return dt.datetime.now(self._tz).date() if self._tz else dt.date.today()
+        return dt.datetime.now(self._tz).date() if self._tz else self._context.actor.clinic_today()
 
     def _own_room(self) -> str | None:
         return self.hours.default_room_number if self.hours is not None else None

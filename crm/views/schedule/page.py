@@ -91,7 +91,7 @@ class SchedulePage(QWidget):
         super().__init__(parent)
         self._context = context
         self.title = self.tr("Schedule")
-        self.day = dt.date.today()
+        self.day = context.actor.clinic_today()
         self.mode = DAY
         self.week_doctor: int | None = None
         self.data: GridData | None = None
@@ -274,8 +274,9 @@ class SchedulePage(QWidget):
         return button
 
     def _today(self) -> dt.date:
-        zone = ZoneInfo(self.data.timezone) if self.data else None
-        return dt.datetime.now(zone).date()
+        if self.data is None:
+            return self._context.actor.clinic_today()
+        return dt.datetime.now(ZoneInfo(self.data.timezone)).date()
 
     def _show_date(self) -> None:
         self.date_edit.blockSignals(True)
