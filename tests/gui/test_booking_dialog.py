@@ -194,6 +194,31 @@ def test_booking_by_keyboard(qtbot, desk, clinic: Clinic, gui_database: Database
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=TIMEOUT)
 
 
+def test_down_from_the_search_box_goes_past_the_highlighted_first_row(
+    qtbot, desk, clinic: Clinic, gui_database: Database
+) -> None:
+    with gui_database.sessions() as session, session.begin():
+        namesake = f.patient(session, "Кузнецов")
+        namesake.first_name, namesake.birth_date = "Олег", dt.date(1990, 1, 1)
+    context, actions = desk("boris")
+    starts = later(clinic)
+    dialog = actions.book(grid_doctor(gui_database, context.actor, clinic.petrov, starts.date()),
+                          starts)  # fmt: skip
+    activate(qtbot, dialog)
+    picker = dialog.picker
+    with qtbot.waitSignal(picker.searched, timeout=TIMEOUT) as searched:
+        type_text(picker.search_box, "Кузнецов")
+    assert searched.args == [2]
+    assert picker.results.currentIndex().row() == 0  # highlighted: what Enter would pick
+    qtbot.keyClick(picker.search_box, Qt.Key.Key_Down)
+    assert picker.results.hasFocus() and picker.results.currentIndex().row() == 1
+    shown = [picker.model.row_at(row).id for row in range(2)]
+    assert set(shown) == {clinic.other_patient, namesake.id}
+    with qtbot.waitSignal(picker.chosen, timeout=TIMEOUT) as chosen:
+        qtbot.keyClick(picker.results, Qt.Key.Key_Return)
+    assert chosen.args[0] == shown[1]  # the second row, not the one above it
+
+
 def test_a_new_patient_is_created_in_the_dialog_and_booked(
     qtbot, desk, clinic: Clinic, gui_database: Database
 ) -> None:

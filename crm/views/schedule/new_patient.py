@@ -434,10 +434,15 @@ class PatientPicker(QWidget):
         enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         if watched is self.search_box:
             if key == Qt.Key.Key_Down and self.model.rowCount():
+                # The highlighted row is the one Enter would pick already: Down goes
+                # on to the next, as in any list (the first Down once stayed put, and
+                # Down, Enter booked the patient above the one meant).
                 self.results.show()
                 self.results.setFocus(Qt.FocusReason.OtherFocusReason)
-                if not self.results.selectionModel().hasSelection():
-                    self.results.selectRow(0)
+                row = self.results.currentIndex().row()
+                if self.results.selectionModel().hasSelection() and row >= 0:
+                    row = min(row + 1, self.model.rowCount() - 1)
+                self.results.selectRow(max(row, 0))
                 return True
             # Enter picks while there is something to pick (the first row of the text
             # typed, even before its results arrive); otherwise it books.
