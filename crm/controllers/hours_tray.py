@@ -45,11 +45,14 @@ class HoursChange:
         held: now outside the hours: in the holding tray, patients notified where possible.
         released: back inside the hours: out of the tray, patients told the visit stands.
         offers: free times the new hours offered to patients on the waiting list.
+        present: today's visits of patients already in the clinic (arrived, or at the
+            doctor's) now outside the hours: not moved — the desk settles them in person.
     """
 
     held: tuple[AffectedAppointment, ...] = ()
     released: tuple[AffectedAppointment, ...] = ()
     offers: int = 0
+    present: tuple[AffectedAppointment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,13 @@ class HoursPreview:
     Attributes:
         held: would leave the doctor's hours: to the holding tray, patients notified.
         released: would be back inside the hours: out of the tray.
+        present: visits of patients already in the clinic the change would leave
+            outside the hours (see :class:`HoursChange`).
     """
 
     held: tuple[AffectedAppointment, ...] = ()
     released: tuple[AffectedAppointment, ...] = ()
+    present: tuple[AffectedAppointment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,14 +81,55 @@ class TrayMove:
     local_start: dt.datetime
 
     def affected(self, notices_queued: int) -> AffectedAppointment:
-        patient = self.patient
-        return AffectedAppointment(
-            id=self.appointment.id,
-            starts_at=self.local_start,
-            patient_short=short_name(patient.last_name, patient.first_name, patient.patronymic),
-            patient_phone=patient.phone,
-            notices_queued=notices_queued,
+        """The move as the editor shows it."""
+        return _affected(self.appointment, self.patient, self.local_start, notices_queued)
+
+
+def _affected(
+    appointment: Appointment, patient: Patient, local_start: dt.datetime, notices_queued: int
+) -> AffectedAppointment:
+    return AffectedAppointment(
+        id=appointment.id,
+        starts_at=local_start,
+        patient_short=short_name(patient.last_name, patient.first_name, patient.patronymic),
+        patient_phone=patient.phone,
+        notices_queued=notices_queued,
+    )
+
+
+# Patients in the building: a change of hours cannot send their visits to the tray.
+PRESENT_STATUSES = (AppointmentStatus.ARRIVED, AppointmentStatus.IN_PROGRESS)
+
+
+def present_outside(
+    session: Session, doctor: Doctor, moment: dt.datetime
+) -> tuple[AffectedAppointment, ...]:
+    """Today's visits of patients already in the clinic (arrived, at the doctor's) that
+    the hours (as the session sees them) no longer hold. Nothing is changed: the
+    registrar sees them named and settles each in person (another doctor, another day)."""
+    session.flush()
+    tz = schedule.clinic_timezone(session)
+    day = moment.astimezone(tz).date()
+    start_of_day = dt.datetime.combine(day, dt.time(), tzinfo=tz)
+    rows = session.execute(
+        sa.select(Appointment, Patient)
+        .join(Patient, Patient.id == Appointment.patient_id)
+        .where(
+            Appointment.doctor_id == doctor.id,
+            Appointment.status.in_(PRESENT_STATUSES),
+            Appointment.ends_at > start_of_day,
         )
+        .order_by(Appointment.starts_at, Appointment.id)
+    ).all()
+    if not rows:
+        return ()
+    last = max(a.ends_at for a, _ in rows).astimezone(tz).date()
+    periods = schedule.working_periods_bulk(session, [doctor.id], day, last, tz=tz)[doctor.id]
+    return tuple(
+        _affected(appointment, patient, appointment.starts_at.astimezone(tz), 0)
+        for appointment, patient in rows
+        if schedule.period_holding(periods, appointment.starts_at, appointment.ends_at) is None
+    )
 
 
 def tray_moves(
@@ -160,4 +207,8 @@ def reconcile(
         )  # fmt: skip
         (held if move.to_tray else released).append(move.affected(len(queued)))
     session.flush()
-    return HoursChange(held=tuple(held), released=tuple(released))
+    return HoursChange(
+        held=tuple(held),
+        released=tuple(released),
+        present=present_outside(session, doctor, moment),
+    )

@@ -531,7 +531,11 @@ def _dry_run(
             for move in hours_tray.tray_moves(session, doctor, moment, lock=False):
                 reachable = notices.reachable_channels(session, move.patient, today)
                 (held if move.to_tray else released).append(move.affected(len(reachable)))
-            return HoursPreview(held=tuple(held), released=tuple(released))
+            return HoursPreview(
+                held=tuple(held),
+                released=tuple(released),
+                present=hours_tray.present_outside(session, doctor, moment),
+            )
         finally:
             # Nothing of the trial change may stay: not the row, not a flushed journal.
             session.rollback()
@@ -633,4 +637,3 @@ def _offer_new_hours(
         session, doctor.id, moment, moment + OFFER_HORIZON, actor=actor, now=moment
     )
     return replace(change, offers=len(offers))
-

@@ -3428,6 +3428,10 @@
         <translation>Оставить</translation>
     </message>
     <message>
+        <source>Back in the doctor&apos;s hours, out of the tray: {count} (told the visit stands: {told})</source>
+        <translation>Снова в часах врача, убраны из листа переноса: {count} (сообщено, что визит в силе: {told})</translation>
+    </message>
+    <message>
         <source>Remove «{what}» {starts} – {ends}?</source>
         <translation>Удалить «{what}» {starts} – {ends}?</translation>
     </message>
@@ -3460,6 +3464,10 @@
         <translation>Записи пациентов не затронуты.</translation>
     </message>
     <message>
+        <source>Patients already in the clinic: {count} — their visits are not moved, settle them in person</source>
+        <translation>Пациенты уже в клинике: {count} — их приёмы не перенесены, решите с ними на месте</translation>
+    </message>
+    <message>
         <source>Save and move</source>
         <translation>Сохранить и перенести в лист переноса</translation>
     </message>
@@ -3486,10 +3494,6 @@
     <message>
         <source>no notice possible: call {phone}</source>
         <translation>уведомить нельзя: позвоните {phone}</translation>
-    </message>
-    <message>
-        <source>Back in the doctor&apos;s hours, out of the tray: {count}</source>
-        <translation>Снова в часах врача, убрано из листа переноса: {count}</translation>
     </message>
     <message>
         <source>Saving…</source>

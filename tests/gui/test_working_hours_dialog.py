@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
+from crm.controllers.hours_tray import AffectedAppointment, HoursChange
 from crm.db.database import Database
 from crm.models import Appointment, Doctor, JournalEntry, Room, ScheduleException, ScheduleTemplate
 from crm.models.enums import ExceptionKind
@@ -220,7 +221,7 @@ def test_back_from_the_question_saves_nothing_and_keeps_the_form(
     assert lines[0].startswith(f"• {c.day:%d.%m.%Y} 09:30 Соколова")
     assert lines[1].startswith(f"• {c.day:%d.%m.%Y} 11:00 Лебедев")
     # Neither patient consented to messages: the desk is told to call them.
-    assert all("+7916" in line for line in lines)
+    assert all("+7 (916) " in line for line in lines)  # formatted as people dictate it
     button(box, QMessageBox.ButtonRole.RejectRole).click()
     qtbot.waitUntil(lambda: dialog._context.runner.idle, timeout=TIMEOUT)
 
@@ -300,6 +301,34 @@ def test_many_moved_appointments_are_listed_in_part(
     assert len(lines) == LISTED + 1 and "3" in lines[-1] and "•" not in lines[-1]
     button(box, QMessageBox.ButtonRole.RejectRole).click()
     assert exception_count(gui_database) == 0
+
+
+def test_the_outcome_lists_in_part_says_who_was_told_and_names_patients_in_the_clinic(
+    qtbot, make_context, clinic: ScheduleClinic
+) -> None:
+    dialog = open_dialog(qtbot, make_context("anna"), clinic)
+    at = f.at(clinic.day, "09:00")
+
+    def affected(n: int, notices: int) -> AffectedAppointment:
+        return AffectedAppointment(n, at + dt.timedelta(minutes=15 * n), f"Пациентов{n} И.",
+                                   "+79161234567", notices)  # fmt: skip
+
+    change = HoursChange(
+        held=tuple(affected(n, n % 2) for n in range(LISTED + 7)),
+        released=(affected(90, 1), affected(91, 0)),
+        present=(affected(95, 0),),
+    )
+    kind, text = dialog.describe_change(change)
+    lines = text.split("<br>")
+    assert kind == "warning"
+    held_lines = [line for line in lines if "Пациентов" in line and int(
+        line.split("Пациентов")[1].split()[0]) < 90]  # fmt: skip
+    assert len(held_lines) == LISTED  # not 12: the dialog keeps its size
+    assert "…и ещё 7" in text
+    assert "позвоните +7 (916) 123-45-67" in text  # the number as people dictate it
+    assert "(сообщено, что визит в силе: 1)" in text
+    assert "Пациенты уже в клинике: 1" in text and "Пациентов95" in text
+    dialog.close()
 
 
 def test_a_refusal_goes_with_cancel_a_new_form_and_another_doctor(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
-from crm.controllers import booking, day_grid, schedule, waiting_list, working_hours
+from crm.controllers import booking, day_grid, schedule, visit_status, waiting_list, working_hours
 from crm.controllers.context import Actor
 from crm.controllers.errors import PermissionDenied, ValidationError
 from crm.controllers.working_hours import ExceptionForm, TemplateForm
@@ -159,6 +159,32 @@ def test_calling_off_the_vacation_releases_the_held_appointments(db, clinic):
     assert [a.id for a in change.released] == [covered] and change.held == ()
     assert not appointment(db, covered).in_holding_tray
     assert [m.purpose for m in outbox(db, covered)] == ["unavailability", "change"]
+
+
+def test_a_patient_already_in_the_clinic_is_named_not_moved(db, clinic):
+    c = clinic
+    today = NOW.date()
+    arrived = book(db, c, c.consenting, "12:15", today)
+    waiting = book(db, c, c.silent, "12:45", today)
+    visit_status.set_status(
+        db, c.registrar, arrived, AppointmentStatus.ARRIVED, now=f.at(today, "12:05")
+    )
+    sick = ExceptionForm(
+        ExceptionKind.SICK_LEAVE, f.at(today, "12:00"), f.at(today, "13:00"), "заболел"
+    )
+    moment = f.at(today, "12:10")
+
+    preview = working_hours.preview_exception(db, c.manager, c.doctor, sick, now=moment)
+    assert [a.id for a in preview.present] == [arrived] and [a.id for a in preview.held] == [
+        waiting
+    ]
+    change = working_hours.add_exception(db, c.manager, c.doctor, sick, now=moment)
+
+    assert [a.id for a in change.present] == [arrived]
+    assert change.present[0].patient_short.startswith("Смирнов")
+    row = appointment(db, arrived)
+    assert row.status is AppointmentStatus.ARRIVED and not row.in_holding_tray  # untouched
+    assert [a.id for a in change.held] == [waiting]
 
 
 def test_blocked_hours_hold_only_what_they_overlap(db, clinic):

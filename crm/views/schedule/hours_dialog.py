@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
 
 from crm.controllers import schedule, working_hours
 from crm.controllers.errors import DomainError
+from crm.controllers.hours_tray import AffectedAppointment
 from crm.controllers.permissions import Permission, allowed
+from crm.controllers.validation.phones import format_phone
 from crm.controllers.working_hours import (
     DoctorHours,
     ExceptionRow,
@@ -460,7 +462,8 @@ class WorkingHoursDialog(QDialog):
             if result.released:
                 lines.append(escape(self.tr(
                     "Back from the holding tray: {count}").format(count=len(result.released))))
-            if not result.held and not result.released:
+            lines += [escape(line) for line in self.present_lines(result.present)]
+            if not result.held and not result.released and not result.present:
                 lines.append(escape(self.tr("No booked appointment is affected.")))
             self.message_bar.show_message(
                 "warning" if result.held else "info", "<br>".join(lines),
@@ -502,7 +505,7 @@ class WorkingHoursDialog(QDialog):
             if serial != self._check or doctor != self.doctor_id:
                 return  # cancelled, asked again, or another doctor meanwhile
             editor.mark_invalid(None)  # the form passed the checks
-            if result.held:
+            if result.held or result.present:
                 self.ask_to_move(result, go)
             else:
                 go()
@@ -518,16 +521,43 @@ class WorkingHoursDialog(QDialog):
 
     def moved_lines(self, preview: HoursPreview) -> list[str]:
         """The first appointments a change would move, one line each (plain text)."""
+        return self._listed(preview.held, self._notice_word, quiet=True)
+
+    def present_lines(self, present: Sequence[AffectedAppointment]) -> list[str]:
+        """Visits of patients already in the clinic a change leaves outside the hours:
+        the heading and the first of them (plain text); none: no lines."""
+        if not present:
+            return []
+        heading = self.tr(
+            "Patients already in the clinic: {count} — their visits are not moved, "
+            "settle them in person"
+        ).format(count=len(present))
+        return [heading, *self._listed(present, lambda _a: "")]
+
+    def _notice_word(self, appointment: AffectedAppointment) -> str:
+        if appointment.notices_queued:
+            return self.tr("notice queued")
+        return self.tr("no notice possible: call {phone}").format(
+            phone=format_phone(appointment.patient_phone) if appointment.patient_phone else "—"
+        )
+
+    def _listed(
+        self,
+        appointments: Sequence[AffectedAppointment],
+        note: Callable[[AffectedAppointment], str],
+        *,
+        quiet: bool = False,
+    ) -> list[str]:
+        """One line per appointment, the first ``LISTED`` of them, then how many more;
+        ``quiet``: the note only where no notice could be queued."""
         lines = []
-        for a in preview.held[:LISTED]:
+        for a in appointments[:LISTED]:
             line = f"• {a.starts_at:%d.%m.%Y %H:%M} {a.patient_short}"
-            if not a.notices_queued:
-                line += " — " + self.tr("no notice possible: call {phone}").format(
-                    phone=a.patient_phone or "—"
-                )
-            lines.append(line)
-        if len(preview.held) > LISTED:
-            lines.append(self.tr("…and {count} more").format(count=len(preview.held) - LISTED))
+            text = "" if quiet and a.notices_queued else note(a)
+            lines.append(f"{line} — {text}" if text else line)
+        if len(appointments) > LISTED:
+            more = len(appointments) - LISTED
+            lines.append(self.tr("…and {count} more").format(count=more))
         return lines
 
     def ask_to_move(self, preview: HoursPreview, save: Callable[[], None]) -> None:
@@ -548,7 +578,8 @@ class WorkingHoursDialog(QDialog):
                 "the patients will be sent notices"
             ).format(count=len(preview.held))
         )
-        box.setInformativeText("\n".join(self.moved_lines(preview)))
+        lines = self.moved_lines(preview) + self.present_lines(preview.present)
+        box.setInformativeText("\n".join(lines))
         confirm = box.addButton(self.tr("Save and move"), QMessageBox.ButtonRole.AcceptRole)
         back = box.addButton(self.tr("Back to the form"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(back)
@@ -589,29 +620,24 @@ class WorkingHoursDialog(QDialog):
             if change.offers
             else []
         )
+        present = [escape(line) for line in self.present_lines(change.present)]
         if not change.held and not change.released:
             text = self.tr("Saved. No booked appointment is affected.")
-            return "done", "<br>".join([text, *offered])
+            return ("warning" if present else "done"), "<br>".join([text, *present, *offered])
         lines = []
         if change.held:
             lines.append(self.tr("Moved to the holding tray (not cancelled): {count}").format(
                 count=len(change.held)))  # fmt: skip
-            for a in change.held:
-                notice = (
-                    self.tr("notice queued")
-                    if a.notices_queued
-                    else self.tr("no notice possible: call {phone}").format(
-                        phone=a.patient_phone or "—"
-                    )
-                )
-                lines.append(f"• {a.starts_at:%d.%m.%Y %H:%M} {escape(a.patient_short)} — {notice}")
+            lines += [escape(line) for line in self._listed(change.held, self._notice_word)]
         if change.released:
-            lines.append(self.tr("Back in the doctor's hours, out of the tray: {count}").format(
-                count=len(change.released)))  # fmt: skip
-            lines.extend(
-                f"• {a.starts_at:%d.%m.%Y %H:%M} {escape(a.patient_short)}" for a in change.released
-            )
-        return ("warning" if change.held else "done"), "<br>".join(lines + offered)
+            told = sum(1 for a in change.released if a.notices_queued)
+            lines.append(self.tr(
+                "Back in the doctor's hours, out of the tray: {count} (told the visit stands: "
+                "{told})").format(count=len(change.released), told=told))  # fmt: skip
+            lines += [escape(line) for line in self._listed(change.released, self._notice_word,
+                                                            quiet=True)]  # fmt: skip
+        kind = "warning" if change.held or present else "done"
+        return kind, "<br>".join(lines + present + offered)
 
     def _change(
         self,
