@@ -2537,8 +2537,16 @@
 <context>
     <name>ScheduleActions</name>
     <message>
-        <source>Move to another doctor?</source>
+        <source>You may book only into your own schedule</source>
         <extracomment>The keys of the block&apos;s menu items as the menu names them (the grid sends the keys to :meth:`ScheduleActions.run_shortcut`). Where «undo a mistaken status» steps back to (visit_status.UNDO, read forwards). The open question (another doctor? a reason?), for tests and for closing. The last print dialog opened (tickets or a day list).</extracomment>
+        <translation>Записывать можно только в своё расписание</translation>
+    </message>
+    <message>
+        <source>Your role may not book appointments</source>
+        <translation>Ваша роль не позволяет записывать на приём</translation>
+    </message>
+    <message>
+        <source>Move to another doctor?</source>
         <translation>Перенести к другому врачу?</translation>
     </message>
     <message>
@@ -2622,12 +2630,44 @@
         <translation>Отменить ошибочный статус…</translation>
     </message>
     <message>
+        <source>Only a manager may undo a status: ask one</source>
+        <translation>Отменить статус может только менеджер: обратитесь к нему</translation>
+    </message>
+    <message>
         <source>Appointment history…</source>
         <translation>История записи…</translation>
     </message>
     <message>
         <source>Open the patient&apos;s card</source>
         <translation>Открыть карту пациента</translation>
+    </message>
+    <message>
+        <source>The registry checks patients in</source>
+        <translation>Приход отмечает регистратура</translation>
+    </message>
+    <message>
+        <source>The doctor marks this</source>
+        <translation>Это отмечает врач</translation>
+    </message>
+    <message>
+        <source>Only in your own schedule</source>
+        <translation>Только в своём расписании</translation>
+    </message>
+    <message>
+        <source>A no-show can be marked once the visit has begun ({time})</source>
+        <translation>Неявку можно отметить, когда приём начался ({time})</translation>
+    </message>
+    <message>
+        <source>Check the patient in first (F2)</source>
+        <translation>Сначала отметьте приход пациента (F2)</translation>
+    </message>
+    <message>
+        <source>Mark «At the doctor&apos;s» first (F3)</source>
+        <translation>Сначала отметьте «На приёме» (F3)</translation>
+    </message>
+    <message>
+        <source>Only a booked visit can be cancelled; this one is «{status}»</source>
+        <translation>Отменить можно только запись со статусом «записан»; у этой — «{status}»</translation>
     </message>
     <message>
         <source>Not possible for this appointment ({status})</source>

@@ -8,14 +8,15 @@ import pytest
 import sqlalchemy as sa
 from PySide6.QtWidgets import QMenu, QMessageBox
 
-from crm.controllers import booking
+from crm.controllers import auth, booking
 from crm.db.database import Database
 from crm.models import Appointment, Doctor, Patient
-from crm.models.enums import AppointmentStatus, CancelledBy
+from crm.models.enums import AppointmentStatus, CancelledBy, Role
 from crm.views.schedule.actions import ScheduleActions
 from crm.views.schedule.cancel_dialog import ReasonDialog
 from tests import factories as f
 from tests.gui import test_booking_dialog as base
+from tests.gui.conftest import PASSWORD
 from tests.gui.test_card_editor import type_text
 
 TIMEOUT = base.TIMEOUT
@@ -168,6 +169,57 @@ def test_statuses_from_the_context_menu_and_a_manager_undo(
     with qtbot.waitSignal(actions.changed, timeout=TIMEOUT):
         question.ok_button.click()
     assert status_of(gui_database, appointment_id).status is S.IN_PROGRESS
+
+
+def test_a_key_the_visit_does_not_allow_says_what_to_do_instead(
+    qtbot, desk, clinic: base.Clinic, gui_database: Database
+) -> None:
+    ahead = base.later(clinic)
+    future_id = book(gui_database, clinic, ahead)
+    context, actions = desk("boris")  # a registrar
+    block = base.grid_appointment(gui_database, context.actor, future_id)
+
+    def told(name: str) -> str:
+        with qtbot.waitSignal(actions.told, timeout=TIMEOUT) as said:
+            actions.run_shortcut(block, name)
+        return said.args[0]
+
+    assert told("actionNoShow") == (
+        f"Неявку можно отметить, когда приём начался ({ahead:%d.%m.%Y %H:%M})"
+    )
+    assert told("actionInProgress") == "Это отмечает врач"
+    assert status_of(gui_database, future_id).status is S.BOOKED  # nothing was attempted
+
+
+def test_a_registrar_sees_the_undo_greyed_and_a_doctor_cannot_open_a_colleague_s_booking(
+    qtbot, desk, clinic: base.Clinic, gui_database: Database
+) -> None:
+    moment = dt.datetime.now(clinic.tz)
+    starts = moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
+    with gui_database.sessions() as session, session.begin():
+        doctor = session.get(Doctor, clinic.petrov)
+        patient = session.get(Patient, clinic.other_patient)
+        visit = f.appointment(session, doctor, patient, starts)
+        visit.status = S.ARRIVED
+        visit_id = visit.id
+    context, actions = desk("boris")
+    menu = menu_for(actions, gui_database, visit_id)
+    undo = action(menu, "actionUndoStatus")
+    assert undo is not None and not undo.isEnabled()
+    assert undo.toolTip() == "Отменить статус может только менеджер: обратитесь к нему"
+
+    auth.add_user(gui_database.sessions, "petrov", PASSWORD, Role.DOCTOR, "Петров П. П.",
+                  doctor_id=clinic.petrov)  # fmt: skip
+    doctor_context, doctor_actions = desk("petrov")
+    colleague = base.grid_doctor(gui_database, doctor_context.actor, clinic.sidorova,
+                                 starts.date())  # fmt: skip
+    with qtbot.waitSignal(doctor_actions.told, timeout=TIMEOUT) as said:
+        assert doctor_actions.book(colleague, base.later(clinic)) is None  # no form filled in vain
+    assert said.args[0] == "Записывать можно только в своё расписание"
+    own = base.grid_doctor(gui_database, doctor_context.actor, clinic.petrov, starts.date())
+    dialog = doctor_actions.book(own, base.later(clinic))
+    assert dialog is not None
+    dialog.close()
 
 
 def test_a_registrar_marks_an_overdue_visit_as_no_show(

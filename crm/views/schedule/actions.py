@@ -79,8 +79,28 @@ class ScheduleActions(QObject):
 
     # --- booking and moving ---------------------------------------------------------------
 
-    def book(self, doctor: GridDoctor, starts_at: dt.datetime, slots: int = 1) -> BookingDialog:
-        """Open the booking dialog at ``doctor``'s slot ``starts_at``."""
+    def may_book_for(self, doctor_id: int) -> bool:
+        """Whether the user may book into ``doctor_id``'s schedule (a doctor: the own)."""
+        actor = self._context.actor
+        return allowed(actor, Permission.BOOK_ANY_DOCTOR) or (
+            allowed(actor, Permission.BOOK_OWN_SCHEDULE) and actor.doctor_id == doctor_id
+        )
+
+    def why_not_book(self) -> str:
+        """Why :meth:`may_book_for` says no (the controller's own words)."""
+        if allowed(self._context.actor, Permission.BOOK_OWN_SCHEDULE):
+            return self.tr("You may book only into your own schedule")
+        return self.tr("Your role may not book appointments")
+
+    def book(
+        self, doctor: GridDoctor, starts_at: dt.datetime, slots: int = 1
+    ) -> BookingDialog | None:
+        """Open the booking dialog at ``doctor``'s slot ``starts_at``; ``None`` (and
+        :attr:`told` why) when the user may not book there — before a form is filled
+        in vain."""
+        if not self.may_book_for(doctor.id):
+            self.told.emit(self.why_not_book())
+            return None
         dialog = BookingDialog(self._context, doctor, starts_at, slots, self._parent)
         dialog.booked.connect(lambda booked: self.changed.emit({doctor.id, booked.doctor_id}))
         self._open(dialog)
@@ -314,11 +334,14 @@ class ScheduleActions(QObject):
                     change.setToolTip(
                         self.tr("Less than 24 hours before the visit only a manager may change it")
                     )
-        if status in UNDO_TO and may[Permission.UNDO_STATUS]:
-            self._action(
+        if status in UNDO_TO and own:
+            undo = self._action(
                 menu, "actionUndoStatus", self.tr("Undo a mistaken status…"),
                 lambda: self.undo_status(appointment),
             )  # fmt: skip
+            if not may[Permission.UNDO_STATUS]:
+                undo.setEnabled(False)
+                undo.setToolTip(self.tr("Only a manager may undo a status: ask one"))
         menu.addSeparator()
         self._action(
             menu, "actionHistory", self.tr("Appointment history…"),
@@ -340,17 +363,45 @@ class ScheduleActions(QObject):
             self.fill_context_menu(menu, appointment)
             action = next((a for a in menu.actions() if a.objectName() == name), None)
             if action is None:
-                self.told.emit(
-                    self.tr("Not possible for this appointment ({status})").format(
-                        status=visit_status.status_title(appointment.status)
-                    )
-                )
+                self.told.emit(self.why_not(appointment, name))
             elif not action.isEnabled():
                 self.told.emit(action.toolTip())
             else:
                 action.trigger()
         finally:
             menu.deleteLater()
+
+    def why_not(self, appointment: GridAppointment, name: str) -> str:
+        """Why the block's menu has no item ``name``: the step, the role or the schedule."""
+        actor = self._context.actor
+        status = appointment.status
+        needs = {
+            "actionArrived": Permission.CHECK_IN, "actionInProgress": Permission.MARK_VISITS,
+            "actionCompleted": Permission.MARK_VISITS,
+        }  # fmt: skip
+        if name in needs and not allowed(actor, needs[name]):
+            return (
+                self.tr("The registry checks patients in")
+                if name == "actionArrived"
+                else self.tr("The doctor marks this")
+            )
+        own = allowed(actor, Permission.BOOK_ANY_DOCTOR) or actor.doctor_id == appointment.doctor_id
+        if not own:
+            return self.tr("Only in your own schedule")
+        title = visit_status.status_title(status)
+        if name == "actionNoShow" and status is S.BOOKED:
+            return self.tr("A no-show can be marked once the visit has begun ({time})").format(
+                time=f"{appointment.starts_at:%d.%m.%Y %H:%M}"
+            )
+        if name == "actionInProgress" and status is S.BOOKED:
+            return self.tr("Check the patient in first (F2)")
+        if name == "actionCompleted" and status in (S.BOOKED, S.ARRIVED):
+            return self.tr("Mark «At the doctor's» first (F3)")
+        if name == "actionCancel" and status is not S.BOOKED:
+            return self.tr("Only a booked visit can be cancelled; this one is «{status}»").format(
+                status=title
+            )
+        return self.tr("Not possible for this appointment ({status})").format(status=title)
 
     # --- printing -------------------------------------------------------------------------
 

@@ -516,7 +516,12 @@ class ScheduleGrid(GridInput):
             book = menu.addAction(
                 self.tr("Book at {time}…").format(time=f"{start:%H:%M}") + "\tEnter"
             )
-            book.setEnabled(self.schedule_actions is not None and not self.outdated)
+            actions = self.schedule_actions
+            may = actions is not None and actions.may_book_for(column.doctor.id)
+            book.setEnabled(may and not self.outdated)
+            if actions is not None and not may:
+                menu.setToolTipsVisible(True)
+                book.setToolTip(actions.why_not_book())
             book.triggered.connect(lambda: self.schedule_actions.book(column.doctor, start))
             anchor = None
         if self.reorderable:
