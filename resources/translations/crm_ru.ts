@@ -3456,6 +3456,10 @@
         <translation>Отпуска, больничные, учёба, закрытые часы, дополнительная работа</translation>
     </message>
     <message>
+        <source>View only: a manager changes working hours and absences</source>
+        <translation>Только просмотр: часы работы и отсутствия меняет менеджер</translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>Закрыть</translation>
     </message>

@@ -180,6 +180,7 @@ def test_a_doctor_starts_on_the_own_column_and_prints_the_own_day_list(
     page = open_page(make_context("kuz"))
     column = page.grid.current_column()
     assert column is not None and column.doctor.id == c.kuznetsov
+    assert page.grid.columns[0].doctor.id == c.kuznetsov  # the own column leads
     assert page.grid.current_start() == f.at(c.day, "14:00")  # the first working slot
     printed: list[tuple[dt.date, int | None]] = []
     page.schedule_actions.print_day_list = lambda *args: printed.append(args)  # type: ignore[method-assign]

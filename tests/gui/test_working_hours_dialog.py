@@ -109,6 +109,7 @@ def test_a_manager_enters_a_vacation_and_the_appointments_go_to_the_tray(
     dialog = open_hours(qtbot, make_context("anna"), c)
     choose_doctor(qtbot, dialog, c.petrov)
     assert dialog.templates.rowCount() == 7  # every day of the week
+    assert not dialog.read_only_note.isVisible()  # a manager edits
 
     qtbot.mouseClick(dialog.add_exception_button, Qt.MouseButton.LeftButton)
     editor = dialog.exception_editor
@@ -199,6 +200,8 @@ def test_a_registrar_looks_but_cannot_change(qtbot, make_context, clinic: Schedu
     assert dialog.templates.rowCount() > 0
     for button in (dialog.add_template_button, dialog.add_exception_button):
         assert not button.isEnabled() and button.toolTip()
+    assert dialog.read_only_note.isVisible()
+    assert "меняет менеджер" in dialog.read_only_note.text()
     dialog.new_exception()
     assert not dialog.exception_editor.isVisible()
     dialog.close()

@@ -179,7 +179,7 @@ def test_a_week_puts_each_day_in_its_own_column() -> None:
 
 def test_doctors_at_work_come_before_those_off_that_day() -> None:
     """On a Sunday the two who work are the first columns, whatever the saved order."""
-    from crm.views.schedule.page import working_first  # a Qt page module: imported here
+    from crm.views.schedule.page_data import working_first  # imports Qt: imported here
 
     moscow = dt.timezone(dt.timedelta(hours=3))
     hours = (WorkingPeriod(
@@ -197,3 +197,5 @@ def test_doctors_at_work_come_before_those_off_that_day() -> None:
     # An appointment kept on a day off (moved there by a manager) counts as work.
     booked = type("Booked", (), {"doctor_id": 3})()
     assert [d.id for d in working_first(doctors, [booked])] == [2, 3, 4, 1, 5]
+    # A doctor's own column leads, working that day or not.
+    assert [d.id for d in working_first(doctors, [], own=5)] == [5, 2, 4, 1, 3]

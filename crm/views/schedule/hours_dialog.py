@@ -238,6 +238,13 @@ class WorkingHoursDialog(QDialog):
         )  # fmt: skip
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        # Said once, in plain sight: the greyed buttons are not a fault.
+        self.read_only_note = QLabel(
+            self.tr("View only: a manager changes working hours and absences")
+        )
+        self.read_only_note.setObjectName("hoursReadOnly")
+        self.read_only_note.setVisible(not self.can_edit)
+        layout.addWidget(self.read_only_note)
         layout.addWidget(self.message_bar)
         layout.addWidget(template_box, 1)
         layout.addWidget(exception_box, 1)

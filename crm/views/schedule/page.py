@@ -461,7 +461,8 @@ class SchedulePage(QWidget):
             self.week.set_week(data, self.week_doctor)
             names = {d.id: d.short_name for d in data.doctors}
         else:
-            doctors = working_first(self._ordered(data.doctors), data.appointments)
+            own = self._context.actor.doctor_id
+            doctors = working_first(self._ordered(data.doctors), data.appointments, own)
             self.grid.set_content([GridColumn(d, self.day) for d in doctors], data.appointments, tz)
             self._find_own_column()
             names = {d.id: f"{d.short_name} ({d.specialty_name})" for d in doctors}

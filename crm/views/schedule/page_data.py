@@ -18,13 +18,16 @@ from crm.views.schedule.layout import GridColumn
 
 
 def working_first(
-    doctors: Sequence[GridDoctor], appointments: Iterable[GridAppointment]
+    doctors: Sequence[GridDoctor],
+    appointments: Iterable[GridAppointment],
+    own: int | None = None,
 ) -> list[GridDoctor]:
     """The doctors who work that day (or have appointments) first, those off after,
     each group in its order: on a Sunday the few who work are not off-screen behind
-    a row of «not working» columns."""
+    a row of «not working» columns. ``own`` (a doctor's own column) comes first of
+    all: the doctor's day is in view without scrolling past the colleagues'."""
     busy = {a.doctor_id for a in appointments}
-    return sorted(doctors, key=lambda d: not (d.periods or d.id in busy))
+    return sorted(doctors, key=lambda d: (d.id != own, not (d.periods or d.id in busy)))
 
 
 def merge(old: GridData, new: GridData, doctor_ids: Iterable[int]) -> GridData | None:
