@@ -1273,6 +1273,13 @@
     </message>
 </context>
 <context>
+    <name>MessageBar</name>
+    <message>
+        <source>Hide the message</source>
+        <translation>Скрыть сообщение</translation>
+    </message>
+</context>
+<context>
     <name>NewPatientBox</name>
     <message>
         <source>Last name</source>

@@ -281,6 +281,13 @@ def test_a_refused_drop_leaves_the_block_and_says_why(
     wait_idle(qtbot, page)
     assert page.message_bar.text().startswith("Вне рабочего времени врача")
     assert grid.block_viewport_rect(c.second) == before
+    # The refusal was about that day: it goes when another day is shown.
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        page.set_day(c.day + dt.timedelta(days=1))
+    assert page.message_bar.kind == "" and not page.message_bar.isVisible()
+    page.message_bar.show_message("error", "проверка")
+    qtbot.mouseClick(page.message_bar.close_button, Qt.MouseButton.LeftButton)
+    assert page.message_bar.kind == "" and not page.message_bar.isVisible()
 
 
 def test_a_drop_of_a_block_changed_meanwhile_is_refused(

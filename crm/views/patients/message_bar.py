@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QToolButton,
+    QWidget,
+)
 
 STYLES = {
     "error": ("#fdecea", "#c62828", "#8e1b1b"),
@@ -35,11 +44,20 @@ class MessageBar(QFrame):
         self.first_button.setObjectName("messageAction1")
         self.second_button = QPushButton()
         self.second_button.setObjectName("messageAction2")
+        # Read it, then put it away: a message stays until something replaces it.
+        self.close_button = QToolButton()
+        self.close_button.setObjectName("messageClose")
+        self.close_button.setText("✕")
+        self.close_button.setAutoRaise(True)
+        self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.close_button.setToolTip(self.tr("Hide the message"))
+        self.close_button.clicked.connect(self.clear)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.first_button)
         layout.addWidget(self.second_button)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
         self._calls: list[Callable[[], None] | None] = [None, None]
         for position, button in enumerate((self.first_button, self.second_button)):
             button.setAutoDefault(False)

@@ -378,6 +378,8 @@ class SchedulePage(QWidget):
 
     def _reload_all(self) -> None:
         self._generation += 1  # whatever is on its way is for another view
+        # Another day, doctor or filter: what was said was about the view left behind.
+        self.message_bar.clear()
         # Until the chosen day arrives the old one is shown greyed, closed to booking.
         self.current_grid.set_outdated()
         self.refresh()
