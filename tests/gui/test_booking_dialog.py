@@ -184,8 +184,18 @@ def test_booking_by_keyboard(qtbot, desk, clinic: Clinic, gui_database: Database
     assert "Соколова Иван Ильинична" in dialog.picker.chosen_label.text()
 
     assert dialog.current_kind() is AppointmentKind.REFERRAL
+    # No referral on the card: the empty number box says so and what to do instead.
+    line = dialog.referral.lineEdit()
+    qtbot.waitUntil(lambda: "Нет действующего направления" in line.placeholderText(),
+                    timeout=TIMEOUT)  # fmt: skip
+    assert "«Платно»" in line.placeholderText()
+    with qtbot.waitSignal(dialog.refused, timeout=TIMEOUT):
+        qtbot.keyClick(dialog.kind, Qt.Key.Key_Return)  # booked by referral with no number
+    assert dialog.messages.kind == "error"
+    dialog.kind.setFocus()
     qtbot.keyClick(dialog.kind, Qt.Key.Key_Down)
     assert dialog.current_kind() is AppointmentKind.PAID
+    assert dialog.messages.kind == ""  # the referral's refusal went with the referral
     with qtbot.waitSignal(actions.changed, timeout=TIMEOUT) as changed:
         qtbot.keyClick(dialog.kind, Qt.Key.Key_Return)
     assert set(changed.args[0]) == {clinic.petrov}

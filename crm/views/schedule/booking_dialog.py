@@ -246,6 +246,10 @@ class BookingDialog(QDialog):
 
     def _kind_changed(self) -> None:
         kind = self.current_kind()
+        if self.messages.kind == "error":
+            # The refusal was about the kind left behind (a missing referral, say).
+            self.messages.clear()
+            self._clear_alternatives()
         for widget, shown in (
             (self.referral, kind is K.REFERRAL),
             (self.service, kind is K.PAID),
@@ -295,6 +299,16 @@ class BookingDialog(QDialog):
             if row.status == "active" and row.specialty == self._doctor.specialty_name:
                 self.referral.addItem(row.number)
         self.referral.setEditText(typed or self.referral.itemText(0))
+        line = self.referral.lineEdit()
+        assert line is not None
+        # An empty list that opens on nothing says why: type a paper referral's number,
+        # or book the visit as paid.
+        line.setPlaceholderText(
+            self.tr("Number as on the referral")
+            if self.referral.count()
+            else self.tr("No active referral for «{specialty}» on the card: type the number "
+                         "or choose «Paid»").format(specialty=self._doctor.specialty_name)
+        )  # fmt: skip
 
     # --- booking ----------------------------------------------------------------------
 
