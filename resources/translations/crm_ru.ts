@@ -2877,6 +2877,14 @@
         <translation>Печать списка приёма: выбранного врача или всех врачей (Ctrl+P)</translation>
     </message>
     <message>
+        <source>Booked from the waiting list: {patient} → {doctor}, {time} ({kind})</source>
+        <translation>Записан(а) из листа ожидания: {patient} → {doctor}, {time} ({kind})</translation>
+    </message>
+    <message>
+        <source>Moved: {patient} → {doctor}, {time}</source>
+        <translation>Перенесено: {patient} → {doctor}, {time}</translation>
+    </message>
+    <message>
         <source>? the time has passed: no-show?</source>
         <translation>? время прошло: неявка?</translation>
     </message>
@@ -2903,14 +2911,6 @@
     <message>
         <source>, in the holding tray: {count}</source>
         <translation>, в листе переноса: {count}</translation>
-    </message>
-    <message>
-        <source>Booked from the waiting list: {doctor}, {time} ({kind})</source>
-        <translation>Записан(а) из листа ожидания: {doctor}, {time} ({kind})</translation>
-    </message>
-    <message>
-        <source>Moved to {doctor}, {time}</source>
-        <translation>Перенесено: {doctor}, {time}</translation>
     </message>
 </context>
 <context>

@@ -229,6 +229,7 @@ def test_dragging_a_block_to_a_free_slot_moves_it_in_the_database(
     assert grid.selected_appointment().id == moved.id  # the cursor went with it
     assert page.message_bar.kind == "done"
     assert "Перенесено" in page.message_bar.text() and "12:15" in page.message_bar.text()
+    assert grid.appointment(moved.id).patient_short in page.message_bar.text()  # whose visit
 
 
 @pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, MENU_NOISE)
@@ -516,6 +517,7 @@ def test_a_waiting_patient_dragged_into_a_free_slot_is_booked(
         assert closed.status is WaitingStatus.BOOKED and closed.appointment_id == booked.id
     assert page.message_bar.kind == "done"
     assert "(платный)" in page.message_bar.text()  # no referral on the card: a paid visit
+    assert "Зайцев" in page.message_bar.text()  # who was booked, not only where
     assert page.waiting_panel.count() == 0 and not page.waiting_panel.isVisible()
 
 

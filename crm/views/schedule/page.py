@@ -102,7 +102,8 @@ class SchedulePage(QWidget):
         self._stale = True
         self._filters_loaded = False
         self._filters_asked = False
-        self._moved_to: tuple[GridDoctor, dt.datetime] | None = None
+        self._moved_to: tuple[str, GridDoctor, dt.datetime] | None = None
+        self._waiting_names: dict[int, str] = {}
         self._combo_entries: list[tuple[int, str]] = []
 
         heading = QLabel(self.title)
@@ -519,17 +520,21 @@ class SchedulePage(QWidget):
         )  # fmt: skip
 
     def _show_waiting(self, entries: list) -> None:
+        self._waiting_names = {e.id: e.patient_name for e in entries}
         self.waiting_panel.set_entries(entries)
         self.tray_loaded.emit()
 
     def _book_waiting(self, entry_id: int, doctor: GridDoctor, starts_at: dt.datetime) -> None:
         """A waiting patient was dropped on a slot: book there and close the entry."""
 
+        patient = self._waiting_names.get(entry_id, "")
+
         def booked(appointment: BookedAppointment) -> None:
+            text = self.tr("Booked from the waiting list: {patient} → {doctor}, {time} ({kind})")
             self.message_bar.show_message(
                 "done",
-                self.tr("Booked from the waiting list: {doctor}, {time} ({kind})").format(
-                    doctor=doctor.short_name, time=f"{starts_at:%d.%m.%Y %H:%M}",
+                text.format(
+                    patient=patient, doctor=doctor.short_name, time=f"{starts_at:%d.%m.%Y %H:%M}",
                     kind=appointment_kind_names()[appointment.kind.value],
                 ),
             )  # fmt: skip
@@ -664,12 +669,12 @@ class SchedulePage(QWidget):
         shown = {d.id for d in self.data.doctors} if self.data else set()
         self._want_ids |= set(doctor_ids) & shown
         if self._moved_to is not None:
-            doctor, when = self._moved_to
+            patient, doctor, when = self._moved_to
             self._moved_to = None
             self.message_bar.show_message(
                 "done",
-                self.tr("Moved to {doctor}, {time}").format(
-                    doctor=doctor.short_name, time=f"{when:%d.%m.%Y %H:%M}"
+                self.tr("Moved: {patient} → {doctor}, {time}").format(
+                    patient=patient, doctor=doctor.short_name, time=f"{when:%d.%m.%Y %H:%M}"
                 ),
             )
         else:
@@ -688,10 +693,12 @@ class SchedulePage(QWidget):
             self._want_full = True
         self._load_next()
 
-    def _remember_drop(self, _appointment_id: int) -> None:
+    def _remember_drop(self, appointment_id: int) -> None:
         grid = self.current_grid
         column, start = grid.current_column(), grid.current_start()
-        self._moved_to = (column.doctor, start) if column and start else None
+        moved = grid.appointment(appointment_id)  # a held one of another day too
+        patient = moved.patient_short if moved is not None else ""
+        self._moved_to = (patient, column.doctor, start) if column and start else None
 
     def _show_in_grid(self, appointment_id: int) -> None:
         if self.current_grid.select_appointment(appointment_id):
