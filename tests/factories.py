@@ -54,6 +54,11 @@ def patient(session: Session, last_name: str = "Иванов") -> Patient:
     return row
 
 
+def clinic_today() -> dt.date:
+    """Today in Moscow, the clinic's day (past 21:00 UTC it is already tomorrow there)."""
+    return dt.datetime.now(MOSCOW).date()
+
+
 def at(day: dt.date, hhmm: str) -> dt.datetime:
     """A Moscow wall-clock time on ``day``."""
     hour, minute = map(int, hhmm.split(":"))

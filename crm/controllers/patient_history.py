@@ -293,7 +293,7 @@ def revoke_consent(
 
 
 def _today(session: Session) -> dt.date:
-    return session.execute(sa.select(sa.func.current_date())).scalar_one()
+    return schedule.clinic_today(session)
 
 
 def _require_patient(session: Session, patient_id: int, *, lock: bool = False) -> None:

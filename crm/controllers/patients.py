@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.controllers import journal
+from crm.controllers import journal, schedule
 from crm.controllers.context import Actor
 from crm.controllers.errors import DomainError, NotFound, StaleRecord
 from crm.controllers.patient_form import CleanPatient, PatientForm, validate_form
@@ -111,7 +111,7 @@ class PatientCard:
 
 
 def _today(session: Session) -> dt.date:
-    return session.execute(sa.select(sa.func.current_date())).scalar_one()
+    return schedule.clinic_today(session)
 
 
 def _encrypt_into(row: Patient, clean: CleanPatient, keyring: KeyRing) -> None:

@@ -304,6 +304,13 @@ def clinic_timezone(source: SessionSource) -> ZoneInfo:
         return ZoneInfo(DEFAULT_TIMEZONE)
 
 
+def clinic_today(session: Session) -> dt.date:
+    """Today in the clinic's timezone by the database server's clock (the server's own
+    ``CURRENT_DATE`` follows the session's zone: UTC past Moscow's midnight is yesterday)."""
+    moment: dt.datetime = session.execute(sa.select(sa.func.now())).scalar_one()
+    return moment.astimezone(clinic_timezone(session)).date()
+
+
 def working_periods_bulk(
     source: SessionSource,
     doctor_ids: Sequence[int],

@@ -20,29 +20,34 @@ order). An offer is not a hold: the slot stays free for anyone until accepted.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.controllers import journal, referral_rules, schedule
+from crm.controllers import schedule
 from crm.controllers.booking import (
-    TIME_REASONS,
-    BookedAppointment,
-    BookingRefused,
-    book,
     clean,
     server_now,
 )
 from crm.controllers.context import Actor
-from crm.controllers.errors import DomainError, ValidationError
+from crm.controllers.errors import ValidationError
 from crm.controllers.notices import queue_notice
 from crm.controllers.permissions import Permission, allowed, require
 from crm.controllers.slots import free_slots, short_name
 from crm.controllers.validation import format_date
+from crm.controllers.waiting_booking import NO_USABLE_REFERRAL, accept_offer, book_entry
+from crm.controllers.waiting_entries import (
+    OfferRefused,
+    WaitingOffer,
+    closed_refusal,
+    lock_entry,
+    record_change,
+    require_offered,
+    snapshot,
+    withdraw_offer,
+)
 from crm.controllers.waiting_rows import (
     WaitingEntry,
-    entry_not_found,
     entry_rows,
     get_entry,
     list_entries,
@@ -52,7 +57,7 @@ from crm.controllers.waiting_rows import (
 from crm.i18n import translate
 from crm.models import Appointment, Doctor, Patient, Specialty, WaitingListEntry
 from crm.models.appointments import HOLDS_SLOT
-from crm.models.enums import AppointmentKind, ContactChannel, WaitingStatus
+from crm.models.enums import ContactChannel, WaitingStatus
 
 W = WaitingStatus
 NOTE_MAX_LENGTH = 1000
@@ -62,6 +67,7 @@ ANSWER_WITHIN = dt.timedelta(hours=2)
 
 __all__ = [
     "NOTE_MAX_LENGTH",
+    "NO_USABLE_REFERRAL",
     "OfferRefused",
     "WaitingEntry",
     "WaitingOffer",
@@ -79,45 +85,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class WaitingOffer:
-    """An offer just made: which entry got which doctor's time, and how many notices."""
-
-    entry_id: int
-    patient_id: int
-    doctor_id: int
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    notices: int
-
-
-class OfferRefused(DomainError):
-    """The entry cannot do this now (``reason_code`` ``not_offered``, ``closed``,
-    ``lapsed``: the offered time has passed, the entry waits again)."""
-
-    def __init__(self, reason_code: str, message: str) -> None:
-        super().__init__(message)
-        self.reason_code = reason_code
-
-
 # --- changes ------------------------------------------------------------------------------
-
-
-def _snapshot(row: WaitingListEntry) -> dict[str, object]:
-    names = (
-        "patient_id", "specialty_id", "doctor_id", "wished_from", "wished_to", "channel",
-        "note", "status", "offered_doctor_id", "offered_starts_at", "appointment_id",
-    )  # fmt: skip
-    return {name: getattr(row, name) for name in names}
-
-
-def _record(session: Session, actor: Actor | None, action: str, row: WaitingListEntry, *,
-            before: dict[str, object], details: str | None = None) -> None:  # fmt: skip
-    journal.record(
-        session, action, actor=actor, entity="waiting_list_entry", entity_id=row.id,
-        changes=journal.diff(before, _snapshot(row)), details=details,
-        login=None if actor else "system",
-    )  # fmt: skip
 
 
 def add_entry(
@@ -192,7 +160,7 @@ def add_entry(
         )  # fmt: skip
         session.add(row)
         session.flush()
-        _record(session, actor, "create", row, before={})
+        record_change(session, actor, "create", row, before={})
         found = entry_rows(session, queue_order().where(WaitingListEntry.id == row.id), moment, tz)
         return found[0]
 
@@ -217,39 +185,15 @@ def cancel_entry(
         require(actor, Permission.BOOK_ANY_DOCTOR)
     with db() as session, session.begin():
         moment = server_now(session, now)
-        row = _lock(session, entry_id)
+        row = lock_entry(session, entry_id)
         if row.status not in (W.WAITING, W.OFFERED):
-            raise _closed()
-        before = _snapshot(row)
+            raise closed_refusal()
+        before = snapshot(row)
         row.status = W.CANCELLED
         session.flush()
-        _record(session, actor, "cancel", row, before=before, details=clean(reason))
+        record_change(session, actor, "cancel", row, before=before, details=clean(reason))
         return entry_rows(session, queue_order().where(WaitingListEntry.id == row.id), moment,
                      schedule.clinic_timezone(session))[0]  # fmt: skip
-
-
-def _lock(session: Session, entry_id: int) -> WaitingListEntry:
-    row = session.get(WaitingListEntry, entry_id, with_for_update=True)
-    if row is None:
-        raise entry_not_found(entry_id)
-    return row
-
-
-def _closed() -> OfferRefused:
-    return OfferRefused(
-        "closed", translate("waiting_list", "The entry is no longer on the waiting list")
-    )
-
-
-def _not_offered() -> OfferRefused:
-    return OfferRefused(
-        "not_offered", translate("waiting_list", "No time is offered to this entry now")
-    )
-
-
-def _withdraw(row: WaitingListEntry) -> None:
-    row.status = W.WAITING
-    row.offered_doctor_id = row.offered_starts_at = row.offered_at = None
 
 
 # --- offers -------------------------------------------------------------------------------
@@ -409,7 +353,7 @@ def _offer(
     tz: dt.tzinfo,
     room: str | None,
 ) -> WaitingOffer:
-    before = _snapshot(entry)
+    before = snapshot(entry)
     entry.status, entry.offered_doctor_id = W.OFFERED, offered.id
     entry.offered_starts_at, entry.offered_at = starts, moment
     session.flush()
@@ -430,157 +374,9 @@ def _offer(
         session, patient, "waiting_offer", body, today=moment.astimezone(tz).date(),
         subject=translate("waiting_list", "A free appointment time"),
     )  # fmt: skip
-    _record(session, actor, "offer", entry, before=before)
+    record_change(session, actor, "offer", entry, before=before)
     return WaitingOffer(entry.id, entry.patient_id, offered.id, local, ends.astimezone(tz),
                         len(notices))  # fmt: skip
-
-
-def accept_offer(
-    db: sessionmaker[Session],
-    actor: Actor,
-    entry_id: int,
-    *,
-    slots: int = 1,
-    kind: AppointmentKind | None = None,
-    referral_number: str | None = None,
-    service_id: int | None = None,
-    now: dt.datetime | None = None,
-) -> BookedAppointment:
-    """The patient takes the offered time: book it and close the entry.
-
-    Booking goes through :func:`crm.controllers.booking.book` with all its rules. With
-    no ``kind`` and no ``referral_number``, the patient's referral for the doctor's
-    specialty is used when one is usable that day, else the visit is paid.
-
-    Raises:
-        NotFound: no such entry.
-        OfferRefused: ``not_offered``, ``closed``, ``lapsed`` (the time has passed; the
-            entry waits again).
-        BookingRefused: ``offer_taken`` when the time was taken meanwhile (the entry
-            waits again; ``alternatives`` holds the nearest free slots), or any other
-            reason of booking.
-    """
-    with db() as session, session.begin():
-        row = _lock(session, entry_id)
-        if row.status is not W.OFFERED:
-            raise _closed() if row.status in (W.BOOKED, W.CANCELLED) else _not_offered()
-        patient_id, doctor_id = row.patient_id, row.offered_doctor_id
-        starts_at = row.offered_starts_at
-        assert doctor_id is not None and starts_at is not None  # set with the status
-        if starts_at <= server_now(session, now):
-            before = _snapshot(row)
-            _withdraw(row)
-            session.flush()
-            _record(session, actor, "offer_lapsed", row, before=before)
-            lapsed = True
-        else:
-            lapsed = False
-    if lapsed:
-        raise OfferRefused(
-            "lapsed", translate("waiting_list", "The offered time has already passed")
-        )
-    referral_id = None
-    if kind is None and referral_number is None:
-        referral_id = _usable_referral(db, patient_id, doctor_id, starts_at, now)
-    try:
-        made = book(
-            db, actor, patient_id=patient_id, doctor_id=doctor_id, starts_at=starts_at,
-            slots=slots, kind=kind, referral_number=referral_number, referral_id=referral_id,
-            service_id=service_id, note=translate("waiting_list", "From the waiting list"),
-            now=now,
-        )  # fmt: skip
-    except BookingRefused as refused:
-        if refused.reason_code not in TIME_REASONS:
-            raise
-        with db() as session, session.begin():
-            row = _lock(session, entry_id)
-            if row.status is W.OFFERED and row.offered_starts_at == starts_at:
-                before = _snapshot(row)
-                _withdraw(row)
-                session.flush()
-                _record(session, actor, "offer_lost", row, before=before, details=refused.message)
-        raise BookingRefused(
-            "offer_taken",
-            translate("waiting_list", "The offered time was taken meanwhile: {reason}").format(
-                reason=refused.message
-            ),
-            alternatives=refused.alternatives,
-        ) from None
-    _close_booked(db, actor, entry_id, made, "accept")
-    return made
-
-
-def _close_booked(
-    db: sessionmaker[Session], actor: Actor, entry_id: int, made: BookedAppointment, action: str
-) -> None:
-    with db() as session, session.begin():
-        row = _lock(session, entry_id)
-        before = _snapshot(row)
-        row.status, row.appointment_id = W.BOOKED, made.id
-        row.offered_doctor_id = row.offered_starts_at = row.offered_at = None
-        session.flush()
-        _record(session, actor, action, row, before=before)
-
-
-def book_entry(
-    db: sessionmaker[Session],
-    actor: Actor,
-    entry_id: int,
-    *,
-    doctor_id: int,
-    starts_at: dt.datetime,
-    slots: int = 1,
-    now: dt.datetime | None = None,
-) -> BookedAppointment:
-    """Book a waiting patient at a time the desk chose (dragged into the grid).
-
-    The patient's referral for the doctor's specialty, if one is usable that day, is
-    booked on; otherwise the visit is paid.
-
-    Any time of any doctor may be chosen — the registrar may know better than the
-    wished days — with all the rules of :func:`crm.controllers.booking.book`; the
-    entry is then closed as booked. An open offer of the entry is dropped with it.
-
-    Raises:
-        NotFound: no such entry.
-        OfferRefused: ``closed`` (already booked or removed).
-        BookingRefused: any reason of booking (the entry stays on the list).
-    """
-    with db() as session:
-        row = session.get(WaitingListEntry, entry_id)
-        if row is None:
-            raise entry_not_found(entry_id)
-        if row.status in (W.BOOKED, W.CANCELLED):
-            raise _closed()
-        patient_id = row.patient_id
-    made = book(
-        db, actor, patient_id=patient_id, doctor_id=doctor_id, starts_at=starts_at,
-        slots=slots, referral_id=_usable_referral(db, patient_id, doctor_id, starts_at, now),
-        note=translate("waiting_list", "From the waiting list"), now=now,
-    )  # fmt: skip
-    _close_booked(db, actor, entry_id, made, "book")
-    return made
-
-
-def _usable_referral(
-    db: sessionmaker[Session],
-    patient_id: int,
-    doctor_id: int,
-    starts_at: dt.datetime,
-    now: dt.datetime | None,
-) -> int | None:
-    """The patient's referral the booking can be made on (see
-    :func:`crm.controllers.referral_rules.usable_referral`); booking checks it again."""
-    with db() as session:
-        patient = session.get(Patient, patient_id)
-        specialty_id = session.scalar(sa.select(Doctor.specialty_id).where(Doctor.id == doctor_id))
-        if patient is None or specialty_id is None:
-            return None  # booking says what is missing
-        tz = schedule.clinic_timezone(session)
-        today = server_now(session, now).astimezone(tz).date()
-        day = starts_at.astimezone(tz).date()
-        found = referral_rules.usable_referral(session, patient, specialty_id, day=day, today=today)
-        return found.id if found is not None else None
 
 
 def decline_offer(
@@ -602,9 +398,8 @@ def decline_offer(
     """
     require(actor, Permission.FIND_PATIENTS)
     with db() as session, session.begin():
-        row = _lock(session, entry_id)
-        if row.status is not W.OFFERED:
-            raise _closed() if row.status in (W.BOOKED, W.CANCELLED) else _not_offered()
+        row = lock_entry(session, entry_id)
+        require_offered(row)
         return _pass_on(session, actor, row, "decline", now)
 
 
@@ -667,10 +462,10 @@ def _pass_on(
     next entry that matches, after ``row`` in the queue."""
     doctor_id, starts_at = row.offered_doctor_id, row.offered_starts_at
     assert doctor_id is not None and starts_at is not None  # set with the status
-    before = _snapshot(row)
-    _withdraw(row)
+    before = snapshot(row)
+    withdraw_offer(row)
     session.flush()
-    _record(session, actor, action, row, before=before)
+    record_change(session, actor, action, row, before=before)
     minutes = session.scalar(sa.select(Doctor.slot_minutes).where(Doctor.id == doctor_id))
     ends_at = starts_at + dt.timedelta(minutes=minutes or 15)
     return offer_freed_time(session, doctor_id, starts_at, ends_at, actor=actor, now=now,

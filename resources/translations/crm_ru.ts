@@ -1347,6 +1347,18 @@
         <translation>{patient} остаётся на своём месте в листе ожидания; больше никому в листе это время не подходит</translation>
     </message>
     <message>
+        <source>{patient}: {message}. Book a paid visit?</source>
+        <translation>{patient}: {message}. Записать на платный приём?</translation>
+    </message>
+    <message>
+        <source>Book as paid</source>
+        <translation>Записать платно</translation>
+    </message>
+    <message>
+        <source>Do not book</source>
+        <translation>Не записывать</translation>
+    </message>
+    <message>
         <source>{message}. Nearest free: {doctor}, {when}</source>
         <translation>{message}. Ближайшее свободное: {doctor}, {when}</translation>
     </message>
@@ -2879,6 +2891,18 @@
     <message>
         <source>Booked from the waiting list: {patient} → {doctor}, {time} ({kind})</source>
         <translation>Записан(а) из листа ожидания: {patient} → {doctor}, {time} ({kind})</translation>
+    </message>
+    <message>
+        <source>{patient}: {message}. Book a paid visit at {time}?</source>
+        <translation>{patient}: {message}. Записать на платный приём {time}?</translation>
+    </message>
+    <message>
+        <source>Book as paid</source>
+        <translation>Записать платно</translation>
+    </message>
+    <message>
+        <source>Do not book</source>
+        <translation>Не записывать</translation>
     </message>
     <message>
         <source>Moved: {patient} → {doctor}, {time}</source>
@@ -6502,7 +6526,7 @@
     </message>
     <message>
         <source>Note: at most {n} characters</source>
-        <extracomment>How long a patient has to answer an offer before it passes to the next entry; an offer of a time sooner than twice this gets half the time left before it.</extracomment>
+        <extracomment>How long a patient has to answer an offer before it passes to the next entry; an offer of a time sooner than twice this gets half the time left before it. The refusal asked for with ``paid_without_referral=False``: ask the patient first.</extracomment>
         <translation>Примечание: не более {n} символов</translation>
     </message>
     <message>
@@ -6560,6 +6584,10 @@
     <message>
         <source>The offered time was taken meanwhile: {reason}</source>
         <translation>Предложенное время тем временем заняли: {reason}</translation>
+    </message>
+    <message>
+        <source>The patient has no referral that can be used for this visit: it would be paid</source>
+        <translation>нет направления, по которому можно записать на этот приём</translation>
     </message>
 </context>
 </TS>

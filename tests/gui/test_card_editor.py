@@ -273,7 +273,7 @@ def test_tabs_show_appointments_referrals_history_and_consents(
 ) -> None:
     context = desk("boris")
     card = patients.create_patient(gui_database.sessions, context.actor, context.keyring, FULL)
-    today = dt.date.today()
+    today = factories.clinic_today()
     with gui_database.sessions() as session, session.begin():
         branch, specialty = factories.clinic(session)
         doctor = factories.doctor(session, branch, specialty, last_name="Зайцева")

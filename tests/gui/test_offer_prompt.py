@@ -99,8 +99,14 @@ def test_the_offer_appears_live_and_is_booked(
         assert "Зайцев И." in text and f"Петров П. П., {clinic.day:%d.%m} 11:00" in text
         assert "+7 (916)" in line.label.toolTip()
 
+        # No referral on the card: the desk is asked before a paid visit is booked.
+        line.book_button.click()
+        qtbot.waitUntil(lambda: prompt.messages.kind == "warning", timeout=TIMEOUT)
+        assert "Зайцев И." in prompt.messages.text() and "платный" in prompt.messages.text()
+        assert entry_status(gui_database, entry.id).status is W.OFFERED  # nothing booked yet
+        assert prompt.messages.first_button.text() == "Записать платно"
         with qtbot.waitSignal(prompt.booked, timeout=TIMEOUT) as booked:
-            line.book_button.click()
+            prompt.messages.first_button.click()
         made = booked.args[0]
         wait_idle(qtbot, prompt)
         with gui_database.sessions() as session:
@@ -175,6 +181,8 @@ def test_a_time_taken_meanwhile_is_said_and_the_entry_waits_again(
         doctor_id=clinic.petrov, starts_at=f.at(clinic.day, "11:00"),
     )  # fmt: skip
     line.book_button.click()
+    qtbot.waitUntil(lambda: prompt.messages.kind == "warning", timeout=TIMEOUT)
+    prompt.messages.first_button.click()  # «Записать платно»: the patient agreed to pay
     qtbot.waitUntil(lambda: prompt.messages.kind == "error", timeout=TIMEOUT)
     wait_idle(qtbot, prompt)
     assert prompt.lines == []

@@ -4,7 +4,6 @@ organisation, the refusal for one that a referral names, and read-only roles."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -265,7 +264,7 @@ def test_an_organisation_that_a_referral_names_is_not_removed(
     with gui_database.sessions() as session, session.begin():
         _branch, specialty = f.clinic(session)
         referral = bf.referral(
-            session, f.patient(session), specialty, issued_on=dt.date.today(), number="88001"
+            session, f.patient(session), specialty, issued_on=f.clinic_today(), number="88001"
         )
         organisation_id = referral.organisation_id
     tab = open_tab(qtbot, make_context("boris"))

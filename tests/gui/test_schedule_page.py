@@ -507,8 +507,14 @@ def test_a_waiting_patient_dragged_into_a_free_slot_is_booked(
     assert "Зайцев" in item.text()
     mime = page.waiting_panel.list.mimeData([item])
     target = page.grid.cell_center(cell_at(page.grid, c.sidorova, c.day, "14:00"))
+    send_drag(page.grid, mime, target)
+    # No referral on the card: asked first, nothing booked until the desk answers.
+    qtbot.waitUntil(lambda: page.message_bar.kind == "warning", timeout=TIMEOUT)
+    assert "Зайцев" in page.message_bar.text() and "платный" in page.message_bar.text()
+    assert live_at(gui_database, c.sidorova, f.at(c.day, "14:00")) is None
+    assert page.message_bar.first_button.text() == "Записать платно"
     with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
-        send_drag(page.grid, mime, target)
+        page.message_bar.first_button.click()
     wait_idle(qtbot, page)
     booked = live_at(gui_database, c.sidorova, f.at(c.day, "14:00"))
     assert booked is not None and booked.patient_id == c.patients[3]

@@ -67,7 +67,7 @@ def _referral(session, patient_id: int, specialty_id: int, issued_on: dt.date, n
 
 
 def test_tabs_show_appointments_and_referrals_newest_first(db, actors, card):
-    today = dt.date.today()
+    today = factories.clinic_today()
     with db() as session, session.begin():
         branch, specialty = factories.clinic(session)
         doctor = factories.doctor(session, branch, specialty, last_name="Кузнецова")
@@ -123,7 +123,7 @@ def test_history_keeps_to_this_patient(db, actors, keyring, card):
         branch, specialty = factories.clinic(session)
         doctor = factories.doctor(session, branch, specialty)
         patient = session.get(Patient, card.id)
-        starts = factories.at(dt.date.today(), "11:00")
+        starts = factories.at(factories.clinic_today(), "11:00")
         appointment = factories.appointment(session, doctor, patient, starts)
         session.add(JournalEntry(action="check_in", entity="appointment", entity_id=appointment.id))
     mine = patient_history.list_history(db, actors["doctor"], card.id)
@@ -137,7 +137,7 @@ def test_history_keeps_to_this_patient(db, actors, keyring, card):
 
 def test_consents_given_and_revoked_are_journaled(db, actors, card):
     registrar = actors["registrar"]
-    today = dt.date.today()
+    today = factories.clinic_today()
     given = patient_history.give_consent(
         db, registrar, card.id, ConsentKind.SMS, today - dt.timedelta(days=3)
     )
@@ -167,7 +167,7 @@ def test_a_consent_cannot_be_dated_in_the_future(db, actors, card):
             actors["registrar"],
             card.id,
             ConsentKind.PERSONAL_DATA,
-            dt.date.today() + dt.timedelta(days=1),
+            factories.clinic_today() + dt.timedelta(days=1),
         )
     assert caught.value.field == "given_on"
     assert caught.value.message.startswith("Дата согласия")
@@ -178,7 +178,7 @@ def test_who_may_read_and_change(db, actors, card):
         patient_history.load_history(db, actors["admin"], card.id)
     with pytest.raises(PermissionDenied):
         patient_history.give_consent(
-            db, actors["doctor"], card.id, ConsentKind.EMAIL, dt.date.today()
+            db, actors["doctor"], card.id, ConsentKind.EMAIL, factories.clinic_today()
         )
     with pytest.raises(NotFound):
         patient_history.load_history(db, actors["doctor"], card.id + 1000)

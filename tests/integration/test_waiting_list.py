@@ -504,3 +504,28 @@ def test_an_offer_another_desk_is_answering_is_not_passed_on(committed_db):
     assert entry(committed_db, waiting.id).status is W.OFFERED
     assert waiting_list.expire_offers(committed_db, desk.registrar, now=later) == []
     assert entry(committed_db, waiting.id).status is W.WAITING
+
+
+def test_without_a_usable_referral_the_desk_may_ask_before_a_paid_visit(db, desk):
+    waiting = add(db, desk, 1, doctor=desk.doctor)
+    with pytest.raises(booking.BookingRefused) as refused:
+        waiting_list.book_entry(
+            db, desk.registrar, waiting.id, doctor_id=desk.doctor, starts_at=f.at(DAY, "12:00"),
+            paid_without_referral=False, now=NOW,
+        )  # fmt: skip
+    assert refused.value.reason_code == waiting_list.NO_USABLE_REFERRAL
+    assert refused.value.field == "referral"
+    assert entry(db, waiting.id).status is W.WAITING  # nothing booked, still on the list
+    made = waiting_list.book_entry(
+        db, desk.registrar, waiting.id, doctor_id=desk.doctor, starts_at=f.at(DAY, "12:00"),
+        now=NOW,
+    )  # fmt: skip
+    assert made.kind is AppointmentKind.PAID
+    # With a referral there is nothing to ask.
+    other = add(db, desk, 2, doctor=desk.doctor)
+    paper = referral(db, desk, 2)
+    booked = waiting_list.book_entry(
+        db, desk.registrar, other.id, doctor_id=desk.doctor, starts_at=f.at(DAY, "12:30"),
+        paid_without_referral=False, now=NOW,
+    )  # fmt: skip
+    assert booked.kind is AppointmentKind.REFERRAL and booked.referral_id == paper.id

@@ -100,6 +100,21 @@ class MessageBar(QFrame):
             buttons[position].show()
         self.show()
 
+    def show_question(
+        self, kind: str, text: str, answers: list[tuple[str, Callable[[], None]]]
+    ) -> None:
+        """Like :meth:`show_message`, but any answer clicked puts the question away
+        before its call runs (which may say something new)."""
+
+        def answered(call: Callable[[], None]) -> Callable[[], None]:
+            def run() -> None:
+                self.clear()
+                call()
+
+            return run
+
+        self.show_message(kind, text, [(caption, answered(call)) for caption, call in answers])
+
     def _clicked(self, position: int) -> None:
         call = self._calls[position]
         if call is not None:

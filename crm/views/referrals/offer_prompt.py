@@ -16,7 +16,7 @@ runner; the waiting-list tab uses it too.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -66,8 +66,9 @@ class OfferActions(QObject):
         parent: the Qt parent.
 
     Signals:
-        said(str, str): something to tell the desk: a :class:`MessageBar` kind
-            (``done``, ``info``, ``error``) and the text.
+        said(str, str, object): something to tell the desk: a :class:`MessageBar` kind
+            (``done``, ``info``, ``warning``, ``error``), the text and the answers to
+            offer (``(caption, call)`` pairs, or ``None``).
         booked(object): the offer was accepted; carries the
             :class:`~crm.controllers.booking.BookedAppointment`.
         passed(int, int): an offer was declined: the entry's id and how many new
@@ -75,7 +76,7 @@ class OfferActions(QObject):
         finished(): an answer came back (whatever it was).
     """
 
-    said = Signal(str, str)
+    said = Signal(str, str, object)
     booked = Signal(object)
     passed = Signal(int, int)
     finished = Signal()
@@ -91,7 +92,8 @@ class OfferActions(QObject):
 
     def accept(self, entry: WaitingEntry, kind: AppointmentKind | None = None) -> None:
         """Book the time offered to ``entry`` (every booking rule applies): as ``kind``,
-        or (``None``) on the patient's usable referral if there is one, else paid."""
+        or (``None``) on the patient's usable referral if there is one; without one the
+        desk is asked before a paid visit is booked (the patient may not want to pay)."""
         if entry.id in self._busy:
             return
         self._busy.add(entry.id)
@@ -101,6 +103,7 @@ class OfferActions(QObject):
             self._context.actor,
             entry.id,
             kind=kind,
+            paid_without_referral=kind is not None,
             on_success=lambda made: self._accepted(entry, made),
             on_error=lambda error, message: self._failed(entry, error, message),
             owner=self,
@@ -132,6 +135,7 @@ class OfferActions(QObject):
                 time=made.starts_at.strftime("%H:%M"),
                 kind=appointment_kind_names()[made.kind.value],
             ),
+            None,
         )
         self.booked.emit(made)
         self.finished.emit()
@@ -147,12 +151,23 @@ class OfferActions(QObject):
             text = self.tr(
                 "{patient} keeps their place on the list; nobody else on the list fits this time"
             ).format(patient=patient)
-        self.said.emit("info", text)
+        self.said.emit("info", text, None)
         self.passed.emit(entry.id, len(offers))
         self.finished.emit()
 
     def _failed(self, entry: WaitingEntry, error: BaseException, message: str) -> None:
         self._busy.discard(entry.id)
+        if getattr(error, "reason_code", None) == waiting_list.NO_USABLE_REFERRAL:
+            question = self.tr("{patient}: {message}. Book a paid visit?").format(
+                patient=patient_short(entry.patient_name), message=message
+            )
+            answers = [
+                (self.tr("Book as paid"), lambda: self.accept(entry, AppointmentKind.PAID)),
+                (self.tr("Do not book"), lambda: None),
+            ]
+            self.said.emit("warning", question, answers)
+            self.finished.emit()
+            return
         if isinstance(error, BookingRefused) and error.alternatives:
             first = error.alternatives[0]
             message = self.tr("{message}. Nearest free: {doctor}, {when}").format(
@@ -160,7 +175,7 @@ class OfferActions(QObject):
                 doctor=first.doctor_name,
                 when=first.starts_at.strftime("%d.%m %H:%M"),
             )
-        self.said.emit("error", message)
+        self.said.emit("error", message, None)
         self.finished.emit()
 
 
@@ -391,9 +406,22 @@ class OfferPrompt(QFrame):
         self._show_folding()
         self._update_visibility()
 
-    def _say(self, kind: str, text: str) -> None:
-        self.messages.show_message(kind, text, [(self.tr("Close"), self.dismiss)])
+    def _say(self, kind: str, text: str, answers: list | None = None) -> None:
+        if answers:
+            # After an answer the bar may have nothing left to show: it hides then.
+            self.messages.show_question(
+                kind, text, [(caption, self._then_tidy(call)) for caption, call in answers]
+            )
+        else:
+            self.messages.show_message(kind, text, [(self.tr("Close"), self.dismiss)])
         self._update_visibility()
+
+    def _then_tidy(self, call: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            call()
+            self._update_visibility()
+
+        return run
 
     def dismiss(self) -> None:
         """Hide the last message (the bar hides too when no offer is left)."""

@@ -129,7 +129,7 @@ class WaitingListTab(QWidget):
 
         self.messages = MessageBar()
         self.offer_actions = OfferActions(context, self)
-        self.offer_actions.said.connect(self.messages.show_message)
+        self.offer_actions.said.connect(self._say)
         self.offer_actions.booked.connect(self.booked)
         self.offer_actions.finished.connect(self.refresh)
 
@@ -232,6 +232,12 @@ class WaitingListTab(QWidget):
 
     def _show_error(self, message: str) -> None:
         self.messages.show_message("error", message)
+
+    def _say(self, kind: str, text: str, answers: list | None = None) -> None:
+        if answers:
+            self.messages.show_question(kind, text, answers)
+        else:
+            self.messages.show_message(kind, text)
 
     def _fit_columns(self) -> None:
         self.table.resizeColumnsToContents()

@@ -524,8 +524,14 @@ class SchedulePage(QWidget):
         self.waiting_panel.set_entries(entries)
         self.tray_loaded.emit()
 
-    def _book_waiting(self, entry_id: int, doctor: GridDoctor, starts_at: dt.datetime) -> None:
-        """A waiting patient was dropped on a slot: book there and close the entry."""
+    def _book_waiting(
+        self, entry_id: int, doctor: GridDoctor, starts_at: dt.datetime, paid: bool = False
+    ) -> None:
+        """A waiting patient was dropped on a slot: book there and close the entry.
+
+        Without a usable referral the desk is asked first (``paid``: asked already):
+        the patient may not want to pay.
+        """
 
         patient = self._waiting_names.get(entry_id, "")
 
@@ -541,16 +547,26 @@ class SchedulePage(QWidget):
             self._want_ids.add(doctor.id)
             self._load_next()
 
-        def refused(message: str) -> None:
+        def refused(error: BaseException, message: str) -> None:
             self.grid.clear_pending()
             self.week.clear_pending()
-            self.message_bar.show_message("error", message)
             self.current_grid.viewport().update()
+            if getattr(error, "reason_code", None) != waiting_list.NO_USABLE_REFERRAL:
+                self.message_bar.show_message("error", message)
+                return
+            question = self.tr("{patient}: {message}. Book a paid visit at {time}?").format(
+                patient=patient, message=message, time=f"{starts_at:%d.%m.%Y %H:%M}"
+            )
+            self.message_bar.show_message("warning", question, [
+                (self.tr("Book as paid"),
+                 lambda: self._book_waiting(entry_id, doctor, starts_at, paid=True)),
+                (self.tr("Do not book"), self.message_bar.clear),
+            ])  # fmt: skip
 
         self._context.runner.submit(
             waiting_list.book_entry, self._context.database.sessions, self._context.actor,
-            entry_id, doctor_id=doctor.id, starts_at=starts_at,
-            on_success=booked, on_failure=refused, owner=self,
+            entry_id, doctor_id=doctor.id, starts_at=starts_at, paid_without_referral=paid,
+            on_success=booked, on_error=refused, owner=self,
         )  # fmt: skip
 
     # --- working hours ----------------------------------------------------------------
