@@ -109,6 +109,14 @@ class BookedAppointment:
     version: int
 
 
+class _Trial(Exception):  # noqa: N818 - not an error: it carries a trial's result out
+    """A trial move went through: raised to roll it back, carrying what it made."""
+
+    def __init__(self, result: BookedAppointment) -> None:
+        super().__init__("trial")
+        self.result = result
+
+
 class _Conflict(Exception):
     """The database refused the insert: raised inside the transaction, handled outside."""
 
@@ -362,10 +370,12 @@ def _refused(
     entity_id: int | None = None,
     slots: int,
     now: dt.datetime | None,
+    journal_it: bool = True,
 ) -> BookingRefused:
-    """The refusal to raise, journaled if the database refused, with alternatives."""
-    if isinstance(error, _Conflict):
-        refused = refusal(error.reason_code)
+    """The refusal to raise, journaled if the database refused (and ``journal_it``: a
+    trial is not an attempt), with alternatives."""
+    refused = refusal(error.reason_code) if isinstance(error, _Conflict) else error
+    if isinstance(error, _Conflict) and journal_it:
         # Its own short transaction: the one that tried was rolled back.
         with db() as session, session.begin():
             record(
@@ -373,8 +383,6 @@ def _refused(
                 details=f"{refused.reason_code}: {refused.message}",
                 outcome=JournalOutcome.REFUSED,
             )  # fmt: skip
-    else:
-        refused = error
     if refused.reason_code in TIME_REASONS and "doctor_id" in attempted:
         refused.alternatives = nearest_alternatives(
             db, doctor_id=attempted["doctor_id"], starts_at=attempted["starts_at"],
@@ -531,9 +539,14 @@ def reschedule(
     doctor_id: int | None = None,
     reason: str | None = None,
     expected_version: int | None = None,
+    check_only: bool = False,
     now: dt.datetime | None = None,
 ) -> BookedAppointment:
     """Move a booked appointment to another time (and perhaps another doctor).
+
+    ``check_only``: go through every rule and the database's constraints as the move
+    would, then roll it all back — the desk asks «move to another doctor?» only for a
+    move that would succeed (the answer is advice: the move itself checks again).
 
     The new appointment keeps the duration, kind, service, note and referral of the
     old one and links back to it (``rescheduled_from_id``); the old one becomes
@@ -595,6 +608,8 @@ def reschedule(
                 "ends_at": ends_at, "status": AppointmentStatus.BOOKED,
                 "rescheduled_from_id": old.id, "created_by_id": actor.user_id,
             })  # fmt: skip
+            if check_only:
+                raise _Trial(view(new, tz))  # rolls the transaction back
             moved = {**snapshot(new), "status": old.status, "rescheduled_from_id": None}
             changes = {**journal.diff(before, moved), "replaced_by": [None, new.id]}
             record(session, actor, "reschedule", old.id, changes, details=clean(reason))
@@ -607,8 +622,10 @@ def reschedule(
                 now=moment, exclude_patient_id=old.patient_id,
             )  # fmt: skip
             return view(new, tz)
+    except _Trial as trial:
+        return trial.result
     except (_Conflict, BookingRefused) as error:
         raise _refused(
             db, actor, error, action="reschedule", attempted=attempted,
-            entity_id=appointment_id, slots=slots, now=now,
+            entity_id=appointment_id, slots=slots, now=now, journal_it=not check_only,
         ) from None  # fmt: skip

@@ -6526,7 +6526,7 @@
     </message>
     <message>
         <source>Note: at most {n} characters</source>
-        <extracomment>How long a patient has to answer an offer before it passes to the next entry; an offer of a time sooner than twice this gets half the time left before it. The refusal asked for with ``paid_without_referral=False``: ask the patient first.</extracomment>
+        <extracomment>How long a patient has to answer an offer before it passes to the next entry; an offer of a time sooner than twice this gets half the time left before it.</extracomment>
         <translation>Примечание: не более {n} символов</translation>
     </message>
     <message>
@@ -6575,6 +6575,7 @@
     </message>
     <message>
         <source>The offered time has already passed</source>
+        <extracomment>The refusal asked for with ``paid_without_referral=False``: ask the patient first.</extracomment>
         <translation>Предложенное время уже прошло</translation>
     </message>
     <message>

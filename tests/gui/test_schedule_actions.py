@@ -296,6 +296,26 @@ def test_a_move_onto_a_taken_slot_names_the_nearest_free_one(
     assert refused.args[1].startswith("Время уже занято. Ближайшее свободное время: Петров")
 
 
+def test_a_move_to_another_doctor_the_rules_refuse_is_refused_without_asking(
+    qtbot, desk, clinic: base.Clinic, gui_database: Database
+) -> None:
+    starts = base.later(clinic, hhmm="10:30")
+    appointment_id = book(gui_database, clinic, starts)
+    target = starts + dt.timedelta(hours=1)
+    booking.book(
+        gui_database.sessions, clinic.robot, patient_id=clinic.other_patient,
+        doctor_id=clinic.sidorova, starts_at=target,
+    )  # fmt: skip
+    context, actions = desk("boris")
+    block = base.grid_appointment(gui_database, context.actor, appointment_id)
+    sidorova = base.grid_doctor(gui_database, context.actor, clinic.sidorova, starts.date())
+    with qtbot.waitSignal(actions.refused, timeout=TIMEOUT) as refused:
+        actions.reschedule(block, sidorova, target)
+    assert refused.args[1].startswith("Время уже занято")
+    assert actions.question is None  # no «Move?» for a move that cannot be made
+    assert status_of(gui_database, appointment_id).status is S.BOOKED
+
+
 def test_a_move_to_another_doctor_asks_first_and_shows_in_the_history(
     qtbot, desk, clinic: base.Clinic, gui_database: Database
 ) -> None:
@@ -307,6 +327,8 @@ def test_a_move_to_another_doctor_asks_first_and_shows_in_the_history(
     target = starts + dt.timedelta(hours=1)
 
     actions.reschedule(block, sidorova, target)
+    # Asked once a trial of the move went through (on the runner).
+    qtbot.waitUntil(lambda: isinstance(actions.question, QMessageBox), timeout=TIMEOUT)
     box = actions.question
     assert isinstance(box, QMessageBox) and box.windowTitle() == "Перенести к другому врачу?"
     assert box.isVisible()
@@ -336,7 +358,9 @@ def test_a_move_to_another_doctor_asks_first_and_shows_in_the_history(
     # Declining the question puts the block back with a word of why.
     block = base.grid_appointment(gui_database, context.actor, moved.id)
     petrov = base.grid_doctor(gui_database, context.actor, clinic.petrov, starts.date())
+    asked_before = actions.question
     actions.reschedule(block, petrov, starts)
+    qtbot.waitUntil(lambda: actions.question is not asked_before, timeout=TIMEOUT)
     with qtbot.waitSignal(actions.refused, timeout=TIMEOUT) as refused:
         next(b for b in actions.question.buttons() if b.text() == "Не переносить").click()
     assert refused.args == [moved.id, "Запись не перенесена"]

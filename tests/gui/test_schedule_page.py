@@ -241,6 +241,8 @@ def test_a_move_to_another_doctor_is_confirmed_first(
     grid = page.grid
     send_drag(grid, appointment_mime(grid.appointment(c.first)),
               grid.cell_center(cell_at(grid, c.sidorova, c.day, "14:00")))  # fmt: skip
+    qtbot.waitUntil(lambda: isinstance(page.schedule_actions.question, QMessageBox),
+                    timeout=TIMEOUT)  # fmt: skip
     box = page.schedule_actions.question
     assert isinstance(box, QMessageBox) and box.isVisible()
     yes = next(b for b in box.buttons() if box.buttonRole(b) is QMessageBox.ButtonRole.AcceptRole)

@@ -425,6 +425,34 @@ def test_reschedule_to_another_specialty_is_refused_for_a_referral(db, clinic):
         assert session.get(Appointment, old.id).status is S.BOOKED
 
 
+def test_a_trial_move_says_what_the_move_would_do_and_changes_nothing(db, clinic):
+    ref = make_referral(db, clinic)
+    old = book(db, clinic, "10:00", referral_id=ref.id)
+    before = len(journal_of(db, old.id))
+    trial = booking.reschedule(db, clinic.registrar, old.id, starts_at=f.at(DAY, "11:00"),
+                               doctor_id=clinic.colleague, check_only=True, now=NOW)
+    assert (trial.doctor_id, trial.starts_at) == (clinic.colleague, f.at(DAY, "11:00"))
+    with db() as session:
+        assert session.get(Appointment, old.id).status is S.BOOKED
+        assert session.scalar(
+            sa.select(sa.func.count()).select_from(Appointment)
+            .where(Appointment.rescheduled_from_id == old.id)
+        ) == 0  # fmt: skip
+    assert len(journal_of(db, old.id)) == before
+    # A trial the rules refuse raises as the move would, and journals no attempt.
+    saturday = DAY - dt.timedelta(days=2)
+    caught = refused(booking.reschedule, db, clinic.registrar, old.id,
+                     starts_at=f.at(saturday, "10:00"), doctor_id=clinic.other,
+                     check_only=True, now=NOW)  # fmt: skip
+    assert caught.reason_code == "referral_specialty"
+    book(db, clinic, "12:00", patient=1, doctor=clinic.colleague)
+    taken = refused(booking.reschedule, db, clinic.registrar, old.id,
+                    starts_at=f.at(DAY, "12:00"), doctor_id=clinic.colleague, check_only=True,
+                    now=NOW)  # fmt: skip
+    assert taken.reason_code == "slot_taken" and taken.alternatives
+    assert len(journal_of(db, old.id)) == before
+
+
 def test_reschedule_into_a_taken_slot_changes_nothing(db, clinic):
     old = book(db, clinic, "10:00", patient=0)
     book(db, clinic, "11:00", patient=1)

@@ -112,12 +112,33 @@ class ScheduleActions(QObject):
     ) -> None:
         """Move ``appointment`` to ``doctor`` at ``starts_at`` (after a drop).
 
-        To another doctor only after a confirmation; less than 24 hours before the
-        start a manager is asked for a reason, anyone else gets the refusal.
+        To another doctor only after a confirmation — asked only once a trial of the
+        move (rolled back) went through, so that a move the rules refuse (the
+        referral's specialty, say) is refused at once, not after «Move»; less than 24
+        hours before the start a manager is asked for a reason, anyone else gets the
+        refusal.
         """
         if doctor.id == appointment.doctor_id:
             self._move(appointment, doctor, starts_at, None)
             return
+
+        def tried(error: BaseException | None, message: str = "") -> None:
+            late = isinstance(error, BookingRefused) and error.reason_code == "too_late_to_change"
+            if error is None or (late and allowed(self._context.actor, Permission.OVERRIDE_RULES)):
+                self._confirm_other_doctor(appointment, doctor, starts_at)
+            else:
+                self.refused.emit(appointment.id, self._with_alternative(error, message))
+
+        self._context.runner.submit(
+            booking.reschedule, self._context.database.sessions, self._context.actor,
+            appointment.id, starts_at=starts_at, doctor_id=doctor.id,
+            expected_version=appointment.version, check_only=True,
+            on_success=lambda _trial: tried(None), on_error=tried, owner=self,
+        )  # fmt: skip
+
+    def _confirm_other_doctor(
+        self, appointment: GridAppointment, doctor: GridDoctor, starts_at: dt.datetime
+    ) -> None:
         box = QMessageBox(self._parent)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(self.tr("Move to another doctor?"))
