@@ -15,6 +15,7 @@ runner; the waiting-list tab uses it too.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 
@@ -200,8 +201,12 @@ class OfferLine(QWidget):
         if entry.offered_at is not None and entry.offered_starts_at is not None:
             deadline = waiting_list.answer_deadline(entry.offered_at, entry.offered_starts_at)
             local = deadline.astimezone(entry.offered_starts_at.tzinfo)
+            # A deadline on another day than today names its day: «до 02:39» alone
+            # past midnight reads as a time long gone.
+            today = dt.datetime.now(local.tzinfo).date()
+            when = f"{local:%H:%M}" if local.date() == today else f"{local:%d.%m %H:%M}"
             text += " · " + self.tr("answer by {time}, then it passes to the next").format(
-                time=f"{local:%H:%M}"
+                time=when
             )
         self.label = QLabel(text)
         self.label.setObjectName("offerText")
