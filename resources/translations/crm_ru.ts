@@ -1002,12 +1002,12 @@
 <context>
     <name>HoldingTray</name>
     <message>
-        <source>The doctor became unavailable. Drag each one to a free slot.</source>
-        <translation>Врач стал недоступен. Перетащите каждую запись на свободное время.</translation>
+        <source>The doctor became unavailable. Drag each one to a free slot, or press Enter on it and choose the time with the arrows.</source>
+        <translation>Врач стал недоступен. Перетащите каждую запись на свободное время или нажмите на ней Enter и выберите время стрелками.</translation>
     </message>
     <message>
-        <source>{patient}, {phone}: drag to a free slot</source>
-        <translation>{patient}, {phone}: перетащите на свободное время</translation>
+        <source>{patient}, {phone}: drag to a free slot, or Enter to move it</source>
+        <translation>{patient}, {phone}: перетащите на свободное время или нажмите Enter, чтобы перенести</translation>
     </message>
     <message>
         <source>Holding tray ({count})</source>
@@ -2609,14 +2609,6 @@
         <translation>Вернуть статус «{old}» к «{new}» — укажите причину.</translation>
     </message>
     <message>
-        <source>Move the appointment</source>
-        <translation>Перенос записи</translation>
-    </message>
-    <message>
-        <source>Drag the block to the new time, or to another doctor&apos;s column.</source>
-        <translation>Перетащите блок записи на новое время или в столбец другого врача.</translation>
-    </message>
-    <message>
         <source>No-show</source>
         <translation>Неявка</translation>
     </message>
@@ -2907,6 +2899,10 @@
     <message>
         <source>Moved: {patient} → {doctor}, {time}</source>
         <translation>Перенесено: {patient} → {doctor}, {time}</translation>
+    </message>
+    <message>
+        <source>Moving {patient} ({time}): choose the new time with the arrows (another day: Alt+← / Alt+→) and press Enter; Esc leaves it where it is</source>
+        <translation>Перенос: {patient} ({time}) — выберите новое время стрелками (другой день: Alt+← / Alt+→) и нажмите Enter; Esc — оставить как есть</translation>
     </message>
     <message>
         <source>? the time has passed: no-show?</source>

@@ -24,7 +24,7 @@ from crm.models.enums import AppointmentStatus, ContactChannel, Role, WaitingSta
 from crm.views import AppContext
 from crm.views.events import ChangeEvents
 from crm.views.main_window import SCHEDULE, MainWindow
-from crm.views.schedule import page_data
+from crm.views.schedule import column_order, page_data
 from crm.views.schedule.grid import appointment_mime
 from crm.views.schedule.page import WEEK, SchedulePage
 from crm.views.schedule.week_view import WeekView, week_of
@@ -233,6 +233,66 @@ def test_dragging_a_block_to_a_free_slot_moves_it_in_the_database(
 
 
 @pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, MENU_NOISE)
+def test_a_block_is_moved_by_keyboard_and_esc_leaves_it(
+    qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
+) -> None:
+    c = schedule_clinic
+    page = open_page(registrar)
+    grid = page.grid
+    grid.setFocus()
+    assert grid.select_appointment(c.second)
+    qtbot.keyClick(grid, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier)
+    assert grid.moving is not None and grid.moving.id == c.second
+    assert page.message_bar.kind == "info" and "Перенос:" in page.message_bar.text()
+    # Esc: left where it was, nothing written.
+    qtbot.keyClick(grid, Qt.Key.Key_Escape)
+    assert grid.moving is None and grid.indicator is None and page.message_bar.kind == ""
+    assert status_in_db(gui_database, c.second)[0] is S.BOOKED
+
+    qtbot.keyClick(grid, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier)
+    grid.set_cursor(cell_at(grid, c.petrov, c.day, "12:00"))
+    qtbot.keyClick(grid, Qt.Key.Key_Down)  # the arrows carry the target along
+    target = cell_at(grid, c.petrov, c.day, "12:15")
+    assert grid.indicator is not None and grid.indicator[0] == target
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        qtbot.keyClick(grid, Qt.Key.Key_Return)
+    assert status_in_db(gui_database, c.second)[0] is S.RESCHEDULED
+    moved = live_at(gui_database, c.petrov, f.at(c.day, "12:15"))
+    assert moved is not None and moved.rescheduled_from_id == c.second
+    assert grid.moving is None and grid.selected_appointment().id == moved.id
+    assert "Перенесено" in page.message_bar.text()
+
+
+def test_enter_on_a_held_appointment_takes_it_to_move_to_another_day(
+    qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
+) -> None:
+    c = schedule_clinic
+    with gui_database.sessions() as session, session.begin():
+        session.get(Appointment, c.third).in_holding_tray = True
+    page = open_page(registrar, c)
+    qtbot.waitUntil(lambda: page.tray.count() == 1, timeout=TIMEOUT)
+    item = next(
+        page.tray.list.item(n) for n in range(page.tray.list.count())
+        if page.tray.list.item(n).data(Qt.ItemDataRole.UserRole) == c.third
+    )  # fmt: skip
+    page.tray.list.setCurrentItem(item)
+    qtbot.keyClick(page.tray.list, Qt.Key.Key_Return)
+    assert page.grid.moving is not None and page.grid.moving.id == c.third
+    next_day = c.day + dt.timedelta(days=1)
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        page.set_day(next_day)
+    wait_idle(qtbot, page)
+    assert page.grid.moving is not None  # it goes along to the day shown
+    assert "Перенос:" in page.message_bar.text()
+    page.grid.set_cursor(cell_at(page.grid, c.sidorova, next_day, "15:00"))
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        qtbot.keyClick(page.grid, Qt.Key.Key_Return)
+    moved = live_at(gui_database, c.sidorova, f.at(next_day, "15:00"))
+    assert moved is not None and moved.rescheduled_from_id == c.third
+    assert not moved.in_holding_tray
+    qtbot.waitUntil(lambda: page.tray.count() == 0, timeout=TIMEOUT)
+
+
 def test_a_move_to_another_doctor_is_confirmed_first(
     qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
 ) -> None:
@@ -433,7 +493,7 @@ def test_the_column_order_is_remembered_on_this_workstation(
         qtbot.keyClick(page.grid, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier
                        | Qt.KeyboardModifier.ShiftModifier)  # fmt: skip
     moved = [first[1], first[0], first[2]]
-    assert page.saved_order() == moved
+    assert column_order.saved_order() == moved
     again = open_page(registrar)
     assert [column.doctor.id for column in again.grid.columns] == moved
 

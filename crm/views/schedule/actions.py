@@ -41,6 +41,7 @@ S = AppointmentStatus
 #: The keys of the block's menu items as the menu names them (the grid sends the keys
 #: to :meth:`ScheduleActions.run_shortcut`).
 SHORTCUT_KEYS = {name: QKeySequence(key).toString() for key, name in STATUS_KEYS.items()}
+SHORTCUT_KEYS["actionReschedule"] = QKeySequence("Ctrl+X").toString()
 #: Where «undo a mistaken status» steps back to (visit_status.UNDO, read forwards).
 UNDO_TO = {before: after for before, after in visit_status.UNDO}
 
@@ -58,12 +59,15 @@ class ScheduleActions(QObject):
             booking) and the message to show. A dragged block goes back.
         open_patient(int): the user asked to open this patient's card.
         told(str): a shortcut that cannot act now, and why (the menu's greyed reason).
+        move_requested(object): «Move» was chosen for the ``GridAppointment``: the grid
+            takes it to move by keyboard.
     """
 
     changed = Signal(object)
     refused = Signal(int, str)
     open_patient = Signal(int)
     told = Signal(str)
+    move_requested = Signal(object)
 
     def __init__(self, context: AppContext, parent: QWidget) -> None:
         super().__init__(parent)
@@ -264,14 +268,6 @@ class ScheduleActions(QObject):
         self.history_dialog = dialog
         return dialog
 
-    def explain_moving(self) -> None:
-        """Tell how a block is moved: by dragging it (the grid is the slot picker)."""
-        box = QMessageBox(self._parent)
-        box.setIcon(QMessageBox.Icon.Information)
-        box.setWindowTitle(self.tr("Move the appointment"))
-        box.setText(self.tr("Drag the block to the new time, or to another doctor's column."))
-        self._ask(box)
-
     # --- the context menu -----------------------------------------------------------------
 
     def fill_context_menu(self, menu: QMenu, appointment: GridAppointment) -> None:
@@ -341,15 +337,19 @@ class ScheduleActions(QObject):
             )  # fmt: skip
         if status is S.BOOKED and may_book:
             menu.addSeparator()
-            changes = [
-                self._action(
-                    menu, "actionCancel", self.tr("Cancel…") + "\t" + SHORTCUT_KEYS["actionCancel"],
-                    lambda: self.cancel(appointment),
-                ),
-                self._action(menu, "actionReschedule", self.tr("Move…"), self.explain_moving),
-            ]
+            cancel = self._action(
+                menu, "actionCancel", self.tr("Cancel…") + "\t" + SHORTCUT_KEYS["actionCancel"],
+                lambda: self.cancel(appointment),
+            )  # fmt: skip
+            move = self._action(
+                menu, "actionReschedule",
+                self.tr("Move…") + "\t" + SHORTCUT_KEYS["actionReschedule"],
+                lambda: self.move_requested.emit(appointment),
+            )  # fmt: skip
             late = appointment.starts_at - now < booking.CHANGE_NOTICE
             if late and not may[Permission.OVERRIDE_RULES]:
+                # A held appointment is moved whatever its time: the clinic moved it.
+                changes = [cancel] if appointment.in_holding_tray else [cancel, move]
                 for change in changes:
                     change.setEnabled(False)
                     change.setToolTip(

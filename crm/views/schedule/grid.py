@@ -15,7 +15,9 @@ Keys: arrows move the cell cursor, Page Up/Down by a screen, Home/End to the fir
 last slot; Enter books a free slot or opens the menu of a block; on a block F2 checks
 in, F3 sends to the doctor, F4 completes, F8 marks a no-show and Delete cancels (each
 under the rules of the block's menu); Menu or Shift+F10 opens the context menu;
-Ctrl+Shift+Left/Right move the current doctor's column.
+Ctrl+Shift+Left/Right move the current doctor's column. Ctrl+X takes the chosen block
+to move it by keyboard: the arrows (and other days) pick the new time, shown as a drop
+target; Enter moves it there, Esc leaves it where it was.
 """
 
 from __future__ import annotations
@@ -103,7 +105,10 @@ class ScheduleGrid(GridInput):
         column_order_changed(list): columns were reordered; the doctor ids in order.
         week_requested(int): "the week of this doctor" was chosen in a header menu.
         context_menu_shown(QMenu): a context menu was opened (for tests and help).
-        drop_requested(int): a block was dropped on a slot and handed to the actions.
+        drop_requested(int): a block was dropped on a slot (or moved there by keyboard)
+            and handed to the actions.
+        moving_changed(object): a block was taken to move by keyboard (the
+            ``GridAppointment``), or ``None``: moved, or left where it was.
         waiting_dropped(int, object, object): a waiting-list entry was dropped on a
             slot: the entry's id, the ``GridDoctor`` and the aware start.
     """
@@ -116,6 +121,7 @@ class ScheduleGrid(GridInput):
     context_menu_shown = Signal(object)
     drop_requested = Signal(int)
     waiting_dropped = Signal(int, object, object)
+    moving_changed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, *, reorderable: bool = True) -> None:
         super().__init__(parent)
@@ -138,6 +144,7 @@ class ScheduleGrid(GridInput):
         # (another day): known by id so that they can be dropped here.
         self.foreign: dict[int, GridAppointment] = {}
         self.indicator: tuple[Cell, int, bool] | None = None  # target, slots, acceptable
+        self.moving: GridAppointment | None = None  # taken to move by keyboard
         self.pending: tuple[Cell, int] | None = None  # a drop on its way to the database
         self.menu: QMenu | None = None
         # True while another day (or filter) is loading: what is shown is not what the
@@ -363,7 +370,7 @@ class ScheduleGrid(GridInput):
             focused=self.hasFocus(),
             selected=self._selected,
             dragging=self._dragging,
-            drag_ignore=self._drag[0] if self._drag else None,
+            drag_ignore=self._drag[0] if self._drag else self.moving.id if self.moving else None,
             indicator=self.indicator,
             pending=self.pending,
             header_insert=self.header_insert,
@@ -455,7 +462,16 @@ class ScheduleGrid(GridInput):
                 blocks = layout.blocks_at(cell)
                 self._choose(blocks[0].appointment.id if blocks else None)
             self.cursor_moved.emit((layout.columns[cell.column], layout.slot_start(cell)))
+        if self.moving is not None:
+            self.show_move_target()
         self.viewport().update()
+
+    def start_at_column_of(self, doctor_id: int) -> None:
+        """Put the cursor in ``doctor_id``'s column at the first working slot."""
+        index = next((n for n, c in enumerate(self.columns) if c.doctor.id == doctor_id), None)
+        if index is not None:
+            spans = self.grid_layout.working_spans(index)
+            self.set_cursor(Cell(index, spans[0][0] if spans else 0))
 
     def _choose(self, appointment_id: int | None) -> None:
         if appointment_id != self._selected:

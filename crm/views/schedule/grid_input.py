@@ -99,6 +99,8 @@ class GridInput(QAbstractScrollArea):
     now: Callable[[], dt.datetime]
     cursor_cell: Cell | None
     indicator: tuple[Cell, int, bool] | None
+    moving: GridAppointment | None
+    moving_changed: Any
     pending: tuple[Cell, int] | None
     outdated: bool
     header_insert: int | None
@@ -143,7 +145,17 @@ class GridInput(QAbstractScrollArea):
             // self.grid_layout.metrics.row_height
             - 1,
         )
-        if mods & M.ControlModifier and mods & M.ShiftModifier and key in (K.Key_Left, K.Key_Right):
+        if self.moving is not None and key == K.Key_Escape:
+            self.cancel_move()
+        elif key == K.Key_X and mods & M.ControlModifier and not mods & M.ShiftModifier:
+            chosen = self.selected_appointment()
+            if chosen is not None and self.schedule_actions is not None:
+                # Under the rules of the block's «Move» item (the 24-hour rule greys it).
+                self.schedule_actions.run_shortcut(chosen, "actionReschedule")
+        elif (
+            mods & M.ControlModifier and mods & M.ShiftModifier
+            and key in (K.Key_Left, K.Key_Right)
+        ):  # fmt: skip
             self.move_current_column(-1 if key == K.Key_Left else 1)
         elif key in (K.Key_Left, K.Key_Right, K.Key_Up, K.Key_Down) and not mods & M.AltModifier:
             steps = {
@@ -172,17 +184,77 @@ class GridInput(QAbstractScrollArea):
         event.accept()
 
     def activate_cursor(self) -> None:
-        """Enter: book the free slot under the cursor, or open the menu of its block."""
+        """Enter: move the block taken to move here, book the free slot under the
+        cursor, or open the menu of its block."""
         if self.outdated:
             return  # the day shown is not the one chosen: booking would go to the wrong day
         if self.cursor_cell is None:
             self.move_cursor(0, 0)
             return
-        if self.selected_appointment() is not None:
+        if self.moving is not None:
+            self.finish_move()
+        elif self.selected_appointment() is not None:
             self.show_context_menu()
         elif self.schedule_actions is not None:
             column = self.columns[self.cursor_cell.column]
             self.schedule_actions.book(column.doctor, self.grid_layout.slot_start(self.cursor_cell))
+
+    # --- moving by keyboard -----------------------------------------------------------
+
+    def start_move(self, appointment: GridAppointment) -> None:
+        """Take ``appointment`` to move it by keyboard (Ctrl+X, or Enter in the holding
+        tray): the cursor — on any day shown later too — picks the new time, shown as a
+        drop target; Enter moves it there (:meth:`finish_move`), Esc leaves it."""
+        self.moving = appointment
+        self.moving_changed.emit(appointment)
+        if self.cursor_cell is None:
+            self.move_cursor(0, 0)
+        self.show_move_target()
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def cancel_move(self) -> None:
+        """Leave the block taken to move where it is."""
+        if self.moving is None:
+            return
+        self.moving = None
+        self.indicator = None
+        self.moving_changed.emit(None)
+        self.viewport().update()
+
+    def _move_target(self) -> tuple[Cell, int] | None:
+        cell, moving, layout = self.cursor_cell, self.moving, self.grid_layout
+        if cell is None or moving is None or not layout.columns:
+            return None
+        slots = min(moving.slots, layout.rows)
+        return Cell(cell.column, min(cell.row, layout.rows - slots)), slots
+
+    def show_move_target(self) -> None:
+        """Show where the block taken to move would go: the drop target's colours."""
+        target = self._move_target()
+        if target is None:
+            self.indicator = None
+        else:
+            cell, slots = target
+            working = self.grid_layout.is_working(cell.column, cell.row, slots)
+            self.indicator = (cell, slots, working)
+        self.viewport().update()
+
+    def finish_move(self) -> None:
+        """Move the block taken to move to the cursor (the actions decide, as for a drop)."""
+        moving, target = self.moving, self._move_target()
+        if moving is None or target is None or self.outdated:
+            return
+        self.cancel_move()
+        cell, slots = target
+        column = self.columns[cell.column]
+        starts_at = self.grid_layout.slot_start(cell)
+        if column.doctor.id == moving.doctor_id and starts_at == moving.starts_at:
+            return  # where it was
+        self.pending = (cell, slots)
+        self._choose(moving.id)
+        self.drop_requested.emit(moving.id)
+        if self.schedule_actions is not None:
+            self.schedule_actions.reschedule(moving, column.doctor, starts_at)
 
     # --- context menu ---------------------------------------------------------------
 

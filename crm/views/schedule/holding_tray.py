@@ -68,7 +68,7 @@ class HoldingTray(QWidget):
 
     Signals:
         chosen(int): an appointment was double-clicked or Enter was pressed on it
-            (show it in the grid).
+            (take it to move by keyboard).
     """
 
     chosen = Signal(int)
@@ -81,7 +81,10 @@ class HoldingTray(QWidget):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
-        hint = QLabel(self.tr("The doctor became unavailable. Drag each one to a free slot."))
+        hint = QLabel(self.tr(
+            "The doctor became unavailable. Drag each one to a free slot, or press Enter "
+            "on it and choose the time with the arrows."
+        ))  # fmt: skip
         hint.setWordWrap(True)
         hint.setObjectName("holdingTrayHint")
         self.list = TrayList()
@@ -128,7 +131,7 @@ class HoldingTray(QWidget):
             )
             item.setData(ID_ROLE, appointment.id)
             item.setToolTip(
-                self.tr("{patient}, {phone}: drag to a free slot").format(
+                self.tr("{patient}, {phone}: drag to a free slot, or Enter to move it").format(
                     patient=appointment.patient_full, phone=appointment.patient_phone or "—"
                 )
             )

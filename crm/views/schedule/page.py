@@ -17,7 +17,7 @@ import functools
 from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QLocale, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.config import config_dir
 from crm.controllers import waiting_list
 from crm.controllers.booking import BookedAppointment
 from crm.controllers.day_grid import (
+    GridAppointment,
     GridData,
     GridDoctor,
     HeldAppointments,
@@ -47,27 +47,28 @@ from crm.views.combos import fit_combo_popup, narrow_combo
 from crm.views.patients.labels import appointment_kind_names
 from crm.views.patients.message_bar import MessageBar
 from crm.views.referrals.offer_prompt import OfferPrompt
+from crm.views.schedule import column_order
 from crm.views.schedule.actions import ScheduleActions
 from crm.views.schedule.grid import ScheduleGrid
 from crm.views.schedule.grid_labels import PreparedLabels
 from crm.views.schedule.holding_tray import HoldingTray
 from crm.views.schedule.hours_dialog import WorkingHoursDialog
-from crm.views.schedule.layout import Cell, GridColumn
+from crm.views.schedule.layout import GridColumn
 from crm.views.schedule.legend import legend_html
-from crm.views.schedule.page_data import day_columns, load_and_prepare, merge, working_first
+from crm.views.schedule.page_data import (
+    affected_doctors,
+    day_columns,
+    load_and_prepare,
+    merge,
+    working_first,
+)
 from crm.views.schedule.waiting_panel import WaitingPanel
 from crm.views.schedule.week_view import WeekView, week_columns, week_of
 
 DEBOUNCE_MS = 100
-ORDER_KEY = "schedule/column_order"
 #: Tables whose notices may change what the grid shows.
 WATCHED = frozenset({"appointment", "schedule_template", "schedule_exception", "doctor", "patient"})
 DAY, WEEK = 0, 1
-
-
-def _settings() -> QSettings:
-    """This workstation's own settings (beside config.toml, not in the database)."""
-    return QSettings(str(config_dir() / "workstation.ini"), QSettings.Format.IniFormat)
 
 
 class SchedulePage(QWidget):
@@ -104,6 +105,7 @@ class SchedulePage(QWidget):
         self._filters_asked = False
         self._moved_to: tuple[str, GridDoctor, dt.datetime] | None = None
         self._waiting_names: dict[int, str] = {}
+        self._moving_text = ""
         self._combo_entries: list[tuple[int, str]] = []
 
         heading = QLabel(self.title)
@@ -162,14 +164,16 @@ class SchedulePage(QWidget):
             grid.patient_requested.connect(self.open_patient)
             grid.drop_requested.connect(self._remember_drop)
             grid.waiting_dropped.connect(self._book_waiting)
+            grid.moving_changed.connect(self._moving_changed)
         self.grid.week_requested.connect(self.show_week_of)
-        self.grid.column_order_changed.connect(self._save_order)
+        self.grid.column_order_changed.connect(column_order.save_order)
         self.tray.chosen.connect(self._show_in_grid)
         actions = self.schedule_actions
         actions.changed.connect(self._on_actions_changed)
         actions.refused.connect(self._on_refused)
         actions.told.connect(lambda text: self.message_bar.show_message("warning", text))
         actions.open_patient.connect(self.open_patient)
+        actions.move_requested.connect(self._start_move)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -379,8 +383,10 @@ class SchedulePage(QWidget):
 
     def _reload_all(self) -> None:
         self._generation += 1  # whatever is on its way is for another view
-        # Another day, doctor or filter: what was said was about the view left behind.
+        # Another day, doctor or filter: what was said was about the view left behind
+        # (but for a block being moved by keyboard: it goes along to the new day).
         self.message_bar.clear()
+        self._moving_changed(self.current_grid.moving)
         # Until the chosen day arrives the old one is shown greyed, closed to booking.
         self.current_grid.set_outdated()
         self.refresh()
@@ -465,9 +471,10 @@ class SchedulePage(QWidget):
             names = {d.id: d.short_name for d in data.doctors}
         else:
             own = self._context.actor.doctor_id
-            doctors = working_first(self._ordered(data.doctors), data.appointments, own)
+            doctors = working_first(column_order.ordered(data.doctors), data.appointments, own)
             self.grid.set_content([GridColumn(d, self.day) for d in doctors], data.appointments, tz)
-            self._find_own_column()
+            if own is not None and self.grid.cursor_cell is None:
+                self.grid.start_at_column_of(own)  # a doctor's own day in view
             names = {d.id: f"{d.short_name} ({d.specialty_name})" for d in doctors}
             self._fill_doctor_combo(doctors)
         self._refresh_tray()
@@ -481,19 +488,6 @@ class SchedulePage(QWidget):
             text += self.tr(", in the holding tray: {count}").format(count=held)
         self.status_label.setText(text)
         self.loaded.emit()
-
-    def _find_own_column(self) -> None:
-        """A doctor's cursor starts in the own column, at the first working slot, so
-        that the own day is in view (the other columns are the colleagues')."""
-        own = self._context.actor.doctor_id
-        grid = self.grid
-        if own is None or grid.cursor_cell is not None:
-            return
-        index = next((n for n, c in enumerate(grid.columns) if c.doctor.id == own), None)
-        if index is None:
-            return
-        spans = grid.grid_layout.working_spans(index)
-        grid.set_cursor(Cell(index, spans[0][0] if spans else 0))
 
     def _refresh_tray(self) -> None:
         # Held appointments of every day and doctor: the tray must not forget one
@@ -575,7 +569,7 @@ class SchedulePage(QWidget):
         """Open the working-hours editor on the doctor of the current column (or week)."""
         if self.data is None or not self.data.doctors:
             return None
-        doctors = self._ordered(self.data.doctors)
+        doctors = column_order.ordered(self.data.doctors)
         current: int | None = self.week_doctor if self.mode == WEEK else None
         column = self.grid.current_column() if self.mode == DAY else None
         if column is not None:
@@ -617,29 +611,6 @@ class SchedulePage(QWidget):
 
     # --- column order (per workstation) ---------------------------------------------
 
-    def saved_order(self) -> list[int]:
-        """The doctors' column order remembered on this workstation."""
-        text = str(_settings().value(ORDER_KEY, "") or "")
-        return [int(part) for part in text.split(",") if part.strip().isdigit()]
-
-    def _ordered(self, doctors: Iterable[GridDoctor]) -> list[GridDoctor]:
-        saved = self.saved_order()
-        place = {doctor_id: n for n, doctor_id in enumerate(saved)}
-        listed = list(doctors)
-        return sorted(listed, key=lambda d: place.get(d.id, len(saved)))
-
-    def _save_order(self, shown: list[int]) -> None:
-        # The filtered columns take the places they held in the whole order, so the
-        # columns not shown now keep theirs.
-        order = self.saved_order()
-        order += [i for i in shown if i not in order]
-        places = [n for n, doctor_id in enumerate(order) if doctor_id in set(shown)]
-        for n, doctor_id in zip(places, shown, strict=True):
-            order[n] = doctor_id
-        settings = _settings()
-        settings.setValue(ORDER_KEY, ",".join(map(str, order)))
-        settings.sync()
-
     # --- live updates ---------------------------------------------------------------
 
     def _on_change(self, event: dict) -> None:
@@ -651,7 +622,7 @@ class SchedulePage(QWidget):
         if event.get("op") == "RESYNC" or event.get("table") == "*":
             self._want_full = True
         elif event.get("table") in WATCHED:
-            ids = self._affected(event)
+            ids = affected_doctors(event, self.data, self.date_range())
             if ids is None:
                 self._want_full = True
             elif not ids:
@@ -663,23 +634,6 @@ class SchedulePage(QWidget):
             self._debounce.start()
         else:
             self._stale = True
-
-    def _affected(self, event: dict) -> set[int] | None:
-        """The shown doctors ``event`` concerns (``None``: reload everything)."""
-        assert self.data is not None
-        shown = {d.id for d in self.data.doctors}
-        table = event.get("table")
-        if table == "doctor":
-            return {event["id"]} if event.get("id") in shown else None
-        if table == "patient":
-            return {a.doctor_id for a in self.data.appointments if a.patient_id == event.get("id")}
-        doctors = {event.get("doctor_id"), event.get("old_doctor_id")} & shown
-        if table == "appointment":
-            first, last = self.date_range()
-            days = {event.get("day"), event.get("old_day")} - {None}
-            if not any(first <= dt.date.fromisoformat(str(day)) <= last for day in days):
-                return set()
-        return {d for d in doctors if d is not None}
 
     def _on_actions_changed(self, doctor_ids: Iterable[int]) -> None:
         shown = {d.id for d in self.data.doctors} if self.data else set()
@@ -717,5 +671,25 @@ class SchedulePage(QWidget):
         self._moved_to = (patient, column.doctor, start) if column and start else None
 
     def _show_in_grid(self, appointment_id: int) -> None:
-        if self.current_grid.select_appointment(appointment_id):
-            self.current_grid.setFocus(Qt.FocusReason.OtherFocusReason)
+        """Enter (or a double click) in the holding tray: show the appointment if its
+        day is shown, and take it to move by keyboard — to any day and doctor."""
+        grid = self.current_grid
+        grid.select_appointment(appointment_id)
+        held = self.tray.list.appointments.get(appointment_id)
+        if held is not None:
+            grid.start_move(held)
+        grid.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _start_move(self, appointment: GridAppointment) -> None:
+        self.current_grid.start_move(appointment)
+
+    def _moving_changed(self, appointment: GridAppointment | None) -> None:
+        if appointment is None:
+            if self.message_bar.kind == "info" and self.message_bar.text() == self._moving_text:
+                self.message_bar.clear()
+            return
+        self._moving_text = self.tr(
+            "Moving {patient} ({time}): choose the new time with the arrows (another day: "
+            "Alt+← / Alt+→) and press Enter; Esc leaves it where it is"
+        ).format(patient=appointment.patient_short, time=f"{appointment.starts_at:%d.%m %H:%M}")
+        self.message_bar.show_message("info", self._moving_text)

@@ -73,3 +73,29 @@ def load_and_prepare(
     data = load_grid(sessions, actor, date_from, date_to, **options)
     prepared = prepare_labels(labels, columns_of(data), data.appointments, ZoneInfo(data.timezone))
     return data, prepared
+
+
+def affected_doctors(
+    event: dict, data: GridData, shown_days: tuple[dt.date, dt.date]
+) -> set[int] | None:
+    """The shown doctors a change notice concerns (``None``: reload everything).
+
+    Args:
+        event: the notice (``table``, ``id``, ``doctor_id``, ``old_doctor_id``,
+            ``day``, ``old_day``).
+        data: what is shown.
+        shown_days: the first and last day shown.
+    """
+    shown = {d.id for d in data.doctors}
+    table = event.get("table")
+    if table == "doctor":
+        return {event["id"]} if event.get("id") in shown else None
+    if table == "patient":
+        return {a.doctor_id for a in data.appointments if a.patient_id == event.get("id")}
+    doctors = {event.get("doctor_id"), event.get("old_doctor_id")} & shown
+    if table == "appointment":
+        first, last = shown_days
+        days = {event.get("day"), event.get("old_day")} - {None}
+        if not any(first <= dt.date.fromisoformat(str(day)) <= last for day in days):
+            return set()
+    return {d for d in doctors if d is not None}
