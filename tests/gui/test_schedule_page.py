@@ -79,6 +79,12 @@ def open_page(qtbot, gui_database: Database) -> Callable[..., SchedulePage]:
     return open_
 
 
+def hold(database: Database, appointment_id: int) -> None:
+    """Put the appointment in the holding tray (as a change of hours would)."""
+    with database.sessions() as session, session.begin():
+        session.get(Appointment, appointment_id).in_holding_tray = True
+
+
 def wait_idle(qtbot, page: SchedulePage) -> None:
     qtbot.waitUntil(lambda: not page.loading and page._context.runner.idle, timeout=TIMEOUT)
 
@@ -193,8 +199,7 @@ def test_a_doctor_s_tray_and_waiting_panel_hold_only_what_the_doctor_could_book(
 ) -> None:
     c = schedule_clinic
     registrar = make_context("boris")
-    with gui_database.sessions() as session, session.begin():
-        session.get(Appointment, c.third).in_holding_tray = True  # Петров's
+    hold(gui_database, c.third)  # Петров's
     waiting_list.add_entry(
         gui_database.sessions, registrar.actor, patient_id=c.patients[3], doctor_id=c.petrov,
         wished_from=c.day, wished_to=c.day + dt.timedelta(days=3), channel=ContactChannel.PHONE,
@@ -267,8 +272,7 @@ def test_enter_on_a_held_appointment_takes_it_to_move_to_another_day(
     qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
 ) -> None:
     c = schedule_clinic
-    with gui_database.sessions() as session, session.begin():
-        session.get(Appointment, c.third).in_holding_tray = True
+    hold(gui_database, c.third)
     page = open_page(registrar, c)
     qtbot.waitUntil(lambda: page.tray.count() == 1, timeout=TIMEOUT)
     item = next(
@@ -502,8 +506,7 @@ def test_the_holding_tray_lists_and_a_drag_from_it_reschedules(
     qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
 ) -> None:
     c = schedule_clinic
-    with gui_database.sessions() as session, session.begin():
-        session.get(Appointment, c.third).in_holding_tray = True
+    hold(gui_database, c.third)
     page = open_page(registrar)
     assert page.tray.isVisible() and page.tray.count() == 1
     assert page.tray.title.text() == "Лист переноса (1)"
@@ -527,8 +530,7 @@ def test_the_tray_lists_held_appointments_of_other_days_too(
     qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
 ) -> None:
     c = schedule_clinic
-    with gui_database.sessions() as session, session.begin():
-        session.get(Appointment, c.third).in_holding_tray = True
+    hold(gui_database, c.third)
     page = open_page(registrar, c)
     with qtbot.waitSignal(page.tray_loaded, timeout=TIMEOUT):
         page.set_day(c.day + dt.timedelta(days=1))
@@ -593,8 +595,7 @@ def test_a_held_appointment_of_another_day_is_dropped_into_the_shown_day(
     qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
 ) -> None:
     c = schedule_clinic
-    with gui_database.sessions() as session, session.begin():
-        session.get(Appointment, c.third).in_holding_tray = True
+    hold(gui_database, c.third)
     page = open_page(registrar, c)
     with qtbot.waitSignal(page.tray_loaded, timeout=TIMEOUT):
         page.set_day(c.day + dt.timedelta(days=1))
