@@ -20,9 +20,18 @@ from crm.controllers import schedule
 from crm.controllers.context import Actor
 from crm.controllers.permissions import Permission, allowed, require
 from crm.controllers.slots import short_name
-from crm.models import Appointment, Branch, Doctor, Patient, Referral, Room, Specialty
+from crm.models import (
+    Appointment,
+    Branch,
+    Doctor,
+    Patient,
+    Referral,
+    Room,
+    ScheduleException,
+    Specialty,
+)
 from crm.models.appointments import HOLDS_SLOT
-from crm.models.enums import AppointmentKind, AppointmentStatus
+from crm.models.enums import AppointmentKind, AppointmentStatus, ExceptionKind
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,25 @@ class WorkingPeriod:
     starts_at: dt.datetime
     ends_at: dt.datetime
     room_number: str | None
+
+
+@dataclass(frozen=True)
+class Absence:
+    """A doctor's absence (vacation, sick leave, training, blocked hours) over the days
+    shown: the header says why a day is not worked, and until when."""
+
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    kind: ExceptionKind
+
+    def covers(self, day: dt.date, tz: dt.tzinfo) -> bool:
+        """Whether the absence takes in any of ``day`` (in the clinic's time)."""
+        start, end = schedule.day_bounds(day, tz)
+        return self.starts_at < end and self.ends_at > start
+
+    def last_day(self, tz: dt.tzinfo) -> dt.date:
+        """The last day it takes in (it ends at midnight of the day after)."""
+        return (self.ends_at.astimezone(tz) - dt.timedelta(microseconds=1)).date()
 
 
 @dataclass(frozen=True)
@@ -49,6 +77,7 @@ class GridDoctor:
     offers_remote: bool
     slot_minutes: int
     periods: tuple[WorkingPeriod, ...]
+    absences: tuple[Absence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,6 +189,7 @@ def load_grid(
             include_released=include_released,
             zone=zone,
         )
+        absences = _absences(session, [d.id for d in doctors], range_start, range_end)
     columns = tuple(
         GridDoctor(
             id=d.id,
@@ -176,6 +206,7 @@ def load_grid(
                 WorkingPeriod(p.starts, p.ends, rooms.get(p.room) if p.room else d.room_number)
                 for p in periods[d.id]
             ),
+            absences=absences.get(d.id, ()),
         )
         for d in doctors
     )
@@ -187,6 +218,31 @@ def load_grid(
         appointments=appointments,
         holidays=schedule.holidays_between(date_from, date_to),
     )
+
+
+def _absences(
+    session: Session, doctor_ids: list[int], range_start: dt.datetime, range_end: dt.datetime
+) -> dict[int, tuple[Absence, ...]]:
+    """The doctors' absences overlapping the range, by doctor (one query)."""
+    if not doctor_ids:
+        return {}
+    rows = session.execute(
+        sa.select(
+            ScheduleException.doctor_id, ScheduleException.starts_at,
+            ScheduleException.ends_at, ScheduleException.kind,
+        )
+        .where(
+            ScheduleException.doctor_id.in_(doctor_ids),
+            ScheduleException.kind != ExceptionKind.EXTRA_WORK,
+            ScheduleException.starts_at < range_end,
+            ScheduleException.ends_at > range_start,
+        )
+        .order_by(ScheduleException.starts_at)
+    )  # fmt: skip
+    found: dict[int, list[Absence]] = {}
+    for row in rows:
+        found.setdefault(row.doctor_id, []).append(Absence(row.starts_at, row.ends_at, row.kind))
+    return {doctor_id: tuple(items) for doctor_id, items in found.items()}
 
 
 def _doctors(

@@ -2724,8 +2724,12 @@
 <context>
     <name>ScheduleGrid</name>
     <message>
-        <source>Loading the chosen day…</source>
+        <source>{absence} until {date}</source>
         <extracomment>How often the red &quot;now&quot; line and the no-show markers move on.</extracomment>
+        <translation>{absence} до {date}</translation>
+    </message>
+    <message>
+        <source>Loading the chosen day…</source>
         <translation>Загружается выбранный день…</translation>
     </message>
     <message>
@@ -3524,7 +3528,7 @@
     </message>
     <message>
         <source>Affected appointments: {count} — they will go to the holding tray, the patients will be sent notices</source>
-        <translation>Затронет записей: {count} — они попадут в лист переноса, пациентам будут отправлены уведомления</translation>
+        <translation>Записей в этих часах: {count} — они перейдут в лист переноса (не отменяются), пациентам будут отправлены уведомления</translation>
     </message>
     <message>
         <source>Remove the hours {day} {hours}?</source>

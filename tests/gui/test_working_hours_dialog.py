@@ -142,6 +142,13 @@ def test_a_manager_enters_a_vacation_and_the_appointments_go_to_the_tray(
     )
     assert held_ids(gui_database) == {c.first, c.second}
     qtbot.waitUntil(lambda: page.tray.count() == 2, timeout=TIMEOUT)
+    # The doctor's column says why the day is not worked, and until when.
+
+    def petrov_header() -> tuple[str, ...]:
+        column = next(column for column in page.grid.columns if column.doctor.id == c.petrov)
+        return page.grid.header_lines(column)
+
+    qtbot.waitUntil(lambda: petrov_header()[2] == f"Больничный до {c.day:%d.%m}", timeout=TIMEOUT)
     qtbot.waitUntil(lambda: dialog.exceptions.rowCount() == 1, timeout=TIMEOUT)
 
     # Calling the sick leave off brings them back.
@@ -434,7 +441,7 @@ def test_removing_hours_says_first_how_many_appointments_go_to_the_tray(
     assert dialog.message_bar.text() == "Проверяем записи пациентов…"
     qtbot.waitUntil(lambda: dialog.message_bar.kind == "warning", timeout=TIMEOUT)
     text = dialog.message_bar.text()
-    assert "Затронет записей: 2" in text and "Соколова" in text and "Лебедев" in text
+    assert "Записей в этих часах: 2" in text and "Соколова" in text and "Лебедев" in text
     assert held_ids(gui_database) == set()  # counted, nothing written
     with qtbot.waitSignal(dialog.hours_changed, timeout=TIMEOUT):
         dialog.message_bar.first_button.click()  # «Удалить»

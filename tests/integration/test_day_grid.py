@@ -10,8 +10,8 @@ from crm.controllers import auth
 from crm.controllers.context import Actor
 from crm.controllers.day_grid import list_filters, load_grid
 from crm.controllers.errors import PermissionDenied
-from crm.models import ScheduleTemplate
-from crm.models.enums import AppointmentStatus, Role
+from crm.models import ScheduleException, ScheduleTemplate
+from crm.models.enums import AppointmentStatus, ExceptionKind, Role
 from tests import factories as f
 
 MONDAY = dt.date(2031, 3, 3)
@@ -96,6 +96,30 @@ def test_week_and_holidays(db, registrar, clinic):
     assert dt.date(2031, 5, 9) in week.holidays  # Victory Day
     [doctor] = week.doctors
     assert [p.starts_at.date() for p in doctor.periods] == [dt.date(2031, 5, 5)]
+
+
+def test_a_doctor_s_absence_comes_with_the_days_it_takes_in(db, registrar, clinic):
+    with db() as session, session.begin():
+        session.add_all([
+            ScheduleException(
+                doctor_id=clinic["ivanov"], kind=ExceptionKind.VACATION,
+                starts_at=f.at(MONDAY, "00:00"),
+                ends_at=f.at(MONDAY + dt.timedelta(days=5), "00:00"), reason="отпуск",
+            ),
+            ScheduleException(  # extra work is not an absence
+                doctor_id=clinic["petrova"], kind=ExceptionKind.EXTRA_WORK,
+                starts_at=f.at(MONDAY, "08:00"), ends_at=f.at(MONDAY, "10:00"), reason="замена",
+            ),
+        ])  # fmt: skip
+    grid = load_grid(db, registrar, MONDAY)
+    by_id = {d.id: d for d in grid.doctors}
+    [away] = by_id[clinic["ivanov"]].absences
+    assert away.kind is ExceptionKind.VACATION and by_id[clinic["ivanov"]].periods == ()
+    assert away.covers(MONDAY, f.MOSCOW) and not away.covers(MONDAY - dt.timedelta(1), f.MOSCOW)
+    assert away.last_day(f.MOSCOW) == MONDAY + dt.timedelta(days=4)  # to Friday inclusive
+    assert by_id[clinic["petrova"]].absences == ()
+    later = load_grid(db, registrar, MONDAY + dt.timedelta(days=7))
+    assert all(d.absences == () for d in later.doctors)
 
 
 def test_admin_has_no_schedule(db, clinic):

@@ -26,7 +26,17 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QFont, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QMenu, QWidget
 
@@ -34,6 +44,7 @@ from crm.controllers.day_grid import GridAppointment
 from crm.controllers.validation.dates import format_date
 from crm.controllers.validation.phones import format_phone
 from crm.controllers.visit_status import status_title
+from crm.controllers.working_hours import exception_title
 from crm.models.enums import AppointmentKind, AppointmentStatus
 from crm.views.patients.labels import appointment_kind_names
 from crm.views.schedule.grid_input import (
@@ -87,6 +98,17 @@ def hours_text(column: GridColumn, tz: dt.tzinfo) -> str:
                 else f"{start:%H:%M}–24:00"
             )
     return ", ".join(spans)
+
+
+def absence_text(column: GridColumn, tz: dt.tzinfo) -> str | None:
+    """Why the column's doctor is away that day and until when («Отпуск до 05.12»), if
+    an absence takes in the day; ``None`` otherwise."""
+    for absence in column.doctor.absences:
+        if absence.covers(column.day, tz):
+            return QCoreApplication.translate("ScheduleGrid", "{absence} until {date}").format(
+                absence=exception_title(absence.kind), date=f"{absence.last_day(tz):%d.%m}"
+            )
+    return None
 
 
 class ScheduleGrid(GridInput):
@@ -411,7 +433,8 @@ class ScheduleGrid(GridInput):
         hours = hours_text(column, self.grid_layout.tz)
         room = room_of(column)
         if not hours:
-            return doctor.short_name, doctor.specialty_name, self.tr("not working")
+            away = absence_text(column, self.grid_layout.tz)
+            return doctor.short_name, doctor.specialty_name, away or self.tr("not working")
         place = self.tr("room {room}").format(room=room) if room else ""
         return doctor.short_name, doctor.specialty_name, place, hours
 

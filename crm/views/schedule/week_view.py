@@ -14,7 +14,7 @@ from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import QWidget
 
 from crm.controllers.day_grid import GridData
-from crm.views.schedule.grid import ScheduleGrid, hours_text, room_of
+from crm.views.schedule.grid import ScheduleGrid, absence_text, hours_text, room_of
 from crm.views.schedule.layout import GridColumn
 
 
@@ -63,7 +63,8 @@ class WeekView(ScheduleGrid):
         title = QLocale().toString(date, "ddd, dd.MM")
         hours = hours_text(column, self.grid_layout.tz)
         if not hours:
-            holiday = column.day in self.holidays
-            return title, self.tr("public holiday") if holiday else self.tr("day off")
+            if column.day in self.holidays:
+                return title, self.tr("public holiday")
+            return title, absence_text(column, self.grid_layout.tz) or self.tr("day off")
         room = room_of(column)
         return title, hours, self.tr("room {room}").format(room=room) if room else ""
