@@ -812,6 +812,10 @@
         <translation>Исключение</translation>
     </message>
     <message>
+        <source>whole days (the last day included)</source>
+        <translation>целыми днями (последний день включительно)</translation>
+    </message>
+    <message>
         <source>e.g. annual leave; courses in the city hospital</source>
         <translation>например: ежегодный отпуск; курсы в городской больнице</translation>
     </message>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -85,8 +86,9 @@ def ask_to_save(qtbot, dialog: WorkingHoursDialog, editor: QWidget) -> QMessageB
 def whole_day(editor: ExceptionEditor, day: dt.date, kind: ExceptionKind, reason: str) -> None:
     editor.kind.setCurrentIndex(editor.kind.findData(kind.value))
     start = QDate(day.year, day.month, day.day)
+    assert editor.whole_days.isChecked()  # the default: days, the last one included
     editor.starts_at.setDateTime(QDateTime(start, QTime(0, 0)))
-    editor.ends_at.setDateTime(QDateTime(start.addDays(1), QTime(0, 0)))
+    editor.ends_at.setDateTime(QDateTime(start, QTime(0, 0)))
     editor.reason.setText(reason)
 
 
@@ -116,8 +118,19 @@ def test_a_manager_enters_a_vacation_and_the_appointments_go_to_the_tray(
     assert editor.isVisible()
     editor.kind.setCurrentIndex(editor.kind.findData(ExceptionKind.SICK_LEAVE.value))
     day = QDate(c.day.year, c.day.month, c.day.day)
+    # Whole days, «по» the same day: the form asks for that day from 00:00 to 24:00.
     editor.starts_at.setDateTime(QDateTime(day, QTime(0, 0)))
-    editor.ends_at.setDateTime(QDateTime(day.addDays(1), QTime(0, 0)))
+    editor.ends_at.setDateTime(QDateTime(day, QTime(0, 0)))
+    tz = ZoneInfo("Europe/Moscow")
+    asked = editor.form(tz)
+    assert (asked.starts_at, asked.ends_at) == (f.at(c.day, "00:00"), f.at(c.day, "00:00")
+                                                + dt.timedelta(days=1))  # fmt: skip
+    # Unticked, the same period in exact times; ticked again, back to days.
+    editor.whole_days.setChecked(False)
+    assert editor.form(tz).ends_at == asked.ends_at
+    assert editor.ends_at.dateTime() == QDateTime(day.addDays(1), QTime(0, 0))
+    editor.whole_days.setChecked(True)
+    assert editor.form(tz) == asked
 
     # No reason yet: refused naming the field, and what was typed stays.
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)

@@ -216,19 +216,26 @@ class ExceptionEditor(_Form):
         for kind in ExceptionKind:
             self.kind.addItem(exception_title(kind), kind.value)
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        # Absences are thought of in whole days, «с 03.12 по 05.12» with the last day
+        # in; unticked, the times are exact («blocked 14:00–15:30»).
+        self.whole_days = QCheckBox(self.tr("whole days (the last day included)"))
+        self.whole_days.setObjectName("exceptionWholeDays")
+        self.whole_days.setChecked(True)
+        self.whole_days.toggled.connect(self._whole_days_toggled)
         self.starts_at = QDateTimeEdit()
         self.starts_at.setObjectName("exceptionStarts")
         self.ends_at = QDateTimeEdit()
         self.ends_at.setObjectName("exceptionEnds")
         for edit in (self.starts_at, self.ends_at):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd.MM.yyyy HH:mm")
+            edit.setDisplayFormat("dd.MM.yyyy")
         self.room = QComboBox()
         self.room.setObjectName("exceptionRoom")
         self.reason = QLineEdit()
         self.reason.setObjectName("exceptionReason")
         self.reason.setPlaceholderText(self.tr("e.g. annual leave; courses in the city hospital"))
         self.layout_form.addRow(self.tr("What"), self.kind)
+        self.layout_form.addRow("", self.whole_days)
         self.layout_form.addRow(self.tr("From"), self.starts_at)
         self.layout_form.addRow(self.tr("To"), self.ends_at)
         self.layout_form.addRow(self.tr("Room"), self.room)
@@ -252,12 +259,26 @@ class ExceptionEditor(_Form):
         """The kind chosen (a combo box keeps the enum's plain value)."""
         return ExceptionKind(self.kind.currentData())
 
+    def _whole_days_toggled(self, whole: bool) -> None:
+        # The same period either way: «по 05.12» (whole days) is «до 06.12 00:00».
+        ends = self.ends_at.dateTime()
+        if whole:
+            start = self.starts_at.dateTime()
+            self.starts_at.setDateTime(QDateTime(start.date(), QTime(0, 0)))
+            last = ends.date().addDays(-1) if ends.time() == QTime(0, 0) else ends.date()
+            self.ends_at.setDateTime(QDateTime(last, QTime(0, 0)))
+        else:
+            self.ends_at.setDateTime(QDateTime(ends.date().addDays(1), QTime(0, 0)))
+        for edit in (self.starts_at, self.ends_at):
+            edit.setDisplayFormat("dd.MM.yyyy" if whole else "dd.MM.yyyy HH:mm")
+
     def start_new(self, day: dt.date) -> None:
         """Empty the form for a whole-day exception on ``day``."""
         self.kind.setCurrentIndex(0)
+        self.whole_days.setChecked(True)
         start = QDateTime(_qdate(day), QTime(0, 0))
         self.starts_at.setDateTime(start)
-        self.ends_at.setDateTime(start.addDays(1))
+        self.ends_at.setDateTime(start)  # the same day, included
         self.room.setCurrentIndex(0)
         self.reason.clear()
         self.mark_invalid(None)
@@ -265,15 +286,18 @@ class ExceptionEditor(_Form):
     def form(self, tz: ZoneInfo) -> ExceptionForm:
         """What is typed now, as times in the clinic's timezone ``tz``."""
 
-        def aware(value: QDateTime) -> dt.datetime:
-            day, time = value.date(), value.time()
+        def aware(value: QDateTime, days_after: int = 0) -> dt.datetime:
+            day, time = value.date().addDays(days_after), value.time()
+            if self.whole_days.isChecked():
+                time = QTime(0, 0)
             return dt.datetime.combine(_date(day), _time(time), tzinfo=tz)
 
         kind = self.current_kind()
+        whole = self.whole_days.isChecked()
         return ExceptionForm(
             kind=kind,
             starts_at=aware(self.starts_at.dateTime()),
-            ends_at=aware(self.ends_at.dateTime()),
+            ends_at=aware(self.ends_at.dateTime(), 1 if whole else 0),
             reason=self.reason.text(),
             room_id=self.room.currentData() if kind is ExceptionKind.EXTRA_WORK else None,
         )
