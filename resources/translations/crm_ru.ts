@@ -2909,8 +2909,8 @@
         <translation>Перенесено: {patient} → {doctor}, {time}</translation>
     </message>
     <message>
-        <source>Moving {patient} ({time}): choose the new time with the arrows (another day: Alt+← / Alt+→) and press Enter; Esc leaves it where it is</source>
-        <translation>Перенос: {patient} ({time}) — выберите новое время стрелками (другой день: Alt+← / Alt+→) и нажмите Enter; Esc — оставить как есть</translation>
+        <source>Moving {patient} ({time}): arrows — the new time, Alt+←/→ — another day, Enter — move, Esc — leave it</source>
+        <translation>Перенос: {patient} ({time}) — стрелки: новое время, Alt+←/→: другой день, Enter: перенести, Esc: оставить</translation>
     </message>
     <message>
         <source>? the time has passed: no-show?</source>

@@ -689,7 +689,7 @@ class SchedulePage(QWidget):
                 self.message_bar.clear()
             return
         self._moving_text = self.tr(
-            "Moving {patient} ({time}): choose the new time with the arrows (another day: "
-            "Alt+← / Alt+→) and press Enter; Esc leaves it where it is"
+            "Moving {patient} ({time}): arrows — the new time, Alt+←/→ — another day, "
+            "Enter — move, Esc — leave it"
         ).format(patient=appointment.patient_short, time=f"{appointment.starts_at:%d.%m %H:%M}")
         self.message_bar.show_message("info", self._moving_text)
