@@ -163,6 +163,9 @@ def test_a_manager_enters_a_vacation_and_the_appointments_go_to_the_tray(
 
     qtbot.waitUntil(lambda: petrov_header()[2] == f"Больничный до {c.day:%d.%m}", timeout=TIMEOUT)
     qtbot.waitUntil(lambda: dialog.exceptions.rowCount() == 1, timeout=TIMEOUT)
+    # Listed as entered: whole days, «с … по …» the same day.
+    shown = [dialog.exceptions.index(0, column).data() for column in (1, 2)]
+    assert shown == [f"{c.day:%d.%m.%Y}", f"{c.day:%d.%m.%Y}"]
 
     # Calling the sick leave off brings them back.
     dialog.exception_view.selectRow(0)

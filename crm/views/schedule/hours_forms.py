@@ -332,10 +332,17 @@ def exception_cells(row: ExceptionRow, default_room: str | None = None) -> list[
         room = own_room_text(default_room)
     else:
         room = ""
+    midnight = dt.time(0, 0)
+    if row.starts_at.time() == midnight and row.ends_at.time() == midnight:
+        # Whole days, as entered: «с 07.12 по 13.12», the last day included.
+        starts = f"{row.starts_at:%d.%m.%Y}"
+        ends = f"{row.ends_at - dt.timedelta(days=1):%d.%m.%Y}"
+    else:
+        starts, ends = f"{row.starts_at:%d.%m.%Y %H:%M}", f"{row.ends_at:%d.%m.%Y %H:%M}"
     return [
         exception_title(row.kind),
-        f"{row.starts_at:%d.%m.%Y %H:%M}",
-        f"{row.ends_at:%d.%m.%Y %H:%M}",
+        starts,
+        ends,
         room,
         row.reason,
         row.created_by or "",
