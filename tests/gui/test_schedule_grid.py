@@ -188,9 +188,9 @@ def test_grid_shows_doctors_and_blocks_from_the_database(
         "каб. 101",
         "09:00–13:00",
     )
-    # Rows: an hour before the earliest start (09:00) to an hour after the latest end (18:00).
+    # Rows: from the earliest start (09:00) to the latest end (18:00), nothing shaded around.
     layout = grid.grid_layout
-    assert (layout.first_minute, layout.minute_of_row(layout.rows)) == (8 * 60, 19 * 60)
+    assert (layout.first_minute, layout.minute_of_row(layout.rows)) == (9 * 60, 18 * 60)
 
     placement = layout.placement(c.first)
     assert placement is not None and placement.end_row - placement.first_row == 2

@@ -67,18 +67,22 @@ def test_the_layout_module_needs_no_qt() -> None:
     assert subprocess.run([sys.executable, "-c", code], check=False, timeout=60).returncode == 0
 
 
-def test_rows_cover_the_union_of_hours_with_an_hour_around() -> None:
+def test_rows_cover_the_union_of_hours_rounded_out_to_whole_hours() -> None:
     layout = layout_of([doctor(1, "09:00-13:00"), doctor(2, "11:30-18:15")])
-    # 08:00 (an hour before 09:00) to 20:00 (18:15 + an hour, rounded out to the hour).
-    assert layout.first_minute == 8 * 60
-    assert layout.rows == 12 * 4
-    assert layout.minute_of_row(0) == 480
-    assert layout.slot_start(Cell(1, 4)) == at("09:00")
-    assert layout.working_spans(0) == [(4, 20)]
-    assert layout.working_spans(1) == [(14, 41)]
-    assert layout.is_working(0, 4) and layout.is_working(0, 19)
-    assert not layout.is_working(0, 20) and not layout.is_working(0, 3)
-    assert layout.is_working(0, 18, slots=2) and not layout.is_working(0, 19, slots=2)
+    # 09:00 (the first doctor comes) to 19:00 (18:15 rounded out to the hour): no shaded
+    # hour before the day starts, every row of a laptop's screen is worth having.
+    assert layout.first_minute == 9 * 60
+    assert layout.rows == 10 * 4
+    assert layout.minute_of_row(0) == 540
+    assert layout.slot_start(Cell(1, 0)) == at("09:00")
+    assert layout.working_spans(0) == [(0, 16)]
+    assert layout.working_spans(1) == [(10, 37)]
+    assert layout.is_working(0, 0) and layout.is_working(0, 15)
+    assert not layout.is_working(0, 16) and not layout.is_working(1, 9)
+    assert layout.is_working(0, 14, slots=2) and not layout.is_working(0, 15, slots=2)
+    # A margin may still be asked for: an hour around, rounded out.
+    around = GridLayout(layout.columns, (), MOSCOW, METRICS, margin_minutes=60)
+    assert (around.first_minute, around.rows) == (8 * 60, 12 * 4)
 
 
 def test_a_day_without_hours_shows_the_default_day_and_appointments_extend_it() -> None:
@@ -86,15 +90,15 @@ def test_a_day_without_hours_shows_the_default_day_and_appointments_extend_it() 
     assert (empty.first_minute, empty.rows) == (8 * 60, 12 * 4)
     assert empty.working_spans(0) == []
     late = layout_of([doctor(1, "09:00-12:00")], [appointment(7, 1, "21:00", 30)])
-    assert late.first_minute == 8 * 60
-    assert late.minute_of_row(late.rows) == 22 * 60 + 30 + 30  # 21:30 + an hour, rounded
+    assert late.first_minute == 9 * 60
+    assert late.minute_of_row(late.rows) == 22 * 60  # 21:30 rounded out to the hour
 
 
 def test_split_periods_make_two_spans() -> None:
     layout = layout_of([doctor(1, "09:00-12:00", "13:00-15:00")])
-    assert layout.working_spans(0) == [(4, 16), (20, 28)]
-    assert not layout.is_working(0, 16)
-    assert not layout.is_working(0, 15, slots=2)  # the lunch break is in between
+    assert layout.working_spans(0) == [(0, 12), (16, 24)]
+    assert not layout.is_working(0, 12)
+    assert not layout.is_working(0, 11, slots=2)  # the lunch break is in between
 
 
 def test_columns_stretch_to_fill_but_not_below_the_minimum() -> None:
@@ -114,11 +118,11 @@ def test_hit_testing_maps_points_to_doctor_and_slot() -> None:
     cell = layout.cell_at(150, 85)
     assert cell == Cell(1, 4)
     assert layout.columns[cell.column].doctor.id == 2
-    assert layout.slot_start(cell) == at("09:00")
+    assert layout.slot_start(cell) == at("10:00")
     assert layout.cell_at(-1, 10) is None
     assert layout.cell_at(10, layout.content_height) is None
     assert layout.cell_at(layout.content_width, 10) is None
-    assert layout.cell_of((2, DAY), at("09:40")) == Cell(1, 6)
+    assert layout.cell_of((2, DAY), at("09:40")) == Cell(1, 2)
     assert layout.cell_of((3, DAY), at("09:40")) is None
 
 
@@ -127,15 +131,15 @@ def test_blocks_span_their_slots() -> None:
     layout = layout_of([doctor(1, "09:00-12:00"), doctor(2, "09:00-12:00")], [block], width=260)
     placement = layout.placement(5)
     assert placement is not None
-    assert (placement.column, placement.first_row, placement.end_row) == (1, 6, 8)
+    assert (placement.column, placement.first_row, placement.end_row) == (1, 2, 4)
     rect = layout.block_rect(placement)
-    assert (rect.x, rect.y, rect.width, rect.height) == (102, 121, 96, 38)
-    assert layout.block_at(150, 130) == placement
-    assert layout.block_at(150, 165) is None
-    assert layout.blocks_at(Cell(1, 7)) == [placement]
-    assert not layout.is_free(1, 7) and layout.is_free(1, 8)
-    assert layout.is_free(1, 6, slots=2, ignore=5)
-    assert layout.is_free(0, 6)
+    assert (rect.x, rect.y, rect.width, rect.height) == (102, 41, 96, 38)
+    assert layout.block_at(150, 50) == placement
+    assert layout.block_at(150, 85) is None
+    assert layout.blocks_at(Cell(1, 3)) == [placement]
+    assert not layout.is_free(1, 3) and layout.is_free(1, 4)
+    assert layout.is_free(1, 2, slots=2, ignore=5)
+    assert layout.is_free(0, 2)
 
 
 def test_overbooked_blocks_stand_side_by_side() -> None:
@@ -149,7 +153,7 @@ def test_overbooked_blocks_stand_side_by_side() -> None:
     left, right = layout.block_rect(one), layout.block_rect(two)
     assert left.right <= right.x
     assert left.width == pytest.approx(right.width)
-    assert [p.appointment.id for p in layout.blocks_at(Cell(0, 9))] == [1, 2]
+    assert [p.appointment.id for p in layout.blocks_at(Cell(0, 5))] == [1, 2]  # 10:15
     assert layout.block_at(right.x + 1, right.y + 1) == two
 
 
@@ -171,10 +175,10 @@ def test_a_week_puts_each_day_in_its_own_column() -> None:
     columns = [GridColumn(week_doctor, day) for day in days]
     tuesday = appointment(4, 1, "10:00", day=days[1])
     layout = GridLayout(columns, [tuesday], MOSCOW, METRICS)
-    assert layout.working_spans(0) == layout.working_spans(1) == [(4, 16)]
+    assert layout.working_spans(0) == layout.working_spans(1) == [(0, 12)]
     assert layout.working_spans(2) == []
     assert layout.placement(4).column == 1
-    assert layout.slot_start(Cell(2, 4)) == at("09:00", days[2])
+    assert layout.slot_start(Cell(2, 0)) == at("09:00", days[2])
 
 
 def test_doctors_at_work_come_before_those_off_that_day() -> None:

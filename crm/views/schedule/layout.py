@@ -127,7 +127,9 @@ class GridLayout:
             than the columns' are left out).
         tz: the clinic's timezone (wall-clock rows).
         metrics: pixel sizes.
-        margin_minutes: shown before the earliest and after the latest working time.
+        margin_minutes: shown before the earliest and after the latest working time
+            (then rounded out to whole hours). None by default: on a laptop's screen
+            every row is worth more than a shaded hour before the doctors come in.
     """
 
     def __init__(
@@ -137,7 +139,7 @@ class GridLayout:
         tz: dt.tzinfo,
         metrics: Metrics | None = None,
         *,
-        margin_minutes: int = 60,
+        margin_minutes: int = 0,
     ) -> None:
         self.columns = tuple(columns)
         self.tz = tz
