@@ -181,17 +181,25 @@ def record(
     )  # fmt: skip
 
 
-def require_schedule_access(actor: Actor, doctor_id: int) -> None:
-    """Registrars and managers book any doctor; a doctor only into the own schedule."""
+def schedule_access_refusal(actor: Actor, doctor_id: int) -> str | None:
+    """Why ``actor`` may not book into ``doctor_id``'s schedule; ``None``: they may.
+
+    Registrars and managers book any doctor; a doctor only into the own schedule.
+    """
     if allowed(actor, Permission.BOOK_ANY_DOCTOR):
-        return
-    if allowed(actor, Permission.BOOK_OWN_SCHEDULE) and actor.doctor_id == doctor_id:
-        return
-    raise BookingNotPermitted(
-        translate("booking", "You may book only into your own schedule")
-        if allowed(actor, Permission.BOOK_OWN_SCHEDULE)
-        else translate("booking", "Your role may not book appointments")
-    )
+        return None
+    if allowed(actor, Permission.BOOK_OWN_SCHEDULE):
+        if actor.doctor_id == doctor_id:
+            return None
+        return translate("booking", "You may book only into your own schedule")
+    return translate("booking", "Your role may not book appointments")
+
+
+def require_schedule_access(actor: Actor, doctor_id: int) -> None:
+    """Refuse (:class:`BookingNotPermitted`) unless ``actor`` may book ``doctor_id``."""
+    refusal = schedule_access_refusal(actor, doctor_id)
+    if refusal is not None:
+        raise BookingNotPermitted(refusal)
 
 
 def lock_appointment(

@@ -2564,16 +2564,8 @@
 <context>
     <name>ScheduleActions</name>
     <message>
-        <source>You may book only into your own schedule</source>
-        <extracomment>The keys of the block&apos;s menu items as the menu names them (the grid sends the keys to :meth:`ScheduleActions.run_shortcut`). Where «undo a mistaken status» steps back to (visit_status.UNDO, read forwards). The open question (another doctor? a reason?), for tests and for closing. The last print dialog opened (tickets or a day list).</extracomment>
-        <translation>Записывать можно только в своё расписание</translation>
-    </message>
-    <message>
-        <source>Your role may not book appointments</source>
-        <translation>Ваша роль не позволяет записывать на приём</translation>
-    </message>
-    <message>
         <source>Move to another doctor?</source>
+        <extracomment>The keys of the block&apos;s menu items as the menu names them (the grid sends the keys to :meth:`ScheduleActions.run_shortcut`). Where «undo a mistaken status» steps back to (visit_status.UNDO, read forwards). The open question (another doctor? a reason?), for tests and for closing. The last print dialog opened (tickets or a day list).</extracomment>
         <translation>Перенести к другому врачу?</translation>
     </message>
     <message>

@@ -109,11 +109,8 @@ class RecordingActions:
     def book(self, doctor, starts_at, slots: int = 1) -> None:  # noqa: ANN001
         self.calls.append(("book", doctor.id, starts_at))
 
-    def may_book_for(self, doctor_id: int) -> bool:
-        return True  # the grid's side only: who may book is ScheduleActions' test
-
-    def why_not_book(self) -> str:
-        return ""
+    def booking_refusal(self, doctor_id: int) -> str | None:
+        return None  # the grid's side only: who may book is ScheduleActions' test
 
     def reschedule(self, appointment, doctor, starts_at) -> None:  # noqa: ANN001
         self.calls.append(("reschedule", appointment.id, doctor.id, starts_at, appointment.version))

@@ -83,18 +83,10 @@ class ScheduleActions(QObject):
 
     # --- booking and moving ---------------------------------------------------------------
 
-    def may_book_for(self, doctor_id: int) -> bool:
-        """Whether the user may book into ``doctor_id``'s schedule (a doctor: the own)."""
-        actor = self._context.actor
-        return allowed(actor, Permission.BOOK_ANY_DOCTOR) or (
-            allowed(actor, Permission.BOOK_OWN_SCHEDULE) and actor.doctor_id == doctor_id
-        )
-
-    def why_not_book(self) -> str:
-        """Why :meth:`may_book_for` says no (the controller's own words)."""
-        if allowed(self._context.actor, Permission.BOOK_OWN_SCHEDULE):
-            return self.tr("You may book only into your own schedule")
-        return self.tr("Your role may not book appointments")
+    def booking_refusal(self, doctor_id: int) -> str | None:
+        """Why the user may not book into ``doctor_id``'s schedule (the controller's rule
+        and words); ``None``: they may."""
+        return booking.schedule_access_refusal(self._context.actor, doctor_id)
 
     def book(
         self, doctor: GridDoctor, starts_at: dt.datetime, slots: int = 1
@@ -102,8 +94,9 @@ class ScheduleActions(QObject):
         """Open the booking dialog at ``doctor``'s slot ``starts_at``; ``None`` (and
         :attr:`told` why) when the user may not book there — before a form is filled
         in vain."""
-        if not self.may_book_for(doctor.id):
-            self.told.emit(self.why_not_book())
+        refusal = self.booking_refusal(doctor.id)
+        if refusal is not None:
+            self.told.emit(refusal)
             return None
         dialog = BookingDialog(self._context, doctor, starts_at, slots, self._parent)
         dialog.booked.connect(lambda booked: self.changed.emit({doctor.id, booked.doctor_id}))
@@ -281,7 +274,7 @@ class ScheduleActions(QObject):
         status = appointment.status
         may = {p: allowed(actor, p) for p in Permission}
         own = may[Permission.BOOK_ANY_DOCTOR] or actor.doctor_id == appointment.doctor_id
-        may_book = own and (may[Permission.BOOK_ANY_DOCTOR] or may[Permission.BOOK_OWN_SCHEDULE])
+        may_book = self.booking_refusal(appointment.doctor_id) is None
         now = dt.datetime.now(dt.UTC)
         menu.setToolTipsVisible(True)
 

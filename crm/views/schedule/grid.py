@@ -556,11 +556,11 @@ class ScheduleGrid(GridInput):
                 self.tr("Book at {time}…").format(time=f"{start:%H:%M}") + "\tEnter"
             )
             actions = self.schedule_actions
-            may = actions is not None and actions.may_book_for(column.doctor.id)
-            book.setEnabled(may and not self.outdated)
-            if actions is not None and not may:
+            refusal = actions.booking_refusal(column.doctor.id) if actions is not None else ""
+            book.setEnabled(refusal is None and not self.outdated)
+            if refusal:
                 menu.setToolTipsVisible(True)
-                book.setToolTip(actions.why_not_book())
+                book.setToolTip(refusal)
             book.triggered.connect(lambda: self.schedule_actions.book(column.doctor, start))
             anchor = None
         if self.reorderable:
