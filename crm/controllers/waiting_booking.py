@@ -111,12 +111,15 @@ def accept_offer(
                 record_change(
                     session, actor, "offer_lost", row, before=before, details=refused.message
                 )
+        # «Taken meanwhile» says it all for a taken slot; other reasons are told as well.
+        message = (
+            translate("waiting_list", "The offered time was taken meanwhile")
+            if refused.reason_code == "slot_taken"
+            else translate("waiting_list", "The offered time was taken meanwhile: {reason}")
+            .format(reason=refused.message)
+        )  # fmt: skip
         raise BookingRefused(
-            "offer_taken",
-            translate("waiting_list", "The offered time was taken meanwhile: {reason}").format(
-                reason=refused.message
-            ),
-            alternatives=refused.alternatives,
+            "offer_taken", message, alternatives=refused.alternatives
         ) from None
     _close_booked(db, actor, entry_id, made, "accept")
     return made

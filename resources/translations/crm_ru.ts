@@ -2581,10 +2581,6 @@
         <translation>Не переносить</translation>
     </message>
     <message>
-        <source>The appointment was not moved</source>
-        <translation>Запись не перенесена</translation>
-    </message>
-    <message>
         <source>Less than 24 hours before the appointment</source>
         <translation>До приёма меньше 24 часов</translation>
     </message>
@@ -6577,6 +6573,10 @@
     <message>
         <source>From the waiting list</source>
         <translation>Из листа ожидания</translation>
+    </message>
+    <message>
+        <source>The offered time was taken meanwhile</source>
+        <translation>Предложенное время тем временем заняли</translation>
     </message>
     <message>
         <source>The offered time was taken meanwhile: {reason}</source>

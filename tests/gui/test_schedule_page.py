@@ -267,6 +267,23 @@ def test_a_block_is_moved_by_keyboard_and_esc_leaves_it(
     assert grid.moving is None and grid.selected_appointment().id == moved.id
     assert "Перенесено" in page.message_bar.text()
 
+    # To another day: taken here, the day changed, the target follows the cursor there.
+    taken = grid.selected_appointment()
+    qtbot.keyClick(grid, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier)
+    grid.set_cursor(cell_at(grid, c.petrov, c.day, "09:00"))
+    next_day = c.day + dt.timedelta(days=1)
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        page.set_day(next_day)
+    wait_idle(qtbot, page)
+    assert grid.moving is not None and grid.moving.id == taken.id
+    assert grid.indicator is not None and grid.indicator[0] == grid.cursor_cell
+    grid.set_cursor(cell_at(grid, c.petrov, next_day, "09:30"))
+    with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
+        qtbot.keyClick(grid, Qt.Key.Key_Return)
+    assert live_at(gui_database, c.petrov, f.at(next_day, "09:30")) is not None
+    # Named, though the block is not on the day now shown.
+    assert page.message_bar.text().startswith(f"Перенесено: {taken.patient_short} → ")
+
 
 def test_enter_on_a_held_appointment_takes_it_to_move_to_another_day(
     qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
@@ -281,19 +298,25 @@ def test_enter_on_a_held_appointment_takes_it_to_move_to_another_day(
     )  # fmt: skip
     page.tray.list.setCurrentItem(item)
     qtbot.keyClick(page.tray.list, Qt.Key.Key_Return)
-    assert page.grid.moving is not None and page.grid.moving.id == c.third
+    taken = page.grid.moving
+    assert taken is not None and taken.id == c.third
     next_day = c.day + dt.timedelta(days=1)
     with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
         page.set_day(next_day)
     wait_idle(qtbot, page)
     assert page.grid.moving is not None  # it goes along to the day shown
     assert "Перенос:" in page.message_bar.text()
+    # The target follows the cursor onto the new day (not left where it was).
+    assert page.grid.indicator is not None
+    assert page.grid.indicator[0].row == page.grid.cursor_cell.row
     page.grid.set_cursor(cell_at(page.grid, c.sidorova, next_day, "15:00"))
     with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
         qtbot.keyClick(page.grid, Qt.Key.Key_Return)
     moved = live_at(gui_database, c.sidorova, f.at(next_day, "15:00"))
     assert moved is not None and moved.rescheduled_from_id == c.third
     assert not moved.in_holding_tray
+    # Named although it came from another day: «Перенесено: <patient> → …».
+    assert page.message_bar.text().startswith(f"Перенесено: {taken.patient_short} → ")
     qtbot.waitUntil(lambda: page.tray.count() == 0, timeout=TIMEOUT)
 
 

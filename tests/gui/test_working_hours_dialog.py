@@ -131,6 +131,12 @@ def test_a_manager_enters_a_vacation_and_the_appointments_go_to_the_tray(
     assert editor.ends_at.dateTime() == QDateTime(day.addDays(1), QTime(0, 0))
     editor.whole_days.setChecked(True)
     assert editor.form(tz) == asked
+    # «С» moved past «По» brings «По» along.
+    editor.starts_at.setDateTime(QDateTime(day.addDays(3), QTime(0, 0)))
+    assert editor.ends_at.date() == day.addDays(3)
+    editor.starts_at.setDateTime(QDateTime(day, QTime(0, 0)))
+    assert editor.ends_at.date() == day.addDays(3)  # moving back leaves it
+    editor.ends_at.setDateTime(QDateTime(day, QTime(0, 0)))
 
     # No reason yet: refused naming the field, and what was typed stays.
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)

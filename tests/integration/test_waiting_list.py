@@ -215,6 +215,7 @@ def test_accept_after_the_time_was_taken_says_so(db, desk):
     with pytest.raises(booking.BookingRefused) as caught:
         waiting_list.accept_offer(db, desk.registrar, waiting.id, now=NOW)
     assert caught.value.reason_code == "offer_taken"
+    assert caught.value.message == "Предложенное время тем временем заняли"  # said once
     assert caught.value.alternatives, "the nearest free time is offered instead"
     again = entry(db, waiting.id)
     assert again.status is W.WAITING and again.offered_starts_at is None

@@ -56,7 +56,8 @@ class ScheduleActions(QObject):
     Signals:
         changed(object): something changed; carries a set of the affected doctors' ids.
         refused(int, str): an action was refused: the appointment's id (0 for a new
-            booking) and the message to show. A dragged block goes back.
+            booking) and the message to show ("" when the user said no). A dragged
+            block goes back.
         open_patient(int): the user asked to open this patient's card.
         told(str): a shortcut that cannot act now, and why (the menu's greyed reason).
         move_requested(object): «Move» was chosen for the ``GridAppointment``: the grid
@@ -154,7 +155,7 @@ class ScheduleActions(QObject):
             if box.clickedButton() is yes:
                 self._move(appointment, doctor, starts_at, None)
             else:
-                self.refused.emit(appointment.id, self.tr("The appointment was not moved"))
+                self.refused.emit(appointment.id, "")  # «Do not move»: back, nothing to say
 
         box.finished.connect(answered)
         self._ask(box)

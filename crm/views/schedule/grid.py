@@ -127,8 +127,8 @@ class ScheduleGrid(GridInput):
         column_order_changed(list): columns were reordered; the doctor ids in order.
         week_requested(int): "the week of this doctor" was chosen in a header menu.
         context_menu_shown(QMenu): a context menu was opened (for tests and help).
-        drop_requested(int): a block was dropped on a slot (or moved there by keyboard)
-            and handed to the actions.
+        drop_requested(object): a block (the ``GridAppointment``) was dropped on a slot,
+            or moved there by keyboard, and handed to the actions.
         moving_changed(object): a block was taken to move by keyboard (the
             ``GridAppointment``), or ``None``: moved, or left where it was.
         waiting_dropped(int, object, object): a waiting-list entry was dropped on a
@@ -141,7 +141,7 @@ class ScheduleGrid(GridInput):
     column_order_changed = Signal(list)
     week_requested = Signal(int)
     context_menu_shown = Signal(object)
-    drop_requested = Signal(int)
+    drop_requested = Signal(object)
     waiting_dropped = Signal(int, object, object)
     moving_changed = Signal(object)
 
@@ -248,6 +248,8 @@ class ScheduleGrid(GridInput):
             # so that Enter and the menu act on what the registrar sees there.
             under = new.blocks_at(self.cursor_cell) if self.cursor_cell is not None else ()
             self._choose(under[0].appointment.id if under else None)
+        if self.moving is not None:
+            self.show_move_target()  # another day shown: the target follows the cursor
         self.viewport().update()
 
     def _same_column(self, key: tuple[int, dt.date]) -> int | None:

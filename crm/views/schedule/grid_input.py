@@ -252,7 +252,7 @@ class GridInput(QAbstractScrollArea):
             return  # where it was
         self.pending = (cell, slots)
         self._choose(moving.id)
-        self.drop_requested.emit(moving.id)
+        self.drop_requested.emit(moving)
         if self.schedule_actions is not None:
             self.schedule_actions.reschedule(moving, column.doctor, starts_at)
 
@@ -495,7 +495,7 @@ class GridInput(QAbstractScrollArea):
         if appointment.version != payload[1]:
             # Changed while it was being dragged: let the controller say so.
             appointment = dataclasses.replace(appointment, version=payload[1])
-        self.drop_requested.emit(appointment.id)
+        self.drop_requested.emit(appointment)
         if self.schedule_actions is not None:
             self.schedule_actions.reschedule(appointment, column.doctor, starts_at)
 

@@ -229,6 +229,7 @@ class ExceptionEditor(_Form):
         for edit in (self.starts_at, self.ends_at):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd.MM.yyyy")
+        self.starts_at.dateTimeChanged.connect(self._starts_changed)
         self.room = QComboBox()
         self.room.setObjectName("exceptionRoom")
         self.reason = QLineEdit()
@@ -271,6 +272,13 @@ class ExceptionEditor(_Form):
             self.ends_at.setDateTime(QDateTime(ends.date().addDays(1), QTime(0, 0)))
         for edit in (self.starts_at, self.ends_at):
             edit.setDisplayFormat("dd.MM.yyyy" if whole else "dd.MM.yyyy HH:mm")
+
+    def _starts_changed(self, starts: QDateTime) -> None:
+        # «С» moved past «По»: «По» comes along (the same day, or an hour later).
+        whole = self.whole_days.isChecked()
+        earliest = starts if whole else starts.addSecs(3600)
+        if self.ends_at.dateTime() < earliest:
+            self.ends_at.setDateTime(earliest)
 
     def start_new(self, day: dt.date) -> None:
         """Empty the form for a whole-day exception on ``day``."""

@@ -655,7 +655,10 @@ class SchedulePage(QWidget):
         self._moved_to = None
         self.grid.clear_pending()
         self.week.clear_pending()
-        self.message_bar.show_message("error", message)
+        if message:
+            self.message_bar.show_message("error", message)
+        else:
+            self.message_bar.clear()  # the user said no: nothing went wrong
         appointment = self.current_grid.appointment(appointment_id) if appointment_id else None
         if appointment is not None and self.mode == DAY:
             self._want_ids.add(appointment.doctor_id)
@@ -663,12 +666,11 @@ class SchedulePage(QWidget):
             self._want_full = True
         self._load_next()
 
-    def _remember_drop(self, appointment_id: int) -> None:
+    def _remember_drop(self, moved: GridAppointment) -> None:
+        # The block itself: moved by keyboard from another day, it is not on the grid.
         grid = self.current_grid
         column, start = grid.current_column(), grid.current_start()
-        moved = grid.appointment(appointment_id)  # a held one of another day too
-        patient = moved.patient_short if moved is not None else ""
-        self._moved_to = (patient, column.doctor, start) if column and start else None
+        self._moved_to = (moved.patient_short, column.doctor, start) if column and start else None
 
     def _show_in_grid(self, appointment_id: int) -> None:
         """Enter (or a double click) in the holding tray: show the appointment if its
