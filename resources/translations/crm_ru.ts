@@ -2897,6 +2897,10 @@
         <translation>Перенесено: {patient} → {doctor}, {time}</translation>
     </message>
     <message>
+        <source>Choose another time and press Enter, or Esc to leave it</source>
+        <translation>Выберите другое время и нажмите Enter или Esc, чтобы оставить как есть</translation>
+    </message>
+    <message>
         <source>Moving {patient} ({time}): arrows — the new time, Alt+←/→ — another day, Enter — move, Esc — leave it</source>
         <translation>Перенос: {patient} ({time}) — стрелки: новое время, Alt+←/→: другой день, Enter: перенести, Esc: оставить</translation>
     </message>

@@ -254,7 +254,17 @@ def test_a_block_is_moved_by_keyboard_and_esc_leaves_it(
     assert grid.moving is None and grid.indicator is None and page.message_bar.kind == ""
     assert status_in_db(gui_database, c.second)[0] is S.BOOKED
 
+    # Onto a taken slot: refused, and still taken to move — another time may be chosen.
     qtbot.keyClick(grid, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier)
+    first = grid.appointment(c.first)
+    grid.set_cursor(grid.grid_layout.cell_of((c.petrov, c.day), first.starts_at))
+    with qtbot.waitSignal(page.schedule_actions.refused, timeout=TIMEOUT):
+        qtbot.keyClick(grid, Qt.Key.Key_Return)
+    assert grid.moving is not None and grid.moving.id == c.second
+    assert page.message_bar.kind == "error"
+    assert "Выберите другое время" in page.message_bar.text()
+    wait_idle(qtbot, page)
+
     grid.set_cursor(cell_at(grid, c.petrov, c.day, "12:00"))
     qtbot.keyClick(grid, Qt.Key.Key_Down)  # the arrows carry the target along
     target = cell_at(grid, c.petrov, c.day, "12:15")

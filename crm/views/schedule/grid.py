@@ -167,6 +167,7 @@ class ScheduleGrid(GridInput):
         self.foreign: dict[int, GridAppointment] = {}
         self.indicator: tuple[Cell, int, bool] | None = None  # target, slots, acceptable
         self.moving: GridAppointment | None = None  # taken to move by keyboard
+        self.last_moved: GridAppointment | None = None  # its move is on the runner
         self.pending: tuple[Cell, int] | None = None  # a drop on its way to the database
         self.menu: QMenu | None = None
         # True while another day (or filter) is loading: what is shown is not what the

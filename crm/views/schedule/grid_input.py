@@ -100,6 +100,7 @@ class GridInput(QAbstractScrollArea):
     cursor_cell: Cell | None
     indicator: tuple[Cell, int, bool] | None
     moving: GridAppointment | None
+    last_moved: GridAppointment | None
     moving_changed: Any
     pending: tuple[Cell, int] | None
     outdated: bool
@@ -252,6 +253,7 @@ class GridInput(QAbstractScrollArea):
             return  # where it was
         self.pending = (cell, slots)
         self._choose(moving.id)
+        self.last_moved = moving  # taken again if the move is refused
         self.drop_requested.emit(moving)
         if self.schedule_actions is not None:
             self.schedule_actions.reschedule(moving, column.doctor, starts_at)

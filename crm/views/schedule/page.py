@@ -636,6 +636,7 @@ class SchedulePage(QWidget):
             self._stale = True
 
     def _on_actions_changed(self, doctor_ids: Iterable[int]) -> None:
+        self.current_grid.last_moved = None
         shown = {d.id for d in self.data.doctors} if self.data else set()
         self._want_ids |= set(doctor_ids) & shown
         if self._moved_to is not None:
@@ -655,6 +656,12 @@ class SchedulePage(QWidget):
         self._moved_to = None
         self.grid.clear_pending()
         self.week.clear_pending()
+        grid = self.current_grid
+        retake, grid.last_moved = grid.last_moved, None
+        if retake is not None and retake.id == appointment_id and message:
+            # Moved by keyboard and refused: still taken, another time may be chosen.
+            grid.start_move(retake)
+            message += "\n" + self.tr("Choose another time and press Enter, or Esc to leave it")
         if message:
             self.message_bar.show_message("error", message)
         else:
