@@ -125,8 +125,8 @@
         <translation>, кабинет {number}</translation>
     </message>
     <message>
-        <source>No active referral for «{specialty}» on the card: type the number or choose «Paid»</source>
-        <translation>Нет действующего направления по специальности «{specialty}»: введите номер или выберите «Платно»</translation>
+        <source>No active referral on the card: type the number or choose «Paid»</source>
+        <translation>Нет действующего направления: введите номер или выберите «Платно»</translation>
     </message>
     <message>
         <source>Choose the patient first</source>

@@ -306,8 +306,7 @@ class BookingDialog(QDialog):
         line.setPlaceholderText(
             self.tr("Number as on the referral")
             if self.referral.count()
-            else self.tr("No active referral for «{specialty}» on the card: type the number "
-                         "or choose «Paid»").format(specialty=self._doctor.specialty_name)
+            else self.tr("No active referral on the card: type the number or choose «Paid»")
         )  # fmt: skip
 
     # --- booking ----------------------------------------------------------------------
