@@ -238,6 +238,25 @@ def test_dragging_a_block_to_a_free_slot_moves_it_in_the_database(
 
 
 @pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, MENU_NOISE)
+def test_why_a_key_cannot_act_goes_when_the_cursor_moves_on(
+    qtbot, registrar: AppContext, open_page, schedule_clinic
+) -> None:
+    c = schedule_clinic
+    page = open_page(registrar)
+    grid = page.grid
+    grid.setFocus()
+    assert grid.select_appointment(c.second)
+    qtbot.keyClick(grid, Qt.Key.Key_F8)  # a no-show before the visit began
+    assert page.message_bar.kind == "warning"
+    assert page.message_bar.text().startswith("Неявку можно отметить, когда приём начался")
+    qtbot.keyClick(grid, Qt.Key.Key_Down)
+    assert page.message_bar.kind == ""
+    # A refusal of a change made stays, though: it is not about the cell.
+    page.message_bar.show_message("error", "Время уже занято")
+    qtbot.keyClick(grid, Qt.Key.Key_Down)
+    assert page.message_bar.kind == "error"
+
+
 def test_a_block_is_moved_by_keyboard_and_esc_leaves_it(
     qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
 ) -> None:

@@ -30,7 +30,7 @@ from crm.controllers.permissions import Permission, allowed, role_title
 from crm.controllers.waiting_list import WaitingEntry
 from crm.models.enums import WaitingStatus
 from crm.views import AppContext
-from crm.views.combos import fit_combo_popup, narrow_combo
+from crm.views.controls import fit_combo_popup, narrow_combo
 from crm.views.itemmodels.views import row_table, select_row
 from crm.views.patients.message_bar import MessageBar
 from crm.views.referrals.offer_prompt import OfferActions

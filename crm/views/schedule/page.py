@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,7 +41,7 @@ from crm.controllers.day_grid import (
 )
 from crm.controllers.permissions import Permission, allowed
 from crm.views import AppContext
-from crm.views.combos import fit_combo_popup, narrow_combo
+from crm.views.controls import fit_combo_popup, narrow_combo, tool_button
 from crm.views.patients.labels import appointment_kind_names
 from crm.views.patients.message_bar import MessageBar
 from crm.views.referrals.offer_prompt import OfferPrompt
@@ -106,6 +104,7 @@ class SchedulePage(QWidget):
         self._moved_to: tuple[str, GridDoctor, dt.datetime] | None = None
         self._waiting_names: dict[int, str] = {}
         self._moving_text = ""
+        self._told_text = ""
         self._combo_entries: list[tuple[int, str]] = []
 
         heading = QLabel(self.title)
@@ -165,13 +164,14 @@ class SchedulePage(QWidget):
             grid.drop_requested.connect(self._remember_drop)
             grid.waiting_dropped.connect(self._book_waiting)
             grid.moving_changed.connect(self._moving_changed)
+            grid.cursor_moved.connect(self._forget_told)
         self.grid.week_requested.connect(self.show_week_of)
         self.grid.column_order_changed.connect(column_order.save_order)
         self.tray.chosen.connect(self._show_in_grid)
         actions = self.schedule_actions
         actions.changed.connect(self._on_actions_changed)
         actions.refused.connect(self._on_refused)
-        actions.told.connect(lambda text: self.message_bar.show_message("warning", text))
+        actions.told.connect(self._tell)
         actions.open_patient.connect(self.open_patient)
         actions.move_requested.connect(self._start_move)
 
@@ -188,16 +188,21 @@ class SchedulePage(QWidget):
     def _build_toolbar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
         bar.setSpacing(6)
-        self.today_button = self._tool(self.tr("Today"), self.tr("Today (Alt+Home)"), "Alt+Home",
-                                       lambda: self.set_day(self._today()))  # fmt: skip
-        week_back = self._tool("«", self.tr("A week back (Alt+Page Up)"), "Alt+PgUp",
-                               lambda: self.set_day(self.day - dt.timedelta(days=7)))  # fmt: skip
-        day_back = self._tool("‹", self.tr("The day before (Alt+Left)"), "Alt+Left",
-                              lambda: self.set_day(self.day - dt.timedelta(days=1)))  # fmt: skip
-        day_on = self._tool("›", self.tr("The day after (Alt+Right)"), "Alt+Right",
-                            lambda: self.set_day(self.day + dt.timedelta(days=1)))  # fmt: skip
-        week_on = self._tool("»", self.tr("A week ahead (Alt+Page Down)"), "Alt+PgDown",
-                             lambda: self.set_day(self.day + dt.timedelta(days=7)))  # fmt: skip
+
+        def go(days: int) -> Callable[[], None]:
+            return lambda: self.set_day(self.day + dt.timedelta(days=days))
+
+        today = self._context.actor.clinic_today
+        self.today_button = tool_button(self, self.tr("Today"), self.tr("Today (Alt+Home)"),
+                                        "Alt+Home", lambda: self.set_day(today()))  # fmt: skip
+        week_back = tool_button(self, "«", self.tr("A week back (Alt+Page Up)"), "Alt+PgUp",
+                                go(-7))  # fmt: skip
+        day_back = tool_button(self, "‹", self.tr("The day before (Alt+Left)"), "Alt+Left",
+                               go(-1))  # fmt: skip
+        day_on = tool_button(self, "›", self.tr("The day after (Alt+Right)"), "Alt+Right",
+                             go(1))  # fmt: skip
+        week_on = tool_button(self, "»", self.tr("A week ahead (Alt+Page Down)"), "Alt+PgDown",
+                              go(7))  # fmt: skip
         self.date_edit = QDateEdit()
         self.date_edit.setObjectName("scheduleDate")
         self.date_edit.setCalendarPopup(True)
@@ -220,10 +225,10 @@ class SchedulePage(QWidget):
         for combo in (self.branch_combo, self.specialty_combo):
             narrow_combo(combo)
             combo.currentIndexChanged.connect(self._filters_changed)
-        self.day_button = self._tool(self.tr("Day"), self.tr("All doctors on one day"), None,
-                                     lambda: self.set_mode(DAY))  # fmt: skip
-        self.week_button = self._tool(self.tr("Week"), self.tr("One doctor's week"), None,
-                                      lambda: self.set_mode(WEEK))  # fmt: skip
+        self.day_button = tool_button(self, self.tr("Day"), self.tr("All doctors on one day"),
+                                      None, lambda: self.set_mode(DAY))  # fmt: skip
+        self.week_button = tool_button(self, self.tr("Week"), self.tr("One doctor's week"), None,
+                                       lambda: self.set_mode(WEEK))  # fmt: skip
         modes = QButtonGroup(self)
         modes.setExclusive(True)
         for button in (self.day_button, self.week_button):
@@ -238,12 +243,12 @@ class SchedulePage(QWidget):
             lambda _i: self.show_week_of(self.doctor_combo.currentData())
         )
         self.doctor_combo.hide()
-        self.hours_button = self._tool(
+        self.hours_button = tool_button(self,
             self.tr("Hours…"), self.tr("The doctor's working hours and exceptions (Ctrl+H)"),
             "Ctrl+H", self.open_hours,
         )  # fmt: skip
         self.hours_button.setObjectName("hoursButton")
-        self.day_list_button = self._tool(
+        self.day_list_button = tool_button(self,
             self.tr("Day list…"),
             self.tr("Print the day list: the chosen doctor's, or every doctor's (Ctrl+P)"),
             "Ctrl+P", self.print_day_list,
@@ -260,28 +265,6 @@ class SchedulePage(QWidget):
         bar.addWidget(self.day_button)
         bar.addWidget(self.week_button)
         return bar
-
-    def _tool(
-        self, text: str, tip: str, keys: str | None, slot: Callable[[], object]
-    ) -> QToolButton:
-        button = QToolButton()
-        button.setText(text)
-        button.setToolTip(tip)
-        button.setAutoRaise(False)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        button.clicked.connect(slot)
-        if keys:
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(slot)
-            self.addAction(action)
-        return button
-
-    def _today(self) -> dt.date:
-        if self.data is None:
-            return self._context.actor.clinic_today()
-        return dt.datetime.now(ZoneInfo(self.data.timezone)).date()
 
     def _show_date(self) -> None:
         self.date_edit.blockSignals(True)
@@ -688,6 +671,17 @@ class SchedulePage(QWidget):
         if held is not None:
             grid.start_move(held)
         grid.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _tell(self, text: str) -> None:
+        """Why a key or a menu item cannot act here («…only a manager», «check in first»)."""
+        self._told_text = text
+        self.message_bar.show_message("warning", text)
+
+    def _forget_told(self, _where: object) -> None:
+        # Said about the cell the cursor has left: it goes with it (a refusal of a
+        # change made stays until the next view).
+        if self.message_bar.kind == "warning" and self.message_bar.text() == self._told_text:
+            self.message_bar.clear()
 
     def _start_move(self, appointment: GridAppointment) -> None:
         self.current_grid.start_move(appointment)
