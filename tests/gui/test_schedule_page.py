@@ -237,15 +237,21 @@ def test_dragging_a_block_to_a_free_slot_moves_it_in_the_database(
     assert grid.appointment(moved.id).patient_short in page.message_bar.text()  # whose visit
 
 
+def page_with_chosen(open_page, context: AppContext, appointment_id: int) -> SchedulePage:
+    """The page open on the clinic's day with the block chosen and the keyboard in the grid."""
+    page = open_page(context)
+    page.grid.setFocus()
+    assert page.grid.select_appointment(appointment_id)
+    return page
+
+
 @pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, MENU_NOISE)
 def test_why_a_key_cannot_act_goes_when_the_cursor_moves_on(
     qtbot, registrar: AppContext, open_page, schedule_clinic
 ) -> None:
     c = schedule_clinic
-    page = open_page(registrar)
+    page = page_with_chosen(open_page, registrar, c.second)
     grid = page.grid
-    grid.setFocus()
-    assert grid.select_appointment(c.second)
     qtbot.keyClick(grid, Qt.Key.Key_F8)  # a no-show before the visit began
     assert page.message_bar.kind == "warning"
     assert page.message_bar.text().startswith("Неявку можно отметить, когда приём начался")
@@ -261,10 +267,8 @@ def test_a_block_is_moved_by_keyboard_and_esc_leaves_it(
     qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
 ) -> None:
     c = schedule_clinic
-    page = open_page(registrar)
+    page = page_with_chosen(open_page, registrar, c.second)
     grid = page.grid
-    grid.setFocus()
-    assert grid.select_appointment(c.second)
     qtbot.keyClick(grid, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier)
     assert grid.moving is not None and grid.moving.id == c.second
     assert page.message_bar.kind == "info" and "Перенос:" in page.message_bar.text()
