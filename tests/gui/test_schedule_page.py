@@ -245,7 +245,6 @@ def page_with_chosen(open_page, context: AppContext, appointment_id: int) -> Sch
     return page
 
 
-@pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, MENU_NOISE)
 def test_why_a_key_cannot_act_goes_when_the_cursor_moves_on(
     qtbot, registrar: AppContext, open_page, schedule_clinic
 ) -> None:
