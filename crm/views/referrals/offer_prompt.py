@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from crm.controllers import waiting_list
 from crm.controllers.booking import BookedAppointment, BookingRefused
 from crm.controllers.permissions import Permission, allowed
-from crm.controllers.waiting_list import WaitingEntry, WaitingOffer
+from crm.controllers.waiting_list import NO_USABLE_REFERRAL, WaitingEntry, WaitingOffer
 from crm.models.enums import AppointmentKind
 from crm.views import AppContext
 from crm.views.patients.labels import appointment_kind_names
@@ -158,7 +158,7 @@ class OfferActions(QObject):
 
     def _failed(self, entry: WaitingEntry, error: BaseException, message: str) -> None:
         self._busy.discard(entry.id)
-        if getattr(error, "reason_code", None) == waiting_list.NO_USABLE_REFERRAL:
+        if isinstance(error, BookingRefused) and error.reason_code == NO_USABLE_REFERRAL:
             question = self.tr("{patient}: {message}. Book a paid visit?").format(
                 patient=patient_short(entry.patient_name), message=message
             )

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm.controllers import waiting_list
-from crm.controllers.booking import BookedAppointment
+from crm.controllers.booking import BookedAppointment, BookingRefused
 from crm.controllers.day_grid import (
     GridAppointment,
     GridData,
@@ -40,6 +40,7 @@ from crm.controllers.day_grid import (
     list_filters,
 )
 from crm.controllers.permissions import Permission, allowed
+from crm.controllers.waiting_list import NO_USABLE_REFERRAL
 from crm.views import AppContext
 from crm.views.controls import fit_combo_popup, narrow_combo, tool_button
 from crm.views.patients.labels import appointment_kind_names
@@ -528,7 +529,7 @@ class SchedulePage(QWidget):
             self.grid.clear_pending()
             self.week.clear_pending()
             self.current_grid.viewport().update()
-            if getattr(error, "reason_code", None) != waiting_list.NO_USABLE_REFERRAL:
+            if not (isinstance(error, BookingRefused) and error.reason_code == NO_USABLE_REFERRAL):
                 self.message_bar.show_message("error", message)
                 return
             question = self.tr("{patient}: {message}. Book a paid visit at {time}?").format(
