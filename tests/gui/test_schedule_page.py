@@ -352,6 +352,7 @@ def test_enter_on_a_held_appointment_takes_it_to_move_to_another_day(
     qtbot.waitUntil(lambda: page.tray.count() == 0, timeout=TIMEOUT)
 
 
+@pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, MENU_NOISE)
 def test_a_move_to_another_doctor_is_confirmed_first(
     qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
 ) -> None:
