@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -107,28 +109,16 @@ def present_outside(
     """Today's visits of patients already in the clinic (arrived, at the doctor's) that
     the hours (as the session sees them) no longer hold. Nothing is changed: the
     registrar sees them named and settles each in person (another doctor, another day)."""
-    session.flush()
     tz = schedule.clinic_timezone(session)
-    day = moment.astimezone(tz).date()
-    start_of_day = dt.datetime.combine(day, dt.time(), tzinfo=tz)
-    rows = session.execute(
-        sa.select(Appointment, Patient)
-        .join(Patient, Patient.id == Appointment.patient_id)
-        .where(
-            Appointment.doctor_id == doctor.id,
-            Appointment.status.in_(PRESENT_STATUSES),
-            Appointment.ends_at > start_of_day,
-        )
-        .order_by(Appointment.starts_at, Appointment.id)
-    ).all()
-    if not rows:
-        return ()
-    last = max(a.ends_at for a, _ in rows).astimezone(tz).date()
-    periods = schedule.working_periods_bulk(session, [doctor.id], day, last, tz=tz)[doctor.id]
+    start_of_day = dt.datetime.combine(moment.astimezone(tz).date(), dt.time(), tzinfo=tz)
+    checked = _against_hours(
+        session, doctor, tz,
+        Appointment.status.in_(PRESENT_STATUSES), Appointment.ends_at > start_of_day,
+    )  # fmt: skip
     return tuple(
-        _affected(appointment, patient, appointment.starts_at.astimezone(tz), 0)
-        for appointment, patient in rows
-        if schedule.period_holding(periods, appointment.starts_at, appointment.ends_at) is None
+        _affected(appointment, patient, local_start, 0)
+        for appointment, patient, held, local_start in checked
+        if not held
     )
 
 
@@ -138,32 +128,46 @@ def tray_moves(
     """The rule: the doctor's booked appointments from ``moment`` on that the hours (as
     the session sees them) no longer hold and are not yet in the tray, or hold again and
     are in it. ``lock``: take the appointments ``FOR UPDATE`` (the save does)."""
+    checked = _against_hours(
+        session, doctor, schedule.clinic_timezone(session),
+        Appointment.status == AppointmentStatus.BOOKED, Appointment.starts_at >= moment,
+        lock=lock,
+    )  # fmt: skip
+    return [
+        TrayMove(appointment, patient, not held, local_start)
+        for appointment, patient, held, local_start in checked
+        if held == appointment.in_holding_tray  # outside and not held, or inside and held
+    ]
+
+
+def _against_hours(
+    session: Session, doctor: Doctor, tz: ZoneInfo, *conditions: Any, lock: bool = False
+) -> list[tuple[Appointment, Patient, bool, dt.datetime]]:
+    """The doctor's appointments meeting ``conditions`` in time order, each with its
+    patient, whether the hours (as the session sees them, flushed) hold it, and its
+    start in the clinic's time."""
     session.flush()
-    tz = schedule.clinic_timezone(session)
     query = (
         sa.select(Appointment, Patient)
         .join(Patient, Patient.id == Appointment.patient_id)
-        .where(
-            Appointment.doctor_id == doctor.id,
-            Appointment.status == AppointmentStatus.BOOKED,
-            Appointment.starts_at >= moment,
-        )
+        .where(Appointment.doctor_id == doctor.id, *conditions)
         .order_by(Appointment.starts_at, Appointment.id)
     )
     rows = session.execute(query.with_for_update(of=Appointment) if lock else query).all()
     if not rows:
         return []
-    first = rows[0][0].starts_at.astimezone(tz).date()
+    first = min(a.starts_at for a, _ in rows).astimezone(tz).date()
     last = max(a.ends_at for a, _ in rows).astimezone(tz).date()
     periods = schedule.working_periods_bulk(session, [doctor.id], first, last, tz=tz)[doctor.id]
-    moves = []
-    for appointment, patient in rows:
-        inside = schedule.period_holding(periods, appointment.starts_at, appointment.ends_at)
-        if (inside is None) != appointment.in_holding_tray:
-            moves.append(
-                TrayMove(appointment, patient, inside is None, appointment.starts_at.astimezone(tz))
-            )
-    return moves
+    return [
+        (
+            appointment, patient,
+            schedule.period_holding(periods, appointment.starts_at, appointment.ends_at)
+            is not None,
+            appointment.starts_at.astimezone(tz),
+        )
+        for appointment, patient in rows
+    ]  # fmt: skip
 
 
 def reconcile(
