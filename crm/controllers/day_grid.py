@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers import schedule
 from crm.controllers.context import Actor
-from crm.controllers.permissions import Permission, allowed, require
+from crm.controllers.permissions import Permission, require, schedule_limited_to
 from crm.controllers.slots import short_name
 from crm.models import (
     Appointment,
@@ -311,8 +311,8 @@ def held_appointments(
         Appointment.status == AppointmentStatus.BOOKED,
         Appointment.starts_at >= since,
     ]
-    if not allowed(actor, Permission.BOOK_ANY_DOCTOR) and actor.doctor_id is not None:
-        conditions.append(Appointment.doctor_id == actor.doctor_id)
+    if (own := schedule_limited_to(actor)) is not None:
+        conditions.append(Appointment.doctor_id == own)
     with db() as session:
         zone = schedule.clinic_timezone(session)
         held = _select_appointments(session, conditions, zone)

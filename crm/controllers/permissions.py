@@ -81,6 +81,20 @@ def allowed(actor: Actor, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS[actor.role]
 
 
+def in_own_schedule(actor: Actor, doctor_id: int | None) -> bool:
+    """Whether ``doctor_id``'s schedule is one ``actor`` works in: any doctor's for the
+    desk and managers, the own for a doctor."""
+    return allowed(actor, Permission.BOOK_ANY_DOCTOR) or (
+        actor.doctor_id is not None and actor.doctor_id == doctor_id
+    )
+
+
+def schedule_limited_to(actor: Actor) -> int | None:
+    """The one doctor whose schedule ``actor`` works in (a doctor without the desk's
+    rights), or ``None``: not limited to one."""
+    return None if allowed(actor, Permission.BOOK_ANY_DOCTOR) else actor.doctor_id
+
+
 def require(actor: Actor, permission: Permission) -> None:
     """Raise :class:`PermissionDenied` unless ``actor`` has ``permission``."""
     if not allowed(actor, permission):

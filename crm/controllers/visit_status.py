@@ -39,7 +39,7 @@ from crm.controllers.booking import (
     view,
 )
 from crm.controllers.context import Actor
-from crm.controllers.permissions import Permission, allowed
+from crm.controllers.permissions import Permission, allowed, in_own_schedule
 from crm.controllers.slots import short_name
 from crm.i18n import translate
 from crm.models import Appointment, Doctor, Patient, Referral
@@ -114,7 +114,7 @@ def _check_step(
         )
     if not any(allowed(actor, p) for p in permissions):
         raise BookingNotPermitted(translate("booking", "Your role may not set this status"))
-    if not allowed(actor, Permission.BOOK_ANY_DOCTOR) and actor.doctor_id != row.doctor_id:
+    if not in_own_schedule(actor, row.doctor_id):
         raise BookingNotPermitted(
             translate("booking", "You may mark visits only in your own schedule")
         )

@@ -31,9 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import waiting_list
+from crm.controllers import booking, waiting_list
 from crm.controllers.booking import BookedAppointment, BookingRefused
-from crm.controllers.permissions import Permission, allowed
 from crm.controllers.waiting_list import NO_USABLE_REFERRAL, WaitingEntry, WaitingOffer
 from crm.models.enums import AppointmentKind
 from crm.views import AppContext
@@ -379,13 +378,9 @@ class OfferPrompt(QFrame):
     def _may_book(self, entry: WaitingEntry) -> bool:
         """Whether this desk may book the offered time (a doctor: in the own schedule
         only); an offer the user could only fail to book is not shown."""
-        actor = self._context.actor
-        if allowed(actor, Permission.BOOK_ANY_DOCTOR):
-            return True
-        return (
-            allowed(actor, Permission.BOOK_OWN_SCHEDULE)
-            and actor.doctor_id is not None
-            and entry.offered_doctor_id == actor.doctor_id
+        doctor_id = entry.offered_doctor_id
+        return doctor_id is not None and (
+            booking.schedule_access_refusal(self._context.actor, doctor_id) is None
         )
 
     def _on_failed(self, message: str) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QWidget
 from crm.controllers import booking, visit_status
 from crm.controllers.booking import BookedAppointment, BookingRefused
 from crm.controllers.day_grid import GridAppointment, GridDoctor
-from crm.controllers.permissions import Permission, allowed
+from crm.controllers.permissions import Permission, allowed, in_own_schedule
 from crm.controllers.tickets import NO_TICKET
 from crm.models.enums import AppointmentStatus
 from crm.views import AppContext
@@ -274,7 +274,7 @@ class ScheduleActions(QObject):
         actor = self._context.actor
         status = appointment.status
         may = {p: allowed(actor, p) for p in Permission}
-        own = may[Permission.BOOK_ANY_DOCTOR] or actor.doctor_id == appointment.doctor_id
+        own = in_own_schedule(actor, appointment.doctor_id)
         may_book = self.booking_refusal(appointment.doctor_id) is None
         now = dt.datetime.now(dt.UTC)
         menu.setToolTipsVisible(True)
@@ -400,8 +400,7 @@ class ScheduleActions(QObject):
                 if name == "actionArrived"
                 else self.tr("The doctor marks this")
             )
-        own = allowed(actor, Permission.BOOK_ANY_DOCTOR) or actor.doctor_id == appointment.doctor_id
-        if not own:
+        if not in_own_schedule(actor, appointment.doctor_id):
             return self.tr("Only in your own schedule")
         title = visit_status.status_title(status)
         if name == "actionNoShow" and status is S.BOOKED:

@@ -39,7 +39,7 @@ from crm.controllers.day_grid import (
     held_appointments,
     list_filters,
 )
-from crm.controllers.permissions import Permission, allowed
+from crm.controllers.permissions import schedule_limited_to
 from crm.controllers.waiting_list import NO_USABLE_REFERRAL
 from crm.views import AppContext
 from crm.views.controls import fit_combo_popup, narrow_combo, tool_button
@@ -490,7 +490,7 @@ class SchedulePage(QWidget):
         self.week.foreign = foreign
         actor = self._context.actor
         # A doctor booking only the own schedule sees the patients the doctor could take.
-        own = None if allowed(actor, Permission.BOOK_ANY_DOCTOR) else actor.doctor_id
+        own = schedule_limited_to(actor)
         self._context.runner.submit(
             waiting_list.list_entries, self._context.database.sessions, actor, for_doctor=own,
             on_success=self._show_waiting, owner=self,
