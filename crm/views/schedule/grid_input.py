@@ -247,16 +247,26 @@ class GridInput(QAbstractScrollArea):
             return
         self.cancel_move()
         cell, slots = target
+        if not self._where_it_is(moving, cell):
+            self.last_moved = moving  # taken again if the move is refused
+            self._hand_over_move(moving, cell, slots)
+
+    def _where_it_is(self, appointment: GridAppointment, cell: Cell) -> bool:
         column = self.columns[cell.column]
-        starts_at = self.grid_layout.slot_start(cell)
-        if column.doctor.id == moving.doctor_id and starts_at == moving.starts_at:
-            return  # where it was
+        return (
+            column.doctor.id == appointment.doctor_id
+            and self.grid_layout.slot_start(cell) == appointment.starts_at
+        )
+
+    def _hand_over_move(self, appointment: GridAppointment, cell: Cell, slots: int) -> None:
+        """Show the block as going to ``cell`` (dashed) and hand the move to the actions,
+        which decide; after the reload the block at the cursor is the one chosen."""
         self.pending = (cell, slots)
-        self._choose(moving.id)
-        self.last_moved = moving  # taken again if the move is refused
-        self.drop_requested.emit(moving)
+        self._choose(appointment.id)
+        self.drop_requested.emit(appointment)
         if self.schedule_actions is not None:
-            self.schedule_actions.reschedule(moving, column.doctor, starts_at)
+            doctor = self.columns[cell.column].doctor
+            self.schedule_actions.reschedule(appointment, doctor, self.grid_layout.slot_start(cell))
 
     # --- context menu ---------------------------------------------------------------
 
@@ -484,22 +494,16 @@ class GridInput(QAbstractScrollArea):
         appointment = self.appointment(payload[0])
         assert appointment is not None  # _drop_target checked it
         cell, slots, _working, _free = target
-        column = self.columns[cell.column]
-        starts_at = self.grid_layout.slot_start(cell)
-        if column.doctor.id == appointment.doctor_id and starts_at == appointment.starts_at:
+        if self._where_it_is(appointment, cell):
             event.ignore()  # put back where it was
             return
         event.setDropAction(Qt.DropAction.MoveAction)
         event.accept()
-        self.pending = (cell, slots)
         self.set_cursor(cell, select=False)
-        self._choose(appointment.id)  # after the reload, the block at the cursor
         if appointment.version != payload[1]:
             # Changed while it was being dragged: let the controller say so.
             appointment = dataclasses.replace(appointment, version=payload[1])
-        self.drop_requested.emit(appointment)
-        if self.schedule_actions is not None:
-            self.schedule_actions.reschedule(appointment, column.doctor, starts_at)
+        self._hand_over_move(appointment, cell, slots)
 
     def _drop_waiting(self, event: QDropEvent, entry_id: int) -> None:
         target = self._drop_target(event.position().toPoint())
