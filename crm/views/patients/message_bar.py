@@ -120,6 +120,11 @@ class MessageBar(QFrame):
         if call is not None:
             call()
 
+    def withdraw(self, text: str) -> None:
+        """Hide the message if it is still ``text`` (a newer one stays)."""
+        if self._kind and self.label.text() == text:
+            self.clear()
+
     def clear(self) -> None:
         """Hide the message."""
         self._kind = ""

@@ -535,10 +535,10 @@ class SchedulePage(QWidget):
             question = self.tr("{patient}: {message}. Book a paid visit at {time}?").format(
                 patient=patient, message=message, time=f"{starts_at:%d.%m.%Y %H:%M}"
             )
-            self.message_bar.show_message("warning", question, [
+            self.message_bar.show_question("warning", question, [
                 (self.tr("Book as paid"),
                  lambda: self._book_waiting(entry_id, doctor, starts_at, paid=True)),
-                (self.tr("Do not book"), self.message_bar.clear),
+                (self.tr("Do not book"), lambda: None),
             ])  # fmt: skip
 
         self._context.runner.submit(
@@ -681,16 +681,14 @@ class SchedulePage(QWidget):
     def _forget_told(self, _where: object) -> None:
         # Said about the cell the cursor has left: it goes with it (a refusal of a
         # change made stays until the next view).
-        if self.message_bar.kind == "warning" and self.message_bar.text() == self._told_text:
-            self.message_bar.clear()
+        self.message_bar.withdraw(self._told_text)
 
     def _start_move(self, appointment: GridAppointment) -> None:
         self.current_grid.start_move(appointment)
 
     def _moving_changed(self, appointment: GridAppointment | None) -> None:
         if appointment is None:
-            if self.message_bar.kind == "info" and self.message_bar.text() == self._moving_text:
-                self.message_bar.clear()
+            self.message_bar.withdraw(self._moving_text)
             return
         self._moving_text = self.tr(
             "Moving {patient} ({time}): arrows — the new time, Alt+←/→ — another day, "
