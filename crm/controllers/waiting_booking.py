@@ -24,8 +24,8 @@ from crm.controllers.waiting_entries import (
     W,
     closed_refusal,
     lock_entry,
-    not_offered_refusal,
     record_change,
+    require_offered,
     snapshot,
     withdraw_offer,
 )
@@ -68,10 +68,7 @@ def accept_offer(
     """
     with db() as session, session.begin():
         row = lock_entry(session, entry_id)
-        if row.status is not W.OFFERED:
-            raise (
-                closed_refusal() if row.status in (W.BOOKED, W.CANCELLED) else not_offered_refusal()
-            )
+        require_offered(row)
         patient_id, doctor_id = row.patient_id, row.offered_doctor_id
         starts_at = row.offered_starts_at
         assert doctor_id is not None and starts_at is not None  # set with the status
