@@ -36,7 +36,6 @@ from crm.controllers import schedule, working_hours
 from crm.controllers.errors import DomainError
 from crm.controllers.hours_tray import AffectedAppointment
 from crm.controllers.permissions import Permission, allowed
-from crm.controllers.validation.phones import format_phone
 from crm.controllers.working_hours import (
     DoctorHours,
     ExceptionRow,
@@ -48,6 +47,7 @@ from crm.views import AppContext
 from crm.views.itemmodels.table import Index, RowTableModel
 from crm.views.itemmodels.views import row_table
 from crm.views.patients.message_bar import MessageBar
+from crm.views.referrals.waiting_models import phone_text
 from crm.views.schedule.hours_forms import (
     ExceptionEditor,
     TemplateEditor,
@@ -545,7 +545,7 @@ class WorkingHoursDialog(QDialog):
         if appointment.notices_queued:
             return self.tr("notice queued")
         return self.tr("no notice possible: call {phone}").format(
-            phone=format_phone(appointment.patient_phone) if appointment.patient_phone else "—"
+            phone=phone_text(appointment.patient_phone)
         )
 
     def _listed(
