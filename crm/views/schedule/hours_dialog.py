@@ -528,7 +528,7 @@ class WorkingHoursDialog(QDialog):
 
     def moved_lines(self, preview: HoursPreview) -> list[str]:
         """The first appointments a change would move, one line each (plain text)."""
-        return self._listed(preview.held, self._notice_word, quiet=True)
+        return self._listed(preview.held, self._call_if_no_notice)
 
     def present_lines(self, present: Sequence[AffectedAppointment]) -> list[str]:
         """Visits of patients already in the clinic a change leaves outside the hours:
@@ -539,11 +539,15 @@ class WorkingHoursDialog(QDialog):
             "Patients already in the clinic: {count} — their visits are not moved, "
             "settle them in person"
         ).format(count=len(present))
-        return [heading, *self._listed(present, lambda _a: "")]
+        return [heading, *self._listed(present)]
 
     def _notice_word(self, appointment: AffectedAppointment) -> str:
+        """«notice queued», or whom to call."""
+        return self._call_if_no_notice(appointment) or self.tr("notice queued")
+
+    def _call_if_no_notice(self, appointment: AffectedAppointment) -> str:
         if appointment.notices_queued:
-            return self.tr("notice queued")
+            return ""
         return self.tr("no notice possible: call {phone}").format(
             phone=phone_text(appointment.patient_phone)
         )
@@ -551,16 +555,14 @@ class WorkingHoursDialog(QDialog):
     def _listed(
         self,
         appointments: Sequence[AffectedAppointment],
-        note: Callable[[AffectedAppointment], str],
-        *,
-        quiet: bool = False,
+        note: Callable[[AffectedAppointment], str] | None = None,
     ) -> list[str]:
-        """One line per appointment, the first ``LISTED`` of them, then how many more;
-        ``quiet``: the note only where no notice could be queued."""
+        """One line per appointment (with its ``note``, if any), the first ``LISTED`` of
+        them, then how many more."""
         lines = []
         for a in appointments[:LISTED]:
             line = f"• {a.starts_at:%d.%m.%Y %H:%M} {a.patient_short}"
-            text = "" if quiet and a.notices_queued else note(a)
+            text = note(a) if note is not None else ""
             lines.append(f"{line} — {text}" if text else line)
         if len(appointments) > LISTED:
             more = len(appointments) - LISTED
@@ -641,8 +643,8 @@ class WorkingHoursDialog(QDialog):
             lines.append(self.tr(
                 "Back in the doctor's hours, out of the tray: {count} (told the visit stands: "
                 "{told})").format(count=len(change.released), told=told))  # fmt: skip
-            lines += [escape(line) for line in self._listed(change.released, self._notice_word,
-                                                            quiet=True)]  # fmt: skip
+            lines += [escape(line) for line in self._listed(change.released,
+                                                            self._call_if_no_notice)]  # fmt: skip
         kind = "warning" if change.held or present else "done"
         return kind, "<br>".join(lines + present + offered)
 
