@@ -292,16 +292,15 @@ class ExceptionEditor(_Form):
         self.mark_invalid(None)
 
     def form(self, tz: ZoneInfo) -> ExceptionForm:
-        """What is typed now, as times in the clinic's timezone ``tz``."""
+        """What is typed now, as times in the clinic's timezone ``tz`` (whole days: from
+        the first day's midnight to the midnight after the last)."""
+        whole = self.whole_days.isChecked()
 
         def aware(value: QDateTime, days_after: int = 0) -> dt.datetime:
-            day, time = value.date().addDays(days_after), value.time()
-            if self.whole_days.isChecked():
-                time = QTime(0, 0)
-            return dt.datetime.combine(_date(day), _time(time), tzinfo=tz)
+            time = QTime(0, 0) if whole else value.time()
+            return dt.datetime.combine(_date(value.date().addDays(days_after)), _time(time), tz)
 
         kind = self.current_kind()
-        whole = self.whole_days.isChecked()
         return ExceptionForm(
             kind=kind,
             starts_at=aware(self.starts_at.dateTime()),
