@@ -20,10 +20,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
 from benchmarks.run import Figure, _migrated
-from crm.controllers import patients
 from crm.controllers.context import Actor
 from crm.controllers.demo import load_demo
-from crm.controllers.patient_search import build_search, parse_query, search_patients
+from crm.controllers.patients import cards as patients
+from crm.controllers.patients.search import build_search, parse_query, search_patients
 from crm.crypto import generate_key_file
 from crm.db.listener import conninfo_from_url
 from crm.models import Patient

@@ -32,10 +32,10 @@ from openpyxl import Workbook
 from sqlalchemy.orm import sessionmaker
 
 from benchmarks.run import Figure, _migrated
-from crm.controllers import auth
+from crm.controllers.access import auth
 from crm.controllers.reports import ReportParams, export_report
 from crm.controllers.reports import register as register_report
-from crm.controllers.schedule import clinic_timezone
+from crm.controllers.schedule.calendar import clinic_timezone
 from crm.db.engine import make_engine, make_session_factory
 from crm.db.listener import conninfo_from_url
 from crm.models.enums import Role

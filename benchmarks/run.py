@@ -27,7 +27,7 @@ from sqlalchemy.orm import sessionmaker
 if os.environ.get("CRM_BENCH_DATABASE_URL"):
     os.environ["CRM_TEST_DATABASE_URL"] = os.environ["CRM_BENCH_DATABASE_URL"]
 
-from crm.controllers import auth  # noqa: E402
+from crm.controllers.access import auth
 from crm.controllers.demo import load_demo  # noqa: E402
 from crm.controllers.demo.people import PATIENT_COLUMNS, generate_patients, patient_rows  # noqa: E402
 from crm.crypto import generate_key_file  # noqa: E402

@@ -46,7 +46,8 @@ from sqlalchemy.orm import sessionmaker  # noqa: E402
 
 from benchmarks.run import Figure, _median_ms, _migrated  # noqa: E402
 from crm.config import Settings  # noqa: E402
-from crm.controllers import auth, booking  # noqa: E402
+from crm.controllers.access import auth
+from crm.controllers.schedule import booking
 from crm.db.database import Database  # noqa: E402
 from crm.db.engine import make_engine, make_session_factory  # noqa: E402
 from crm.db.listener import conninfo_from_url  # noqa: E402

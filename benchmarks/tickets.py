@@ -6,7 +6,7 @@ Registered in :mod:`benchmarks.run` as ``tickets`` (``--only tickets``):
   against a bare reportlab canvas that draws the same texts at fixed places and the
   same QR code the same way (matrix from ``qrcode``, one vector path) — the cost of
   the layout (measuring, wrapping) on top of drawing; target ≤ 12 ms median;
-- ticket from the database: :func:`crm.controllers.tickets.tickets_document` (the
+- ticket from the database: :func:`crm.controllers.printing.tickets.tickets_document` (the
   query, the clinic's profile, the PDF) against the render alone;
 - day list: 40 doctors × 30 patients through the controller (the day's grid query,
   measured and paginated rows, headers and page numbers) against a bare SQL query
@@ -31,7 +31,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from benchmarks.run import Figure, _median_ms, _migrated
-from crm.controllers import auth, tickets
+from crm.controllers.access import auth
+from crm.controllers.printing import tickets
 from crm.db.engine import make_engine, make_session_factory
 from crm.db.listener import conninfo_from_url
 from crm.i18n import translate

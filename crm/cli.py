@@ -38,8 +38,8 @@ def friendly_errors(func: F) -> F:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from crm.controllers.access.keys import KeyProblem
         from crm.controllers.errors import DomainError
-        from crm.controllers.keys import KeyProblem
         from crm.crypto import KeyFileError
         from crm.db.bootstrap import StartupProblem
         from crm.db.embedded import EmbeddedServerError
@@ -147,7 +147,7 @@ def db() -> None:
 @friendly_errors
 def db_upgrade(ctx: click.Context) -> None:
     """Migrate the database to the newest schema and make sure it has a key."""
-    from crm.controllers.keys import ensure_key
+    from crm.controllers.access.keys import ensure_key
     from crm.db import migrate
     from crm.db.database import open_database
 
@@ -291,7 +291,7 @@ def user_add(
     ctx: click.Context, login: str, role: str, full_name: str, doctor_id: int | None
 ) -> None:
     """Create a user; the password is asked for (or read from standard input)."""
-    from crm.controllers.auth import add_user
+    from crm.controllers.access.auth import add_user
     from crm.models.enums import Role
 
     if role == "doctor" and doctor_id is None:
@@ -312,8 +312,8 @@ def user_add(
 @friendly_errors
 def user_list(ctx: click.Context) -> None:
     """List users with their roles and lock state."""
-    from crm.controllers.auth import list_users
-    from crm.controllers.permissions import role_title
+    from crm.controllers.access.auth import list_users
+    from crm.controllers.access.permissions import role_title
 
     ready = _open_ready(ctx)
     try:
@@ -340,7 +340,7 @@ def user_list(ctx: click.Context) -> None:
 @friendly_errors
 def user_passwd(ctx: click.Context, login: str) -> None:
     """Set a user's password (and lift a lockout)."""
-    from crm.controllers.auth import set_password
+    from crm.controllers.access.auth import set_password
 
     password = _read_password()
     ready = _open_ready(ctx)

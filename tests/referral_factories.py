@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers.context import Actor
-from crm.controllers.referrals import ReferralForm
+from crm.controllers.referrals.editing import ReferralForm
 from crm.models import IssuingOrganisation
 from crm.models.enums import ReferralKind, Role
 from tests import booking_factories as bf

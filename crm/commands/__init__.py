@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.controllers import schedule
 from crm.controllers.context import Actor
 from crm.controllers.errors import DomainError, NotFound
+from crm.controllers.schedule import calendar
 from crm.i18n import translate
 from crm.models import User
 from crm.models.enums import Role
@@ -76,5 +76,5 @@ def command_line_actor(db: sessionmaker[Session], login: str | None) -> Actor:
             role=user.role,
             workstation=WORKSTATION,
             doctor_id=user.doctor_id,
-            clinic_timezone=schedule.clinic_timezone(session).key,
+            clinic_timezone=calendar.clinic_timezone(session).key,
         )

@@ -17,12 +17,13 @@ from crm.i18n import translate
 from crm.models.enums import CancelledBy
 
 if TYPE_CHECKING:
-    from crm.controllers.booking import BookingRefused
-    from crm.controllers.slots import FreeSlot
+    from crm.controllers.schedule.booking import BookingRefused
+    from crm.controllers.schedule.slots import FreeSlot
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 TIME_FORMATS = ["%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
-# Refusals that name the nearest free time (as :data:`crm.controllers.booking.TIME_REASONS`).
+# Refusals that name the nearest free time
+# (as :data:`crm.controllers.schedule.booking.TIME_REASONS`).
 TIME_REASONS = frozenset({"slot_taken", "outside_hours", "in_past", "patient_busy"})
 
 
@@ -85,8 +86,8 @@ def book(
 ) -> None:
     """Book an appointment and print its id (exit 1 with the reason if refused)."""
     from crm.cli import fail
-    from crm.controllers import booking
-    from crm.controllers.schedule import clinic_timezone
+    from crm.controllers.schedule import booking
+    from crm.controllers.schedule.calendar import clinic_timezone
 
     ready = _open(ctx)
     try:
@@ -128,7 +129,7 @@ def cancel(
     ctx: click.Context, appointment_id: int, reason: str, by: str, as_login: str | None
 ) -> None:
     """Cancel an appointment."""
-    from crm.controllers.visit_status import cancel as cancel_appointment
+    from crm.controllers.schedule.visit_status import cancel as cancel_appointment
 
     ready = _open(ctx)
     try:
@@ -164,7 +165,7 @@ def slots(
     limit: int,
 ) -> None:
     """List free slots of a doctor or a specialty, the soonest first."""
-    from crm.controllers.slots import free_slots, specialty_by_code
+    from crm.controllers.schedule.slots import free_slots, specialty_by_code
 
     if (doctor_id is None) == (specialty_code is None):
         raise click.UsageError(translate("booking", "give either --doctor or --specialty"))

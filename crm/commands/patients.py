@@ -18,7 +18,7 @@ from crm.commands import command_line_actor, friendly
 from crm.i18n import translate
 
 if TYPE_CHECKING:
-    from crm.controllers.patient_import import ImportResult
+    from crm.controllers.patients.importing import ImportResult
 
 
 def write_errors_workbook(result: ImportResult, path: Path) -> None:
@@ -101,7 +101,7 @@ def import_patients_command(
 ) -> None:
     """Import patients' cards from a CSV (UTF-8 or cp1251) or XLSX file."""
     from crm.cli import _open_ready, fail
-    from crm.controllers.patient_import import ImportFileError, import_table, read_patient_table
+    from crm.controllers.patients.importing import ImportFileError, import_table, read_patient_table
 
     try:
         table = read_patient_table(file)

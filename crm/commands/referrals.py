@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from crm.controllers.context import Actor
-    from crm.controllers.referrals import ReferralDetails, ReferralRow
+    from crm.controllers.referrals.editing import ReferralDetails, ReferralRow
 
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 
@@ -37,7 +37,7 @@ def _date(day: dt.date) -> str:
 
 
 def _organisation_id(db: sessionmaker[Session], actor: Actor, key: str | None) -> int | None:
-    from crm.controllers.issuing_orgs import find_organisation
+    from crm.controllers.referrals.organisations import find_organisation
 
     return find_organisation(db, actor, key).id if key else None
 
@@ -47,7 +47,7 @@ def _one(
 ) -> ReferralRow:
     """The referral with ``number`` (of ``organisation`` when several share it)."""
     from crm.controllers.errors import DomainError, NotFound
-    from crm.controllers.referrals import find_by_number
+    from crm.controllers.referrals.editing import find_by_number
 
     organisation_id = _organisation_id(db, actor, organisation)
     found = find_by_number(db, actor, number, organisation_id=organisation_id)
@@ -101,8 +101,8 @@ def add(
 ) -> None:
     """Register a referral and print its id (exit 1 with every bad field if refused)."""
     from crm.cli import fail
-    from crm.controllers.referrals import ReferralForm, ReferralInvalid, create_referral
-    from crm.controllers.slots import specialty_by_code
+    from crm.controllers.referrals.editing import ReferralForm, ReferralInvalid, create_referral
+    from crm.controllers.schedule.slots import specialty_by_code
 
     ready = _open(ctx)
     try:
@@ -133,8 +133,8 @@ def add(
 
 def describe(details: ReferralDetails) -> list[str]:
     """The referral as lines ``Field: value``, then its extensions and appointments."""
-    from crm.controllers.referrals import kind_title, status_title
-    from crm.controllers.visit_status import status_title as visit_title
+    from crm.controllers.referrals.editing import kind_title, status_title
+    from crm.controllers.schedule.visit_status import status_title as visit_title
 
     row = details.row
     lines = [
@@ -187,7 +187,7 @@ def describe(details: ReferralDetails) -> list[str]:
 @friendly
 def show(ctx: click.Context, number: str, organisation: str | None, as_login: str | None) -> None:
     """Show a referral: one line per field, its extensions and appointments."""
-    from crm.controllers.referrals import get_referral
+    from crm.controllers.referrals.editing import get_referral
 
     ready = _open(ctx)
     try:
@@ -212,7 +212,7 @@ def list_referrals(
     as_login: str | None,
 ) -> None:  # fmt: skip
     """List referrals, the newest first (number, patient, specialty, last day, status)."""
-    from crm.controllers.referrals import RegistryFilter, registry, status_title
+    from crm.controllers.referrals.editing import RegistryFilter, registry, status_title
 
     ready = _open(ctx)
     try:
@@ -254,7 +254,7 @@ def extend(
     organisation: str | None, as_login: str | None,
 ) -> None:  # fmt: skip
     """Extend a long-term referral (a doctor, with a reason, up to 90 days from issue)."""
-    from crm.controllers.referrals import extend_referral
+    from crm.controllers.referrals.editing import extend_referral
 
     ready = _open(ctx)
     try:
@@ -283,7 +283,7 @@ def cancel(
     ctx: click.Context, number: str, reason: str, organisation: str | None, as_login: str | None
 ) -> None:
     """Cancel a referral with a reason."""
-    from crm.controllers.referrals import cancel_referral
+    from crm.controllers.referrals.editing import cancel_referral
 
     ready = _open(ctx)
     try:

@@ -84,7 +84,7 @@ def report(
     if output.suffix.lower() != ".xlsx":
         output = output.with_suffix(".xlsx")
     from crm.controllers.reports import ReportParams, definition, export_report
-    from crm.controllers.slots import specialty_by_code
+    from crm.controllers.schedule.slots import specialty_by_code
 
     definition(name)  # an unknown name fails before the database is opened
     ready = _open(ctx)

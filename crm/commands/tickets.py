@@ -62,7 +62,7 @@ def ticket(
     as_login: str | None,
 ) -> None:
     """Write the ticket(s) of appointment(s) to a PDF file (one page each)."""
-    from crm.controllers import tickets
+    from crm.controllers.printing import tickets
 
     ready = _open(ctx)
     try:
@@ -101,7 +101,7 @@ def daylist(
     as_login: str | None,
 ) -> None:
     """Write a doctor's day list (or every doctor's of the day) to a PDF file."""
-    from crm.controllers import tickets
+    from crm.controllers.printing import tickets
 
     ready = _open(ctx)
     try:

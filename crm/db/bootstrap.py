@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from crm.config import Settings
-from crm.controllers.keys import KeyProblem, check_key, ensure_key
+from crm.controllers.access.keys import KeyProblem, check_key, ensure_key
 from crm.crypto import KeyRing
 from crm.db import migrate
 from crm.db.checks import CheckResult, run_checks

@@ -108,7 +108,7 @@ def run_checks(engine: sa.Engine, key_file: Path | None = None) -> list[CheckRes
     except sa.exc.OperationalError as exc:
         return [CheckResult("connection", False, str(exc.orig).strip().splitlines()[0])]
     if key_file is not None and all(r.ok for r in results):
-        from crm.controllers.keys import KeyProblem, check_key
+        from crm.controllers.access.keys import KeyProblem, check_key
 
         try:
             ring = check_key(sessionmaker(bind=engine), key_file)

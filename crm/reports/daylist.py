@@ -265,9 +265,7 @@ class _Writer:
             if greyed:
                 # Said, so that a list of ten rows headed «patients: 9» adds up.
                 details.append(
-                    translate("daylist", "cancelled, moved or missed: {count}").format(
-                        count=greyed
-                    )
+                    translate("daylist", "cancelled, moved or missed: {count}").format(count=greyed)
                 )
         canvas.setFont(f.regular, 9)
         shown = fonts.fit(", ".join(details), f.regular, 9, self.table_width)

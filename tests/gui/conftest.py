@@ -16,7 +16,7 @@ import pytest
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
 from crm.config import Settings
-from crm.controllers import auth
+from crm.controllers.access import auth
 from crm.controllers.context import Actor
 from crm.db.database import Database
 from crm.db.engine import make_engine, make_session_factory

@@ -15,8 +15,9 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
-from crm.controllers import auth, patients
-from crm.controllers.patient_form import PatientForm
+from crm.controllers.access import auth
+from crm.controllers.patients import cards
+from crm.controllers.patients.form import PatientForm
 from crm.crypto import KeyRing, generate_key_file
 from crm.db.database import Database
 from crm.db.engine import make_engine, make_session_factory
@@ -183,7 +184,7 @@ def test_duplicate_documents_offer_the_existing_card(
     qtbot, desk, editor_for, gui_database: Database, keyring: KeyRing
 ) -> None:
     context = desk("boris")
-    existing = patients.create_patient(gui_database.sessions, context.actor, keyring, FULL)
+    existing = cards.create_patient(gui_database.sessions, context.actor, keyring, FULL)
     editor = editor_for(context, prefill=PatientForm(last_name="Другая", first_name="Анна"))
     form = editor.form
     type_into(qtbot, form.editor("birth_date"), "01011970")
@@ -201,7 +202,7 @@ def test_two_desks_conflict_is_merged_field_by_field(
     qtbot, desk, editor_for, gui_database: Database, keyring: KeyRing
 ) -> None:
     boris, anna = desk("boris"), desk("anna")
-    card = patients.create_patient(gui_database.sessions, boris.actor, keyring, FULL)
+    card = cards.create_patient(gui_database.sessions, boris.actor, keyring, FULL)
     desk_a = editor_for(boris, card.id)
     desk_b = editor_for(anna, card.id)
 
@@ -235,7 +236,7 @@ def test_doctor_sees_masked_documents_and_no_reveal(
 ) -> None:
     auth.add_user(gui_database.sessions, "vera", PASSWORD, Role.DOCTOR, "Вера Докторова")
     registrar = desk("boris")
-    card = patients.create_patient(gui_database.sessions, registrar.actor, keyring, FULL)
+    card = cards.create_patient(gui_database.sessions, registrar.actor, keyring, FULL)
 
     seen = editor_for(desk("vera"), card.id)
     snils = seen.form.editor("snils")
@@ -272,7 +273,7 @@ def test_tabs_show_appointments_referrals_history_and_consents(
     qtbot, qtmodeltester, desk, editor_for, gui_database: Database
 ) -> None:
     context = desk("boris")
-    card = patients.create_patient(gui_database.sessions, context.actor, context.keyring, FULL)
+    card = cards.create_patient(gui_database.sessions, context.actor, context.keyring, FULL)
     today = factories.clinic_today()
     with gui_database.sessions() as session, session.begin():
         branch, specialty = factories.clinic(session)
@@ -323,7 +324,7 @@ def test_an_unreachable_server_keeps_the_typing_and_saving_later_works(
     qtbot, desk, editor_for, gui_database: Database, keyring: KeyRing
 ) -> None:
     context = desk("boris")
-    card = patients.create_patient(gui_database.sessions, context.actor, keyring, FULL)
+    card = cards.create_patient(gui_database.sessions, context.actor, keyring, FULL)
     editor = editor_for(context, card.id)
     type_into(qtbot, editor.form.editor("address"), "Москва, ул. Льва Толстого, д. 16")
 
@@ -354,7 +355,7 @@ def test_same_name_and_birth_date_asks_before_saving(
     twin = PatientForm(
         last_name="Орлова", first_name="Вера", birth_date="14.07.1986", phone="+79160001111"
     )
-    existing = patients.create_patient(gui_database.sessions, context.actor, keyring, twin)
+    existing = cards.create_patient(gui_database.sessions, context.actor, keyring, twin)
     editor = editor_for(context, prefill=dataclasses.replace(twin, phone="+79160002222"))
     (message,) = save(qtbot, editor, "save_failed")
     assert message == "Пациент с такими же ФИО и датой рождения уже есть"

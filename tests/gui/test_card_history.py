@@ -16,8 +16,10 @@ import shiboken6
 import sqlalchemy as sa
 from PySide6.QtWidgets import QWidget
 
-from crm.controllers import patients, settings, visit_status
-from crm.controllers.patient_form import PatientForm
+from crm.controllers.clinic import settings
+from crm.controllers.patients import cards
+from crm.controllers.patients.form import PatientForm
+from crm.controllers.schedule import visit_status
 from crm.crypto import generate_key_file
 from crm.db.database import Database
 from crm.models import JournalEntry, Patient, Room
@@ -51,7 +53,7 @@ def test_history_names_fields_and_values_in_the_clinics_time(
     context.keyring = generate_key_file(tmp_path / "key.bin")
     with gui_database.sessions() as session, session.begin():
         settings.put(session, settings.CLINIC_TIMEZONE, {"name": "Asia/Vladivostok"})
-    card = patients.create_patient(gui_database.sessions, context.actor, context.keyring, FORM)
+    card = cards.create_patient(gui_database.sessions, context.actor, context.keyring, FORM)
     now = dt.datetime.now(VLADIVOSTOK).replace(second=0, microsecond=0)
     with gui_database.sessions() as session, session.begin():
         branch, specialty = factories.clinic(session)
@@ -111,7 +113,7 @@ def test_appointment_fields_name_the_doctor_and_the_room(
     """A booking journaled as the controllers journal it: ids become names, ISO times
     the clinic's wall clock, booleans «да»/«нет»."""
     from crm.controllers import journal
-    from crm.controllers.journal_words import Names
+    from crm.controllers.journal.words import Names
 
     context = make_context("anna")
     with gui_database.sessions() as session, session.begin():

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
-from crm.controllers.day_grid import GridAppointment, GridDoctor, WorkingPeriod
+from crm.controllers.schedule.day_grid import GridAppointment, GridDoctor, WorkingPeriod
 from crm.models.enums import AppointmentKind, AppointmentStatus
 from crm.views.schedule.grid import ScheduleGrid
 from crm.views.schedule.grid_blocks import BlockPainter

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from crm.controllers import settings, working_hours
-from crm.controllers.working_hours import ExceptionForm
+from crm.controllers.clinic import settings
+from crm.controllers.schedule import working_hours
+from crm.controllers.schedule.working_hours import ExceptionForm
 from crm.db.database import Database
 from crm.models import JournalEntry
 from crm.models.enums import ExceptionKind

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from crm.config import Settings
-from crm.controllers import auth
-from crm.controllers.keys import ensure_key
+from crm.controllers.access import auth
+from crm.controllers.access.keys import ensure_key
 from crm.db.database import Database
 from crm.views import AppContext
 from crm.views.events import ChangeEvents

@@ -11,8 +11,10 @@ from collections.abc import Callable
 import pytest
 import sqlalchemy as sa
 
-from crm.controllers import auth, booking, visit_status, waiting_list
-from crm.controllers.waiting_list import WaitingEntry
+from crm.controllers.access import auth
+from crm.controllers.schedule import booking, visit_status
+from crm.controllers.waiting import queue
+from crm.controllers.waiting.queue import WaitingEntry
 from crm.db.database import Database
 from crm.models import Appointment, Doctor, WaitingListEntry
 from crm.models.enums import AppointmentKind, AppointmentStatus, ContactChannel, Role, WaitingStatus
@@ -54,7 +56,7 @@ def wait_list(
         assert doctor is not None
         specialty = doctor.specialty_id
     return [
-        waiting_list.add_entry(
+        queue.add_entry(
             database.sessions,
             clinic.registrar,
             patient_id=patient,
@@ -203,7 +205,7 @@ def test_an_offer_left_unanswered_passes_to_the_next_entry(
     prompt = open_prompt(qtbot, make_context("boris", FakeEvents()))
     (line,) = prompt.lines
     offered = entry_status(gui_database, first.id)
-    deadline = waiting_list.answer_deadline(offered.offered_at, offered.offered_starts_at)
+    deadline = queue.answer_deadline(offered.offered_at, offered.offered_starts_at)
     local = deadline.astimezone(f.MOSCOW)
     # Today's deadline by its time; one past midnight with its day too.
     shown = f"{local:%H:%M}" if local.date() == f.clinic_today() else f"{local:%d.%m %H:%M}"
@@ -245,9 +247,7 @@ def test_a_doctor_sees_only_the_offers_of_the_own_schedule(
     wait_list(gui_database, clinic, (clinic.patients[3],))
     free_eleven(gui_database, clinic)  # Петров's 11:00 goes to Зайцев
     for login, doctor in (("petrov", clinic.petrov), ("sidorova", clinic.sidorova)):
-        auth.add_user(
-            gui_database.sessions, login, PASSWORD, Role.DOCTOR, login, doctor_id=doctor
-        )
+        auth.add_user(gui_database.sessions, login, PASSWORD, Role.DOCTOR, login, doctor_id=doctor)
     own = open_prompt(qtbot, make_context("petrov", FakeEvents()))
     assert [line.entry.offered_doctor_id for line in own.lines] == [clinic.petrov]
     other = open_prompt(qtbot, make_context("sidorova", FakeEvents()))

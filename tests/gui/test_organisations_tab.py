@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from crm.controllers import auth, issuing_orgs
-from crm.controllers.issuing_orgs import Organisation
+from crm.controllers.access import auth
+from crm.controllers.referrals import organisations
+from crm.controllers.referrals.organisations import Organisation
 from crm.db.database import Database
 from crm.models import IssuingOrganisation
 from crm.models.enums import Role
@@ -37,7 +38,7 @@ def directory(gui_database: Database, make_context) -> list[Organisation]:
     """Three organisations registered by the manager."""
     actor = make_context("anna").actor
     return [
-        issuing_orgs.create_organisation(
+        organisations.create_organisation(
             gui_database.sessions, actor, name=name, ogrn=ogrn(), address=f"Москва, д. {n}"
         )
         for n, name in enumerate(NAMES, start=1)

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from crm.controllers import patients
-from crm.controllers.patient_form import PatientForm
+from crm.controllers.patients import cards
+from crm.controllers.patients.form import PatientForm
 from crm.crypto import KeyRing, generate_key_file
 from crm.db.database import Database
 from crm.models import Patient
@@ -56,7 +56,7 @@ def window(qtbot, registrar: AppContext) -> Iterator[MainWindow]:
 def add_patient(gui_database: Database, registrar: AppContext, keyring: KeyRing) -> Callable:
     def add(last: str, first: str, born: str, phone: str, **more: str) -> int:
         form = PatientForm(last_name=last, first_name=first, birth_date=born, phone=phone, **more)
-        card = patients.create_patient(
+        card = cards.create_patient(
             gui_database.sessions, registrar.actor, keyring, form, allow_same_name=True
         )
         return card.id
@@ -213,9 +213,9 @@ def test_a_change_on_another_desk_requeries_and_keeps_the_selection(
         page.table.selectRow(1)
         assert page.selected_id() == second
 
-        card = patients.open_card(gui_database.sessions, context.actor, keyring, first)
+        card = cards.open_card(gui_database.sessions, context.actor, keyring, first)
         with qtbot.waitSignal(page.searched, timeout=TIMEOUT):
-            patients.update_patient(
+            cards.update_patient(
                 gui_database.sessions,
                 context.actor,
                 keyring,

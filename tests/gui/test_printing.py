@@ -10,7 +10,7 @@ import zxingcpp
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog
 
-from crm.controllers import booking, visit_status
+from crm.controllers.schedule import booking, visit_status
 from crm.db.database import Database
 from crm.models import JournalEntry
 from crm.reports import qr
@@ -189,7 +189,7 @@ def test_failure_is_shown_for_a_cancelled_appointment(
 
 
 def test_clinic_default_paper_on_the_settings_page(qtbot, make_context) -> None:
-    from crm.controllers import print_settings
+    from crm.controllers.printing import formats
     from crm.views.printing.settings import TicketFormatSetting
 
     registrar = TicketFormatSetting(make_context("boris"))
@@ -205,4 +205,4 @@ def test_clinic_default_paper_on_the_settings_page(qtbot, make_context) -> None:
     with qtbot.waitSignal(manager.saved, timeout=TIMEOUT) as saved:
         manager.choice.setCurrentIndex(manager.choice.findData("a5"))
     assert saved.args == ["a5"]
-    assert print_settings.ticket_format(context.database.sessions) is TicketFormat.A5
+    assert formats.ticket_format(context.database.sessions) is TicketFormat.A5

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from crm.controllers import booking, priority_requests, waiting_list
+from crm.controllers.referrals import priority
+from crm.controllers.schedule import booking
+from crm.controllers.waiting import queue
 from crm.crypto import generate_key_file
 from crm.db.database import Database
 from crm.models import Doctor, PriorityRequest
@@ -121,7 +123,7 @@ def test_a_manager_approves_then_books_and_rejects_with_a_reason(
     manager = desk("anna", events)
     spec = specialty_id(gui_database, clinic.petrov)
     older, newer = (
-        priority_requests.create_request(
+        priority.create_request(
             gui_database.sessions,
             clinic.registrar,
             patient_id=patient,
@@ -197,7 +199,7 @@ def test_a_request_from_another_desk_appears_after_a_notice(
     events = FakeEvents()
     tab = open_tab(qtbot, desk("anna", events))
     assert tab.model.rowCount() == 0
-    made = priority_requests.create_request(
+    made = priority.create_request(
         gui_database.sessions, clinic.registrar, patient_id=clinic.patients[0],
         reason="Температура 39, после операции",
     )  # fmt: skip
@@ -215,10 +217,10 @@ def test_the_card_shows_the_patients_requests_and_entries(
     events = FakeEvents()
     context = desk("boris", events)
     patient = clinic.patients[1]
-    made = priority_requests.create_request(
+    made = priority.create_request(
         gui_database.sessions, clinic.registrar, patient_id=patient, reason="Острая боль",
     )  # fmt: skip
-    waiting_list.add_entry(
+    queue.add_entry(
         gui_database.sessions, clinic.registrar, patient_id=patient, wished_from=clinic.day,
         wished_to=clinic.day, channel=ContactChannel.PHONE, doctor_id=clinic.kuznetsov,
     )  # fmt: skip
@@ -233,13 +235,13 @@ def test_the_card_shows_the_patients_requests_and_entries(
     assert panel.entries.index(0, 0).data().startswith("Кузнецов П. П.")
     qtmodeltester.check(panel.requests)
     state = panel.requests.index(0, 3).data()
-    assert state == priority_requests.status_title(P.PENDING)
+    assert state == priority.status_title(P.PENDING)
 
     # A manager decides at another desk: the card follows its notice.
-    priority_requests.reject(gui_database.sessions, desk("anna").actor, made.id, reason="Не срочно")
+    priority.reject(gui_database.sessions, desk("anna").actor, made.id, reason="Не срочно")
     with qtbot.waitSignal(panel.loaded, timeout=TIMEOUT):
         events.changed.emit({"table": "priority_request", "id": made.id, "patient_id": patient})
-    assert panel.requests.index(0, 3).data() == priority_requests.status_title(P.REJECTED)
+    assert panel.requests.index(0, 3).data() == priority.status_title(P.REJECTED)
     assert "Не срочно" in panel.requests.index(0, 4).data()
     # Notices about other patients are not this card's business.
     loads: list[int] = []

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from PySide6.QtCore import QDate, Qt
 
-from crm.controllers import priority_requests
+from crm.controllers.referrals import priority
 from crm.db.database import Database
 from crm.models import Appointment, Doctor, Patient, Referral, Specialty
 from crm.models.enums import ReferralKind, ReferralStatus
@@ -195,11 +195,11 @@ def test_an_approved_priority_request_is_booked_from_the_page(
     context = make_context("anna")
     with gui_database.sessions() as session:
         specialty_id = session.get(Doctor, clinic.petrov).specialty_id
-    request = priority_requests.create_request(
+    request = priority.create_request(
         gui_database.sessions, context.actor, patient_id=clinic.patients[3],
         reason="подозрение на острый процесс", specialty_id=specialty_id,
     )  # fmt: skip
-    priority_requests.approve(gui_database.sessions, context.actor, request.id)
+    priority.approve(gui_database.sessions, context.actor, request.id)
     page = open_page(qtbot, context)
     page.tabs.setCurrentIndex(PRIORITY)
 
@@ -214,5 +214,5 @@ def test_an_approved_priority_request_is_booked_from_the_page(
     with gui_database.sessions() as session:
         row = session.get(Appointment, appointment_id)
         assert row.patient_id == clinic.patients[3] and row.starts_at == slot.starts_at
-    decided = priority_requests.get_request(gui_database.sessions, context.actor, request_id)
+    decided = priority.get_request(gui_database.sessions, context.actor, request_id)
     assert decided.appointment_id == appointment_id

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from crm.controllers.referral_registry import REGISTRY_LIMIT
+from crm.controllers.referrals.registry import REGISTRY_LIMIT
 from crm.db.database import Database
 from crm.views.referrals.registry import RegistryTab
 from tests import booking_factories as bf

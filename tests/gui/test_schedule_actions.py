@@ -8,7 +8,8 @@ import pytest
 import sqlalchemy as sa
 from PySide6.QtWidgets import QMenu, QMessageBox
 
-from crm.controllers import auth, booking
+from crm.controllers.access import auth
+from crm.controllers.schedule import booking
 from crm.db.database import Database
 from crm.models import Appointment, Doctor, Patient
 from crm.models.enums import AppointmentStatus, CancelledBy, Role

@@ -24,8 +24,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMenu
 
-from crm.controllers import booking
-from crm.controllers.day_grid import GridData, load_grid
+from crm.controllers.schedule import booking
+from crm.controllers.schedule.day_grid import GridData, load_grid
 from crm.db.database import Database
 from crm.models.enums import AppointmentStatus, Role
 from crm.views.schedule.grid import (
@@ -277,8 +277,12 @@ def test_enter_books_a_free_slot_and_opens_the_menu_of_a_block(
 
     qtbot.keyClick(grid, Qt.Key.Key_Delete)
     assert actions.calls[-1] == ("shortcut", c.first, "actionCancel")
-    for key, name in ((Qt.Key.Key_F2, "actionArrived"), (Qt.Key.Key_F3, "actionInProgress"),
-                      (Qt.Key.Key_F4, "actionCompleted"), (Qt.Key.Key_F8, "actionNoShow")):
+    for key, name in (
+        (Qt.Key.Key_F2, "actionArrived"),
+        (Qt.Key.Key_F3, "actionInProgress"),
+        (Qt.Key.Key_F4, "actionCompleted"),
+        (Qt.Key.Key_F8, "actionNoShow"),
+    ):
         qtbot.keyClick(grid, key)
         assert actions.calls[-1] == ("shortcut", c.first, name)
 

@@ -16,7 +16,9 @@ from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy.orm import sessionmaker
 
-from crm.controllers import auth, booking, waiting_list
+from crm.controllers.access import auth
+from crm.controllers.schedule import booking
+from crm.controllers.waiting import queue
 from crm.crypto import generate_key_file
 from crm.db.database import Database
 from crm.models import Appointment, ScheduleTemplate, WaitingListEntry
@@ -200,7 +202,7 @@ def test_a_doctor_s_tray_and_waiting_panel_hold_only_what_the_doctor_could_book(
     c = schedule_clinic
     registrar = make_context("boris")
     hold(gui_database, c.third)  # Петров's
-    waiting_list.add_entry(
+    queue.add_entry(
         gui_database.sessions, registrar.actor, patient_id=c.patients[3], doctor_id=c.petrov,
         wished_from=c.day, wished_to=c.day + dt.timedelta(days=3), channel=ContactChannel.PHONE,
     )  # fmt: skip
@@ -616,7 +618,7 @@ def test_a_waiting_patient_dragged_into_a_free_slot_is_booked(
     qtbot, registrar: AppContext, gui_database: Database, open_page, schedule_clinic
 ) -> None:
     c = schedule_clinic
-    entry = waiting_list.add_entry(
+    entry = queue.add_entry(
         gui_database.sessions, registrar.actor, patient_id=c.patients[3], doctor_id=c.petrov,
         wished_from=c.day, wished_to=c.day + dt.timedelta(days=3), channel=ContactChannel.PHONE,
     )  # fmt: skip

@@ -16,8 +16,9 @@ import pytest
 import sqlalchemy as sa
 from PySide6.QtCore import QObject, Signal
 
-from crm.controllers import visit_status, waiting_list
+from crm.controllers.schedule import visit_status
 from crm.controllers.validation import format_date
+from crm.controllers.waiting import queue
 from crm.crypto import generate_key_file
 from crm.db.database import Database
 from crm.models import Doctor, Specialty, WaitingListEntry
@@ -167,7 +168,7 @@ def test_the_age_of_old_entries_and_the_filters(
     specialty_id, _name = specialty_of(gui_database, clinic.petrov)
     other_id, _other = specialty_of(gui_database, clinic.kuznetsov)
     for patient, specialty in ((clinic.patients[0], specialty_id), (clinic.patients[1], other_id)):
-        waiting_list.add_entry(
+        queue.add_entry(
             gui_database.sessions, context.actor, patient_id=patient,
             wished_from=clinic.day, wished_to=clinic.day, channel=ContactChannel.PHONE,
             specialty_id=specialty,
@@ -200,7 +201,7 @@ def test_removing_asks_first_in_the_bar(
 ) -> None:
     context = desk("boris")
     specialty_id, _name = specialty_of(gui_database, clinic.petrov)
-    entry = waiting_list.add_entry(
+    entry = queue.add_entry(
         gui_database.sessions, context.actor, patient_id=clinic.patients[2],
         wished_from=clinic.day, wished_to=clinic.day, channel=ContactChannel.PHONE,
         specialty_id=specialty_id,
@@ -230,7 +231,7 @@ def test_a_cancellation_offers_the_time_and_declining_passes_it_on(
     context = desk("boris", events)
     specialty_id, _name = specialty_of(gui_database, clinic.petrov)
     first, second = (
-        waiting_list.add_entry(
+        queue.add_entry(
             gui_database.sessions,
             context.actor,
             patient_id=patient,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from PySide6.QtCore import QCoreApplication, QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
 
-from crm.controllers.hours_tray import AffectedAppointment, HoursChange
+from crm.controllers.schedule.hours_tray import AffectedAppointment, HoursChange
 from crm.db.database import Database
 from crm.models import Appointment, Doctor, JournalEntry, Room, ScheduleException, ScheduleTemplate
 from crm.models.enums import ExceptionKind

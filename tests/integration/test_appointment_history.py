@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from crm.controllers import appointment_history, booking, visit_status
 from crm.controllers.context import Actor
 from crm.controllers.errors import NotFound, PermissionDenied
+from crm.controllers.schedule import appointment_history, booking, visit_status
 from crm.i18n import set_language
 from crm.models import Service
 from crm.models.enums import AppointmentStatus, CancelledBy, Role

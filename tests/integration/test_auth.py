@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from crm.controllers import auth, settings
+from crm.controllers.access import auth
+from crm.controllers.clinic import settings
 from crm.controllers.errors import LoginRefused, ValidationError
 from crm.models import JournalEntry, User
 from crm.models.enums import Role

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
-from crm.controllers import booking, slots, visit_status
-from crm.controllers.booking import BookingRefused
 from crm.controllers.context import Actor
 from crm.controllers.errors import PermissionDenied, StaleRecord
+from crm.controllers.schedule import booking, slots, visit_status
+from crm.controllers.schedule.booking import BookingRefused
 from crm.models import (
     Appointment,
     Doctor,
@@ -86,8 +86,17 @@ def clinic(db) -> Clinic:
         )
 
 
-def book(db, c: Clinic, hhmm: str, *, patient: int = 0, doctor: int | None = None,
-         actor: Actor | None = None, day: dt.date = DAY, **kwargs) -> booking.BookedAppointment:
+def book(
+    db,
+    c: Clinic,
+    hhmm: str,
+    *,
+    patient: int = 0,
+    doctor: int | None = None,
+    actor: Actor | None = None,
+    day: dt.date = DAY,
+    **kwargs,
+) -> booking.BookedAppointment:
     return booking.book(
         db, actor or c.registrar, patient_id=c.patients[patient],
         doctor_id=c.doctor if doctor is None else doctor, starts_at=f.at(day, hhmm),
@@ -117,8 +126,15 @@ def referral_status(db, referral_id: int) -> ReferralStatus:
         return session.get(Referral, referral_id).status
 
 
-def make_referral(db, c: Clinic, *, patient: int = 0, issued_on: dt.date = NOW_DAY,
-                  specialty: int | None = None, **kwargs) -> Referral:
+def make_referral(
+    db,
+    c: Clinic,
+    *,
+    patient: int = 0,
+    issued_on: dt.date = NOW_DAY,
+    specialty: int | None = None,
+    **kwargs,
+) -> Referral:
     with db() as session, session.begin():
         from crm.models import Patient, Specialty
 
@@ -208,10 +224,16 @@ def test_exceptions_take_hours_away_and_extra_work_adds_them(db, clinic):
     saturday = DAY + dt.timedelta(days=5)
     with db() as session, session.begin():
         petrov = session.get(Doctor, clinic.doctor)
-        bf.exception(session, petrov, ExceptionKind.TRAINING, f.at(DAY, "13:00"),
-                     f.at(DAY, "15:00"))
-        bf.exception(session, petrov, ExceptionKind.EXTRA_WORK, f.at(saturday, "10:00"),
-                     f.at(saturday, "12:00"))
+        bf.exception(
+            session, petrov, ExceptionKind.TRAINING, f.at(DAY, "13:00"), f.at(DAY, "15:00")
+        )
+        bf.exception(
+            session,
+            petrov,
+            ExceptionKind.EXTRA_WORK,
+            f.at(saturday, "10:00"),
+            f.at(saturday, "12:00"),
+        )
     assert refused(book, db, clinic, "13:30").reason_code == "outside_hours"
     assert refused(book, db, clinic, "12:45", slots=2).reason_code == "outside_hours"
     assert book(db, clinic, "15:00").id
@@ -224,8 +246,14 @@ def test_the_past_is_refused_unless_a_manager_backdates_with_a_reason(db, clinic
     assert refused(book, db, clinic, "10:00", now=late).reason_code == "in_past"
     caught = refused(book, db, clinic, "10:00", now=late, backdate_reason="запись задним числом")
     assert caught.reason_code == "permission" and isinstance(caught, PermissionDenied)
-    made = book(db, clinic, "10:00", now=late, actor=clinic.manager,
-                backdate_reason="пациент принят без записи")
+    made = book(
+        db,
+        clinic,
+        "10:00",
+        now=late,
+        actor=clinic.manager,
+        backdate_reason="пациент принят без записи",
+    )
     (entry,) = journal_of(db, made.id)
     assert "пациент принят без записи" in entry.details
 
@@ -237,8 +265,9 @@ def test_appointment_length_is_one_to_four_slots(db, clinic, n):
 
 def test_a_doctor_books_only_into_the_own_schedule(db, clinic):
     assert book(db, clinic, "10:00", actor=clinic.doctor_user).doctor_id == clinic.doctor
-    caught = refused(book, db, clinic, "10:00", actor=clinic.doctor_user,
-                     doctor=clinic.colleague, patient=1)
+    caught = refused(
+        book, db, clinic, "10:00", actor=clinic.doctor_user, doctor=clinic.colleague, patient=1
+    )
     assert caught.reason_code == "permission" and isinstance(caught, PermissionDenied)
     with pytest.raises(PermissionDenied):
         book(db, clinic, "11:00", actor=clinic.admin)
@@ -258,16 +287,23 @@ def test_overbooking_needs_a_manager_and_a_reason(db, clinic):
     book(db, clinic, "10:00", patient=0)
     caught = refused(book, db, clinic, "10:00", patient=1, overbook_reason="срочно")
     assert caught.reason_code == "permission"
-    over = book(db, clinic, "10:00", patient=1, actor=clinic.manager,
-                overbook_reason="острая боль")
+    over = book(db, clinic, "10:00", patient=1, actor=clinic.manager, overbook_reason="острая боль")
     assert over.overbooked and over.overbook_reason == "острая боль"
     (entry,) = journal_of(db, over.id)
     assert entry.changes["overbooked"] == [None, True]
     free = book(db, clinic, "11:00", patient=1, actor=clinic.manager, overbook_reason="на всякий")
     assert not free.overbooked and free.overbook_reason is None
     # The patient's own constraint still holds for an overbooking.
-    busy = refused(book, db, clinic, "10:00", patient=1, actor=clinic.manager,
-                   doctor=clinic.colleague, overbook_reason="x")
+    busy = refused(
+        book,
+        db,
+        clinic,
+        "10:00",
+        patient=1,
+        actor=clinic.manager,
+        doctor=clinic.colleague,
+        overbook_reason="x",
+    )
     assert busy.reason_code == "patient_busy"
 
 
@@ -366,8 +402,14 @@ def test_cancel_leaves_an_expired_referral_expired(db, clinic):
     made = book(db, clinic, "10:00", referral_id=ref.id)
     # Evaluated against today: the day after the referral's last day, the desk (a
     # manager, since the visit has passed) cancels; the referral does not come back.
-    visit_status.cancel(db, clinic.manager, made.id, reason="врач заболел",
-                        by=CancelledBy.CLINIC, now=f.at(DAY + dt.timedelta(days=1), "09:00"))
+    visit_status.cancel(
+        db,
+        clinic.manager,
+        made.id,
+        reason="врач заболел",
+        by=CancelledBy.CLINIC,
+        now=f.at(DAY + dt.timedelta(days=1), "09:00"),
+    )
     assert referral_status(db, ref.id) is ReferralStatus.EXPIRED
 
 
@@ -395,8 +437,15 @@ def test_the_24_hour_rule(db, clinic):
 def test_reschedule_keeps_the_link_and_the_referral(db, clinic):
     ref = make_referral(db, clinic)
     old = book(db, clinic, "10:00", slots=2, referral_id=ref.id, note="с анализами")
-    new = booking.reschedule(db, clinic.registrar, old.id, starts_at=f.at(DAY, "10:15"),
-                             doctor_id=clinic.colleague, reason="просьба пациента", now=NOW)
+    new = booking.reschedule(
+        db,
+        clinic.registrar,
+        old.id,
+        starts_at=f.at(DAY, "10:15"),
+        doctor_id=clinic.colleague,
+        reason="просьба пациента",
+        now=NOW,
+    )
     assert new.rescheduled_from_id == old.id and new.referral_id == ref.id
     assert new.doctor_id == clinic.colleague and new.ends_at == f.at(DAY, "10:45")
     assert new.note == "с анализами" and new.kind is AppointmentKind.REFERRAL
@@ -409,8 +458,7 @@ def test_reschedule_keeps_the_link_and_the_referral(db, clinic):
     assert entry.changes["starts_at"][1] == f.at(DAY, "10:15").isoformat()
     assert entry.changes["replaced_by"] == [None, new.id]
     # Moving by one slot over its own old time is fine too.
-    again = booking.reschedule(db, clinic.registrar, new.id, starts_at=f.at(DAY, "10:30"),
-                               now=NOW)
+    again = booking.reschedule(db, clinic.registrar, new.id, starts_at=f.at(DAY, "10:30"), now=NOW)
     assert again.rescheduled_from_id == new.id
 
 
@@ -418,8 +466,15 @@ def test_reschedule_to_another_specialty_is_refused_for_a_referral(db, clinic):
     ref = make_referral(db, clinic)
     old = book(db, clinic, "10:00", referral_id=ref.id)
     saturday = DAY - dt.timedelta(days=2)  # (the next one, 8 March, is a public holiday)
-    caught = refused(booking.reschedule, db, clinic.registrar, old.id,
-                     starts_at=f.at(saturday, "10:00"), doctor_id=clinic.other, now=NOW)
+    caught = refused(
+        booking.reschedule,
+        db,
+        clinic.registrar,
+        old.id,
+        starts_at=f.at(saturday, "10:00"),
+        doctor_id=clinic.other,
+        now=NOW,
+    )
     assert caught.reason_code == "referral_specialty"
     with db() as session:
         assert session.get(Appointment, old.id).status is S.BOOKED
@@ -429,8 +484,15 @@ def test_a_trial_move_says_what_the_move_would_do_and_changes_nothing(db, clinic
     ref = make_referral(db, clinic)
     old = book(db, clinic, "10:00", referral_id=ref.id)
     before = len(journal_of(db, old.id))
-    trial = booking.reschedule(db, clinic.registrar, old.id, starts_at=f.at(DAY, "11:00"),
-                               doctor_id=clinic.colleague, check_only=True, now=NOW)
+    trial = booking.reschedule(
+        db,
+        clinic.registrar,
+        old.id,
+        starts_at=f.at(DAY, "11:00"),
+        doctor_id=clinic.colleague,
+        check_only=True,
+        now=NOW,
+    )
     assert (trial.doctor_id, trial.starts_at) == (clinic.colleague, f.at(DAY, "11:00"))
     with db() as session:
         assert session.get(Appointment, old.id).status is S.BOOKED
@@ -456,8 +518,9 @@ def test_a_trial_move_says_what_the_move_would_do_and_changes_nothing(db, clinic
 def test_reschedule_into_a_taken_slot_changes_nothing(db, clinic):
     old = book(db, clinic, "10:00", patient=0)
     book(db, clinic, "11:00", patient=1)
-    caught = refused(booking.reschedule, db, clinic.registrar, old.id,
-                     starts_at=f.at(DAY, "11:00"), now=NOW)
+    caught = refused(
+        booking.reschedule, db, clinic.registrar, old.id, starts_at=f.at(DAY, "11:00"), now=NOW
+    )
     assert caught.reason_code == "slot_taken" and caught.alternatives
     with db() as session:
         assert session.get(Appointment, old.id).status is S.BOOKED
@@ -470,18 +533,26 @@ def test_a_stale_version_is_refused(db, clinic):
     visit_status.cancel(db, clinic.registrar, made.id, reason="x", now=NOW, expected_version=1)
     again = book(db, clinic, "10:00")
     with pytest.raises(StaleRecord):
-        visit_status.set_status(db, clinic.registrar, again.id, S.ARRIVED, expected_version=7,
-                                now=NOW)
+        visit_status.set_status(
+            db, clinic.registrar, again.id, S.ARRIVED, expected_version=7, now=NOW
+        )
     with pytest.raises(StaleRecord):
-        booking.reschedule(db, clinic.registrar, again.id, starts_at=f.at(DAY, "12:00"),
-                           expected_version=2, now=NOW)
+        booking.reschedule(
+            db,
+            clinic.registrar,
+            again.id,
+            starts_at=f.at(DAY, "12:00"),
+            expected_version=2,
+            now=NOW,
+        )
 
 
 def test_only_booked_appointments_are_cancelled(db, clinic):
     made = book(db, clinic, "10:00")
     visit_status.set_status(db, clinic.registrar, made.id, S.ARRIVED, now=f.at(DAY, "09:50"))
-    caught = refused(visit_status.cancel, db, clinic.manager, made.id, reason="x",
-                     now=f.at(DAY, "09:55"))
+    caught = refused(
+        visit_status.cancel, db, clinic.manager, made.id, reason="x", now=f.at(DAY, "09:55")
+    )
     assert caught.reason_code == "bad_status"
 
 
@@ -500,22 +571,27 @@ def test_a_visit_goes_booked_arrived_in_progress_completed_and_closes_the_referr
     assert done.status is S.COMPLETED and done.version == 4
     assert referral_status(db, ref.id) is ReferralStatus.CLOSED
     steps = [e.changes["status"] for e in journal_of(db, made.id) if e.action == "status"]
-    assert steps == [["booked", "arrived"], ["arrived", "in_progress"],
-                     ["in_progress", "completed"]]
+    assert steps == [
+        ["booked", "arrived"],
+        ["arrived", "in_progress"],
+        ["in_progress", "completed"],
+    ]
 
 
 def test_no_show_only_after_the_start_and_never_after_arrival(db, clinic):
     ref = make_referral(db, clinic)
     made = book(db, clinic, "10:00", referral_id=ref.id)
-    early = refused(visit_status.set_status, db, clinic.registrar, made.id, S.NO_SHOW,
-                    now=f.at(DAY, "09:59"))
+    early = refused(
+        visit_status.set_status, db, clinic.registrar, made.id, S.NO_SHOW, now=f.at(DAY, "09:59")
+    )
     assert early.reason_code == "too_early"
     visit_status.set_status(db, clinic.registrar, made.id, S.NO_SHOW, now=f.at(DAY, "10:20"))
     assert referral_status(db, ref.id) is ReferralStatus.ACTIVE
     other = book(db, clinic, "11:00", patient=1)
     visit_status.set_status(db, clinic.registrar, other.id, S.ARRIVED, now=f.at(DAY, "10:55"))
-    caught = refused(visit_status.set_status, db, clinic.registrar, other.id, S.NO_SHOW,
-                     now=f.at(DAY, "11:30"))
+    caught = refused(
+        visit_status.set_status, db, clinic.registrar, other.id, S.NO_SHOW, now=f.at(DAY, "11:30")
+    )
     assert caught.reason_code == "bad_transition"
     assert caught.message == "Статус нельзя сменить с «пришёл» на «неявка»"
 
@@ -523,23 +599,31 @@ def test_no_show_only_after_the_start_and_never_after_arrival(db, clinic):
 def test_arriving_and_seeing_the_doctor_happen_on_the_visits_day_only(db, clinic):
     made = book(db, clinic, "10:00")
     before = DAY - dt.timedelta(days=1)
-    caught = refused(visit_status.set_status, db, clinic.registrar, made.id, S.ARRIVED,
-                     now=f.at(before, "10:00"))
+    caught = refused(
+        visit_status.set_status, db, clinic.registrar, made.id, S.ARRIVED, now=f.at(before, "10:00")
+    )
     assert caught.reason_code == "not_today"
     assert caught.message == (
         f"Отметить приход или приём можно только в день визита, {DAY:%d.%m.%Y}"
     )
     # Late in the evening of the day itself (clinic time) still counts as that day.
     visit_status.set_status(db, clinic.registrar, made.id, S.ARRIVED, now=f.at(DAY, "23:50"))
-    caught = refused(visit_status.set_status, db, clinic.doctor_user, made.id, S.IN_PROGRESS,
-                     now=f.at(DAY + dt.timedelta(days=1), "00:05"))
+    caught = refused(
+        visit_status.set_status,
+        db,
+        clinic.doctor_user,
+        made.id,
+        S.IN_PROGRESS,
+        now=f.at(DAY + dt.timedelta(days=1), "00:05"),
+    )
     assert caught.reason_code == "not_today"
 
 
 def test_a_doctor_marks_visits_only_in_the_own_schedule(db, clinic):
     made = book(db, clinic, "10:00", doctor=clinic.colleague)
-    caught = refused(visit_status.set_status, db, clinic.doctor_user, made.id, S.NO_SHOW,
-                     now=f.at(DAY, "10:30"))
+    caught = refused(
+        visit_status.set_status, db, clinic.doctor_user, made.id, S.NO_SHOW, now=f.at(DAY, "10:30")
+    )
     assert caught.reason_code == "permission"
 
 
@@ -551,8 +635,15 @@ def test_a_manager_undoes_a_mistake_with_a_reason(db, clinic):
         visit_status.set_status(db, clinic.manager, made.id, status, now=at)
     undo = (db, clinic.manager, made.id, S.IN_PROGRESS)
     assert refused(visit_status.set_status, *undo, now=at).reason_code == "reason_required"
-    caught = refused(visit_status.set_status, db, clinic.doctor_user, made.id, S.IN_PROGRESS,
-                     reason="ошибся", now=at)
+    caught = refused(
+        visit_status.set_status,
+        db,
+        clinic.doctor_user,
+        made.id,
+        S.IN_PROGRESS,
+        reason="ошибся",
+        now=at,
+    )
     assert caught.reason_code == "permission"
     back = visit_status.set_status(*undo, reason="отмечен не тот пациент", now=at)
     assert back.status is S.IN_PROGRESS
@@ -561,14 +652,20 @@ def test_a_manager_undoes_a_mistake_with_a_reason(db, clinic):
     assert entry.changes == {"status": ["completed", "in_progress"]}
     assert "отмечен не тот пациент" in entry.details
     # No-show taken back: the referral is held again.
-    other = book(db, clinic, "11:00", patient=1, referral_id=make_referral(db, clinic,
-                                                                         patient=1).id)
+    other = book(
+        db, clinic, "11:00", patient=1, referral_id=make_referral(db, clinic, patient=1).id
+    )
     visit_status.set_status(db, clinic.registrar, other.id, S.NO_SHOW, now=f.at(DAY, "11:20"))
-    visit_status.set_status(db, clinic.manager, other.id, S.BOOKED, reason="пришёл позже",
-                            now=f.at(DAY, "11:25"))
+    visit_status.set_status(
+        db, clinic.manager, other.id, S.BOOKED, reason="пришёл позже", now=f.at(DAY, "11:25")
+    )
     assert referral_status(db, other.referral_id) is ReferralStatus.USED
-    assert refused(visit_status.set_status, db, clinic.manager, other.id, S.COMPLETED,
-                   now=at).reason_code == "bad_transition"
+    assert (
+        refused(
+            visit_status.set_status, db, clinic.manager, other.id, S.COMPLETED, now=at
+        ).reason_code
+        == "bad_transition"
+    )
 
 
 def test_overdue_booked_appointments_are_offered_as_no_shows(db, clinic):
@@ -579,7 +676,8 @@ def test_overdue_booked_appointments_are_offered_as_no_shows(db, clinic):
     overdue = visit_status.overdue_booked(db, f.at(DAY, "10:20"))
     assert [o.id for o in overdue] == [past.id]
     assert overdue[0].doctor_name == "Петров П. П." and overdue[0].patient_name.startswith(
-        "Пациент0")
+        "Пациент0"
+    )
     assert current.id not in [o.id for o in visit_status.overdue_booked(db, f.at(DAY, "10:29"))]
 
 
@@ -589,25 +687,44 @@ def test_overdue_booked_appointments_are_offered_as_no_shows(db, clinic):
 def test_free_slots_are_whole_runs_inside_working_hours_nearest_first(db, clinic):
     book(db, clinic, "09:15", patient=0)
     book(db, clinic, "09:45", patient=1)
-    found = slots.free_slots(db, doctor_id=clinic.doctor, date_from=DAY, date_to=DAY,
-                             slots=2, limit=None, now=f.at(DAY, "08:00"))
+    found = slots.free_slots(
+        db,
+        doctor_id=clinic.doctor,
+        date_from=DAY,
+        date_to=DAY,
+        slots=2,
+        limit=None,
+        now=f.at(DAY, "08:00"),
+    )
     starts = [s.starts_at.strftime("%H:%M") for s in found]
     assert starts[:3] == ["10:00", "10:15", "10:30"], "09:00 and 09:30 have no 30 free minutes"
     assert starts[-1] == "17:30" and len(found) == 31
     assert all(s.room_number == "101" for s in found)
-    later = slots.free_slots(db, doctor_id=clinic.doctor, date_from=DAY, date_to=DAY,
-                             now=f.at(DAY, "16:50"))
+    later = slots.free_slots(
+        db, doctor_id=clinic.doctor, date_from=DAY, date_to=DAY, now=f.at(DAY, "16:50")
+    )
     assert [s.starts_at.strftime("%H:%M") for s in later] == ["17:00", "17:15", "17:30", "17:45"]
 
 
 def test_free_slots_by_specialty_mix_doctors_in_time_order(db, clinic):
     book(db, clinic, "09:00", patient=0)
-    found = slots.free_slots(db, specialty_id=clinic.specialty_a, date_from=DAY, date_to=DAY,
-                             limit=3, now=NOW)
+    found = slots.free_slots(
+        db, specialty_id=clinic.specialty_a, date_from=DAY, date_to=DAY, limit=3, now=NOW
+    )
     assert [(s.doctor_id, s.starts_at.strftime("%H:%M")) for s in found] == [
-        (clinic.colleague, "09:00"), (clinic.doctor, "09:15"), (clinic.colleague, "09:15")]
-    busy = slots.free_slots(db, specialty_id=clinic.specialty_a, date_from=DAY, date_to=DAY,
-                            limit=1, now=NOW, patient_id=clinic.patients[0])
+        (clinic.colleague, "09:00"),
+        (clinic.doctor, "09:15"),
+        (clinic.colleague, "09:15"),
+    ]
+    busy = slots.free_slots(
+        db,
+        specialty_id=clinic.specialty_a,
+        date_from=DAY,
+        date_to=DAY,
+        limit=1,
+        now=NOW,
+        patient_id=clinic.patients[0],
+    )
     assert busy[0].starts_at == f.at(DAY, "09:15"), "the patient is busy at 09:00"
     with pytest.raises(ValueError):
         slots.free_slots(db, date_from=DAY, date_to=DAY)

@@ -32,7 +32,7 @@ MOSCOW = ZoneInfo("Europe/Moscow")
 def _desk(url: str, actor: Actor, *, doctor_id: int, patient_id: int, starts: list[str],
           barrier, results) -> None:  # fmt: skip
     """One workstation: book every slot in turn, racing the others on each."""
-    from crm.controllers import booking
+    from crm.controllers.schedule import booking
 
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     db = sessionmaker(bind=engine, expire_on_commit=False)

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from crm.controllers import auth
+from crm.controllers.access import auth
 from crm.controllers.context import Actor
-from crm.controllers.day_grid import list_filters, load_grid
 from crm.controllers.errors import PermissionDenied
+from crm.controllers.schedule.day_grid import list_filters, load_grid
 from crm.models import ScheduleException, ScheduleTemplate
 from crm.models.enums import AppointmentStatus, ExceptionKind, Role
 from tests import factories as f

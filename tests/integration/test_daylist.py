@@ -7,8 +7,9 @@ import datetime as dt
 import pypdfium2 as pdfium
 import pytest
 
-from crm.controllers import settings, tickets
+from crm.controllers.clinic import settings
 from crm.controllers.errors import NotFound, PermissionDenied
+from crm.controllers.printing import tickets
 from crm.models.enums import AppointmentStatus, Role
 from tests import booking_factories as bf
 from tests import factories as f

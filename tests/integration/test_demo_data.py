@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from stdnum import luhn
 from stdnum.ru import ogrn
 
-from crm.controllers import auth, demo, settings
+from crm.controllers import demo
+from crm.controllers.access import auth
+from crm.controllers.clinic import settings
 from crm.controllers.demo.identity import PASSPORTS_SINCE, add_years, is_valid_snils
 from crm.controllers.demo.people import generate_patients
 from crm.controllers.demo.schedule import MOSCOW, russian_holidays
@@ -101,8 +103,15 @@ def test_refused_when_the_clinic_has_a_doctor(db: sessionmaker[Session], key_fil
         specialty = Specialty(code="gp-test", name="врач общей практики (тест)")
         session.add_all([branch, specialty])
         session.flush()
-        session.add(Doctor(last_name="Петров", first_name="Петр", patronymic="Петрович",
-                           specialty_id=specialty.id, branch_id=branch.id))
+        session.add(
+            Doctor(
+                last_name="Петров",
+                first_name="Петр",
+                patronymic="Петрович",
+                specialty_id=specialty.id,
+                branch_id=branch.id,
+            )
+        )
     keyring = generate_key_file(key_file)
     with pytest.raises(DomainError):
         demo.load_demo(db, keyring, patients=10, today=TODAY)
@@ -139,25 +148,35 @@ def test_summary_matches_the_database(loaded: Loaded) -> None:
 
 def test_structure_of_the_clinic(loaded: Loaded) -> None:
     rooms_per_branch = _all(
-        loaded, sa.select(Room.branch_id, sa.func.count()).group_by(Room.branch_id))
+        loaded, sa.select(Room.branch_id, sa.func.count()).group_by(Room.branch_id)
+    )
     assert len(rooms_per_branch) >= 2 and all(n >= 5 for _, n in rooms_per_branch)
     staffed = _all(loaded, sa.select(sa.func.count(sa.distinct(Doctor.specialty_id))))[0][0]
     assert staffed >= 8
-    codes = {code: is_service for code, is_service in _all(
-        loaded, sa.select(Specialty.code, Specialty.is_service))}
+    codes = {
+        code: is_service
+        for code, is_service in _all(loaded, sa.select(Specialty.code, Specialty.is_service))
+    }
     for code in ("therapist", "ultrasound", "functional_diagnostics", "laboratory", "oncologist"):
         assert code in codes
     assert codes["ultrasound"] and codes["functional_diagnostics"] and codes["laboratory"]
     assert not codes["therapist"]
-    oncologists = _all(loaded, sa.select(Doctor.id).join(Specialty).where(
-        Specialty.code == "oncologist"))
+    oncologists = _all(
+        loaded, sa.select(Doctor.id).join(Specialty).where(Specialty.code == "oncologist")
+    )
     assert oncologists == []
     alternative = aliased(Specialty)
-    pairs = _all(loaded, sa.select(Specialty.code, alternative.code)
-                 .join(SpecialtyAlternative, SpecialtyAlternative.specialty_id == Specialty.id)
-                 .join(alternative, alternative.id == SpecialtyAlternative.alternative_id))
-    assert {("ultrasound", "functional_diagnostics"), ("functional_diagnostics", "ultrasound"),
-            ("oncologist", "therapist")} <= {tuple(pair) for pair in pairs}
+    pairs = _all(
+        loaded,
+        sa.select(Specialty.code, alternative.code)
+        .join(SpecialtyAlternative, SpecialtyAlternative.specialty_id == Specialty.id)
+        .join(alternative, alternative.id == SpecialtyAlternative.alternative_id),
+    )
+    assert {
+        ("ultrasound", "functional_diagnostics"),
+        ("functional_diagnostics", "ultrasound"),
+        ("oncologist", "therapist"),
+    } <= {tuple(pair) for pair in pairs}
     assert _count(loaded, ScheduleException) >= 2
     numbers = _all(loaded, sa.select(IssuingOrganisation.ogrn))
     assert all(ogrn.is_valid(number) for (number,) in numbers)
@@ -175,8 +194,10 @@ def test_doctor_names_agree_by_sex(loaded: Loaded) -> None:
 
 
 def test_every_referral_status_and_kind(loaded: Loaded) -> None:
-    rows = _all(loaded, sa.select(Referral.status, Referral.kind, Referral.valid_days,
-                                  Referral.cancel_reason))
+    rows = _all(
+        loaded,
+        sa.select(Referral.status, Referral.kind, Referral.valid_days, Referral.cancel_reason),
+    )
     assert {r.status for r in rows} == set(ReferralStatus)
     assert {r.kind for r in rows} == set(ReferralKind)
     for status, kind, days, reason in rows:
@@ -189,13 +210,17 @@ def test_every_referral_status_and_kind(loaded: Loaded) -> None:
             assert days == 30
         else:
             assert days in (30, 60, 90)
-    extended = _all(loaded, sa.select(Referral.kind, Referral.valid_days,
-                                      sa.func.max(ReferralExtension.new_valid_days))
-                    .join(ReferralExtension).group_by(Referral.id))
+    extended = _all(
+        loaded,
+        sa.select(Referral.kind, Referral.valid_days, sa.func.max(ReferralExtension.new_valid_days))
+        .join(ReferralExtension)
+        .group_by(Referral.id),
+    )
     assert extended, "some long-term referrals are extended"
     assert all(k is ReferralKind.LONG_TERM and d == new for k, d, new in extended)
-    today_or_later = _all(loaded, sa.select(Referral.status, Referral.issued_on,
-                                            Referral.valid_days))
+    today_or_later = _all(
+        loaded, sa.select(Referral.status, Referral.issued_on, Referral.valid_days)
+    )
     for status, issued_on, days in today_or_later:
         last = issued_on + dt.timedelta(days=days - 1)
         assert issued_on <= TODAY
@@ -224,33 +249,51 @@ def test_every_appointment_status_and_kind(loaded: Loaded) -> None:
         assert TODAY - dt.timedelta(days=7) <= a.starts_at.astimezone(MOSCOW).date()
         assert a.starts_at.astimezone(MOSCOW).date() <= TODAY + dt.timedelta(days=7)
     now = dt.datetime.combine(TODAY, dt.time(12), MOSCOW)
-    assert all(a.ends_at <= now for a in appointments
-               if a.status in (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW))
+    assert all(
+        a.ends_at <= now
+        for a in appointments
+        if a.status in (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW)
+    )
     assert all(a.starts_at > now for a in appointments if a.status is AppointmentStatus.BOOKED)
 
 
 def test_referral_visits_match_their_referrals(loaded: Loaded) -> None:
-    rows = _all(loaded, sa.select(
-        Appointment.status, Appointment.patient_id, Appointment.starts_at, Doctor.specialty_id,
-        Referral.patient_id, Referral.specialty_id, Referral.status, Referral.issued_on,
-        Referral.valid_days,
-    ).join(Doctor, Doctor.id == Appointment.doctor_id).join(
-        Referral, Referral.id == Appointment.referral_id
-    ).where(Appointment.kind == AppointmentKind.REFERRAL))
+    rows = _all(
+        loaded,
+        sa.select(
+            Appointment.status,
+            Appointment.patient_id,
+            Appointment.starts_at,
+            Doctor.specialty_id,
+            Referral.patient_id,
+            Referral.specialty_id,
+            Referral.status,
+            Referral.issued_on,
+            Referral.valid_days,
+        )
+        .join(Doctor, Doctor.id == Appointment.doctor_id)
+        .join(Referral, Referral.id == Appointment.referral_id)
+        .where(Appointment.kind == AppointmentKind.REFERRAL),
+    )
     assert rows
-    expected = {AppointmentStatus.COMPLETED: ReferralStatus.CLOSED,
-                AppointmentStatus.BOOKED: ReferralStatus.USED,
-                AppointmentStatus.ARRIVED: ReferralStatus.USED,
-                AppointmentStatus.IN_PROGRESS: ReferralStatus.USED}
+    expected = {
+        AppointmentStatus.COMPLETED: ReferralStatus.CLOSED,
+        AppointmentStatus.BOOKED: ReferralStatus.USED,
+        AppointmentStatus.ARRIVED: ReferralStatus.USED,
+        AppointmentStatus.IN_PROGRESS: ReferralStatus.USED,
+    }
     for status, patient, starts, specialty, r_patient, r_specialty, r_status, issued, days in rows:
         assert patient == r_patient and specialty == r_specialty
         day = starts.astimezone(MOSCOW).date()
         assert issued < day <= issued + dt.timedelta(days=days - 1)
         if status in expected:
             assert r_status is expected[status]
-    insured = _all(loaded, sa.select(sa.func.bool_and(Patient.policy_kind.is_not(None))).join(
-        Appointment, Appointment.patient_id == Patient.id).where(
-        Appointment.kind == AppointmentKind.REFERRAL))[0][0]
+    insured = _all(
+        loaded,
+        sa.select(sa.func.bool_and(Patient.policy_kind.is_not(None)))
+        .join(Appointment, Appointment.patient_id == Patient.id)
+        .where(Appointment.kind == AppointmentKind.REFERRAL),
+    )[0][0]
     assert insured
 
 
@@ -267,27 +310,39 @@ def test_appointments_only_in_working_hours_and_never_on_holidays(loaded: Loaded
         assert starts.minute % 15 == 0 and starts.second == 0
         assert (ends - starts) % dt.timedelta(minutes=15) == dt.timedelta(0)
         fitting = [
-            t for t in templates[a.doctor_id]
-            if t.weekday == starts.isoweekday() and t.starts <= starts.time()
-            and ends.time() <= t.ends and ends.date() == starts.date()
+            t
+            for t in templates[a.doctor_id]
+            if t.weekday == starts.isoweekday()
+            and t.starts <= starts.time()
+            and ends.time() <= t.ends
+            and ends.date() == starts.date()
             and t.valid_from <= starts.date()
         ]
         assert fitting, f"appointment {a.id} outside its doctor's hours"
         if starts.date() in holidays:
             assert any(t.works_on_holidays for t in fitting)
         if not a.in_holding_tray:
-            assert not any(e.doctor_id == a.doctor_id and e.starts_at < a.ends_at
-                           and a.starts_at < e.ends_at for e in exceptions)
+            assert not any(
+                e.doctor_id == a.doctor_id and e.starts_at < a.ends_at and a.starts_at < e.ends_at
+                for e in exceptions
+            )
 
 
 def test_no_overlaps_for_doctors_or_patients(loaded: Loaded) -> None:
     for column in ("doctor_id", "patient_id"):
-        overlaps = _all(loaded, sa.select(sa.text(
-            f"count(*) FROM appointment a JOIN appointment b ON a.{column} = b.{column} "
-            "AND a.id < b.id AND tstzrange(a.starts_at, a.ends_at) && "
-            "tstzrange(b.starts_at, b.ends_at) "
-            f"WHERE a.status IN {HOLDS_SLOT!r} AND b.status IN {HOLDS_SLOT!r}".replace(",)", ")")
-        )))
+        overlaps = _all(
+            loaded,
+            sa.select(
+                sa.text(
+                    f"count(*) FROM appointment a JOIN appointment b ON a.{column} = b.{column} "
+                    "AND a.id < b.id AND tstzrange(a.starts_at, a.ends_at) && "
+                    "tstzrange(b.starts_at, b.ends_at) "
+                    f"WHERE a.status IN {HOLDS_SLOT!r} AND b.status IN {HOLDS_SLOT!r}".replace(
+                        ",)", ")"
+                    )
+                )
+            ),
+        )
         assert overlaps[0][0] == 0
 
 
@@ -314,7 +369,8 @@ def test_patients_documents_are_valid_and_decrypt(loaded: Loaded) -> None:
         assert PASSPORTS_SINCE <= issued <= TODAY
         assert issued >= add_years(p.birth_date, 14)
         assert p.passport_hash == keyring.lookup_hash(
-            passport["series"] + passport["number"], "passport")
+            passport["series"] + passport["number"], "passport"
+        )
         assert p.passport_tail == passport["number"][-4:]
     children = [p for p in patients if add_years(p.birth_date, 14) > TODAY]
     assert children and all(p.passport_enc is None for p in children)
@@ -341,8 +397,9 @@ def test_patients_cards(loaded: Loaded) -> None:
             assert re.fullmatch(r"\d{9}", p.policy_number) and p.policy_ends_on is not None
     assert len({p.phone for p in patients}) == len(patients)
     assert any(p.email for p in patients)
-    consents = _all(loaded, sa.select(PatientConsent.kind, sa.func.count()).group_by(
-        PatientConsent.kind))
+    consents = _all(
+        loaded, sa.select(PatientConsent.kind, sa.func.count()).group_by(PatientConsent.kind)
+    )
     counts = dict(consents)
     assert counts[ConsentKind.PERSONAL_DATA] == PATIENTS
     assert counts[ConsentKind.SMS] > PATIENTS // 2
@@ -352,8 +409,12 @@ def test_same_seed_and_day_give_the_same_patients(loaded: Loaded) -> None:
     # load_demo draws the patients first from random.Random(seed): the loaded cards are
     # exactly what the pure generator gives for the same seed and day.
     planned = generate_patients(random.Random(SEED), PATIENTS, TODAY)
-    stored = _all(loaded, sa.select(Patient.last_name, Patient.first_name, Patient.patronymic,
-                                    Patient.birth_date).order_by(Patient.id))
+    stored = _all(
+        loaded,
+        sa.select(
+            Patient.last_name, Patient.first_name, Patient.patronymic, Patient.birth_date
+        ).order_by(Patient.id),
+    )
     assert [tuple(row) for row in stored] == [
         (p.name.last_name, p.name.first_name, p.name.patronymic, p.birth_date) for p in planned
     ]
@@ -363,8 +424,9 @@ def test_users_for_every_role_and_the_demo_password_works(loaded: Loaded) -> Non
     users = {u.login: u for (u,) in _all(loaded, sa.select(User))}
     assert set(users) == {"registrar", "registrar2", "doctor", "manager", "admin"}
     assert {u.role for u in users.values()} == set(Role)
-    therapist = _all(loaded, sa.select(Specialty.code).join(Doctor).where(
-        Doctor.id == users["doctor"].doctor_id))
+    therapist = _all(
+        loaded, sa.select(Specialty.code).join(Doctor).where(Doctor.id == users["doctor"].doctor_id)
+    )
     assert therapist == [("therapist",)]
     actor = auth.login(loaded.db, "registrar", demo.DEMO_PASSWORD, "test")
     assert actor.role is Role.REGISTRAR
@@ -383,16 +445,24 @@ def test_settings_and_marker(loaded: Loaded) -> None:
 
 def test_the_rest_of_the_clinic_life(loaded: Loaded) -> None:
     assert _count(loaded, Service) >= 10
-    services_without_price = _all(loaded, sa.select(Service.id).where(
-        ~sa.exists().where(ServicePrice.service_id == Service.id)))
+    services_without_price = _all(
+        loaded,
+        sa.select(Service.id).where(~sa.exists().where(ServicePrice.service_id == Service.id)),
+    )
     assert services_without_price == []
     amounts = [a for (a,) in _all(loaded, sa.select(Payment.amount))]
     assert any(a > 0 for a in amounts) and any(a < 0 for a in amounts)
-    balances = _all(loaded, sa.select(Patient.id, Patient.bonus_balance).where(
-        Patient.bonus_balance != 0))
-    ledger = dict(_all(loaded, sa.select(BonusLedgerEntry.patient_id,
-                                         sa.func.sum(BonusLedgerEntry.delta))
-                       .group_by(BonusLedgerEntry.patient_id)))
+    balances = _all(
+        loaded, sa.select(Patient.id, Patient.bonus_balance).where(Patient.bonus_balance != 0)
+    )
+    ledger = dict(
+        _all(
+            loaded,
+            sa.select(BonusLedgerEntry.patient_id, sa.func.sum(BonusLedgerEntry.delta)).group_by(
+                BonusLedgerEntry.patient_id
+            ),
+        )
+    )
     assert balances and all(ledger.get(pid) == balance >= 0 for pid, balance in balances)
     assert _count(loaded, Feedback) > 0
     assert _count(loaded, TreatmentPlan) > 0 and _count(loaded, TreatmentTask) > 0

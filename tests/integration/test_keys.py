@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crm.controllers import settings
-from crm.controllers.keys import KeyProblem, check_key, ensure_key
+from crm.controllers.access.keys import KeyProblem, check_key, ensure_key
+from crm.controllers.clinic import settings
 from crm.crypto import generate_key_file
 
 

@@ -8,10 +8,11 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from crm.controllers import auth, patient_history, patients
+from crm.controllers.access import auth
 from crm.controllers.context import Actor
 from crm.controllers.errors import DomainError, NotFound, PermissionDenied, ValidationError
-from crm.controllers.patient_form import PatientForm
+from crm.controllers.patients import cards, history
+from crm.controllers.patients.form import PatientForm
 from crm.crypto import generate_key_file
 from crm.models import Insurer, IssuingOrganisation, JournalEntry, Patient, Referral
 from crm.models.enums import AppointmentStatus, ConsentKind, ReferralKind, ReferralStatus, Role
@@ -42,7 +43,7 @@ def actors(db):
 
 @pytest.fixture
 def card(db, actors, keyring):
-    return patients.create_patient(db, actors["registrar"], keyring, FORM)
+    return cards.create_patient(db, actors["registrar"], keyring, FORM)
 
 
 def _referral(session, patient_id: int, specialty_id: int, issued_on: dt.date, number: str):
@@ -81,7 +82,7 @@ def test_tabs_show_appointments_and_referrals_newest_first(db, actors, card):
         _referral(session, card.id, specialty.id, today - dt.timedelta(days=2), "Н-2")
         specialty_name = specialty.name
 
-    tabs = patient_history.load_history(db, actors["doctor"], card.id)
+    tabs = history.load_history(db, actors["doctor"], card.id)
     assert [a.status for a in tabs.appointments] == ["booked", "completed"]
     first = tabs.appointments[0]
     assert first.doctor == "Кузнецова П. П." and first.specialty == specialty_name
@@ -98,7 +99,7 @@ def test_tabs_show_appointments_and_referrals_newest_first(db, actors, card):
 
 
 def test_history_shows_changes_before_and_after(db, actors, keyring, card):
-    patients.update_patient(
+    cards.update_patient(
         db,
         actors["registrar"],
         keyring,
@@ -106,8 +107,8 @@ def test_history_shows_changes_before_and_after(db, actors, keyring, card):
         dataclasses.replace(card.form, phone="+7 916 000-11-22", email="oleg@mail.ru"),
         expected_version=card.version,
     )
-    patients.open_card(db, actors["registrar"], keyring, card.id)  # masked: not journaled
-    rows = patient_history.list_history(db, actors["registrar"], card.id)
+    cards.open_card(db, actors["registrar"], keyring, card.id)  # masked: not journaled
+    rows = history.list_history(db, actors["registrar"], card.id)
     assert [row.action for row in rows] == ["update", "create"]
     update = rows[0]
     assert (update.login, update.user_name, update.workstation) == ("reg", "Reg Тестов", "desk-7")
@@ -116,7 +117,7 @@ def test_history_shows_changes_before_and_after(db, actors, keyring, card):
 
 
 def test_history_keeps_to_this_patient(db, actors, keyring, card):
-    other = patients.create_patient(
+    other = cards.create_patient(
         db, actors["registrar"], keyring, dataclasses.replace(FORM, last_name="Другой")
     )
     with db() as session, session.begin():
@@ -126,43 +127,43 @@ def test_history_keeps_to_this_patient(db, actors, keyring, card):
         starts = factories.at(factories.clinic_today(), "11:00")
         appointment = factories.appointment(session, doctor, patient, starts)
         session.add(JournalEntry(action="check_in", entity="appointment", entity_id=appointment.id))
-    mine = patient_history.list_history(db, actors["doctor"], card.id)
+    mine = history.list_history(db, actors["doctor"], card.id)
     assert {(row.entity, row.action) for row in mine} == {
         ("patient", "create"),
         ("appointment", "check_in"),
     }
-    theirs = patient_history.list_history(db, actors["doctor"], other.id)
+    theirs = history.list_history(db, actors["doctor"], other.id)
     assert [(row.entity, row.entity_id) for row in theirs] == [("patient", other.id)]
 
 
 def test_consents_given_and_revoked_are_journaled(db, actors, card):
     registrar = actors["registrar"]
     today = factories.clinic_today()
-    given = patient_history.give_consent(
+    given = history.give_consent(
         db, registrar, card.id, ConsentKind.SMS, today - dt.timedelta(days=3)
     )
     assert given.live and given.kind == "sms"
     with pytest.raises(DomainError, match="уже действует"):
-        patient_history.give_consent(db, registrar, card.id, ConsentKind.SMS, today)
+        history.give_consent(db, registrar, card.id, ConsentKind.SMS, today)
     with pytest.raises(ValidationError) as early:
-        patient_history.revoke_consent(db, registrar, given.id, today - dt.timedelta(days=4))
+        history.revoke_consent(db, registrar, given.id, today - dt.timedelta(days=4))
     assert early.value.field == "revoked_on"
-    revoked = patient_history.revoke_consent(db, registrar, given.id, today)
+    revoked = history.revoke_consent(db, registrar, given.id, today)
     assert revoked.revoked_on == today and not revoked.live
     with pytest.raises(DomainError, match="отозвано"):
-        patient_history.revoke_consent(db, registrar, given.id, today)
-    again = patient_history.give_consent(db, registrar, card.id, ConsentKind.SMS, today)
-    consents = patient_history.list_consents(db, actors["doctor"], card.id)
+        history.revoke_consent(db, registrar, given.id, today)
+    again = history.give_consent(db, registrar, card.id, ConsentKind.SMS, today)
+    consents = history.list_consents(db, actors["doctor"], card.id)
     assert [c.id for c in consents] == [again.id, given.id]
-    actions = [row.action for row in patient_history.list_history(db, registrar, card.id)]
+    actions = [row.action for row in history.list_history(db, registrar, card.id)]
     assert actions == ["consent_given", "consent_revoked", "consent_given", "create"]
-    latest = patient_history.list_history(db, registrar, card.id)[0]
+    latest = history.list_history(db, registrar, card.id)[0]
     assert latest.changes[0].field == "consent_sms"
 
 
 def test_a_consent_cannot_be_dated_in_the_future(db, actors, card):
     with pytest.raises(ValidationError) as caught:
-        patient_history.give_consent(
+        history.give_consent(
             db,
             actors["registrar"],
             card.id,
@@ -175,17 +176,17 @@ def test_a_consent_cannot_be_dated_in_the_future(db, actors, card):
 
 def test_who_may_read_and_change(db, actors, card):
     with pytest.raises(PermissionDenied):
-        patient_history.load_history(db, actors["admin"], card.id)
+        history.load_history(db, actors["admin"], card.id)
     with pytest.raises(PermissionDenied):
-        patient_history.give_consent(
+        history.give_consent(
             db, actors["doctor"], card.id, ConsentKind.EMAIL, factories.clinic_today()
         )
     with pytest.raises(NotFound):
-        patient_history.load_history(db, actors["doctor"], card.id + 1000)
+        history.load_history(db, actors["doctor"], card.id + 1000)
 
 
 def test_insurers_by_name(db, actors):
     with db() as session, session.begin():
         session.add_all([Insurer(name="СОГАЗ-Мед", code="77008"), Insurer(name="Ингосстрах-М")])
-    names = [row.name for row in patient_history.list_insurers(db, actors["registrar"])]
+    names = [row.name for row in history.list_insurers(db, actors["registrar"])]
     assert names == sorted(names) and {"СОГАЗ-Мед", "Ингосстрах-М"} <= set(names)

@@ -13,10 +13,10 @@ from sqlalchemy.orm import sessionmaker
 from stdnum import luhn
 
 from crm.cli import main
-from crm.controllers import auth
+from crm.controllers.access import auth
 from crm.controllers.context import Actor
 from crm.controllers.errors import PermissionDenied
-from crm.controllers.patient_import import import_patients
+from crm.controllers.patients.importing import import_patients
 from crm.controllers.validation import snils_check_number
 from crm.crypto import generate_key_file
 from crm.models import JournalEntry, Patient

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from crm.controllers import auth, patients
+from crm.controllers.access import auth
 from crm.controllers.context import Actor
 from crm.controllers.errors import PermissionDenied
-from crm.controllers.patient_form import PatientForm
-from crm.controllers.patient_search import search_patients
+from crm.controllers.patients import cards
+from crm.controllers.patients.form import PatientForm
+from crm.controllers.patients.search import search_patients
 from crm.crypto import generate_key_file
 from crm.models.enums import Role
 
@@ -38,7 +39,7 @@ def registrar(db):
 def people(db, registrar, keyring):
     ids = {}
     for last, first, patronymic, born, phone, snils in PEOPLE:
-        card = patients.create_patient(
+        card = cards.create_patient(
             db,
             registrar,
             keyring,

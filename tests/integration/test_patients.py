@@ -7,10 +7,11 @@ import dataclasses
 import pytest
 import sqlalchemy as sa
 
-from crm.controllers import auth, patients
+from crm.controllers.access import auth
 from crm.controllers.context import Actor
 from crm.controllers.errors import PermissionDenied
-from crm.controllers.patient_form import PatientForm, PatientInvalid
+from crm.controllers.patients import cards
+from crm.controllers.patients.form import PatientForm, PatientInvalid
 from crm.crypto import generate_key_file
 from crm.models import JournalEntry, Patient
 from crm.models.enums import Role
@@ -66,7 +67,7 @@ def _full(**changes) -> PatientForm:
 
 
 def test_minimal_card_by_phone(db, actors, keyring):
-    card = patients.create_patient(db, actors["registrar"], keyring, MINIMAL)
+    card = cards.create_patient(db, actors["registrar"], keyring, MINIMAL)
     assert card.full_name == "Иванов Иван"
     assert card.form.phone == "+7 (916) 123-45-67"
     assert card.form.birth_date == "17.05.1980"
@@ -75,7 +76,7 @@ def test_minimal_card_by_phone(db, actors, keyring):
 
 
 def test_identity_documents_are_encrypted_at_rest(db, actors, keyring):
-    card = patients.create_patient(db, actors["registrar"], keyring, _full())
+    card = cards.create_patient(db, actors["registrar"], keyring, _full())
     assert card.snils_display == SNILS
     assert card.passport_display == "45 08 918273"
     with db() as session:
@@ -103,7 +104,7 @@ def test_all_bad_fields_are_reported_in_card_order(db, actors, keyring):
         FULL, first_name="Ivan", snils="112-233-445 96", birth_date="31.02.1980"
     )
     with pytest.raises(PatientInvalid) as caught:
-        patients.create_patient(db, actors["registrar"], keyring, bad)
+        cards.create_patient(db, actors["registrar"], keyring, bad)
     fields = [p.field for p in caught.value.problems]
     assert fields[:3] == ["first_name", "birth_date", "snils"]
     assert caught.value.field == "first_name"
@@ -113,7 +114,7 @@ def test_all_bad_fields_are_reported_in_card_order(db, actors, keyring):
 
 
 def test_same_documents_offer_the_existing_card(db, actors, keyring):
-    first = patients.create_patient(db, actors["registrar"], keyring, _full())
+    first = cards.create_patient(db, actors["registrar"], keyring, _full())
     other_person = dict(last_name="Смирнова", first_name="Анна", birth_date="01.01.1970")
     no_passport = dict(
         passport="", passport_issued_on="", passport_subdivision="", passport_issued_by=""
@@ -135,37 +136,37 @@ def test_same_documents_offer_the_existing_card(db, actors, keyring):
         ),
     )
     for duplicate, field in candidates:
-        with pytest.raises(patients.DuplicatePatient) as caught:
-            patients.create_patient(db, actors["registrar"], keyring, duplicate)
+        with pytest.raises(cards.DuplicatePatient) as caught:
+            cards.create_patient(db, actors["registrar"], keyring, duplicate)
         assert caught.value.existing_id == first.id
         assert caught.value.field == field
 
 
 def test_same_name_and_birth_date_warns_until_confirmed(db, actors, keyring):
-    first = patients.create_patient(db, actors["registrar"], keyring, MINIMAL)
+    first = cards.create_patient(db, actors["registrar"], keyring, MINIMAL)
     twin = dataclasses.replace(MINIMAL, last_name="ИВАНОВ", phone="+7 916 000-00-01")
-    with pytest.raises(patients.PossibleDuplicate) as caught:
-        patients.create_patient(db, actors["registrar"], keyring, twin)
+    with pytest.raises(cards.PossibleDuplicate) as caught:
+        cards.create_patient(db, actors["registrar"], keyring, twin)
     assert caught.value.existing_ids == (first.id,)
-    second = patients.create_patient(db, actors["registrar"], keyring, twin, allow_same_name=True)
+    second = cards.create_patient(db, actors["registrar"], keyring, twin, allow_same_name=True)
     assert second.id != first.id
 
 
 def test_doctor_sees_masked_numbers_and_may_not_reveal(db, actors, keyring):
-    card = patients.create_patient(db, actors["registrar"], keyring, _full())
-    seen = patients.open_card(db, actors["doctor"], keyring, card.id)
+    card = cards.create_patient(db, actors["registrar"], keyring, _full())
+    seen = cards.open_card(db, actors["doctor"], keyring, card.id)
     assert seen.snils_display == "***-***-445 95"
     assert seen.passport_display.endswith("8273") and "9182" not in seen.passport_display
     assert seen.form.snils is None and seen.form.passport is None
     with pytest.raises(PermissionDenied):
-        patients.open_card(db, actors["doctor"], keyring, card.id, reveal=True)
+        cards.open_card(db, actors["doctor"], keyring, card.id, reveal=True)
 
 
 def test_revealing_is_journaled(db, actors, keyring):
-    card = patients.create_patient(db, actors["registrar"], keyring, _full())
-    masked = patients.open_card(db, actors["registrar"], keyring, card.id)
+    card = cards.create_patient(db, actors["registrar"], keyring, _full())
+    masked = cards.open_card(db, actors["registrar"], keyring, card.id)
     assert masked.snils_display == "***-***-445 95"
-    full = patients.open_card(db, actors["registrar"], keyring, card.id, reveal=True)
+    full = cards.open_card(db, actors["registrar"], keyring, card.id, reveal=True)
     assert full.form.snils == SNILS and full.form.passport_subdivision == "770-001"
     with db() as session:
         actions = session.scalars(
@@ -177,22 +178,22 @@ def test_revealing_is_journaled(db, actors, keyring):
 
 
 def test_saving_a_masked_card_keeps_the_documents(db, actors, keyring):
-    card = patients.create_patient(db, actors["registrar"], keyring, _full())
-    masked = patients.open_card(db, actors["registrar"], keyring, card.id)
+    card = cards.create_patient(db, actors["registrar"], keyring, _full())
+    masked = cards.open_card(db, actors["registrar"], keyring, card.id)
     edited = dataclasses.replace(masked.form, phone="+7 916 765-43-21")
-    saved = patients.update_patient(
+    saved = cards.update_patient(
         db, actors["registrar"], keyring, card.id, edited, expected_version=masked.version
     )
     assert saved.version == masked.version + 1
-    again = patients.open_card(db, actors["registrar"], keyring, card.id, reveal=True)
+    again = cards.open_card(db, actors["registrar"], keyring, card.id, reveal=True)
     assert again.form.snils == SNILS and again.form.phone == "+7 (916) 765-43-21"
 
 
 def test_second_desk_gets_both_versions_and_loses_nothing(db, actors, keyring):
-    card = patients.create_patient(db, actors["registrar"], keyring, MINIMAL)
-    desk_a = patients.open_card(db, actors["registrar"], keyring, card.id)
-    desk_b = patients.open_card(db, actors["registrar2"], keyring, card.id)
-    patients.update_patient(
+    card = cards.create_patient(db, actors["registrar"], keyring, MINIMAL)
+    desk_a = cards.open_card(db, actors["registrar"], keyring, card.id)
+    desk_b = cards.open_card(db, actors["registrar2"], keyring, card.id)
+    cards.update_patient(
         db,
         actors["registrar"],
         keyring,
@@ -201,8 +202,8 @@ def test_second_desk_gets_both_versions_and_loses_nothing(db, actors, keyring):
         expected_version=desk_a.version,
     )
     typed = dataclasses.replace(desk_b.form, phone="+79160000002", email="ivanov@mail.ru")
-    with pytest.raises(patients.PatientConflict) as caught:
-        patients.update_patient(
+    with pytest.raises(cards.PatientConflict) as caught:
+        cards.update_patient(
             db, actors["registrar2"], keyring, card.id, typed, expected_version=desk_b.version
         )
     conflict = caught.value
@@ -212,7 +213,7 @@ def test_second_desk_gets_both_versions_and_loses_nothing(db, actors, keyring):
     assert "другом рабочем месте" in conflict.message
     # Desk B keeps its e-mail and takes their phone: saves against the new version.
     merged = dataclasses.replace(typed, phone=conflict.theirs.form.phone)
-    saved = patients.update_patient(
+    saved = cards.update_patient(
         db,
         actors["registrar2"],
         keyring,
@@ -224,8 +225,8 @@ def test_second_desk_gets_both_versions_and_loses_nothing(db, actors, keyring):
 
 
 def test_update_journals_before_and_after(db, actors, keyring):
-    card = patients.create_patient(db, actors["registrar"], keyring, MINIMAL)
-    patients.update_patient(
+    card = cards.create_patient(db, actors["registrar"], keyring, MINIMAL)
+    cards.update_patient(
         db,
         actors["registrar"],
         keyring,
@@ -242,12 +243,12 @@ def test_update_journals_before_and_after(db, actors, keyring):
 
 def test_old_passport_is_flagged_for_replacement(db, actors, keyring):
     form = _full(birth_date="01.01.1990", passport_issued_on="01.03.2004")
-    card = patients.create_patient(db, actors["registrar"], keyring, form)
+    card = cards.create_patient(db, actors["registrar"], keyring, form)
     assert any("замен" in warning for warning in card.warnings)
-    masked = patients.open_card(db, actors["doctor"], keyring, card.id)
+    masked = cards.open_card(db, actors["doctor"], keyring, card.id)
     assert masked.warnings == card.warnings
 
 
 def test_doctor_may_not_edit(db, actors, keyring):
     with pytest.raises(PermissionDenied):
-        patients.create_patient(db, actors["doctor"], keyring, MINIMAL)
+        cards.create_patient(db, actors["doctor"], keyring, MINIMAL)

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from crm.controllers import booking, priority_requests
 from crm.controllers.errors import PermissionDenied, ValidationError
-from crm.controllers.priority_requests import PriorityRefused
+from crm.controllers.referrals import priority
+from crm.controllers.referrals.priority import PriorityRefused
+from crm.controllers.schedule import booking
 from crm.models import JournalEntry, PriorityRequest
 from crm.models.enums import PriorityStatus
 from tests import factories as f
@@ -25,7 +26,7 @@ def desk(db) -> rf.Desk:
 
 
 def create(db, desk, patient: int, reason: str = "подозрение на онкологию", **kwargs):
-    return priority_requests.create_request(
+    return priority.create_request(
         db, kwargs.pop("actor", desk.registrar), patient_id=desk.patients[patient],
         reason=reason, now=NOW, **kwargs,
     )  # fmt: skip
@@ -38,17 +39,17 @@ def test_queue_pending_first_oldest_first_then_approved(db, desk):
     with db() as session, session.begin():  # created one hour apart, the third first
         for row_id, hours in ((third.id, 0), (first.id, 1), (second.id, 2)):
             session.get(PriorityRequest, row_id).created_at = NOW + dt.timedelta(hours=hours)
-    priority_requests.approve(db, desk.manager, third.id, now=NOW)
-    queue = priority_requests.manager_queue(db, desk.manager, now=NOW + dt.timedelta(hours=5))
+    priority.approve(db, desk.manager, third.id, now=NOW)
+    queue = priority.manager_queue(db, desk.manager, now=NOW + dt.timedelta(hours=5))
     assert [(r.id, r.status) for r in queue] == [
         (first.id, P.PENDING), (second.id, P.PENDING), (third.id, P.APPROVED)]  # fmt: skip
     assert queue[0].age == dt.timedelta(hours=4) and queue[0].specialty_name
     assert queue[2].decided_by == desk.manager.full_name and queue[2].created_by == (
         desk.doctor_user.full_name)  # fmt: skip
-    priority_requests.reject(db, desk.manager, second.id, reason=" есть плановая запись ")
-    queue = priority_requests.manager_queue(db, desk.manager)
+    priority.reject(db, desk.manager, second.id, reason=" есть плановая запись ")
+    queue = priority.manager_queue(db, desk.manager)
     assert [r.id for r in queue] == [first.id, third.id]
-    everything = priority_requests.manager_queue(db, desk.manager, include_closed=True)
+    everything = priority.manager_queue(db, desk.manager, include_closed=True)
     assert [r.id for r in everything] == [first.id, third.id, second.id]
     assert everything[2].decision_reason == "есть плановая запись"
 
@@ -56,24 +57,24 @@ def test_queue_pending_first_oldest_first_then_approved(db, desk):
 def test_approve_then_book_links_the_appointment(db, desk):
     request = create(db, desk, 0, specialty_id=desk.specialty_a)
     with pytest.raises(PriorityRefused) as caught:
-        priority_requests.book_request(db, desk.manager, request.id, doctor_id=desk.doctor,
+        priority.book_request(db, desk.manager, request.id, doctor_id=desk.doctor,
                                        starts_at=f.at(DAY, "10:00"), now=NOW)  # fmt: skip
     assert caught.value.reason_code == "bad_status"
-    priority_requests.approve(db, desk.manager, request.id, note="срочно", now=NOW)
+    priority.approve(db, desk.manager, request.id, note="срочно", now=NOW)
     # The wanted time is taken: the manager overbooks it with a reason.
     booking.book(db, desk.registrar, patient_id=desk.patients[1], doctor_id=desk.doctor,
                  starts_at=f.at(DAY, "10:00"), now=NOW)  # fmt: skip
     with pytest.raises(booking.BookingRefused):
-        priority_requests.book_request(db, desk.manager, request.id, doctor_id=desk.doctor,
+        priority.book_request(db, desk.manager, request.id, doctor_id=desk.doctor,
                                        starts_at=f.at(DAY, "10:00"), now=NOW)  # fmt: skip
-    assert priority_requests.get_request(db, desk.manager, request.id).status is P.APPROVED
-    made, linked = priority_requests.book_request(
+    assert priority.get_request(db, desk.manager, request.id).status is P.APPROVED
+    made, linked = priority.book_request(
         db, desk.manager, request.id, doctor_id=desk.doctor, starts_at=f.at(DAY, "10:00"),
         overbook_reason="приоритетная запись", now=NOW,
     )  # fmt: skip
     assert made.overbooked and linked.status is P.BOOKED and linked.appointment_id == made.id
     assert linked.appointment_starts_at == f.at(DAY, "10:00")
-    card = priority_requests.patient_requests(db, desk.registrar, desk.patients[0])
+    card = priority.patient_requests(db, desk.registrar, desk.patients[0])
     assert [(r.id, r.status) for r in card] == [(request.id, P.BOOKED)]
     with db() as session:
         actions = session.scalars(
@@ -85,15 +86,15 @@ def test_approve_then_book_links_the_appointment(db, desk):
 
 def test_link_an_appointment_booked_elsewhere(db, desk):
     request = create(db, desk, 0)
-    priority_requests.approve(db, desk.manager, request.id)
+    priority.approve(db, desk.manager, request.id)
     others = booking.book(db, desk.registrar, patient_id=desk.patients[1], doctor_id=desk.doctor,
                           starts_at=f.at(DAY, "11:00"), now=NOW)  # fmt: skip
     with pytest.raises(ValidationError) as caught:
-        priority_requests.link_appointment(db, desk.manager, request.id, others.id)
+        priority.link_appointment(db, desk.manager, request.id, others.id)
     assert caught.value.field == "appointment_id"
     own = booking.book(db, desk.registrar, patient_id=desk.patients[0], doctor_id=desk.doctor,
                        starts_at=f.at(DAY, "12:00"), now=NOW)  # fmt: skip
-    linked = priority_requests.link_appointment(db, desk.manager, request.id, own.id)
+    linked = priority.link_appointment(db, desk.manager, request.id, own.id)
     assert linked.status is P.BOOKED
 
 
@@ -108,17 +109,17 @@ def test_rules_of_deciding(db, desk):
     assert empty.value.field == "reason"
     for actor in (desk.registrar, desk.doctor_user):
         with pytest.raises(PermissionDenied):
-            priority_requests.approve(db, actor, request.id)
+            priority.approve(db, actor, request.id)
     with pytest.raises(PermissionDenied):
         create(db, desk, 1, actor=desk.admin)
     with pytest.raises(PriorityRefused) as no_reason:
-        priority_requests.reject(db, desk.manager, request.id, reason=" ")
+        priority.reject(db, desk.manager, request.id, reason=" ")
     assert no_reason.value.reason_code == "reason_required"
-    priority_requests.reject(db, desk.manager, request.id, reason="не срочно")
-    for call in (priority_requests.approve, priority_requests.reject):
+    priority.reject(db, desk.manager, request.id, reason="не срочно")
+    for call in (priority.approve, priority.reject):
         with pytest.raises(PriorityRefused) as again:
             call(db, desk.manager, request.id, **({"reason": "x"} if call is
-                                                  priority_requests.reject else {}))  # fmt: skip
+                                                  priority.reject else {}))  # fmt: skip
         assert again.value.reason_code == "bad_status"
     # Rejected: the patient may be queued again.
     assert create(db, desk, 0, specialty_id=desk.specialty_a).status is P.PENDING

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 
 import pytest
 
-from crm.controllers import booking, referral_rules
-from crm.controllers.booking import BookingRefused
-from crm.controllers.referral_rules import (
+from crm.controllers.referrals import rules
+from crm.controllers.referrals.rules import (
     check_for_booking,
     days_left,
     effective_status,
     last_valid_day,
     validity_days,
 )
+from crm.controllers.schedule import booking
+from crm.controllers.schedule.booking import BookingRefused
 from crm.models import Patient, Specialty
 from crm.models.enums import ReferralKind, ReferralStatus, Role
 from tests import booking_factories as bf
@@ -56,8 +57,8 @@ def test_validity_days_by_kind():
     assert validity_days(K.STANDARD) == 30
     assert validity_days(K.THERAPIST) == 60
     assert validity_days(K.LONG_TERM) == 30
-    assert referral_rules.max_valid_days(K.LONG_TERM, 30) == 90
-    assert referral_rules.max_valid_days(K.STANDARD, 30) == 30
+    assert rules.max_valid_days(K.LONG_TERM, 30) == 90
+    assert rules.max_valid_days(K.STANDARD, 30) == 30
     assert validity_days(K.EMERGENCY, 7) == 7 and validity_days(K.EMERGENCY, 30) == 30
     for wrong in (None, 6, 31):
         with pytest.raises(ValueError):
@@ -99,8 +100,8 @@ def test_stored_statuses_read_as_they_are_except_a_stale_active():
     for status in (ReferralStatus.USED, ReferralStatus.CLOSED, ReferralStatus.CANCELLED):
         assert effective_status(Plain(old, 30, status), ISSUED) is status
     assert effective_status(Plain(old, 30, ReferralStatus.EXPIRED), old) is ReferralStatus.EXPIRED
-    assert referral_rules.released_status(Plain(ISSUED, 30), ISSUED) is ReferralStatus.ACTIVE
-    assert referral_rules.released_status(Plain(old, 30), ISSUED) is ReferralStatus.EXPIRED
+    assert rules.released_status(Plain(ISSUED, 30), ISSUED) is ReferralStatus.ACTIVE
+    assert rules.released_status(Plain(old, 30), ISSUED) is ReferralStatus.EXPIRED
 
 
 def test_refusals_name_the_reason():

@@ -1,6 +1,6 @@
 """Every validity kind at its boundary days through the registry, and extension limits.
 
-Referrals are registered through :mod:`crm.controllers.referrals` and read back on the
+Referrals are registered through :mod:`crm.controllers.referrals.editing` and read back on the
 issue day, the last valid day and the day after (booking on those days is covered
 in ``test_referral_rules.py``). Extensions: only a doctor, only long-term, a written
 reason, never past 90 days from issue, only while the specialty has free slots.
@@ -13,9 +13,10 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from crm.controllers import booking, referrals
 from crm.controllers.errors import PermissionDenied, StaleRecord
-from crm.controllers.referrals import ReferralRefused, RegistryFilter
+from crm.controllers.referrals import editing
+from crm.controllers.referrals.editing import ReferralRefused, RegistryFilter
+from crm.controllers.schedule import booking
 from crm.models import JournalEntry, ReferralExtension, ScheduleTemplate
 from crm.models.enums import ReferralKind, ReferralStatus
 from tests import factories as f
@@ -40,14 +41,14 @@ def desk(db) -> rf.Desk:
 
 @pytest.mark.parametrize(("kind", "emergency_days", "days"), KINDS)
 def test_each_kind_at_its_boundary_days(db, desk, kind, emergency_days, days):
-    made = referrals.create_referral(
+    made = editing.create_referral(
         db, desk.registrar, rf.form(desk, kind=kind, emergency_days=emergency_days), today=TODAY
     )
     last = TODAY + dt.timedelta(days=days - 1)
     assert made.row.last_valid_day == last
 
-    def read(day: dt.date) -> referrals.ReferralRow:
-        return referrals.get_referral(db, desk.registrar, made.row.id, today=day).row
+    def read(day: dt.date) -> editing.ReferralRow:
+        return editing.get_referral(db, desk.registrar, made.row.id, today=day).row
 
     on_issue, on_last, after = read(TODAY), read(last), read(last + dt.timedelta(days=1))
     assert (on_issue.status, on_issue.days_left) == (RS.ACTIVE, days)
@@ -58,19 +59,19 @@ def test_each_kind_at_its_boundary_days(db, desk, kind, emergency_days, days):
     # The registry's SQL filters say the same as the rows.
     for day, status in ((TODAY, RS.ACTIVE), (last, RS.ACTIVE),
                         (last + dt.timedelta(days=1), RS.EXPIRED)):  # fmt: skip
-        found = referrals.registry(
+        found = editing.registry(
             db, desk.registrar, RegistryFilter(statuses=frozenset({status})), today=day
         )
         assert made.row.id in {r.id for r in found}
         other = RS.EXPIRED if status is RS.ACTIVE else RS.ACTIVE
-        found = referrals.registry(
+        found = editing.registry(
             db, desk.registrar, RegistryFilter(statuses=frozenset({other})), today=day
         )
         assert made.row.id not in {r.id for r in found}
-    expiring = referrals.registry(db, desk.registrar, RegistryFilter(expiring_only=True),
+    expiring = editing.registry(db, desk.registrar, RegistryFilter(expiring_only=True),
                                   today=last - dt.timedelta(days=4))  # fmt: skip
     assert made.row.id in {r.id for r in expiring}
-    expiring = referrals.registry(db, desk.registrar, RegistryFilter(expiring_only=True),
+    expiring = editing.registry(db, desk.registrar, RegistryFilter(expiring_only=True),
                                   today=last - dt.timedelta(days=5))  # fmt: skip
     assert made.row.id not in {r.id for r in expiring}
 
@@ -78,8 +79,8 @@ def test_each_kind_at_its_boundary_days(db, desk, kind, emergency_days, days):
 # --- extension ----------------------------------------------------------------------------
 
 
-def long_term(db, desk, issued_on: dt.date = TODAY, **changes) -> referrals.ReferralDetails:
-    return referrals.create_referral(
+def long_term(db, desk, issued_on: dt.date = TODAY, **changes) -> editing.ReferralDetails:
+    return editing.create_referral(
         db,
         desk.registrar,
         rf.form(desk, kind=K.LONG_TERM, issued_on=issued_on, **changes),
@@ -87,9 +88,9 @@ def long_term(db, desk, issued_on: dt.date = TODAY, **changes) -> referrals.Refe
     )
 
 
-def extend(db, desk, referral_id: int, actor=None, **kwargs) -> referrals.ReferralDetails:
+def extend(db, desk, referral_id: int, actor=None, **kwargs) -> editing.ReferralDetails:
     kwargs.setdefault("reason", "курс химиотерапии продолжается")
-    return referrals.extend_referral(
+    return editing.extend_referral(
         db, actor or desk.doctor_user, referral_id, today=TODAY, now=NOW, **kwargs
     )
 
@@ -118,9 +119,9 @@ def test_a_doctor_extends_up_to_ninety_days_and_every_extension_is_kept(db, desk
     with db() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(ReferralExtension)) == 2
         entries = session.scalars(
-            sa.select(JournalEntry).where(
-                JournalEntry.entity == "referral", JournalEntry.action == "extend"
-            ).order_by(JournalEntry.id)  # fmt: skip
+            sa.select(JournalEntry)
+            .where(JournalEntry.entity == "referral", JournalEntry.action == "extend")
+            .order_by(JournalEntry.id)  # fmt: skip
         ).all()
     assert [e.changes["valid_days"] for e in entries] == [[30, 60], [60, 90]]
     assert entries[1].details == "по решению консилиума"
@@ -146,7 +147,7 @@ def test_only_longer_only_long_term_only_a_doctor_only_with_a_reason(db, desk):
         with pytest.raises(PermissionDenied):
             extend(db, desk, made.row.id, actor=actor, valid_days=45)
     for kind, days in ((K.STANDARD, None), (K.THERAPIST, None), (K.EMERGENCY, 20)):
-        other = referrals.create_referral(
+        other = editing.create_referral(
             db, desk.registrar, rf.form(desk, kind=kind, emergency_days=days), today=TODAY
         )
         assert not other.extendable
@@ -161,7 +162,7 @@ def test_an_expired_or_cancelled_referral_is_not_extended(db, desk):
     assert expired.row.status is RS.EXPIRED and not expired.extendable
     assert refusal(extend, db, desk, expired.row.id, valid_days=60).reason_code == "bad_status"
     cancelled = long_term(db, desk)
-    referrals.cancel_referral(db, desk.registrar, cancelled.row.id, reason="x", today=TODAY)
+    editing.cancel_referral(db, desk.registrar, cancelled.row.id, reason="x", today=TODAY)
     assert refusal(extend, db, desk, cancelled.row.id, valid_days=60).reason_code == "bad_status"
 
 

@@ -9,9 +9,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from crm.controllers import booking, referrals, visit_status
 from crm.controllers.errors import PermissionDenied, StaleRecord
-from crm.controllers.referrals import ReferralInvalid, ReferralRefused, RegistryFilter
+from crm.controllers.referrals import editing
+from crm.controllers.referrals.editing import ReferralInvalid, ReferralRefused, RegistryFilter
+from crm.controllers.schedule import booking, visit_status
 from crm.models import IssuingOrganisation, JournalEntry, Referral
 from crm.models.enums import AppointmentStatus, ReferralKind, ReferralStatus
 from tests import factories as f
@@ -26,8 +27,8 @@ def desk(db) -> rf.Desk:
     return rf.make_desk(db)
 
 
-def create(db, desk, **changes) -> referrals.ReferralDetails:
-    return referrals.create_referral(db, desk.registrar, rf.form(desk, **changes), today=TODAY)
+def create(db, desk, **changes) -> editing.ReferralDetails:
+    return editing.create_referral(db, desk.registrar, rf.form(desk, **changes), today=TODAY)
 
 
 def book(db, desk, referral_id: int, hhmm: str = "10:00", **kwargs):
@@ -139,8 +140,8 @@ def test_the_number_is_unique_per_organisation_in_python_and_in_the_database(db,
 def test_only_registrars_and_managers_register(db, desk):
     for actor in (desk.doctor_user, desk.admin):
         with pytest.raises(PermissionDenied):
-            referrals.create_referral(db, actor, rf.form(desk), today=TODAY)
-    assert referrals.create_referral(db, desk.manager, rf.form(desk), today=TODAY).row.id
+            editing.create_referral(db, actor, rf.form(desk), today=TODAY)
+    assert editing.create_referral(db, desk.manager, rf.form(desk), today=TODAY).row.id
 
 
 # --- corrections and cancelling -----------------------------------------------------------
@@ -148,7 +149,7 @@ def test_only_registrars_and_managers_register(db, desk):
 
 def test_update_with_the_version_read_and_a_stale_one(db, desk):
     made = create(db, desk)
-    changed = referrals.update_referral(
+    changed = editing.update_referral(
         db, desk.registrar, made.row.id, rf.form(desk, number="777", diagnosis_code="J45.0",
                                                  kind=ReferralKind.THERAPIST),
         expected_version=made.row.version, today=TODAY,
@@ -157,7 +158,7 @@ def test_update_with_the_version_read_and_a_stale_one(db, desk):
         "777", "J45.0", 60)  # fmt: skip
     assert changed.row.version == made.row.version + 1
     with pytest.raises(StaleRecord):
-        referrals.update_referral(db, desk.registrar, made.row.id, rf.form(desk, number="778"),
+        editing.update_referral(db, desk.registrar, made.row.id, rf.form(desk, number="778"),
                                   expected_version=made.row.version, today=TODAY)  # fmt: skip
     with db() as session:
         entry = session.scalars(
@@ -172,11 +173,11 @@ def test_a_booked_visit_locks_the_patient_specialty_and_validity(db, desk):
     made = create(db, desk, number="900")
     book(db, desk, made.row.id)
     with pytest.raises(ReferralRefused) as caught:
-        referrals.update_referral(db, desk.registrar, made.row.id,
+        editing.update_referral(db, desk.registrar, made.row.id,
                                   rf.form(desk, number="900", specialty_id=desk.specialty_b),
                                   today=TODAY)  # fmt: skip
     assert caught.value.reason_code == "has_appointment" and caught.value.field == "specialty_id"
-    fixed = referrals.update_referral(db, desk.registrar, made.row.id,
+    fixed = editing.update_referral(db, desk.registrar, made.row.id,
                                       rf.form(desk, number="901", diagnosis_code="E11"),
                                       today=TODAY)  # fmt: skip
     assert fixed.row.number == "901" and fixed.row.status is RS.USED
@@ -185,7 +186,7 @@ def test_a_booked_visit_locks_the_patient_specialty_and_validity(db, desk):
 def test_correcting_the_issue_date_follows_the_status(db, desk):
     made = create(db, desk, number="910", issued_on=TODAY - dt.timedelta(days=40))
     assert made.row.status is RS.EXPIRED
-    fixed = referrals.update_referral(db, desk.registrar, made.row.id,
+    fixed = editing.update_referral(db, desk.registrar, made.row.id,
                                       rf.form(desk, number="910", issued_on=TODAY - dt.timedelta(
                                           days=4)), today=TODAY)  # fmt: skip
     assert fixed.row.status is RS.ACTIVE and fixed.row.days_left == 26
@@ -194,19 +195,19 @@ def test_correcting_the_issue_date_follows_the_status(db, desk):
 def test_cancel_needs_a_reason_and_no_visit_ahead(db, desk):
     made = create(db, desk)
     with pytest.raises(ReferralRefused) as caught:
-        referrals.cancel_referral(db, desk.registrar, made.row.id, reason="  ", today=TODAY)
+        editing.cancel_referral(db, desk.registrar, made.row.id, reason="  ", today=TODAY)
     assert caught.value.reason_code == "reason_required" and caught.value.field == "reason"
     appointment = book(db, desk, made.row.id)
     with pytest.raises(ReferralRefused) as caught:
-        referrals.cancel_referral(db, desk.registrar, made.row.id, reason="ошибка", today=TODAY)
+        editing.cancel_referral(db, desk.registrar, made.row.id, reason="ошибка", today=TODAY)
     assert caught.value.reason_code == "has_appointment"
     assert DAY.strftime("%d.%m.%Y") in caught.value.message
     visit_status.cancel(db, desk.registrar, appointment.id, reason="передумал", now=NOW)
-    cancelled = referrals.cancel_referral(db, desk.registrar, made.row.id, reason=" отозвано ",
+    cancelled = editing.cancel_referral(db, desk.registrar, made.row.id, reason=" отозвано ",
                                           expected_version=None, today=TODAY)  # fmt: skip
     assert cancelled.row.status is RS.CANCELLED and cancelled.cancel_reason == "отозвано"
     with pytest.raises(ReferralRefused) as again:
-        referrals.cancel_referral(db, desk.registrar, made.row.id, reason="ещё", today=TODAY)
+        editing.cancel_referral(db, desk.registrar, made.row.id, reason="ещё", today=TODAY)
     assert again.value.reason_code == "already_cancelled"
     caught_booking = pytest.raises(booking.BookingRefused)
     with caught_booking as refused:
@@ -216,7 +217,7 @@ def test_cancel_needs_a_reason_and_no_visit_ahead(db, desk):
 
 def test_cancel_from_expired_and_closed(db, desk):
     old = create(db, desk, issued_on=TODAY - dt.timedelta(days=60))
-    assert referrals.cancel_referral(db, desk.manager, old.row.id, reason="дубль",
+    assert editing.cancel_referral(db, desk.manager, old.row.id, reason="дубль",
                                      today=TODAY).row.status is RS.CANCELLED  # fmt: skip
     made = create(db, desk)
     appointment = book(db, desk, made.row.id)
@@ -224,9 +225,9 @@ def test_cancel_from_expired_and_closed(db, desk):
     for status in (AppointmentStatus.ARRIVED, AppointmentStatus.IN_PROGRESS,
                    AppointmentStatus.COMPLETED):  # fmt: skip
         visit_status.set_status(db, desk.manager, appointment.id, status, now=later)
-    assert referrals.get_referral(db, desk.registrar, made.row.id, today=DAY).row.status is (
+    assert editing.get_referral(db, desk.registrar, made.row.id, today=DAY).row.status is (
         RS.CLOSED)  # fmt: skip
-    closed = referrals.cancel_referral(db, desk.manager, made.row.id, reason="ошибка", today=DAY)
+    closed = editing.cancel_referral(db, desk.manager, made.row.id, reason="ошибка", today=DAY)
     assert closed.row.status is RS.CANCELLED
 
 
@@ -245,7 +246,7 @@ def test_registry_rows_and_filters(db, desk):
         starts_at=f.at(TODAY + dt.timedelta(days=1), "10:00"), referral_id=booked_soon.row.id,
         now=NOW,
     )  # fmt: skip
-    everything = referrals.registry(db, desk.registrar, today=TODAY)
+    everything = editing.registry(db, desk.registrar, today=TODAY)
     by_number = {r.number: r for r in everything}
     assert set(by_number) == {"1001", "1002", "1003", "1004", "1005"}
     assert by_number["1002"].days_left == 5 and by_number["1002"].expiring
@@ -256,7 +257,7 @@ def test_registry_rows_and_filters(db, desk):
     assert by_number["1005"].appointment_starts_at == appointment.starts_at
 
     def numbers(**criteria) -> set[str]:
-        found = referrals.registry(db, desk.registrar, RegistryFilter(**criteria), today=TODAY)
+        found = editing.registry(db, desk.registrar, RegistryFilter(**criteria), today=TODAY)
         return {r.number for r in found}
 
     assert numbers(expiring_only=True) == {"1002"}
@@ -269,9 +270,9 @@ def test_registry_rows_and_filters(db, desk):
     assert numbers(number=" 1003") == {"1003"}
     # Expiry is evaluated against today, not stored stale: nine days later 1002 and 1003 ran out.
     later = TODAY + dt.timedelta(days=9)
-    rows = {r.number: r for r in referrals.registry(db, desk.registrar, today=later)}
+    rows = {r.number: r for r in editing.registry(db, desk.registrar, today=later)}
     assert rows["1002"].status is RS.EXPIRED and rows["1004"].status is RS.ACTIVE
-    expired = referrals.registry(db, desk.registrar, RegistryFilter(
+    expired = editing.registry(db, desk.registrar, RegistryFilter(
         statuses=frozenset({RS.EXPIRED})), today=later)  # fmt: skip
     assert {r.number for r in expired} == {"1002", "1003"}
     assert rows["1004"].days_left == 1 and rows["1004"].expiring
@@ -284,11 +285,11 @@ def test_the_card_lists_appointments_history(db, desk):
     made = create(db, desk)
     first = book(db, desk, made.row.id)
     moved = booking.reschedule(db, desk.registrar, first.id, starts_at=f.at(DAY, "11:00"), now=NOW)
-    details = referrals.get_referral(db, desk.registrar, made.row.id, today=TODAY)
+    details = editing.get_referral(db, desk.registrar, made.row.id, today=TODAY)
     assert [a.id for a in details.appointments] == [first.id, moved.id]
     assert details.appointments[0].status is AppointmentStatus.RESCHEDULED
     assert details.appointments[1].rescheduled_from_id == first.id
     assert details.row.appointment_id == moved.id
-    found = referrals.find_by_number(db, desk.registrar, made.row.number, today=TODAY)
+    found = editing.find_by_number(db, desk.registrar, made.row.number, today=TODAY)
     assert [r.id for r in found] == [made.row.id]
-    assert referrals.find_by_number(db, desk.registrar, "нет") == []
+    assert editing.find_by_number(db, desk.registrar, "нет") == []

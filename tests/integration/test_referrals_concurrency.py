@@ -16,7 +16,7 @@ from collections import Counter
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
-from crm.controllers import booking
+from crm.controllers.schedule import booking
 from crm.models import Appointment, Patient, Referral, Specialty
 from crm.models.enums import ReferralStatus
 from tests import booking_factories as bf

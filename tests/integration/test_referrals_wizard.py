@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from crm.controllers import booking, referral_wizard, referrals
+from crm.controllers.referrals import editing, wizard
+from crm.controllers.schedule import booking
 from crm.models import IssuingOrganisation, Patient, SpecialtyAlternative
 from crm.models.enums import ReferralKind
 from tests import booking_factories as bf
@@ -22,11 +23,11 @@ def desk(db) -> rf.Desk:
 
 
 def create(db, desk, **changes):
-    return referrals.create_referral(db, desk.registrar, rf.form(desk, **changes), today=TODAY)
+    return editing.create_referral(db, desk.registrar, rf.form(desk, **changes), today=TODAY)
 
 
-def options(db, desk, number: str, **kwargs) -> referral_wizard.BookingOptions:
-    return referral_wizard.booking_options(db, desk.registrar, number, now=NOW, **kwargs)
+def options(db, desk, number: str, **kwargs) -> wizard.BookingOptions:
+    return wizard.booking_options(db, desk.registrar, number, now=NOW, **kwargs)
 
 
 def test_doctors_of_the_specialty_with_slots_inside_the_validity(db, desk):
@@ -55,7 +56,7 @@ def test_refusals_before_choosing_a_doctor(db, desk, case):
     issued = TODAY - dt.timedelta(days=40) if case == "expired" else TODAY
     made = create(db, desk, number="77", issued_on=issued)
     if case == "cancelled":
-        referrals.cancel_referral(db, desk.registrar, made.row.id, reason="ошибка", today=TODAY)
+        editing.cancel_referral(db, desk.registrar, made.row.id, reason="ошибка", today=TODAY)
     if case == "used":
         booking.book(db, desk.registrar, patient_id=desk.patients[0], doctor_id=desk.doctor,
                      starts_at=f.at(DAY, "10:00"), referral_id=made.row.id, now=NOW)  # fmt: skip

@@ -11,9 +11,11 @@ import pytest
 import sqlalchemy as sa
 import zxingcpp
 
-from crm.controllers import print_settings, settings, tickets, visit_status
+from crm.controllers.clinic import settings
 from crm.controllers.context import Actor
 from crm.controllers.errors import NotFound, PermissionDenied, ValidationError
+from crm.controllers.printing import formats, tickets
+from crm.controllers.schedule import visit_status
 from crm.models import Appointment, JournalEntry
 from crm.models.enums import AppointmentKind, AppointmentStatus, Role
 from crm.reports import qr
@@ -128,9 +130,9 @@ def test_what_to_bring_follows_the_kind(db, desk):
 
 def test_clinic_default_format_is_chosen_by_a_manager_and_journaled(db, desk):
     with pytest.raises(PermissionDenied):
-        print_settings.set_ticket_format(db, desk.registrar, TicketFormat.ROLL80)
-    print_settings.set_ticket_format(db, desk.manager, TicketFormat.ROLL80)
-    assert print_settings.ticket_format(db) is TicketFormat.ROLL80
+        formats.set_ticket_format(db, desk.registrar, TicketFormat.ROLL80)
+    formats.set_ticket_format(db, desk.manager, TicketFormat.ROLL80)
+    assert formats.ticket_format(db) is TicketFormat.ROLL80
     document = tickets.tickets_document(db, desk.registrar, [desk.booked, desk.paid])
     assert document.ticket_format is TicketFormat.ROLL80
     assert pdfium.PdfDocument(document.pdf).__len__() == 2
@@ -140,7 +142,7 @@ def test_clinic_default_format_is_chosen_by_a_manager_and_journaled(db, desk):
         entry = session.scalars(
             sa.select(JournalEntry).where(JournalEntry.entity == "clinic_setting")
         ).one()
-        assert entry.changes == {print_settings.TICKET_FORMAT: ["a6", "roll80"]}
+        assert entry.changes == {formats.TICKET_FORMAT: ["a6", "roll80"]}
 
 
 def test_no_ticket_for_a_cancelled_appointment_or_an_unknown_one_or_an_admin(db, desk):
@@ -180,7 +182,11 @@ def test_scan_offers_check_in_once_then_says_the_ticket_was_used(db, desk):
     assert first.state is tickets.ScanState.READY and first.may_check_in
     assert first.patient_name == "Щукина Анна-Мария Владиславовна" and first.room == "203"
     visit_status.set_status(
-        db, desk.registrar, first.appointment_id, S.ARRIVED, expected_version=first.version,
+        db,
+        desk.registrar,
+        first.appointment_id,
+        S.ARRIVED,
+        expected_version=first.version,
         now=MORNING,
     )
     second = tickets.scan_text(db, desk.registrar, code, now=MORNING)

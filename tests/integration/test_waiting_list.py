@@ -12,9 +12,11 @@ import queue
 import pytest
 import sqlalchemy as sa
 
-from crm.controllers import booking, referrals, visit_status, waiting_list
 from crm.controllers.errors import PermissionDenied, ValidationError
-from crm.controllers.waiting_list import OfferRefused
+from crm.controllers.referrals import editing
+from crm.controllers.schedule import booking, visit_status
+from crm.controllers.waiting import queue as waiting_list
+from crm.controllers.waiting.queue import OfferRefused
 from crm.db.listener import ChangeListener
 from crm.models import (
     Appointment,
@@ -374,7 +376,7 @@ def test_a_refused_booking_from_the_list_keeps_the_entry_waiting(db, desk):
 
 
 def referral(db, desk, patient: int, *, specialty=None, issued=TODAY):
-    return referrals.create_referral(
+    return editing.create_referral(
         db, desk.registrar,
         rf.form(desk, patient_id=desk.patients[patient], specialty_id=specialty or desk.specialty_a,
                 issued_on=issued),

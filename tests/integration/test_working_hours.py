@@ -12,10 +12,11 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
-from crm.controllers import booking, day_grid, schedule, visit_status, waiting_list, working_hours
 from crm.controllers.context import Actor
 from crm.controllers.errors import PermissionDenied, ValidationError
-from crm.controllers.working_hours import ExceptionForm, TemplateForm
+from crm.controllers.schedule import booking, calendar, day_grid, visit_status, working_hours
+from crm.controllers.schedule.working_hours import ExceptionForm, TemplateForm
+from crm.controllers.waiting import queue
 from crm.models import Appointment, Doctor, JournalEntry, OutboxMessage, PatientConsent
 from crm.models.enums import (
     AppointmentStatus,
@@ -247,12 +248,12 @@ def test_a_held_appointment_moved_to_a_free_slot_leaves_the_tray(db, clinic):
 def test_new_hours_open_new_slots(db, clinic):
     c = clinic
     saturday = DAY + dt.timedelta(days=12)  # not 8 March, a public holiday
-    assert schedule.working_periods(db, c.doctor, saturday) == []
+    assert calendar.working_periods(db, c.doctor, saturday) == []
     form = TemplateForm(6, dt.time(10), dt.time(14), c.room_101, dt.date(2031, 1, 1))
 
     working_hours.save_template(db, c.manager, c.doctor, form, now=NOW)
 
-    (period,) = schedule.working_periods(db, c.doctor, saturday)
+    (period,) = calendar.working_periods(db, c.doctor, saturday)
     assert (period.starts, period.ends) == (f.at(saturday, "10:00"), f.at(saturday, "14:00"))
     with db() as session:
         entry = session.scalars(
@@ -342,7 +343,7 @@ def test_a_held_appointment_may_be_rebooked_by_the_desk_within_24_hours(db, clin
 def test_new_hours_are_offered_to_the_waiting_list(db, clinic):
     c = clinic
     saturday = DAY + dt.timedelta(days=12)
-    entry = waiting_list.add_entry(
+    entry = queue.add_entry(
         db, c.registrar, patient_id=c.consenting, doctor_id=c.doctor, wished_from=saturday,
         wished_to=saturday, channel=ContactChannel.SMS, now=NOW,
     )  # fmt: skip
@@ -351,6 +352,6 @@ def test_new_hours_are_offered_to_the_waiting_list(db, clinic):
     change = working_hours.save_template(db, c.manager, c.doctor, form, now=NOW)
 
     assert change.offers == 1
-    offered = waiting_list.get_entry(db, c.registrar, entry.id, now=NOW)
+    offered = queue.get_entry(db, c.registrar, entry.id, now=NOW)
     assert offered.status is WaitingStatus.OFFERED
     assert offered.offered_starts_at == f.at(saturday, "10:00")

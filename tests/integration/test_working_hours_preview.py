@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from crm.controllers import working_hours
 from crm.controllers.errors import NotFound, PermissionDenied, ValidationError
-from crm.controllers.working_hours import ExceptionForm, HoursPreview, TemplateForm
+from crm.controllers.schedule import working_hours
+from crm.controllers.schedule.working_hours import ExceptionForm, HoursPreview, TemplateForm
 from crm.models import (
     Appointment,
     Doctor,

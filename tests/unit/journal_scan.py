@@ -42,7 +42,7 @@ UNKNOWN = _Unknown()
 class Parameter:
     """A parameter of a function that carries an action or the changes on."""
 
-    function: str  # qualified: crm.controllers.booking.record
+    function: str  # qualified: crm.controllers.schedule.booking.record
     position: int
     name: str
 

@@ -127,9 +127,17 @@ def test_name_lists_are_large_and_cyrillic() -> None:
 
 @pytest.mark.parametrize(
     ("masculine", "feminine"),
-    [("Иванов", "Иванова"), ("Соловьев", "Соловьева"), ("Ильин", "Ильина"),
-     ("Вишневский", "Вишневская"), ("Троицкий", "Троицкая"), ("Толстой", "Толстая"),
-     ("Шевченко", "Шевченко"), ("Черных", "Черных"), ("Ковальчук", "Ковальчук")],
+    [
+        ("Иванов", "Иванова"),
+        ("Соловьев", "Соловьева"),
+        ("Ильин", "Ильина"),
+        ("Вишневский", "Вишневская"),
+        ("Троицкий", "Троицкая"),
+        ("Толстой", "Толстая"),
+        ("Шевченко", "Шевченко"),
+        ("Черных", "Черных"),
+        ("Ковальчук", "Ковальчук"),
+    ],
 )
 def test_surnames_agree_by_sex(masculine: str, feminine: str) -> None:
     assert surname_for(masculine, Sex.MALE) == masculine
@@ -138,12 +146,20 @@ def test_surnames_agree_by_sex(masculine: str, feminine: str) -> None:
 
 @pytest.mark.parametrize(
     ("father", "son", "daughter"),
-    [("Иван", "Иванович", "Ивановна"), ("Сергей", "Сергеевич", "Сергеевна"),
-     ("Николай", "Николаевич", "Николаевна"), ("Юрий", "Юрьевич", "Юрьевна"),
-     ("Дмитрий", "Дмитриевич", "Дмитриевна"), ("Георгий", "Георгиевич", "Георгиевна"),
-     ("Игорь", "Игоревич", "Игоревна"), ("Илья", "Ильич", "Ильинична"),
-     ("Никита", "Никитич", "Никитична"), ("Лев", "Львович", "Львовна"),
-     ("Павел", "Павлович", "Павловна"), ("Михаил", "Михайлович", "Михайловна")],
+    [
+        ("Иван", "Иванович", "Ивановна"),
+        ("Сергей", "Сергеевич", "Сергеевна"),
+        ("Николай", "Николаевич", "Николаевна"),
+        ("Юрий", "Юрьевич", "Юрьевна"),
+        ("Дмитрий", "Дмитриевич", "Дмитриевна"),
+        ("Георгий", "Георгиевич", "Георгиевна"),
+        ("Игорь", "Игоревич", "Игоревна"),
+        ("Илья", "Ильич", "Ильинична"),
+        ("Никита", "Никитич", "Никитична"),
+        ("Лев", "Львович", "Львовна"),
+        ("Павел", "Павлович", "Павловна"),
+        ("Михаил", "Михайлович", "Михайловна"),
+    ],
 )
 def test_patronymics(father: str, son: str, daughter: str) -> None:
     assert patronymic_for(father, Sex.MALE) == son
@@ -201,9 +217,9 @@ def test_patients_are_deterministic_for_a_seed_and_a_day() -> None:
     assert first == again
     assert first != other
     assert len({p.snils for p in first if p.snils}) == sum(1 for p in first if p.snils)
-    assert len({p.policy_number for p in first if p.policy_kind and p.policy_kind.value ==
-                "unified"}) == sum(1 for p in first if p.policy_kind and
-                                   p.policy_kind.value == "unified")
+    assert len(
+        {p.policy_number for p in first if p.policy_kind and p.policy_kind.value == "unified"}
+    ) == sum(1 for p in first if p.policy_kind and p.policy_kind.value == "unified")
 
 
 def test_generated_patients_have_valid_documents() -> None:
@@ -226,8 +242,11 @@ def test_appointment_plan_is_deterministic_and_never_overlaps() -> None:
     insured = [i % 10 != 0 for i in range(400)]
     plan = plan_appointments(random.Random(2), insured, timeline, 800)
     assert plan == plan_appointments(random.Random(2), insured, timeline, 800)
-    holding = [a for a in plan if a.status not in (AppointmentStatus.CANCELLED,
-                                                   AppointmentStatus.RESCHEDULED)]
+    holding = [
+        a
+        for a in plan
+        if a.status not in (AppointmentStatus.CANCELLED, AppointmentStatus.RESCHEDULED)
+    ]
     for key in ("doctor", "patient"):
         by_owner: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
         for a in holding:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crm.controllers.day_grid import GridAppointment, GridDoctor, WorkingPeriod
+from crm.controllers.schedule.day_grid import GridAppointment, GridDoctor, WorkingPeriod
 from crm.models.enums import AppointmentKind, AppointmentStatus
 from crm.views.schedule.layout import Cell, GridColumn, GridLayout, Metrics
 

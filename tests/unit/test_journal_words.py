@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crm.controllers import journal_words as words
-from crm.controllers.journal_words import Names
+from crm.controllers.journal import words
+from crm.controllers.journal.words import Names
 from crm.i18n import set_language
 from crm.models.enums import ConsentKind
 from tests.unit.journal_scan import scan

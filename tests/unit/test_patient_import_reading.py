@@ -7,7 +7,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from crm.controllers.patient_import import ImportFileError, form_of, read_patient_table
+from crm.controllers.patients.importing import ImportFileError, form_of, read_patient_table
 
 HEADER_RU = "Фамилия;Имя;Отчество;Дата рождения;Пол;Телефон;СНИЛС;Любимый цвет"
 ROW_RU = "Иванов;Иван;Петрович;17.05.1980;м;+7 916 123-45-67;112-233-445 95;синий"

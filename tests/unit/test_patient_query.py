@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from crm.controllers.patient_search import ParsedQuery, parse_query
+from crm.controllers.patients.search import ParsedQuery, parse_query
 
 
 def test_words_are_surname_first_name_patronymic():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crm.controllers.referral_rules import normalize_number
+from crm.controllers.referrals.rules import normalize_number
 
 
 @pytest.mark.parametrize(

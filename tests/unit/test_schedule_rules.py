@@ -1,6 +1,6 @@
 """Working-hours rules on plain values: templates, holidays, exceptions, the slot grid.
 
-No database and no Qt: :mod:`crm.controllers.schedule`'s pure functions only.
+No database and no Qt: :mod:`crm.controllers.schedule.calendar`'s pure functions only.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from crm.controllers.schedule import (
+from crm.controllers.schedule.calendar import (
     SLOT,
     HoursException,
     Period,
@@ -103,8 +103,12 @@ def test_day_periods_are_templates_plus_extra_work_minus_absences():
         absence(MONDAY, "13:00", "14:00", ExceptionKind.TRAINING),
         HoursException(ExceptionKind.EXTRA_WORK, at(MONDAY, "18:00"), at(MONDAY, "20:00"), "101"),
         # A vacation over several days, starting in the middle of the previous one.
-        HoursException(ExceptionKind.VACATION, at(MONDAY + dt.timedelta(days=3), "12:00"),
-                       at(MONDAY + dt.timedelta(days=5), "11:00"), "101"),  # fmt: skip
+        HoursException(
+            ExceptionKind.VACATION,
+            at(MONDAY + dt.timedelta(days=3), "12:00"),
+            at(MONDAY + dt.timedelta(days=5), "11:00"),
+            "101",
+        ),  # fmt: skip
     ]
     monday = day_periods(1, templates, exceptions, MONDAY, NONE, tz=MOSCOW)
     assert spans(monday) == [("09:00", "13:00", "101"), ("14:00", "20:00", "101")]

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.controllers import journal, settings
-from crm.controllers.auth import hash_password
+from crm.controllers import journal
+from crm.controllers.access.auth import hash_password
+from crm.controllers.clinic import settings
 from crm.controllers.demo import extras, notices
 from crm.controllers.demo.appointments import PlannedAppointment, Timeline, plan_appointments
 from crm.controllers.demo.clinic import (
@@ -109,8 +110,11 @@ class DemoSummary:
                     "branches {branches}, doctors {doctors}, specialties {specialties}, "
                     "patients {patients}, referrals {referrals}, appointments {appointments}",
                 ).format(
-                    branches=self.branches, doctors=self.doctors, specialties=self.specialties,
-                    patients=self.patients, referrals=self.referrals,
+                    branches=self.branches,
+                    doctors=self.doctors,
+                    specialties=self.specialties,
+                    patients=self.patients,
+                    referrals=self.referrals,
                     appointments=self.appointments,
                 ),  # fmt: skip
                 translate("demo", "Logins: {logins}; password: {password}").format(

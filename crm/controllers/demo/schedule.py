@@ -1,6 +1,6 @@
 """Working hours of the demo doctors on given days: templates, holidays and exceptions.
 
-The rules are the booking screens' own (:mod:`crm.controllers.schedule`): a
+The rules are the booking screens' own (:mod:`crm.controllers.schedule.calendar`): a
 template's weekday and hours, no work on a Russian public holiday unless the
 template says so, and nothing inside a schedule exception. Only the input differs:
 the demo's constant doctors (:data:`~crm.controllers.demo.clinic.DOCTORS`) instead of
@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from crm.controllers import schedule
 from crm.controllers.demo.clinic import DOCTORS, ExceptionSpec
-from crm.controllers.schedule import SLOT, HoursException, WeeklyHours
+from crm.controllers.schedule import calendar
+from crm.controllers.schedule.calendar import SLOT, HoursException, WeeklyHours
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 #: A period of a demo doctor; the room is the room's number.
-Period = schedule.Period[str]
+Period = calendar.Period[str]
 
 __all__ = [
     "MOSCOW",
@@ -35,7 +35,7 @@ __all__ = [
 
 def russian_holidays(around: dt.date) -> frozenset[dt.date]:
     """Public holidays and transferred days off of Russia in the years around ``around``."""
-    return schedule.public_holidays(range(around.year - 1, around.year + 2))
+    return calendar.public_holidays(range(around.year - 1, around.year + 2))
 
 
 def local(day: dt.date, time: dt.time) -> dt.datetime:
@@ -56,7 +56,7 @@ def _weekly_hours(doctor: int) -> tuple[WeeklyHours[str], ...]:
 
 def template_periods(doctor: int, day: dt.date, holiday_days: frozenset[dt.date]) -> list[Period]:
     """The doctor's hours on ``day`` by the weekly templates and the holiday calendar."""
-    return schedule.template_periods(doctor, _weekly_hours(doctor), day, holiday_days, tz=MOSCOW)
+    return calendar.template_periods(doctor, _weekly_hours(doctor), day, holiday_days, tz=MOSCOW)
 
 
 def working_periods(
@@ -72,4 +72,4 @@ def working_periods(
         for e in exceptions
         if e.doctor == doctor
     ]
-    return schedule.day_periods(doctor, _weekly_hours(doctor), own, day, holiday_days, tz=MOSCOW)
+    return calendar.day_periods(doctor, _weekly_hours(doctor), own, day, holiday_days, tz=MOSCOW)

@@ -19,9 +19,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers import journal
+from crm.controllers.access.permissions import Permission, require
 from crm.controllers.context import Actor
 from crm.controllers.errors import NotFound
-from crm.controllers.permissions import Permission, require
 from crm.controllers.reports import (
     no_shows,
     patients,
@@ -44,7 +44,7 @@ from crm.controllers.reports.common import (
     check_params,
     short_person,
 )
-from crm.controllers.schedule import clinic_timezone
+from crm.controllers.schedule.calendar import clinic_timezone
 from crm.i18n import translate
 from crm.models import Branch, Doctor, Specialty
 from crm.reports.excel.model import ReportDocument

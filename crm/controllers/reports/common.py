@@ -16,11 +16,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from crm.controllers.appointment_history import kind_title
 from crm.controllers.context import Actor
 from crm.controllers.errors import ValidationError
-from crm.controllers.schedule import day_bounds, public_holidays
-from crm.controllers.visit_status import status_title
+from crm.controllers.schedule.appointment_history import kind_title
+from crm.controllers.schedule.calendar import day_bounds, public_holidays
+from crm.controllers.schedule.visit_status import status_title
 from crm.i18n import translate
 from crm.models import Appointment, Branch, Doctor, Specialty
 from crm.models.enums import AppointmentKind, AppointmentStatus

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
+from crm.controllers.access.permissions import Permission, require
 from crm.controllers.context import Actor
-from crm.controllers.permissions import Permission, require
-from crm.controllers.referral_rules import days_left, last_valid_day
+from crm.controllers.referrals.rules import days_left, last_valid_day
 from crm.controllers.reports import no_shows, workload
 from crm.controllers.reports.common import (
     BuildContext,
@@ -23,7 +23,7 @@ from crm.controllers.reports.common import (
     person_name,
     ratio,
 )
-from crm.controllers.schedule import clinic_timezone
+from crm.controllers.schedule.calendar import clinic_timezone
 from crm.models import Appointment, Doctor, Patient, Referral, Specialty, WaitingListEntry
 from crm.models.appointments import USES_REFERRAL
 from crm.models.enums import AppointmentStatus, ReferralStatus, WaitingStatus

@@ -2,7 +2,7 @@
 and how fast the patients were seen.
 
 Referrals issued in the period count as received. Their status is read as of today
-(:func:`crm.controllers.referral_rules.effective_status`: an active referral past
+(:func:`crm.controllers.referrals.rules.effective_status`: an active referral past
 its last day is expired). Days to the appointment run from the issue date to the day
 of the appointment that uses the referral (booked, arrived, in progress or
 completed); working days leave out weekends and Russian public holidays, the issue
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from crm.controllers.referral_rules import effective_status, last_valid_day
+from crm.controllers.referrals.rules import effective_status, last_valid_day
 from crm.controllers.reports.common import (
     BuildContext,
     ReportParams,

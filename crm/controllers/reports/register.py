@@ -11,7 +11,6 @@ from collections.abc import Iterator, Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
-from crm.controllers.appointment_history import kind_title
 from crm.controllers.reports.common import (
     BuildContext,
     ReportParams,
@@ -21,7 +20,8 @@ from crm.controllers.reports.common import (
     local_time,
     period_bounds,
 )
-from crm.controllers.visit_status import status_title
+from crm.controllers.schedule.appointment_history import kind_title
+from crm.controllers.schedule.visit_status import status_title
 from crm.i18n import translate
 from crm.models import Appointment, Branch, Doctor, Patient, Referral, Room, Service, Specialty
 from crm.models.enums import AppointmentKind, AppointmentStatus

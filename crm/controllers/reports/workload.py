@@ -1,7 +1,7 @@
 """Doctors' workload: available, booked and attended slots per doctor per day and week.
 
 Available slots come from the working hours (templates ∪ extra work − absences,
-public holidays off: :func:`crm.controllers.schedule.working_periods_bulk`); an
+public holidays off: :func:`crm.controllers.schedule.calendar.working_periods_bulk`); an
 appointment counts as many slots as it covers in its doctor's slot length. Booked
 means it holds its slots (any status but cancelled and rescheduled, a no-show too);
 attended means the patient came (arrived, in progress or completed). Utilisation is
@@ -30,7 +30,7 @@ from crm.controllers.reports.common import (
     ratio,
     short_person,
 )
-from crm.controllers.schedule import working_periods_bulk
+from crm.controllers.schedule.calendar import working_periods_bulk
 from crm.i18n import translate
 from crm.models import Appointment, Branch, Doctor, Specialty
 from crm.reports.excel.model import Chart, Column, Kind, ReportDocument, Table, Total

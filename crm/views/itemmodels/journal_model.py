@@ -15,9 +15,8 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from crm.controllers import journal_words
-from crm.controllers.journal import JournalRow
-from crm.controllers.journal_words import DASH, Names
+from crm.controllers.journal import JournalRow, words
+from crm.controllers.journal.words import DASH, Names
 from crm.views.itemmodels.table import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -153,13 +152,13 @@ class JournalModel(RowTableModel):
         if column == self.WORKSTATION:
             return row.workstation or DASH
         if column == self.ACTION:
-            return journal_words.action_title(row.action)
+            return words.action_title(row.action)
         if column == self.ENTITY:
-            return journal_words.entity_title(row.entity)
+            return words.entity_title(row.entity)
         if column == self.ENTITY_ID:
             return "" if row.entity_id is None else str(row.entity_id)
         if column == self.OUTCOME:
-            return journal_words.outcome_title(row.outcome)
+            return words.outcome_title(row.outcome)
         if column == self.DETAILS:
             text = self._details.get(row.id)
             if text is None:
@@ -171,11 +170,11 @@ class JournalModel(RowTableModel):
 
 def format_time(moment: dt.datetime, tz: dt.tzinfo | None = None) -> str:
     """``ДД.ММ.ГГГГ ЧЧ:ММ:СС`` in ``tz`` (the clinic's; as given when ``None``)."""
-    return journal_words.format_moment(moment, tz, seconds=True)
+    return words.format_moment(moment, tz, seconds=True)
 
 
 def describe_details(
-    row: JournalRow, tz: dt.tzinfo | None = None, names: journal_words.Names | None = None
+    row: JournalRow, tz: dt.tzinfo | None = None, names: words.Names | None = None
 ) -> str:
     """The free-text details, then ``Поле: было → стало`` for each changed field, in words."""
-    return journal_words.describe(row.entity, row.changes, row.details, tz=tz, names=names)
+    return words.describe(row.entity, row.changes, row.details, tz=tz, names=names)

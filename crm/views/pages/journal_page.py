@@ -1,6 +1,6 @@
 """The journal page: who did what, where and when, newest first.
 
-Everything in words (:mod:`crm.controllers.journal_words`), times in the clinic's
+Everything in words (:mod:`crm.controllers.journal.words`), times in the clinic's
 timezone whatever the workstation's clock says.
 """
 
@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import journal_words
-from crm.controllers.journal_words import JournalSheet
-from crm.controllers.permissions import Permission, allowed, role_title
+from crm.controllers.access.permissions import Permission, allowed, role_title
+from crm.controllers.journal import words
+from crm.controllers.journal.words import JournalSheet
 from crm.views import AppContext
 from crm.views.itemmodels.journal_model import JournalModel
 from crm.views.itemmodels.views import row_table
@@ -129,7 +129,7 @@ class JournalPage(QWidget):
         self._stale = False
         self.status_label.setText(self.tr("Loading…"))
         self._context.runner.submit(
-            journal_words.read_journal,
+            words.read_journal,
             self._context.database.sessions,
             self._context.actor,
             limit=PAGE_SIZE,

@@ -1,7 +1,7 @@
 """A patient's card in its own non-modal window: the fields, saving, and the tabs below.
 
-Saving runs :func:`~crm.controllers.patients.create_patient` or
-:func:`~crm.controllers.patients.update_patient` on the runner and reacts to every
+Saving runs :func:`~crm.controllers.patients.cards.create_patient` or
+:func:`~crm.controllers.patients.cards.update_patient` on the runner and reacts to every
 refusal without losing what was typed: bad fields are marked (the first gets the
 keyboard), a duplicate offers the existing card, the same name and birth date asks
 for a confirmation, a save from another desk opens the :class:`ConflictDialog`, and
@@ -24,16 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import patient_history, patients
-from crm.controllers.patient_form import FieldProblem, PatientForm, PatientInvalid
-from crm.controllers.patient_history import InsurerRow
-from crm.controllers.patients import (
+from crm.controllers.access.permissions import Permission, allowed
+from crm.controllers.patients import cards, history
+from crm.controllers.patients.cards import (
     DuplicatePatient,
     PatientCard,
     PatientConflict,
     PossibleDuplicate,
 )
-from crm.controllers.permissions import Permission, allowed
+from crm.controllers.patients.form import FieldProblem, PatientForm, PatientInvalid
+from crm.controllers.patients.history import InsurerRow
 from crm.views import AppContext
 from crm.views.patients.card_form import PatientFormWidget
 from crm.views.patients.card_header import CardHeader
@@ -136,7 +136,7 @@ class CardEditor(QDialog):
             self._set_insurers(insurers)
         else:
             context.runner.submit(
-                patient_history.list_insurers,
+                history.list_insurers,
                 context.database.sessions,
                 actor,
                 on_success=self._set_insurers,
@@ -148,7 +148,7 @@ class CardEditor(QDialog):
         else:
             self._show_loading()
             self._submit(
-                patients.open_card, patient_id, on_success=self._on_opened, on_error=self._on_error
+                cards.open_card, patient_id, on_success=self._on_opened, on_error=self._on_error
             )
 
     # --- state --------------------------------------------------------------------
@@ -252,7 +252,7 @@ class CardEditor(QDialog):
             return
         self.reveal_button.setEnabled(False)
         self._submit(
-            patients.open_card,
+            cards.open_card,
             self._patient_id,
             reveal=True,
             on_success=self._on_revealed,
@@ -287,7 +287,7 @@ class CardEditor(QDialog):
         self.header.set_saving(True)
         if self._patient_id is None:
             self._submit(
-                patients.create_patient,
+                cards.create_patient,
                 form,
                 allow_same_name=allow_same_name,
                 on_success=self._on_saved,
@@ -295,7 +295,7 @@ class CardEditor(QDialog):
             )
         else:
             self._submit(
-                patients.update_patient,
+                cards.update_patient,
                 self._patient_id,
                 form,
                 expected_version=self._expected_version,

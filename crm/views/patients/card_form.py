@@ -1,7 +1,7 @@
 """The card's fields as a widget: typed text in, :class:`PatientForm` out, checks as you go.
 
 Each field is checked when the registrar leaves it, by the same pure validators the
-controller runs (:func:`crm.controllers.patient_form.validate_form`, no database), so
+controller runs (:func:`crm.controllers.patients.form.validate_form`, no database), so
 the message under the field is the one a save would give. Nothing here ever clears
 what was typed: a refused save marks the bad fields and leaves the text in place.
 """
@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from crm.controllers.errors import ValidationError
-from crm.controllers.patient_form import (
+from crm.controllers.patients.form import (
     FieldProblem,
     PatientForm,
     PatientInvalid,
     validate_form,
 )
-from crm.controllers.patient_history import InsurerRow
+from crm.controllers.patients.history import InsurerRow
 from crm.controllers.validation import (
     format_phone,
     normalize_phone,

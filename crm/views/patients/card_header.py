@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from crm.controllers.patients import PatientCard
+from crm.controllers.patients.cards import PatientCard
 from crm.views.patients.fields import WARNING_COLOUR
 
 

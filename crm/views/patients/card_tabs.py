@@ -1,6 +1,6 @@
 """The tabs under a card's fields: appointments, referrals, history and consents.
 
-All four are read in one call (:func:`crm.controllers.patient_history.load_history`)
+All four are read in one call (:func:`crm.controllers.patients.history.load_history`)
 on the runner. The consents tab also records a consent given or revoked on a date.
 A fifth tab shows the patient's priority requests and waiting-list entries
 (:class:`crm.views.referrals.patient_queues.PatientQueuesPanel`, read on its own).
@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import patient_history
+from crm.controllers.access.permissions import Permission, allowed
 from crm.controllers.errors import ValidationError
-from crm.controllers.patient_history import ConsentRow, PatientHistory
-from crm.controllers.permissions import Permission, allowed
+from crm.controllers.patients import history
+from crm.controllers.patients.history import ConsentRow, PatientHistory
 from crm.controllers.validation import format_date, parse_date
 from crm.models.enums import ConsentKind
 from crm.views import AppContext
@@ -167,7 +167,7 @@ class CardTabs(QTabWidget):
             return
         self._loading = True
         self._context.runner.submit(
-            patient_history.load_history,
+            history.load_history,
             self._context.database.sessions,
             self._context.actor,
             self._patient_id,
@@ -218,7 +218,7 @@ class CardTabs(QTabWidget):
             return
         self.consent_message.clear()
         self._context.runner.submit(
-            patient_history.give_consent,
+            history.give_consent,
             self._context.database.sessions,
             self._context.actor,
             self._patient_id,
@@ -241,7 +241,7 @@ class CardTabs(QTabWidget):
             return
         self.consent_message.clear()
         self._context.runner.submit(
-            patient_history.revoke_consent,
+            history.revoke_consent,
             self._context.database.sessions,
             self._context.actor,
             consent.id,

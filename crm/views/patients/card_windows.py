@@ -10,9 +10,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
-from crm.controllers import patient_history
-from crm.controllers.patient_form import PatientForm
-from crm.controllers.patient_history import InsurerRow
+from crm.controllers.patients import history
+from crm.controllers.patients.form import PatientForm
+from crm.controllers.patients.history import InsurerRow
 from crm.views import AppContext
 from crm.views.patients.card_editor import CardEditor
 
@@ -98,7 +98,7 @@ class CardWindows(QObject):
     def _load_insurers(self) -> None:
         self._asked_insurers = True
         self._context.runner.submit(
-            patient_history.list_insurers,
+            history.list_insurers,
             self._context.database.sessions,
             self._context.actor,
             on_success=self._remember_insurers,

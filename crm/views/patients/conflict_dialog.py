@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers.patient_form import PatientForm
-from crm.controllers.patients import PatientConflict
+from crm.controllers.patients.cards import PatientConflict
+from crm.controllers.patients.form import PatientForm
 from crm.views.patients import labels
 
 

@@ -13,9 +13,9 @@ import re
 from typing import Any
 
 from crm.controllers.errors import ValidationError
-from crm.controllers.patient_form import PatientForm
-from crm.controllers.patient_search import parse_query
-from crm.controllers.patients import PatientCard
+from crm.controllers.patients.cards import PatientCard
+from crm.controllers.patients.form import PatientForm
+from crm.controllers.patients.search import parse_query
 from crm.controllers.validation import (
     check_passport,
     format_date,

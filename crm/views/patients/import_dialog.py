@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm.commands.patients import write_errors_workbook
-from crm.controllers.patient_import import ImportResult, import_patients
+from crm.controllers.patients.importing import ImportResult, import_patients
 from crm.views import AppContext
 
 ERROR_STYLE = "color: #c62828;"

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers.patient_search import SearchPage, search_patients
-from crm.controllers.permissions import Permission, allowed
+from crm.controllers.access.permissions import Permission, allowed
+from crm.controllers.patients.search import SearchPage, search_patients
 from crm.views import AppContext
 from crm.views.patients.card_editor import CardEditor
 from crm.views.patients.card_windows import CardWindows

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from crm.controllers.patient_search import PatientHit
+from crm.controllers.patients.search import PatientHit
 from crm.views.itemmodels.table import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex

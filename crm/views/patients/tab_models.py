@@ -1,4 +1,4 @@
-"""Table models of the card's tabs, over the plain rows of :mod:`crm.controllers.patient_history`.
+"""Table models of the card's tabs, over the plain rows of :mod:`crm.controllers.patients.history`.
 
 One small base class holds a list of rows and a list of columns (a header and a
 function that turns a row into text); each tab names its columns.
@@ -14,9 +14,9 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from crm.controllers import journal_words
-from crm.controllers.journal_words import Names
-from crm.controllers.patient_history import (
+from crm.controllers.journal import words
+from crm.controllers.journal.words import Names
+from crm.controllers.patients.history import (
     AppointmentRow,
     ConsentRow,
     FieldChange,
@@ -140,7 +140,7 @@ class HistoryLine:
 
 class HistoryModel(RowsModel[HistoryLine]):
     """The journal entries about the patient, one line per changed field, in words
-    (:mod:`crm.controllers.journal_words`), times in the clinic's timezone.
+    (:mod:`crm.controllers.journal.words`), times in the clinic's timezone.
 
     Args:
         parent: the Qt parent.
@@ -159,7 +159,7 @@ class HistoryModel(RowsModel[HistoryLine]):
         def when(line: HistoryLine) -> str:
             if not line.first:
                 return ""
-            return journal_words.format_moment(line.entry.at, self.timezone)
+            return words.format_moment(line.entry.at, self.timezone)
 
         def who(line: HistoryLine) -> str:
             if not line.first:
@@ -172,23 +172,23 @@ class HistoryModel(RowsModel[HistoryLine]):
             if not line.first:
                 return ""
             entry = line.entry
-            action = journal_words.action_title(entry.action)
+            action = words.action_title(entry.action)
             if entry.entity and entry.entity != "patient":
-                thing = journal_words.entity_title(entry.entity)
+                thing = words.entity_title(entry.entity)
                 return f"{thing} № {entry.entity_id}: {action}"
             return action
 
         def field(line: HistoryLine) -> str:
             if line.change is None:
                 return ""
-            return journal_words.field_title(line.change.field)
+            return words.field_title(line.change.field)
 
         def value(line: HistoryLine, before: bool) -> str:
             if line.change is None:
                 return ""
             raw = line.change.before if before else line.change.after
             names = Names({"insurer": self.insurers}).merged(self.names)
-            return journal_words.value_text(
+            return words.value_text(
                 line.change.field, raw, entity=line.entry.entity, tz=self.timezone, names=names
             )
 
@@ -219,15 +219,13 @@ class HistoryModel(RowsModel[HistoryLine]):
             self.names = names
         if timezone is not None:
             self.timezone = timezone
-        titles = journal_words.field_titles()
+        titles = words.field_titles()
         lines: list[HistoryLine] = []
         for entry in entries:
             if not entry.changes:
                 lines.append(HistoryLine(entry, None, True))
                 continue
-            changes = sorted(
-                entry.changes, key=lambda c: journal_words.field_order(c.field, titles)
-            )
+            changes = sorted(entry.changes, key=lambda c: words.field_order(c.field, titles))
             for number, change in enumerate(changes):
                 lines.append(HistoryLine(entry, change, number == 0))
         self.set_rows(lines)

@@ -6,7 +6,7 @@ it as it will come out; changing the paper (tickets) or the orientation (day lis
 builds it again. «Print» sends it to the chosen printer on a worker thread
 (:class:`crm.views.printing.pages.PrintWorker`), «Preview…» opens Qt's print
 preview with the printer's own page setup, «Save as PDF…» writes the PDF as built.
-Every print and save is journaled (:func:`crm.controllers.tickets.record_print`).
+Every print and save is journaled (:func:`crm.controllers.printing.tickets.record_print`).
 
 The printer and the paper are remembered per workstation (``workstation.ini``),
 separately for tickets and day lists: tickets usually go to a receipt printer,
@@ -40,9 +40,9 @@ from PySide6.QtWidgets import (
 )
 
 from crm.config import config_dir
-from crm.controllers import tickets
-from crm.controllers.print_settings import format_title
-from crm.controllers.tickets import PrintableDocument
+from crm.controllers.printing import tickets
+from crm.controllers.printing.formats import format_title
+from crm.controllers.printing.tickets import PrintableDocument
 from crm.reports.ticket import TicketFormat
 from crm.views import AppContext
 from crm.views.patients.message_bar import MessageBar

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import tickets, visit_status
-from crm.controllers.booking import BookedAppointment
-from crm.controllers.tickets import ScannedTicket, ScanState
+from crm.controllers.printing import tickets
+from crm.controllers.printing.tickets import ScannedTicket, ScanState
+from crm.controllers.schedule import visit_status
+from crm.controllers.schedule.booking import BookedAppointment
 from crm.models.enums import AppointmentStatus
 from crm.reports import qr
 from crm.views import AppContext

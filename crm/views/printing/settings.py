@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QWidget
 
-from crm.controllers import print_settings
+from crm.controllers.printing import formats
 from crm.reports.ticket import TicketFormat
 from crm.views import AppContext
 
@@ -36,12 +36,12 @@ class TicketFormatSetting(QGroupBox):
         self.choice = QComboBox()
         self.choice.setObjectName("ticketFormat")
         for fmt in TicketFormat:
-            self.choice.addItem(print_settings.format_title(fmt), fmt.value)
+            self.choice.addItem(formats.format_title(fmt), fmt.value)
         self.choice.setEnabled(False)
         self.note = QLabel()
         self.note.setObjectName("ticketFormatNote")
         self.note.setWordWrap(True)
-        self.may_choose = print_settings.may_choose_format(context.actor)
+        self.may_choose = formats.may_choose_format(context.actor)
         self.note.setText(
             self.tr("A workstation that chose a paper in its print dialog keeps its own.")
             if self.may_choose
@@ -53,7 +53,7 @@ class TicketFormatSetting(QGroupBox):
         self.choice.currentIndexChanged.connect(self._changed)
         self._loading = True
         context.runner.submit(
-            print_settings.ticket_format,
+            formats.ticket_format,
             context.database.sessions,
             on_success=self._loaded,
             on_failure=self.note.setText,
@@ -71,7 +71,7 @@ class TicketFormatSetting(QGroupBox):
             return
         fmt = TicketFormat(self.choice.currentData())
         self._context.runner.submit(
-            print_settings.set_ticket_format,
+            formats.set_ticket_format,
             self._context.database.sessions,
             self._context.actor,
             fmt,

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers.referrals import ReferralDetails
+from crm.controllers.referrals.editing import ReferralDetails
 
 
 def _qdate(day: dt.date) -> QDate:

@@ -1,6 +1,6 @@
 """The desk's prompt for waiting-list offers, and the two answers to an offer.
 
-When time frees up, :func:`crm.controllers.waiting_list.offer_freed_time` offers it
+When time frees up, :func:`crm.controllers.waiting.queue.offer_freed_time` offers it
 to the first matching entry of the waiting list. Every desk then shows a compact
 bar — «Free time for Иванов И. И.: Петров П. П., 24.11 10:15 [Book] [Pass to
 next]» — so whoever reaches the patient first answers for them. The bar re-reads
@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import booking, waiting_list
-from crm.controllers.booking import BookedAppointment, BookingRefused
-from crm.controllers.waiting_list import NO_USABLE_REFERRAL, WaitingEntry, WaitingOffer
+from crm.controllers.schedule import booking
+from crm.controllers.schedule.booking import BookedAppointment, BookingRefused
+from crm.controllers.waiting import queue
+from crm.controllers.waiting.queue import NO_USABLE_REFERRAL, WaitingEntry, WaitingOffer
 from crm.models.enums import AppointmentKind
 from crm.views import AppContext
 from crm.views.patients.labels import appointment_kind_names
@@ -70,7 +71,7 @@ class OfferActions(QObject):
             (``done``, ``info``, ``warning``, ``error``), the text and the answers to
             offer (``(caption, call)`` pairs, or ``None``).
         booked(object): the offer was accepted; carries the
-            :class:`~crm.controllers.booking.BookedAppointment`.
+            :class:`~crm.controllers.schedule.booking.BookedAppointment`.
         passed(int, int): an offer was declined: the entry's id and how many new
             offers that made (0 or 1).
         finished(): an answer came back (whatever it was).
@@ -98,7 +99,7 @@ class OfferActions(QObject):
             return
         self._busy.add(entry.id)
         self._context.runner.submit(
-            waiting_list.accept_offer,
+            queue.accept_offer,
             self._context.database.sessions,
             self._context.actor,
             entry.id,
@@ -115,7 +116,7 @@ class OfferActions(QObject):
             return
         self._busy.add(entry.id)
         self._context.runner.submit(
-            waiting_list.decline_offer,
+            queue.decline_offer,
             self._context.database.sessions,
             self._context.actor,
             entry.id,
@@ -198,7 +199,7 @@ class OfferLine(QWidget):
             patient=patient_short(entry.patient_name), offer=offer_text(entry)
         )
         if entry.offered_at is not None and entry.offered_starts_at is not None:
-            deadline = waiting_list.answer_deadline(entry.offered_at, entry.offered_starts_at)
+            deadline = queue.answer_deadline(entry.offered_at, entry.offered_starts_at)
             local = deadline.astimezone(entry.offered_starts_at.tzinfo)
             # A deadline on another day than today names its day: «до 02:39» alone
             # past midnight reads as a time long gone.
@@ -265,7 +266,7 @@ class OfferPrompt(QFrame):
     Signals:
         loaded(int): the offers were read; carries how many are shown.
         booked(object): an offer was booked here
-            (:class:`~crm.controllers.booking.BookedAppointment`).
+            (:class:`~crm.controllers.schedule.booking.BookedAppointment`).
     """
 
     loaded = Signal(int)
@@ -336,7 +337,7 @@ class OfferPrompt(QFrame):
             self._expiry.stop()
             return
         context.runner.submit(
-            waiting_list.expire_offers, context.database.sessions, context.actor,
+            queue.expire_offers, context.database.sessions, context.actor,
             on_success=self._expired, on_failure=self._expiry_failed, owner=self,
         )  # fmt: skip
 
@@ -363,7 +364,7 @@ class OfferPrompt(QFrame):
 
     def _query(self) -> Query:
         context = self._context
-        return waiting_list.pending_offers, (context.database.sessions, context.actor), {}
+        return queue.pending_offers, (context.database.sessions, context.actor), {}
 
     @Slot(dict)
     def _on_change(self, event: dict) -> None:

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import issuing_orgs
+from crm.controllers.access.permissions import Permission, allowed
 from crm.controllers.errors import DomainError
-from crm.controllers.issuing_orgs import Organisation
-from crm.controllers.permissions import Permission, allowed
+from crm.controllers.referrals import organisations
+from crm.controllers.referrals.organisations import Organisation
 from crm.views import AppContext
 
 INVALID_STYLE = "border: 2px solid #c62828;"
@@ -132,7 +132,7 @@ class OrganisationPicker(QWidget):
     def _search(self) -> None:
         text = self.edit.text()
         self._context.runner.submit(
-            issuing_orgs.search_organisations, self._context.database.sessions,
+            organisations.search_organisations, self._context.database.sessions,
             self._context.actor, text,
             on_success=lambda found: self._show_found(text, found),
             on_failure=self.failed.emit, owner=self,
@@ -183,7 +183,7 @@ class OrganisationPicker(QWidget):
             self.choose(organisation)
 
         self._context.runner.submit(
-            issuing_orgs.create_organisation, self._context.database.sessions,
+            organisations.create_organisation, self._context.database.sessions,
             self._context.actor, name=self.new_name.text(), ogrn=self.new_ogrn.text(),
             address=self.new_address.text() or None,
             on_success=added, on_error=failed, owner=self,

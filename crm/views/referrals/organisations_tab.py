@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import issuing_orgs
+from crm.controllers.access.permissions import Permission, allowed, role_title
 from crm.controllers.errors import DomainError
-from crm.controllers.issuing_orgs import Organisation
-from crm.controllers.permissions import Permission, allowed, role_title
+from crm.controllers.referrals import organisations
+from crm.controllers.referrals.organisations import Organisation
 from crm.views import AppContext
 from crm.views.itemmodels.table import Index, RowTableModel
 from crm.views.itemmodels.views import row_table, select_row
@@ -239,7 +239,7 @@ class OrganisationsTab(QWidget):
     def _query(self) -> Query:
         context = self._context
         return (
-            issuing_orgs.search_organisations,
+            organisations.search_organisations,
             (context.database.sessions, context.actor, self.search.text()),
             {"limit": LIST_LIMIT},
         )
@@ -345,9 +345,9 @@ class OrganisationsTab(QWidget):
         created = self.current is None
         args: tuple[Any, ...] = (context.database.sessions, context.actor)
         if self.current is None:
-            function: Any = issuing_orgs.create_organisation
+            function: Any = organisations.create_organisation
         else:
-            function, args = issuing_orgs.update_organisation, (*args, self.current.id)
+            function, args = organisations.update_organisation, (*args, self.current.id)
         self.saving = True
         self.save_button.setEnabled(False)
         context.runner.submit(
@@ -407,7 +407,7 @@ class OrganisationsTab(QWidget):
         """Remove ``organisation`` (refused when referrals name it)."""
         context = self._context
         context.runner.submit(
-            issuing_orgs.delete_organisation, context.database.sessions, context.actor,
+            organisations.delete_organisation, context.database.sessions, context.actor,
             organisation.id, on_success=lambda _r: self._deleted(organisation),
             on_failure=lambda message: self.messages.show_message("error", message), owner=self,
         )  # fmt: skip

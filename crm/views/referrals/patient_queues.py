@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.controllers import priority_requests, waiting_list
 from crm.controllers.context import Actor
-from crm.controllers.priority_requests import PriorityRow
-from crm.controllers.waiting_list import WaitingEntry
+from crm.controllers.referrals import priority
+from crm.controllers.referrals.priority import PriorityRow
+from crm.controllers.waiting import queue
+from crm.controllers.waiting.queue import WaitingEntry
 from crm.views import AppContext
 from crm.views.patients.tab_models import RowsModel
 from crm.views.referrals.waiting_models import PatientPriorityModel, PatientWaitingModel
@@ -45,8 +46,8 @@ class PatientQueues:
 
 def load_patient_queues(db: sessionmaker[Session], actor: Actor, patient_id: int) -> PatientQueues:
     """Both lists of ``patient_id`` (run on the runner's worker thread)."""
-    requests = priority_requests.patient_requests(db, actor, patient_id)
-    entries = waiting_list.list_entries(db, actor, statuses=(), patient_id=patient_id)
+    requests = priority.patient_requests(db, actor, patient_id)
+    entries = queue.list_entries(db, actor, statuses=(), patient_id=patient_id)
     return PatientQueues(patient_id, requests, entries[::-1])
 
 

@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import directories, priority_requests, slots
-from crm.controllers.booking import BookingRefused
 from crm.controllers.context import Actor
-from crm.controllers.directories import SpecialtyChoice
-from crm.controllers.slots import FreeSlot
+from crm.controllers.directories import pickers
+from crm.controllers.directories.pickers import SpecialtyChoice
+from crm.controllers.referrals import priority
+from crm.controllers.schedule import slots
+from crm.controllers.schedule.booking import BookingRefused
+from crm.controllers.schedule.slots import FreeSlot
 from crm.views import AppContext
 from crm.views.patients.message_bar import MessageBar
 from crm.views.referrals.wizard import SLOT_ROLE, SlotTree
@@ -101,7 +103,7 @@ class PriorityBookingDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(620, 520)
         context.runner.submit(
-            directories.specialties, context.database.sessions, context.actor,
+            pickers.specialties, context.database.sessions, context.actor,
             on_success=self._fill_specialties, on_failure=self._failed, owner=self,
         )  # fmt: skip
 
@@ -169,7 +171,7 @@ class PriorityBookingDialog(QDialog):
             return
         self._busy = True
         self._context.runner.submit(
-            priority_requests.book_request, self._context.database.sessions,
+            priority.book_request, self._context.database.sessions,
             self._context.actor, self._request_id, doctor_id=slot.doctor_id,
             starts_at=slot.starts_at,
             on_success=self._booked, on_error=self._refused, owner=self,

@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import directories, priority_requests
-from crm.controllers.directories import SpecialtyChoice
+from crm.controllers.access.permissions import Permission, allowed, role_title
+from crm.controllers.directories import pickers
+from crm.controllers.directories.pickers import SpecialtyChoice
 from crm.controllers.errors import DomainError
-from crm.controllers.permissions import Permission, allowed, role_title
-from crm.controllers.priority_requests import PriorityRow
+from crm.controllers.referrals import priority
+from crm.controllers.referrals.priority import PriorityRow
 from crm.models.enums import PriorityStatus
 from crm.views import AppContext
 from crm.views.itemmodels.views import row_table, select_row
@@ -60,7 +61,7 @@ class PriorityTab(QWidget):
             id, the specialty's id (0 when the request names none) and the request's
             id. Once booked, call :meth:`link_booked` with the appointment's id.
         decided(object): a request was approved or rejected here (the new
-            :class:`~crm.controllers.priority_requests.PriorityRow`).
+            :class:`~crm.controllers.referrals.priority.PriorityRow`).
     """
 
     loaded = Signal()
@@ -166,7 +167,7 @@ class PriorityTab(QWidget):
             context.events.changed.connect(self._on_change)
         self._update_buttons()
         context.runner.submit(
-            directories.specialties, context.database.sessions, actor,
+            pickers.specialties, context.database.sessions, actor,
             on_success=self._set_specialties, on_failure=self._show_error, owner=self,
         )  # fmt: skip
         self.refresh()
@@ -187,7 +188,7 @@ class PriorityTab(QWidget):
 
     def _query(self) -> Query:
         return (
-            priority_requests.manager_queue,
+            priority.manager_queue,
             (self._context.database.sessions, self._context.actor),
             {"include_closed": self.show_decided.isChecked()},
         )
@@ -295,7 +296,7 @@ class PriorityTab(QWidget):
         self.messages.clear()
         self.approve_button.setEnabled(False)
         self._context.runner.submit(
-            priority_requests.approve,
+            priority.approve,
             self._context.database.sessions,
             self._context.actor,
             row.id,
@@ -345,7 +346,7 @@ class PriorityTab(QWidget):
         self.reject_box.clear_message()
         self.reject_confirm.setEnabled(False)
         self._context.runner.submit(
-            priority_requests.reject,
+            priority.reject,
             self._context.database.sessions,
             self._context.actor,
             row.id,
@@ -394,7 +395,7 @@ class PriorityTab(QWidget):
     def link_booked(self, request_id: int, appointment_id: int) -> None:
         """Mark the request booked with ``appointment_id`` (after the booking code booked it)."""
         self._context.runner.submit(
-            priority_requests.link_appointment,
+            priority.link_appointment,
             self._context.database.sessions,
             self._context.actor,
             request_id,

@@ -1,6 +1,6 @@
 """Registering or correcting a referral: every field checked, every bad one named.
 
-The form collects a :class:`~crm.controllers.referrals.ReferralForm`; the controller
+The form collects a :class:`~crm.controllers.referrals.editing.ReferralForm`; the controller
 checks all fields at once and the form outlines each bad one and lists the problems
 above, keeping everything typed. The patient is found as in the booking dialog (a
 new card can be made right here); the organisation comes from the directory with
@@ -28,11 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import referrals
-from crm.controllers.directories import SpecialtyChoice
+from crm.controllers.directories.pickers import SpecialtyChoice
 from crm.controllers.errors import DomainError
-from crm.controllers.issuing_orgs import Organisation
-from crm.controllers.referrals import ReferralDetails, ReferralForm, ReferralInvalid, kind_title
+from crm.controllers.referrals import editing
+from crm.controllers.referrals.editing import (
+    ReferralDetails,
+    ReferralForm,
+    ReferralInvalid,
+    kind_title,
+)
+from crm.controllers.referrals.organisations import Organisation
 from crm.models.enums import ReferralKind
 from crm.views import AppContext
 from crm.views.patients.message_bar import MessageBar
@@ -219,12 +224,12 @@ class ReferralDialog(QDialog):
         db, actor = self._context.database.sessions, self._context.actor
         if self._details is None:
             self._context.runner.submit(
-                referrals.create_referral, db, actor, self.form(),
+                editing.create_referral, db, actor, self.form(),
                 on_success=self._saved, on_error=self._failed, owner=self,
             )  # fmt: skip
         else:
             self._context.runner.submit(
-                referrals.update_referral, db, actor, self._details.row.id, self.form(),
+                editing.update_referral, db, actor, self._details.row.id, self.form(),
                 expected_version=self._details.row.version,
                 on_success=self._saved, on_error=self._failed, owner=self,
             )  # fmt: skip

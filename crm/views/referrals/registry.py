@@ -30,12 +30,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import directories, referrals
-from crm.controllers.directories import SpecialtyChoice
-from crm.controllers.permissions import Permission, allowed
-from crm.controllers.referral_registry import REGISTRY_LIMIT
-from crm.controllers.referrals import ReferralDetails, ReferralRow, RegistryFilter, status_title
-from crm.controllers.visit_status import status_title as visit_status_title
+from crm.controllers.access.permissions import Permission, allowed
+from crm.controllers.directories import pickers
+from crm.controllers.directories.pickers import SpecialtyChoice
+from crm.controllers.referrals import editing
+from crm.controllers.referrals.editing import (
+    ReferralDetails,
+    ReferralRow,
+    RegistryFilter,
+    status_title,
+)
+from crm.controllers.referrals.registry import REGISTRY_LIMIT
+from crm.controllers.schedule.visit_status import status_title as visit_status_title
 from crm.models.enums import ReferralStatus
 from crm.views import AppContext
 from crm.views.itemmodels.views import row_table
@@ -206,7 +212,7 @@ class RegistryTab(QWidget):
         """The tab came to the front: load the specialties once, and the table if stale."""
         if not self._specialties:
             self._context.runner.submit(
-                directories.specialties, self._context.database.sessions, self._context.actor,
+                pickers.specialties, self._context.database.sessions, self._context.actor,
                 on_success=self._on_specialties, on_failure=self._failed, owner=self,
             )  # fmt: skip
         if self._stale:
@@ -258,7 +264,7 @@ class RegistryTab(QWidget):
         context = self._context
         # One row past the limit tells whether there are more than the table shows.
         wanted = dataclasses.replace(self.filters(), limit=self.limit + 1)
-        return referrals.registry, (context.database.sessions, context.actor, wanted), {}
+        return editing.registry, (context.database.sessions, context.actor, wanted), {}
 
     @property
     def truncated(self) -> bool:
@@ -328,7 +334,7 @@ class RegistryTab(QWidget):
             self.detail_label.clear()
             return
         self._context.runner.submit(
-            referrals.get_referral, self._context.database.sessions, self._context.actor,
+            editing.get_referral, self._context.database.sessions, self._context.actor,
             referral.id, on_success=self._show_details, on_failure=self._failed, owner=self,
         )  # fmt: skip
 
@@ -441,7 +447,7 @@ class RegistryTab(QWidget):
         def finished(result: int) -> None:
             if result == QDialog.DialogCode.Accepted:
                 self._context.runner.submit(
-                    referrals.cancel_referral, self._context.database.sessions,
+                    editing.cancel_referral, self._context.database.sessions,
                     self._context.actor, referral.id, reason=dialog.reason(),
                     expected_version=referral.version,
                     on_success=lambda d: self._done(self.tr("Referral {number} cancelled").format(
@@ -464,7 +470,7 @@ class RegistryTab(QWidget):
         def finished(result: int) -> None:
             if result == QDialog.DialogCode.Accepted:
                 self._context.runner.submit(
-                    referrals.extend_referral, self._context.database.sessions,
+                    editing.extend_referral, self._context.database.sessions,
                     self._context.actor, details.row.id, reason=dialog.reason(),
                     until=dialog.until(), expected_version=details.row.version,
                     on_success=lambda d: self._done(

@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from crm.controllers.referrals import ReferralRow, kind_title, status_title
+from crm.controllers.referrals.editing import ReferralRow, kind_title, status_title
 from crm.models.enums import ReferralStatus
 from crm.views.itemmodels.table import Index, RowTableModel
 

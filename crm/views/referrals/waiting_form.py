@@ -28,10 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import priority_requests, waiting_list
-from crm.controllers.directories import DoctorChoice, SpecialtyChoice
+from crm.controllers.directories.pickers import DoctorChoice, SpecialtyChoice
 from crm.controllers.errors import DomainError, ValidationError
+from crm.controllers.referrals import priority
 from crm.controllers.validation import format_date, parse_date
+from crm.controllers.waiting import queue
 from crm.models.enums import ContactChannel
 from crm.views import AppContext
 from crm.views.patients.fields import DATE_MASK, PROBLEM_COLOUR, FieldBox, MaskedEdit
@@ -264,7 +265,7 @@ class WaitingEntryDialog(PatientFormDialog):
         parent: the Qt parent.
 
     Signals:
-        saved(object): the new :class:`~crm.controllers.waiting_list.WaitingEntry`.
+        saved(object): the new :class:`~crm.controllers.waiting.queue.WaitingEntry`.
         refused(str): as :class:`PatientFormDialog`.
     """
 
@@ -353,7 +354,7 @@ class WaitingEntryDialog(PatientFormDialog):
         wished_to = self.parse_day("wished_to", translate("PatientFormDialog", "Wished to"))
         if wished_from is None or wished_to is None:
             return None
-        return waiting_list.add_entry, {
+        return queue.add_entry, {
             "patient_id": patient_id,
             "wished_from": wished_from,
             "wished_to": wished_to,
@@ -373,7 +374,7 @@ class PriorityRequestDialog(PatientFormDialog):
         parent: the Qt parent.
 
     Signals:
-        saved(object): the new :class:`~crm.controllers.priority_requests.PriorityRow`.
+        saved(object): the new :class:`~crm.controllers.referrals.priority.PriorityRow`.
         refused(str): as :class:`PatientFormDialog`.
     """
 
@@ -406,7 +407,7 @@ class PriorityRequestDialog(PatientFormDialog):
         self.set_tab_chain([self.specialty, self.reason])
 
     def request(self, patient_id: int) -> tuple[Callable[..., Any], dict[str, Any]] | None:
-        return priority_requests.create_request, {
+        return priority.create_request, {
             "patient_id": patient_id,
             "reason": self.reason.toPlainText(),
             "specialty_id": self.specialty.currentData(),

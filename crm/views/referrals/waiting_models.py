@@ -1,7 +1,7 @@
 """Table models of the waiting list and the priority requests, over the controllers' rows.
 
-Both hold plain frozen rows (:class:`~crm.controllers.waiting_list.WaitingEntry`,
-:class:`~crm.controllers.priority_requests.PriorityRow`) and answer ``Qt.UserRole``
+Both hold plain frozen rows (:class:`~crm.controllers.waiting.queue.WaitingEntry`,
+:class:`~crm.controllers.referrals.priority.PriorityRow`) and answer ``Qt.UserRole``
 with the row itself. The waiting list's open offers are tinted; closed entries and
 decided requests are grey.
 """
@@ -15,11 +15,11 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from crm.controllers.priority_requests import PriorityRow, status_title
-from crm.controllers.slots import short_name
+from crm.controllers.referrals.priority import PriorityRow, status_title
+from crm.controllers.schedule.slots import short_name
 from crm.controllers.validation import format_date
 from crm.controllers.validation.phones import format_phone
-from crm.controllers.waiting_list import WaitingEntry
+from crm.controllers.waiting.queue import WaitingEntry
 from crm.models.enums import ContactChannel, PriorityStatus, WaitingStatus
 from crm.views.patients.tab_models import Index, RowsModel
 

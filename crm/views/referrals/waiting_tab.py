@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import directories, waiting_list
-from crm.controllers.directories import DoctorChoice, SpecialtyChoice
-from crm.controllers.permissions import Permission, allowed, role_title
-from crm.controllers.waiting_list import WaitingEntry
+from crm.controllers.access.permissions import Permission, allowed, role_title
+from crm.controllers.directories import pickers
+from crm.controllers.directories.pickers import DoctorChoice, SpecialtyChoice
+from crm.controllers.waiting import queue
+from crm.controllers.waiting.queue import WaitingEntry
 from crm.models.enums import WaitingStatus
 from crm.views import AppContext
 from crm.views.controls import fit_combo_popup, narrow_combo
@@ -62,7 +63,7 @@ class WaitingListTab(QWidget):
     Signals:
         loaded(): the list was (re)read from the database.
         booked(object): an offer was booked from here
-            (:class:`~crm.controllers.booking.BookedAppointment`).
+            (:class:`~crm.controllers.schedule.booking.BookedAppointment`).
     """
 
     loaded = Signal()
@@ -175,9 +176,9 @@ class WaitingListTab(QWidget):
             self._context.database.sessions,
             self._context.actor,
         )
-        runner.submit(directories.specialties, db, actor, on_success=self._set_specialties,
+        runner.submit(pickers.specialties, db, actor, on_success=self._set_specialties,
                       on_failure=self._show_error, owner=self)  # fmt: skip
-        runner.submit(directories.doctors, db, actor, on_success=self._set_doctors,
+        runner.submit(pickers.doctors, db, actor, on_success=self._set_doctors,
                       on_failure=self._show_error, owner=self)  # fmt: skip
 
     def _set_specialties(self, specialties: Sequence[SpecialtyChoice]) -> None:
@@ -198,7 +199,7 @@ class WaitingListTab(QWidget):
 
     def _query(self) -> Query:
         return (
-            waiting_list.list_entries,
+            queue.list_entries,
             (self._context.database.sessions, self._context.actor),
             {
                 "statuses": self._status_choices[max(self.status_filter.currentIndex(), 0)][1],
@@ -327,7 +328,7 @@ class WaitingListTab(QWidget):
         """Take ``entry`` off the list (an open offer lapses with it)."""
         self.messages.clear()
         self._context.runner.submit(
-            waiting_list.cancel_entry,
+            queue.cancel_entry,
             self._context.database.sessions,
             self._context.actor,
             entry.id,

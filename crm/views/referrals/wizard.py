@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import booking, referral_wizard
-from crm.controllers.booking import MAX_SLOTS, BookedAppointment, BookingRefused
-from crm.controllers.referral_wizard import BookingOptions, DoctorChoice
-from crm.controllers.slots import FreeSlot
+from crm.controllers.referrals import wizard
+from crm.controllers.referrals.wizard import BookingOptions, DoctorChoice
+from crm.controllers.schedule import booking
+from crm.controllers.schedule.booking import MAX_SLOTS, BookedAppointment, BookingRefused
+from crm.controllers.schedule.slots import FreeSlot
 from crm.models.enums import AcademicDegree, QualificationCategory
 from crm.views import AppContext
 from crm.views.patients.message_bar import MessageBar
@@ -227,7 +228,7 @@ class BookingWizard(QWidget):
         self._busy = True
         self.message_bar.show_message("info", self.tr("Checking the referral…"))
         self._context.runner.submit(
-            referral_wizard.booking_options, self._context.database.sessions,
+            wizard.booking_options, self._context.database.sessions,
             self._context.actor, number, **kwargs,
             on_success=self._show_options, on_failure=self._failed, owner=self,
         )  # fmt: skip

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from crm.controllers.permissions import Permission, allowed
+from crm.controllers.access.permissions import Permission, allowed
 from crm.views import AppContext
 from crm.views.reports.dashboard import DashboardView
 from crm.views.reports.reports_tab import ReportsTab

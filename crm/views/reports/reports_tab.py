@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from crm.config import config_dir
-from crm.controllers.appointment_history import kind_title
 from crm.controllers.reports import (
     ExportResult,
     FilterChoices,
@@ -35,7 +34,8 @@ from crm.controllers.reports import (
     preview_report,
 )
 from crm.controllers.reports.common import BRANCH, DOCTOR, KIND, SPECIALTY, STATUS
-from crm.controllers.visit_status import status_title
+from crm.controllers.schedule.appointment_history import kind_title
+from crm.controllers.schedule.visit_status import status_title
 from crm.models.enums import AppointmentKind, AppointmentStatus
 from crm.views import AppContext
 from crm.views.patients.message_bar import MessageBar

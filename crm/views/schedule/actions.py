@@ -17,11 +17,11 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QWidget
 
-from crm.controllers import booking, visit_status
-from crm.controllers.booking import BookedAppointment, BookingRefused
-from crm.controllers.day_grid import GridAppointment, GridDoctor
-from crm.controllers.permissions import Permission, allowed, in_own_schedule
-from crm.controllers.tickets import NO_TICKET
+from crm.controllers.access.permissions import Permission, allowed, in_own_schedule
+from crm.controllers.printing.tickets import NO_TICKET
+from crm.controllers.schedule import booking, visit_status
+from crm.controllers.schedule.booking import BookedAppointment, BookingRefused
+from crm.controllers.schedule.day_grid import GridAppointment, GridDoctor
 from crm.models.enums import AppointmentStatus
 from crm.views import AppContext
 from crm.views.printing import (
@@ -306,7 +306,8 @@ class ScheduleActions(QObject):
         if status is S.BOOKED and own and may[Permission.CHECK_IN]:
             same_day_steps.append(
                 self._action(
-                    menu, "actionArrived",
+                    menu,
+                    "actionArrived",
                     self.tr("Arrived (check in)") + "\t" + SHORTCUT_KEYS["actionArrived"],
                     step(S.ARRIVED),
                 )  # fmt: skip
@@ -314,7 +315,8 @@ class ScheduleActions(QObject):
         if status is S.ARRIVED and own and may[Permission.MARK_VISITS]:
             same_day_steps.append(
                 self._action(
-                    menu, "actionInProgress",
+                    menu,
+                    "actionInProgress",
                     self.tr("At the doctor's") + "\t" + SHORTCUT_KEYS["actionInProgress"],
                     step(S.IN_PROGRESS),
                 )  # fmt: skip

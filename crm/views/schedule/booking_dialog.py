@@ -32,12 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import appointment_history, booking, patient_history
-from crm.controllers.appointment_history import ServiceChoice
-from crm.controllers.booking import MAX_SLOTS, BookedAppointment, BookingRefused
-from crm.controllers.day_grid import GridDoctor
-from crm.controllers.permissions import Permission, allowed
-from crm.controllers.slots import FreeSlot
+from crm.controllers.access.permissions import Permission, allowed
+from crm.controllers.patients import history
+from crm.controllers.schedule import appointment_history, booking
+from crm.controllers.schedule.appointment_history import ServiceChoice
+from crm.controllers.schedule.booking import MAX_SLOTS, BookedAppointment, BookingRefused
+from crm.controllers.schedule.day_grid import GridDoctor
+from crm.controllers.schedule.slots import FreeSlot
 from crm.models.enums import AppointmentKind
 from crm.views import AppContext
 from crm.views.patients.message_bar import MessageBar
@@ -60,7 +61,7 @@ class BookingDialog(QDialog):
 
     Signals:
         booked(object): the appointment was booked
-            (:class:`~crm.controllers.booking.BookedAppointment`); the dialog closes.
+            (:class:`~crm.controllers.schedule.booking.BookedAppointment`); the dialog closes.
         refused(str): a booking attempt was refused; the message is shown in the dialog.
     """
 
@@ -280,7 +281,7 @@ class BookingDialog(QDialog):
     def _on_patient_chosen(self, patient_id: int, _name: str, from_new_card: bool) -> None:
         self.referral.clear()
         self._context.runner.submit(
-            patient_history.list_referrals,
+            history.list_referrals,
             self._context.database.sessions,
             self._context.actor,
             patient_id,
@@ -293,7 +294,7 @@ class BookingDialog(QDialog):
         else:
             self.kind.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _show_referrals(self, rows: list[patient_history.ReferralRow]) -> None:
+    def _show_referrals(self, rows: list[history.ReferralRow]) -> None:
         typed = self.referral.currentText()
         for row in rows:
             if row.status == "active" and row.specialty == self._doctor.specialty_name:

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import visit_status
-from crm.controllers.booking import CHANGE_NOTICE, BookedAppointment
-from crm.controllers.day_grid import GridAppointment
-from crm.controllers.permissions import Permission, allowed
+from crm.controllers.access.permissions import Permission, allowed
+from crm.controllers.schedule import visit_status
+from crm.controllers.schedule.booking import CHANGE_NOTICE, BookedAppointment
+from crm.controllers.schedule.day_grid import GridAppointment
 from crm.models.enums import CancelledBy
 from crm.views import AppContext
 from crm.views.patients.message_bar import MessageBar
@@ -102,7 +102,7 @@ class CancelDialog(QDialog):
 
     Signals:
         cancelled(object): the appointment was cancelled; carries the
-            :class:`~crm.controllers.booking.BookedAppointment` as it is now.
+            :class:`~crm.controllers.schedule.booking.BookedAppointment` as it is now.
     """
 
     cancelled = Signal(object)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import QSettings
 
 from crm.config import config_dir
-from crm.controllers.day_grid import GridDoctor
+from crm.controllers.schedule.day_grid import GridDoctor
 
 ORDER_KEY = "schedule/column_order"
 

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPolygonF
 
-from crm.controllers.day_grid import GridAppointment
+from crm.controllers.schedule.day_grid import GridAppointment
 from crm.models.enums import AppointmentKind, AppointmentStatus
 from crm.views.schedule.grid_labels import Labels, text_room
 from crm.views.schedule.grid_style import (

@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QMenu, QToolTip
 
-from crm.controllers.day_grid import GridAppointment
+from crm.controllers.schedule.day_grid import GridAppointment
 from crm.models.enums import AppointmentStatus
 from crm.views.schedule.grid_paint import GridPainter
 from crm.views.schedule.layout import Cell, GridColumn, GridLayout, Placement

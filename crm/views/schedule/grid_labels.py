@@ -23,7 +23,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
-from crm.controllers.day_grid import GridAppointment
+from crm.controllers.schedule.day_grid import GridAppointment
 from crm.models.enums import AppointmentKind
 from crm.views.schedule.grid_style import Fonts
 from crm.views.schedule.layout import GridColumn, GridLayout, Metrics

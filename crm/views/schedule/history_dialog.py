@@ -1,6 +1,6 @@
 """An appointment's history: its moves (from → to) and every journal entry about it.
 
-Read with :func:`crm.controllers.appointment_history.load_history` on the runner;
+Read with :func:`crm.controllers.schedule.appointment_history.load_history` on the runner;
 the dialog is non-modal, so the registrar can keep it open beside the grid.
 """
 
@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import appointment_history
-from crm.controllers.appointment_history import AppointmentHistory, HistoryEntry
-from crm.controllers.day_grid import GridAppointment
+from crm.controllers.schedule import appointment_history
+from crm.controllers.schedule.appointment_history import AppointmentHistory, HistoryEntry
+from crm.controllers.schedule.day_grid import GridAppointment
 from crm.views import AppContext
 
 DASH = "—"
@@ -44,7 +44,7 @@ class HistoryDialog(QDialog):
 
     Signals:
         loaded(object): the history arrived and is shown
-            (:class:`~crm.controllers.appointment_history.AppointmentHistory`).
+            (:class:`~crm.controllers.schedule.appointment_history.AppointmentHistory`).
         failed(str): it could not be read; the message is shown in the dialog.
     """
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers.day_grid import GridAppointment
+from crm.controllers.schedule.day_grid import GridAppointment
 from crm.views.schedule.grid import MIME_TYPE, appointment_mime
 
 ID_ROLE = Qt.ItemDataRole.UserRole

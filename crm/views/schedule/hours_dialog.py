@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import schedule, working_hours
+from crm.controllers.access.permissions import Permission, allowed
 from crm.controllers.errors import DomainError
-from crm.controllers.hours_tray import AffectedAppointment
-from crm.controllers.permissions import Permission, allowed
-from crm.controllers.working_hours import (
+from crm.controllers.schedule import calendar, working_hours
+from crm.controllers.schedule.hours_tray import AffectedAppointment
+from crm.controllers.schedule.working_hours import (
     DoctorHours,
     ExceptionRow,
     HoursChange,
@@ -335,7 +335,7 @@ class WorkingHoursDialog(QDialog):
         db, actor = self._context.database.sessions, self._context.actor
         return (
             working_hours.doctor_hours(db, actor, doctor_id, since=today),
-            schedule.clinic_timezone(db),
+            calendar.clinic_timezone(db),
         )
 
     def _show(self, result: tuple[DoctorHours, ZoneInfo]) -> None:
@@ -462,13 +462,23 @@ class WorkingHoursDialog(QDialog):
                 return  # cancelled, asked again, or another doctor meanwhile
             lines = [escape(question)]
             if result.held:
-                lines.append(escape(self.tr(
-                    "Affected appointments: {count} — they will go to the holding tray, "
-                    "the patients will be sent notices").format(count=len(result.held))))
+                lines.append(
+                    escape(
+                        self.tr(
+                            "Affected appointments: {count} — they will go to the holding tray, "
+                            "the patients will be sent notices"
+                        ).format(count=len(result.held))
+                    )
+                )
                 lines += [escape(line) for line in self.moved_lines(result)]
             if result.released:
-                lines.append(escape(self.tr(
-                    "Back from the holding tray: {count}").format(count=len(result.released))))
+                lines.append(
+                    escape(
+                        self.tr("Back from the holding tray: {count}").format(
+                            count=len(result.released)
+                        )
+                    )
+                )
             lines += [escape(line) for line in self.present_lines(result.present)]
             if not result.held and not result.released and not result.present:
                 lines.append(escape(self.tr("No booked appointment is affected.")))

@@ -1,7 +1,7 @@
 """The two forms of the working-hours editor: a weekly template and an exception.
 
 Each form only collects what was typed into a controller's form object and shows
-which field a refusal named; the rules live in :mod:`crm.controllers.working_hours`.
+which field a refusal named; the rules live in :mod:`crm.controllers.schedule.working_hours`.
 What was typed stays in the form after a refusal.
 """
 
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers.working_hours import (
+from crm.controllers.schedule.working_hours import (
     ExceptionForm,
     ExceptionRow,
     RoomChoice,

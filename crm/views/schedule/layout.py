@@ -19,7 +19,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from crm.controllers.day_grid import GridAppointment, GridDoctor
+from crm.controllers.schedule.day_grid import GridAppointment, GridDoctor
 
 SLOT_MINUTES = 15
 DAY_MINUTES = 24 * 60

@@ -2,7 +2,7 @@
 
 Last name, first name, patronymic, birth date (ДД.ММ.ГГГГ) and phone are all a
 booking needs (DOMAIN.md, Patient identity); documents come at the first visit.
-The card is created with :func:`crm.controllers.patients.create_patient` on the
+The card is created with :func:`crm.controllers.patients.cards.create_patient` on the
 runner. A bad field gets its message right under it and nothing typed is lost; a
 card with the same ФИО and birth date is offered («это он») or created anyway on
 the registrar's word; a card with the same document is offered instead.
@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import patients
-from crm.controllers.patient_form import PatientForm, PatientInvalid
-from crm.controllers.patient_search import SearchPage, search_patients
-from crm.controllers.patients import DuplicatePatient, PatientCard, PossibleDuplicate
-from crm.controllers.permissions import Permission, allowed
+from crm.controllers.access.permissions import Permission, allowed
+from crm.controllers.patients import cards
+from crm.controllers.patients.cards import DuplicatePatient, PatientCard, PossibleDuplicate
+from crm.controllers.patients.form import PatientForm, PatientInvalid
+from crm.controllers.patients.search import SearchPage, search_patients
 from crm.views import AppContext
 from crm.views.patients.fields import DATE_MASK, FieldBox, MaskedEdit
 from crm.views.patients.form_rules import name_prefill
@@ -160,7 +160,7 @@ class NewPatientBox(QFrame):
         for box in self.boxes.values():
             box.clear_message()
         self._context.runner.submit(
-            patients.create_patient,
+            cards.create_patient,
             self._context.database.sessions,
             self._context.actor,
             self._context.keyring,

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers import waiting_list
-from crm.controllers.booking import BookedAppointment, BookingRefused
-from crm.controllers.day_grid import (
+from crm.controllers.access.permissions import schedule_limited_to
+from crm.controllers.schedule.booking import BookedAppointment, BookingRefused
+from crm.controllers.schedule.day_grid import (
     GridAppointment,
     GridData,
     GridDoctor,
@@ -39,8 +39,8 @@ from crm.controllers.day_grid import (
     held_appointments,
     list_filters,
 )
-from crm.controllers.permissions import schedule_limited_to
-from crm.controllers.waiting_list import NO_USABLE_REFERRAL
+from crm.controllers.waiting import queue
+from crm.controllers.waiting.queue import NO_USABLE_REFERRAL
 from crm.views import AppContext
 from crm.views.controls import fit_combo_popup, narrow_combo, tool_button
 from crm.views.patients.labels import appointment_kind_names
@@ -492,7 +492,7 @@ class SchedulePage(QWidget):
         # A doctor booking only the own schedule sees the patients the doctor could take.
         own = schedule_limited_to(actor)
         self._context.runner.submit(
-            waiting_list.list_entries, self._context.database.sessions, actor, for_doctor=own,
+            queue.list_entries, self._context.database.sessions, actor, for_doctor=own,
             on_success=self._show_waiting, owner=self,
             on_failure=lambda message: self.message_bar.show_message("error", message),
         )  # fmt: skip
@@ -542,7 +542,7 @@ class SchedulePage(QWidget):
             ])  # fmt: skip
 
         self._context.runner.submit(
-            waiting_list.book_entry, self._context.database.sessions, self._context.actor,
+            queue.book_entry, self._context.database.sessions, self._context.actor,
             entry_id, doctor_id=doctor.id, starts_at=starts_at, paid_without_referral=paid,
             on_success=booked, on_error=refused, owner=self,
         )  # fmt: skip

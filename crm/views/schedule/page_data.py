@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import sessionmaker
 
 from crm.controllers.context import Actor
-from crm.controllers.day_grid import GridAppointment, GridData, GridDoctor, load_grid
+from crm.controllers.schedule.day_grid import GridAppointment, GridData, GridDoctor, load_grid
 from crm.views.schedule.grid_labels import LabelRequest, PreparedLabels, prepare_labels
 from crm.views.schedule.layout import GridColumn
 
@@ -68,7 +68,7 @@ def load_and_prepare(
     Args:
         labels: what the grid showing the data paints with.
         columns_of: the columns that grid will show for the data (a pure function).
-        **options: those of :func:`~crm.controllers.day_grid.load_grid`.
+        **options: those of :func:`~crm.controllers.schedule.day_grid.load_grid`.
     """
     data = load_grid(sessions, actor, date_from, date_to, **options)
     prepared = prepare_labels(labels, columns_of(data), data.appointments, ZoneInfo(data.timezone))

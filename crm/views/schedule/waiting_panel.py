@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers.waiting_list import WaitingEntry
+from crm.controllers.waiting.queue import WaitingEntry
 from crm.models.enums import WaitingStatus
 from crm.views.referrals.waiting_models import patient_short
 from crm.views.schedule.grid import waiting_mime

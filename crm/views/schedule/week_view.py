@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import QWidget
 
-from crm.controllers.day_grid import GridData
+from crm.controllers.schedule.day_grid import GridData
 from crm.views.schedule.grid import ScheduleGrid, absence_text, hours_text, room_of
 from crm.views.schedule.layout import GridColumn
 
