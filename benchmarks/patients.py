@@ -19,7 +19,7 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
-from benchmarks.run import Figure, _migrated
+from benchmarks.common import Figure, migrated
 from crm.controllers.context import Actor
 from crm.controllers.demo import load_demo
 from crm.controllers.patients import cards as patients
@@ -47,7 +47,7 @@ def _timed(action: Callable[[], object], repeat: int = REPEAT) -> list[float]:
 
 def bench_patient_search(server, patients_count: int, workdir: Path) -> list[Figure]:  # type: ignore[no-untyped-def]
     """Load ``patients_count`` demo patients, then time the searches and a card opening."""
-    url = _migrated(server)
+    url = migrated(server)
     engine = sa.create_engine(url)
     db = sessionmaker(bind=engine, expire_on_commit=False)
     ring = generate_key_file(workdir / "search.key")

@@ -31,11 +31,11 @@ import psycopg
 from openpyxl import Workbook
 from sqlalchemy.orm import sessionmaker
 
-from benchmarks.run import Figure, _migrated
+from benchmarks.common import Figure, migrated
 from crm.controllers.access import auth
+from crm.controllers.clinic.clock import clinic_timezone
 from crm.controllers.reports import ReportParams, export_report
 from crm.controllers.reports import register as register_report
-from crm.controllers.schedule.calendar import clinic_timezone
 from crm.db.engine import make_engine, make_session_factory
 from crm.db.listener import conninfo_from_url
 from crm.models.enums import Role
@@ -155,7 +155,7 @@ def _timed(action: Callable[[], object]) -> float:
 
 
 def _measure(server: TestServer, rows: int, workdir: Path, *, compare: bool) -> list[Figure]:
-    url = _migrated(server)
+    url = migrated(server)
     params = _fill(url, rows)
     engine = make_engine(url, pool_size=2)
     db = make_session_factory(engine)

@@ -12,74 +12,29 @@ import datetime as dt
 import os
 import queue
 import random
-import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
-if os.environ.get("CRM_BENCH_DATABASE_URL"):
-    os.environ["CRM_TEST_DATABASE_URL"] = os.environ["CRM_BENCH_DATABASE_URL"]
-
+from benchmarks.common import Figure, median_ms, migrated
 from crm.controllers.access import auth
-from crm.controllers.demo import load_demo  # noqa: E402
-from crm.controllers.demo.people import PATIENT_COLUMNS, generate_patients, patient_rows  # noqa: E402
-from crm.crypto import generate_key_file  # noqa: E402
-from crm.db import migrate  # noqa: E402
-from crm.db.listener import ChangeListener, conninfo_from_url  # noqa: E402
-from crm.models.enums import Role  # noqa: E402
-from tests.pg import TestServer  # noqa: E402
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One measured figure and its baseline (both in the same unit)."""
-
-    name: str
-    value: float
-    baseline: float
-    baseline_name: str
-    unit: str
-
-    def line(self) -> str:
-        ratio = self.value / self.baseline if self.baseline else float("nan")
-        return (
-            f"{self.name:<44} {self.value:>10.2f} {self.unit:<3} | "
-            f"{self.baseline_name:<40} {self.baseline:>10.2f} {self.unit:<3} | ratio {ratio:6.2f}"
-        )
-
-
-def _median_ms(
-    action: Callable[[], None], repeat: int, before: Callable[[], None] | None = None
-) -> float:
-    """The median time of ``action`` over ``repeat`` runs (``before`` each, untimed)."""
-    samples = []
-    for _ in range(repeat):
-        if before is not None:
-            before()
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
-
-
-def _migrated(server: TestServer) -> str:
-    name = server.create_database()
-    engine = sa.create_engine(server.url_for(name), poolclass=sa.pool.NullPool)
-    migrate.upgrade(engine)
-    engine.dispose()
-    return server.url_for(name)
+from crm.controllers.demo import load_demo
+from crm.controllers.demo.people import PATIENT_COLUMNS, generate_patients, patient_rows
+from crm.crypto import generate_key_file
+from crm.db.listener import ChangeListener, conninfo_from_url
+from crm.models.enums import Role
+from tests.pg import TestServer
 
 
 def bench_demo_load(server: TestServer, patients: int, workdir: Path) -> Figure:
     """``demo-data --patients N`` against a bare COPY of the same patient rows."""
-    url = _migrated(server)
+    url = migrated(server)
     engine = sa.create_engine(url)
     ring = generate_key_file(workdir / "demo.key")
     started = time.perf_counter()
@@ -108,20 +63,20 @@ def bench_demo_load(server: TestServer, patients: int, workdir: Path) -> Figure:
 
 def bench_login(server: TestServer) -> Figure:
     """A login through the controller (lock, verify, journal) against argon2 verify alone."""
-    url = _migrated(server)
+    url = migrated(server)
     engine = sa.create_engine(url)
     db = sessionmaker(bind=engine)
     auth.add_user(db, "bench", "bench-password", Role.REGISTRAR, "Бенчмарк")
-    login_ms = _median_ms(lambda: auth.login(db, "bench", "bench-password", "bench"), 15)
+    login_ms = median_ms(lambda: auth.login(db, "bench", "bench-password", "bench"), 15)
     stored = auth.hash_password("bench-password")
-    verify_ms = _median_ms(lambda: auth._hasher.verify(stored, "bench-password"), 15)
+    verify_ms = median_ms(lambda: auth._hasher.verify(stored, "bench-password"), 15)
     engine.dispose()
     return Figure("login (controller, median)", login_ms, verify_ms, "argon2id verify alone", "ms")
 
 
 def bench_notify(server: TestServer) -> Figure:
     """Commit of an appointment change → the ChangeListener's callback, against bare NOTIFY."""
-    url = _migrated(server)
+    url = migrated(server)
     info = conninfo_from_url(url)
     events: queue.Queue = queue.Queue()
     listener = ChangeListener(url, events.put, poll_seconds=0.05)
@@ -150,7 +105,7 @@ def bench_notify(server: TestServer) -> Figure:
             )
             events.get(timeout=10)
 
-        listened_ms = _median_ms(one_insert, 50)
+        listened_ms = median_ms(one_insert, 50)
     listener.stop()
 
     with (
@@ -163,7 +118,7 @@ def bench_notify(server: TestServer) -> Figure:
             sender.execute("SELECT pg_notify('bench', 'x')")
             next(receiver.notifies(timeout=10, stop_after=1))
 
-        bare_ms = _median_ms(bare_round_trip, 50)
+        bare_ms = median_ms(bare_round_trip, 50)
     return Figure(
         "change notice: insert → listener callback",
         listened_ms,

@@ -44,7 +44,7 @@ from PySide6.QtGui import (  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from sqlalchemy.orm import sessionmaker  # noqa: E402
 
-from benchmarks.run import Figure, _median_ms, _migrated  # noqa: E402
+from benchmarks.common import Figure, median_ms, migrated  # noqa: E402
 from crm.config import Settings  # noqa: E402
 from crm.controllers.access import auth
 from crm.controllers.schedule import booking
@@ -87,7 +87,7 @@ def _clinic(server: TestServer) -> _Clinic:
     """The benchmark clinic on ``server`` (written on first use)."""
     if id(server) in _clinics:
         return _clinics[id(server)]
-    url = _migrated(server)
+    url = migrated(server)
     day = dt.datetime.now(MOSCOW).date() + dt.timedelta(days=10)  # movable (24-hour rule)
     rng = random.Random(3)
     with psycopg.connect(conninfo_from_url(url)) as conn:
@@ -185,7 +185,7 @@ def bench_load(server: TestServer) -> Figure:
 
         full()
         bare()
-        value, baseline = _median_ms(full, 15), _median_ms(bare, 15)
+        value, baseline = median_ms(full, 15), median_ms(bare, 15)
     return Figure(
         f"grid data: load + labels + layout ({DOCTORS}×{APPOINTMENTS})", value, baseline,
         "bare SQL of doctors + appointments", "ms",
@@ -249,10 +249,10 @@ def bench_paint(server: TestServer) -> list[Figure]:
 
     first_paint()
     plain()
-    cold = _median_ms(first_paint, 31, before=grid._painter.forget)
-    warm = _median_ms(viewport, 31)
-    whole = _median_ms(lambda: grid.render(image), 31)
-    baseline = _median_ms(plain, 31)
+    cold = median_ms(first_paint, 31, before=grid._painter.forget)
+    warm = median_ms(viewport, 31)
+    whole = median_ms(lambda: grid.render(image), 31)
+    baseline = median_ms(plain, 31)
     grid.deleteLater()
     shown = f"{columns}×{rows} slots"
     plain_name = f"{len(cells)} plain rects + texts (QPainter)"
@@ -329,7 +329,7 @@ def bench_drop(server: TestServer) -> Figure:
         booking.reschedule(c.db, c.actor, appointment_id, starts_at=start, doctor_id=doctor_id,
                            expected_version=version)  # fmt: skip
 
-    value = _median_ms(one_drop, 21)
+    value = median_ms(one_drop, 21)
     samples = []
     for _ in range(21):
         started = time.perf_counter()
@@ -368,7 +368,7 @@ def _bench_live(server: TestServer, debounce_ms: int | None) -> Figure:
             _wait(page.loaded)
             page.grid.viewport().repaint()
 
-        value = _median_ms(one_commit, 21)
+        value = median_ms(one_commit, 21)
     with (
         psycopg.connect(conninfo_from_url(c.url), autocommit=True) as sender,
         psycopg.connect(conninfo_from_url(c.url), autocommit=True) as receiver,
@@ -379,7 +379,7 @@ def _bench_live(server: TestServer, debounce_ms: int | None) -> Figure:
             sender.execute("SELECT pg_notify('bench_grid', 'x')")
             next(receiver.notifies(timeout=10, stop_after=1))
 
-        baseline = _median_ms(bare_round_trip, 50)
+        baseline = median_ms(bare_round_trip, 50)
     events.stop()
     runner.shutdown()
     page.deleteLater()

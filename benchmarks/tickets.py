@@ -30,7 +30,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from benchmarks.run import Figure, _median_ms, _migrated
+from benchmarks.common import Figure, median_ms, migrated
 from crm.controllers.access import auth
 from crm.controllers.printing import tickets
 from crm.db.engine import make_engine, make_session_factory
@@ -123,7 +123,7 @@ def _median_s(action: Callable[[], object], repeat: int) -> float:
 
 def _clinic(server: TestServer) -> tuple[str, dt.date]:
     """40 doctors with 30 patients each on one day, written with plain SQL."""
-    url = _migrated(server)
+    url = migrated(server)
     day = dt.date(2026, 11, 24)
     start = dt.datetime.combine(day, dt.time(9), tzinfo=MOSCOW)
     with psycopg.connect(conninfo_from_url(url)) as conn, conn.cursor() as cur:
@@ -213,8 +213,8 @@ def bench_tickets(server: TestServer, options: argparse.Namespace) -> list[Figur
     ticket = _sample_ticket(123456)
     render_tickets([ticket], TicketFormat.A6)  # warm up
     _bare_ticket(ticket)
-    ticket_ms = _median_ms(lambda: render_tickets([ticket], TicketFormat.A6), 60)
-    bare_ms = _median_ms(lambda: _bare_ticket(ticket), 60)
+    ticket_ms = median_ms(lambda: render_tickets([ticket], TicketFormat.A6), 60)
+    bare_ms = median_ms(lambda: _bare_ticket(ticket), 60)
 
     url, day = _clinic(server)
     engine = make_engine(url, pool_size=2)
@@ -222,7 +222,7 @@ def bench_tickets(server: TestServer, options: argparse.Namespace) -> list[Figur
     auth.add_user(db, "bench", "bench-password", Role.REGISTRAR, "Бенчмарк")
     actor = auth.login(db, "bench", "bench-password", "bench")
     tickets.tickets_document(db, actor, [1])
-    from_db_ms = _median_ms(lambda: tickets.tickets_document(db, actor, [1]), 40)
+    from_db_ms = median_ms(lambda: tickets.tickets_document(db, actor, [1]), 40)
     tickets.day_list_document(db, actor, day)
     day_list_s = _median_s(lambda: tickets.day_list_document(db, actor, day), 5)
     bare_list_s = _median_s(lambda: _bare_day_list(url, day), 5)

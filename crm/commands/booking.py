@@ -12,13 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from crm.commands import command_line_actor, friendly
+from crm.commands.common import command_line_actor, fail, friendly_errors, open_ready
 from crm.i18n import translate
 from crm.models.enums import CancelledBy
 
 if TYPE_CHECKING:
-    from crm.controllers.schedule.booking import BookingRefused
-    from crm.controllers.schedule.slots import FreeSlot
+    from crm.controllers.errors import BookingRefused, FreeSlot
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 TIME_FORMATS = ["%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
@@ -28,9 +27,8 @@ TIME_REASONS = frozenset({"slot_taken", "outside_hours", "in_past", "patient_bus
 
 
 def _open(ctx: click.Context) -> Any:
-    from crm.cli import _open_ready
 
-    return _open_ready(ctx)
+    return open_ready(ctx)
 
 
 def when(moment: dt.datetime) -> str:
@@ -73,7 +71,7 @@ def _refusal_line(refused: BookingRefused) -> str:
 @click.option("--referral", "referral_number", metavar="NUMBER", help="Book by this referral.")
 @click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
 @click.pass_context
-@friendly
+@friendly_errors
 def book(
     ctx: click.Context,
     *,
@@ -85,9 +83,8 @@ def book(
     as_login: str | None,
 ) -> None:
     """Book an appointment and print its id (exit 1 with the reason if refused)."""
-    from crm.cli import fail
+    from crm.controllers.clinic.clock import clinic_timezone
     from crm.controllers.schedule import booking
-    from crm.controllers.schedule.calendar import clinic_timezone
 
     ready = _open(ctx)
     try:
@@ -124,7 +121,7 @@ def book(
 )
 @click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
 @click.pass_context
-@friendly
+@friendly_errors
 def cancel(
     ctx: click.Context, appointment_id: int, reason: str, by: str, as_login: str | None
 ) -> None:
@@ -153,7 +150,7 @@ def cancel(
 @click.option("--slots", type=click.IntRange(1, 4), default=1, show_default=True)
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @click.pass_context
-@friendly
+@friendly_errors
 def slots(
     ctx: click.Context,
     *,

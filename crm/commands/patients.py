@@ -14,39 +14,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from crm.commands import command_line_actor, friendly
+from crm.commands.common import command_line_actor, fail, friendly_errors, open_ready
+from crm.controllers.patients.importing import write_rejected_workbook
 from crm.i18n import translate
 
 if TYPE_CHECKING:
     from crm.controllers.patients.importing import ImportResult
-
-
-def write_errors_workbook(result: ImportResult, path: Path) -> None:
-    """The rejected rows of ``result`` as a workbook: row, field, reason, the row's cells."""
-    import openpyxl
-    from openpyxl.styles import Font
-
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = translate("import", "Rejected rows")
-    sheet.append(
-        [
-            translate("import", "row"),
-            translate("import", "field"),
-            translate("import", "reason"),
-            *result.header,
-        ]
-    )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for problem in result.rejected:
-        sheet.append([problem.row, problem.field, problem.message, *problem.values])
-    for letter, width in (("A", 8), ("B", 24), ("C", 60)):
-        sheet.column_dimensions[letter].width = width
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
 
 
 def _summary(result: ImportResult) -> list[str]:
@@ -91,7 +64,7 @@ def import_group() -> None:
 )
 @click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
 @click.pass_context
-@friendly
+@friendly_errors
 def import_patients_command(
     ctx: click.Context,
     file: Path,
@@ -100,7 +73,6 @@ def import_patients_command(
     as_login: str | None,
 ) -> None:
     """Import patients' cards from a CSV (UTF-8 or cp1251) or XLSX file."""
-    from crm.cli import _open_ready, fail
     from crm.controllers.patients.importing import ImportFileError, import_table, read_patient_table
 
     try:
@@ -108,7 +80,7 @@ def import_patients_command(
     except ImportFileError as exc:
         fail(exc.message, code=2)
         raise  # not reached: fail() exits
-    ready = _open_ready(ctx)
+    ready = open_ready(ctx)
     try:
         db = ready.database.sessions
         actor = command_line_actor(db, as_login)
@@ -124,7 +96,7 @@ def import_patients_command(
             )
         )
     if errors_path is not None:
-        write_errors_workbook(result, errors_path)
+        write_rejected_workbook(result, errors_path)
         click.echo(translate("import", "Rejected rows written to {path}").format(path=errors_path))
     if result.rejected:
         sys.exit(1)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from crm.commands import command_line_actor, friendly
+from crm.commands.common import command_line_actor, fail, friendly_errors, open_ready
 from crm.i18n import translate
 from crm.models.enums import ReferralKind
 
@@ -27,9 +27,8 @@ DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
 
 
 def _open(ctx: click.Context) -> Any:
-    from crm.cli import _open_ready
 
-    return _open_ready(ctx)
+    return open_ready(ctx)
 
 
 def _date(day: dt.date) -> str:
@@ -84,7 +83,7 @@ def referral_group() -> None:
 @click.option("--doctor", "issuing_doctor", metavar="TEXT", help="Issuing doctor.")
 @click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
 @click.pass_context
-@friendly
+@friendly_errors
 def add(
     ctx: click.Context,
     *,
@@ -100,7 +99,6 @@ def add(
     as_login: str | None,
 ) -> None:
     """Register a referral and print its id (exit 1 with every bad field if refused)."""
-    from crm.cli import fail
     from crm.controllers.referrals.editing import ReferralForm, ReferralInvalid, create_referral
     from crm.controllers.schedule.slots import specialty_by_code
 
@@ -133,8 +131,9 @@ def add(
 
 def describe(details: ReferralDetails) -> list[str]:
     """The referral as lines ``Field: value``, then its extensions and appointments."""
-    from crm.controllers.referrals.editing import kind_title, status_title
-    from crm.controllers.schedule.visit_status import status_title as visit_title
+    from crm.controllers.vocabulary import appointment_status_title as visit_title
+    from crm.controllers.vocabulary import referral_kind_title as kind_title
+    from crm.controllers.vocabulary import referral_status_title as status_title
 
     row = details.row
     lines = [
@@ -184,7 +183,7 @@ def describe(details: ReferralDetails) -> list[str]:
 @click.option("--organisation", metavar="OGRN|ID", help="When several organisations use it.")
 @click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
 @click.pass_context
-@friendly
+@friendly_errors
 def show(ctx: click.Context, number: str, organisation: str | None, as_login: str | None) -> None:
     """Show a referral: one line per field, its extensions and appointments."""
     from crm.controllers.referrals.editing import get_referral
@@ -206,13 +205,14 @@ def show(ctx: click.Context, number: str, organisation: str | None, as_login: st
 @click.option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True)
 @click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
 @click.pass_context
-@friendly
+@friendly_errors
 def list_referrals(
     ctx: click.Context, *, expiring: bool, patient_id: int | None, limit: int,
     as_login: str | None,
 ) -> None:  # fmt: skip
     """List referrals, the newest first (number, patient, specialty, last day, status)."""
-    from crm.controllers.referrals.editing import RegistryFilter, registry, status_title
+    from crm.controllers.referrals.editing import RegistryFilter, registry
+    from crm.controllers.vocabulary import referral_status_title as status_title
 
     ready = _open(ctx)
     try:
@@ -248,7 +248,7 @@ def list_referrals(
 @click.option("--organisation", metavar="OGRN|ID", help="When several organisations use it.")
 @click.option("--as", "as_login", metavar="LOGIN", help="Act as this user (a doctor).")
 @click.pass_context
-@friendly
+@friendly_errors
 def extend(
     ctx: click.Context, *, number: str, until: dt.datetime, reason: str,
     organisation: str | None, as_login: str | None,
@@ -278,7 +278,7 @@ def extend(
 @click.option("--organisation", metavar="OGRN|ID", help="When several organisations use it.")
 @click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
 @click.pass_context
-@friendly
+@friendly_errors
 def cancel(
     ctx: click.Context, number: str, reason: str, organisation: str | None, as_login: str | None
 ) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from crm.commands import command_line_actor, friendly
+from crm.commands.common import command_line_actor, friendly_errors, open_ready
 from crm.i18n import translate
 from crm.models.enums import AppointmentKind, AppointmentStatus
 
@@ -21,9 +21,8 @@ DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
 
 def _open(ctx: click.Context) -> Any:
-    from crm.cli import _open_ready
 
-    return _open_ready(ctx)
+    return open_ready(ctx)
 
 
 def _list() -> None:
@@ -55,7 +54,7 @@ def _list() -> None:
 )
 @click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
 @click.pass_context
-@friendly
+@friendly_errors
 def report(
     ctx: click.Context,
     *,

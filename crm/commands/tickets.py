@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from crm.commands import command_line_actor, friendly
+from crm.commands.common import command_line_actor, fail, friendly_errors, open_ready
 from crm.i18n import translate
 from crm.reports.ticket import TicketFormat
 
@@ -22,13 +22,11 @@ DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
 
 def _open(ctx: click.Context) -> Any:
-    from crm.cli import _open_ready
 
-    return _open_ready(ctx)
+    return open_ready(ctx)
 
 
 def _write(path: Path, data: bytes) -> None:
-    from crm.cli import fail
 
     try:
         path.write_bytes(data)
@@ -52,7 +50,7 @@ def _write(path: Path, data: bytes) -> None:
 )  # fmt: skip
 @click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
 @click.pass_context
-@friendly
+@friendly_errors
 def ticket(
     ctx: click.Context,
     *,
@@ -90,7 +88,7 @@ def ticket(
 @click.option("--portrait", is_flag=True, help="A4 portrait instead of landscape.")
 @click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
 @click.pass_context
-@friendly
+@friendly_errors
 def daylist(
     ctx: click.Context,
     *,

@@ -1,6 +1,15 @@
-"""Errors the controllers raise; every message is ready to show to the user."""
+"""Errors the controllers raise; every message is ready to show to the user.
+
+The refusal types of every domain live here, below the domains that raise and catch
+them: a booking refusal is raised by the schedule, the referral rules and the waiting
+list alike. A refusal about the time carries the nearest free slots, so the slot's
+plain type (:class:`FreeSlot`, what the slot search returns) lives here too.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 
 class DomainError(Exception):
@@ -14,6 +23,14 @@ class DomainError(Exception):
 
 class ValidationError(DomainError):
     """Bad input in a named field."""
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One bad field and what is wrong with it (already translated)."""
+
+    field: str
+    message: str
 
 
 class PermissionDenied(DomainError):
@@ -30,3 +47,60 @@ class StaleRecord(DomainError):
 
 class LoginRefused(DomainError):
     """Login failed: wrong credentials, locked or inactive account."""
+
+
+@dataclass(frozen=True)
+class FreeSlot:
+    """A bookable run of slots of one doctor.
+
+    Attributes:
+        doctor_id: the doctor.
+        doctor_name: ``Фамилия И. О.``.
+        specialty_id: the doctor's specialty.
+        specialty_name: its name.
+        starts_at: aware start, in the clinic's timezone.
+        ends_at: aware end.
+        room_id: the room of the working period (``None`` if none is set).
+        room_number: its number (кабинет).
+    """
+
+    doctor_id: int
+    doctor_name: str
+    specialty_id: int
+    specialty_name: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    room_id: int | None
+    room_number: str | None
+
+
+class BookingRefused(DomainError):
+    """A booking rule refused the action.
+
+    Attributes:
+        reason_code: what refused it, for programs: ``slot_taken``, ``patient_busy``,
+            ``outside_hours``, ``in_past``, ``too_late_to_change``, ``permission``,
+            ``referral_*`` (see :mod:`crm.controllers.referrals.rules`), ``no_policy``,
+            ``no_remote``, ``bad_length``, ``bad_status``, ``doctor_inactive``…
+        alternatives: the nearest free slots (same doctor first, then the same
+            specialty), for refusals about the time.
+    """
+
+    def __init__(
+        self,
+        reason_code: str,
+        message: str,
+        *,
+        alternatives: tuple[FreeSlot, ...] = (),
+        field: str | None = None,
+    ) -> None:
+        super().__init__(message, field=field)
+        self.reason_code = reason_code
+        self.alternatives = alternatives
+
+
+class BookingNotPermitted(BookingRefused, PermissionDenied):
+    """The actor's role may not do this (``reason_code`` ``permission``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("permission", message)

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers.access import auth
-from crm.controllers.access.permissions import role_title
 from crm.controllers.context import Actor
+from crm.controllers.vocabulary import role_title
 from crm.models.enums import Role
 from crm.views.runner import DbRunner
 

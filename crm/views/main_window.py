@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers.access.permissions import role_title
+from crm.controllers.vocabulary import role_title
 from crm.views import AppContext
 from crm.views.pages.journal_page import JournalPage
 from crm.views.pages.settings_page import SettingsPage

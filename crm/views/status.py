@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QObject, Slot
 from PySide6.QtWidgets import QFrame, QLabel, QStatusBar
 
-from crm.controllers.access.permissions import role_title
 from crm.controllers.context import Actor
+from crm.controllers.vocabulary import role_title
 from crm.db.database import Database
 from crm.views.events import ChangeEvents
 

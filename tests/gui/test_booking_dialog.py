@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
+from crm.controllers.clinic import clock
 from crm.controllers.context import Actor
-from crm.controllers.schedule import booking, calendar, day_grid
+from crm.controllers.schedule import booking, day_grid
 from crm.controllers.schedule.day_grid import GridAppointment, GridDoctor
 from crm.crypto import generate_key_file
 from crm.db.database import Database
@@ -67,7 +68,7 @@ def build_clinic(database: Database) -> Clinic:
             patient=patient.id,
             other_patient=other.id,
             robot=bf.user(session, Role.REGISTRAR),
-            tz=calendar.clinic_timezone(session),
+            tz=clock.clinic_timezone(session),
         )
 
 
@@ -99,7 +100,7 @@ def grid_appointment(database: Database, actor: Actor, appointment_id: int) -> G
         row = session.get(Appointment, appointment_id)
         assert row is not None
         doctor_id, starts = row.doctor_id, row.starts_at
-    tz = calendar.clinic_timezone(database.sessions)
+    tz = clock.clinic_timezone(database.sessions)
     day = starts.astimezone(tz).date()
     data = day_grid.load_grid(
         database.sessions, actor, day, doctor_ids=[doctor_id], include_released=True

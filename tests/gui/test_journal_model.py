@@ -8,8 +8,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 
-from crm.controllers.journal import JournalRow
-from crm.controllers.journal.words import Names
+from crm.controllers.journal.words import JournalRow, Names
 from crm.views.itemmodels.journal_model import JournalModel, describe_details, format_time
 
 MSK = dt.timezone(dt.timedelta(hours=3))

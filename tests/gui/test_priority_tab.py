@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from crm.controllers import vocabulary
 from crm.controllers.referrals import priority
 from crm.controllers.schedule import booking
 from crm.controllers.waiting import queue
@@ -235,13 +236,13 @@ def test_the_card_shows_the_patients_requests_and_entries(
     assert panel.entries.index(0, 0).data().startswith("Кузнецов П. П.")
     qtmodeltester.check(panel.requests)
     state = panel.requests.index(0, 3).data()
-    assert state == priority.status_title(P.PENDING)
+    assert state == vocabulary.priority_status_title(P.PENDING)
 
     # A manager decides at another desk: the card follows its notice.
     priority.reject(gui_database.sessions, desk("anna").actor, made.id, reason="Не срочно")
     with qtbot.waitSignal(panel.loaded, timeout=TIMEOUT):
         events.changed.emit({"table": "priority_request", "id": made.id, "patient_id": patient})
-    assert panel.requests.index(0, 3).data() == priority.status_title(P.REJECTED)
+    assert panel.requests.index(0, 3).data() == vocabulary.priority_status_title(P.REJECTED)
     assert "Не срочно" in panel.requests.index(0, 4).data()
     # Notices about other patients are not this card's business.
     loads: list[int] = []

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from crm.controllers.schedule import calendar
+from crm.controllers.clinic import clock
 from crm.db.database import Database
 from crm.models import Appointment, JournalEntry
 from crm.models.enums import AppointmentStatus, Role
@@ -36,7 +36,7 @@ def today_appointment(gui_database: Database) -> tuple[int, int]:
         patient = f.patient(session, "Ёлкина")
         patient.first_name = "Дарья"
         room = bf.room(session, branch, "12")
-        today = dt.datetime.now(calendar.clinic_timezone(session)).date()
+        today = dt.datetime.now(clock.clinic_timezone(session)).date()
         now = f.appointment(session, doctor, patient, f.at(today, "00:15"))
         now.room_id = room.id
         later = f.appointment(session, doctor, patient, f.at(today + dt.timedelta(days=3), "10:00"))

@@ -13,9 +13,8 @@ import pytest
 import sqlalchemy as sa
 
 from crm.controllers.context import Actor
-from crm.controllers.errors import PermissionDenied, StaleRecord
+from crm.controllers.errors import BookingRefused, PermissionDenied, StaleRecord
 from crm.controllers.schedule import booking, slots, visit_status
-from crm.controllers.schedule.booking import BookingRefused
 from crm.models import (
     Appointment,
     Doctor,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from crm.controllers.errors import BookingRefused
 from crm.controllers.referrals import rules
 from crm.controllers.referrals.rules import (
     check_for_booking,
@@ -21,7 +22,6 @@ from crm.controllers.referrals.rules import (
     validity_days,
 )
 from crm.controllers.schedule import booking
-from crm.controllers.schedule.booking import BookingRefused
 from crm.models import Patient, Specialty
 from crm.models.enums import ReferralKind, ReferralStatus, Role
 from tests import booking_factories as bf

@@ -14,9 +14,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers import journal
+from crm.controllers.clinic import clock
 from crm.controllers.context import Actor
 from crm.controllers.errors import LoginRefused, NotFound, ValidationError
-from crm.controllers.schedule import calendar
 from crm.i18n import translate
 from crm.models import Doctor, User
 from crm.models.enums import JournalOutcome, Role
@@ -131,7 +131,7 @@ def login(db: sessionmaker[Session], login_name: str, password: str, workstation
                 role=user.role,
                 workstation=workstation,
                 doctor_id=user.doctor_id,
-                clinic_timezone=calendar.clinic_timezone(session).key,
+                clinic_timezone=clock.clinic_timezone(session).key,
             )
             journal.record(session, "login", actor=actor, entity="app_user", entity_id=user.id)
     if refusal is not None:

@@ -6,6 +6,7 @@ import enum
 
 from crm.controllers.context import Actor
 from crm.controllers.errors import PermissionDenied
+from crm.controllers.vocabulary import role_title
 from crm.i18n import translate
 from crm.models.enums import Role
 
@@ -103,14 +104,3 @@ def require(actor: Actor, permission: Permission) -> None:
                 role=role_title(actor.role), permission=permission.value
             )
         )
-
-
-def role_title(role: Role) -> str:
-    """The role's name in the current language."""
-    titles = {
-        Role.REGISTRAR: translate("roles", "registrar"),
-        Role.DOCTOR: translate("roles", "doctor"),
-        Role.MANAGER: translate("roles", "manager"),
-        Role.ADMIN: translate("roles", "administrator"),
-    }
-    return titles[role]

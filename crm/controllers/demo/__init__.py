@@ -15,6 +15,10 @@ Modules: ``names`` (Russian names), ``identity`` (document numbers), ``clinic``
 (the fixed structure), ``schedule`` (working hours), ``people``, ``appointments``,
 ``referrals``, ``extras`` and ``notices`` (the plan), ``structure`` and ``loader``
 (writing it).
+
+Sits on top: it fills a clinic through the other domains' rules (``schedule``,
+``access``, ``clinic``, the journal, the shared modules); nothing imports it but the
+database bootstrap, the command line and the tests.
 """
 
 from crm.controllers.demo.loader import DemoSummary, is_loaded, load_demo

@@ -1,15 +1,19 @@
-"""The journal of actions (append-only: the database refuses UPDATE and DELETE)."""
+"""The journal of actions: writing entries (append-only: the database refuses UPDATE and DELETE).
+
+Every controller calls :func:`record` in the transaction of its change, with
+:func:`diff` of the fields before → after; so this package's ``__init__`` sits below
+every domain and imports only the context and the models. Reading the journal in
+words (:mod:`crm.controllers.journal.words`) names everything the domains write, so it
+sits above them all.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from crm.controllers.access.permissions import Permission, require
 from crm.controllers.context import Actor
 from crm.models import JournalEntry
 from crm.models.enums import JournalOutcome
@@ -63,45 +67,3 @@ def record(
             details=details,
         )
     )
-
-
-@dataclass(frozen=True)
-class JournalRow:
-    """One journal entry as the journal page shows it."""
-
-    id: int
-    at: dt.datetime
-    login: str | None
-    workstation: str | None
-    action: str
-    entity: str | None
-    entity_id: int | None
-    changes: dict[str, Any] | None
-    outcome: str
-    details: str | None
-
-
-def recent_entries(
-    db: sessionmaker[Session], actor: Actor, *, limit: int = 200, before_id: int | None = None
-) -> list[JournalRow]:
-    """The newest entries first, paged by ``before_id``."""
-    require(actor, Permission.READ_JOURNAL)
-    query = sa.select(JournalEntry).order_by(JournalEntry.id.desc()).limit(limit)
-    if before_id is not None:
-        query = query.where(JournalEntry.id < before_id)
-    with db() as session:
-        return [
-            JournalRow(
-                id=e.id,
-                at=e.at,
-                login=e.login,
-                workstation=e.workstation,
-                action=e.action,
-                entity=e.entity,
-                entity_id=e.entity_id,
-                changes=e.changes,
-                outcome=e.outcome.value,
-                details=e.details,
-            )
-            for e in session.scalars(query)
-        ]

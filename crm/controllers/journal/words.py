@@ -31,17 +31,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.controllers import journal
-from crm.controllers.access import permissions
+from crm.controllers import vocabulary
+from crm.controllers.access.permissions import Permission, require
+from crm.controllers.clinic import clock
 from crm.controllers.context import Actor
-from crm.controllers.journal import JournalRow
 from crm.controllers.printing import formats
-from crm.controllers.referrals import priority, registry
 from crm.controllers.schedule import (
-    appointment_history,
-    calendar,
     slots,
-    visit_status,
     working_hours,
 )
 from crm.controllers.validation import format_date, format_phone
@@ -51,6 +47,7 @@ from crm.models import (
     Doctor,
     Insurer,
     IssuingOrganisation,
+    JournalEntry,
     Referral,
     Room,
     Service,
@@ -338,32 +335,22 @@ def yes_no(value: bool) -> str:
     return translate("journal", "yes") if value else translate("journal", "no")
 
 
-def _waiting_status(value: str) -> str:
-    titles = {
-        "waiting": translate("journal", "waiting"),
-        "offered": translate("journal", "time offered"),
-        "booked": translate("journal", "booked"),
-        "cancelled": translate("journal", "removed from the list"),
-    }
-    return titles[value]
-
-
 def _status(entity: str | None, value: str) -> str:
     if entity == "referral":
-        return registry.status_title(ReferralStatus(value))
+        return vocabulary.referral_status_title(ReferralStatus(value))
     if entity == "waiting_list_entry":
-        return _waiting_status(value)
+        return vocabulary.waiting_status_title(value)
     if entity == "priority_request":
-        return priority.status_title(PriorityStatus(value))
-    return visit_status.status_title(AppointmentStatus(value))
+        return vocabulary.priority_status_title(PriorityStatus(value))
+    return vocabulary.appointment_status_title(AppointmentStatus(value))
 
 
 def _kind(entity: str | None, value: str) -> str:
     if entity == "referral":
-        return registry.kind_title(ReferralKind(value))
+        return vocabulary.referral_kind_title(ReferralKind(value))
     if entity == "schedule_exception":
-        return working_hours.exception_title(ExceptionKind(value))
-    return appointment_history.kind_title(AppointmentKind(value))
+        return vocabulary.exception_title(ExceptionKind(value))
+    return vocabulary.appointment_kind_title(AppointmentKind(value))
 
 
 def _report(value: str) -> str:
@@ -402,7 +389,7 @@ def _word(name: str, value: Any, entity: str | None) -> str | None:
     if name in words:
         return words[name]()[text]
     if name == "role":
-        return permissions.role_title(Role(text))
+        return vocabulary.role_title(Role(text))
     if name == "weekday":
         day = int(value)
         return working_hours.weekday_name(day) if 1 <= day <= 7 else None
@@ -578,12 +565,54 @@ def read_journal(
     Raises:
         PermissionDenied: the role may not read the journal.
     """
-    rows = journal.recent_entries(db, actor, limit=limit, before_id=before_id)
+    rows = recent_entries(db, actor, limit=limit, before_id=before_id)
     with db() as session:
-        tz = calendar.clinic_timezone(session)
+        tz = clock.clinic_timezone(session)
         names = read_names(session, (row.changes for row in rows))
     return JournalSheet(
         rows=tuple(dataclasses.replace(row, at=row.at.astimezone(tz)) for row in rows),
         timezone=tz,
         names=names,
     )
+
+
+@dataclass(frozen=True)
+class JournalRow:
+    """One journal entry as the journal page shows it."""
+
+    id: int
+    at: dt.datetime
+    login: str | None
+    workstation: str | None
+    action: str
+    entity: str | None
+    entity_id: int | None
+    changes: dict[str, Any] | None
+    outcome: str
+    details: str | None
+
+
+def recent_entries(
+    db: sessionmaker[Session], actor: Actor, *, limit: int = 200, before_id: int | None = None
+) -> list[JournalRow]:
+    """The newest entries first, paged by ``before_id``."""
+    require(actor, Permission.READ_JOURNAL)
+    query = sa.select(JournalEntry).order_by(JournalEntry.id.desc()).limit(limit)
+    if before_id is not None:
+        query = query.where(JournalEntry.id < before_id)
+    with db() as session:
+        return [
+            JournalRow(
+                id=e.id,
+                at=e.at,
+                login=e.login,
+                workstation=e.workstation,
+                action=e.action,
+                entity=e.entity,
+                entity_id=e.entity_id,
+                changes=e.changes,
+                outcome=e.outcome.value,
+                details=e.details,
+            )
+            for e in session.scalars(query)
+        ]

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers import journal
 from crm.controllers.access.permissions import Permission, allowed, require
+from crm.controllers.clinic import clock
 from crm.controllers.context import Actor
 from crm.controllers.errors import DomainError, NotFound, StaleRecord
 from crm.controllers.patients.form import CleanPatient, PatientForm, validate_form
-from crm.controllers.schedule import calendar
 from crm.controllers.validation import (
     Passport,
     format_date,
@@ -112,7 +112,7 @@ class PatientCard:
 
 
 def _today(session: Session) -> dt.date:
-    return calendar.clinic_today(session)
+    return clock.clinic_today(session)
 
 
 def _encrypt_into(row: Patient, clean: CleanPatient, keyring: KeyRing) -> None:

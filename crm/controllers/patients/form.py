@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
-from crm.controllers.errors import ValidationError
+from crm.controllers.errors import FieldProblem, ValidationError
 from crm.controllers.validation import (
     Passport,
     Policy,
@@ -88,14 +88,6 @@ class PatientForm:
     def differing_fields(self, other: PatientForm) -> list[str]:
         """Names of the fields whose values differ from ``other``'s."""
         return [f.name for f in fields(self) if getattr(self, f.name) != getattr(other, f.name)]
-
-
-@dataclass(frozen=True)
-class FieldProblem:
-    """One bad field and what is wrong with it (already translated)."""
-
-    field: str
-    message: str
 
 
 class PatientInvalid(ValidationError):

@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers import journal
 from crm.controllers.access.permissions import Permission, require
+from crm.controllers.clinic import clock
 from crm.controllers.context import Actor
 from crm.controllers.errors import DomainError, NotFound, ValidationError
 from crm.controllers.journal.words import Names, read_names
 from crm.controllers.referrals.rules import effective_status, last_valid_day
-from crm.controllers.schedule import calendar
 from crm.controllers.validation import format_date
 from crm.i18n import translate
 from crm.models import (
@@ -294,7 +294,7 @@ def revoke_consent(
 
 
 def _today(session: Session) -> dt.date:
-    return calendar.clinic_today(session)
+    return clock.clinic_today(session)
 
 
 def _require_patient(session: Session, patient_id: int, *, lock: bool = False) -> None:
@@ -313,7 +313,7 @@ def _person(last_name: str, first_name: str, patronymic: str | None) -> str:
 
 
 def _appointments(session: Session, patient_id: int) -> list[AppointmentRow]:
-    tz = calendar.clinic_timezone(session)
+    tz = clock.clinic_timezone(session)
     query = (
         sa.select(Appointment, Doctor, Specialty.name)
         .join(Doctor, Doctor.id == Appointment.doctor_id)
@@ -362,7 +362,7 @@ def _referrals(session: Session, patient_id: int) -> list[ReferralRow]:
 
 
 def _history(session: Session, patient_id: int) -> list[HistoryRow]:
-    tz = calendar.clinic_timezone(session)
+    tz = clock.clinic_timezone(session)
     appointments = sa.select(Appointment.id).where(Appointment.patient_id == patient_id)
     referrals = sa.select(Referral.id).where(Referral.patient_id == patient_id)
     query = (

@@ -48,6 +48,7 @@ from crm.crypto import KeyRing
 from crm.i18n import translate
 from crm.models import Patient
 from crm.models.enums import PolicyKind
+from crm.reports.excel.rejected_rows import write_rejected_rows
 
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
@@ -547,3 +548,8 @@ def import_table(
             ),
         )
     return result
+
+
+def write_rejected_workbook(result: ImportResult, path: Path) -> None:
+    """The rejected rows of ``result`` as a workbook: row, field, reason, the row's cells."""
+    write_rejected_rows(path, result.header, result.rejected)

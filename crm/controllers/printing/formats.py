@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from crm.controllers import journal
 from crm.controllers.access.permissions import Permission, allowed
 from crm.controllers.clinic import settings
+from crm.controllers.clinic.clock import SessionSource, reading
 from crm.controllers.context import Actor
 from crm.controllers.errors import PermissionDenied
-from crm.controllers.schedule.calendar import SessionSource, reading
 from crm.i18n import translate
 from crm.reports.ticket import DEFAULT_FORMAT, TicketFormat
 

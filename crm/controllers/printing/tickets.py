@@ -24,15 +24,15 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from crm.controllers import journal
 from crm.controllers.access.permissions import Permission, allowed, require
-from crm.controllers.clinic import settings
+from crm.controllers.clinic import clock, settings
+from crm.controllers.clinic.clock import server_now
 from crm.controllers.context import Actor
 from crm.controllers.errors import NotFound, ValidationError
 from crm.controllers.printing import formats
 from crm.controllers.schedule import calendar, day_grid
-from crm.controllers.schedule.appointment_history import kind_title
-from crm.controllers.schedule.booking import server_now
-from crm.controllers.schedule.visit_status import status_title
 from crm.controllers.validation.phones import format_phone
+from crm.controllers.vocabulary import appointment_kind_title as kind_title
+from crm.controllers.vocabulary import appointment_status_title as status_title
 from crm.i18n import translate
 from crm.models import (
     Appointment,
@@ -166,8 +166,8 @@ def ticket_data(
         .outerjoin(Service, Service.id == Appointment.service_id)
         .where(Appointment.id.in_(ids))
     )
-    with calendar.reading(db) as session:
-        zone = calendar.clinic_timezone(session)
+    with clock.reading(db) as session:
+        zone = clock.clinic_timezone(session)
         printed_at = server_now(session, now).astimezone(zone)
         clinic = _clinic(session)
         rows = {r.Appointment.id: r for r in session.execute(query)}
@@ -270,7 +270,7 @@ def day_tickets_document(
     """
     require(actor, Permission.PRINT)
     with db() as session:
-        zone = calendar.clinic_timezone(session)
+        zone = clock.clinic_timezone(session)
         starts, ends = calendar.day_bounds(day, zone)
         ids = session.scalars(
             sa.select(Appointment.id)
@@ -322,7 +322,7 @@ def day_list_data(
     if doctor_id is not None and not grid.doctors:
         raise NotFound(translate("tickets", "No active doctor with id {id}").format(id=doctor_id))
     with db() as session:
-        zone = calendar.clinic_timezone(session)
+        zone = clock.clinic_timezone(session)
         printed_at = server_now(session, now).astimezone(zone)
         clinic = _clinic(session)
     by_doctor: dict[int, list[day_grid.GridAppointment]] = {}
@@ -543,7 +543,7 @@ def scan(
     """
     require(actor, Permission.FIND_PATIENTS)
     with db() as session:
-        zone = calendar.clinic_timezone(session)
+        zone = clock.clinic_timezone(session)
         moment = server_now(session, now).astimezone(zone)
         row = session.execute(
             sa.select(

@@ -32,6 +32,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crm.controllers import journal
 from crm.controllers.access.permissions import Permission, require
+from crm.controllers.clinic import clock
+from crm.controllers.clinic.clock import server_now
 from crm.controllers.context import Actor
 from crm.controllers.errors import DomainError, StaleRecord
 from crm.controllers.referrals import rules
@@ -51,17 +53,14 @@ from crm.controllers.referrals.registry import (
     RegistryFilter,
     find_by_number,
     get_referral,
-    kind_title,
     referral_details,
     referral_not_found,
     registry,
-    status_title,
     today_of,
 )
-from crm.controllers.schedule import calendar
-from crm.controllers.schedule.booking import server_now
 from crm.controllers.schedule.slots import free_slots
 from crm.controllers.validation import format_date
+from crm.controllers.vocabulary import referral_status_title
 from crm.i18n import translate
 from crm.models import (
     Appointment,
@@ -94,11 +93,9 @@ __all__ = [
     "extend_referral",
     "find_by_number",
     "get_referral",
-    "kind_title",
     "referral_details",
     "referral_not_found",
     "registry",
-    "status_title",
     "today_of",
     "update_referral",
 ]
@@ -301,7 +298,7 @@ def cancel_referral(
             )
         pending = _pending_visit(session, row.id)
         if pending is not None:
-            tz = calendar.clinic_timezone(session)
+            tz = clock.clinic_timezone(session)
             raise ReferralRefused(
                 "has_appointment",
                 translate(
@@ -360,7 +357,7 @@ def extend_referral(
         )
     with _guard(), db() as session, session.begin():
         moment = server_now(session, now)
-        tz = calendar.clinic_timezone(session)
+        tz = clock.clinic_timezone(session)
         day = today if today is not None else moment.astimezone(tz).date()
         row = _lock(session, referral_id, expected_version)
         new_days = valid_days if valid_days is not None else (until - row.issued_on).days + 1  # type: ignore[operator]
@@ -399,7 +396,7 @@ def _check_extension(
         raise ReferralRefused(
             "bad_status",
             translate("referrals", "A referral that is {status} cannot be extended").format(
-                status=status_title(status)
+                status=referral_status_title(status)
             ),
         )
     if new_days <= row.valid_days:

@@ -14,8 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from crm.controllers.errors import ValidationError
-from crm.controllers.patients.form import FieldProblem
+from crm.controllers.errors import FieldProblem, ValidationError
 from crm.controllers.referrals import rules
 from crm.controllers.validation import normalize_diagnosis_code
 from crm.i18n import translate

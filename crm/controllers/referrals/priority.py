@@ -22,11 +22,13 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from crm.controllers import journal
 from crm.controllers.access.permissions import Permission, allowed, require
+from crm.controllers.clinic import clock
+from crm.controllers.clinic.clock import server_now
 from crm.controllers.context import Actor
 from crm.controllers.errors import DomainError, NotFound, ValidationError
-from crm.controllers.schedule import calendar
-from crm.controllers.schedule.booking import BookedAppointment, book, clean, server_now
+from crm.controllers.schedule.booking import BookedAppointment, book, clean
 from crm.controllers.schedule.slots import short_name
+from crm.controllers.vocabulary import priority_status_title as status_title
 from crm.i18n import translate
 from crm.models import Appointment, Patient, PriorityRequest, Specialty, User
 from crm.models.enums import AppointmentKind, PriorityStatus
@@ -68,24 +70,13 @@ class PriorityRow:
     appointment_starts_at: dt.datetime | None
 
 
-def status_title(status: PriorityStatus) -> str:
-    """The status's name in the current language."""
-    titles = {
-        P.PENDING: translate("priority", "awaiting a manager's decision"),
-        P.APPROVED: translate("priority", "approved, to be booked"),
-        P.REJECTED: translate("priority", "rejected"),
-        P.BOOKED: translate("priority", "booked"),
-    }
-    return titles[status]
-
-
 # --- reading ------------------------------------------------------------------------------
 
 
 def _rows(
     session: Session, where: Iterable[sa.ColumnElement[bool]], now: dt.datetime
 ) -> list[PriorityRow]:
-    tz = calendar.clinic_timezone(session)
+    tz = clock.clinic_timezone(session)
     creator, decider = aliased(User), aliased(User)
     query = (
         sa.select(

@@ -16,11 +16,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from crm.controllers.access.permissions import Permission, require
+from crm.controllers.clinic import clock
+from crm.controllers.clinic.clock import server_now
 from crm.controllers.context import Actor
 from crm.controllers.errors import NotFound
 from crm.controllers.referrals import rules
-from crm.controllers.schedule import calendar
-from crm.controllers.schedule.booking import server_now
 from crm.controllers.schedule.slots import short_name
 from crm.i18n import translate
 from crm.models import (
@@ -161,7 +161,7 @@ def today_of(session: Session, today: dt.date | None = None) -> dt.date:
     """``today`` if given, else the server's day in the clinic's timezone."""
     if today is not None:
         return today
-    return server_now(session).astimezone(calendar.clinic_timezone(session)).date()
+    return server_now(session).astimezone(clock.clinic_timezone(session)).date()
 
 
 def _last_day_sql() -> sa.ColumnElement[dt.date]:
@@ -247,7 +247,7 @@ def registry(
     wanted = filters or RegistryFilter()
     with db() as session:
         day = today_of(session, today)
-        tz = calendar.clinic_timezone(session)
+        tz = clock.clinic_timezone(session)
         query, live = _query(day)
         if wanted.statuses:
             query = query.where(sa.or_(*(_status_condition(s, day) for s in wanted.statuses)))
@@ -293,7 +293,7 @@ def find_by_number(
     typed = number.strip()
     with db() as session:
         day = today_of(session, today)
-        tz = calendar.clinic_timezone(session)
+        tz = clock.clinic_timezone(session)
         query, _ = _query(day)
         query = query.where(Referral.number.in_({typed, rules.normalize_number(typed) or typed}))
         if organisation_id is not None:
@@ -315,13 +315,13 @@ def get_referral(
         NotFound: no such referral.
     """
     require(actor, Permission.FIND_PATIENTS)
-    with calendar.reading(db) as session:
+    with clock.reading(db) as session:
         return referral_details(session, referral_id, today_of(session, today))
 
 
 def referral_details(session: Session, referral_id: int, today: dt.date) -> ReferralDetails:
     """:func:`get_referral` inside the caller's session (no permission check)."""
-    tz = calendar.clinic_timezone(session)
+    tz = clock.clinic_timezone(session)
     query, _ = _query(today)
     found = session.execute(query.where(Referral.id == referral_id)).tuples().one_or_none()
     if found is None:
@@ -397,26 +397,3 @@ def referral_not_found(referral_id: int) -> NotFound:
 
 
 # --- titles -------------------------------------------------------------------------------
-
-
-def kind_title(kind: ReferralKind) -> str:
-    """The kind's name in the current language."""
-    titles = {
-        ReferralKind.STANDARD: translate("referrals", "standard"),
-        ReferralKind.THERAPIST: translate("referrals", "from a therapist"),
-        ReferralKind.LONG_TERM: translate("referrals", "long-term treatment"),
-        ReferralKind.EMERGENCY: translate("referrals", "emergency"),
-    }
-    return titles[kind]
-
-
-def status_title(status: ReferralStatus) -> str:
-    """The status's name in the current language."""
-    titles = {
-        RS.ACTIVE: translate("referrals", "active"),
-        RS.USED: translate("referrals", "used"),
-        RS.CLOSED: translate("referrals", "closed"),
-        RS.EXPIRED: translate("referrals", "expired"),
-        RS.CANCELLED: translate("referrals", "cancelled"),
-    }
-    return titles[status]

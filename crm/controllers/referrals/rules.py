@@ -15,17 +15,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from crm.controllers.errors import BookingRefused
 from crm.i18n import translate
 from crm.models import Doctor, Patient, Referral, SpecialtyAlternative
 from crm.models.enums import ReferralKind, ReferralStatus
-
-if TYPE_CHECKING:
-    from crm.controllers.schedule.booking import BookingRefused
 
 # Days of validity a referral gets when issued, by kind (emergency: chosen at issue).
 VALIDITY_DAYS: dict[ReferralKind, int] = {
@@ -168,7 +166,6 @@ def check_for_booking(
             ``referral_used``, ``referral_closed``, ``referral_expired``,
             ``referral_day_after_validity``, ``referral_patient`` or ``referral_specialty``.
     """
-    from crm.controllers.schedule.booking import BookingRefused
 
     def refuse(code: str, message: str) -> BookingRefused:
         return BookingRefused(code, message, field="referral")
@@ -270,8 +267,6 @@ def check_booking(
     Raises:
         BookingRefused: a ``referral_*`` reason, or ``no_policy``.
     """
-    from crm.controllers.schedule.booking import BookingRefused
-
     alternatives = alternative_specialties(session, referral.specialty_id) if referral else ()
     check_for_booking(
         referral, patient.id, doctor_specialty_id, day, today,
@@ -304,8 +299,6 @@ def usable_referral(
     waiting patient dragged into the grid): an ОМС patient waiting for a specialist is
     booked on their referral, not as a paid visit.
     """
-    from crm.controllers.schedule.booking import BookingRefused
-
     active = session.scalars(
         sa.select(Referral).where(
             Referral.patient_id == patient.id, Referral.status == ReferralStatus.ACTIVE

@@ -19,12 +19,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers.access.permissions import Permission, require
+from crm.controllers.clinic import clock
+from crm.controllers.clinic.clock import server_now
 from crm.controllers.context import Actor
+from crm.controllers.errors import BookingRefused, FreeSlot
 from crm.controllers.referrals import rules
 from crm.controllers.referrals.editing import ReferralRow, find_by_number
-from crm.controllers.schedule import calendar
-from crm.controllers.schedule.booking import BookingRefused, server_now
-from crm.controllers.schedule.slots import FreeSlot, free_slots, short_name
+from crm.controllers.schedule.slots import free_slots, short_name
 from crm.i18n import translate
 from crm.models import Branch, Doctor, Patient, Referral, Room, Specialty
 from crm.models.enums import AcademicDegree, QualificationCategory
@@ -100,7 +101,7 @@ def booking_options(
     require(actor, Permission.FIND_PATIENTS)
     with db() as session:
         moment = server_now(session, now)
-        tz = calendar.clinic_timezone(session)
+        tz = clock.clinic_timezone(session)
         today = moment.astimezone(tz).date()
     rows = find_by_number(db, actor, number, organisation_id=organisation_id, today=today)
     matches = tuple(rows)

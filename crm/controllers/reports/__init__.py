@@ -4,6 +4,9 @@ Each report is a small module here that computes its tables
 (:class:`~crm.reports.excel.model.ReportDocument`); :mod:`crm.reports.excel` writes
 them. Only roles with :attr:`Permission.REPORTS` (managers) may preview or export,
 and every export is journaled in the transaction that read the data.
+
+Sits above the domains it reports on: may import ``schedule``, ``referrals``, ``access``,
+``clinic``, the journal's writing side, the shared modules and ``crm.reports.excel``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers import journal
 from crm.controllers.access.permissions import Permission, require
+from crm.controllers.clinic.clock import clinic_timezone
 from crm.controllers.context import Actor
 from crm.controllers.errors import NotFound
 from crm.controllers.reports import (
@@ -44,7 +48,6 @@ from crm.controllers.reports.common import (
     check_params,
     short_person,
 )
-from crm.controllers.schedule.calendar import clinic_timezone
 from crm.i18n import translate
 from crm.models import Branch, Doctor, Specialty
 from crm.reports.excel.model import ReportDocument

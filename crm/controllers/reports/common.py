@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from crm.controllers.context import Actor
 from crm.controllers.errors import ValidationError
-from crm.controllers.schedule.appointment_history import kind_title
 from crm.controllers.schedule.calendar import day_bounds, public_holidays
-from crm.controllers.schedule.visit_status import status_title
+from crm.controllers.vocabulary import appointment_kind_title as kind_title
+from crm.controllers.vocabulary import appointment_status_title as status_title
 from crm.i18n import translate
 from crm.models import Appointment, Branch, Doctor, Specialty
 from crm.models.enums import AppointmentKind, AppointmentStatus

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from crm.controllers.access.permissions import Permission, require
+from crm.controllers.clinic.clock import clinic_timezone
 from crm.controllers.context import Actor
 from crm.controllers.referrals.rules import days_left, last_valid_day
 from crm.controllers.reports import no_shows, workload
@@ -23,7 +24,6 @@ from crm.controllers.reports.common import (
     person_name,
     ratio,
 )
-from crm.controllers.schedule.calendar import clinic_timezone
 from crm.models import Appointment, Doctor, Patient, Referral, Specialty, WaitingListEntry
 from crm.models.appointments import USES_REFERRAL
 from crm.models.enums import AppointmentStatus, ReferralStatus, WaitingStatus

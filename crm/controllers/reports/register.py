@@ -20,8 +20,8 @@ from crm.controllers.reports.common import (
     local_time,
     period_bounds,
 )
-from crm.controllers.schedule.appointment_history import kind_title
-from crm.controllers.schedule.visit_status import status_title
+from crm.controllers.vocabulary import appointment_kind_title as kind_title
+from crm.controllers.vocabulary import appointment_status_title as status_title
 from crm.i18n import translate
 from crm.models import Appointment, Branch, Doctor, Patient, Referral, Room, Service, Specialty
 from crm.models.enums import AppointmentKind, AppointmentStatus

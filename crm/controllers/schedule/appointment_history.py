@@ -21,13 +21,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers.access.permissions import Permission, require
+from crm.controllers.clinic import clock
 from crm.controllers.context import Actor
 from crm.controllers.errors import NotFound
 from crm.controllers.journal import words
-from crm.controllers.schedule import calendar
 from crm.controllers.schedule.slots import short_name
-from crm.controllers.schedule.visit_status import status_title
 from crm.controllers.validation import format_date
+from crm.controllers.vocabulary import appointment_kind_title as kind_title
+from crm.controllers.vocabulary import appointment_status_title as status_title
 from crm.i18n import translate
 from crm.models import Appointment, Doctor, JournalEntry, Patient, Referral, Room, Service, User
 from crm.models.enums import AppointmentKind, AppointmentStatus, JournalOutcome
@@ -138,7 +139,7 @@ def load_history(
     """
     require(actor, Permission.FIND_PATIENTS)
     with db() as session, session.begin():
-        tz = calendar.clinic_timezone(session)
+        tz = clock.clinic_timezone(session)
         chain = _chain(session, appointment_id)
         ids = [row.id for row in chain]
         entries = _entries(session, ids)
@@ -362,17 +363,6 @@ def outcome_title(outcome: JournalOutcome) -> str:
         JournalOutcome.FAILED: translate("appointment_history", "failed"),
     }
     return titles[outcome]
-
-
-def kind_title(kind: AppointmentKind) -> str:
-    """A kind of appointment in words."""
-    titles = {
-        AppointmentKind.REFERRAL: translate("appointment_history", "by referral (OMS)"),
-        AppointmentKind.PAID: translate("appointment_history", "paid"),
-        AppointmentKind.FOLLOW_UP: translate("appointment_history", "follow-up"),
-        AppointmentKind.REMOTE: translate("appointment_history", "telemedicine"),
-    }
-    return titles[kind]
 
 
 def format_moment(moment: dt.datetime, tz: dt.tzinfo) -> str:

@@ -29,11 +29,19 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crm.controllers import journal
 from crm.controllers.access.permissions import Permission, allowed
+from crm.controllers.clinic import clock
+from crm.controllers.clinic.clock import server_now
 from crm.controllers.context import Actor
-from crm.controllers.errors import DomainError, NotFound, PermissionDenied, StaleRecord
+from crm.controllers.errors import (
+    BookingNotPermitted,
+    BookingRefused,
+    NotFound,
+    StaleRecord,
+)
 from crm.controllers.referrals import rules
-from crm.controllers.schedule import calendar
-from crm.controllers.schedule.slots import FreeSlot, nearest_alternatives
+from crm.controllers.schedule import calendar, freed_time
+from crm.controllers.schedule.freed_time import TimeFreed
+from crm.controllers.schedule.slots import nearest_alternatives
 from crm.i18n import translate
 from crm.models import Appointment, Doctor, Patient, Referral, Service
 from crm.models.enums import (
@@ -54,38 +62,6 @@ DEADLOCK_RETRIES = 3
 # First keys of the advisory locks that make desks take turns inserting (see _insert).
 LOCK_DOCTOR = 0x43524D01
 LOCK_PATIENT = 0x43524D02
-
-
-class BookingRefused(DomainError):
-    """A booking rule refused the action.
-
-    Attributes:
-        reason_code: what refused it, for programs: ``slot_taken``, ``patient_busy``,
-            ``outside_hours``, ``in_past``, ``too_late_to_change``, ``permission``,
-            ``referral_*`` (see :mod:`crm.controllers.referrals.rules`), ``no_policy``,
-            ``no_remote``, ``bad_length``, ``bad_status``, ``doctor_inactive``…
-        alternatives: the nearest free slots (same doctor first, then the same
-            specialty), for refusals about the time.
-    """
-
-    def __init__(
-        self,
-        reason_code: str,
-        message: str,
-        *,
-        alternatives: tuple[FreeSlot, ...] = (),
-        field: str | None = None,
-    ) -> None:
-        super().__init__(message, field=field)
-        self.reason_code = reason_code
-        self.alternatives = alternatives
-
-
-class BookingNotPermitted(BookingRefused, PermissionDenied):
-    """The actor's role may not do this (``reason_code`` ``permission``)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("permission", message)
 
 
 @dataclass(frozen=True)
@@ -129,16 +105,6 @@ class _Conflict(Exception):
 
 
 # --- helpers shared with visit_status ------------------------------------------------------
-
-
-def server_now(session: Session, now: dt.datetime | None = None) -> dt.datetime:
-    """``now`` if given, else the database server's clock."""
-    if now is not None:
-        if now.tzinfo is None:
-            raise ValueError("now must be timezone-aware")
-        return now
-    moment: dt.datetime = session.execute(sa.select(sa.func.now())).scalar_one()
-    return moment
 
 
 _FIELDS = (
@@ -472,7 +438,7 @@ def book(
     try:
         with db() as session, session.begin():
             moment = server_now(session, now)
-            tz = calendar.clinic_timezone(session)
+            tz = clock.clinic_timezone(session)
             patient = session.get(Patient, patient_id)
             if patient is None:
                 raise NotFound(
@@ -580,7 +546,7 @@ def reschedule(
     try:
         with stale_guard(), db() as session, session.begin():
             moment = server_now(session, now)
-            tz = calendar.clinic_timezone(session)
+            tz = clock.clinic_timezone(session)
             old = lock_appointment(session, appointment_id, expected_version)
             target = old.doctor_id if doctor_id is None else doctor_id
             duration = old.ends_at - old.starts_at
@@ -625,13 +591,11 @@ def reschedule(
             changes = {**journal.diff(before, moved), "replaced_by": [None, new.id]}
             record(session, actor, "reschedule", old.id, changes, details=clean(reason))
             record(session, actor, "create", new.id, journal.diff({}, snapshot(new)))
-            # The time given up goes to the waiting list, in this same transaction.
-            from crm.controllers.waiting.queue import offer_freed_time
-
-            offer_freed_time(
-                session, old.doctor_id, before["starts_at"], before["ends_at"], actor=actor,
+            # The time given up is announced (the waiting list offers it), in this transaction.
+            freed_time.announce(session, TimeFreed(
+                old.doctor_id, before["starts_at"], before["ends_at"], actor=actor,
                 now=moment, exclude_patient_id=old.patient_id,
-            )  # fmt: skip
+            ))  # fmt: skip
             return view(new, tz)
     except _Trial as trial:
         return trial.result

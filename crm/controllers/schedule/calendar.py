@@ -15,18 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Generic, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, sessionmaker
 
-from crm.controllers.clinic import settings
-from crm.controllers.context import DEFAULT_TIMEZONE
+from crm.controllers.clinic.clock import SessionSource, clinic_timezone, reading
 from crm.models import Doctor, ScheduleException, ScheduleTemplate
 from crm.models.enums import ExceptionKind
 
@@ -279,36 +275,6 @@ def days(date_from: dt.date, date_to: dt.date) -> Iterator[dt.date]:
 
 
 # --- from the database --------------------------------------------------------------------
-
-SessionSource = Session | sessionmaker[Session]
-
-
-@contextmanager
-def reading(source: SessionSource) -> Iterator[Session]:
-    """A session to read with: ``source`` itself, or a new one from the factory."""
-    if isinstance(source, Session):
-        yield source
-    else:
-        with source() as session:
-            yield session
-
-
-def clinic_timezone(source: SessionSource) -> ZoneInfo:
-    """The clinic's timezone (setting ``clinic.timezone``, Europe/Moscow by default)."""
-    with reading(source) as session:
-        value = settings.get(session, settings.CLINIC_TIMEZONE) or {}
-    try:
-        return ZoneInfo(str(value.get("name") or DEFAULT_TIMEZONE))
-    except (ZoneInfoNotFoundError, ValueError):
-        # A mistyped setting must not stop the front desk: fall back to the default.
-        return ZoneInfo(DEFAULT_TIMEZONE)
-
-
-def clinic_today(session: Session) -> dt.date:
-    """Today in the clinic's timezone by the database server's clock (the server's own
-    ``CURRENT_DATE`` follows the session's zone: UTC past Moscow's midnight is yesterday)."""
-    moment: dt.datetime = session.execute(sa.select(sa.func.now())).scalar_one()
-    return moment.astimezone(clinic_timezone(session)).date()
 
 
 def working_periods_bulk(

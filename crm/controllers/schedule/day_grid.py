@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers.access.permissions import Permission, require, schedule_limited_to
+from crm.controllers.clinic import clock
 from crm.controllers.context import Actor
 from crm.controllers.schedule import calendar
 from crm.controllers.schedule.slots import short_name
@@ -173,7 +174,7 @@ def load_grid(
     require(actor, Permission.FIND_PATIENTS)
     date_to = date_to or date_from
     with db() as session:
-        zone = calendar.clinic_timezone(session)
+        zone = clock.clinic_timezone(session)
         doctors = _doctors(session, branch_id, specialty_id, doctor_ids)
         periods = calendar.working_periods_bulk(
             session, [d.id for d in doctors], date_from, date_to, tz=zone
@@ -314,7 +315,7 @@ def held_appointments(
     if (own := schedule_limited_to(actor)) is not None:
         conditions.append(Appointment.doctor_id == own)
     with db() as session:
-        zone = calendar.clinic_timezone(session)
+        zone = clock.clinic_timezone(session)
         held = _select_appointments(session, conditions, zone)
         names: dict[int, str] = {}
         if held:

@@ -18,10 +18,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from crm.controllers import journal
+from crm.controllers.clinic import clock
+from crm.controllers.clinic.clock import server_now
 from crm.controllers.context import Actor
 from crm.controllers.notifications import outbox
 from crm.controllers.schedule import calendar
-from crm.controllers.schedule.booking import server_now
 from crm.controllers.schedule.slots import short_name
 from crm.i18n import translate
 from crm.models import Appointment, Doctor, Patient
@@ -111,7 +112,7 @@ def present_outside(
     """Today's visits of patients already in the clinic (arrived, at the doctor's) that
     the hours (as the session sees them) no longer hold. Nothing is changed: the
     registrar sees them named and settles each in person (another doctor, another day)."""
-    tz = calendar.clinic_timezone(session)
+    tz = clock.clinic_timezone(session)
     start_of_day = dt.datetime.combine(moment.astimezone(tz).date(), dt.time(), tzinfo=tz)
     checked = _against_hours(
         session, doctor, tz,
@@ -131,7 +132,7 @@ def tray_moves(
     the session sees them) no longer hold and are not yet in the tray, or hold again and
     are in it. ``lock``: take the appointments ``FOR UPDATE`` (the save does)."""
     checked = _against_hours(
-        session, doctor, calendar.clinic_timezone(session),
+        session, doctor, clock.clinic_timezone(session),
         Appointment.status == AppointmentStatus.BOOKED, Appointment.starts_at >= moment,
         lock=lock,
     )  # fmt: skip
@@ -178,7 +179,7 @@ def reconcile(
     """Hold the future booked appointments now outside the hours; release those back inside."""
     session.flush()
     moment = server_now(session, now)
-    tz = calendar.clinic_timezone(session)
+    tz = clock.clinic_timezone(session)
     held: list[AffectedAppointment] = []
     released: list[AffectedAppointment] = []
     today = moment.astimezone(tz).date()

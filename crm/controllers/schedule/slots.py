@@ -19,9 +19,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from crm.controllers.errors import NotFound
+from crm.controllers.clinic import clock
+from crm.controllers.clinic.clock import SessionSource, reading
+from crm.controllers.errors import FreeSlot, NotFound
 from crm.controllers.schedule import calendar
-from crm.controllers.schedule.calendar import RoomId, SessionSource, reading
+from crm.controllers.schedule.calendar import RoomId
 from crm.i18n import translate
 from crm.models import Appointment, Doctor, Room, Specialty
 from crm.models.appointments import HOLDS_SLOT
@@ -29,31 +31,6 @@ from crm.models.appointments import HOLDS_SLOT
 DEFAULT_LIMIT = 50
 # How many days after the wanted day alternatives are looked for: a few first, then more.
 ALTERNATIVES_HORIZON = tuple(dt.timedelta(days=n) for n in (0, 2, 14, 60))
-
-
-@dataclass(frozen=True)
-class FreeSlot:
-    """A bookable run of slots of one doctor.
-
-    Attributes:
-        doctor_id: the doctor.
-        doctor_name: ``Фамилия И. О.``.
-        specialty_id: the doctor's specialty.
-        specialty_name: its name.
-        starts_at: aware start, in the clinic's timezone.
-        ends_at: aware end.
-        room_id: the room of the working period (``None`` if none is set).
-        room_number: its number (кабинет).
-    """
-
-    doctor_id: int
-    doctor_name: str
-    specialty_id: int
-    specialty_name: str
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    room_id: int | None
-    room_number: str | None
 
 
 @dataclass(frozen=True)
@@ -247,7 +224,7 @@ def free_slots(
     if (doctor_id is None) == (specialty_id is None):
         raise ValueError("search by doctor_id or by specialty_id")
     with reading(source) as session:
-        tz = calendar.clinic_timezone(session)
+        tz = clock.clinic_timezone(session)
         doctors = (
             _doctors(session, doctor_ids=[doctor_id], active_only=False)
             if doctor_id is not None
@@ -279,7 +256,7 @@ def nearest_alternatives(
     beyond the days searched could be nearer than those found.
     """
     with reading(source) as session:
-        tz = calendar.clinic_timezone(session)
+        tz = clock.clinic_timezone(session)
         moment = now or _server_now(session)
         same = _doctors(session, doctor_ids=[doctor_id], active_only=False)
         if not same:

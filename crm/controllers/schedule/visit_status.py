@@ -7,8 +7,9 @@ progress, no-show → booked…), with a reason; the journal keeps it.
 
 A referral follows its visit: completing closes it, a no-show releases it (active
 again while valid), cancelling releases it the same way, and undoing puts it back.
-A cancelled appointment's time is offered to the waiting list
-(:func:`crm.controllers.waiting.queue.offer_freed_time`) in the same transaction.
+A cancelled appointment's time is announced as freed
+(:mod:`crm.controllers.schedule.freed_time`; the waiting list offers it) in the same
+transaction.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers import journal
 from crm.controllers.access.permissions import Permission, allowed, in_own_schedule
+from crm.controllers.clinic import clock
+from crm.controllers.clinic.clock import server_now
 from crm.controllers.context import Actor
+from crm.controllers.errors import BookingNotPermitted, BookingRefused
 from crm.controllers.referrals import rules
-from crm.controllers.schedule import calendar
+from crm.controllers.schedule import freed_time
 from crm.controllers.schedule.booking import (
     BookedAppointment,
-    BookingNotPermitted,
-    BookingRefused,
     check_change_window,
     clean,
     conflict_code,
@@ -36,14 +38,14 @@ from crm.controllers.schedule.booking import (
     record,
     require_booked,
     require_schedule_access,
-    server_now,
     set_referral_status,
     snapshot,
     stale_guard,
     view,
 )
+from crm.controllers.schedule.freed_time import TimeFreed
 from crm.controllers.schedule.slots import short_name
-from crm.controllers.waiting import queue
+from crm.controllers.vocabulary import appointment_status_title as status_title
 from crm.i18n import translate
 from crm.models import Appointment, Doctor, Patient, Referral
 from crm.models.enums import AppointmentStatus, CancelledBy, ReferralStatus
@@ -70,20 +72,6 @@ UNDO: frozenset[tuple[AppointmentStatus, AppointmentStatus]] = frozenset(
         (S.NO_SHOW, S.BOOKED),
     }
 )
-
-
-def status_title(status: AppointmentStatus) -> str:
-    """The status's name in the current language."""
-    titles = {
-        S.BOOKED: translate("booking", "booked"),
-        S.ARRIVED: translate("booking", "arrived"),
-        S.IN_PROGRESS: translate("booking", "in progress"),
-        S.COMPLETED: translate("booking", "completed"),
-        S.NO_SHOW: translate("booking", "no-show"),
-        S.CANCELLED: translate("booking", "cancelled"),
-        S.RESCHEDULED: translate("booking", "rescheduled"),
-    }
-    return titles[status]
 
 
 def _check_step(
@@ -185,7 +173,7 @@ def set_status(
     cleaned = clean(reason)
     with stale_guard(), db() as session, session.begin():
         moment = server_now(session, now)
-        tz = calendar.clinic_timezone(session)
+        tz = clock.clinic_timezone(session)
         row = lock_appointment(session, appointment_id, expected_version)
         undo = _check_step(actor, row, new_status, cleaned, moment, tz=tz)
         before = snapshot(row)
@@ -238,7 +226,7 @@ def cancel(
         )
     with stale_guard(), db() as session, session.begin():
         moment = server_now(session, now)
-        tz = calendar.clinic_timezone(session)
+        tz = clock.clinic_timezone(session)
         row = lock_appointment(session, appointment_id, expected_version)
         require_schedule_access(actor, row.doctor_id)
         require_booked(row)
@@ -254,11 +242,11 @@ def cancel(
                 set_referral_status(session, actor, referral, released)
         changes = journal.diff(before, snapshot(row))
         record(session, actor, "cancel", row.id, changes, details=cleaned)
-        # The freed time goes to the waiting list, in this same transaction.
-        queue.offer_freed_time(
-            session, row.doctor_id, row.starts_at, row.ends_at, actor=actor, now=moment,
+        # The freed time is announced (the waiting list offers it), in this same transaction.
+        freed_time.announce(session, TimeFreed(
+            row.doctor_id, row.starts_at, row.ends_at, actor=actor, now=moment,
             exclude_patient_id=row.patient_id,
-        )  # fmt: skip
+        ))  # fmt: skip
         return view(row, tz)
 
 
@@ -283,9 +271,9 @@ def overdue_booked(
     doctor_id: int | None = None,
 ) -> list[OverdueAppointment]:
     """Appointments whose end has passed but which are still ``booked``, oldest first."""
-    with calendar.reading(db) as session:
+    with clock.reading(db) as session:
         moment = server_now(session, now)
-        tz = calendar.clinic_timezone(session)
+        tz = clock.clinic_timezone(session)
         query = (
             sa.select(Appointment, Doctor, Patient)
             .join(Doctor, Doctor.id == Appointment.doctor_id)

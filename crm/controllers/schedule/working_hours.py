@@ -25,14 +25,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers import journal
 from crm.controllers.access.permissions import Permission, require
+from crm.controllers.clinic import clock
+from crm.controllers.clinic.clock import server_now
 from crm.controllers.context import Actor
 from crm.controllers.errors import NotFound, ValidationError
 from crm.controllers.notifications import outbox
-from crm.controllers.schedule import calendar, hours_tray
-from crm.controllers.schedule.booking import LOCK_DOCTOR, clean, server_now
+from crm.controllers.schedule import calendar, freed_time, hours_tray
+from crm.controllers.schedule.booking import LOCK_DOCTOR, clean
+from crm.controllers.schedule.freed_time import TimeFreed
 from crm.controllers.schedule.hours_tray import AffectedAppointment, HoursChange, HoursPreview
 from crm.controllers.schedule.slots import short_name
-from crm.controllers.waiting import queue
 from crm.i18n import translate
 from crm.models import (
     Doctor,
@@ -141,17 +143,6 @@ def weekday_name(weekday: int) -> str:
     return names[weekday - 1]
 
 
-def exception_title(kind: ExceptionKind) -> str:
-    """What an exception's kind is called on screen."""
-    return {
-        ExceptionKind.VACATION: translate("hours", "Vacation"),
-        ExceptionKind.SICK_LEAVE: translate("hours", "Sick leave"),
-        ExceptionKind.TRAINING: translate("hours", "Training"),
-        ExceptionKind.BLOCKED: translate("hours", "Blocked hours"),
-        ExceptionKind.EXTRA_WORK: translate("hours", "Extra work"),
-    }[kind]
-
-
 # --- reading ------------------------------------------------------------------------------
 
 
@@ -161,7 +152,7 @@ def doctor_hours(
     """The doctor's templates (all) and the exceptions ending after ``since`` − a month."""
     require(actor, Permission.FIND_PATIENTS)
     with db() as session:
-        tz = calendar.clinic_timezone(session)
+        tz = clock.clinic_timezone(session)
         doctor = _doctor(session, doctor_id)
         specialty = session.get(Specialty, doctor.specialty_id)
         rooms = tuple(
@@ -528,7 +519,7 @@ def _dry_run(
             doctor = _doctor(session, doctor_id)
             change(session, doctor)
             moment = server_now(session, now)
-            today = moment.astimezone(calendar.clinic_timezone(session)).date()
+            today = moment.astimezone(clock.clinic_timezone(session)).date()
             held: list[AffectedAppointment] = []
             released: list[AffectedAppointment] = []
             for move in hours_tray.tray_moves(session, doctor, moment, lock=False):
@@ -636,7 +627,7 @@ def _offer_new_hours(
 ) -> HoursChange:
     """Offer the doctor's free time (new hours may have made some) to the waiting list."""
     moment = server_now(session, now)
-    offers = queue.offer_freed_time(
-        session, doctor.id, moment, moment + OFFER_HORIZON, actor=actor, now=moment
+    offers = freed_time.announce(
+        session, TimeFreed(doctor.id, moment, moment + OFFER_HORIZON, actor=actor, now=moment)
     )
-    return replace(change, offers=len(offers))
+    return replace(change, offers=offers)

@@ -6,6 +6,8 @@ canonical value to store or raises :class:`~crm.controllers.errors.ValidationErr
 whose ``field`` is the model attribute and whose message names that field in the
 current language («СНИЛС: неверная контрольная сумма»). ``format_*`` and ``mask_*``
 turn stored values back into what the card shows.
+
+Shared below every domain: imports only :mod:`crm.controllers.errors`.
 """
 
 from __future__ import annotations

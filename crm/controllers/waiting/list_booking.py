@@ -10,16 +10,12 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from crm.controllers.clinic import clock
+from crm.controllers.clinic.clock import server_now
 from crm.controllers.context import Actor
+from crm.controllers.errors import BookingRefused
 from crm.controllers.referrals import rules
-from crm.controllers.schedule import calendar
-from crm.controllers.schedule.booking import (
-    TIME_REASONS,
-    BookedAppointment,
-    BookingRefused,
-    book,
-    server_now,
-)
+from crm.controllers.schedule.booking import TIME_REASONS, BookedAppointment, book
 from crm.controllers.waiting.common import (
     OfferRefused,
     W,
@@ -216,7 +212,7 @@ def _usable_referral(
         specialty_id = session.scalar(sa.select(Doctor.specialty_id).where(Doctor.id == doctor_id))
         if patient is None or specialty_id is None:
             return None  # booking says what is missing
-        tz = calendar.clinic_timezone(session)
+        tz = clock.clinic_timezone(session)
         today = server_now(session, now).astimezone(tz).date()
         day = starts_at.astimezone(tz).date()
         found = rules.usable_referral(session, patient, specialty_id, day=day, today=today)

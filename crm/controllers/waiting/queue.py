@@ -2,9 +2,9 @@
 
 An entry names the patient, a doctor or a specialty, the wished days, how to reach
 the patient, and a note. When time frees up — an appointment cancelled or moved
-away (:mod:`crm.controllers.schedule.visit_status`, :mod:`crm.controllers.schedule.booking` call
-:func:`offer_freed_time` in their own transaction), or new working hours (the
-schedule code calls it too) — each free slot in that time goes, in time order, to
+away, or new working hours; the schedule announces it
+(:mod:`crm.controllers.schedule.freed_time`) in its own transaction and this module
+answers through :func:`offer_freed_time` — each free slot in that time goes, in time order, to
 the earliest matching entry still waiting: its status becomes ``offered`` with the
 doctor and the time, and a notice goes to the outbox (purpose ``waiting_offer``).
 Desks learn of it through the row trigger on ``waiting_list_entry`` (``pg_notify``)
@@ -25,14 +25,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers.access.permissions import Permission, allowed, require
+from crm.controllers.clinic import clock
+from crm.controllers.clinic.clock import server_now
 from crm.controllers.context import Actor
 from crm.controllers.errors import ValidationError
 from crm.controllers.notifications.outbox import queue_notice
-from crm.controllers.schedule import calendar
-from crm.controllers.schedule.booking import (
-    clean,
-    server_now,
-)
+from crm.controllers.schedule.booking import clean
+from crm.controllers.schedule.freed_time import TimeFreed, on_time_freed
 from crm.controllers.schedule.slots import free_slots, short_name
 from crm.controllers.validation import format_date
 from crm.controllers.waiting.common import (
@@ -128,7 +127,7 @@ def add_entry(
         )
     with db() as session, session.begin():
         moment = server_now(session, now)
-        tz = calendar.clinic_timezone(session)
+        tz = clock.clinic_timezone(session)
         if wished_to < moment.astimezone(tz).date():
             raise ValidationError(
                 translate("waiting_list", "Wished days: already past"), field="wished_to"
@@ -193,10 +192,20 @@ def cancel_entry(
         session.flush()
         record_change(session, actor, "cancel", row, before=before, details=clean(reason))
         return entry_rows(session, queue_order().where(WaitingListEntry.id == row.id), moment,
-                     calendar.clinic_timezone(session))[0]  # fmt: skip
+                     clock.clinic_timezone(session))[0]  # fmt: skip
 
 
 # --- offers -------------------------------------------------------------------------------
+
+
+@on_time_freed
+def _offer_announced_time(session: Session, event: TimeFreed) -> int:
+    """The waiting list's answer to freed time: offer it (see :func:`offer_freed_time`)."""
+    offers = offer_freed_time(
+        session, event.doctor_id, event.starts_at, event.ends_at, actor=event.actor,
+        now=event.now, exclude_patient_id=event.exclude_patient_id,
+    )  # fmt: skip
+    return len(offers)
 
 
 def offer_freed_time(
@@ -234,7 +243,7 @@ def offer_freed_time(
         The offers made, in time order.
     """
     moment = server_now(session, now)
-    tz = calendar.clinic_timezone(session)
+    tz = clock.clinic_timezone(session)
     doctor = session.get(Doctor, doctor_id)
     if doctor is None or not doctor.active or ends_at <= max(starts_at, moment):
         return []

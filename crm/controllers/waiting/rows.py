@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers.access.permissions import Permission, require
+from crm.controllers.clinic import clock
+from crm.controllers.clinic.clock import server_now
 from crm.controllers.context import Actor
 from crm.controllers.errors import NotFound
-from crm.controllers.schedule import calendar
-from crm.controllers.schedule.booking import server_now
 from crm.controllers.schedule.slots import short_name
 from crm.i18n import translate
 from crm.models import Doctor, Patient, Specialty, WaitingListEntry
@@ -174,7 +174,7 @@ def list_entries(
         )
     with db() as session:
         moment = server_now(session, now)
-        return entry_rows(session, query, moment, calendar.clinic_timezone(session))
+        return entry_rows(session, query, moment, clock.clinic_timezone(session))
 
 
 def get_entry(
@@ -189,7 +189,7 @@ def get_entry(
     with db() as session:
         moment = server_now(session, now)
         found = entry_rows(session, queue_order().where(WaitingListEntry.id == entry_id), moment,
-                      calendar.clinic_timezone(session))  # fmt: skip
+                      clock.clinic_timezone(session))  # fmt: skip
     if not found:
         raise entry_not_found(entry_id)
     return found[0]

@@ -15,8 +15,8 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from crm.controllers.journal import JournalRow, words
-from crm.controllers.journal.words import DASH, Names
+from crm.controllers.journal import words
+from crm.controllers.journal.words import DASH, JournalRow, Names
 from crm.views.itemmodels.table import RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex

@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers.access.permissions import Permission, allowed, role_title
+from crm.controllers.access.permissions import Permission, allowed
 from crm.controllers.journal import words
 from crm.controllers.journal.words import JournalSheet
+from crm.controllers.vocabulary import role_title
 from crm.views import AppContext
 from crm.views.itemmodels.journal_model import JournalModel
 from crm.views.itemmodels.views import row_table

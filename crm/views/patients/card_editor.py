@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from crm.controllers.access.permissions import Permission, allowed
+from crm.controllers.errors import FieldProblem
 from crm.controllers.patients import cards, history
 from crm.controllers.patients.cards import (
     DuplicatePatient,
@@ -32,7 +33,7 @@ from crm.controllers.patients.cards import (
     PatientConflict,
     PossibleDuplicate,
 )
-from crm.controllers.patients.form import FieldProblem, PatientForm, PatientInvalid
+from crm.controllers.patients.form import PatientForm, PatientInvalid
 from crm.controllers.patients.history import InsurerRow
 from crm.views import AppContext
 from crm.views.patients.card_form import PatientFormWidget

@@ -27,8 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.commands.patients import write_errors_workbook
-from crm.controllers.patients.importing import ImportResult, import_patients
+from crm.controllers.patients.importing import (
+    ImportResult,
+    import_patients,
+    write_rejected_workbook,
+)
 from crm.views import AppContext
 
 ERROR_STYLE = "color: #c62828;"
@@ -217,7 +220,7 @@ class ImportDialog(QDialog):
         if target.suffix.lower() != ".xlsx":
             target = target.with_suffix(".xlsx")
         try:
-            write_errors_workbook(self.last_result, target)
+            write_rejected_workbook(self.last_result, target)
         except OSError as exc:
             self.summary.setStyleSheet(ERROR_STYLE)
             self.summary.setText(

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm.controllers import vocabulary
 from crm.controllers.printing import tickets
 from crm.controllers.printing.tickets import ScannedTicket, ScanState
 from crm.controllers.schedule import visit_status
@@ -141,7 +142,9 @@ class ScanDialog(QDialog):
         self.close_button.setDefault(True)
         self.close_button.setFocus()
         self.status_label.setText(
-            self.tr("Status: {status}").format(status=visit_status.status_title(row.status))
+            self.tr("Status: {status}").format(
+                status=vocabulary.appointment_status_title(row.status)
+            )
         )
         self.message.show_message(
             "done",

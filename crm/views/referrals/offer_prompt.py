@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm.controllers.errors import BookingRefused
 from crm.controllers.schedule import booking
-from crm.controllers.schedule.booking import BookedAppointment, BookingRefused
+from crm.controllers.schedule.booking import BookedAppointment
 from crm.controllers.waiting import queue
 from crm.controllers.waiting.queue import NO_USABLE_REFERRAL, WaitingEntry, WaitingOffer
 from crm.models.enums import AppointmentKind

@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers.access.permissions import Permission, allowed, role_title
+from crm.controllers.access.permissions import Permission, allowed
 from crm.controllers.errors import DomainError
 from crm.controllers.referrals import organisations
 from crm.controllers.referrals.organisations import Organisation
+from crm.controllers.vocabulary import role_title
 from crm.views import AppContext
 from crm.views.itemmodels.table import Index, RowTableModel
 from crm.views.itemmodels.views import row_table, select_row

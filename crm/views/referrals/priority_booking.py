@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
 from crm.controllers.context import Actor
 from crm.controllers.directories import pickers
 from crm.controllers.directories.pickers import SpecialtyChoice
+from crm.controllers.errors import BookingRefused, FreeSlot
 from crm.controllers.referrals import priority
 from crm.controllers.schedule import slots
-from crm.controllers.schedule.booking import BookingRefused
-from crm.controllers.schedule.slots import FreeSlot
 from crm.views import AppContext
 from crm.views.patients.message_bar import MessageBar
 from crm.views.referrals.wizard import SLOT_ROLE, SlotTree

@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers.access.permissions import Permission, allowed, role_title
+from crm.controllers.access.permissions import Permission, allowed
 from crm.controllers.directories import pickers
 from crm.controllers.directories.pickers import SpecialtyChoice
 from crm.controllers.errors import DomainError
 from crm.controllers.referrals import priority
 from crm.controllers.referrals.priority import PriorityRow
+from crm.controllers.vocabulary import role_title
 from crm.models.enums import PriorityStatus
 from crm.views import AppContext
 from crm.views.itemmodels.views import row_table, select_row

@@ -35,9 +35,9 @@ from crm.controllers.referrals.editing import (
     ReferralDetails,
     ReferralForm,
     ReferralInvalid,
-    kind_title,
 )
 from crm.controllers.referrals.organisations import Organisation
+from crm.controllers.vocabulary import referral_kind_title
 from crm.models.enums import ReferralKind
 from crm.views import AppContext
 from crm.views.patients.message_bar import MessageBar
@@ -98,7 +98,7 @@ class ReferralDialog(QDialog):
         self.kind = QComboBox()
         self.kind.setObjectName("referralKind")
         for kind in ReferralKind:
-            self.kind.addItem(kind_title(kind), kind.value)
+            self.kind.addItem(referral_kind_title(kind), kind.value)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.emergency_days = QSpinBox()
         self.emergency_days.setObjectName("referralEmergencyDays")

@@ -38,10 +38,10 @@ from crm.controllers.referrals.editing import (
     ReferralDetails,
     ReferralRow,
     RegistryFilter,
-    status_title,
 )
 from crm.controllers.referrals.registry import REGISTRY_LIMIT
-from crm.controllers.schedule.visit_status import status_title as visit_status_title
+from crm.controllers.vocabulary import appointment_status_title as visit_status_title
+from crm.controllers.vocabulary import referral_status_title
 from crm.models.enums import ReferralStatus
 from crm.views import AppContext
 from crm.views.itemmodels.views import row_table
@@ -93,7 +93,7 @@ class RegistryTab(QWidget):
         self.status_filter.setObjectName("registryStatus")
         self.status_filter.addItem(self.tr("Any status"), None)
         for status in ReferralStatus:
-            self.status_filter.addItem(status_title(status), status.value)
+            self.status_filter.addItem(referral_status_title(status), status.value)
         self.specialty_filter = QComboBox()
         self.specialty_filter.setObjectName("registrySpecialty")
         self.specialty_filter.addItem(self.tr("All specialties"), None)
@@ -358,7 +358,8 @@ class RegistryTab(QWidget):
                 issued=f"{row.issued_on:%d.%m.%Y}", organisation=escape(row.organisation_name),
                 ogrn=details.organisation_ogrn,
                 doctor=f", {escape(details.issuing_doctor)}" if details.issuing_doctor else "",
-                last=f"{row.last_valid_day:%d.%m.%Y}", status=escape(status_title(row.status))),
+                last=f"{row.last_valid_day:%d.%m.%Y}",
+                status=escape(referral_status_title(row.status))),
         ]  # fmt: skip
         if details.cancel_reason:
             lines.append(

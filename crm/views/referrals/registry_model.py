@@ -8,7 +8,8 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from crm.controllers.referrals.editing import ReferralRow, kind_title, status_title
+from crm.controllers.referrals.editing import ReferralRow
+from crm.controllers.vocabulary import referral_kind_title, referral_status_title
 from crm.models.enums import ReferralStatus
 from crm.views.itemmodels.table import Index, RowTableModel
 
@@ -97,7 +98,7 @@ class ReferralTableModel(RowTableModel):
         if column == self.DIAGNOSIS:
             return r.diagnosis_code
         if column == self.KIND:
-            return kind_title(r.kind)
+            return referral_kind_title(r.kind)
         if column == self.ISSUED:
             return f"{r.issued_on:%d.%m.%Y}"
         if column == self.LAST_DAY:
@@ -105,7 +106,7 @@ class ReferralTableModel(RowTableModel):
         if column == self.DAYS_LEFT:
             return str(max(r.days_left, 0)) if r.status is ReferralStatus.ACTIVE else "—"
         if column == self.STATUS:
-            return status_title(r.status)
+            return referral_status_title(r.status)
         if column == self.APPOINTMENT:
             if r.appointment_starts_at is None:
                 return ""

@@ -15,10 +15,12 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from crm.controllers.referrals.priority import PriorityRow, status_title
+from crm.controllers.referrals.priority import PriorityRow
 from crm.controllers.schedule.slots import short_name
 from crm.controllers.validation import format_date
 from crm.controllers.validation.phones import format_phone
+from crm.controllers.vocabulary import priority_status_title as status_title
+from crm.controllers.vocabulary import waiting_status_title
 from crm.controllers.waiting.queue import WaitingEntry
 from crm.models.enums import ContactChannel, PriorityStatus, WaitingStatus
 from crm.views.patients.tab_models import Index, RowsModel
@@ -42,17 +44,6 @@ def channel_title(channel: ContactChannel | str) -> str:
         ContactChannel.EMAIL: translate("WaitingLabels", "e-mail"),
     }
     return titles.get(ContactChannel(channel), str(channel))
-
-
-def waiting_status_title(status: WaitingStatus | str) -> str:
-    """A waiting-list entry's status in the current language."""
-    titles = {
-        W.WAITING: translate("WaitingLabels", "waiting"),
-        W.OFFERED: translate("WaitingLabels", "time offered"),
-        W.BOOKED: translate("WaitingLabels", "booked"),
-        W.CANCELLED: translate("WaitingLabels", "removed"),
-    }
-    return titles.get(WaitingStatus(status), str(status))
 
 
 def age_text(age: dt.timedelta) -> str:

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers.access.permissions import Permission, allowed, role_title
+from crm.controllers.access.permissions import Permission, allowed
 from crm.controllers.directories import pickers
 from crm.controllers.directories.pickers import DoctorChoice, SpecialtyChoice
+from crm.controllers.vocabulary import role_title
 from crm.controllers.waiting import queue
 from crm.controllers.waiting.queue import WaitingEntry
 from crm.models.enums import WaitingStatus

@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm.controllers.errors import BookingRefused, FreeSlot
 from crm.controllers.referrals import wizard
 from crm.controllers.referrals.wizard import BookingOptions, DoctorChoice
 from crm.controllers.schedule import booking
-from crm.controllers.schedule.booking import MAX_SLOTS, BookedAppointment, BookingRefused
-from crm.controllers.schedule.slots import FreeSlot
+from crm.controllers.schedule.booking import MAX_SLOTS, BookedAppointment
 from crm.models.enums import AcademicDegree, QualificationCategory
 from crm.views import AppContext
 from crm.views.patients.message_bar import MessageBar

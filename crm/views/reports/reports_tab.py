@@ -34,8 +34,8 @@ from crm.controllers.reports import (
     preview_report,
 )
 from crm.controllers.reports.common import BRANCH, DOCTOR, KIND, SPECIALTY, STATUS
-from crm.controllers.schedule.appointment_history import kind_title
-from crm.controllers.schedule.visit_status import status_title
+from crm.controllers.vocabulary import appointment_kind_title as kind_title
+from crm.controllers.vocabulary import appointment_status_title as status_title
 from crm.models.enums import AppointmentKind, AppointmentStatus
 from crm.views import AppContext
 from crm.views.patients.message_bar import MessageBar

@@ -17,10 +17,12 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QWidget
 
+from crm.controllers import vocabulary
 from crm.controllers.access.permissions import Permission, allowed, in_own_schedule
+from crm.controllers.errors import BookingRefused
 from crm.controllers.printing.tickets import NO_TICKET
 from crm.controllers.schedule import booking, visit_status
-from crm.controllers.schedule.booking import BookedAppointment, BookingRefused
+from crm.controllers.schedule.booking import BookedAppointment
 from crm.controllers.schedule.day_grid import GridAppointment, GridDoctor
 from crm.models.enums import AppointmentStatus
 from crm.views import AppContext
@@ -247,8 +249,8 @@ class ScheduleActions(QObject):
         self._ask_reason(
             self.tr("Undo a mistaken status"),
             self.tr("Set «{old}» back to «{new}»: why?").format(
-                old=visit_status.status_title(appointment.status),
-                new=visit_status.status_title(previous),
+                old=vocabulary.appointment_status_title(appointment.status),
+                new=vocabulary.appointment_status_title(previous),
             ),
             lambda why: self.set_status(appointment, previous, why),
             None,
@@ -404,7 +406,7 @@ class ScheduleActions(QObject):
             )
         if not in_own_schedule(actor, appointment.doctor_id):
             return self.tr("Only in your own schedule")
-        title = visit_status.status_title(status)
+        title = vocabulary.appointment_status_title(status)
         if name == "actionNoShow" and status is S.BOOKED:
             return self.tr("A no-show can be marked once the visit has begun ({time})").format(
                 time=f"{appointment.starts_at:%d.%m.%Y %H:%M}"

@@ -33,12 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from crm.controllers.access.permissions import Permission, allowed
+from crm.controllers.errors import BookingRefused, FreeSlot
 from crm.controllers.patients import history
 from crm.controllers.schedule import appointment_history, booking
 from crm.controllers.schedule.appointment_history import ServiceChoice
-from crm.controllers.schedule.booking import MAX_SLOTS, BookedAppointment, BookingRefused
+from crm.controllers.schedule.booking import MAX_SLOTS, BookedAppointment
 from crm.controllers.schedule.day_grid import GridDoctor
-from crm.controllers.schedule.slots import FreeSlot
 from crm.models.enums import AppointmentKind
 from crm.views import AppContext
 from crm.views.patients.message_bar import MessageBar

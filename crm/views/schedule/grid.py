@@ -41,10 +41,10 @@ from PySide6.QtGui import QFont, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QMenu, QWidget
 
 from crm.controllers.schedule.day_grid import GridAppointment
-from crm.controllers.schedule.visit_status import status_title
-from crm.controllers.schedule.working_hours import exception_title
 from crm.controllers.validation.dates import format_date
 from crm.controllers.validation.phones import format_phone
+from crm.controllers.vocabulary import appointment_status_title as status_title
+from crm.controllers.vocabulary import exception_title
 from crm.models.enums import AppointmentKind, AppointmentStatus
 from crm.views.patients.labels import appointment_kind_names
 from crm.views.schedule.grid_input import (

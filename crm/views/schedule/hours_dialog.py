@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
 )
 
 from crm.controllers.access.permissions import Permission, allowed
+from crm.controllers.clinic import clock
 from crm.controllers.errors import DomainError
-from crm.controllers.schedule import calendar, working_hours
+from crm.controllers.schedule import working_hours
 from crm.controllers.schedule.hours_tray import AffectedAppointment
 from crm.controllers.schedule.working_hours import (
     DoctorHours,
@@ -335,7 +336,7 @@ class WorkingHoursDialog(QDialog):
         db, actor = self._context.database.sessions, self._context.actor
         return (
             working_hours.doctor_hours(db, actor, doctor_id, since=today),
-            calendar.clinic_timezone(db),
+            clock.clinic_timezone(db),
         )
 
     def _show(self, result: tuple[DoctorHours, ZoneInfo]) -> None:

@@ -32,9 +32,9 @@ from crm.controllers.schedule.working_hours import (
     RoomChoice,
     TemplateForm,
     TemplateRow,
-    exception_title,
     weekday_name,
 )
+from crm.controllers.vocabulary import exception_title
 from crm.models.enums import ExceptionKind
 
 INVALID_STYLE = "border: 2px solid #c62828;"

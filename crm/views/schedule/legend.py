@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
-from crm.controllers.schedule.visit_status import status_title
+from crm.controllers.vocabulary import appointment_status_title as status_title
 from crm.models.enums import AppointmentKind
 from crm.views.schedule.grid import KIND_COLOURS, NOW, OVERDUE, STATUS_COLOURS
 

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from crm.controllers.access.permissions import schedule_limited_to
-from crm.controllers.schedule.booking import BookedAppointment, BookingRefused
+from crm.controllers.errors import BookingRefused
+from crm.controllers.schedule.booking import BookedAppointment
 from crm.controllers.schedule.day_grid import (
     GridAppointment,
     GridData,

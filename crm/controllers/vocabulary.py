@@ -1,0 +1,118 @@
+"""The shared vocabulary: kinds, statuses and roles in words, said once for every domain.
+
+The schedule, the referrals, the journal, the printouts and the reports all name an
+appointment's kind or a referral's status; each title lives here, below all of them,
+so that the same thing reads the same everywhere. Pure functions over the enums of
+:mod:`crm.models.enums`; imports nothing of the controllers.
+"""
+
+from __future__ import annotations
+
+from crm.i18n import translate
+from crm.models.enums import (
+    AppointmentKind,
+    AppointmentStatus,
+    ExceptionKind,
+    PriorityStatus,
+    ReferralKind,
+    ReferralStatus,
+    Role,
+    WaitingStatus,
+)
+
+P = PriorityStatus
+RS = ReferralStatus
+S = AppointmentStatus
+W = WaitingStatus
+
+
+def appointment_kind_title(kind: AppointmentKind) -> str:
+    """A kind of appointment in words."""
+    titles = {
+        AppointmentKind.REFERRAL: translate("appointment_history", "by referral (OMS)"),
+        AppointmentKind.PAID: translate("appointment_history", "paid"),
+        AppointmentKind.FOLLOW_UP: translate("appointment_history", "follow-up"),
+        AppointmentKind.REMOTE: translate("appointment_history", "telemedicine"),
+    }
+    return titles[kind]
+
+
+def appointment_status_title(status: AppointmentStatus) -> str:
+    """The status's name in the current language."""
+    titles = {
+        S.BOOKED: translate("booking", "booked"),
+        S.ARRIVED: translate("booking", "arrived"),
+        S.IN_PROGRESS: translate("booking", "in progress"),
+        S.COMPLETED: translate("booking", "completed"),
+        S.NO_SHOW: translate("booking", "no-show"),
+        S.CANCELLED: translate("booking", "cancelled"),
+        S.RESCHEDULED: translate("booking", "rescheduled"),
+    }
+    return titles[status]
+
+
+def referral_kind_title(kind: ReferralKind) -> str:
+    """The kind's name in the current language."""
+    titles = {
+        ReferralKind.STANDARD: translate("referrals", "standard"),
+        ReferralKind.THERAPIST: translate("referrals", "from a therapist"),
+        ReferralKind.LONG_TERM: translate("referrals", "long-term treatment"),
+        ReferralKind.EMERGENCY: translate("referrals", "emergency"),
+    }
+    return titles[kind]
+
+
+def referral_status_title(status: ReferralStatus) -> str:
+    """The status's name in the current language."""
+    titles = {
+        RS.ACTIVE: translate("referrals", "active"),
+        RS.USED: translate("referrals", "used"),
+        RS.CLOSED: translate("referrals", "closed"),
+        RS.EXPIRED: translate("referrals", "expired"),
+        RS.CANCELLED: translate("referrals", "cancelled"),
+    }
+    return titles[status]
+
+
+def priority_status_title(status: PriorityStatus) -> str:
+    """The status's name in the current language."""
+    titles = {
+        P.PENDING: translate("priority", "awaiting a manager's decision"),
+        P.APPROVED: translate("priority", "approved, to be booked"),
+        P.REJECTED: translate("priority", "rejected"),
+        P.BOOKED: translate("priority", "booked"),
+    }
+    return titles[status]
+
+
+def waiting_status_title(status: WaitingStatus | str) -> str:
+    """A waiting-list entry's status in the current language."""
+    titles = {
+        W.WAITING: translate("WaitingLabels", "waiting"),
+        W.OFFERED: translate("WaitingLabels", "time offered"),
+        W.BOOKED: translate("WaitingLabels", "booked"),
+        W.CANCELLED: translate("WaitingLabels", "removed"),
+    }
+    return titles.get(WaitingStatus(status), str(status))
+
+
+def exception_title(kind: ExceptionKind) -> str:
+    """What an exception's kind is called on screen."""
+    return {
+        ExceptionKind.VACATION: translate("hours", "Vacation"),
+        ExceptionKind.SICK_LEAVE: translate("hours", "Sick leave"),
+        ExceptionKind.TRAINING: translate("hours", "Training"),
+        ExceptionKind.BLOCKED: translate("hours", "Blocked hours"),
+        ExceptionKind.EXTRA_WORK: translate("hours", "Extra work"),
+    }[kind]
+
+
+def role_title(role: Role) -> str:
+    """The role's name in the current language."""
+    titles = {
+        Role.REGISTRAR: translate("roles", "registrar"),
+        Role.DOCTOR: translate("roles", "doctor"),
+        Role.MANAGER: translate("roles", "manager"),
+        Role.ADMIN: translate("roles", "administrator"),
+    }
+    return titles[role]
