@@ -11,12 +11,49 @@ import sys
 import click
 
 from crm import __version__
-from crm.commands.common import fail
 from crm.config import ConfigError, resolve
 from crm.i18n import set_language
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _Subcommands(click.Group):
+    """The ``clinic-crm`` group: its subcommands are imported when one is asked for.
+
+    Every module of :mod:`crm.commands` lists its commands in ``COMMANDS`` (a module per
+    feature, no list to edit here). They import the controllers and SQLAlchemy, so they
+    are loaded only when a subcommand or the help is needed: ``--version`` and the start
+    of the GUI do not pay for them.
+    """
+
+    _loaded = False
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        import importlib
+        import pkgutil
+
+        import crm.commands
+
+        for info in sorted(pkgutil.iter_modules(crm.commands.__path__), key=lambda i: i.name):
+            module = importlib.import_module(f"crm.commands.{info.name}")
+            for command in getattr(module, "COMMANDS", ()):
+                self.add_command(command)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(
+    cls=_Subcommands,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--database", metavar="URL", help="PostgreSQL URL (overrides CRM_DATABASE_URL and config.toml)."
 )
@@ -29,6 +66,8 @@ def main(ctx: click.Context, database: str | None, key_file: str | None, lang: s
     try:
         settings = resolve(database=database, key_file=key_file, lang=lang)
     except ConfigError as exc:
+        from crm.commands.common import fail
+
         fail(str(exc))
     set_language(settings.lang)
     from crm.logs import setup_logging
@@ -39,19 +78,3 @@ def main(ctx: click.Context, database: str | None, key_file: str | None, lang: s
         from crm.app import run_gui
 
         sys.exit(run_gui(settings))
-
-
-def _register_subcommands() -> None:
-    """Add every ``crm.commands`` module's ``COMMANDS`` (a module per feature, no list to edit)."""
-    import importlib
-    import pkgutil
-
-    import crm.commands
-
-    for info in sorted(pkgutil.iter_modules(crm.commands.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"crm.commands.{info.name}")
-        for command in getattr(module, "COMMANDS", ()):
-            main.add_command(command)
-
-
-_register_subcommands()

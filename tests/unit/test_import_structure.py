@@ -208,3 +208,19 @@ def test_no_module_over_700_lines() -> None:
         and (n := len(path.read_text(encoding="utf-8").splitlines())) > 700
     )
     assert not long, long
+
+
+def test_the_command_line_imports_its_subcommands_only_when_one_is_asked_for() -> None:
+    """``clinic-crm --version`` (and the GUI's start) do not load the controllers."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, crm.cli; "
+        "print(sorted(m for m in ('crm.commands.common', 'crm.controllers', 'sqlalchemy') "
+        "if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.strip()
+    assert loaded == "[]"
