@@ -2,6 +2,7 @@
 
     uv run python tools/translations.py            # lupdate crm/ → crm_ru.ts, lrelease → crm_ru.qm
     uv run python tools/translations.py --check    # also fail if a message is untranslated
+    uv run python tools/translations.py --fill FILE.tsv …   # take translations from TSV files
 
 ``pyside6-lupdate`` collects ``self.tr("…")`` and ``QCoreApplication.translate(…)``
 in the widgets and ``translate("context", "…")`` in the headless code (controllers,
@@ -89,14 +90,66 @@ def unfinished(ts_file: Path) -> list[tuple[str, str]]:
     return missing
 
 
+def read_fills(paths: list[Path]) -> dict[tuple[str, str], str]:
+    """``(context, source) → translation`` from TSV files (context, source, translation).
+
+    A backslash-n in a cell stands for a line break, so one message is one line.
+    """
+    fills: dict[tuple[str, str], str] = {}
+    for path in paths:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            cells = line.split("\t")
+            if len(cells) != 3:
+                raise SystemExit(f"{path}:{number}: expected context<TAB>source<TAB>translation")
+            context, source, translation = (cell.replace("\\n", "\n") for cell in cells)
+            fills[(context, source)] = translation
+    return fills
+
+
+def fill(ts_file: Path, fills: dict[tuple[str, str], str]) -> int:
+    """Write ``fills`` into the messages of ``ts_file``; returns how many were filled."""
+    tree = ET.parse(ts_file)
+    filled = 0
+    for context in tree.getroot().iter("context"):
+        name = context.findtext("name") or ""
+        for message in context.iter("message"):
+            key = (name, message.findtext("source") or "")
+            if key not in fills:
+                continue
+            node = message.find("translation")
+            if node is None:
+                node = ET.SubElement(message, "translation")
+            node.text = fills[key]
+            node.attrib.pop("type", None)
+            filled += 1
+    ET.indent(tree)
+    tree.write(ts_file, encoding="utf-8", xml_declaration=True)
+    return filled
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail on untranslated messages")
+    parser.add_argument(
+        "--fill",
+        nargs="+",
+        type=Path,
+        default=[],
+        metavar="TSV",
+        help="translations to write in: context<TAB>source<TAB>translation per line",
+    )
     args = parser.parse_args(argv)
+    fills = read_fills(args.fill)
     status = 0
     for language in LANGUAGES:
         ts_file = TRANSLATIONS / f"crm_{language}.ts"
         lupdate(ts_file, language=language)
+        if fills:
+            print(f"{ts_file.relative_to(ROOT)}: {fill(ts_file, fills)} filled from TSV")
+            # lupdate again: it restores its own layout of the file.
+            lupdate(ts_file, language=language)
         lrelease(ts_file, ts_file.with_suffix(".qm"))
         missing = unfinished(ts_file)
         print(f"{ts_file.relative_to(ROOT)}: {len(missing)} untranslated")

@@ -4892,18 +4892,6 @@
         <translation>нет</translation>
     </message>
     <message>
-        <source>waiting</source>
-        <translation>ожидает</translation>
-    </message>
-    <message>
-        <source>booked</source>
-        <translation>записан</translation>
-    </message>
-    <message>
-        <source>removed from the list</source>
-        <translation>исключена из списка</translation>
-    </message>
-    <message>
         <source>the patient</source>
         <translation>пациент</translation>
     </message>
