@@ -9,6 +9,7 @@ by Qt signals (see :mod:`crm.views.runner`), which is what lets pytest-qt test i
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import logging
 import signal
@@ -19,6 +20,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from crm.config import APP_NAME, Settings
+from crm.db import bootstrap
 from crm.paths import resources_dir
 from crm.views.i18n import install_translations
 from crm.views.startup import Startup
@@ -82,12 +84,15 @@ def _collect_garbage_on_the_gui_thread(app: QApplication) -> None:
     full.start(30_000)
 
 
-def run_gui(settings: Settings) -> int:
-    """Run the desktop program until the user quits; returns the exit code."""
+def run_gui(settings: Settings, *, own_clinic: bool = False) -> int:
+    """Run the desktop program until the user quits; returns the exit code.
+
+    ``own_clinic`` (``--no-demo``): on the built-in server, the clinic's own database.
+    """
     app = create_application(settings)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    startup = Startup(settings)
+    startup = Startup(settings, prepare=functools.partial(bootstrap.prepare, own_clinic=own_clinic))
     startup.finished.connect(app.exit)
     _quit_on_signals(app)
     _collect_garbage_on_the_gui_thread(app)

@@ -59,9 +59,17 @@ class _Subcommands(click.Group):
 )
 @click.option("--key-file", type=click.Path(dir_okay=False), help="Identity-document key file.")
 @click.option("--lang", type=click.Choice(["ru", "en"]), help="Interface language (default: ru).")
+@click.option(
+    "--no-demo",
+    is_flag=True,
+    help="On the built-in server: the clinic's own empty database, set up by the wizard "
+    "(the demo clinic stays apart).",
+)
 @click.version_option(__version__, prog_name="clinic-crm")
 @click.pass_context
-def main(ctx: click.Context, database: str | None, key_file: str | None, lang: str | None) -> None:
+def main(
+    ctx: click.Context, database: str | None, key_file: str | None, lang: str | None, no_demo: bool
+) -> None:
     """Registratura, the clinic front-desk CRM. Without a command, opens the program."""
     try:
         settings = resolve(database=database, key_file=key_file, lang=lang)
@@ -73,8 +81,8 @@ def main(ctx: click.Context, database: str | None, key_file: str | None, lang: s
     from crm.logs import setup_logging
 
     setup_logging()
-    ctx.obj = {"settings": settings}
+    ctx.obj = {"settings": settings, "no_demo": no_demo}
     if ctx.invoked_subcommand is None:
         from crm.app import run_gui
 
-        sys.exit(run_gui(settings))
+        sys.exit(run_gui(settings, own_clinic=no_demo))

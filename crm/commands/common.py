@@ -83,12 +83,12 @@ def fail(message: str, code: int = 1) -> None:
 
 
 def friendly_errors(func: F) -> F:
-    """Turn the program's known failures into one line on stderr."""
+    """Turn the program's known failures into one line on stderr (a line per bad field)."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from crm.controllers.access.keys import KeyProblem
-        from crm.controllers.errors import DomainError
+        from crm.controllers.errors import DomainError, FormInvalid
         from crm.crypto import KeyFileError
         from crm.db.bootstrap import StartupProblem
         from crm.db.embedded import EmbeddedServerError
@@ -96,6 +96,11 @@ def friendly_errors(func: F) -> F:
 
         try:
             return func(*args, **kwargs)
+        except FormInvalid as exc:
+            # Every bad field, a line each: the user fixes them all in one go.
+            for problem in exc.problems[:-1]:
+                click.echo(f"clinic-crm: {problem.message}", err=True)
+            fail(exc.problems[-1].message)
         except DomainError as exc:
             fail(exc.message)
         except (StartupProblem, KeyProblem, KeyFileError, ConfigError, EmbeddedServerError) as exc:
@@ -150,9 +155,29 @@ def settings_of(ctx: click.Context) -> Settings:
 
 
 def open_ready(ctx: click.Context, *, seed_demo: bool = True) -> Any:
-    """The database, migrated and seeded when it is the embedded default."""
+    """The database, migrated and seeded when it is the embedded default.
+
+    With ``clinic-crm --no-demo`` the embedded default is the clinic's own database,
+    never seeded.
+    """
     from crm.db.bootstrap import prepare
 
     return prepare(
-        settings_of(ctx), progress=lambda m: click.echo(m, err=True), seed_demo=seed_demo
+        settings_of(ctx),
+        progress=lambda m: click.echo(m, err=True),
+        seed_demo=seed_demo,
+        own_clinic=bool(ctx.obj.get("no_demo")),
     )
+
+
+def read_password(confirm: bool = True) -> str:
+    """A password from the prompt (twice when ``confirm``), or a line of standard input."""
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line:
+            fail(translate("cli", "no password on standard input"))
+        return line.rstrip("\r\n")
+    value: str = click.prompt(
+        translate("cli", "Password"), hide_input=True, confirmation_prompt=confirm
+    )
+    return value

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from crm.commands.common import command_line_actor, fail, friendly_errors, open_ready
+from crm.commands.common import command_line_actor, friendly_errors, open_ready
 from crm.i18n import translate
 from crm.models.enums import ReferralKind
 
@@ -99,7 +99,7 @@ def add(
     as_login: str | None,
 ) -> None:
     """Register a referral and print its id (exit 1 with every bad field if refused)."""
-    from crm.controllers.referrals.editing import ReferralForm, ReferralInvalid, create_referral
+    from crm.controllers.referrals.editing import ReferralForm, create_referral
     from crm.controllers.schedule.slots import specialty_by_code
 
     ready = _open(ctx)
@@ -117,13 +117,7 @@ def add(
             emergency_days=days,
             issuing_doctor=issuing_doctor,
         )
-        try:
-            made = create_referral(db, actor, form)
-        except ReferralInvalid as invalid:
-            for problem in invalid.problems[:-1]:
-                click.echo(f"clinic-crm: {problem.message}", err=True)
-            fail(invalid.problems[-1].message)
-            raise  # not reached: fail() exits
+        made = create_referral(db, actor, form)
     finally:
         ready.database.dispose()
     click.echo(made.row.id)

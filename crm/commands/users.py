@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
 import click
 
-from crm.commands.common import fail, friendly_errors, open_ready
+from crm.commands.common import fail, friendly_errors, open_ready, read_password
 from crm.i18n import translate
-
-
-def _read_password(confirm: bool = True) -> str:
-    if not sys.stdin.isatty():
-        line = sys.stdin.readline()
-        if not line:
-            fail(translate("cli", "no password on standard input"))
-        return line.rstrip("\r\n")
-    value: str = click.prompt(
-        translate("cli", "Password"), hide_input=True, confirmation_prompt=confirm
-    )
-    return value
 
 
 @click.group()
@@ -46,7 +33,7 @@ def user_add(
 
     if role == "doctor" and doctor_id is None:
         fail(translate("cli", "a doctor's account needs --doctor-id (the doctor it belongs to)"))
-    password = _read_password()
+    password = read_password()
     ready = open_ready(ctx)
     try:
         user_id = add_user(
@@ -92,7 +79,7 @@ def user_passwd(ctx: click.Context, login: str) -> None:
     """Set a user's password (and lift a lockout)."""
     from crm.controllers.access.auth import set_password
 
-    password = _read_password()
+    password = read_password()
     ready = open_ready(ctx)
     try:
         set_password(ready.database.sessions, login, password)

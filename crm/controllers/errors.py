@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 
 class DomainError(Exception):
@@ -104,3 +105,41 @@ class BookingNotPermitted(BookingRefused, PermissionDenied):
 
     def __init__(self, message: str) -> None:
         super().__init__("permission", message)
+
+
+class FormInvalid(ValidationError):
+    """A form has bad fields; ``problems`` lists all of them, ``field`` is the first."""
+
+    def __init__(self, problems: list[FieldProblem] | tuple[FieldProblem, ...]) -> None:
+        super().__init__(problems[0].message, field=problems[0].field)
+        self.problems = tuple(problems)
+
+
+class Problems:
+    """Collects every bad field of a form, so the user sees them all at once.
+
+    ``check`` runs one cleaner and keeps its value, or its problem; ``raise_any``
+    raises one :class:`FormInvalid` for all of them.
+    """
+
+    def __init__(self) -> None:
+        self.found: list[FieldProblem] = []
+
+    def check(self, field: str, clean: Any, *args: Any, **kwargs: Any) -> Any:
+        """``clean(*args, **kwargs)``, or ``None`` with its problem noted under ``field``."""
+        try:
+            return clean(*args, **kwargs)
+        except FormInvalid as exc:
+            self.found.extend(exc.problems)
+        except ValidationError as exc:
+            self.found.append(FieldProblem(exc.field or field, exc.message))
+        return None
+
+    def add(self, field: str, message: str) -> None:
+        """Note a problem found by a rule across fields."""
+        self.found.append(FieldProblem(field, message))
+
+    def raise_any(self) -> None:
+        """Raise :class:`FormInvalid` if any problem was noted."""
+        if self.found:
+            raise FormInvalid(self.found)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from crm.config import Settings
 from crm.controllers.access.keys import KeyProblem, check_key, ensure_key
+from crm.controllers.clinic.setup import needs_setup
 from crm.crypto import KeyRing
 from crm.db import migrate
 from crm.db.checks import CheckResult, run_checks
@@ -27,6 +28,8 @@ Progress = Callable[[str], None]
 
 DEMO_PATIENTS_DEFAULT = 2000
 DEMO_SEED_DEFAULT = 1
+#: The embedded server's database for a clinic's own data (``--no-demo``), beside the demo's.
+OWN_CLINIC_DATABASE = "registratura_clinic"
 
 
 class StartupProblem(Exception):
@@ -40,10 +43,16 @@ class Ready:
     database: Database
     keyring: KeyRing
     demo_loaded_now: bool
+    #: No user exists yet: the setup wizard comes before the login.
+    needs_setup: bool = False
 
 
 def prepare(
-    settings: Settings, progress: Progress | None = None, *, seed_demo: bool = True
+    settings: Settings,
+    progress: Progress | None = None,
+    *,
+    seed_demo: bool = True,
+    own_clinic: bool = False,
 ) -> Ready:
     """Open, (for the embedded default) migrate and seed, check, and load the key.
 
@@ -51,7 +60,10 @@ def prepare(
         settings: where the database and the key are.
         progress: called with a line of text before each slow step.
         seed_demo: load the demo clinic into an empty embedded database.
+        own_clinic: ``--no-demo``: on the embedded server, use the clinic's own database
+            (never the demo's) and load no demo into it.
     """
+    seed_demo = seed_demo and not own_clinic
     say = progress or (lambda message: None)
     say(
         translate("startup", "Starting the built-in PostgreSQL server…")
@@ -61,7 +73,11 @@ def prepare(
         )
     )
     try:
-        database = open_database(settings)
+        database = (
+            open_database(settings, embedded_database=OWN_CLINIC_DATABASE)
+            if own_clinic
+            else open_database(settings)
+        )
     except Exception as exc:
         raise StartupProblem(
             translate("startup", "Cannot open the database: {error}").format(error=exc)
@@ -103,7 +119,12 @@ def prepare(
     except StartupProblem:
         database.dispose()
         raise
-    return Ready(database=database, keyring=keyring, demo_loaded_now=demo_loaded_now)
+    return Ready(
+        database=database,
+        keyring=keyring,
+        demo_loaded_now=demo_loaded_now,
+        needs_setup=needs_setup(database.sessions),
+    )
 
 
 def format_problems(problems: list[CheckResult]) -> str:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.config import Settings, data_dir
-from crm.db.embedded import EmbeddedServer
+from crm.db.embedded import DATABASE_NAME, EmbeddedServer
 from crm.db.engine import describe_server, make_engine, make_session_factory
 
 log = logging.getLogger(__name__)
@@ -36,12 +36,18 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(settings: Settings) -> Database:
-    """Connect to the configured server, or start the embedded one and create its database."""
+def open_database(settings: Settings, *, embedded_database: str = DATABASE_NAME) -> Database:
+    """Connect to the configured server, or start the embedded one and create its database.
+
+    Args:
+        settings: where the database is.
+        embedded_database: the database of the embedded server to use (the demo
+            clinic's by default; ``--no-demo`` keeps the clinic's own apart from it).
+    """
     server: EmbeddedServer | None = None
     if settings.database_url is None:
         server = EmbeddedServer(data_dir() / "pgdata")
-        url = server.ensure_database()
+        url = server.ensure_database(embedded_database)
     else:
         url = settings.database_url
     engine = make_engine(url)

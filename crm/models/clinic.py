@@ -32,6 +32,9 @@ class Branch(Base):
     address: Mapped[str] = mapped_column(sa.String(300))
     phone: Mapped[str | None] = mapped_column(sa.String(20))
     active: Mapped[bool] = mapped_column(server_default=sa.true())
+    version: Mapped[int] = mapped_column(server_default=sa.text("1"))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     rooms: Mapped[list[Room]] = relationship(back_populates="branch")
 
@@ -47,6 +50,9 @@ class Room(Base):
     number: Mapped[str] = mapped_column(sa.String(20))
     name: Mapped[str | None] = mapped_column(sa.String(100))
     active: Mapped[bool] = mapped_column(server_default=sa.true())
+    version: Mapped[int] = mapped_column(server_default=sa.text("1"))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     branch: Mapped[Branch] = relationship(back_populates="rooms")
 
@@ -55,11 +61,28 @@ class Specialty(Base):
     """A medical specialty or a diagnostic service a referral can target (e.g. УЗИ)."""
 
     __tablename__ = "specialty"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "referral_days IS NULL OR referral_days BETWEEN 7 AND 90", name="referral_days"
+        ),
+        sa.CheckConstraint(
+            "referral_max_days IS NULL OR referral_max_days BETWEEN 7 AND 365",
+            name="referral_max_days",
+        ),
+    )
 
     id: Mapped[intpk]
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)
     name: Mapped[name_text] = mapped_column(unique=True)
     is_service: Mapped[bool] = mapped_column(server_default=sa.false())
+    active: Mapped[bool] = mapped_column(server_default=sa.true())
+    #: A standard referral's validity for this specialty where it differs from the default.
+    referral_days: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    #: How far a long-term referral may be extended, where it differs from the default.
+    referral_max_days: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    version: Mapped[int] = mapped_column(server_default=sa.text("1"))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class SpecialtyAlternative(Base):
@@ -99,6 +122,9 @@ class Doctor(Base):
     offers_remote: Mapped[bool] = mapped_column(server_default=sa.false())
     slot_minutes: Mapped[int] = mapped_column(server_default=sa.text("15"))
     active: Mapped[bool] = mapped_column(server_default=sa.true())
+    version: Mapped[int] = mapped_column(server_default=sa.text("1"))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     __table_args__ = (sa.CheckConstraint("slot_minutes IN (15, 30, 45, 60)", name="slot_minutes"),)
 

@@ -25,6 +25,13 @@ class Service(Base):
     duration_slots: Mapped[int] = mapped_column(sa.SmallInteger, server_default=sa.text("1"))
     description: Mapped[str | None] = mapped_column(sa.Text)
     active: Mapped[bool] = mapped_column(server_default=sa.true())
+    #: Paid for by ОМС (free for the patient) rather than by the patient.
+    oms: Mapped[bool] = mapped_column(server_default=sa.false())
+    #: The code in the Минздрав nomenclature of medical services, where known.
+    nomenclature_code: Mapped[str | None] = mapped_column(sa.String(40))
+    version: Mapped[int] = mapped_column(server_default=sa.text("1"))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class ServicePrice(Base):
@@ -47,3 +54,6 @@ class ServicePrice(Base):
     amount: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2))
     valid_from: Mapped[dt.date] = mapped_column(sa.Date)
     valid_to: Mapped[dt.date | None] = mapped_column(sa.Date)
+    version: Mapped[int] = mapped_column(server_default=sa.text("1"))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -4093,6 +4093,73 @@
         <source>Password of {login} changed</source>
         <translation>Пароль пользователя {login} изменён</translation>
     </message>
+    <message>
+        <source>the clinic is not set up yet: give --admin-login for its first administrator</source>
+        <translation>клиника ещё не настроена: укажите --admin-login для её первого администратора</translation>
+    </message>
+    <message>
+        <source>Clinic «{name}» set up; administrator {login} created</source>
+        <translation>Клиника «{name}» настроена; создан администратор {login}</translation>
+    </message>
+    <message>
+        <source>the clinic is set up already: add users with «user add»</source>
+        <translation>клиника уже настроена: пользователей добавляет «user add»</translation>
+    </message>
+    <message>
+        <source>Clinic details saved: {name}</source>
+        <translation>Реквизиты клиники сохранены: {name}</translation>
+    </message>
+    <message>
+        <source>the clinic is not set up yet: run «clinic set» or the program</source>
+        <translation>клиника ещё не настроена: выполните «clinic set» или запустите программу</translation>
+    </message>
+</context>
+<context>
+    <name>clinic</name>
+    <message>
+        <source>Full name</source>
+        <translation>Полное название</translation>
+    </message>
+    <message>
+        <source>Short name</source>
+        <translation>Краткое название</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Адрес</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>OGRN</source>
+        <translation>ОГРН</translation>
+    </message>
+    <message>
+        <source>Licence number</source>
+        <translation>Номер лицензии</translation>
+    </message>
+    <message>
+        <source>Timezone</source>
+        <translation>Часовой пояс</translation>
+    </message>
+    <message>
+        <source>Ticket paper</source>
+        <translation>Бумага талонов</translation>
+    </message>
+    <message>
+        <source>{field}: at most {limit} characters</source>
+        <translation>{field}: не длиннее {limit} символов</translation>
+    </message>
+    <message>
+        <source>{field}: «{value}» is not a timezone of the IANA list</source>
+        <translation>{field}: «{value}» нет в списке часовых поясов IANA</translation>
+    </message>
+    <message>
+        <source>{field}: choose 80 mm roll, A6 or A5</source>
+        <translation>{field}: выберите рулон 80 мм, A6 или A5</translation>
+    </message>
 </context>
 <context>
     <name>daylist</name>
@@ -4600,6 +4667,26 @@
         <translation>услуга</translation>
     </message>
     <message>
+        <source>clinic details</source>
+        <translation>реквизиты клиники</translation>
+    </message>
+    <message>
+        <source>branch</source>
+        <translation>филиал</translation>
+    </message>
+    <message>
+        <source>room</source>
+        <translation>кабинет</translation>
+    </message>
+    <message>
+        <source>specialty</source>
+        <translation>специальность</translation>
+    </message>
+    <message>
+        <source>price</source>
+        <translation>цена</translation>
+    </message>
+    <message>
         <source>done</source>
         <translation>выполнено</translation>
     </message>
@@ -4882,6 +4969,94 @@
     <message>
         <source>Rows</source>
         <translation>Строк</translation>
+    </message>
+    <message>
+        <source>Short name</source>
+        <translation>Краткое название</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>Лицензия</translation>
+    </message>
+    <message>
+        <source>Timezone</source>
+        <translation>Часовой пояс</translation>
+    </message>
+    <message>
+        <source>Ticket paper</source>
+        <translation>Бумага талонов</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Действует</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Код</translation>
+    </message>
+    <message>
+        <source>Diagnostic service</source>
+        <translation>Диагностическая служба</translation>
+    </message>
+    <message>
+        <source>Alternatives</source>
+        <translation>Альтернативы</translation>
+    </message>
+    <message>
+        <source>Referral valid, days</source>
+        <translation>Срок направления, дней</translation>
+    </message>
+    <message>
+        <source>Longest extension, days</source>
+        <translation>Продление до, дней</translation>
+    </message>
+    <message>
+        <source>Qualification category</source>
+        <translation>Квалификационная категория</translation>
+    </message>
+    <message>
+        <source>Academic degree</source>
+        <translation>Учёная степень</translation>
+    </message>
+    <message>
+        <source>Licence number</source>
+        <translation>Номер лицензии</translation>
+    </message>
+    <message>
+        <source>Default room</source>
+        <translation>Кабинет по умолчанию</translation>
+    </message>
+    <message>
+        <source>Remote consultations</source>
+        <translation>Дистанционные консультации</translation>
+    </message>
+    <message>
+        <source>Slot length, minutes</source>
+        <translation>Длина слота, минут</translation>
+    </message>
+    <message>
+        <source>Program login</source>
+        <translation>Вход в программу</translation>
+    </message>
+    <message>
+        <source>Duration, slots</source>
+        <translation>Длительность, слотов</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Описание</translation>
+    </message>
+    <message>
+        <source>Under OMS</source>
+        <translation>По ОМС</translation>
+    </message>
+    <message>
+        <source>Nomenclature code</source>
+        <translation>Код номенклатуры</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Цена</translation>
     </message>
     <message>
         <source>yes</source>
@@ -6073,9 +6248,22 @@
     </message>
 </context>
 <context>
+    <name>setup</name>
+    <message>
+        <source>Password again: the passwords differ</source>
+        <extracomment>pg_advisory_xact_lock key of the setup (&quot;CRM&quot; + 0x10).</extracomment>
+        <translation>Пароль ещё раз: пароли не совпадают</translation>
+    </message>
+    <message>
+        <source>The clinic is already set up: log in as its administrator</source>
+        <translation>Клиника уже настроена: войдите как её администратор</translation>
+    </message>
+</context>
+<context>
     <name>startup</name>
     <message>
         <source>Starting the built-in PostgreSQL server…</source>
+        <extracomment>The embedded server&apos;s database for a clinic&apos;s own data (``--no-demo``), beside the demo&apos;s. No user exists yet: the setup wizard comes before the login.</extracomment>
         <translation>Запуск встроенного сервера PostgreSQL…</translation>
     </message>
     <message>

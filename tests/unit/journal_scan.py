@@ -238,6 +238,13 @@ class Scanner:
                 yield UNKNOWN
         elif isinstance(expr, ast.Constant) and isinstance(expr.value, str):
             yield expr.value
+        elif isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            # settings.TICKET_FORMAT: a constant of another module of ours.
+            owner = self.by_name.get(module.aliases.get(expr.value.id, ""))
+            if owner is not None and expr.attr in owner.constants:
+                yield from self.strings(owner, None, owner.constants[expr.attr])
+            else:
+                yield UNKNOWN
         elif isinstance(expr, ast.IfExp):
             yield from self.strings(module, function, expr.body)
             yield from self.strings(module, function, expr.orelse)

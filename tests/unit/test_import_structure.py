@@ -45,7 +45,8 @@ SHARED_CONTROLLERS = (
     "crm.controllers.errors",
     "crm.controllers.vocabulary",
     "crm.controllers.validation",
-    "crm.controllers.clinic",
+    "crm.controllers.clinic.settings",  # not clinic.profile and setup: they check permissions
+    "crm.controllers.clinic.clock",
     "crm.controllers.journal",  # the package itself writes entries; journal.words reads them
 )
 

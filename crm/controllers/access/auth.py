@@ -146,6 +146,94 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
+def check_login(login_name: str) -> str:
+    """The login trimmed.
+
+    Raises:
+        ValidationError: not 2–60 Latin letters, digits, dot, dash or underscore.
+    """
+    login_name = login_name.strip()
+    if not LOGIN_PATTERN.match(login_name):
+        raise ValidationError(
+            translate("auth", "Login: 2–60 Latin letters, digits, dot, dash or underscore"),
+            field="login",
+        )
+    return login_name
+
+
+def check_full_name(full_name: str) -> str:
+    """The full name with its spaces collapsed.
+
+    Raises:
+        ValidationError: too long.
+    """
+    full_name = " ".join(full_name.split())
+    if len(full_name) > FULL_NAME_MAX:
+        raise ValidationError(
+            translate("auth", "Full name: at most {n} characters").format(n=FULL_NAME_MAX),
+            field="full_name",
+        )
+    return full_name
+
+
+def check_new_user(login_name: str, password: str, full_name: str) -> tuple[str, str]:
+    """The login and full name of a new user, trimmed; the password checked.
+
+    Raises:
+        ValidationError: the first bad field (login, password, full name).
+    """
+    login_name = check_login(login_name)
+    check_password_rules(password)
+    return login_name, check_full_name(full_name)
+
+
+def insert_user(
+    session: Session,
+    login_name: str,
+    password: str,
+    role: Role,
+    full_name: str,
+    *,
+    doctor_id: int | None = None,
+    actor: Actor | None = None,
+    cli_login: str = "cli",
+) -> int:
+    """Create a checked user in ``session``'s transaction (journaled); returns its id.
+
+    Raises:
+        ValidationError: the doctor does not exist or the login is taken.
+    """
+    if doctor_id is not None and session.get(Doctor, doctor_id) is None:
+        raise ValidationError(
+            translate("auth", "Doctor: no doctor with id {id}").format(id=doctor_id),
+            field="doctor_id",
+        )
+    if _find(session, login_name) is not None:
+        raise ValidationError(
+            translate("auth", "Login: {login} is already taken").format(login=login_name),
+            field="login",
+        )
+    user = User(
+        login=login_name,
+        full_name=full_name or login_name,
+        role=role,
+        password_hash=hash_password(password),
+        doctor_id=doctor_id,
+    )
+    session.add(user)
+    session.flush()
+    journal.record(
+        session,
+        "create",
+        actor=actor,
+        login=None if actor else cli_login,
+        entity="app_user",
+        entity_id=user.id,
+        changes={"login": [None, login_name], "role": [None, role.value]},
+    )
+    return user.id
+
+
 def add_user(
     db: sessionmaker[Session],
     login_name: str,
@@ -157,53 +245,15 @@ def add_user(
     actor: Actor | None = None,
 ) -> int:
     """Create a user and return its id. ``actor`` is ``None`` for the command line."""
-    login_name = login_name.strip()
-    if not LOGIN_PATTERN.match(login_name):
-        raise ValidationError(
-            translate("auth", "Login: 2–60 Latin letters, digits, dot, dash or underscore"),
-            field="login",
-        )
-    check_password_rules(password)
-    full_name = " ".join(full_name.split())
-    if len(full_name) > FULL_NAME_MAX:
-        raise ValidationError(
-            translate("auth", "Full name: at most {n} characters").format(n=FULL_NAME_MAX),
-            field="full_name",
-        )
+    login_name, full_name = check_new_user(login_name, password, full_name)
     if actor is not None:
         from crm.controllers.access.permissions import Permission, require
 
         require(actor, Permission.MANAGE_USERS)
     with db() as session, session.begin():
-        if doctor_id is not None and session.get(Doctor, doctor_id) is None:
-            raise ValidationError(
-                translate("auth", "Doctor: no doctor with id {id}").format(id=doctor_id),
-                field="doctor_id",
-            )
-        if _find(session, login_name) is not None:
-            raise ValidationError(
-                translate("auth", "Login: {login} is already taken").format(login=login_name),
-                field="login",
-            )
-        user = User(
-            login=login_name,
-            full_name=full_name or login_name,
-            role=role,
-            password_hash=hash_password(password),
-            doctor_id=doctor_id,
+        return insert_user(
+            session, login_name, password, role, full_name, doctor_id=doctor_id, actor=actor
         )
-        session.add(user)
-        session.flush()
-        journal.record(
-            session,
-            "create",
-            actor=actor,
-            login=None if actor else "cli",
-            entity="app_user",
-            entity_id=user.id,
-            changes={"login": [None, login_name], "role": [None, role.value]},
-        )
-        return user.id
 
 
 def set_password(

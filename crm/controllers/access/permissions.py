@@ -34,6 +34,7 @@ class Permission(enum.StrEnum):
     READ_JOURNAL = "read_journal"
     MANAGE_USERS = "manage_users"
     MANAGE_SETTINGS = "manage_settings"
+    MANAGE_DIRECTORIES = "manage_directories"  # branches, rooms, specialties, doctors, prices
 
 
 _REGISTRAR = {
@@ -62,10 +63,12 @@ _MANAGER = _REGISTRAR | {
     Permission.MANAGE_SERVICES,
     Permission.REPORTS,
     Permission.READ_JOURNAL,
+    Permission.MANAGE_DIRECTORIES,
 }
 _ADMIN = {
     Permission.MANAGE_USERS,
     Permission.MANAGE_SETTINGS,
+    Permission.MANAGE_DIRECTORIES,
     Permission.READ_JOURNAL,
 }
 

@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from crm.models import ClinicSetting
 
 KEY_FINGERPRINT = "crypto.key_fingerprint"
-CLINIC_PROFILE = "clinic.profile"  # {"name": …, "address": …, "phone": …}
+# {"name", "short_name", "address", "phone", "ogrn", "licence"}: see clinic.profile
+CLINIC_PROFILE = "clinic.profile"
 CLINIC_TIMEZONE = "clinic.timezone"  # {"name": "Europe/Moscow"}
+TICKET_FORMAT = "print.ticket_format"  # {"format": "a6"}
 DEMO_MARKER = "demo.loaded"  # {"patients": N, "seed": S}
 
 

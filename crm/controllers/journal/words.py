@@ -150,6 +150,11 @@ def entity_titles() -> dict[str, str]:
         "payment": translate("journal", "payment"),
         "medical_document": translate("journal", "medical document"),
         "service": translate("journal", "service"),
+        "clinic_profile": translate("journal", "clinic details"),
+        "branch": translate("journal", "branch"),
+        "room": translate("journal", "room"),
+        "specialty": translate("journal", "specialty"),
+        "service_price": translate("journal", "price"),
     }
 
 
@@ -247,6 +252,29 @@ def field_titles() -> dict[str, str]:
         "to": translate("journal", "Period to"),
         "branch_id": translate("journal", "Branch"),
         "rows": translate("journal", "Rows"),
+        # The clinic's details and its directories.
+        "short_name": translate("journal", "Short name"),
+        "licence": translate("journal", "Licence"),
+        "timezone": translate("journal", "Timezone"),
+        "ticket_format": translate("journal", "Ticket paper"),
+        "active": translate("journal", "Active"),
+        "code": translate("journal", "Code"),
+        "is_service": translate("journal", "Diagnostic service"),
+        "alternatives": translate("journal", "Alternatives"),
+        "referral_days": translate("journal", "Referral valid, days"),
+        "referral_max_days": translate("journal", "Longest extension, days"),
+        "category": translate("journal", "Qualification category"),
+        "degree": translate("journal", "Academic degree"),
+        "licence_number": translate("journal", "Licence number"),
+        "default_room_id": translate("journal", "Default room"),
+        "offers_remote": translate("journal", "Remote consultations"),
+        "slot_minutes": translate("journal", "Slot length, minutes"),
+        "user_id": translate("journal", "Program login"),
+        "duration_slots": translate("journal", "Duration, slots"),
+        "description": translate("journal", "Description"),
+        "oms": translate("journal", "Under OMS"),
+        "nomenclature_code": translate("journal", "Nomenclature code"),
+        "amount": translate("journal", "Price"),
     }
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
-from crm.controllers.errors import FieldProblem, ValidationError
+from crm.controllers.errors import FieldProblem, FormInvalid, ValidationError
 from crm.controllers.validation import (
     Passport,
     Policy,
@@ -90,12 +90,8 @@ class PatientForm:
         return [f.name for f in fields(self) if getattr(self, f.name) != getattr(other, f.name)]
 
 
-class PatientInvalid(ValidationError):
-    """The card has bad fields; ``problems`` lists all of them, ``field`` is the first."""
-
-    def __init__(self, problems: list[FieldProblem]) -> None:
-        super().__init__(problems[0].message, field=problems[0].field)
-        self.problems = problems
+class PatientInvalid(FormInvalid):
+    """The form has bad fields; ``problems`` lists all of them, ``field`` is the first."""
 
 
 @dataclass(frozen=True)

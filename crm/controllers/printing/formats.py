@@ -18,7 +18,7 @@ from crm.controllers.errors import PermissionDenied
 from crm.i18n import translate
 from crm.reports.ticket import DEFAULT_FORMAT, TicketFormat
 
-TICKET_FORMAT = "print.ticket_format"  # {"format": "a6"}
+TICKET_FORMAT = settings.TICKET_FORMAT
 
 
 def format_title(fmt: TicketFormat) -> str:

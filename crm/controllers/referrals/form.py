@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from crm.controllers.errors import FieldProblem, ValidationError
+from crm.controllers.errors import FieldProblem, FormInvalid, ValidationError
 from crm.controllers.referrals import rules
 from crm.controllers.validation import normalize_diagnosis_code
 from crm.i18n import translate
@@ -26,12 +26,8 @@ _FIELD_ORDER = ("number", "organisation_id", "patient_id", "specialty_id", "diag
                 "kind", "issued_on", "valid_days", "issuing_doctor")  # fmt: skip
 
 
-class ReferralInvalid(ValidationError):
+class ReferralInvalid(FormInvalid):
     """The form has bad fields; ``problems`` lists all of them, ``field`` is the first."""
-
-    def __init__(self, problems: list[FieldProblem]) -> None:
-        super().__init__(problems[0].message, field=problems[0].field)
-        self.problems = tuple(problems)
 
 
 @dataclass(frozen=True)

@@ -306,7 +306,7 @@ class PatientFormWidget(QWidget):
         try:
             validate_form(form, today)
         except PatientInvalid as exc:
-            problems = exc.problems
+            problems = list(exc.problems)
         shown = self._visible(problems)
         for name, box in self.boxes.items():
             if name in shown:

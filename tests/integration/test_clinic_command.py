@@ -1,0 +1,53 @@
+"""``clinic-crm clinic set/show`` on a fresh database: the scripted install of a clinic."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from crm.cli import main
+
+SET = [
+    "clinic", "set", "--name", "ООО «Здоровый город»", "--short-name", "Здоровый город",
+    "--address", "г. Тверь, ул. Советская, 10", "--ogrn", "1027700132195",
+    "--timezone", "Europe/Moscow", "--ticket-paper", "a5",
+]  # fmt: skip
+
+
+def test_clinic_set_on_an_empty_database_creates_the_administrator(committed_db_url: str) -> None:
+    runner = CliRunner()
+    url = ["--database", committed_db_url]
+    assert runner.invoke(main, [*url, "db", "upgrade"]).exit_code == 0  # makes the key
+    shown = runner.invoke(main, [*url, "clinic", "show"])
+    assert shown.exit_code == 1 and "не настроена" in shown.output
+    no_admin = runner.invoke(main, [*url, *SET])
+    assert no_admin.exit_code == 1 and "--admin-login" in no_admin.output
+    made = runner.invoke(main, [*url, *SET, "--admin-login", "chief"], input="long enough\n")
+    assert made.exit_code == 0, made.output
+    assert "chief" in made.output
+    shown = runner.invoke(main, [*url, "clinic", "show"])
+    assert "Полное название: ООО «Здоровый город»" in shown.output
+    assert "Бумага талонов: a5" in shown.output
+
+    changed = runner.invoke(
+        main, [*url, "clinic", "set", "--phone", "+7 4822 55-66-77", "--as", "chief"]
+    )
+    assert changed.exit_code == 0, changed.output
+    shown = runner.invoke(main, [*url, "clinic", "show"])
+    assert "Телефон: +74822556677" in shown.output
+    assert "Адрес: г. Тверь, ул. Советская, 10" in shown.output, "other details kept"
+
+
+def test_bad_details_are_each_named_and_nothing_is_stored(committed_db_url: str) -> None:
+    runner = CliRunner()
+    url = ["--database", committed_db_url]
+    assert runner.invoke(main, [*url, "db", "upgrade"]).exit_code == 0
+    refused = runner.invoke(
+        main,
+        [*url, "clinic", "set", "--name", "Клиника", "--ogrn", "123", "--timezone", "Moon",
+         "--admin-login", "chief"],
+        input="long enough\n",
+    )  # fmt: skip
+    assert refused.exit_code == 1
+    assert "Адрес: обязательное поле" in refused.output
+    assert "ОГРН" in refused.output and "Moon" in refused.output
+    assert runner.invoke(main, [*url, "clinic", "show"]).exit_code == 1
