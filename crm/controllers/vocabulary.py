@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from crm.i18n import translate
 from crm.models.enums import (
+    AcademicDegree,
     AppointmentKind,
     AppointmentStatus,
     ExceptionKind,
     PriorityStatus,
+    QualificationCategory,
     ReferralKind,
     ReferralStatus,
     Role,
@@ -116,3 +118,24 @@ def role_title(role: Role) -> str:
         Role.ADMIN: translate("roles", "administrator"),
     }
     return titles[role]
+
+
+def category_title(category: QualificationCategory) -> str:
+    """A doctor's qualification category in words."""
+    titles = {
+        QualificationCategory.HIGHEST: translate("vocabulary", "highest"),
+        QualificationCategory.FIRST: translate("vocabulary", "first"),
+        QualificationCategory.SECOND: translate("vocabulary", "second"),
+        QualificationCategory.NONE: translate("vocabulary", "none"),
+    }
+    return titles[QualificationCategory(category)]
+
+
+def degree_title(degree: AcademicDegree) -> str:
+    """A doctor's academic degree in words."""
+    titles = {
+        AcademicDegree.CANDIDATE: translate("vocabulary", "Candidate of Medical Sciences"),
+        AcademicDegree.DOCTOR: translate("vocabulary", "Doctor of Medical Sciences"),
+        AcademicDegree.NONE: translate("vocabulary", "none"),
+    }
+    return titles[AcademicDegree(degree)]

@@ -4273,6 +4273,298 @@
     </message>
 </context>
 <context>
+    <name>directories</name>
+    <message>
+        <source>Branches</source>
+        <translation>Филиалы</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Адрес</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>Rooms</source>
+        <translation>Кабинеты</translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation>Филиал</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <source>{field}: the branch has no room «{value}»</source>
+        <translation>{field}: в филиале нет кабинета «{value}»</translation>
+    </message>
+    <message>
+        <source>Alternatives</source>
+        <translation>Альтернативы</translation>
+    </message>
+    <message>
+        <source>{field}: a specialty is not its own alternative</source>
+        <translation>{field}: специальность не может быть альтернативой самой себе</translation>
+    </message>
+    <message>
+        <source>Specialties</source>
+        <translation>Специальности</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Код</translation>
+    </message>
+    <message>
+        <source>letters, digits, dot, dash</source>
+        <translation>буквы, цифры, точка, дефис</translation>
+    </message>
+    <message>
+        <source>Diagnostic service</source>
+        <translation>Диагностическая служба</translation>
+    </message>
+    <message>
+        <source>Referral valid, days</source>
+        <translation>Срок направления, дней</translation>
+    </message>
+    <message>
+        <source>Longest extension, days</source>
+        <translation>Продление до, дней</translation>
+    </message>
+    <message>
+        <source>{field}: no user «{value}»</source>
+        <translation>{field}: нет пользователя «{value}»</translation>
+    </message>
+    <message>
+        <source>{field}: «{value}» is not a doctor&apos;s login</source>
+        <translation>{field}: «{value}» — вход не врача</translation>
+    </message>
+    <message>
+        <source>Default room</source>
+        <translation>Кабинет по умолчанию</translation>
+    </message>
+    <message>
+        <source>{name} has {count} appointments ahead: move or cancel them before deactivating the doctor</source>
+        <translation>У врача {name} впереди записей: {count}. Перенесите или отмените их, прежде чем выводить врача из работы</translation>
+    </message>
+    <message>
+        <source>Doctors</source>
+        <translation>Врачи</translation>
+    </message>
+    <message>
+        <source>Last name</source>
+        <translation>Фамилия</translation>
+    </message>
+    <message>
+        <source>First name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <source>Patronymic</source>
+        <translation>Отчество</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation>Специальность</translation>
+    </message>
+    <message>
+        <source>Qualification category</source>
+        <translation>Квалификационная категория</translation>
+    </message>
+    <message>
+        <source>Academic degree</source>
+        <translation>Учёная степень</translation>
+    </message>
+    <message>
+        <source>Licence number</source>
+        <translation>Номер лицензии</translation>
+    </message>
+    <message>
+        <source>Remote consultations</source>
+        <translation>Дистанционные консультации</translation>
+    </message>
+    <message>
+        <source>Slot length, minutes</source>
+        <translation>Длина слота, минут</translation>
+    </message>
+    <message>
+        <source>Program login</source>
+        <translation>Вход в программу</translation>
+    </message>
+    <message>
+        <source>To: the hours end after they start</source>
+        <translation>По: приём кончается позже, чем начинается</translation>
+    </message>
+    <message>
+        <source>{field}: before «valid from»</source>
+        <translation>{field}: раньше, чем «действует с»</translation>
+    </message>
+    <message>
+        <source>Valid to</source>
+        <translation>Действует по</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>Кабинет</translation>
+    </message>
+    <message>
+        <source>Weekly hours</source>
+        <translation>Недельное расписание</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>Врач</translation>
+    </message>
+    <message>
+        <source>Weekday</source>
+        <translation>День недели</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>С</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>По</translation>
+    </message>
+    <message>
+        <source>Valid from</source>
+        <translation>Действует с</translation>
+    </message>
+    <message>
+        <source>Works on holidays</source>
+        <translation>Работает в праздники</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>Услуги</translation>
+    </message>
+    <message>
+        <source>Nomenclature code</source>
+        <translation>Код номенклатуры</translation>
+    </message>
+    <message>
+        <source>a code of the nomenclature such as B01.047.001</source>
+        <translation>код номенклатуры, например B01.047.001</translation>
+    </message>
+    <message>
+        <source>Duration, slots</source>
+        <translation>Длительность, слотов</translation>
+    </message>
+    <message>
+        <source>Under OMS</source>
+        <translation>По ОМС</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Описание</translation>
+    </message>
+    <message>
+        <source>Prices</source>
+        <translation>Цены</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Услуга</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Цена</translation>
+    </message>
+    <message>
+        <source>{field}: required</source>
+        <extracomment>``show(session, value)`` → text.</extracomment>
+        <translation>{field}: обязательное поле</translation>
+    </message>
+    <message>
+        <source>{field}: at most {limit} characters</source>
+        <translation>{field}: не длиннее {limit} символов</translation>
+    </message>
+    <message>
+        <source>{field}: {hint}</source>
+        <translation>{field}: {hint}</translation>
+    </message>
+    <message>
+        <source>{field}: write «да» or «нет»</source>
+        <translation>{field}: напишите «да» или «нет»</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>да</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <source>{field}: a whole number from {low} to {high}</source>
+        <translation>{field}: целое число от {low} до {high}</translation>
+    </message>
+    <message>
+        <source>{field}: one of {choices}</source>
+        <translation>{field}: одно из: {choices}</translation>
+    </message>
+    <message>
+        <source>{field}: a date such as 01.09.2026</source>
+        <translation>{field}: дата вида 01.09.2026</translation>
+    </message>
+    <message>
+        <source>{field}: a time such as 08:30</source>
+        <translation>{field}: время вида 08:30</translation>
+    </message>
+    <message>
+        <source>{field}: an amount such as 1500.00</source>
+        <translation>{field}: сумма вида 1500.00</translation>
+    </message>
+    <message>
+        <source>{field}: not negative, at most two decimals</source>
+        <translation>{field}: не меньше нуля, не больше двух знаков после запятой</translation>
+    </message>
+    <message>
+        <source>{field}: «{value}» is not in the directory</source>
+        <translation>{field}: «{value}» нет в справочнике</translation>
+    </message>
+    <message>
+        <source>{field}: «{value}» is already in the directory</source>
+        <translation>{field}: «{value}» уже есть в справочнике</translation>
+    </message>
+    <message>
+        <source>Valid from: the period overlaps another price of this service (end that one first)</source>
+        <translation>Действует с: период пересекается с другой ценой этой услуги (сначала завершите ту)</translation>
+    </message>
+    <message>
+        <source>{field}: this value is already in the directory</source>
+        <translation>{field}: такое значение уже есть в справочнике</translation>
+    </message>
+    <message>
+        <source>{field}: the value is out of range</source>
+        <translation>{field}: значение вне допустимых границ</translation>
+    </message>
+    <message>
+        <source>{field}: the database refused the value</source>
+        <translation>{field}: база данных не приняла значение</translation>
+    </message>
+    <message>
+        <source>{directory}: the row was removed</source>
+        <translation>{directory}: запись удалена</translation>
+    </message>
+    <message>
+        <source>Someone changed this row on another workstation while you were editing it</source>
+        <translation>Пока вы редактировали, эту запись изменили на другом рабочем месте</translation>
+    </message>
+    <message>
+        <source>{directory}: rows end by their period, not deactivation</source>
+        <translation>{directory}: записи завершаются сроком действия, а не выводом из работы</translation>
+    </message>
+</context>
+<context>
     <name>hours</name>
     <message>
         <source>Monday</source>
@@ -6688,6 +6980,33 @@
     <message>
         <source>SNILS: wrong check number</source>
         <translation>СНИЛС: неверная контрольная сумма</translation>
+    </message>
+</context>
+<context>
+    <name>vocabulary</name>
+    <message>
+        <source>highest</source>
+        <translation>высшая</translation>
+    </message>
+    <message>
+        <source>first</source>
+        <translation>первая</translation>
+    </message>
+    <message>
+        <source>second</source>
+        <translation>вторая</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>нет</translation>
+    </message>
+    <message>
+        <source>Candidate of Medical Sciences</source>
+        <translation>к. м. н.</translation>
+    </message>
+    <message>
+        <source>Doctor of Medical Sciences</source>
+        <translation>д. м. н.</translation>
     </message>
 </context>
 <context>

@@ -35,7 +35,7 @@ class DoctorChoice:
 
 
 def specialties(db: sessionmaker[Session], actor: Actor) -> tuple[SpecialtyChoice, ...]:
-    """Every specialty by name; a referral may name one no doctor here has."""
+    """Every specialty in use, by name; a referral may name one no doctor here has."""
     require(actor, Permission.FIND_PATIENTS)
     staffed = sa.exists().where(Doctor.specialty_id == Specialty.id, Doctor.active)
     with db() as session:
@@ -45,7 +45,9 @@ def specialties(db: sessionmaker[Session], actor: Actor) -> tuple[SpecialtyChoic
                 sa.select(
                     Specialty.id, Specialty.code, Specialty.name, Specialty.is_service,
                     staffed.label("staffed"),
-                ).order_by(Specialty.name)
+                )
+                .where(Specialty.active)
+                .order_by(Specialty.name)
             )
         )  # fmt: skip
 
