@@ -10,7 +10,9 @@ a helper added tomorrow is followed too. It collects:
 - the entities: every ``entity="…"`` keyword in the controllers, and the defaults of
   parameters named ``entity``;
 - the changed fields: the keys of the ``changes`` dictionaries — literal dicts,
-  :func:`crm.controllers.journal.diff` of dicts, snapshots built from tuples of names.
+  :func:`crm.controllers.journal.diff` of dicts, snapshots built from tuples of names,
+  and snapshots built from a directory's ``columns`` (every ``Column("field", …)``
+  of :mod:`crm.controllers.directories`).
 
 Whatever it cannot follow is reported in ``unresolved`` (``module:line``), so that a
 new way of passing an action fails the test instead of slipping past it.
@@ -26,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CONTROLLERS = ROOT / "crm" / "controllers"
 RECORD = "crm.controllers.journal.record"
+COLUMN = "crm.controllers.directories.records.Column"
 DIFF = "crm.controllers.journal.diff"
 #: A keyword-only parameter has no position.
 KEYWORD_ONLY = -1
@@ -204,6 +207,23 @@ class Scanner:
         self.by_name = {module.name: module for module in self.modules}
         self.found = Found()
         self._seen: set[tuple[int, str]] = set()
+        #: The fields of every directory column (``Column("name", …)``).
+        self.column_fields = {
+            call.args[0].value
+            for module in self.modules
+            for call in ast.walk(module.tree)
+            if isinstance(call, ast.Call)
+            and (
+                module.target(call.func) == COLUMN
+                or (
+                    module.name.endswith("directories.records")
+                    and getattr(call.func, "id", "") == "Column"
+                )
+            )
+            and call.args
+            and isinstance(call.args[0], ast.Constant)
+            and isinstance(call.args[0].value, str)
+        }
 
     def returns(self, module: Module, call: ast.Call) -> list[tuple[ast.expr, Module, Function]]:
         """The ``return`` values of the function of ours that ``call`` calls (none when it
@@ -274,6 +294,8 @@ class Scanner:
         if isinstance(expr, ast.Tuple | ast.List | ast.Set):
             for element in expr.elts:
                 yield from self.strings(module, function, element)
+        elif isinstance(expr, ast.Attribute) and expr.attr == "columns":
+            yield from sorted(self.column_fields)  # a directory's columns
         elif isinstance(expr, ast.Name) and _parameter(module, function, expr.id) is None:
             assigned = list(_assignments(function, module, expr.id))
             for how, value, place in assigned:
