@@ -213,13 +213,7 @@ class Scanner:
             for module in self.modules
             for call in ast.walk(module.tree)
             if isinstance(call, ast.Call)
-            and (
-                module.target(call.func) == COLUMN
-                or (
-                    module.name.endswith("directories.records")
-                    and getattr(call.func, "id", "") == "Column"
-                )
-            )
+            and module.target(call.func) == COLUMN
             and call.args
             and isinstance(call.args[0], ast.Constant)
             and isinstance(call.args[0].value, str)
