@@ -21,6 +21,7 @@ from crm.models.enums import (
     Role,
     WaitingStatus,
 )
+from crm.reports.ticket import TicketFormat
 
 P = PriorityStatus
 RS = ReferralStatus
@@ -139,3 +140,13 @@ def degree_title(degree: AcademicDegree) -> str:
         AcademicDegree.NONE: translate("vocabulary", "none"),
     }
     return titles[AcademicDegree(degree)]
+
+
+def ticket_format_title(fmt: TicketFormat) -> str:
+    """A ticket paper's name in words."""
+    titles = {
+        TicketFormat.ROLL80: translate("tickets", "80 mm receipt roll"),
+        TicketFormat.A6: translate("tickets", "A6 sheet"),
+        TicketFormat.A5: translate("tickets", "A5 sheet"),
+    }
+    return titles[TicketFormat(fmt)]

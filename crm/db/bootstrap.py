@@ -45,6 +45,8 @@ class Ready:
     demo_loaded_now: bool
     #: No user exists yet: the setup wizard comes before the login.
     needs_setup: bool = False
+    #: The database holds the demo clinic (the login lists its users).
+    demo_clinic: bool = False
 
 
 def prepare(
@@ -63,6 +65,8 @@ def prepare(
         own_clinic: ``--no-demo``: on the embedded server, use the clinic's own database
             (never the demo's) and load no demo into it.
     """
+    from crm.controllers import demo  # the demo's modules load only when a database opens
+
     seed_demo = seed_demo and not own_clinic
     say = progress or (lambda message: None)
     say(
@@ -93,8 +97,6 @@ def prepare(
             raise StartupProblem(format_problems(problems))
         keyring = check_key(database.sessions, settings.key_file)
         if database.embedded_server is not None and seed_demo:
-            from crm.controllers import demo
-
             if not demo.is_loaded(database.sessions):
                 say(translate("startup", "Creating the demo clinic…"))
                 demo.load_demo(
@@ -124,6 +126,7 @@ def prepare(
         keyring=keyring,
         demo_loaded_now=demo_loaded_now,
         needs_setup=needs_setup(database.sessions),
+        demo_clinic=database.embedded_server is not None and demo.is_loaded(database.sessions),
     )
 
 

@@ -26,6 +26,7 @@ from crm.views.login import LoginDialog
 from crm.views.main_window import MainWindow
 from crm.views.pages.settings_page import describe_source
 from crm.views.runner import DbRunner
+from crm.views.setup.wizard import SetupWizard
 from crm.views.status import describe_database
 
 log = logging.getLogger(__name__)
@@ -112,12 +113,14 @@ class Startup(QObject):
         progress(str): a start-up step (emitted on the worker thread, shown on the
             GUI thread).
         main_window_shown(object): the :class:`MainWindow` is up.
+        setup_shown(object): the :class:`SetupWizard` is up (an empty database).
         problem(str): start-up failed; the message is on screen.
         finished(int): the program should end with this exit code.
     """
 
     progress = Signal(str)
     main_window_shown = Signal(object)
+    setup_shown = Signal(object)
     problem = Signal(str)
     finished = Signal(int)
 
@@ -141,6 +144,7 @@ class Startup(QObject):
         self.ready: Ready | None = None
         self.events: ChangeEvents | None = None
         self.login_dialog: LoginDialog | None = None
+        self.setup_wizard: SetupWizard | None = None
         self.main_window: MainWindow | None = None
         self.problem_box: QMessageBox | None = None
         self._finished = False
@@ -164,19 +168,41 @@ class Startup(QObject):
         if self._listen:
             self.events = ChangeEvents(ready.database.url, self)
             self.events.start()
+        if ready.needs_setup:
+            self._show_setup()
+        else:
+            self._show_login()
+        self.window.close_quietly()
+
+    def _show_setup(self) -> None:
+        assert self.ready is not None
+        wizard = SetupWizard(self.runner, self.ready.database.sessions)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.set_up.connect(self._show_login)
+        wizard.rejected.connect(lambda: self._finish(0))
+        self.setup_wizard = wizard
+        wizard.open()
+        self.setup_shown.emit(wizard)
+
+    def _show_login(self, login: str = "") -> None:
+        assert self.ready is not None
+        ready = self.ready
+        self.setup_wizard = None
         dialog = LoginDialog(
             self.runner,
             ready.database.sessions,
             self.settings.workstation,
-            demo=ready.database.embedded_server is not None,
+            demo=ready.demo_clinic,
             server=describe_database(ready.database),
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.logged_in.connect(self._on_logged_in)
         dialog.rejected.connect(lambda: self._finish(0))
+        if login:
+            dialog.login_edit.setText(login)
+            dialog.password_edit.setFocus()
         self.login_dialog = dialog
         dialog.open()  # not exec(): a nested loop would stall qasync's task switching
-        self.window.close_quietly()
 
     def _on_logged_in(self, actor: Actor) -> None:
         assert self.ready is not None
@@ -236,7 +262,7 @@ class Startup(QObject):
         if self.events is not None:
             self.events.stop()
         self.runner.shutdown()
-        for widget in (self.main_window, self.login_dialog, self.problem_box):
+        for widget in (self.main_window, self.login_dialog, self.setup_wizard, self.problem_box):
             if widget is not None:
                 _close_quietly(widget)
         self.window.close_quietly()

@@ -652,6 +652,29 @@
     </message>
 </context>
 <context>
+    <name>ClinicTab</name>
+    <message>
+        <source>Clinic</source>
+        <translation>Клиника</translation>
+    </message>
+    <message>
+        <source>Tickets, day lists, receipts and notices print these details.</source>
+        <translation>Эти реквизиты печатаются на талонах, списках на день, квитанциях и в уведомлениях.</translation>
+    </message>
+    <message>
+        <source>Only an administrator changes the clinic&apos;s details.</source>
+        <translation>Реквизиты клиники меняет только администратор.</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Сохранить (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s details are saved</source>
+        <translation>Реквизиты клиники сохранены</translation>
+    </message>
+</context>
+<context>
     <name>ConflictDialog</name>
     <message>
         <source>The card was changed on another workstation</source>
@@ -803,6 +826,97 @@
     <message>
         <source>Unexpected error: {error}. The details are in the program&apos;s log.</source>
         <translation>Непредвиденная ошибка: {error}. Подробности записаны в лог программы.</translation>
+    </message>
+</context>
+<context>
+    <name>DirectoriesPage</name>
+    <message>
+        <source>Directories</source>
+        <translation>Справочники</translation>
+    </message>
+</context>
+<context>
+    <name>DirectoryModel</name>
+    <message>
+        <source>{text} (deactivated)</source>
+        <extracomment>Columns whose drop-down lists a fixed vocabulary or a reference&apos;s keys.</extracomment>
+        <translation>{text} (выведено из работы)</translation>
+    </message>
+</context>
+<context>
+    <name>DirectoryTab</name>
+    <message>
+        <source>Show deactivated</source>
+        <extracomment>The row in the form; ``None`` while a new one is typed.</extracomment>
+        <translation>Показывать выведенные из работы</translation>
+    </message>
+    <message>
+        <source>New (Ctrl+N)</source>
+        <translation>Новая запись (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Сохранить (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>Вывести из работы</translation>
+    </message>
+    <message>
+        <source>Rows: {n}</source>
+        <translation>Записей: {n}</translation>
+    </message>
+    <message>
+        <source>({n} deactivated)</source>
+        <translation>(выведено из работы: {n})</translation>
+    </message>
+    <message>
+        <source>New row</source>
+        <translation>Новая запись</translation>
+    </message>
+    <message>
+        <source>Editing</source>
+        <translation>Правка</translation>
+    </message>
+    <message>
+        <source>Editing a deactivated row</source>
+        <translation>Правка записи, выведенной из работы</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Вернуть в работу</translation>
+    </message>
+    <message>
+        <source>Added to the directory</source>
+        <translation>Добавлено в справочник</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>Сохранено</translation>
+    </message>
+    <message>
+        <source>{n} fields to correct; the first: {message}</source>
+        <translation>Исправьте поля: {n}; первое: {message}</translation>
+    </message>
+    <message>
+        <source>{field}: there «{theirs}», here «{mine}»</source>
+        <translation>{field}: там «{theirs}», у вас «{mine}»</translation>
+    </message>
+    <message>
+        <source>Save mine</source>
+        <translation>Сохранить моё</translation>
+    </message>
+    <message>
+        <source>Take theirs</source>
+        <translation>Взять их версию</translation>
+    </message>
+    <message>
+        <source>Deactivated: it is no longer offered, history keeps it</source>
+        <translation>Выведено из работы: больше не предлагается, история сохранена</translation>
+    </message>
+    <message>
+        <source>Back in use</source>
+        <translation>Снова в работе</translation>
     </message>
 </context>
 <context>
@@ -2132,6 +2246,17 @@
     </message>
 </context>
 <context>
+    <name>ProfileForm</name>
+    <message>
+        <source>as on the licence</source>
+        <translation>как в лицензии</translation>
+    </message>
+    <message>
+        <source>13 digits</source>
+        <translation>13 цифр</translation>
+    </message>
+</context>
+<context>
     <name>ReasonDialog</name>
     <message>
         <source>Reason (required)</source>
@@ -3026,6 +3151,57 @@
     <message>
         <source>These settings are read-only here for now.</source>
         <translation>Пока эти настройки здесь можно только просматривать.</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>Registratura: setting up the clinic</source>
+        <translation>Регистратура: настройка клиники</translation>
+    </message>
+    <message>
+        <source>The clinic</source>
+        <translation>Клиника</translation>
+    </message>
+    <message>
+        <source>The database is empty: this is a new clinic. Its details go on tickets, day lists and notices; an administrator can change them later under «Directories».</source>
+        <translation>База данных пуста: это новая клиника. Её реквизиты печатаются на талонах, списках на день и в уведомлениях; позже их можно изменить в разделе «Справочники».</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>Логин</translation>
+    </message>
+    <message>
+        <source>Latin letters</source>
+        <translation>латинские буквы</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>ФИО</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>at least 8 characters</source>
+        <translation>не короче 8 символов</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>Пароль ещё раз</translation>
+    </message>
+    <message>
+        <source>The first administrator</source>
+        <translation>Первый администратор</translation>
+    </message>
+    <message>
+        <source>The administrator adds the other users (registrars, doctors, managers) and the clinic&apos;s directories.</source>
+        <translation>Администратор добавляет остальных пользователей (регистраторов, врачей, менеджеров) и справочники клиники.</translation>
+    </message>
+    <message>
+        <source>Set up</source>
+        <translation>Настроить</translation>
     </message>
 </context>
 <context>
@@ -6555,7 +6731,7 @@
     <name>startup</name>
     <message>
         <source>Starting the built-in PostgreSQL server…</source>
-        <extracomment>The embedded server&apos;s database for a clinic&apos;s own data (``--no-demo``), beside the demo&apos;s. No user exists yet: the setup wizard comes before the login.</extracomment>
+        <extracomment>The embedded server&apos;s database for a clinic&apos;s own data (``--no-demo``), beside the demo&apos;s. No user exists yet: the setup wizard comes before the login. The database holds the demo clinic (the login lists its users).</extracomment>
         <translation>Запуск встроенного сервера PostgreSQL…</translation>
     </message>
     <message>

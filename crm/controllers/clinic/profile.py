@@ -23,6 +23,7 @@ from crm.controllers.errors import Problems
 from crm.controllers.validation import normalize_ogrn
 from crm.controllers.validation.fields import collapse_spaces, invalid, required
 from crm.controllers.validation.phones import normalize_phone
+from crm.controllers.vocabulary import ticket_format_title
 from crm.i18n import translate
 from crm.reports.ticket import DEFAULT_FORMAT, TicketFormat
 
@@ -131,14 +132,15 @@ def _timezone(value: str) -> str:
 
 
 def _ticket_format(value: str) -> TicketFormat:
-    try:
-        return TicketFormat(value.strip().lower())
-    except ValueError:
-        raise invalid(
-            "ticket_format",
-            translate("clinic", "{field}: choose 80 mm roll, A6 or A5"),
-            label=field_title("ticket_format"),
-        ) from None
+    typed = value.strip().lower()
+    for fmt in TicketFormat:
+        if typed in (fmt.value, ticket_format_title(fmt).lower()):
+            return fmt
+    raise invalid(
+        "ticket_format",
+        translate("clinic", "{field}: choose 80 mm roll, A6 or A5"),
+        label=field_title("ticket_format"),
+    )
 
 
 def _optional(field: str, clean: Any, value: str) -> Any:

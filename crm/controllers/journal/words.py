@@ -422,7 +422,7 @@ def _word(name: str, value: Any, entity: str | None) -> str | None:
         day = int(value)
         return working_hours.weekday_name(day) if 1 <= day <= 7 else None
     if name == formats.TICKET_FORMAT:
-        return formats.format_title(TicketFormat(text))
+        return vocabulary.ticket_format_title(TicketFormat(text))
     if name == "report" and entity == "report":
         return _report(text)
     return None

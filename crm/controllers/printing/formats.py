@@ -21,16 +21,6 @@ from crm.reports.ticket import DEFAULT_FORMAT, TicketFormat
 TICKET_FORMAT = settings.TICKET_FORMAT
 
 
-def format_title(fmt: TicketFormat) -> str:
-    """The format's name in words."""
-    titles = {
-        TicketFormat.ROLL80: translate("tickets", "80 mm receipt roll"),
-        TicketFormat.A6: translate("tickets", "A6 sheet"),
-        TicketFormat.A5: translate("tickets", "A5 sheet"),
-    }
-    return titles[fmt]
-
-
 def ticket_format(source: SessionSource) -> TicketFormat:
     """The clinic's default ticket format (A6 when none was chosen or it is unknown)."""
     with reading(source) as session:

@@ -41,8 +41,8 @@ from PySide6.QtWidgets import (
 
 from crm.config import config_dir
 from crm.controllers.printing import tickets
-from crm.controllers.printing.formats import format_title
 from crm.controllers.printing.tickets import PrintableDocument
+from crm.controllers.vocabulary import ticket_format_title as format_title
 from crm.reports.ticket import TicketFormat
 from crm.views import AppContext
 from crm.views.patients.message_bar import MessageBar

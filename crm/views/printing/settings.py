@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QWidget
 
 from crm.controllers.printing import formats
+from crm.controllers.vocabulary import ticket_format_title
 from crm.reports.ticket import TicketFormat
 from crm.views import AppContext
 
@@ -36,7 +37,7 @@ class TicketFormatSetting(QGroupBox):
         self.choice = QComboBox()
         self.choice.setObjectName("ticketFormat")
         for fmt in TicketFormat:
-            self.choice.addItem(formats.format_title(fmt), fmt.value)
+            self.choice.addItem(ticket_format_title(fmt), fmt.value)
         self.choice.setEnabled(False)
         self.note = QLabel()
         self.note.setObjectName("ticketFormatNote")

@@ -1,0 +1,127 @@
+"""The «Directories» section: each directory screen adds, edits, refuses a bad field by
+name (keeping what was typed) and deactivates; the clinic's details for an admin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from crm.controllers.access import auth
+from crm.controllers.directories import records
+from crm.controllers.directories.catalogue import BRANCHES, SPECIALTIES
+from crm.models.enums import Role
+from crm.views import AppContext
+from crm.views.directories.page import DirectoriesPage
+from crm.views.directories.tab import DirectoryTab
+
+TIMEOUT = 10_000
+
+
+@pytest.fixture
+def page(qtbot, make_context: Callable[..., AppContext]) -> DirectoriesPage:
+    widget = DirectoriesPage(make_context("anna"))
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def _loaded(qtbot, tab: DirectoryTab) -> None:
+    with qtbot.waitSignal(tab.loaded, timeout=TIMEOUT):
+        tab.refresh()
+
+
+def _save(qtbot, tab: DirectoryTab) -> None:
+    tab.messages.clear()
+    tab.save()
+    qtbot.waitUntil(lambda: not tab.saving and tab.messages.kind != "", timeout=TIMEOUT)
+
+
+def _type(tab: DirectoryTab, values: dict[str, str]) -> None:
+    for field, text in values.items():
+        tab.form.set_value(field, text)
+
+
+@pytest.mark.parametrize(
+    ("key", "row", "bad", "edit"),
+    [
+        ("branches", {"name": "Центральный", "address": "г. Тверь, ул. Советская, 10"},
+         ("phone", "12", ""), ("address", "г. Тверь, ул. Новая, 2")),
+        ("specialties", {"code": "therapist", "name": "Терапевт"},
+         ("referral_days", "400", "14"), ("name", "Врач-терапевт")),
+        ("services", {"code": "S-1", "name": "Приём терапевта", "duration_slots": "1"},
+         ("duration_slots", "9", "2"), ("name", "Приём терапевта первичный")),
+    ],
+)  # fmt: skip
+def test_a_directory_screen_adds_refuses_edits_and_deactivates(  # noqa: PLR0917 (parametrized)
+    qtbot, page: DirectoriesPage, key: str, row: dict, bad: tuple, edit: tuple
+) -> None:
+    tab = page.tabs[key]
+    page.tab_widget.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: not tab.loading, timeout=TIMEOUT)
+    tab.new()
+    _type(tab, {**row, bad[0]: bad[1]})
+    _save(qtbot, tab)
+    assert tab.messages.kind == "error"
+    assert tab.form.problem(bad[0]) != "", "the bad field is named under itself"
+    assert tab.form.value(next(iter(row))) == next(iter(row.values())), "typed text stays"
+    assert tab.model.rowCount() == 0
+
+    tab.form.set_value(bad[0], bad[2])
+    _save(qtbot, tab)
+    assert tab.messages.kind == "done", tab.messages.text()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=TIMEOUT)
+
+    tab.form.set_value(*edit)
+    _save(qtbot, tab)
+    assert tab.messages.kind == "done"
+    qtbot.waitUntil(lambda: tab.model.row_at(0).cells[edit[0]] == edit[1], timeout=TIMEOUT)
+
+    tab.toggle()
+    qtbot.waitUntil(lambda: tab.current is not None and not tab.current.active, timeout=TIMEOUT)
+    assert tab.active_button.text() == "Вернуть в работу"
+
+
+def test_the_doctor_form_offers_the_branches_and_specialties_in_use(
+    qtbot, page: DirectoriesPage, make_context: Callable[..., AppContext]
+) -> None:
+    actor = make_context("anna").actor
+    db = page.clinic._context.database.sessions
+    records.save(db, actor, BRANCHES, {"name": "Центральный", "address": "Тверь"})
+    records.save(db, actor, SPECIALTIES, {"code": "therapist", "name": "Терапевт"})
+    old = records.save(db, actor, SPECIALTIES, {"code": "old", "name": "Упразднённая"})
+    records.set_active(db, actor, SPECIALTIES, old.id, False)
+    tab = page.tabs["doctors"]
+    page.tab_widget.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: not tab.loading and tab.count.text() != "", timeout=TIMEOUT)
+    combo = tab.form.inputs["specialty_id"]
+    offered = [combo.itemText(i) for i in range(combo.count())]
+    assert "therapist" in offered and "old" not in offered
+    tab.new()
+    doctor = {"last_name": "Орлова", "first_name": "Анна", "specialty_id": "therapist",
+              "branch_id": "Центральный", "slot_minutes": "15", "offers_remote": "да"}  # fmt: skip
+    _type(tab, doctor)
+    _save(qtbot, tab)
+    assert tab.messages.kind == "done", tab.messages.text()
+    assert tab.current is not None and tab.current.cells["offers_remote"] == "да"
+
+
+def test_the_clinic_tab_is_edited_by_an_admin_only(
+    qtbot, gui_database, make_context: Callable[..., AppContext]
+) -> None:
+    auth.add_user(gui_database.sessions, "root", "secret-123", Role.ADMIN, "Админ")
+    manager_page = DirectoriesPage(make_context("anna"))
+    qtbot.addWidget(manager_page)
+    assert not manager_page.clinic.may_edit
+    admin_page = DirectoriesPage(make_context("root"))
+    qtbot.addWidget(admin_page)
+    clinic = admin_page.clinic
+    with qtbot.waitSignal(clinic.loaded, timeout=TIMEOUT):
+        clinic.refresh()
+    clinic.form.set_value("name", "Клиника «Ромашка»")
+    clinic.form.set_value("address", "")
+    clinic.save()
+    qtbot.waitUntil(lambda: clinic.form.problem("address") != "", timeout=TIMEOUT)
+    clinic.form.set_value("address", "г. Пенза, ул. Мира, 3")
+    with qtbot.waitSignal(clinic.saved, timeout=TIMEOUT):
+        clinic.save()
