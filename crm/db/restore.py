@@ -29,7 +29,6 @@ from crm.db.backup import (
     BackupError,
     Manifest,
     libpq_command,
-    quoted,
     read_manifest,
     revision_of,
     row_counts,
@@ -41,6 +40,8 @@ from crm.db.checks import check_cyrillic
 from crm.db.embedded import tool_path
 from crm.i18n import translate
 
+#: A column option some patched servers stamp on every column (see :func:`replay`).
+STAMPED_COLUMN = re.compile(rb"^ALTER TABLE ONLY \S+ ALTER COLUMN \S+ SET \(pg_attver=\d+\);\s*$")
 #: How many table names a refusal lists before "and N more".
 NAMES_SHOWN = 8
 
@@ -93,10 +94,12 @@ def refuse_unless_empty(connection: sa.Connection) -> None:
     tables = user_tables(connection)
     if not tables:
         return
+    counts = row_counts(connection)
+    # The biggest tables first: they say best what the database is.
     filled = [
-        name
-        for name in tables
-        if connection.execute(sa.text(f"SELECT EXISTS (SELECT FROM {quoted(name)})")).scalar()
+        f"{name} ({rows})"
+        for name, rows in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        if rows
     ]
     if filled:
         raise RestoreRefused(
@@ -198,10 +201,13 @@ def _unpack_dump(path: Path, manifest: Manifest, folder: Path) -> Path:
 def replay(dump: Path, conninfo: str, env: dict[str, str], *, target_major: int) -> None:
     """Replay the dump into the database in one transaction (all or nothing).
 
-    ``pg_restore`` writes the SQL and ``psql`` runs it: ``pg_restore`` 17 and newer always
-    begins with ``SET transaction_timeout = 0``, which PostgreSQL 16 and older refuse,
-    and ``--exit-on-error`` would then stop the whole restore. Only that line of the
-    script's header (before the first ``COPY``) is left out, and only for such a server.
+    ``pg_restore`` writes the SQL and ``psql`` runs it, so that two kinds of line of the
+    schema part (before the first ``COPY``) can be left out: ``pg_restore`` 17 and newer
+    always begins with ``SET transaction_timeout = 0``, which PostgreSQL 16 and older
+    refuse (left out for such a server); and some patched servers stamp every column
+    with a ``pg_attver`` attribute option that a stock server refuses (such a server
+    stamps the restored columns itself). Our migrations set no column options, so no
+    other ``ALTER COLUMN … SET (…)`` is touched.
 
     Raises:
         BackupError: either program failed; the transaction left the database as it was.
@@ -238,13 +244,16 @@ def replay(dump: Path, conninfo: str, env: dict[str, str], *, target_major: int)
             env=env,
         )
         assert restore.stdout is not None and psql.stdin is not None
-        in_header = target_major < 17
+        old_server = target_major < 17
+        in_schema = True
         try:
             for line in restore.stdout:
-                if in_header:
+                if in_schema:
                     if line.startswith(b"COPY "):
-                        in_header = False
-                    elif line.strip() == b"SET transaction_timeout = 0;":
+                        in_schema = False
+                    elif old_server and line.strip() == b"SET transaction_timeout = 0;":
+                        continue
+                    elif STAMPED_COLUMN.match(line):
                         continue
                 psql.stdin.write(line)
         except BrokenPipeError:
