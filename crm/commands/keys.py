@@ -28,11 +28,14 @@ def _read_passphrase(*, confirm: bool) -> str:
         if not line:
             fail(translate("keys", "no passphrase on standard input"))
         return line.rstrip("\r\n")
-    value: str = click.prompt(
-        translate("keys", "Passphrase"),
-        hide_input=True,
-        confirmation_prompt=translate("keys", "The passphrase again") if confirm else False,
-    )
+    try:
+        value: str = click.prompt(
+            translate("keys", "Passphrase"),
+            hide_input=True,
+            confirmation_prompt=translate("keys", "The passphrase again") if confirm else False,
+        )
+    except click.Abort:  # Ctrl+C or Ctrl+D at the prompt
+        fail(translate("keys", "cancelled: no passphrase given"))
     return value
 
 

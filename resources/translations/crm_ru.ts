@@ -3836,6 +3836,7 @@
     </message>
     <message>
         <source> and {n} more</source>
+        <extracomment>How many table names a refusal lists before &quot;and N more&quot;.</extracomment>
         <translation> и ещё {n}</translation>
     </message>
     <message>
@@ -5119,6 +5120,10 @@
     <message>
         <source>The passphrase again</source>
         <translation>Парольная фраза ещё раз</translation>
+    </message>
+    <message>
+        <source>cancelled: no passphrase given</source>
+        <translation>отменено: парольная фраза не введена</translation>
     </message>
     <message>
         <source>{path}: fingerprint {fp}</source>
