@@ -334,3 +334,34 @@ def test_backup_from_the_local_server_restores_on_the_test_server(
     )
     assert restored.exit_code == 0, restored.output
     assert table_fingerprints(empty_url) == table_fingerprints(origin)
+
+
+def test_writes_during_the_dump_stay_out_of_it_and_the_manifest_agrees(
+    source: Source, empty_url: str, tmp_path: Path
+) -> None:
+    """The counts and the dump share one snapshot: a desk writing while ``pg_dump`` runs
+    changes neither (the write is committed between the counting and the dump)."""
+    engine = sa.create_engine(source.url, poolclass=sa.pool.NullPool)
+
+    def desk_writes(message: str) -> None:
+        if "Dumping" in message or "Выгрузка" in message:
+            with engine.begin() as connection:
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO clinic_setting (key, value) "
+                        "VALUES ('test.during_backup', '{}'::jsonb)"
+                    )
+                )
+
+    try:
+        before = table_fingerprints(source.url)
+        result = make_backup(source.url, tmp_path / "busy.crmbackup", progress=desk_writes)
+        assert table_fingerprints(source.url) != before  # the desk's write went in
+        assert result.manifest.row_counts == {k: rows for k, (rows, _) in before.items()}
+        restored = cli(source.key_file, "db", "restore", str(result.path), "--database", empty_url)
+        assert restored.exit_code == 0, restored.output
+        assert table_fingerprints(empty_url) == before
+    finally:
+        with engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM clinic_setting WHERE key LIKE 'test.%'"))
+        engine.dispose()
