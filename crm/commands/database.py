@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from pathlib import Path
 
 import click
 
@@ -101,6 +102,118 @@ def db_check(ctx: click.Context) -> None:
         fail(
             translate("cli", "{n} of {total} checks failed: {names}").format(
                 n=len(failed), total=len(results), names=", ".join(r.name for r in failed)
+            )
+        )
+
+
+# --- backups --------------------------------------------------------------------------------
+
+
+def _size(size: int) -> str:
+    return translate("backup", "{mb} MB").format(mb=f"{size / 1_000_000:.1f}")
+
+
+@db.command("backup")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The backup file (default: a timestamped file in the backups folder).",
+)
+@click.pass_context
+@friendly_errors
+def db_backup(ctx: click.Context, output: Path | None) -> None:
+    """Back up the database into one file: a pg_dump and its manifest."""
+    from crm.db.backup import BackupError, make_backup
+    from crm.db.database import open_database
+
+    database = open_database(settings_of(ctx))
+    try:
+        result = make_backup(
+            database.url, output, progress=lambda message: click.echo(message, err=True)
+        )
+    except BackupError as exc:
+        fail(str(exc))
+    finally:
+        database.dispose()
+    manifest = result.manifest
+    click.echo(
+        translate(
+            "backup",
+            "Backup written: {path}\n{size}, {tables} tables, {rows} rows, in {seconds} s; "
+            "schema {rev}; key fingerprint {fp}",
+        ).format(
+            path=result.path,
+            size=_size(result.size),
+            tables=len(manifest.row_counts),
+            rows=manifest.total_rows,
+            seconds=f"{result.seconds:.1f}",
+            rev=manifest.revision or translate("cli", "empty"),
+            fp=manifest.key_fingerprint or "—",
+        )
+    )
+    click.echo(
+        translate(
+            "backup",
+            "The backup does not hold the identity-document key: keep a copy of the key "
+            "(`clinic-crm key export FILE`) apart from the backups.",
+        )
+    )
+
+
+@db.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--database",
+    "target",
+    metavar="URL",
+    help="The empty database to restore into (default: this workstation's database).",
+)
+@click.pass_context
+@friendly_errors
+def db_restore(ctx: click.Context, file: Path, target: str | None) -> None:
+    """Restore a backup into an empty database, then check it against the manifest."""
+    from crm.config import normalise_url
+    from crm.db.backup import BackupError
+    from crm.db.database import open_database
+    from crm.db.restore import restore_backup
+
+    settings = settings_of(ctx)
+    database = None
+    if target:
+        url = normalise_url(target)
+    else:
+        database = open_database(settings)
+        url = database.url
+    try:
+        report = restore_backup(file, url, settings.key_file)
+    except BackupError as exc:
+        fail(str(exc))
+    finally:
+        if database is not None:
+            database.dispose()
+    manifest = report.manifest
+    click.echo(
+        translate(
+            "backup",
+            "Restored the backup of {created} (program {program}, PostgreSQL {server}) "
+            "in {seconds} s",
+        ).format(
+            created=manifest.created_at,
+            program=manifest.program_version,
+            server=manifest.server_version,
+            seconds=f"{report.seconds:.1f}",
+        )
+    )
+    marks = {"ok": "ok ", "warning": "WARN", "failed": "FAIL"}
+    for finding in report.findings:
+        click.echo(f"  [{marks[finding.level]}] {finding.text}")
+    if not report.ok:
+        fail(
+            translate(
+                "backup",
+                "the restored database does not match the backup: do not use it; "
+                "drop it and restore again from an intact file",
             )
         )
 

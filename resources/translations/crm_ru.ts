@@ -3946,6 +3946,157 @@
     </message>
 </context>
 <context>
+    <name>backup</name>
+    <message>
+        <source>{mb} MB</source>
+        <translation>{mb} МБ</translation>
+    </message>
+    <message>
+        <source>Backup written: {path}
+{size}, {tables} tables, {rows} rows, in {seconds} s; schema {rev}; key fingerprint {fp}</source>
+        <translation>Резервная копия записана: {path}
+{size}, таблиц {tables}, строк {rows}, за {seconds} с; схема {rev}; отпечаток ключа {fp}</translation>
+    </message>
+    <message>
+        <source>The backup does not hold the identity-document key: keep a copy of the key (`clinic-crm key export FILE`) apart from the backups.</source>
+        <translation>Ключа документов пациентов в резервной копии нет: храните копию ключа (`clinic-crm key export ФАЙЛ`) отдельно от резервных копий.</translation>
+    </message>
+    <message>
+        <source>Restored the backup of {created} (program {program}, PostgreSQL {server}) in {seconds} s</source>
+        <translation>Восстановлена резервная копия от {created} (программа {program}, PostgreSQL {server}) за {seconds} с</translation>
+    </message>
+    <message>
+        <source>the restored database does not match the backup: do not use it; drop it and restore again from an intact file</source>
+        <translation>восстановленная база данных не совпадает с резервной копией: не работайте с ней; удалите её и восстановите заново из неповреждённого файла</translation>
+    </message>
+    <message>
+        <source>The backup file has format version {found}; this program reads up to {known}: restore it with a newer version of the program</source>
+        <extracomment>Schemas that are PostgreSQL&apos;s own, never the clinic&apos;s.</extracomment>
+        <translation>Файл резервной копии в формате версии {found}, а эта программа читает версии до {known}: восстановите его более новой версией программы</translation>
+    </message>
+    <message>
+        <source>The backup&apos;s manifest is damaged: {error}</source>
+        <translation>Опись резервной копии повреждена: {error}</translation>
+    </message>
+    <message>
+        <source>{program} failed: {error}</source>
+        <translation>{program}: ошибка: {error}</translation>
+    </message>
+    <message>
+        <source>The server is PostgreSQL {server}, but this program&apos;s {program} is version {tool} and cannot work with a newer server: update the program (or use {program} {server} or newer by hand)</source>
+        <translation>Сервер — PostgreSQL {server}, а {program} этой программы версии {tool} и с более новым сервером работать не может: обновите программу (или запустите вручную {program} версии {server} или новее)</translation>
+    </message>
+    <message>
+        <source>{path} already exists: choose another file</source>
+        <translation>{path} уже существует: выберите другой файл</translation>
+    </message>
+    <message>
+        <source>Counting rows…</source>
+        <translation>Подсчёт строк…</translation>
+    </message>
+    <message>
+        <source>Dumping the database…</source>
+        <translation>Выгрузка базы данных…</translation>
+    </message>
+    <message>
+        <source>{path} is not a backup of this program (no {names})</source>
+        <translation>{path} — не резервная копия этой программы (нет {names})</translation>
+    </message>
+    <message>
+        <source>Backup file not found: {path}</source>
+        <translation>Файл резервной копии не найден: {path}</translation>
+    </message>
+    <message>
+        <source>{path} is not a backup of this program: {error}</source>
+        <translation>{path} — не резервная копия этой программы: {error}</translation>
+    </message>
+    <message>
+        <source> and {n} more</source>
+        <extracomment>How many table names a refusal lists before &quot;and N more&quot;.</extracomment>
+        <translation> и ещё {n}</translation>
+    </message>
+    <message>
+        <source>The database is not empty: {n} tables have rows ({names}). Restore into a new, empty database (createdb -E UTF8 --locale=C.UTF-8 -T template0 NAME)</source>
+        <translation>База данных не пуста: строки есть в таблицах ({n}): {names}. Восстанавливайте в новую пустую базу данных (createdb -E UTF8 --locale=C.UTF-8 -T template0 ИМЯ)</translation>
+    </message>
+    <message>
+        <source>The database is not empty: it already has a schema ({n} tables, e.g. {names}), though no rows. Restore into a new, empty database (createdb -E UTF8 --locale=C.UTF-8 -T template0 NAME)</source>
+        <translation>База данных не пуста: в ней уже есть схема (таблиц: {n}, например {names}), хотя строк нет. Восстанавливайте в новую пустую базу данных (createdb -E UTF8 --locale=C.UTF-8 -T template0 ИМЯ)</translation>
+    </message>
+    <message>
+        <source>The server is PostgreSQL {server}, but this program&apos;s pg_restore is version {tool} and cannot work with a newer server: update the program</source>
+        <translation>Сервер — PostgreSQL {server}, а pg_restore этой программы версии {tool} и с более новым сервером работать не может: обновите программу</translation>
+    </message>
+    <message>
+        <source>The backup was made with {dumped}, newer than this program&apos;s pg_restore {tool}: restore it with a newer version of the program</source>
+        <translation>Резервная копия сделана программой {dumped}, более новой, чем pg_restore {tool} этой программы: восстановите её более новой версией программы</translation>
+    </message>
+    <message>
+        <source>The backup comes from PostgreSQL {source}, this server is older ({target}): if the restore fails, restore onto PostgreSQL {source} or newer</source>
+        <translation>Резервная копия сделана на PostgreSQL {source}, а этот сервер старше ({target}): если восстановление не удастся, восстанавливайте на PostgreSQL {source} или новее</translation>
+    </message>
+    <message>
+        <source>The backup file is damaged: {error}</source>
+        <translation>Файл резервной копии повреждён: {error}</translation>
+    </message>
+    <message>
+        <source>The backup file is damaged or was altered: its dump does not match the manifest (SHA-256 {actual}, the manifest says {expected}). Nothing was restored</source>
+        <translation>Файл резервной копии повреждён или изменён: выгрузка не совпадает с описью (SHA-256 {actual}, а в описи {expected}). Ничего не восстановлено</translation>
+    </message>
+    <message>
+        <source>{table}: {actual} instead of {expected}</source>
+        <translation>{table}: {actual} вместо {expected}</translation>
+    </message>
+    <message>
+        <source>Rows differ from the backup&apos;s manifest in {n} tables: {tables}</source>
+        <translation>Строки расходятся с описью резервной копии в таблицах ({n}): {tables}</translation>
+    </message>
+    <message>
+        <source>Rows: {rows} in {n} tables, as in the manifest</source>
+        <translation>Строк: {rows} в {n} таблицах, как в описи</translation>
+    </message>
+    <message>
+        <source>Schema revision {actual}, but the manifest says {expected}</source>
+        <translation>Версия схемы {actual}, а в описи {expected}</translation>
+    </message>
+    <message>
+        <source>Schema at the program&apos;s revision ({rev})</source>
+        <translation>Схема в версии программы ({rev})</translation>
+    </message>
+    <message>
+        <source>Schema at revision {rev}, older than the program&apos;s {head}: run `clinic-crm db upgrade` on this database</source>
+        <translation>Схема в версии {rev}, старше версии программы {head}: выполните `clinic-crm db upgrade` на этой базе данных</translation>
+    </message>
+    <message>
+        <source>Schema at revision {rev}, which this program does not know (newest {head}): use the program version that made the backup ({program}) or newer</source>
+        <translation>Схема в версии {rev}, которой эта программа не знает (новейшая {head}): используйте версию программы, сделавшую копию ({program}), или новее</translation>
+    </message>
+    <message>
+        <source>The restored database&apos;s key fingerprint is {stored}, the manifest says {expected}</source>
+        <translation>Отпечаток ключа в восстановленной базе данных {stored}, а в описи {expected}</translation>
+    </message>
+    <message>
+        <source>The backup has no identity-document key</source>
+        <translation>В резервной копии нет ключа документов пациентов</translation>
+    </message>
+    <message>
+        <source>Key fingerprint {fp}</source>
+        <translation>Отпечаток ключа {fp}</translation>
+    </message>
+    <message>
+        <source>This workstation has no usable key file ({error}); the backup&apos;s documents need the key with fingerprint {expected}: `clinic-crm key import FILE`</source>
+        <translation>На этом рабочем месте нет пригодного файла ключа ({error}); документам из резервной копии нужен ключ с отпечатком {expected}: `clinic-crm key import ФАЙЛ`</translation>
+    </message>
+    <message>
+        <source>The key file {path} has fingerprint {actual}, but the backup&apos;s documents are encrypted with the key {expected}: put that key on this workstation (`clinic-crm key import FILE`) before opening cards</source>
+        <translation>У файла ключа {path} отпечаток {actual}, а документы в резервной копии зашифрованы ключом {expected}: установите этот ключ на рабочее место (`clinic-crm key import ФАЙЛ`), прежде чем открывать карточки</translation>
+    </message>
+    <message>
+        <source>Key fingerprint {fp}, the same as this workstation&apos;s</source>
+        <translation>Отпечаток ключа {fp}, тот же, что у этого рабочего места</translation>
+    </message>
+</context>
+<context>
     <name>booking</name>
     <message>
         <source>No referral with this number is registered</source>
@@ -5600,6 +5751,66 @@
     <message>
         <source>The key file {path} (fingerprint {actual}) is not this database&apos;s key (fingerprint {expected}); copy the right key file from another workstation.</source>
         <translation>Файл ключа {path} (отпечаток {actual}) не подходит к этой базе данных (нужен ключ с отпечатком {expected}); скопируйте нужный файл ключа с другого рабочего места.</translation>
+    </message>
+    <message>
+        <source>no passphrase on standard input</source>
+        <translation>в стандартном вводе нет парольной фразы</translation>
+    </message>
+    <message>
+        <source>Passphrase</source>
+        <translation>Парольная фраза</translation>
+    </message>
+    <message>
+        <source>The passphrase again</source>
+        <translation>Парольная фраза ещё раз</translation>
+    </message>
+    <message>
+        <source>cancelled: no passphrase given</source>
+        <translation>отменено: парольная фраза не введена</translation>
+    </message>
+    <message>
+        <source>{path}: fingerprint {fp}</source>
+        <translation>{path}: отпечаток {fp}</translation>
+    </message>
+    <message>
+        <source>{path} already exists: choose another file</source>
+        <translation>{path} уже существует: выберите другой файл</translation>
+    </message>
+    <message>
+        <source>the passphrase must be at least {n} characters long</source>
+        <translation>парольная фраза должна быть не короче {n} символов</translation>
+    </message>
+    <message>
+        <source>Key exported to {path} (fingerprint {fp}). Keep it apart from the database backups, and the passphrase apart from both: a lost passphrase cannot be recovered.</source>
+        <translation>Ключ выгружен в {path} (отпечаток {fp}). Храните его отдельно от резервных копий базы данных, а парольную фразу — отдельно от того и другого: забытую парольную фразу восстановить нельзя.</translation>
+    </message>
+    <message>
+        <source>cannot read {path}: {error}</source>
+        <translation>не удаётся прочитать {path}: {error}</translation>
+    </message>
+    <message>
+        <source>{path} is not a key exported by this program</source>
+        <translation>{path} — не ключ, выгруженный этой программой</translation>
+    </message>
+    <message>
+        <source>the passphrase is wrong (or {path} was altered): the key was not imported</source>
+        <translation>неверная парольная фраза (или файл {path} изменён): ключ не установлен</translation>
+    </message>
+    <message>
+        <source>{path} already holds this key (fingerprint {fp}): nothing to do</source>
+        <translation>в {path} уже этот ключ (отпечаток {fp}): делать нечего</translation>
+    </message>
+    <message>
+        <source>{path} already holds another key (fingerprint {present}; the imported one is {imported}): add --replace to replace it (the old file is kept aside)</source>
+        <translation>в {path} уже другой ключ (отпечаток {present}; у устанавливаемого {imported}): добавьте --replace, чтобы заменить его (прежний файл будет сохранён рядом)</translation>
+    </message>
+    <message>
+        <source>The old key file is kept as {path}</source>
+        <translation>Прежний файл ключа сохранён как {path}</translation>
+    </message>
+    <message>
+        <source>Key imported into {path} (fingerprint {fp}); `clinic-crm db check` tells whether it is the database&apos;s key.</source>
+        <translation>Ключ установлен в {path} (отпечаток {fp}); `clinic-crm db check` покажет, ключ ли это базы данных.</translation>
     </message>
 </context>
 <context>
