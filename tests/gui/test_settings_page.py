@@ -91,9 +91,7 @@ def test_admin_edits_and_saves_config_toml(qtbot, admin_context: AppContext, tmp
     assert saved_config()["lang"] == "en"
 
 
-def test_a_bad_address_names_the_field_and_keeps_the_text(
-    qtbot, admin_context: AppContext
-) -> None:
+def test_a_bad_address_names_the_field_and_keeps_the_text(qtbot, admin_context: AppContext) -> None:
     page = open_page(qtbot, admin_context)
     connection = page.connection
     connection.server_choice.setChecked(True)
@@ -139,9 +137,7 @@ def test_test_connection_reports_success_in_words(
 ) -> None:
     key = tmp_path / "keys" / "key.bin"
     ensure_key(gui_database.sessions, key)
-    widget = ConnectionSettings(
-        WorkstationConfig(committed_db_url, str(key), "ru"), editable=True
-    )
+    widget = ConnectionSettings(WorkstationConfig(committed_db_url, str(key), "ru"), editable=True)
     qtbot.addWidget(widget)
     with qtbot.waitSignal(widget.checked, timeout=TIMEOUT) as checked:
         qtbot.mouseClick(widget.check_button, Qt.MouseButton.LeftButton)
@@ -195,9 +191,9 @@ def failing_startup(tmp_path: Path) -> Iterator[Startup]:
 
 
 def test_startup_error_opens_connection_settings_and_retries(
-    qtbot, failing_startup: Startup, committed_db_url: str, gui_database: Database, users, tmp_path
+    qtbot, failing_startup: Startup, committed_db_url: str, gui_database: Database, key_file: Path
 ) -> None:
-    key = tmp_path / "keys" / "key.bin"
+    key = key_file
     ensure_key(gui_database.sessions, key)
     flow = failing_startup
     with qtbot.waitSignal(flow.problem, timeout=TIMEOUT):
