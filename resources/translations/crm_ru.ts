@@ -781,7 +781,7 @@
     </message>
     <message>
         <source>Cyrillic letters: case folding works ({detail}).</source>
-        <translation>Кириллица: строчные и прописные буквы различаются верно ({detail}).</translation>
+        <translation>Кириллица: заглавные и строчные буквы сопоставляются верно ({detail}).</translation>
     </message>
     <message>
         <source>Cyrillic letters: {detail}</source>
@@ -3100,6 +3100,10 @@
     <message>
         <source>Interface language:</source>
         <translation>Язык интерфейса:</translation>
+    </message>
+    <message>
+        <source>Printing in the whole clinic</source>
+        <translation>Печать во всей клинике</translation>
     </message>
     <message>
         <source>Save</source>

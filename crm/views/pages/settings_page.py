@@ -147,6 +147,8 @@ class SettingsPage(QWidget):
         self.printing.printer.currentIndexChanged.connect(self._edited)
         self.printing.paper.currentIndexChanged.connect(self._edited)
         self.ticket_format = TicketFormatSetting(context)
+        # Stored in the database at once, for every workstation (not by «Save»).
+        self.ticket_format.setTitle(self.tr("Printing in the whole clinic"))
 
         self.save_button = QPushButton(self.tr("Save"))
         self.save_button.setObjectName("saveSettings")
@@ -171,8 +173,8 @@ class SettingsPage(QWidget):
         inner.addWidget(connection_box)
         inner.addWidget(language_box)
         inner.addWidget(self.printing)
-        inner.addLayout(save_row)
         inner.addWidget(self.ticket_format)
+        inner.addLayout(save_row)
         inner.addWidget(self._about(context))
         inner.addWidget(self._how_to_connect())
         inner.addStretch(1)
