@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 import socket
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+import tomli_w
 
 APP_NAME = "registratura"
 LANGUAGES = ("ru", "en")
@@ -150,21 +152,34 @@ def _check_scheme(url: str, source: str, config_path: Path | None) -> None:
         )
 
 
-def save_database_url(url: str, path: Path | None = None) -> Path:
-    """Write ``database_url`` into ``config.toml`` (first-run dialog), keeping other keys."""
+def write_config(changes: Mapping[str, object | None], path: Path | None = None) -> Path:
+    """Set top-level keys of ``config.toml`` (``None`` removes one), keeping all others.
+
+    Keys and tables this program does not know are written back as they were read
+    (comments are not: ``tomllib`` does not keep them). The file is replaced in one
+    step, so a crash mid-write never leaves half a configuration behind.
+
+    Raises:
+        ConfigError: the existing file cannot be read, or the new one cannot be written.
+    """
     path = path or config_file()
     cfg = read_config_file(path)
-    cfg["database_url"] = url
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [f"{key} = {_toml_value(value)}" for key, value in cfg.items()]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for key, value in changes.items():
+        if value is None:
+            cfg.pop(key, None)
+        else:
+            cfg[key] = value
+    text = tomli_w.dumps(cfg)
+    partial = path.with_name(path.name + ".new")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
     return path
 
 
-def _toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{text}"'
+def save_database_url(url: str, path: Path | None = None) -> Path:
+    """Write ``database_url`` into ``config.toml`` (first-run dialog), keeping other keys."""
+    return write_config({"database_url": url}, path)

@@ -8,7 +8,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 
+from crm.config import normalise_url
 from crm.db import migrate
+from crm.db.engine import make_engine
 from crm.i18n import translate
 
 REQUIRED_EXTENSIONS = ("btree_gist", "pg_trgm")
@@ -116,3 +118,20 @@ def run_checks(engine: sa.Engine, key_file: Path | None = None) -> list[CheckRes
         except KeyProblem as exc:
             results.append(CheckResult("key", False, str(exc)))
     return results
+
+
+def check_server(url: str, key_file: Path | None = None) -> list[CheckResult]:
+    """``clinic-crm db check`` against an address that is not (yet) the one in use.
+
+    Opens a short-lived engine of its own (the settings page tests an address
+    before saving it), runs :func:`run_checks` and closes it again. Any refusal of
+    the server — a wrong password, a missing database, no right to read the
+    catalogue — is a failed ``connection`` check, never an exception.
+    """
+    engine = make_engine(normalise_url(url), pool_size=1)
+    try:
+        return run_checks(engine, key_file=key_file)
+    except sa.exc.DBAPIError as exc:
+        return [CheckResult("connection", False, str(exc.orig).strip().splitlines()[0])]
+    finally:
+        engine.dispose()

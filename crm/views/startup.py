@@ -7,16 +7,19 @@ thread only shows progress. The flow is driven by signals rather than by
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QVBoxLayout, QWidget
 
-from crm.config import Settings, config_file
+from crm.config import EMBEDDED, ConfigError, Settings, config_file, normalise_url
 from crm.controllers.context import Actor
+from crm.controllers.workstation.settings import WorkstationConfig, read_workstation_config
 from crm.db import bootstrap
 from crm.db.bootstrap import Progress, Ready, StartupProblem
 from crm.i18n import translate
@@ -26,6 +29,7 @@ from crm.views.login import LoginDialog
 from crm.views.main_window import MainWindow
 from crm.views.pages.settings_page import describe_source
 from crm.views.runner import DbRunner
+from crm.views.settings.dialog import ConnectionDialog
 from crm.views.setup.wizard import SetupWizard
 from crm.views.status import describe_database
 
@@ -147,6 +151,7 @@ class Startup(QObject):
         self.setup_wizard: SetupWizard | None = None
         self.main_window: MainWindow | None = None
         self.problem_box: QMessageBox | None = None
+        self.connection_dialog: ConnectionDialog | None = None
         self._finished = False
         self._shut_down = False
 
@@ -228,6 +233,7 @@ class Startup(QObject):
         self.main_window_shown.emit(window)
 
     def _on_problem(self, message: str) -> None:
+        reason = message
         self.window.set_message(self.tr("The program cannot start."))
         box = QMessageBox(self.window)
         box.setObjectName("startupProblem")
@@ -241,12 +247,59 @@ class Startup(QObject):
         box.setInformativeText(message)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.setStandardButtons(QMessageBox.StandardButton.NoButton)
+        settings_button = box.addButton(
+            self.tr("Connection settings…"), QMessageBox.ButtonRole.ActionRole
+        )
+        settings_button.setObjectName("connectionSettings")
         quit_button = box.addButton(self.tr("Quit"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(quit_button)
-        box.finished.connect(lambda _result: self._finish(1))
+        box.finished.connect(
+            lambda _result: (
+                self._open_connection_settings(reason)
+                if box.clickedButton() is settings_button
+                else self._finish(1)
+            )
+        )
         self.problem_box = box
         box.open()
         self.problem.emit(message)
+
+    def _open_connection_settings(self, message: str) -> None:
+        # A wrong address must never lock the desk out: fix it here, without a login.
+        self.problem_box = None
+        shown = WorkstationConfig(
+            database_url=self.settings.database_url,
+            key_file=str(self.settings.key_file),
+            lang=self.settings.lang,
+        )
+        try:
+            saved = read_workstation_config()
+        except ConfigError:
+            saved = shown
+        overridden = self.settings.database_source in ("flag", "env")
+        dialog = ConnectionDialog(
+            shown,
+            saved,
+            describe_source(self.settings.database_source) if overridden else None,
+            self.window,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self._retry)
+        dialog.rejected.connect(lambda: self._on_problem(message))
+        self.connection_dialog = dialog
+        dialog.open()
+
+    def _retry(self, config: WorkstationConfig) -> None:
+        """Start again with the saved address and key file."""
+        self.connection_dialog = None
+        self.settings = dataclasses.replace(
+            self.settings,
+            database_url=normalise_url(config.database_url) if config.database_url else None,
+            database_source="config" if config.database_url else EMBEDDED,
+            key_file=Path(config.key_file).expanduser(),
+        )
+        self.window.set_message(self.tr("Starting…"))
+        self.start()
 
     def _finish(self, code: int) -> None:
         if self._finished:
@@ -262,7 +315,13 @@ class Startup(QObject):
         if self.events is not None:
             self.events.stop()
         self.runner.shutdown()
-        for widget in (self.main_window, self.login_dialog, self.setup_wizard, self.problem_box):
+        for widget in (
+            self.main_window,
+            self.login_dialog,
+            self.setup_wizard,
+            self.problem_box,
+            self.connection_dialog,
+        ):
             if widget is not None:
                 _close_quietly(widget)
         self.window.close_quietly()

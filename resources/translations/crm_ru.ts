@@ -714,6 +714,128 @@
     </message>
 </context>
 <context>
+    <name>ConnectionDialog</name>
+    <message>
+        <source>Connection settings</source>
+        <translation>Настройки подключения</translation>
+    </message>
+    <message>
+        <source>Type the address of the clinic&apos;s database server (ask the administrator), test it, then save and try again.</source>
+        <translation>Введите адрес сервера базы данных клиники (его знает администратор), проверьте подключение, затем сохраните и попробуйте снова.</translation>
+    </message>
+    <message>
+        <source>This start took the address from {source}. The retry uses the saved address; the next start takes {source} again unless it is removed.</source>
+        <translation>При этом запуске адрес взят из: {source}. Повторная попытка использует сохранённый адрес; при следующем запуске снова будет взят {source}, если его не убрать.</translation>
+    </message>
+    <message>
+        <source>Save and retry</source>
+        <translation>Сохранить и повторить</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionSettings</name>
+    <message>
+        <source>Built-in server (this computer only, with a demo clinic)</source>
+        <translation>Встроенный сервер (только этот компьютер, демо-клиника)</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s server:</source>
+        <translation>Сервер клиники:</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Выбрать…</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>Проверить подключение</translation>
+    </message>
+    <message>
+        <source>Server address:</source>
+        <translation>Адрес сервера:</translation>
+    </message>
+    <message>
+        <source>Key file:</source>
+        <translation>Файл ключа:</translation>
+    </message>
+    <message>
+        <source>The identity-document key file</source>
+        <translation>Файл ключа документов пациентов</translation>
+    </message>
+    <message>
+        <source>Key files (*.bin);;All files (*)</source>
+        <translation>Файлы ключа (*.bin);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>Testing the connection…</source>
+        <translation>Проверка подключения…</translation>
+    </message>
+    <message>
+        <source>The built-in server runs on this computer and is started by the program itself; it is checked at every start.</source>
+        <translation>Встроенный сервер работает на этом компьютере, его запускает сама программа; он проверяется при каждом запуске.</translation>
+    </message>
+    <message>
+        <source>The test could not run: {error}</source>
+        <translation>Проверку не удалось выполнить: {error}</translation>
+    </message>
+    <message>
+        <source>{failed} of {total} checks failed.</source>
+        <translation>Не пройдено проверок: {failed} из {total}.</translation>
+    </message>
+    <message>
+        <source>No connection.</source>
+        <translation>Подключения нет.</translation>
+    </message>
+    <message>
+        <source>The key file is tested once the problems above are fixed.</source>
+        <translation>Файл ключа будет проверен, когда будут устранены проблемы выше.</translation>
+    </message>
+    <message>
+        <source>The connection works: every check passed.</source>
+        <translation>Подключение работает: все проверки пройдены.</translation>
+    </message>
+    <message>
+        <source>The server answers: {detail}.</source>
+        <translation>Сервер отвечает: {detail}.</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached or refuses the connection: {detail}</source>
+        <translation>Сервер недоступен или отказывает в подключении: {detail}</translation>
+    </message>
+    <message>
+        <source>Cyrillic letters: case folding works ({detail}).</source>
+        <translation>Кириллица: заглавные и строчные буквы сопоставляются верно ({detail}).</translation>
+    </message>
+    <message>
+        <source>Cyrillic letters: {detail}</source>
+        <translation>Кириллица: {detail}</translation>
+    </message>
+    <message>
+        <source>Extensions installed: {detail}.</source>
+        <translation>Расширения установлены: {detail}.</translation>
+    </message>
+    <message>
+        <source>Extensions: {detail}</source>
+        <translation>Расширения: {detail}</translation>
+    </message>
+    <message>
+        <source>The database structure is up to date: {detail}.</source>
+        <translation>Структура базы данных актуальна: {detail}.</translation>
+    </message>
+    <message>
+        <source>The database structure: {detail}</source>
+        <translation>Структура базы данных: {detail}</translation>
+    </message>
+    <message>
+        <source>The key file fits this database (fingerprint {detail}).</source>
+        <translation>Файл ключа подходит к этой базе (отпечаток совпадает: {detail}).</translation>
+    </message>
+    <message>
+        <source>The key file: {detail}</source>
+        <translation>Файл ключа: {detail}</translation>
+    </message>
+</context>
+<context>
     <name>ConsentsModel</name>
     <message>
         <source>Consent</source>
@@ -3085,8 +3207,56 @@
         <translation>сервер не задан: встроенный демонстрационный сервер</translation>
     </message>
     <message>
+        <source>Connection</source>
+        <translation>Подключение</translation>
+    </message>
+    <message>
+        <source>Only an administrator changes the server address and the key file.</source>
+        <translation>Адрес сервера и файл ключа меняет только администратор.</translation>
+    </message>
+    <message>
+        <source>This start took the address from {source}, which wins over the saved one.</source>
+        <translation>При этом запуске адрес взят из: {source} — это важнее сохранённого адреса.</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Язык</translation>
+    </message>
+    <message>
+        <source>Interface language:</source>
+        <translation>Язык интерфейса:</translation>
+    </message>
+    <message>
+        <source>Printing in the whole clinic</source>
+        <translation>Печать во всей клинике</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <source>The server address, the key file and the language take effect after a restart.</source>
+        <translation>Адрес сервера, файл ключа и язык начнут действовать после перезапуска программы.</translation>
+    </message>
+    <message>
+        <source>Saved in {path}. Restart the program for the change to take effect: {fields}.</source>
+        <translation>Сохранено в {path}. Перезапустите программу, чтобы изменения вступили в силу: {fields}.</translation>
+    </message>
+    <message>
+        <source>Saved: the printer and the paper are used from the next print.</source>
+        <translation>Сохранено: принтер и бумага будут использованы при следующей печати.</translation>
+    </message>
+    <message>
+        <source>Nothing to save: nothing was changed.</source>
+        <translation>Сохранять нечего: ничего не изменено.</translation>
+    </message>
+    <message>
         <source>not loaded</source>
         <translation>не загружен</translation>
+    </message>
+    <message>
+        <source>This start</source>
+        <translation>Текущий запуск</translation>
     </message>
     <message>
         <source>Database server:</source>
@@ -3147,10 +3317,6 @@
     <message>
         <source>The first of these that is set wins. Every workstation needs the same key file (copy it from the first one). Connect to PostgreSQL directly or through PgBouncer in session mode: transaction mode breaks change notices.</source>
         <translation>Действует первый из заданных способов. Всем рабочим местам нужен один и тот же файл ключа (скопируйте его с первого). Подключайтесь к PostgreSQL напрямую или через PgBouncer в режиме session: в режиме transaction уведомления об изменениях не работают.</translation>
-    </message>
-    <message>
-        <source>These settings are read-only here for now.</source>
-        <translation>Пока эти настройки здесь можно только просматривать.</translation>
     </message>
 </context>
 <context>
@@ -3223,8 +3389,16 @@
         <translation>Откуда взят адрес базы данных: {source}. Файл настроек: {path}</translation>
     </message>
     <message>
+        <source>Connection settings…</source>
+        <translation>Настройки подключения…</translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation>Выход</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Запуск…</translation>
     </message>
 </context>
 <context>
@@ -3749,6 +3923,37 @@
     <message>
         <source>Saving…</source>
         <translation>Сохранение…</translation>
+    </message>
+</context>
+<context>
+    <name>WorkstationPrinting</name>
+    <message>
+        <source>Printing at this workstation</source>
+        <translation>Печать на этом рабочем месте</translation>
+    </message>
+    <message>
+        <source>The system&apos;s default printer</source>
+        <translation>Принтер по умолчанию в системе</translation>
+    </message>
+    <message>
+        <source>{name} (not available now)</source>
+        <translation>{name} (сейчас недоступен)</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s default</source>
+        <translation>Как принято в клинике</translation>
+    </message>
+    <message>
+        <source>Used from the next print; the print dialog may change them too.</source>
+        <translation>Действует со следующей печати; изменить можно и в окне печати.</translation>
+    </message>
+    <message>
+        <source>Ticket printer:</source>
+        <translation>Принтер талонов:</translation>
+    </message>
+    <message>
+        <source>Ticket paper:</source>
+        <translation>Бумага талонов:</translation>
     </message>
 </context>
 <context>
@@ -7471,6 +7676,57 @@
     <message>
         <source>The patient has no referral that can be used for this visit: it would be paid</source>
         <translation>нет направления, по которому можно записать на этот приём</translation>
+    </message>
+</context>
+<context>
+    <name>workstation</name>
+    <message>
+        <source>type the address of the clinic&apos;s server</source>
+        <translation>введите адрес сервера клиники</translation>
+    </message>
+    <message>
+        <source>not an address; expected postgresql://user@host/database</source>
+        <translation>это не адрес; ожидается postgresql://пользователь@сервер/база</translation>
+    </message>
+    <message>
+        <source>the port must be a number, e.g. postgresql://user@host:5432/database</source>
+        <translation>порт должен быть числом, например postgresql://пользователь@сервер:5432/база</translation>
+    </message>
+    <message>
+        <source>not a PostgreSQL address ({scheme}); expected postgresql://user@host/database</source>
+        <translation>это не адрес PostgreSQL ({scheme}); ожидается postgresql://пользователь@сервер/база</translation>
+    </message>
+    <message>
+        <source>the database name is missing; expected postgresql://user@host/database</source>
+        <translation>не указано имя базы данных; ожидается postgresql://пользователь@сервер/база</translation>
+    </message>
+    <message>
+        <source>choose the key file</source>
+        <translation>выберите файл ключа</translation>
+    </message>
+    <message>
+        <source>{path} is a folder, not a file</source>
+        <translation>{path} — это папка, а не файл</translation>
+    </message>
+    <message>
+        <source>choose Russian or English</source>
+        <translation>выберите русский или английский</translation>
+    </message>
+    <message>
+        <source>Only an administrator changes the server address and the key file</source>
+        <translation>Адрес сервера и файл ключа меняет только администратор</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>Адрес сервера</translation>
+    </message>
+    <message>
+        <source>Key file</source>
+        <translation>Файл ключа</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Язык</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,1 @@
+"""This workstation's own settings (``config.toml``): where its server and key are, its language."""

@@ -1,0 +1,1 @@
+"""This workstation's settings: the connection (server address, key file), printing."""
