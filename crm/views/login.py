@@ -193,6 +193,8 @@ class LoginDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:  # Qt's name
         super().showEvent(event)
         self._fit_height()
+        # The mark of a finished start: installer/smoke.sh waits for this line.
+        log.info("login dialog shown")
 
     def _fit_height(self) -> None:
         # Wrapped labels ask for height at a narrow guessed width (a gap below them),

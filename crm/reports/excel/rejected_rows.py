@@ -27,6 +27,8 @@ def write_rejected_rows(path: Path, header: Sequence[str], rejected: Iterable[Re
     import openpyxl
     from openpyxl.styles import Font
 
+    from crm.reports.excel.cells import data_cell, data_row
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -36,14 +38,22 @@ def write_rejected_rows(path: Path, header: Sequence[str], rejected: Iterable[Re
             translate("import", "row"),
             translate("import", "field"),
             translate("import", "reason"),
-            *header,
+            *data_row(sheet, header),
         ]
     )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for problem in rejected:
-        sheet.append([problem.row, problem.field, problem.message, *problem.values])
+        # The row's cells are what the file held: «=cmd|…» stays text (see cells.py).
+        sheet.append(
+            [
+                problem.row,
+                problem.field,
+                data_cell(sheet, problem.message),
+                *data_row(sheet, problem.values),
+            ]
+        )
     for letter, width in (("A", 8), ("B", 24), ("C", 60)):
         sheet.column_dimensions[letter].width = width
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -28,6 +28,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from crm.i18n import translate
+from crm.reports.excel.cells import data_cell, force_text, needs_text
 from crm.reports.excel.model import Column, Kind, ReportDocument, Table, Total, Value
 
 #: Excel number formats by column kind (explicit codes, so every locale shows them alike).
@@ -92,8 +93,12 @@ def _styled(
     number_format: str | None = None,
     bold: bool = False,
     border: Border | None = None,
+    formula: bool = False,
 ) -> WriteOnlyCell:
+    """A cell with a style; a string is text unless ``formula`` (the program's own totals)."""
     cell = WriteOnlyCell(ws, value=value)
+    if not formula:
+        force_text(cell)
     if number_format and number_format != "General":
         cell.number_format = number_format
     if bold:
@@ -155,6 +160,7 @@ class _Writer:
             for c in columns
         ]
         styled = [(i, p) for i, p in enumerate(prototypes) if p is not None]
+        plain = [i for i, p in enumerate(prototypes) if p is None]
         count = 0
         every = PROGRESS_EVERY
         append = ws.append
@@ -164,7 +170,12 @@ class _Writer:
                 value = row[position]
                 if value is not None:
                     prototype.value = value
+                    force_text(prototype)
                     row[position] = prototype
+            for position in plain:
+                # A name like «=HYPERLINK(…)» is text, never a formula (crm.reports.excel.cells).
+                if needs_text(row[position]):
+                    row[position] = data_cell(ws, row[position])
             append(row)
             count += 1
             if count % every == 0:
@@ -178,7 +189,7 @@ class _Writer:
         if table.totals and count:
             ws.append(self._totals(ws, table, last))
         elif not count and table.empty_message:
-            ws.append([table.empty_message])
+            ws.append([data_cell(ws, table.empty_message)])
         if table.chart is not None and count:
             self._chart(ws, table, last)
 
@@ -214,7 +225,14 @@ class _Writer:
             if column.total is Total.COUNT:
                 number_format = NUMBER_FORMATS[Kind.INTEGER]
             cells.append(
-                _styled(ws, formula, number_format=number_format, bold=True, border=_TOTAL_BORDER)
+                _styled(
+                    ws,
+                    formula,
+                    number_format=number_format,
+                    bold=True,
+                    border=_TOTAL_BORDER,
+                    formula=True,
+                )
             )
         return cells
 
@@ -254,7 +272,7 @@ class _Writer:
             ws.append([])
             ws.append([_styled(ws, translate("reports", "How the figures are counted"), bold=True)])
             for note in document.notes:
-                ws.append([note])
+                ws.append([data_cell(ws, note)])
 
 
 def _parameter_cell(ws: WriteOnlyWorksheet, value: Any) -> Any:
@@ -262,7 +280,7 @@ def _parameter_cell(ws: WriteOnlyWorksheet, value: Any) -> Any:
         return _styled(ws, value.replace(tzinfo=None), number_format=NUMBER_FORMATS[Kind.DATETIME])
     if isinstance(value, dt.date):
         return _styled(ws, value, number_format=NUMBER_FORMATS[Kind.DATE])
-    return value
+    return data_cell(ws, value)
 
 
 def write_workbook(
