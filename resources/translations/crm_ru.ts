@@ -4113,6 +4113,26 @@
         <source>the clinic is not set up yet: run «clinic set» or the program</source>
         <translation>клиника ещё не настроена: выполните «clinic set» или запустите программу</translation>
     </message>
+    <message>
+        <source>{sheet}: {rows} rows</source>
+        <translation>{sheet}: строк {rows}</translation>
+    </message>
+    <message>
+        <source>{sheet}: {created} new, {changed} changed, {unchanged} unchanged</source>
+        <translation>{sheet}: новых {created}, изменено {changed}, без изменений {unchanged}</translation>
+    </message>
+    <message>
+        <source>{file}: {count} problems, nothing was written</source>
+        <translation>{file}: ошибок {count}, ничего не записано</translation>
+    </message>
+    <message>
+        <source>Dry run: nothing was written</source>
+        <translation>Пробный прогон: ничего не записано</translation>
+    </message>
+    <message>
+        <source>{file}: imported ({created} new, {changed} changed)</source>
+        <translation>{file}: импортировано (новых {created}, изменено {changed})</translation>
+    </message>
 </context>
 <context>
     <name>clinic</name>

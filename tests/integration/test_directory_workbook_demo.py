@@ -55,26 +55,48 @@ def directories(session: Session) -> dict[str, dict[Any, tuple[Any, ...]]]:
             for r in session.scalars(sa.select(Room))
         },
         "specialty": {
-            s.code: (s.name, s.is_service, s.referral_days, s.referral_max_days, s.active,
-                     sorted(alternatives.get(s.id, [])))
+            s.code: (
+                s.name,
+                s.is_service,
+                s.referral_days,
+                s.referral_max_days,
+                s.active,
+                sorted(alternatives.get(s.id, [])),
+            )
             for s in session.scalars(sa.select(Specialty))
         },  # fmt: skip
         "doctor": {
             (*name[d.id], code[d.specialty_id]): (
-                d.category, d.degree, d.licence_number, branch[d.branch_id],
-                room.get(d.default_room_id), d.offers_remote, d.slot_minutes, d.active,
+                d.category,
+                d.degree,
+                d.licence_number,
+                branch[d.branch_id],
+                room.get(d.default_room_id),
+                d.offers_remote,
+                d.slot_minutes,
+                d.active,
             )
             for d in doctors
         },  # fmt: skip
         "hours": {
             (name[t.doctor_id], t.weekday, t.starts, t.valid_from): (
-                t.ends, room.get(t.room_id), t.valid_to, t.works_on_holidays
+                t.ends,
+                room.get(t.room_id),
+                t.valid_to,
+                t.works_on_holidays,
             )
             for t in session.scalars(sa.select(ScheduleTemplate))
         },
         "service": {
-            s.code: (s.nomenclature_code, s.name, code.get(s.specialty_id), s.duration_slots,
-                     s.oms, s.description, s.active)
+            s.code: (
+                s.nomenclature_code,
+                s.name,
+                code.get(s.specialty_id),
+                s.duration_slots,
+                s.oms,
+                s.description,
+                s.active,
+            )
             for s in session.scalars(sa.select(Service))
         },  # fmt: skip
         "price": {
@@ -116,9 +138,12 @@ def test_the_demo_clinic_goes_through_the_workbook_unchanged(
     assert openpyxl.load_workbook(book).sheetnames == SHEETS
     with committed_db() as session:
         expected, expected_counts = directories(session), counts(session)
-        assert session.scalars(
-            sa.select(JournalEntry.details).where(JournalEntry.action == "export")
-        ).one() == "Справочники: справочники.xlsx"
+        assert (
+            session.scalars(
+                sa.select(JournalEntry.details).where(JournalEntry.action == "export")
+            ).one()
+            == "Справочники: справочники.xlsx"
+        )
     assert all(expected.values()), "the demo fills every directory"
 
     report = import_directories(fresh_db, None, book)
