@@ -167,13 +167,6 @@ def _read_sheet(directory: Directory, title: str, values: list[tuple[Any, ...]])
         parsed.rows.append(
             (number, {name: texts[i] if i < len(texts) else "" for i, name in by_index.items()})
         )
-    missing = [
-        column_title(directory, name) for name in directory.natural_key if name not in parsed.fields
-    ]
-    if missing and parsed.rows:
-        problems.append(SheetProblem(title, 1, "", translate(
-            "workbook", "the sheet lacks the columns that recognise a row: {columns}"
-        ).format(columns=", ".join(f"«{t}»" for t in missing))))  # fmt: skip
     return parsed, problems
 
 

@@ -252,14 +252,18 @@ def _cells_of(session: Session, directory: Directory, row: Any) -> dict[str, str
     return {c.field: c.show(session, _value(session, c, row)) for c in directory.columns}
 
 
-def _set_active(run: _Run, sheet: ParsedSheet, number: int, row: Any, text: str) -> bool:
-    """Apply «Действует»; whether it changed the row."""
-    directory = sheet.directory
+def _wanted_active(run: _Run, sheet: ParsedSheet, number: int, text: str) -> bool | None:
+    """«Действует» as typed (empty: «да»); ``None`` when it is bad (and reported)."""
     try:
-        wanted = cleaners.flag(run.session, text or "да", active_title(), ACTIVE)
+        return cleaners.flag(run.session, text or "да", active_title(), ACTIVE)
     except ValidationError as exc:
         run.refuse(sheet, number, ACTIVE, exc.message)
-        return False
+        return None
+
+
+def _set_active(run: _Run, sheet: ParsedSheet, number: int, row: Any, wanted: bool) -> bool:
+    """Apply «Действует»; whether it changed the row."""
+    directory = sheet.directory
     if bool(row.active) == wanted:
         return False
     if not wanted and directory.before_deactivate is not None:
@@ -293,6 +297,9 @@ def _import_sheet(run: _Run, sheet: ParsedSheet) -> list[_Written]:
                     "workbook", "the same row as row {row} of this sheet"
                 ).format(row=earlier))  # fmt: skip
                 continue
+        wanted = None
+        if directory.deactivatable and ACTIVE in sheet.fields:
+            wanted = _wanted_active(run, sheet, number, texts.get(ACTIVE, ""))
         cells = _cells_of(session, directory, row)
         cells.update({name: texts.get(name, "") for name in editable})
         if directory is SPECIALTIES:
@@ -307,8 +314,8 @@ def _import_sheet(run: _Run, sheet: ParsedSheet) -> list[_Written]:
             run.refuse_all(sheet, number, exc.problems)
             continue
         changed = bool(changes)
-        if directory.deactivatable and ACTIVE in sheet.fields:
-            changed = _set_active(run, sheet, number, row, texts.get(ACTIVE, "")) or changed
+        if wanted is not None:
+            changed = _set_active(run, sheet, number, row, wanted) or changed
         status = "created" if created else "changed" if changed else "unchanged"
         written.append(_Written(number, row, status))
     return written
@@ -335,6 +342,27 @@ def _alternatives(run: _Run, sheet: ParsedSheet, written: list[_Written]) -> Non
             continue
         if changes and entry.status == "unchanged":
             entry.status = "changed"
+
+
+def _lacks_key(run: _Run, sheet: ParsedSheet) -> bool:
+    """Whether the sheet lacks a column of the natural key that cannot be empty (reported)."""
+    directory = sheet.directory
+    missing = []
+    for name in directory.natural_key:
+        if name in sheet.fields:
+            continue
+        column = directory.column(name)
+        try:
+            column.clean(run.session, "", column.title(), name)
+        except ValidationError:
+            missing.append(column.title())
+    if missing and sheet.rows:
+        message = translate(
+            "workbook", "the sheet lacks the columns that recognise a row: {columns}"
+        )
+        run.problems.append(CellProblem(sheet.title, 1, "", message.format(
+            columns=", ".join(f"«{title}»" for title in missing))))  # fmt: skip
+    return bool(missing)
 
 
 def _counts(sheet: ParsedSheet, written: list[_Written]) -> SheetCounts:
@@ -383,9 +411,9 @@ def import_directories(
                 sheet = parsed.get(directory.key)
                 if sheet is None:
                     continue
-                if any(name not in sheet.fields for name in directory.natural_key):
+                if _lacks_key(run, sheet):
                     counts.append(SheetCounts(sheet.title, directory.key))
-                    continue  # already reported: its rows cannot be recognised
+                    continue  # its rows cannot be recognised
                 written = _import_sheet(run, sheet)
                 if directory is SPECIALTIES:
                     _alternatives(run, sheet, written)
