@@ -109,6 +109,21 @@ def test_a_clinic_goes_live_from_an_empty_database(
         assert "Расписание: новых 5, изменено 0, без изменений 0" in imported
         again = ok(run("directory", "import", str(book), "--as", "chief"))
         assert "Врачи: новых 0, изменено 0, без изменений 1" in again
+        exported = tmp_path / "выгрузка.xlsx"
+        assert "Расписание: строк 5" in ok(
+            run("directory", "export", "-o", str(exported), "--as", "chief")
+        )
+        back = ok(run("directory", "import", str(exported), "--as", "chief"))
+        assert "новых 0, изменено 0" in back and "изменено 1" not in back
+        broken = openpyxl.load_workbook(exported)
+        broken["Врачи"]["D2"] = "astrologer"
+        broken.save(exported)
+        refused = run("directory", "import", str(exported), "--as", "chief")
+        assert refused.exit_code == 1
+        assert "Лист «Врачи», строка 2, «Специальность»: «astrologer» нет в справочнике" in (
+            refused.output
+        )
+        assert "ничего не записано" in refused.output
 
         ok(run("user", "add", "desk", "--role", "registrar", "--full-name", "Регистратор",
                input="desk password\n"))  # fmt: skip

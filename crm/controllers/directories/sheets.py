@@ -53,7 +53,8 @@ def cell_text(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        # 15 significant digits: what Excel shows, without binary noise (0.1 + 0.2).
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
     if isinstance(value, Decimal):
         return str(int(value)) if value == value.to_integral_value() else str(value)
     if isinstance(value, dt.datetime):
