@@ -7155,6 +7155,10 @@
         <translation>Лист «{sheet}»: {message}</translation>
     </message>
     <message>
+        <source>cannot write {path}: {reason}</source>
+        <translation>не удаётся записать {path}: {reason}</translation>
+    </message>
+    <message>
         <source>Directories: {file}</source>
         <translation>Справочники: {file}</translation>
     </message>

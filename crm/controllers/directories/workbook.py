@@ -178,13 +178,21 @@ def export_directories(
 
     Raises:
         PermissionDenied: the role may not manage the directories.
+        DomainError: the file cannot be written.
     """
     if actor is not None:
         require(actor, Permission.MANAGE_DIRECTORIES)
     target = Path(path)
     with db() as session, session.begin():
         sheets = [_sheet_of(session, d) for d in DIRECTORIES.values()]
-        write_sheets(target, sheets)
+        try:
+            write_sheets(target, sheets)
+        except OSError as exc:
+            raise DomainError(
+                translate("workbook", "cannot write {path}: {reason}").format(
+                    path=target, reason=exc.strerror or exc
+                )
+            ) from exc
         counts = tuple(
             SheetCounts(s.title, d.key, unchanged=len(list(s.rows)))
             for s, d in zip(sheets, DIRECTORIES.values(), strict=True)
