@@ -4645,6 +4645,26 @@
         <source>the clinic is not set up yet: run «clinic set» or the program</source>
         <translation>клиника ещё не настроена: выполните «clinic set» или запустите программу</translation>
     </message>
+    <message>
+        <source>{sheet}: {rows} rows</source>
+        <translation>{sheet}: строк {rows}</translation>
+    </message>
+    <message>
+        <source>{sheet}: {created} new, {changed} changed, {unchanged} unchanged</source>
+        <translation>{sheet}: новых {created}, изменено {changed}, без изменений {unchanged}</translation>
+    </message>
+    <message>
+        <source>{file}: {count} problems, nothing was written</source>
+        <translation>{file}: ошибок {count}, ничего не записано</translation>
+    </message>
+    <message>
+        <source>Dry run: nothing was written</source>
+        <translation>Пробный прогон: ничего не записано</translation>
+    </message>
+    <message>
+        <source>{file}: imported ({created} new, {changed} changed)</source>
+        <translation>{file}: импортировано (новых {created}, изменено {changed})</translation>
+    </message>
 </context>
 <context>
     <name>clinic</name>
@@ -7676,6 +7696,71 @@
     <message>
         <source>The patient has no referral that can be used for this visit: it would be paid</source>
         <translation>нет направления, по которому можно записать на этот приём</translation>
+    </message>
+</context>
+<context>
+    <name>workbook</name>
+    <message>
+        <source>Active</source>
+        <extracomment>Excel&apos;s day zero: a time typed into a date cell comes back on it.</extracomment>
+        <translation>Действует</translation>
+    </message>
+    <message>
+        <source>unknown column; the columns of this sheet are: {columns}</source>
+        <translation>неизвестный столбец; столбцы этого листа: {columns}</translation>
+    </message>
+    <message>
+        <source>the column is there twice</source>
+        <translation>столбец повторяется</translation>
+    </message>
+    <message>
+        <source>a value in a column without a title (column {column})</source>
+        <translation>значение в столбце без заголовка (столбец {column})</translation>
+    </message>
+    <message>
+        <source>not a sheet of the directories (they are: {sheets})</source>
+        <translation>не лист справочников (листы: {sheets})</translation>
+    </message>
+    <message>
+        <source>the sheet is there twice</source>
+        <translation>лист повторяется</translation>
+    </message>
+    <message>
+        <source>Sheet «{sheet}», row {row}, «{column}»: {message}</source>
+        <extracomment>pg_advisory_xact_lock key: two imports of the directories take turns (&quot;CRM&quot; + 0x20). The field a specialty&apos;s alternatives are in (read in a second pass).</extracomment>
+        <translation>Лист «{sheet}», строка {row}, «{column}»: {message}</translation>
+    </message>
+    <message>
+        <source>Sheet «{sheet}», row {row}: {message}</source>
+        <translation>Лист «{sheet}», строка {row}: {message}</translation>
+    </message>
+    <message>
+        <source>Sheet «{sheet}», «{column}»: {message}</source>
+        <translation>Лист «{sheet}», «{column}»: {message}</translation>
+    </message>
+    <message>
+        <source>Sheet «{sheet}»: {message}</source>
+        <translation>Лист «{sheet}»: {message}</translation>
+    </message>
+    <message>
+        <source>cannot write {path}: {reason}</source>
+        <translation>не удаётся записать {path}: {reason}</translation>
+    </message>
+    <message>
+        <source>Directories: {file}</source>
+        <translation>Справочники: {file}</translation>
+    </message>
+    <message>
+        <source>the same row as row {row} of this sheet</source>
+        <translation>та же строка, что строка {row} этого листа</translation>
+    </message>
+    <message>
+        <source>the sheet lacks the columns that recognise a row: {columns}</source>
+        <translation>на листе нет столбцов, по которым узнаётся строка: {columns}</translation>
+    </message>
+    <message>
+        <source>Directories: {file}: {created} created, {changed} changed</source>
+        <translation>Справочники: {file}: создано {created}, изменено {changed}</translation>
     </message>
 </context>
 <context>

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QWidget
 
-from crm.controllers.printing.formats import format_title
+from crm.controllers.vocabulary import ticket_format_title as format_title
 from crm.reports.ticket import TicketFormat
 from crm.views.printing.dialog import workstation_settings
 
