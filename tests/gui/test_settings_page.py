@@ -190,8 +190,13 @@ def failing_startup(tmp_path: Path) -> Iterator[Startup]:
     flow.shutdown()
 
 
-def test_startup_error_opens_connection_settings_and_retries(
-    qtbot, failing_startup: Startup, committed_db_url: str, gui_database: Database, key_file: Path
+def test_startup_error_opens_connection_settings_and_retries(  # noqa: PLR0917 (fixtures)
+    qtbot,
+    failing_startup: Startup,
+    committed_db_url: str,
+    gui_database: Database,
+    key_file: Path,
+    users: dict[str, int],  # a set-up clinic: the retry ends at the login, not the wizard
 ) -> None:
     key = key_file
     ensure_key(gui_database.sessions, key)

@@ -185,3 +185,34 @@ def test_only_while_the_specialty_has_free_slots(db, desk):
     assert (TODAY + dt.timedelta(days=59)).strftime("%d.%m.%Y") in caught.message
     with db() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(ReferralExtension)) == 0
+
+
+# --- the specialty's own rules (set under «Справочники») ------------------------------------
+
+
+def _specialty_rules(db, desk, *, days: int | None, max_days: int | None) -> None:
+    from crm.models import Specialty
+
+    with db() as session, session.begin():
+        specialty = session.get(Specialty, desk.specialty_a)
+        specialty.referral_days, specialty.referral_max_days = days, max_days
+
+
+def test_a_specialty_with_its_own_validity_gives_standard_referrals_its_days(db, desk):
+    _specialty_rules(db, desk, days=14, max_days=None)
+    made = editing.create_referral(db, desk.registrar, rf.form(desk, kind=K.STANDARD), today=TODAY)
+    assert made.row.valid_days == 14
+    assert made.row.last_valid_day == TODAY + dt.timedelta(days=13)
+    therapist = editing.create_referral(
+        db, desk.registrar, rf.form(desk, kind=K.THERAPIST, number="5551"), today=TODAY
+    )
+    assert therapist.row.valid_days == 60, "only the standard kind takes the specialty's days"
+
+
+def test_a_specialty_with_a_shorter_extension_limit_stops_the_extension_there(db, desk):
+    _specialty_rules(db, desk, days=None, max_days=45)
+    made = long_term(db, desk)
+    assert made.max_last_day == TODAY + dt.timedelta(days=44)
+    caught = refusal(extend, db, desk, made.row.id, valid_days=60)
+    assert caught.reason_code == "beyond_limit" and "45" in caught.message
+    assert extend(db, desk, made.row.id, valid_days=45).row.valid_days == 45

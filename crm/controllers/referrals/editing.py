@@ -407,7 +407,9 @@ def _check_extension(
             ),
             field="until",
         )
-    limit = rules.MAX_TOTAL_DAYS
+    limit = rules.max_valid_days(
+        row.kind, row.valid_days, limit=rules.specialty_rules(session, row.specialty_id)[1]
+    )
     if new_days > limit:
         raise ReferralRefused(
             "beyond_limit",

@@ -128,7 +128,10 @@ def clean_form(
 
     if form.kind is not None:
         try:
-            values["valid_days"] = rules.validity_days(form.kind, form.emergency_days)
+            standard_days, _limit = rules.specialty_rules(session, form.specialty_id)
+            values["valid_days"] = rules.validity_days(
+                form.kind, form.emergency_days, standard_days=standard_days
+            )
         except ValueError:
             low, high = rules.EMERGENCY_DAYS
             message = (

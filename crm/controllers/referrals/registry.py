@@ -370,7 +370,11 @@ def referral_details(session: Session, referral_id: int, today: dt.date) -> Refe
         if referral.created_by_id is not None
         else None
     )
-    max_days = rules.max_valid_days(referral.kind, referral.valid_days)
+    max_days = rules.max_valid_days(
+        referral.kind,
+        referral.valid_days,
+        limit=rules.specialty_rules(session, referral.specialty_id)[1],
+    )
     return ReferralDetails(
         row=row,
         organisation_ogrn=organisation.ogrn,

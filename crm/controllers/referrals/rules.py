@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from crm.controllers.errors import BookingRefused
 from crm.i18n import translate
-from crm.models import Doctor, Patient, Referral, SpecialtyAlternative
+from crm.models import Doctor, Patient, Referral, Specialty, SpecialtyAlternative
 from crm.models.enums import ReferralKind, ReferralStatus
 
 # Days of validity a referral gets when issued, by kind (emergency: chosen at issue).
@@ -62,12 +62,16 @@ class ReferralLike(Protocol):
     def specialty_id(self) -> int: ...
 
 
-def validity_days(kind: ReferralKind, emergency_days: int | None = None) -> int:
+def validity_days(
+    kind: ReferralKind, emergency_days: int | None = None, *, standard_days: int | None = None
+) -> int:
     """The days of validity a new referral of ``kind`` gets.
 
     Args:
         kind: the referral's kind.
         emergency_days: for an emergency referral, the days written on it (7–30).
+        standard_days: the specialty's own validity of a standard referral, where the
+            clinic set one (``specialty.referral_days``).
 
     Raises:
         ValueError: an emergency referral without days in range, or days for another kind.
@@ -79,12 +83,29 @@ def validity_days(kind: ReferralKind, emergency_days: int | None = None) -> int:
         return emergency_days
     if emergency_days is not None:
         raise ValueError("only emergency referrals have their validity set at issue")
+    if kind is ReferralKind.STANDARD and standard_days is not None:
+        return standard_days
     return VALIDITY_DAYS[kind]
 
 
-def max_valid_days(kind: ReferralKind, valid_days: int) -> int:
-    """How far the validity of a referral may go: 90 days for long-term, else as issued."""
-    return MAX_TOTAL_DAYS if kind is ReferralKind.LONG_TERM else valid_days
+def max_valid_days(kind: ReferralKind, valid_days: int, *, limit: int | None = None) -> int:
+    """How far the validity of a referral may go: 90 days (or the specialty's own
+    ``limit``, ``specialty.referral_max_days``) for long-term, else as issued."""
+    if kind is not ReferralKind.LONG_TERM:
+        return valid_days
+    return limit if limit is not None else MAX_TOTAL_DAYS
+
+
+def specialty_rules(session: Session, specialty_id: int | None) -> tuple[int | None, int | None]:
+    """A specialty's own referral validity and extension limit (``None``: the defaults)."""
+    if specialty_id is None:
+        return None, None
+    row = session.execute(
+        sa.select(Specialty.referral_days, Specialty.referral_max_days).where(
+            Specialty.id == specialty_id
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def last_valid_day(issued_on: dt.date, valid_days: int) -> dt.date:
