@@ -4536,6 +4536,22 @@
         <translation>смена пароля</translation>
     </message>
     <message>
+        <source>role change</source>
+        <translation>смена роли</translation>
+    </message>
+    <message>
+        <source>account deactivated</source>
+        <translation>учётная запись отключена</translation>
+    </message>
+    <message>
+        <source>account reactivated</source>
+        <translation>учётная запись включена снова</translation>
+    </message>
+    <message>
+        <source>lockout lifted</source>
+        <translation>блокировка снята</translation>
+    </message>
+    <message>
         <source>demo clinic loaded</source>
         <translation>загрузка демо-клиники</translation>
     </message>
@@ -4860,6 +4876,22 @@
         <translation>Роль</translation>
     </message>
     <message>
+        <source>Full name</source>
+        <translation>ФИО</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Действует</translation>
+    </message>
+    <message>
+        <source>Locked until</source>
+        <translation>Заблокирована до</translation>
+    </message>
+    <message>
+        <source>Failed login attempts</source>
+        <translation>Неудачных попыток входа</translation>
+    </message>
+    <message>
         <source>Ticket format</source>
         <translation>Формат талона</translation>
     </message>
@@ -5051,6 +5083,90 @@
     <message>
         <source>Your role ({role}) may not do this: {permission}</source>
         <translation>Вашей роли ({role}) это действие не разрешено: {permission}</translation>
+    </message>
+    <message>
+        <source>finding patients</source>
+        <translation>поиск пациентов</translation>
+    </message>
+    <message>
+        <source>editing patient cards</source>
+        <translation>изменение карт пациентов</translation>
+    </message>
+    <message>
+        <source>viewing identity documents</source>
+        <translation>просмотр документов, удостоверяющих личность</translation>
+    </message>
+    <message>
+        <source>reading medical documents</source>
+        <translation>чтение медицинских документов</translation>
+    </message>
+    <message>
+        <source>adding medical documents</source>
+        <translation>добавление медицинских документов</translation>
+    </message>
+    <message>
+        <source>registering referrals</source>
+        <translation>регистрация направлений</translation>
+    </message>
+    <message>
+        <source>extending referrals</source>
+        <translation>продление направлений</translation>
+    </message>
+    <message>
+        <source>booking appointments</source>
+        <translation>запись на приём</translation>
+    </message>
+    <message>
+        <source>working in one&apos;s own schedule</source>
+        <translation>работа в своём расписании</translation>
+    </message>
+    <message>
+        <source>checking patients in</source>
+        <translation>отметка о приходе пациентов</translation>
+    </message>
+    <message>
+        <source>marking visits</source>
+        <translation>отметка приёмов</translation>
+    </message>
+    <message>
+        <source>printing</source>
+        <translation>печать</translation>
+    </message>
+    <message>
+        <source>overriding the booking rules</source>
+        <translation>запись в обход правил</translation>
+    </message>
+    <message>
+        <source>undoing a visit&apos;s status</source>
+        <translation>отмена статуса приёма</translation>
+    </message>
+    <message>
+        <source>managing working hours</source>
+        <translation>управление часами работы</translation>
+    </message>
+    <message>
+        <source>managing services and prices</source>
+        <translation>управление услугами и ценами</translation>
+    </message>
+    <message>
+        <source>reports</source>
+        <translation>отчёты</translation>
+    </message>
+    <message>
+        <source>reading the journal</source>
+        <translation>чтение журнала</translation>
+    </message>
+    <message>
+        <source>managing users</source>
+        <translation>управление пользователями</translation>
+    </message>
+    <message>
+        <source>changing the clinic&apos;s settings</source>
+        <translation>изменение настроек клиники</translation>
+    </message>
+    <message>
+        <source>this action</source>
+        <translation>это действие</translation>
     </message>
 </context>
 <context>
@@ -6289,6 +6405,30 @@
     <message>
         <source>Only a manager or an administrator chooses the ticket format</source>
         <translation>Формат талона выбирает менеджер или администратор</translation>
+    </message>
+</context>
+<context>
+    <name>users</name>
+    <message>
+        <source>Role: {role} is not a role (registrar, doctor, manager, admin)</source>
+        <extracomment>The advisory lock every change of a role or of the active flag takes first.</extracomment>
+        <translation>Роль: «{role}» — нет такой роли (registrar, doctor, manager, admin)</translation>
+    </message>
+    <message>
+        <source>Repeat the password: it does not match</source>
+        <translation>Повтор пароля: не совпадает с паролем</translation>
+    </message>
+    <message>
+        <source>Doctor: choose the doctor this account is</source>
+        <translation>Врач: выберите врача, которому принадлежит учётная запись</translation>
+    </message>
+    <message>
+        <source>{login} is the only active administrator: make another user an administrator first</source>
+        <translation>{login} — единственный действующий администратор: сначала назначьте администратором другого пользователя</translation>
+    </message>
+    <message>
+        <source>You cannot deactivate your own account</source>
+        <translation>Нельзя отключить собственную учётную запись</translation>
     </message>
 </context>
 <context>

@@ -201,7 +201,15 @@ def add_user(
             login=None if actor else "cli",
             entity="app_user",
             entity_id=user.id,
-            changes={"login": [None, login_name], "role": [None, role.value]},
+            changes=journal.diff(
+                {},
+                {
+                    "login": login_name,
+                    "full_name": user.full_name,
+                    "role": role,
+                    "doctor_id": doctor_id,
+                },
+            ),
         )
         return user.id
 
