@@ -4093,6 +4093,26 @@
         <source>Password of {login} changed</source>
         <translation>Пароль пользователя {login} изменён</translation>
     </message>
+    <message>
+        <source>{login} is now: {role}</source>
+        <translation>Роль {login} теперь: {role}</translation>
+    </message>
+    <message>
+        <source>User {login} disabled</source>
+        <translation>Пользователь {login} отключён</translation>
+    </message>
+    <message>
+        <source>User {login} enabled</source>
+        <translation>Пользователь {login} снова включён</translation>
+    </message>
+    <message>
+        <source>User {login} unlocked</source>
+        <translation>Пользователь {login} разблокирован</translation>
+    </message>
+    <message>
+        <source>User {login} was not locked</source>
+        <translation>Пользователь {login} не был заблокирован</translation>
+    </message>
 </context>
 <context>
     <name>daylist</name>
