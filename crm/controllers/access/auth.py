@@ -255,3 +255,9 @@ def list_users(db: sessionmaker[Session]) -> list[UserRow]:
             )
             for u in session.scalars(sa.select(User).order_by(sa.func.lower(User.login)))
         ]
+
+
+def logout(db: sessionmaker[Session], actor: Actor) -> None:
+    """Journal that ``actor`` logged out (switched user) at their workstation."""
+    with db() as session, session.begin():
+        journal.record(session, "logout", actor=actor, entity="app_user", entity_id=actor.user_id)
