@@ -1249,6 +1249,7 @@
     <name>MainWindow</name>
     <message>
         <source>{name} ({role})</source>
+        <extracomment>The order of the list; Ctrl+1… number the sections shown, top to bottom.</extracomment>
         <translation>{name} ({role})</translation>
     </message>
     <message>
@@ -1261,6 +1262,7 @@
     </message>
     <message>
         <source>Ctrl+{number}</source>
+        <extracomment>The sections shown, by their numbers (``SCHEDULE`` …), in the list&apos;s order.</extracomment>
         <translation>Ctrl+{number}</translation>
     </message>
     <message>
@@ -1272,12 +1274,32 @@
         <translation>&amp;Обновить</translation>
     </message>
     <message>
+        <source>&amp;Log out (switch user)</source>
+        <translation>&amp;Выйти (сменить пользователя)</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
         <source>&amp;Go</source>
         <translation>П&amp;ереход</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Несохранённые изменения</translation>
+    </message>
+    <message>
+        <source>Unsaved changes in: {sections}. Leave and lose them?</source>
+        <translation>Есть несохранённые изменения: {sections}. Выйти и потерять их?</translation>
+    </message>
+    <message>
+        <source>Leave without saving</source>
+        <translation>Выйти без сохранения</translation>
+    </message>
+    <message>
+        <source>Stay</source>
+        <translation>Остаться</translation>
     </message>
 </context>
 <context>
@@ -1333,6 +1355,29 @@
     <message>
         <source>Use the existing card</source>
         <translation>Взять существующую карту</translation>
+    </message>
+</context>
+<context>
+    <name>NewUserDialog</name>
+    <message>
+        <source>New user</source>
+        <translation>Новый пользователь</translation>
+    </message>
+    <message>
+        <source>&amp;Login:</source>
+        <translation>&amp;Логин:</translation>
+    </message>
+    <message>
+        <source>&amp;Full name:</source>
+        <translation>&amp;ФИО:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Пароль:</translation>
+    </message>
+    <message>
+        <source>R&amp;epeat:</source>
+        <translation>П&amp;овтор:</translation>
     </message>
 </context>
 <context>
@@ -1594,6 +1639,21 @@
     <message>
         <source>«{name}» removed from the directory</source>
         <translation>«{name}» удалена из справочника</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>New password for {login}</source>
+        <translation>Новый пароль для {login}</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Пароль:</translation>
+    </message>
+    <message>
+        <source>R&amp;epeat:</source>
+        <translation>П&amp;овтор:</translation>
     </message>
 </context>
 <context>
@@ -2523,6 +2583,17 @@
     </message>
 </context>
 <context>
+    <name>RoleDialog</name>
+    <message>
+        <source>Role of {login}</source>
+        <translation>Роль пользователя {login}</translation>
+    </message>
+    <message>
+        <source>User:</source>
+        <translation>Пользователь:</translation>
+    </message>
+</context>
+<context>
     <name>ScanDialog</name>
     <message>
         <source>Ticket No. {number}</source>
@@ -3187,6 +3258,131 @@
     <message>
         <source>Back to the card</source>
         <translation>Вернуться к карте</translation>
+    </message>
+</context>
+<context>
+    <name>UserDialog</name>
+    <message>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>&amp;Роль:</translation>
+    </message>
+    <message>
+        <source>— not a doctor —</source>
+        <translation>— не врач —</translation>
+    </message>
+    <message>
+        <source>&amp;Doctor:</source>
+        <translation>&amp;Врач:</translation>
+    </message>
+</context>
+<context>
+    <name>UsersModel</name>
+    <message>
+        <source>Login</source>
+        <translation>Логин</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>ФИО</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Роль</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>Врач</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <source>Last login</source>
+        <translation>Последний вход</translation>
+    </message>
+    <message>
+        <source>deactivated</source>
+        <translation>отключена</translation>
+    </message>
+    <message>
+        <source>locked until {time}</source>
+        <translation>заблокирована до {time}</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>действует</translation>
+    </message>
+</context>
+<context>
+    <name>UsersPage</name>
+    <message>
+        <source>Users</source>
+        <translation>Пользователи</translation>
+    </message>
+    <message>
+        <source>New user (Ctrl+N)</source>
+        <translation>Новый пользователь (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Role… (Ctrl+R)</source>
+        <translation>Роль… (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>New password… (Ctrl+P)</source>
+        <translation>Новый пароль… (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Unlock (Ctrl+U)</source>
+        <translation>Разблокировать (Ctrl+U)</translation>
+    </message>
+    <message>
+        <source>Deactivate (Ctrl+D)</source>
+        <translation>Отключить (Ctrl+D)</translation>
+    </message>
+    <message>
+        <source>Users are managed by an administrator.</source>
+        <translation>Пользователями управляет администратор.</translation>
+    </message>
+    <message>
+        <source>Reactivate (Ctrl+D)</source>
+        <translation>Включить снова (Ctrl+D)</translation>
+    </message>
+    <message>
+        <source>Choose a user in the table first.</source>
+        <translation>Сначала выберите пользователя в таблице.</translation>
+    </message>
+    <message>
+        <source>The user was created.</source>
+        <translation>Пользователь создан.</translation>
+    </message>
+    <message>
+        <source>The role of {login} was changed.</source>
+        <translation>Роль пользователя {login} изменена.</translation>
+    </message>
+    <message>
+        <source>The password of {login} was changed.</source>
+        <translation>Пароль пользователя {login} изменён.</translation>
+    </message>
+    <message>
+        <source>{login} was unlocked.</source>
+        <translation>{login}: блокировка снята.</translation>
+    </message>
+    <message>
+        <source>{login} was deactivated: no more logins.</source>
+        <translation>{login}: учётная запись отключена, входить больше нельзя.</translation>
+    </message>
+    <message>
+        <source>{login} was reactivated.</source>
+        <translation>{login}: учётная запись снова включена.</translation>
     </message>
 </context>
 <context>
