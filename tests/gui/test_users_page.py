@@ -135,7 +135,7 @@ def test_the_last_administrator_keeps_the_role(qtbot, page: UsersPage) -> None:
     dialog.reject()
     # Deactivating oneself is refused on the page, in words.
     page.toggle_active()
-    qtbot.waitUntil(lambda: page.message.isVisible(), timeout=TIMEOUT)
+    qtbot.waitUntil(page.message.isVisible, timeout=TIMEOUT)
     assert page.message.text() == "Нельзя отключить собственную учётную запись"
     assert _cell(page, "root", page.model.STATE) == "действует"
 
