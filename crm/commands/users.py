@@ -1,8 +1,6 @@
-"""``clinic-crm user …``: add, list, set a password."""
+"""``clinic-crm user …``: add, list, set a password, change a role, disable, enable, unlock."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import click
 
@@ -12,14 +10,15 @@ from crm.i18n import translate
 
 @click.group()
 def user() -> None:
-    """User accounts: add, list, passwd."""
+    """User accounts: add, list, passwd, role, disable, enable, unlock."""
+
+
+ROLES = ["registrar", "doctor", "manager", "admin"]
 
 
 @user.command("add")
 @click.argument("login")
-@click.option(
-    "--role", type=click.Choice(["registrar", "doctor", "manager", "admin"]), required=True
-)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--full-name", default="", help="Full name (ФИО) shown in the program.")
 @click.option("--doctor-id", type=int, help="For doctors: the doctor this user is.")
 @click.pass_context
@@ -48,25 +47,26 @@ def user_add(
 @click.pass_context
 @friendly_errors
 def user_list(ctx: click.Context) -> None:
-    """List users with their roles and lock state."""
-    from crm.controllers.access.auth import list_users
+    """List users with their roles, doctors and lock state."""
+    from crm.controllers.access.users import list_users
     from crm.controllers.vocabulary import role_title
 
     ready = open_ready(ctx)
     try:
-        rows = list_users(ready.database.sessions)
+        rows = list_users(ready.database.sessions, actor=None)
     finally:
         ready.database.dispose()
     for row in rows:
         state = [] if row.active else [translate("cli", "disabled")]
-        if row.locked_until and row.locked_until > dt.datetime.now(dt.UTC):
+        if row.locked and row.locked_until is not None:
             state.append(
                 translate("cli", "locked until {time}").format(
                     time=row.locked_until.astimezone().strftime("%d.%m.%Y %H:%M")
                 )
             )
+        doctor = f" [{row.doctor_name}]" if row.doctor_name else ""
         click.echo(
-            f"{row.login:<20} {role_title(row.role):<16} {row.full_name}"
+            f"{row.login:<20} {role_title(row.role):<16} {row.full_name}{doctor}"
             + (f"  ({', '.join(state)})" if state else "")
         )
 
@@ -86,6 +86,77 @@ def user_passwd(ctx: click.Context, login: str) -> None:
     finally:
         ready.database.dispose()
     click.echo(translate("cli", "Password of {login} changed").format(login=login))
+
+
+@user.command("role")
+@click.argument("login")
+@click.argument("role", type=click.Choice(ROLES))
+@click.option("--doctor-id", type=int, help="For doctors: the doctor this user is.")
+@click.pass_context
+@friendly_errors
+def user_role(ctx: click.Context, login: str, role: str, doctor_id: int | None) -> None:
+    """Give a user another role (the last active administrator keeps theirs)."""
+    from crm.controllers.access.users import change_role
+    from crm.controllers.vocabulary import role_title
+    from crm.models.enums import Role
+
+    ready = open_ready(ctx)
+    try:
+        change_role(ready.database.sessions, login, role, doctor_id=doctor_id, actor=None)
+    finally:
+        ready.database.dispose()
+    click.echo(
+        translate("cli", "{login} is now: {role}").format(login=login, role=role_title(Role(role)))
+    )
+
+
+def _set_active(ctx: click.Context, login: str, active: bool) -> None:
+    from crm.controllers.access.users import set_active
+
+    ready = open_ready(ctx)
+    try:
+        set_active(ready.database.sessions, login, active, actor=None)
+    finally:
+        ready.database.dispose()
+
+
+@user.command("disable")
+@click.argument("login")
+@click.pass_context
+@friendly_errors
+def user_disable(ctx: click.Context, login: str) -> None:
+    """Deactivate a user: no more logins (the journal keeps their past)."""
+    _set_active(ctx, login, False)
+    click.echo(translate("cli", "User {login} disabled").format(login=login))
+
+
+@user.command("enable")
+@click.argument("login")
+@click.pass_context
+@friendly_errors
+def user_enable(ctx: click.Context, login: str) -> None:
+    """Reactivate a deactivated user."""
+    _set_active(ctx, login, True)
+    click.echo(translate("cli", "User {login} enabled").format(login=login))
+
+
+@user.command("unlock")
+@click.argument("login")
+@click.pass_context
+@friendly_errors
+def user_unlock(ctx: click.Context, login: str) -> None:
+    """Lift a lockout after failed logins."""
+    from crm.controllers.access.users import unlock
+
+    ready = open_ready(ctx)
+    try:
+        lifted = unlock(ready.database.sessions, login, actor=None)
+    finally:
+        ready.database.dispose()
+    if lifted:
+        click.echo(translate("cli", "User {login} unlocked").format(login=login))
+    else:
+        click.echo(translate("cli", "User {login} was not locked").format(login=login))
 
 
 COMMANDS = (user,)

@@ -150,3 +150,32 @@ def ticket_format_title(fmt: TicketFormat) -> str:
         TicketFormat.A5: translate("tickets", "A5 sheet"),
     }
     return titles[TicketFormat(fmt)]
+
+
+def permission_title(permission: str) -> str:
+    """What a capability (``crm.controllers.access.permissions.Permission``, by its
+    value) allows, in words that finish «… не разрешено: …»; never the code itself."""
+    titles = {
+        "find_patients": translate("permissions", "finding patients"),
+        "edit_patients": translate("permissions", "editing patient cards"),
+        "read_identity_documents": translate("permissions", "viewing identity documents"),
+        "read_medical_documents": translate("permissions", "reading medical documents"),
+        "write_medical_documents": translate("permissions", "adding medical documents"),
+        "register_referrals": translate("permissions", "registering referrals"),
+        "extend_referrals": translate("permissions", "extending referrals"),
+        "book_any_doctor": translate("permissions", "booking appointments"),
+        "book_own_schedule": translate("permissions", "working in one's own schedule"),
+        "check_in": translate("permissions", "checking patients in"),
+        "mark_visits": translate("permissions", "marking visits"),
+        "print": translate("permissions", "printing"),
+        "override_rules": translate("permissions", "overriding the booking rules"),
+        "undo_status": translate("permissions", "undoing a visit's status"),
+        "manage_schedules": translate("permissions", "managing working hours"),
+        "manage_services": translate("permissions", "managing services and prices"),
+        "reports": translate("permissions", "reports"),
+        "read_journal": translate("permissions", "reading the journal"),
+        "manage_users": translate("permissions", "managing users"),
+        "manage_settings": translate("permissions", "changing the clinic's settings"),
+        "manage_directories": translate("permissions", "editing the clinic's directories"),
+    }
+    return titles.get(str(permission), translate("permissions", "this action"))

@@ -1,4 +1,11 @@
-"""The main window: section list on the left, the chosen page on the right."""
+"""The main window: section list on the left, the chosen page on the right.
+
+Only the sections the user's role works in are listed: the administrator, who
+neither finds patients nor books, sees Users, the journal and the settings, and
+starts on Users; everyone else starts on the schedule. «Log out» (Ctrl+L) closes the
+window without quitting, so that another user can log in at this desk; leaving asks
+first when a page (``has_unsaved_changes()``) holds unsaved input.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +16,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QWidget,
 )
 
+from crm.controllers.access import auth
+from crm.controllers.access.permissions import Permission, allowed
 from crm.controllers.vocabulary import role_title
 from crm.views import AppContext
 from crm.views.pages.journal_page import JournalPage
@@ -22,26 +32,31 @@ from crm.views.referrals.page import referrals_page
 from crm.views.reports.page import reports_page
 from crm.views.schedule.page import SchedulePage
 from crm.views.status import StatusPanel, describe_database
+from crm.views.users.page import UsersPage
 
-SCHEDULE, PATIENTS, REFERRALS, REPORTS, JOURNAL, SETTINGS = range(6)
+SCHEDULE, PATIENTS, REFERRALS, REPORTS, JOURNAL, SETTINGS, USERS = range(7)
+#: The order of the list; Ctrl+1… number the sections shown, top to bottom.
+ORDER = (SCHEDULE, PATIENTS, REFERRALS, REPORTS, USERS, JOURNAL, SETTINGS)
 
 
 class MainWindow(QMainWindow):
     """The workstation's window for the logged-in user.
 
-    Ctrl+1…Ctrl+6 switch sections, F5 refreshes the current one, Ctrl+Q quits.
+    Ctrl+1… switch sections, F5 refreshes the current one, Ctrl+L logs out, Ctrl+Q quits.
 
     Args:
         context: the logged-in user's context.
         parent: the Qt parent.
 
     Signals:
-        page_changed(int): the section shown now (``SCHEDULE`` … ``SETTINGS``).
+        page_changed(int): the section shown now (``SCHEDULE`` … ``USERS``).
         closed(): the window was closed (the application quits on it).
+        logged_out(): the user logged out; the window closed, the program goes on.
     """
 
     page_changed = Signal(int)
     closed = Signal()
+    logged_out = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,24 +67,18 @@ class MainWindow(QMainWindow):
             self.tr("{name} ({role})").format(name=actor.full_name, role=role_title(actor.role))
         )
 
-        schedule = SchedulePage(context)
-        patients = PatientsPage(context)
-        # A patient's card opens from a block in the schedule as from the search.
-        schedule.open_patient.connect(patients.open_card)
-        self.pages: list[QWidget] = [
-            schedule,
-            patients,
-            referrals_page(context),
-            reports_page(context),
-            JournalPage(context),
-            SettingsPage(context),
-        ]
+        self._leave_confirmed = False
+        self._logging_out = False
+        self.leave_box: QMessageBox | None = None
+        #: The sections shown, by their numbers (``SCHEDULE`` …), in the list's order.
+        self.pages: dict[int, QWidget] = self._build_pages(context)
+        self.sections = list(self.pages)
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setIconSize(QSize(0, 0))
         self.stack = QStackedWidget()
-        for number, page in enumerate(self.pages, start=1):
+        for number, page in enumerate(self.pages.values(), start=1):
             item = QListWidgetItem(str(getattr(page, "title", "")))
             item.setToolTip(self.tr("Ctrl+{number}").format(number=number))
             item.setSizeHint(QSize(0, 34))
@@ -79,7 +88,9 @@ class MainWindow(QMainWindow):
         # enlarge it, hence the polish first); sizeHintForColumn is 0 before showing.
         self.navigation.ensurePolished()
         metrics = self.navigation.fontMetrics()
-        longest = max(metrics.horizontalAdvance(str(getattr(p, "title", ""))) for p in self.pages)
+        longest = max(
+            metrics.horizontalAdvance(str(getattr(p, "title", ""))) for p in self.pages.values()
+        )
         self.navigation.setFixedWidth(max(170, longest + 64))
         self.navigation.currentRowChanged.connect(self._show_page)
 
@@ -97,7 +108,32 @@ class MainWindow(QMainWindow):
         )
         context.runner.unhandled_failure.connect(self._show_failure)
         self.resize(1180, 760)
-        self.navigation.setCurrentRow(SCHEDULE)
+        self.navigation.setCurrentRow(self.sections.index(self.landing_page))
+
+    @staticmethod
+    def _build_pages(context: AppContext) -> dict[int, QWidget]:
+        actor = context.actor
+        pages: dict[int, QWidget] = {}
+        if allowed(actor, Permission.FIND_PATIENTS):  # the desk, managers and doctors
+            schedule = SchedulePage(context)
+            patients = PatientsPage(context)
+            # A patient's card opens from a block in the schedule as from the search.
+            schedule.open_patient.connect(patients.open_card)
+            pages |= {
+                SCHEDULE: schedule,
+                PATIENTS: patients,
+                REFERRALS: referrals_page(context),
+                REPORTS: reports_page(context),
+            }
+        if allowed(actor, Permission.MANAGE_USERS):
+            pages[USERS] = UsersPage(context)
+        pages |= {JOURNAL: JournalPage(context), SETTINGS: SettingsPage(context)}
+        return {section: pages[section] for section in ORDER if section in pages}
+
+    @property
+    def landing_page(self) -> int:
+        """The section the window opens on: Users for the administrator, else the first."""
+        return USERS if USERS in self.pages else self.sections[0]
 
     def _build_actions(self) -> None:
         program = self.menuBar().addMenu(self.tr("&Program"))
@@ -106,6 +142,10 @@ class MainWindow(QMainWindow):
         refresh.triggered.connect(self.refresh_current)
         program.addAction(refresh)
         program.addSeparator()
+        self.logout_action = QAction(self.tr("&Log out (switch user)"), self)
+        self.logout_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.logout_action.triggered.connect(self.log_out)
+        program.addAction(self.logout_action)
         self.quit_action = QAction(self.tr("&Quit"), self)
         # Explicit Ctrl+Q: QKeySequence.Quit is empty on Windows.
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -114,27 +154,29 @@ class MainWindow(QMainWindow):
 
         go = self.menuBar().addMenu(self.tr("&Go"))
         self.page_actions: list[QAction] = []
-        for index, page in enumerate(self.pages):
+        for position, (section, page) in enumerate(self.pages.items()):
             action = QAction(str(getattr(page, "title", "")), self)
-            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-            action.triggered.connect(lambda _checked=False, i=index: self.show_page(i))
+            action.setShortcut(QKeySequence(f"Ctrl+{position + 1}"))
+            action.triggered.connect(lambda _checked=False, s=section: self.show_page(s))
             go.addAction(action)
             self.page_actions.append(action)
 
     @property
     def current_page(self) -> int:
         """The section shown now."""
-        return self.stack.currentIndex()
+        return self.sections[self.stack.currentIndex()]
 
-    def show_page(self, index: int) -> None:
-        """Bring section ``index`` to the front (``SCHEDULE`` … ``SETTINGS``)."""
-        if index == self.stack.currentIndex():
+    def show_page(self, section: int) -> None:
+        """Bring ``section`` to the front (``SCHEDULE`` … ``USERS``; ignored if not shown)."""
+        if section not in self.pages:
+            return
+        if section == self.current_page:
             # Chosen again (Ctrl+2 while on Patients): the page takes the keyboard back.
-            activate = getattr(self.pages[index], "activate", None)
+            activate = getattr(self.pages[section], "activate", None)
             if callable(activate):
                 activate()
             return
-        self.navigation.setCurrentRow(index)
+        self.navigation.setCurrentRow(self.sections.index(section))
 
     def refresh_current(self) -> None:
         """F5: ask the current page for fresh data, if it has any."""
@@ -142,18 +184,81 @@ class MainWindow(QMainWindow):
         if callable(refresh):
             refresh()
 
-    def _show_page(self, index: int) -> None:
-        if index < 0:
+    def _show_page(self, row: int) -> None:
+        if row < 0:
             return
-        self.stack.setCurrentIndex(index)
-        activate = getattr(self.pages[index], "activate", None)
+        self.stack.setCurrentIndex(row)
+        section = self.sections[row]
+        activate = getattr(self.pages[section], "activate", None)
         if callable(activate):
             activate()
-        self.page_changed.emit(index)
+        self.page_changed.emit(section)
 
     def _show_failure(self, message: str) -> None:
         self.statusBar().showMessage(message, 15_000)
 
+    # --- leaving ------------------------------------------------------------------
+
+    def unsaved_sections(self) -> list[str]:
+        """The titles of the sections holding unsaved input."""
+        return [
+            str(getattr(page, "title", ""))
+            for page in self.pages.values()
+            if callable(getattr(page, "has_unsaved_changes", None)) and page.has_unsaved_changes()  # type: ignore[attr-defined]
+        ]
+
+    def log_out(self) -> None:
+        """Ctrl+L: close the window (asking first about unsaved input) without quitting."""
+        self._logging_out = True
+        self.close()
+
+    def confirm_leaving(self) -> None:
+        """Let the next close through without asking (the program is shutting down)."""
+        self._leave_confirmed = True
+
+    def _ask_to_leave(self, unsaved: list[str]) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("leaveBox")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Unsaved changes"))
+        box.setText(
+            self.tr("Unsaved changes in: {sections}. Leave and lose them?").format(
+                sections=", ".join(unsaved)
+            )
+        )
+        leave = box.addButton(
+            self.tr("Leave without saving"), QMessageBox.ButtonRole.DestructiveRole
+        )
+        stay = box.addButton(self.tr("Stay"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stay)
+        box.setEscapeButton(stay)
+        box.finished.connect(lambda _result: self._left_box(box, box.clickedButton() is leave))
+        self.leave_box = box
+        box.open()
+
+    def _left_box(self, box: QMessageBox, leave: bool) -> None:
+        self.leave_box = None
+        box.deleteLater()
+        if leave:
+            self._leave_confirmed = True
+            self.close()
+        else:
+            self._logging_out = False
+
     def closeEvent(self, event: QCloseEvent) -> None:  # Qt's name
-        self.closed.emit()
+        if not self._leave_confirmed:
+            unsaved = self.unsaved_sections()
+            if unsaved:
+                event.ignore()
+                if self.leave_box is None:
+                    self._ask_to_leave(unsaved)
+                return
+        self._leave_confirmed = True
+        if self._logging_out:
+            context = self.context
+            # Journaled on the runner; the window does not wait for it.
+            context.runner.submit(auth.logout, context.database.sessions, context.actor)
+            self.logged_out.emit()
+        else:
+            self.closed.emit()
         super().closeEvent(event)

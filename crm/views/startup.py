@@ -154,6 +154,7 @@ class Startup(QObject):
         self.connection_dialog: ConnectionDialog | None = None
         self._finished = False
         self._shut_down = False
+        self._logged_in_before = False
 
     def start(self) -> None:
         """Show the progress window and begin preparing the database."""
@@ -208,6 +209,7 @@ class Startup(QObject):
             dialog.password_edit.setFocus()
         self.login_dialog = dialog
         dialog.open()  # not exec(): a nested loop would stall qasync's task switching
+        dialog.activateWindow()
 
     def _on_logged_in(self, actor: Actor) -> None:
         assert self.ready is not None
@@ -222,15 +224,22 @@ class Startup(QObject):
         window = MainWindow(context)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.closed.connect(lambda: self._finish(0))
-        if self.ready.demo_loaded_now:
+        window.logged_out.connect(self._on_logged_out)
+        if self.ready.demo_loaded_now and not self._logged_in_before:
             window.statusBar().showMessage(self.tr("Demo clinic created."), 15_000)
         self.main_window = window
+        self._logged_in_before = True
         self.login_dialog = None
         window.show()
         # The login dialog had the keyboard; hand it to the main window so that the
         # shortcuts (Ctrl+1…6, F5) work at once, also without a window manager.
         window.activateWindow()
         self.main_window_shown.emit(window)
+
+    def _on_logged_out(self) -> None:
+        # The window closed (and deletes itself); the same desk logs in again.
+        self.main_window = None
+        self._show_login()
 
     def _on_problem(self, message: str) -> None:
         reason = message
@@ -332,4 +341,6 @@ class Startup(QObject):
 def _close_quietly(widget: QWidget) -> None:
     if shiboken6.isValid(widget):
         widget.blockSignals(True)  # closing at shutdown is not the user quitting again
+        if isinstance(widget, MainWindow):
+            widget.confirm_leaving()  # shutting down: nothing left to ask about
         widget.close()

@@ -1485,6 +1485,7 @@
     <name>MainWindow</name>
     <message>
         <source>{name} ({role})</source>
+        <extracomment>The order of the list; Ctrl+1… number the sections shown, top to bottom.</extracomment>
         <translation>{name} ({role})</translation>
     </message>
     <message>
@@ -1497,6 +1498,7 @@
     </message>
     <message>
         <source>Ctrl+{number}</source>
+        <extracomment>The sections shown, by their numbers (``SCHEDULE`` …), in the list&apos;s order.</extracomment>
         <translation>Ctrl+{number}</translation>
     </message>
     <message>
@@ -1508,12 +1510,32 @@
         <translation>&amp;Обновить</translation>
     </message>
     <message>
+        <source>&amp;Log out (switch user)</source>
+        <translation>&amp;Выйти (сменить пользователя)</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>В&amp;ыход</translation>
     </message>
     <message>
         <source>&amp;Go</source>
         <translation>П&amp;ереход</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>Несохранённые изменения</translation>
+    </message>
+    <message>
+        <source>Unsaved changes in: {sections}. Leave and lose them?</source>
+        <translation>Есть несохранённые изменения: {sections}. Выйти и потерять их?</translation>
+    </message>
+    <message>
+        <source>Leave without saving</source>
+        <translation>Выйти без сохранения</translation>
+    </message>
+    <message>
+        <source>Stay</source>
+        <translation>Остаться</translation>
     </message>
 </context>
 <context>
@@ -1569,6 +1591,29 @@
     <message>
         <source>Use the existing card</source>
         <translation>Взять существующую карту</translation>
+    </message>
+</context>
+<context>
+    <name>NewUserDialog</name>
+    <message>
+        <source>New user</source>
+        <translation>Новый пользователь</translation>
+    </message>
+    <message>
+        <source>&amp;Login:</source>
+        <translation>&amp;Логин:</translation>
+    </message>
+    <message>
+        <source>&amp;Full name:</source>
+        <translation>&amp;ФИО:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Пароль:</translation>
+    </message>
+    <message>
+        <source>R&amp;epeat:</source>
+        <translation>П&amp;овтор:</translation>
     </message>
 </context>
 <context>
@@ -1830,6 +1875,21 @@
     <message>
         <source>«{name}» removed from the directory</source>
         <translation>«{name}» удалена из справочника</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordDialog</name>
+    <message>
+        <source>New password for {login}</source>
+        <translation>Новый пароль для {login}</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Пароль:</translation>
+    </message>
+    <message>
+        <source>R&amp;epeat:</source>
+        <translation>П&amp;овтор:</translation>
     </message>
 </context>
 <context>
@@ -2770,6 +2830,17 @@
     </message>
 </context>
 <context>
+    <name>RoleDialog</name>
+    <message>
+        <source>Role of {login}</source>
+        <translation>Роль пользователя {login}</translation>
+    </message>
+    <message>
+        <source>User:</source>
+        <translation>Пользователь:</translation>
+    </message>
+</context>
+<context>
     <name>ScanDialog</name>
     <message>
         <source>Ticket No. {number}</source>
@@ -3537,6 +3608,131 @@
     <message>
         <source>Back to the card</source>
         <translation>Вернуться к карте</translation>
+    </message>
+</context>
+<context>
+    <name>UserDialog</name>
+    <message>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>&amp;Роль:</translation>
+    </message>
+    <message>
+        <source>— not a doctor —</source>
+        <translation>— не врач —</translation>
+    </message>
+    <message>
+        <source>&amp;Doctor:</source>
+        <translation>&amp;Врач:</translation>
+    </message>
+</context>
+<context>
+    <name>UsersModel</name>
+    <message>
+        <source>Login</source>
+        <translation>Логин</translation>
+    </message>
+    <message>
+        <source>Full name</source>
+        <translation>ФИО</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Роль</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>Врач</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <source>Last login</source>
+        <translation>Последний вход</translation>
+    </message>
+    <message>
+        <source>deactivated</source>
+        <translation>отключена</translation>
+    </message>
+    <message>
+        <source>locked until {time}</source>
+        <translation>заблокирована до {time}</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>действует</translation>
+    </message>
+</context>
+<context>
+    <name>UsersPage</name>
+    <message>
+        <source>Users</source>
+        <translation>Пользователи</translation>
+    </message>
+    <message>
+        <source>New user (Ctrl+N)</source>
+        <translation>Новый пользователь (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Role… (Ctrl+R)</source>
+        <translation>Роль… (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>New password… (Ctrl+P)</source>
+        <translation>Новый пароль… (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Unlock (Ctrl+U)</source>
+        <translation>Разблокировать (Ctrl+U)</translation>
+    </message>
+    <message>
+        <source>Deactivate (Ctrl+D)</source>
+        <translation>Отключить (Ctrl+D)</translation>
+    </message>
+    <message>
+        <source>Users are managed by an administrator.</source>
+        <translation>Пользователями управляет администратор.</translation>
+    </message>
+    <message>
+        <source>Reactivate (Ctrl+D)</source>
+        <translation>Включить снова (Ctrl+D)</translation>
+    </message>
+    <message>
+        <source>Choose a user in the table first.</source>
+        <translation>Сначала выберите пользователя в таблице.</translation>
+    </message>
+    <message>
+        <source>The user was created.</source>
+        <translation>Пользователь создан.</translation>
+    </message>
+    <message>
+        <source>The role of {login} was changed.</source>
+        <translation>Роль пользователя {login} изменена.</translation>
+    </message>
+    <message>
+        <source>The password of {login} was changed.</source>
+        <translation>Пароль пользователя {login} изменён.</translation>
+    </message>
+    <message>
+        <source>{login} was unlocked.</source>
+        <translation>{login}: блокировка снята.</translation>
+    </message>
+    <message>
+        <source>{login} was deactivated: no more logins.</source>
+        <translation>{login}: учётная запись отключена, входить больше нельзя.</translation>
+    </message>
+    <message>
+        <source>{login} was reactivated.</source>
+        <translation>{login}: учётная запись снова включена.</translation>
     </message>
 </context>
 <context>
@@ -4626,6 +4822,26 @@
         <translation>Пароль пользователя {login} изменён</translation>
     </message>
     <message>
+        <source>{login} is now: {role}</source>
+        <translation>Роль {login} теперь: {role}</translation>
+    </message>
+    <message>
+        <source>User {login} disabled</source>
+        <translation>Пользователь {login} отключён</translation>
+    </message>
+    <message>
+        <source>User {login} enabled</source>
+        <translation>Пользователь {login} снова включён</translation>
+    </message>
+    <message>
+        <source>User {login} unlocked</source>
+        <translation>Пользователь {login} разблокирован</translation>
+    </message>
+    <message>
+        <source>User {login} was not locked</source>
+        <translation>Пользователь {login} не был заблокирован</translation>
+    </message>
+    <message>
         <source>the clinic is not set up yet: give --admin-login for its first administrator</source>
         <translation>клиника ещё не настроена: укажите --admin-login для её первого администратора</translation>
     </message>
@@ -5447,6 +5663,22 @@
         <translation>смена пароля</translation>
     </message>
     <message>
+        <source>role change</source>
+        <translation>смена роли</translation>
+    </message>
+    <message>
+        <source>account deactivated</source>
+        <translation>учётная запись отключена</translation>
+    </message>
+    <message>
+        <source>account reactivated</source>
+        <translation>учётная запись включена снова</translation>
+    </message>
+    <message>
+        <source>lockout lifted</source>
+        <translation>блокировка снята</translation>
+    </message>
+    <message>
         <source>demo clinic loaded</source>
         <translation>загрузка демо-клиники</translation>
     </message>
@@ -5791,6 +6023,18 @@
         <translation>Роль</translation>
     </message>
     <message>
+        <source>Full name</source>
+        <translation>ФИО</translation>
+    </message>
+    <message>
+        <source>Locked until</source>
+        <translation>Заблокирована до</translation>
+    </message>
+    <message>
+        <source>Failed login attempts</source>
+        <translation>Неудачных попыток входа</translation>
+    </message>
+    <message>
         <source>Ticket format</source>
         <translation>Формат талона</translation>
     </message>
@@ -6130,6 +6374,94 @@
     <message>
         <source>Your role ({role}) may not do this: {permission}</source>
         <translation>Вашей роли ({role}) это действие не разрешено: {permission}</translation>
+    </message>
+    <message>
+        <source>finding patients</source>
+        <translation>поиск пациентов</translation>
+    </message>
+    <message>
+        <source>editing patient cards</source>
+        <translation>изменение карт пациентов</translation>
+    </message>
+    <message>
+        <source>viewing identity documents</source>
+        <translation>просмотр документов, удостоверяющих личность</translation>
+    </message>
+    <message>
+        <source>reading medical documents</source>
+        <translation>чтение медицинских документов</translation>
+    </message>
+    <message>
+        <source>adding medical documents</source>
+        <translation>добавление медицинских документов</translation>
+    </message>
+    <message>
+        <source>registering referrals</source>
+        <translation>регистрация направлений</translation>
+    </message>
+    <message>
+        <source>extending referrals</source>
+        <translation>продление направлений</translation>
+    </message>
+    <message>
+        <source>booking appointments</source>
+        <translation>запись на приём</translation>
+    </message>
+    <message>
+        <source>working in one&apos;s own schedule</source>
+        <translation>работа в своём расписании</translation>
+    </message>
+    <message>
+        <source>checking patients in</source>
+        <translation>отметка о приходе пациентов</translation>
+    </message>
+    <message>
+        <source>marking visits</source>
+        <translation>отметка приёмов</translation>
+    </message>
+    <message>
+        <source>printing</source>
+        <translation>печать</translation>
+    </message>
+    <message>
+        <source>overriding the booking rules</source>
+        <translation>запись в обход правил</translation>
+    </message>
+    <message>
+        <source>undoing a visit&apos;s status</source>
+        <translation>отмена статуса приёма</translation>
+    </message>
+    <message>
+        <source>managing working hours</source>
+        <translation>управление часами работы</translation>
+    </message>
+    <message>
+        <source>managing services and prices</source>
+        <translation>управление услугами и ценами</translation>
+    </message>
+    <message>
+        <source>reports</source>
+        <translation>отчёты</translation>
+    </message>
+    <message>
+        <source>reading the journal</source>
+        <translation>чтение журнала</translation>
+    </message>
+    <message>
+        <source>managing users</source>
+        <translation>управление пользователями</translation>
+    </message>
+    <message>
+        <source>changing the clinic&apos;s settings</source>
+        <translation>изменение настроек клиники</translation>
+    </message>
+    <message>
+        <source>editing the clinic&apos;s directories</source>
+        <translation>правка справочников клиники</translation>
+    </message>
+    <message>
+        <source>this action</source>
+        <translation>это действие</translation>
     </message>
 </context>
 <context>
@@ -7381,6 +7713,30 @@
     <message>
         <source>Only a manager or an administrator chooses the ticket format</source>
         <translation>Формат талона выбирает менеджер или администратор</translation>
+    </message>
+</context>
+<context>
+    <name>users</name>
+    <message>
+        <source>Role: {role} is not a role (registrar, doctor, manager, admin)</source>
+        <extracomment>The advisory lock every change of a role or of the active flag takes first.</extracomment>
+        <translation>Роль: «{role}» — нет такой роли (registrar, doctor, manager, admin)</translation>
+    </message>
+    <message>
+        <source>Repeat the password: it does not match</source>
+        <translation>Повтор пароля: не совпадает с паролем</translation>
+    </message>
+    <message>
+        <source>Doctor: choose the doctor this account is</source>
+        <translation>Врач: выберите врача, которому принадлежит учётная запись</translation>
+    </message>
+    <message>
+        <source>{login} is the only active administrator: make another user an administrator first</source>
+        <translation>{login} — единственный действующий администратор: сначала назначьте администратором другого пользователя</translation>
+    </message>
+    <message>
+        <source>You cannot deactivate your own account</source>
+        <translation>Нельзя отключить собственную учётную запись</translation>
     </message>
 </context>
 <context>

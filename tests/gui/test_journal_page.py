@@ -133,4 +133,6 @@ def test_a_users_creation_names_the_role(
         if model.row_at(n).action == "create" and model.row_at(n).entity_id == users["anna"]
     ]
     assert len(created) == 1
-    assert model.index(created[0], M.DETAILS).data() == "Логин: — → anna; Роль: — → менеджер"
+    assert model.index(created[0], M.DETAILS).data() == (
+        "Логин: — → anna; Роль: — → менеджер; ФИО: — → Анна Петрова"
+    )

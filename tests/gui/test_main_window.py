@@ -166,7 +166,7 @@ def test_every_section_is_built(qtbot, make_context, open_window) -> None:
         assert not isinstance(page, PlaceholderPage)
         assert page.title == title
         assert window.navigation.currentItem().text() == title
-    assert not any(isinstance(page, PlaceholderPage) for page in window.pages)
+    assert not any(isinstance(page, PlaceholderPage) for page in window.pages.values())
 
 
 def test_settings_page_says_where_the_data_is(qtbot, make_context, open_window) -> None:

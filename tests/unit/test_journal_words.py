@@ -185,3 +185,12 @@ def test_english_is_the_source_language() -> None:
     assert words.action_title("hold") == "moved to the holding tray"
     assert words.value_text("overbooked", True) == "yes"
     assert words.field_title("in_holding_tray") == "In the holding tray"
+
+
+def test_every_permission_has_a_title_and_no_code_is_shown() -> None:
+    from crm.controllers.access.permissions import Permission
+    from crm.controllers.vocabulary import permission_title
+
+    for permission in Permission:
+        title = permission_title(permission)
+        assert title and title != permission.value and "_" not in title

@@ -229,7 +229,15 @@ def insert_user(
         login=None if actor else cli_login,
         entity="app_user",
         entity_id=user.id,
-        changes={"login": [None, login_name], "role": [None, role.value]},
+        changes=journal.diff(
+            {},
+            {
+                "login": login_name,
+                "full_name": user.full_name,
+                "role": role,
+                "doctor_id": doctor_id,
+            },
+        ),
     )
     return user.id
 
@@ -297,3 +305,9 @@ def list_users(db: sessionmaker[Session]) -> list[UserRow]:
             )
             for u in session.scalars(sa.select(User).order_by(sa.func.lower(User.login)))
         ]
+
+
+def logout(db: sessionmaker[Session], actor: Actor) -> None:
+    """Journal that ``actor`` logged out (switched user) at their workstation."""
+    with db() as session, session.begin():
+        journal.record(session, "logout", actor=actor, entity="app_user", entity_id=actor.user_id)

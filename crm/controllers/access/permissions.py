@@ -6,7 +6,7 @@ import enum
 
 from crm.controllers.context import Actor
 from crm.controllers.errors import PermissionDenied
-from crm.controllers.vocabulary import role_title
+from crm.controllers.vocabulary import permission_title, role_title
 from crm.i18n import translate
 from crm.models.enums import Role
 
@@ -104,6 +104,6 @@ def require(actor: Actor, permission: Permission) -> None:
     if not allowed(actor, permission):
         raise PermissionDenied(
             translate("permissions", "Your role ({role}) may not do this: {permission}").format(
-                role=role_title(actor.role), permission=permission.value
+                role=role_title(actor.role), permission=permission_title(permission)
             )
         )

@@ -123,6 +123,10 @@ def action_titles() -> dict[str, str]:
         "login_failed": translate("journal", "failed login"),
         "logout": translate("journal", "log out"),
         "password_changed": translate("journal", "password change"),
+        "role_changed": translate("journal", "role change"),
+        "deactivate": translate("journal", "account deactivated"),
+        "reactivate": translate("journal", "account reactivated"),
+        "unlock": translate("journal", "lockout lifted"),
         "demo_loaded": translate("journal", "demo clinic loaded"),
     }
 
@@ -246,6 +250,10 @@ def field_titles() -> dict[str, str]:
         # Users, settings, exports.
         "login": translate("journal", "Login"),
         "role": translate("journal", "Role"),
+        "full_name": translate("journal", "Full name"),
+        "active": translate("journal", "Active"),
+        "locked_until": translate("journal", "Locked until"),
+        "failed_attempts": translate("journal", "Failed login attempts"),
         formats.TICKET_FORMAT: translate("journal", "Ticket format"),
         "report": translate("journal", "Report"),
         "from": translate("journal", "Period from"),
@@ -257,7 +265,6 @@ def field_titles() -> dict[str, str]:
         "licence": translate("journal", "Licence"),
         "timezone": translate("journal", "Timezone"),
         "ticket_format": translate("journal", "Ticket paper"),
-        "active": translate("journal", "Active"),
         "code": translate("journal", "Code"),
         "is_service": translate("journal", "Diagnostic service"),
         "alternatives": translate("journal", "Alternatives"),

@@ -47,6 +47,10 @@ class CardWindows(QObject):
         """The open window of ``patient_id``'s card, if any."""
         return self._by_patient.get(patient_id)
 
+    def has_unsaved_changes(self) -> bool:
+        """Whether an open card holds typed, unsaved changes."""
+        return any(editor.dirty for editor in (*self._by_patient.values(), *self._new))
+
     def open_card(self, patient_id: int) -> CardEditor:
         """Open ``patient_id``'s card (or bring its window forward)."""
         editor = self._by_patient.get(patient_id)

@@ -371,6 +371,10 @@ class PatientsPage(QWidget):
         self.import_opened.emit(dialog)
         return dialog
 
+    def has_unsaved_changes(self) -> bool:
+        """Whether a card window holds unsaved changes (asked before logging out)."""
+        return self.windows.has_unsaved_changes()
+
     def _on_saved(self, _patient_id: int) -> None:
         if self._context.events is None and self._searched_text:
             self._keep_id = self.selected_id()
