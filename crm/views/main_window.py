@@ -25,6 +25,7 @@ from crm.controllers.access import auth
 from crm.controllers.access.permissions import Permission, allowed
 from crm.controllers.vocabulary import role_title
 from crm.views import AppContext
+from crm.views.directories.page import DirectoriesPage
 from crm.views.pages.journal_page import JournalPage
 from crm.views.pages.settings_page import SettingsPage
 from crm.views.patients.page import PatientsPage
@@ -34,9 +35,9 @@ from crm.views.schedule.page import SchedulePage
 from crm.views.status import StatusPanel, describe_database
 from crm.views.users.page import UsersPage
 
-SCHEDULE, PATIENTS, REFERRALS, REPORTS, JOURNAL, SETTINGS, USERS = range(7)
+SCHEDULE, PATIENTS, REFERRALS, REPORTS, JOURNAL, SETTINGS, USERS, DIRECTORIES = range(8)
 #: The order of the list; Ctrl+1… number the sections shown, top to bottom.
-ORDER = (SCHEDULE, PATIENTS, REFERRALS, REPORTS, USERS, JOURNAL, SETTINGS)
+ORDER = (SCHEDULE, PATIENTS, REFERRALS, REPORTS, USERS, DIRECTORIES, JOURNAL, SETTINGS)
 
 
 class MainWindow(QMainWindow):
@@ -127,6 +128,8 @@ class MainWindow(QMainWindow):
             }
         if allowed(actor, Permission.MANAGE_USERS):
             pages[USERS] = UsersPage(context)
+        if allowed(actor, Permission.MANAGE_DIRECTORIES):  # managers and administrators
+            pages[DIRECTORIES] = DirectoriesPage(context)
         pages |= {JOURNAL: JournalPage(context), SETTINGS: SettingsPage(context)}
         return {section: pages[section] for section in ORDER if section in pages}
 

@@ -3949,6 +3949,58 @@
     </message>
 </context>
 <context>
+    <name>WorkbookBar</name>
+    <message>
+        <source>Export to Excel…</source>
+        <extracomment>How many problems the preview lists (the rest are counted).</extracomment>
+        <translation>Выгрузить в Excel…</translation>
+    </message>
+    <message>
+        <source>Import from Excel…</source>
+        <translation>Загрузить из Excel…</translation>
+    </message>
+    <message>
+        <source>Export the directories</source>
+        <translation>Выгрузка справочников</translation>
+    </message>
+    <message>
+        <source>The directories are written to {path}</source>
+        <translation>Справочники выгружены в {path}</translation>
+    </message>
+    <message>
+        <source>Import the directories</source>
+        <translation>Загрузка справочников</translation>
+    </message>
+    <message>
+        <source>new: {created}, changed: {changed}, unchanged: {unchanged}</source>
+        <translation>новых: {created}, изменённых: {changed}, без изменений: {unchanged}</translation>
+    </message>
+    <message>
+        <source>…and {n} more</source>
+        <translation>…и ещё {n}</translation>
+    </message>
+    <message>
+        <source>{file}: nothing imported, correct the workbook:</source>
+        <translation>{file}: ничего не загружено, исправьте файл:</translation>
+    </message>
+    <message>
+        <source>{file} is correct: {counts}. Import it?</source>
+        <translation>{file} без ошибок: {counts}. Загрузить?</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Загрузить</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>Imported: {counts}</source>
+        <translation>Загружено: {counts}</translation>
+    </message>
+</context>
+<context>
     <name>WorkingHoursDialog</name>
     <message>
         <source>Working hours</source>

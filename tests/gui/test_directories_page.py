@@ -125,3 +125,36 @@ def test_the_clinic_tab_is_edited_by_an_admin_only(
     clinic.form.set_value("address", "г. Пенза, ул. Мира, 3")
     with qtbot.waitSignal(clinic.saved, timeout=TIMEOUT):
         clinic.save()
+
+
+def test_a_workbook_is_previewed_then_imported_and_the_tabs_show_it(
+    qtbot, page: DirectoriesPage, tmp_path
+) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Филиалы"
+    sheet.append(["Название", "Адрес", "Телефон"])
+    sheet.append(["Южный", "г. Сочи, ул. Морская, 1", ""])
+    rooms = book.create_sheet("Кабинеты")
+    rooms.append(["Филиал", "Номер", "Название"])
+    rooms.append(["Северный", "7", ""])  # no such branch
+    path = tmp_path / "clinic.xlsx"
+    book.save(path)
+    bar = page.workbook
+    with qtbot.waitSignal(bar.previewed, timeout=TIMEOUT) as refused:
+        bar.preview(path)
+    assert refused.args[0].problems
+    assert "Кабинеты" in page.messages.text() and "строка 2" in page.messages.text()
+    rooms.delete_rows(2)
+    book.save(path)
+    with qtbot.waitSignal(bar.previewed, timeout=TIMEOUT):
+        bar.preview(path)
+    assert "новых: 1" in page.messages.text()
+    with qtbot.waitSignal(bar.imported, timeout=TIMEOUT):
+        page.messages.first_button.click()  # «Загрузить»
+    tab = page.tabs["branches"]
+    page.tab_widget.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=TIMEOUT)
+    assert tab.model.row_at(0).cells["name"] == "Южный"

@@ -8,6 +8,8 @@ from crm.controllers.directories.catalogue import DIRECTORIES, ON_SCREEN
 from crm.views import AppContext
 from crm.views.directories.clinic_tab import ClinicTab
 from crm.views.directories.tab import DirectoryTab
+from crm.views.directories.workbook_bar import WorkbookBar
+from crm.views.patients.message_bar import MessageBar
 
 
 class DirectoriesPage(QWidget):
@@ -35,8 +37,13 @@ class DirectoriesPage(QWidget):
         for tab in self.tabs.values():
             self.tab_widget.addTab(tab, tab.title)
         self.tab_widget.currentChanged.connect(lambda _i: self.activate())
+        self.messages = MessageBar()
+        self.workbook = WorkbookBar(context, self.messages)
+        self.workbook.imported.connect(lambda _report: self.activate())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.workbook)
+        layout.addWidget(self.messages)
         layout.addWidget(self.tab_widget)
 
     def activate(self) -> None:
