@@ -54,8 +54,9 @@ def test_the_administrator_lands_on_users_and_sees_no_refusals(
     assert window.current_page == USERS
     assert window.sections == [USERS, DIRECTORIES, JOURNAL, SETTINGS]
     assert SCHEDULE not in window.pages
-    assert [window.navigation.item(i).text() for i in range(3)] == [
+    assert [window.navigation.item(i).text() for i in range(4)] == [
         "Пользователи",
+        "Справочники",
         "Журнал",
         "Настройки",
     ]
