@@ -9,7 +9,7 @@ import pytest
 
 from crm.controllers.access import auth
 from crm.controllers.directories import records
-from crm.controllers.directories.catalogue import BRANCHES, SPECIALTIES
+from crm.controllers.directories.catalogue import BRANCHES, SERVICES, SPECIALTIES
 from crm.models.enums import Role
 from crm.views import AppContext
 from crm.views.directories.page import DirectoriesPage
@@ -51,32 +51,44 @@ def _type(tab: DirectoryTab, values: dict[str, str]) -> None:
          ("referral_days", "400", "14"), ("name", "Врач-терапевт")),
         ("services", {"code": "S-1", "name": "Приём терапевта", "duration_slots": "1"},
          ("duration_slots", "9", "2"), ("name", "Приём терапевта первичный")),
+        ("rooms", {"branch_id": "Опорный", "number": "203"},
+         ("branch_id", "Нет такого", "Опорный"), ("name", "Процедурный")),
+        ("prices", {"service_id": "S-0", "amount": "1500", "valid_from": "01.01.2026"},
+         ("amount", "-1", "1500,50"), ("valid_to", "31.12.2026")),
     ],
 )  # fmt: skip
 def test_a_directory_screen_adds_refuses_edits_and_deactivates(  # noqa: PLR0917 (parametrized)
     qtbot, page: DirectoriesPage, key: str, row: dict, bad: tuple, edit: tuple
 ) -> None:
+    actor, db = page.clinic._context.actor, page.clinic._context.database.sessions
+    records.save(db, actor, BRANCHES, {"name": "Опорный", "address": "Тверь"})
+    records.save(db, actor, SERVICES, {"code": "S-0", "name": "Осмотр", "duration_slots": "1"})
     tab = page.tabs[key]
     page.tab_widget.setCurrentWidget(tab)
     qtbot.waitUntil(lambda: not tab.loading, timeout=TIMEOUT)
+    before = tab.model.rowCount()
     tab.new()
     _type(tab, {**row, bad[0]: bad[1]})
     _save(qtbot, tab)
     assert tab.messages.kind == "error"
     assert tab.form.problem(bad[0]) != "", "the bad field is named under itself"
-    assert tab.form.value(next(iter(row))) == next(iter(row.values())), "typed text stays"
-    assert tab.model.rowCount() == 0
+    assert tab.form.value(bad[0]) == bad[1], "typed text stays"
+    assert all(tab.form.value(f) == v for f, v in row.items() if f != bad[0])
+    assert tab.model.rowCount() == before
 
     tab.form.set_value(bad[0], bad[2])
     _save(qtbot, tab)
     assert tab.messages.kind == "done", tab.messages.text()
-    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == before + 1, timeout=TIMEOUT)
 
     tab.form.set_value(*edit)
     _save(qtbot, tab)
     assert tab.messages.kind == "done"
-    qtbot.waitUntil(lambda: tab.model.row_at(0).cells[edit[0]] == edit[1], timeout=TIMEOUT)
-
+    line = tab.model.line_of(tab.current.id)
+    qtbot.waitUntil(lambda: tab.model.row_at(line).cells[edit[0]] == edit[1], timeout=TIMEOUT)
+    if not tab.directory.deactivatable:  # prices end by their period
+        assert not tab.active_button.isVisible()
+        return
     tab.toggle()
     qtbot.waitUntil(lambda: tab.current is not None and not tab.current.active, timeout=TIMEOUT)
     assert tab.active_button.text() == "Вернуть в работу"

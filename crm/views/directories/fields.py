@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -84,6 +85,9 @@ class FieldForm(QWidget):
             problem.setWordWrap(False)
             # One line always reserved: a message appearing moves nothing below it.
             problem.setFixedHeight(problem.fontMetrics().height())
+            # A long refusal is cut at the field's width (its tooltip and the message bar
+            # hold it whole) rather than widening the form.
+            problem.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             problem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             cell = QWidget()
             column = QVBoxLayout(cell)
