@@ -59,16 +59,6 @@ class DirectoryModel(RowTableModel):
     def header_labels(self) -> Sequence[str]:
         return [column.title() for column in self.directory.columns]
 
-    def set_rows(self, rows: Sequence[DirectoryRow]) -> None:
-        """Show ``rows``."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, number: int) -> DirectoryRow:
-        """The row shown on line ``number``."""
-        return self._rows[number]
-
     def line_of(self, row_id: int) -> int | None:
         """The line showing ``row_id``, if shown."""
         return next((n for n, row in enumerate(self._rows) if row.id == row_id), None)

@@ -13,10 +13,21 @@ Index = QModelIndex | QPersistentModelIndex
 class RowTableModel(QAbstractTableModel):
     """A flat table over ``self._rows`` with the column titles of :meth:`header_labels`.
 
-    Subclasses keep their rows in ``self._rows`` and answer ``data()`` themselves.
+    Subclasses keep their rows in ``self._rows`` (:meth:`set_rows` replaces them) and
+    answer ``data()`` themselves.
     """
 
     _rows: Sequence[Any]
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        """Show ``rows`` (the view is reset)."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, number: int) -> Any:
+        """The row shown on line ``number``."""
+        return self._rows[number]
 
     def header_labels(self) -> Sequence[str]:
         """The column titles, left to right."""

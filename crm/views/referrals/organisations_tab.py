@@ -70,16 +70,6 @@ class OrganisationsModel(RowTableModel):
             QCoreApplication.translate("OrganisationsModel", "Address"),
         ]
 
-    def set_rows(self, rows: Sequence[Organisation]) -> None:
-        """Show ``rows``."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, number: int) -> Organisation:
-        """The organisation on row ``number``."""
-        return self._rows[number]
-
     def row_of(self, organisation_id: int) -> int | None:
         """The row showing ``organisation_id``, if shown."""
         return next((n for n, o in enumerate(self._rows) if o.id == organisation_id), None)

@@ -46,16 +46,6 @@ class UsersModel(RowTableModel):
             self.tr("Last login"),
         )
 
-    def set_rows(self, rows: Sequence[UserRow]) -> None:
-        """Show ``rows`` instead of what is shown now."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> UserRow:
-        """The account in table row ``row``."""
-        return self._rows[row]
-
     def row_of(self, login: str) -> int | None:
         """The table row of ``login`` (case-insensitive), if shown."""
         wanted = login.lower()
