@@ -24,10 +24,13 @@ class User(Base):
     full_name: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
     #: argon2id hash (PHC string).
-    password_hash: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(200), deferred=True)
     doctor_id: Mapped[int | None] = mapped_column(fk("doctor.id"))
     active: Mapped[bool] = mapped_column(server_default=sa.true())
     failed_attempts: Mapped[int] = mapped_column(server_default=sa.text("0"))
     locked_until: Mapped[dt.datetime | None]
     last_login_at: Mapped[dt.datetime | None]
     created_at: Mapped[now_timestamp]
+    #: The user's own PostgreSQL role (``login@database``), set by ``crm_sync_login``;
+    #: unique, so the journal's actor taken from ``session_user`` is one person.
+    db_role: Mapped[str | None] = mapped_column(sa.String(63), unique=True)

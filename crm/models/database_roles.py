@@ -1,0 +1,167 @@
+"""PostgreSQL roles: which group role each staff role is, and what each group may touch.
+
+The database, not only the program, refuses what a role may not do: every staff login
+is a PostgreSQL role in one of the groups below, and the grants here are the whole of
+what the group may read and write. A table missing from :data:`TABLE_GRANTS` is a
+decision not yet taken (``tests/unit/test_database_roles_map.py`` fails); a column list
+means "these columns only" (the others — password material, a document's contents —
+stay unreadable). Applied by the migrations (:func:`grant_statements`), so a later
+migration that adds a table adds its line here and calls it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crm.models.enums import Role
+
+REGISTRAR = "crm_registrar"
+DOCTOR = "crm_doctor"
+MANAGER = "crm_manager"
+ADMIN = "crm_admin"
+#: The workstation's own role before anyone has logged in: it may only call the
+#: login functions and read the schema's revision (``db check``).
+GATE = "crm_gate"
+
+GROUP_OF_ROLE: dict[Role, str] = {
+    Role.REGISTRAR: REGISTRAR,
+    Role.DOCTOR: DOCTOR,
+    Role.MANAGER: MANAGER,
+    Role.ADMIN: ADMIN,
+}
+STAFF_GROUPS = (REGISTRAR, DOCTOR, MANAGER, ADMIN)
+ALL_GROUPS = (*STAFF_GROUPS, GATE)
+
+_STAFF = STAFF_GROUPS
+_DESK = (REGISTRAR, MANAGER)
+_DIRECTORY_EDITORS = (MANAGER, ADMIN)
+
+#: ``app_user`` without its password hash and failure counter.
+USER_COLUMNS = (
+    "id",
+    "login",
+    "full_name",
+    "role",
+    "doctor_id",
+    "active",
+    "locked_until",
+    "last_login_at",
+    "created_at",
+    "db_role",
+)
+#: ``medical_document`` without its contents: the desk sees that a document exists.
+DOCUMENT_COLUMNS = (
+    "id",
+    "patient_id",
+    "appointment_id",
+    "kind",
+    "title",
+    "file_name",
+    "mime_type",
+    "size_bytes",
+    "uploaded_by_id",
+    "created_at",
+)
+
+
+@dataclass(frozen=True)
+class Grant:
+    """``privileges`` on ``table`` for ``groups`` (on ``columns`` only, when given)."""
+
+    table: str
+    privileges: str  # space-separated: SELECT INSERT UPDATE DELETE
+    groups: tuple[str, ...]
+    columns: tuple[str, ...] = ()
+
+
+def _reference(table: str, editors: tuple[str, ...] = _DIRECTORY_EDITORS) -> list[Grant]:
+    return [Grant(table, "SELECT", _STAFF), Grant(table, "INSERT UPDATE", editors)]
+
+
+TABLE_GRANTS: tuple[Grant, ...] = (
+    Grant("alembic_version", "SELECT", ALL_GROUPS),
+    # Users: everybody reads names and roles (the journal, pickers); only admins write.
+    Grant("app_user", "SELECT", _STAFF, USER_COLUMNS),
+    Grant("app_user", "INSERT UPDATE", (ADMIN,)),
+    Grant("clinic_setting", "SELECT", _STAFF),
+    Grant("clinic_setting", "INSERT UPDATE", (MANAGER, ADMIN)),
+    *_reference("branch"),
+    *_reference("room"),
+    *_reference("specialty"),
+    *_reference("specialty_alternative"),
+    Grant("specialty_alternative", "DELETE", _DIRECTORY_EDITORS),
+    *_reference("doctor"),
+    *_reference("service"),
+    *_reference("service_price"),
+    *_reference("insurer", (REGISTRAR, MANAGER, ADMIN)),
+    *_reference("issuing_organisation", (REGISTRAR, MANAGER)),
+    Grant("issuing_organisation", "DELETE", _DESK),
+    *_reference("educational_material", (DOCTOR, MANAGER)),
+    # Schedules: managers set hours; everyone who books reads them.
+    Grant("schedule_template", "SELECT", _STAFF),
+    Grant("schedule_template", "INSERT UPDATE DELETE", (MANAGER,)),
+    Grant("schedule_exception", "SELECT", _STAFF),
+    Grant("schedule_exception", "INSERT UPDATE DELETE", (MANAGER,)),
+    # Patients: the desk writes cards; doctors read them; admins do not see them.
+    Grant("patient", "SELECT", (REGISTRAR, DOCTOR, MANAGER)),
+    Grant("patient", "INSERT UPDATE", _DESK),
+    Grant("patient_surname", "SELECT", (REGISTRAR, DOCTOR, MANAGER)),
+    Grant("patient_surname", "INSERT UPDATE DELETE", _DESK),
+    Grant("patient_consent", "SELECT", (REGISTRAR, DOCTOR, MANAGER)),
+    Grant("patient_consent", "INSERT UPDATE", _DESK),
+    # Appointments: row-level security keeps a doctor to her own (see POLICIES).
+    Grant("appointment", "SELECT", _STAFF),
+    Grant("appointment", "INSERT UPDATE", (REGISTRAR, DOCTOR, MANAGER)),
+    Grant("referral", "SELECT", (REGISTRAR, DOCTOR, MANAGER)),
+    Grant("referral", "INSERT UPDATE", (REGISTRAR, DOCTOR, MANAGER)),
+    Grant("referral_extension", "SELECT", (REGISTRAR, DOCTOR, MANAGER)),
+    Grant("referral_extension", "INSERT", (DOCTOR, MANAGER)),
+    Grant("waiting_list_entry", "SELECT", (REGISTRAR, DOCTOR, MANAGER)),
+    Grant("waiting_list_entry", "INSERT UPDATE", _DESK),
+    Grant("priority_request", "SELECT", (REGISTRAR, DOCTOR, MANAGER)),
+    Grant("priority_request", "INSERT UPDATE", (REGISTRAR, DOCTOR, MANAGER)),
+    Grant("outbox_message", "SELECT INSERT", (REGISTRAR, DOCTOR, MANAGER)),
+    Grant("outbox_message", "UPDATE", _DESK),
+    Grant("patient_message", "SELECT INSERT", (REGISTRAR, DOCTOR, MANAGER)),
+    # Medical documents: the desk sees that one exists, never its contents.
+    Grant("medical_document", "SELECT", (REGISTRAR,), DOCUMENT_COLUMNS),
+    Grant("medical_document", "SELECT", (DOCTOR, MANAGER)),
+    Grant("medical_document", "INSERT UPDATE", (DOCTOR, MANAGER)),
+    Grant("treatment_plan", "SELECT", (REGISTRAR, DOCTOR, MANAGER)),
+    Grant("treatment_plan", "INSERT UPDATE", (DOCTOR,)),
+    Grant("treatment_task", "SELECT", (REGISTRAR, DOCTOR, MANAGER)),
+    Grant("treatment_task", "INSERT UPDATE", (DOCTOR,)),
+    Grant("treatment_task", "UPDATE", _DESK),
+    # Money and feedback: the desk takes payments and ratings; managers correct.
+    Grant("payment", "SELECT INSERT", _DESK),
+    Grant("payment", "UPDATE", (MANAGER,)),
+    Grant("bonus_ledger_entry", "SELECT INSERT", _DESK),
+    Grant("feedback", "SELECT INSERT", _DESK),
+    Grant("feedback", "UPDATE", (MANAGER,)),
+    Grant("feedback", "SELECT", (DOCTOR,)),
+    # The journal: everyone appends (the actor is set by the database) and reads the
+    # history of what they work on; nobody updates or deletes (trigger and grants).
+    Grant("journal_entry", "SELECT INSERT", _STAFF),
+)
+
+
+def grant_statements() -> list[str]:
+    """The SQL that makes every table's privileges exactly :data:`TABLE_GRANTS`."""
+    tables = sorted({grant.table for grant in TABLE_GRANTS})
+    groups = ", ".join(ALL_GROUPS)
+    statements = [f"GRANT USAGE ON SCHEMA public TO {groups}"]
+    statements += [f"REVOKE ALL ON TABLE {table} FROM PUBLIC, {groups}" for table in tables]
+    for grant in TABLE_GRANTS:
+        privileges = grant.privileges.split()
+        if grant.columns:
+            columns = ", ".join(grant.columns)
+            privilege_list = ", ".join(f"{p} ({columns})" for p in privileges)
+        else:
+            privilege_list = ", ".join(privileges)
+        statements.append(
+            f"GRANT {privilege_list} ON TABLE {grant.table} TO {', '.join(grant.groups)}"
+        )
+    statements.append(
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {', '.join(STAFF_GROUPS)}"
+    )
+    return statements
