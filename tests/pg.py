@@ -88,6 +88,12 @@ class TestServer:
                 (name,),
             )
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+            # Staff logins are the cluster's roles, named login@database: they go too.
+            roles = conn.execute(
+                "SELECT rolname FROM pg_roles WHERE rolname LIKE %s", (f"%@{name}",)
+            ).fetchall()
+            for (role,) in roles:
+                conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
         if name in self.created:
             self.created.remove(name)
 

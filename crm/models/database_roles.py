@@ -36,7 +36,7 @@ _STAFF = STAFF_GROUPS
 _DESK = (REGISTRAR, MANAGER)
 _DIRECTORY_EDITORS = (MANAGER, ADMIN)
 
-#: ``app_user`` without its password hash and failure counter.
+#: ``app_user`` without its password hash.
 USER_COLUMNS = (
     "id",
     "login",
@@ -44,6 +44,7 @@ USER_COLUMNS = (
     "role",
     "doctor_id",
     "active",
+    "failed_attempts",
     "locked_until",
     "last_login_at",
     "created_at",

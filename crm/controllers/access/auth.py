@@ -14,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers import journal
+from crm.controllers.access.database_login import sync_login
 from crm.controllers.clinic import clock
 from crm.controllers.context import Actor
 from crm.controllers.errors import LoginRefused, NotFound, ValidationError
@@ -103,6 +104,7 @@ def login(db: sessionmaker[Session], login_name: str, password: str, workstation
             if user.failed_attempts >= MAX_FAILED_ATTEMPTS:
                 user.locked_until = now + LOCKOUT
                 user.failed_attempts = 0
+                sync_login(session, user)  # the server refuses its password too
                 refusal = translate(
                     "auth", "Too many failed attempts: the account is locked until {time}"
                 ).format(time=user.locked_until.astimezone().strftime("%H:%M"))
@@ -119,8 +121,11 @@ def login(db: sessionmaker[Session], login_name: str, password: str, workstation
             )
         else:
             assert user is not None
+            was_locked = user.locked_until is not None
             user.failed_attempts = 0
             user.locked_until = None
+            if was_locked:
+                sync_login(session, user)
             user.last_login_at = now
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
@@ -222,6 +227,7 @@ def insert_user(
     )
     session.add(user)
     session.flush()
+    sync_login(session, user, password=password)
     journal.record(
         session,
         "create",
@@ -280,6 +286,7 @@ def set_password(
         user.password_hash = hash_password(password)
         user.failed_attempts = 0
         user.locked_until = None
+        sync_login(session, user, password=password)
         journal.record(
             session,
             "password_changed",

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers import journal
 from crm.controllers.access import auth
+from crm.controllers.access.database_login import sync_login
 from crm.controllers.access.permissions import Permission, require
 from crm.controllers.context import Actor
 from crm.controllers.errors import DomainError, FieldProblem, NotFound, ValidationError
@@ -323,6 +324,7 @@ def change_role(
         before = {"role": user.role, "doctor_id": user.doctor_id}
         user.role = new_role
         user.doctor_id = new_doctor
+        sync_login(session, user)
         changes = journal.diff(before, {"role": new_role, "doctor_id": new_doctor})
         if changes:
             journal.record(
@@ -365,6 +367,7 @@ def set_active(db: sessionmaker[Session], login: str, active: bool, *, actor: Ac
             login=_cli(actor),
         )
         user.active = active
+        sync_login(session, user)
 
 
 def reset_password(
@@ -405,6 +408,7 @@ def unlock(db: sessionmaker[Session], login: str, *, actor: Actor | None) -> boo
         )
         user.locked_until = None
         user.failed_attempts = 0
+        sync_login(session, user)
         journal.record(
             session,
             "unlock",

@@ -27,7 +27,8 @@ from crm.controllers.demo.clinic import (
 )
 from crm.controllers.demo.extras import service_rows
 from crm.controllers.demo.schedule import MOSCOW
-from crm.controllers.demo.users import DEMO_USERS
+from crm.controllers.access.database_login import sync_login
+from crm.controllers.demo.users import DEMO_PASSWORD, DEMO_USERS
 from crm.models import (
     Branch,
     Doctor,
@@ -200,6 +201,8 @@ def write_structure(
         ],
     )
     users = {u.login: uid for uid, u in zip(user_ids, DEMO_USERS, strict=True)}
+    for user in session.scalars(sa.select(User).where(User.id.in_(user_ids))):
+        sync_login(session, user, password=DEMO_PASSWORD)
     insert_rows(
         session,
         ScheduleException,

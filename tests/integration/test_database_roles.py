@@ -1,0 +1,322 @@
+"""The database refuses what a role may not do, whatever program or psql sends it.
+
+The demo clinic is loaded once (in a transaction rolled back after the module); each
+check then runs as a demo user's own PostgreSQL role (``SET LOCAL SESSION
+AUTHORIZATION``, which sets ``session_user`` as a real login does) inside a savepoint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm.controllers import demo
+from crm.controllers.access import auth, users
+from crm.controllers.context import Actor
+from crm.controllers.demo.users import DEMO_PASSWORD
+from crm.controllers.directories.catalogue import DOCTORS
+from crm.controllers.directories.records import list_rows
+from crm.controllers.patients.cards import open_card
+from crm.controllers.patients.search import search_patients
+from crm.controllers.reports.dashboard import dashboard
+from crm.controllers.schedule import booking, visit_status
+from crm.controllers.schedule.day_grid import load_grid
+from crm.controllers.schedule.slots import free_slots
+from crm.crypto import KeyRing, generate_key_file
+from crm.models import Appointment, JournalEntry, User
+from crm.models.database_roles import GROUP_OF_ROLE
+from crm.models.enums import AppointmentKind, Role
+
+TODAY = dt.date(2026, 12, 8)  # a Tuesday
+
+
+@dataclass
+class Demo:
+    connection: sa.Connection
+    db: sessionmaker[Session]
+    keyring: KeyRing
+
+    def actor(self, login: str) -> Actor:
+        return auth.login(self.db, login, DEMO_PASSWORD, "desk-roles")
+
+    def role_of(self, login: str) -> str:
+        with self.db() as session:
+            return session.scalars(sa.select(User.db_role).where(User.login == login)).one()
+
+    @contextmanager
+    def as_login(self, login: str) -> Iterator[sa.Connection]:
+        """Everything inside runs as ``login``'s PostgreSQL role, then is undone."""
+        role = self.role_of(login)
+        savepoint = self.connection.begin_nested()
+        self.connection.execute(sa.text(f'SET LOCAL SESSION AUTHORIZATION "{role}"'))
+        try:
+            yield self.connection
+        finally:
+            savepoint.rollback()
+
+    def refused(self, login: str, statement: str) -> str | None:
+        """The SQLSTATE with which ``statement`` fails as ``login`` (``None``: it ran)."""
+        with self.as_login(login) as connection:
+            inner = connection.begin_nested()
+            try:
+                connection.execute(sa.text(statement))
+            except sa.exc.DBAPIError as error:
+                inner.rollback()
+                return getattr(error.orig, "sqlstate", "?")
+            inner.rollback()
+            return None
+
+
+@pytest.fixture(scope="module")
+def clinic(shared_engine: sa.Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    connection = shared_engine.connect()
+    outer = connection.begin()
+    factory = sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+    keyring = generate_key_file(tmp_path_factory.mktemp("roles-key") / "key.bin")
+    demo.load_demo(factory, keyring, patients=40, seed=3, today=TODAY)
+    yield Demo(connection, factory, keyring)
+    outer.rollback()
+    connection.close()
+
+
+DEMO_LOGINS = ("registrar", "doctor", "manager", "admin")
+
+#: Nobody at a workstation may do these (SQLSTATE 42501, insufficient privilege).
+FORBIDDEN_TO_ALL = (
+    "CREATE TABLE intruder (a int)",
+    "ALTER TABLE patient ADD COLUMN intruder int",
+    "DROP TABLE journal_entry",
+    "TRUNCATE journal_entry",
+    "TRUNCATE appointment",
+    "ALTER TABLE journal_entry DISABLE TRIGGER ALL",
+    "ALTER TABLE appointment DISABLE ROW LEVEL SECURITY",
+    "DROP TRIGGER crm_journal_actor ON journal_entry",
+    "UPDATE journal_entry SET details = 'rewritten'",
+    "DELETE FROM journal_entry",
+    "SELECT password_hash FROM app_user",
+    "SELECT * FROM app_user",
+    "SET session_replication_role = replica",
+    "CREATE ROLE intruder LOGIN SUPERUSER",
+    "DELETE FROM appointment",
+    "DELETE FROM patient",
+)
+
+#: What a role may not do that another may.
+FORBIDDEN_TO = {
+    "registrar": (
+        "SELECT content FROM medical_document",
+        "SELECT * FROM medical_document",
+        "INSERT INTO schedule_template SELECT * FROM schedule_template LIMIT 1",
+        "UPDATE doctor SET id = id",
+        "UPDATE app_user SET role = 'admin'",
+        "UPDATE clinic_setting SET value = value",
+        "SELECT crm_sync_login(1, NULL)",
+    ),
+    "doctor": (
+        "INSERT INTO patient SELECT * FROM patient LIMIT 1",
+        "UPDATE patient SET note = 'x'",
+        "DELETE FROM schedule_exception",
+        "UPDATE app_user SET role = 'admin'",
+        "SELECT crm_sync_login(1, NULL)",
+    ),
+    "manager": (
+        "UPDATE app_user SET role = 'admin'",
+        "INSERT INTO app_user (login, full_name, role, password_hash) "
+        "VALUES ('x', 'x', 'admin', 'x')",
+        "SELECT crm_sync_login(1, NULL)",
+    ),
+    "admin": (
+        "SELECT last_name FROM patient",
+        "SELECT content FROM medical_document",
+        "UPDATE appointment SET note = 'x'",
+        "INSERT INTO payment SELECT * FROM payment LIMIT 1",
+    ),
+}
+
+#: What each role's work needs, run straight in SQL as that role.
+ALLOWED_TO = {
+    "registrar": (
+        "SELECT id, file_name, kind FROM medical_document",
+        "SELECT last_name, snils_enc FROM patient",
+        "UPDATE patient SET note = note",
+        "INSERT INTO journal_entry (action) VALUES ('test')",
+        "SELECT login, full_name FROM app_user",
+    ),
+    "doctor": (
+        "SELECT content FROM medical_document",
+        "SELECT last_name FROM patient",
+        "UPDATE appointment SET note = note WHERE doctor_id = crm_my_doctor_id()",
+    ),
+    "manager": (
+        "UPDATE doctor SET id = id",
+        "DELETE FROM schedule_exception WHERE false",
+        "SELECT * FROM journal_entry",
+    ),
+    "admin": (
+        "UPDATE app_user SET full_name = full_name",
+        "UPDATE clinic_setting SET value = value",
+        "SELECT * FROM journal_entry",
+    ),
+}
+
+
+def test_every_demo_user_is_a_role_in_its_group(clinic: Demo) -> None:
+    for login in ("registrar", "registrar2", "doctor", "manager", "admin"):
+        role = clinic.role_of(login)
+        with clinic.db() as session:
+            user = session.scalars(sa.select(User).where(User.login == login)).one()
+            member, can_login, superuser = session.execute(
+                sa.text(
+                    "SELECT pg_has_role(:role, :group, 'MEMBER'), rolcanlogin, rolsuper "
+                    "FROM pg_roles WHERE rolname = :role"
+                ),
+                {"role": role, "group": GROUP_OF_ROLE[user.role]},
+            ).one()
+        assert role.startswith(f"{login}@")
+        assert member and can_login and not superuser
+
+
+@pytest.mark.parametrize("login", DEMO_LOGINS)
+@pytest.mark.parametrize("statement", FORBIDDEN_TO_ALL)
+def test_no_workstation_role_may(clinic: Demo, login: str, statement: str) -> None:
+    assert clinic.refused(login, statement) == "42501", statement
+
+
+@pytest.mark.parametrize(
+    ("login", "statement"),
+    [(login, statement) for login, statements in FORBIDDEN_TO.items() for statement in statements],
+)
+def test_a_role_may_not(clinic: Demo, login: str, statement: str) -> None:
+    assert clinic.refused(login, statement) == "42501", statement
+
+
+@pytest.mark.parametrize(
+    ("login", "statement"),
+    [(login, statement) for login, statements in ALLOWED_TO.items() for statement in statements],
+)
+def test_a_role_may(clinic: Demo, login: str, statement: str) -> None:
+    assert clinic.refused(login, statement) is None, statement
+
+
+def test_nobody_writes_a_journal_entry_in_anothers_name(clinic: Demo) -> None:
+    admin = clinic.actor("admin")
+    registrar = clinic.actor("registrar")
+    with clinic.as_login("registrar") as connection:
+        entry_id = connection.execute(
+            sa.text(
+                "INSERT INTO journal_entry (user_id, login, action) "
+                "VALUES (:id, 'admin', 'forged') RETURNING id"
+            ),
+            {"id": admin.user_id},
+        ).scalar_one()
+        user_id, login = connection.execute(
+            sa.text("SELECT user_id, login FROM journal_entry WHERE id = :id"), {"id": entry_id}
+        ).one()
+    assert (user_id, login) == (registrar.user_id, "registrar")
+
+
+def test_a_doctor_changes_only_her_own_appointments(clinic: Demo) -> None:
+    doctor = clinic.actor("doctor")
+    with clinic.db() as session:
+        other = session.scalars(
+            sa.select(Appointment.id).where(Appointment.doctor_id != doctor.doctor_id).limit(1)
+        ).one()
+        own = session.scalars(
+            sa.select(Appointment.id).where(Appointment.doctor_id == doctor.doctor_id).limit(1)
+        ).one()
+    with clinic.as_login("doctor") as connection:
+        # Another doctor's appointments are out of reach: the update finds no row.
+        changed = connection.execute(
+            sa.text("UPDATE appointment SET note = 'x' WHERE id = :id"), {"id": other}
+        ).rowcount
+        assert changed == 0
+        own_changed = connection.execute(
+            sa.text("UPDATE appointment SET note = note WHERE id = :id"), {"id": own}
+        ).rowcount
+        assert own_changed == 1
+    # …and her own cannot be handed to another doctor.
+    state = clinic.refused(
+        "doctor",
+        f"UPDATE appointment SET doctor_id = doctor_id + 1 WHERE id = {own}",
+    )
+    assert state == "42501"
+
+
+def test_the_desks_work_runs_as_the_registrars_role(clinic: Demo) -> None:
+    registrar = clinic.actor("registrar")
+    with clinic.as_login("registrar"):
+        page = search_patients(clinic.db, registrar, clinic.keyring, "а")
+        assert page.hits
+        card = open_card(clinic.db, registrar, clinic.keyring, page.hits[0].id, reveal=True)
+        assert card.id == page.hits[0].id and card.revealed
+        grid = load_grid(clinic.db, registrar, TODAY)
+        assert grid.doctors
+        with clinic.db() as session:
+            doctor_id = session.scalars(sa.select(Appointment.doctor_id).limit(1)).one()
+        [slot] = free_slots(
+            clinic.db,
+            doctor_id=doctor_id,
+            date_from=TODAY + dt.timedelta(days=3),
+            date_to=TODAY + dt.timedelta(days=20),
+            limit=1,
+            patient_id=page.hits[0].id,
+        )
+        booked = booking.book(
+            clinic.db,
+            registrar,
+            patient_id=page.hits[0].id,
+            doctor_id=doctor_id,
+            starts_at=slot.starts_at,
+            kind=AppointmentKind.PAID,
+            now=dt.datetime.combine(TODAY, dt.time(9), dt.UTC),
+        )
+        visit_status.cancel(
+            clinic.db,
+            registrar,
+            booked.id,
+            reason="Пациент передумал",
+            now=dt.datetime.combine(TODAY, dt.time(9), dt.UTC),
+        )
+        with clinic.db() as session:
+            actors = set(
+                session.scalars(
+                    sa.select(JournalEntry.user_id).where(JournalEntry.entity_id == booked.id)
+                )
+            )
+        assert actors == {registrar.user_id}
+
+
+def test_the_managers_and_the_admins_work_runs_as_their_roles(clinic: Demo) -> None:
+    manager = clinic.actor("manager")
+    admin = clinic.actor("admin")
+    with clinic.as_login("manager"):
+        assert dashboard(clinic.db, manager, now=dt.datetime.combine(TODAY, dt.time(9), dt.UTC))
+        assert list_rows(clinic.db, manager, DOCTORS)
+        assert load_grid(clinic.db, manager, TODAY).doctors
+    with clinic.as_login("admin"):
+        assert len(users.list_users(clinic.db, actor=admin)) == 5
+        new_id = users.add_user(
+            clinic.db,
+            users.NewUser("night.desk", "Ночная Регистратура", Role.REGISTRAR, "long-enough-1"),
+            actor=admin,
+        )
+        users.change_role(clinic.db, "night.desk", Role.MANAGER, actor=admin)
+        users.set_active(clinic.db, "night.desk", False, actor=admin)
+        with clinic.db() as session:
+            role = session.get(User, new_id).db_role  # type: ignore[union-attr]
+            member, can_login = session.execute(
+                sa.text(
+                    "SELECT pg_has_role(rolname, 'crm_manager', 'MEMBER'), rolcanlogin "
+                    "FROM pg_roles WHERE rolname = :role"
+                ),
+                {"role": role},
+            ).one()
+        assert member and not can_login
