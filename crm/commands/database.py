@@ -95,7 +95,7 @@ def db_check(ctx: click.Context) -> None:
         engine.dispose()
     click.echo(where)
     for result in results:
-        mark = "ok " if result.ok else "FAIL"
+        mark = ("warn" if result.warning else "ok ") if result.ok else "FAIL"
         click.echo(f"  [{mark}] {result.name}: {result.detail}")
     failed = [r for r in results if not r.ok]
     if failed:

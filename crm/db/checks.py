@@ -23,6 +23,8 @@ class CheckResult:
     name: str
     ok: bool
     detail: str
+    #: A risk that does not stop the program (``ok`` stays true), said aloud.
+    warning: bool = False
 
 
 def check_cyrillic(connection: sa.Connection) -> CheckResult:
@@ -96,6 +98,38 @@ def check_migrations(connection: sa.Connection) -> CheckResult:
     )
 
 
+def check_connection_role(connection: sa.Connection) -> CheckResult:
+    """Warn when the program connects as a superuser or as the schema's owner: such a
+    role passes every grant, row-level policy and the journal's protection."""
+    user, superuser, owner = connection.execute(
+        sa.text(
+            "SELECT session_user, rolsuper, "
+            "EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = 'public' "
+            "        AND tablename = 'journal_entry' AND tableowner = session_user) "
+            "FROM pg_roles WHERE rolname = session_user"
+        )
+    ).one()
+    if superuser or owner:
+        what = (
+            translate("checks", "a superuser")
+            if superuser
+            else translate("checks", "the owner of the clinic's tables")
+        )
+        return CheckResult(
+            "role",
+            True,
+            translate(
+                "checks",
+                "connected as {user}, {what}: the database's own refusals (grants, "
+                "row-level security, the journal's protection) do not apply to it. "
+                "Fine for the embedded server on one PC; a clinic's desks connect as "
+                "crm_gate and log in as their own roles (README: the clinic's server)",
+            ).format(user=user, what=what),
+            warning=True,
+        )
+    return CheckResult("role", True, translate("checks", "connected as {user}").format(user=user))
+
+
 def run_checks(engine: sa.Engine, key_file: Path | None = None) -> list[CheckResult]:
     """Run every check; stops early only when the server cannot be reached."""
     try:
@@ -106,6 +140,7 @@ def run_checks(engine: sa.Engine, key_file: Path | None = None) -> list[CheckRes
                 check_cyrillic(connection),
                 check_extensions(connection),
                 check_migrations(connection),
+                check_connection_role(connection),
             ]
     except sa.exc.OperationalError as exc:
         return [CheckResult("connection", False, str(exc.orig).strip().splitlines()[0])]

@@ -834,6 +834,10 @@
         <source>The key file: {detail}</source>
         <translation>Файл ключа: {detail}</translation>
     </message>
+    <message>
+        <source>The database role: {detail}.</source>
+        <translation>Роль в базе данных: {detail}.</translation>
+    </message>
 </context>
 <context>
     <name>ConsentsModel</name>
@@ -4768,6 +4772,7 @@
     <name>checks</name>
     <message>
         <source>lower(&apos;ИВАНОВ&apos;) = &apos;иванов&apos; (ctype {ctype})</source>
+        <extracomment>A risk that does not stop the program (``ok`` stays true), said aloud.</extracomment>
         <translation>lower(&apos;ИВАНОВ&apos;) = &apos;иванов&apos; (ctype {ctype})</translation>
     </message>
     <message>
@@ -4793,6 +4798,22 @@
     <message>
         <source>empty</source>
         <translation>пустая</translation>
+    </message>
+    <message>
+        <source>a superuser</source>
+        <translation>суперпользователь</translation>
+    </message>
+    <message>
+        <source>the owner of the clinic&apos;s tables</source>
+        <translation>владелец таблиц клиники</translation>
+    </message>
+    <message>
+        <source>connected as {user}, {what}: the database&apos;s own refusals (grants, row-level security, the journal&apos;s protection) do not apply to it. Fine for the embedded server on one PC; a clinic&apos;s desks connect as crm_gate and log in as their own roles (README: the clinic&apos;s server)</source>
+        <translation>подключение под {user} — {what}: собственные запреты базы (права, построчная защита, защита журнала) на эту роль не действуют. Для встроенного сервера на одном компьютере это нормально; рабочие места клиники подключаются как crm_gate и входят под своими ролями (README: сервер клиники)</translation>
+    </message>
+    <message>
+        <source>connected as {user}</source>
+        <translation>подключение под {user}</translation>
     </message>
 </context>
 <context>

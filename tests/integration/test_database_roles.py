@@ -29,6 +29,7 @@ from crm.controllers.schedule import booking, visit_status
 from crm.controllers.schedule.day_grid import load_grid
 from crm.controllers.schedule.slots import free_slots
 from crm.crypto import KeyRing, generate_key_file
+from crm.db.checks import check_connection_role
 from crm.models import Appointment, JournalEntry, User
 from crm.models.database_roles import GROUP_OF_ROLE
 from crm.models.enums import AppointmentKind, Role
@@ -320,3 +321,13 @@ def test_the_managers_and_the_admins_work_runs_as_their_roles(clinic: Demo) -> N
                 {"role": role},
             ).one()
         assert member and not can_login
+
+
+def test_db_check_warns_of_a_superuser_and_not_of_a_staff_role(clinic: Demo) -> None:
+    as_superuser = check_connection_role(clinic.connection)
+    assert as_superuser.ok and as_superuser.warning
+    assert "суперпользователь" in as_superuser.detail
+    with clinic.as_login("registrar") as connection:
+        as_registrar = check_connection_role(connection)
+    assert as_registrar.ok and not as_registrar.warning
+    assert clinic.role_of("registrar") in as_registrar.detail

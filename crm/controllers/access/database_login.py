@@ -34,9 +34,7 @@ def sync_login(session: Session, user: User, *, password: str | None = None) -> 
     """
     session.flush()
     verifier = scram_verifier(session, user.login, password) if password is not None else None
-    role: str = session.execute(
-        sa.select(sa.func.crm_sync_login(user.id, verifier))
-    ).scalar_one()
+    role: str = session.execute(sa.select(sa.func.crm_sync_login(user.id, verifier))).scalar_one()
     set_committed_value(user, "db_role", role)  # the function wrote it already
     return role
 

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from crm.controllers.access.database_login import sync_login
 from crm.controllers.demo.clinic import (
     ALTERNATIVES,
     BRANCHES,
@@ -27,7 +28,6 @@ from crm.controllers.demo.clinic import (
 )
 from crm.controllers.demo.extras import service_rows
 from crm.controllers.demo.schedule import MOSCOW
-from crm.controllers.access.database_login import sync_login
 from crm.controllers.demo.users import DEMO_PASSWORD, DEMO_USERS
 from crm.models import (
     Branch,

@@ -295,7 +295,7 @@ class ConnectionSettings(QWidget):
         self.checked.emit(ok, plain)
 
     def _in_words(self, result: CheckResult) -> str:
-        mark = "✔" if result.ok else "✘"
+        mark = ("⚠" if result.warning else "✔") if result.ok else "✘"
         detail = result.detail
         words = {
             ("connection", True): self.tr("The server answers: {detail}."),
@@ -310,6 +310,7 @@ class ConnectionSettings(QWidget):
             ("migrations", False): self.tr("The database structure: {detail}"),
             ("key", True): self.tr("The key file fits this database (fingerprint {detail})."),
             ("key", False): self.tr("The key file: {detail}"),
+            ("role", True): self.tr("The database role: {detail}."),
         }
         template = words.get((result.name, result.ok), "{name}: {detail}")
         return f"{mark} " + template.format(name=result.name, detail=detail)
