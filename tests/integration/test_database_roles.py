@@ -331,3 +331,78 @@ def test_db_check_warns_of_a_superuser_and_not_of_a_staff_role(clinic: Demo) -> 
         as_registrar = check_connection_role(connection)
     assert as_registrar.ok and not as_registrar.warning
     assert clinic.role_of("registrar") in as_registrar.detail
+
+
+def _as_gate(clinic: Demo) -> str:
+    """A workstation's role before login (member of ``crm_gate`` only)."""
+    database = clinic.connection.execute(sa.text("SELECT current_database()")).scalar_one()
+    role = f"desk@{database}"
+    clinic.connection.execute(sa.text(f'CREATE ROLE "{role}" LOGIN IN ROLE crm_gate'))
+    return role
+
+
+def test_a_desk_before_login_only_asks_and_counts_failures(clinic: Demo) -> None:
+    savepoint = clinic.connection.begin_nested()
+    try:
+        gate = _as_gate(clinic)
+        registrar_role = clinic.role_of("registrar")
+        connection = clinic.connection
+        connection.execute(sa.text(f'SET LOCAL SESSION AUTHORIZATION "{gate}"'))
+        state, role, locked = connection.execute(
+            sa.text("SELECT * FROM crm_login_check('Registrar')")
+        ).one()
+        assert (state, role, locked) == ("ok", registrar_role, None)
+        assert connection.execute(sa.text("SELECT * FROM crm_login_check('nobody')")).one()[0] == (
+            "unknown"
+        )
+        ends = [
+            connection.execute(
+                sa.text(
+                    "SELECT crm_login_failed('registrar', 'desk-1', 'wrong password', 5, "
+                    "interval '15 minutes')"
+                )
+            ).scalar_one()
+            for _ in range(5)
+        ]
+        assert ends[:4] == [None] * 4 and ends[4] is not None
+        assert connection.execute(sa.text("SELECT * FROM crm_login_check('registrar')")).one()[
+            0
+        ] == ("locked")
+        for forbidden in ("SELECT login FROM app_user", "SELECT last_name FROM patient"):
+            inner = connection.begin_nested()
+            with pytest.raises(sa.exc.ProgrammingError) as refused:
+                connection.execute(sa.text(forbidden))
+            inner.rollback()
+            assert refused.value.orig.sqlstate == "42501"  # type: ignore[union-attr]
+        connection.execute(sa.text("RESET SESSION AUTHORIZATION"))
+        # Locked out in the server too: the role's password has expired.
+        expired = connection.execute(
+            sa.text("SELECT rolvaliduntil = '-infinity' FROM pg_roles WHERE rolname = :r"),
+            {"r": registrar_role},
+        ).scalar_one()
+        assert expired
+        failures = connection.execute(
+            sa.text(
+                "SELECT count(*) FROM journal_entry WHERE action = 'login_failed' "
+                "AND login = 'registrar' AND workstation = 'desk-1'"
+            )
+        ).scalar_one()
+        assert failures == 5
+    finally:
+        savepoint.rollback()
+
+
+def test_a_staff_role_records_its_own_login(clinic: Demo) -> None:
+    registrar = clinic.actor("registrar")
+    with clinic.as_login("registrar") as connection:
+        assert (
+            connection.execute(sa.text("SELECT crm_login_succeeded('desk-7')")).scalar_one()
+            == registrar.user_id
+        )
+        user_id, workstation = connection.execute(
+            sa.text(
+                "SELECT user_id, workstation FROM journal_entry "
+                "WHERE action = 'login' ORDER BY id DESC LIMIT 1"
+            )
+        ).one()
+    assert (user_id, workstation) == (registrar.user_id, "desk-7")
