@@ -84,6 +84,8 @@ TABLE_GRANTS: tuple[Grant, ...] = (
     # Users: everybody reads names and roles (the journal, pickers); only admins write.
     Grant("app_user", "SELECT", _STAFF, USER_COLUMNS),
     Grant("app_user", "INSERT UPDATE", (ADMIN,)),
+    # A desk before login asks only whether there is any user (the setup wizard first?).
+    Grant("app_user", "SELECT", (GATE,), ("id",)),
     Grant("clinic_setting", "SELECT", _STAFF),
     Grant("clinic_setting", "INSERT UPDATE", (MANAGER, ADMIN)),
     *_reference("branch"),

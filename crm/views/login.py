@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.controllers.access import auth
 from crm.controllers.context import Actor
 from crm.controllers.vocabulary import role_title
+from crm.db import logins
 from crm.models.enums import Role
 from crm.views.runner import DbRunner
 
@@ -244,7 +244,7 @@ class LoginDialog(QDialog):
             return
         self._set_busy(True)
         self._runner.submit(
-            auth.login,
+            logins.login,
             self._sessions,
             login_name,
             password,

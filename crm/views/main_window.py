@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crm.controllers.access import auth
 from crm.controllers.access.permissions import Permission, allowed
 from crm.controllers.vocabulary import role_title
+from crm.db import logins
 from crm.views import AppContext
 from crm.views.directories.page import DirectoriesPage
 from crm.views.pages.journal_page import JournalPage
@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
         if self._logging_out:
             context = self.context
             # Journaled on the runner; the window does not wait for it.
-            context.runner.submit(auth.logout, context.database.sessions, context.actor)
+            context.runner.submit(logins.logout, context.database.sessions, context.actor)
             self.logged_out.emit()
         else:
             self.closed.emit()

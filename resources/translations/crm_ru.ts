@@ -4401,6 +4401,10 @@
         <source>No user with login {login}</source>
         <translation>Нет пользователя с логином {login}</translation>
     </message>
+    <message>
+        <source>This account has no password in the database yet: ask an administrator</source>
+        <translation>У этой учётной записи ещё нет пароля в базе данных: обратитесь к администратору</translation>
+    </message>
 </context>
 <context>
     <name>backup</name>

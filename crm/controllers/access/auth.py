@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers import journal
-from crm.controllers.access.database_login import sync_login
+from crm.controllers.access.database_login import LOCKOUT, MAX_FAILED_ATTEMPTS, sync_login
 from crm.controllers.clinic import clock
 from crm.controllers.context import Actor
 from crm.controllers.errors import LoginRefused, NotFound, ValidationError
@@ -22,8 +22,6 @@ from crm.i18n import translate
 from crm.models import Doctor, User
 from crm.models.enums import JournalOutcome, Role
 
-MAX_FAILED_ATTEMPTS = 5
-LOCKOUT = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 8
 FULL_NAME_MAX = 200
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9._-]{2,60}$")
@@ -129,19 +127,24 @@ def login(db: sessionmaker[Session], login_name: str, password: str, workstation
             user.last_login_at = now
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
-            actor = Actor(
-                user_id=user.id,
-                login=user.login,
-                full_name=user.full_name,
-                role=user.role,
-                workstation=workstation,
-                doctor_id=user.doctor_id,
-                clinic_timezone=clock.clinic_timezone(session).key,
-            )
+            actor = actor_of(session, user, workstation)
             journal.record(session, "login", actor=actor, entity="app_user", entity_id=user.id)
     if refusal is not None:
         raise LoginRefused(refusal)
     return actor
+
+
+def actor_of(session: Session, user: User, workstation: str) -> Actor:
+    """The actor ``user`` is at ``workstation`` (with the clinic's timezone)."""
+    return Actor(
+        user_id=user.id,
+        login=user.login,
+        full_name=user.full_name,
+        role=user.role,
+        workstation=workstation,
+        doctor_id=user.doctor_id,
+        clinic_timezone=clock.clinic_timezone(session).key,
+    )
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -8,11 +8,19 @@ out. The password travels only as a SCRAM-SHA-256 verifier computed here by libp
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.models import User
+from crm.models.database_roles import GATE
+
+#: Five failures in a row lock an account for 15 minutes (DOMAIN.md).
+MAX_FAILED_ATTEMPTS = 5
+LOCKOUT = dt.timedelta(minutes=15)
 
 SCRAM = b"scram-sha-256"
 
@@ -45,3 +53,73 @@ def sync_all_logins(session: Session) -> int:
     for user_id in ids:
         session.execute(sa.select(sa.func.crm_sync_login(user_id, None)))
     return len(ids)
+
+
+@dataclass(frozen=True)
+class LoginCheck:
+    """What the server says of a login before its password is tried.
+
+    Attributes:
+        state: ``ok``, ``unknown``, ``disabled``, ``locked`` or ``no_role`` (an account from
+            before roles existed, whose password must be set again).
+        db_role: the PostgreSQL role to log in as.
+        locked_until: the end of a lockout.
+    """
+
+    state: str
+    db_role: str | None
+    locked_until: dt.datetime | None
+
+
+def check_before_login(db: sessionmaker[Session], login: str) -> LoginCheck:
+    """Ask the server (as the desk's ``crm_gate`` role) whether ``login`` may try."""
+    with db() as session, session.begin():
+        state, role, until = session.execute(
+            sa.text("SELECT * FROM crm_login_check(:login)"), {"login": login}
+        ).one()
+    return LoginCheck(state, role, until)
+
+
+def note_failure(
+    db: sessionmaker[Session], login: str, workstation: str, details: str
+) -> dt.datetime | None:
+    """Count a refused password (journaled); the lockout's end when this one locked it."""
+    with db() as session, session.begin():
+        until: dt.datetime | None = session.execute(
+            sa.text(
+                "SELECT crm_login_failed(:login, :workstation, :details, :attempts, "
+                "make_interval(mins => :minutes))"
+            ),
+            {
+                "login": login,
+                "workstation": workstation,
+                "details": details,
+                "attempts": MAX_FAILED_ATTEMPTS,
+                "minutes": int(LOCKOUT.total_seconds() // 60),
+            },
+        ).scalar_one()
+    return until
+
+
+def note_success(db: sessionmaker[Session], workstation: str) -> int:
+    """Journal the login as the person's own role (the server names the actor)."""
+    with db() as session, session.begin():
+        user_id: int = session.execute(
+            sa.text("SELECT crm_login_succeeded(:workstation)"), {"workstation": workstation}
+        ).scalar_one()
+    return user_id
+
+
+def is_gate(engine: sa.Engine) -> bool:
+    """Whether ``engine`` connects as a desk's ``crm_gate`` role (logins are the server's)."""
+    with engine.connect() as connection:
+        return bool(
+            connection.execute(
+                sa.text(
+                    "SELECT EXISTS (SELECT 1 FROM pg_auth_members m "
+                    "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles s ON s.oid = m.member "
+                    "WHERE s.rolname = session_user AND g.rolname = :gate)"
+                ),
+                {"gate": GATE},
+            ).scalar_one()
+        )

@@ -1,0 +1,121 @@
+"""Logging in to PostgreSQL as the person's own role, on a server that checks passwords.
+
+An embedded server of its own whose ``pg_hba.conf`` trusts only ``postgres`` and asks
+everyone else for a SCRAM password, as a clinic's server does; the desk connects as a
+``crm_gate`` role and the password is checked by PostgreSQL, not by the program.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from crm.controllers.access import users
+from crm.controllers.errors import LoginRefused
+from crm.db import logins
+from crm.db.embedded import EmbeddedServer
+from crm.db.engine import make_engine
+from crm.db.migrate import upgrade
+from crm.models.enums import Role
+
+PASSWORD = "correct-horse-9"
+HBA = "local all postgres trust\nlocal all all scram-sha-256\n"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[EmbeddedServer, str]]:
+    pgdata = Path(tmp_path_factory.mktemp("scram")) / "pgdata"
+    embedded = EmbeddedServer(pgdata, delete_on_exit=True)
+    url = embedded.ensure_database("clinic")
+    (pgdata / "pg_hba.conf").write_text(HBA, encoding="utf-8")
+    owner = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with owner.connect() as connection:
+        connection.execute(sa.text("SELECT pg_reload_conf()"))
+    upgrade(owner)
+    with owner.begin() as connection:
+        connection.execute(
+            sa.text("CREATE ROLE \"desk@clinic\" LOGIN PASSWORD 'desk-secret' IN ROLE crm_gate")
+        )
+    owner_sessions = sessionmaker(bind=owner, expire_on_commit=False)
+    users.add_user(
+        owner_sessions,
+        users.NewUser("ivanova", "Иванова Анна", Role.REGISTRAR, PASSWORD),
+        actor=None,
+    )
+    owner.dispose()
+    yield embedded, url
+    embedded.stop()
+
+
+@pytest.fixture
+def desk(server: tuple[EmbeddedServer, str]) -> Iterator[sessionmaker[Session]]:
+    _, url = server
+    engine = make_engine(make_url(url).set(username="desk@clinic", password="desk-secret"))
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    yield sessions
+    logins.back_to_gate(sessions)
+    engine.dispose()
+
+
+def _session_user(sessions: sessionmaker[Session]) -> str:
+    with sessions() as session:
+        return session.execute(sa.text("SELECT session_user")).scalar_one()
+
+
+def test_the_password_is_checked_by_postgresql_and_the_desk_becomes_the_person(desk) -> None:
+    with desk() as session, pytest.raises(sa.exc.ProgrammingError):
+        session.execute(sa.text("SELECT last_name FROM patient"))  # the gate reads nothing
+    actor = logins.login(desk, "Ivanova", PASSWORD, "desk-1")
+    assert actor.login == "ivanova" and actor.role is Role.REGISTRAR
+    assert _session_user(desk) == "ivanova@clinic"
+    with desk() as session:
+        session.execute(sa.text("SELECT count(*) FROM patient"))  # now it is a registrar
+        user_id, workstation = session.execute(
+            sa.text(
+                "SELECT user_id, workstation FROM journal_entry WHERE action = 'login' "
+                "ORDER BY id DESC LIMIT 1"
+            )
+        ).one()
+    assert (user_id, workstation) == (actor.user_id, "desk-1")
+    logins.logout(desk, actor)
+    assert _session_user(desk) == "desk@clinic"
+
+
+def test_five_wrong_passwords_lock_the_account_in_the_server_too(desk, server) -> None:
+    _, url = server
+    for _ in range(4):
+        with pytest.raises(LoginRefused, match="Неверный логин или пароль"):
+            logins.login(desk, "ivanova", "wrong-password", "desk-2")
+    with pytest.raises(LoginRefused, match="заблокирована"):
+        logins.login(desk, "ivanova", "wrong-password", "desk-2")
+    # Even the right password, straight to PostgreSQL with psql's means, is refused now.
+    direct = sa.create_engine(
+        make_url(url).set(username="ivanova@clinic", password=PASSWORD), poolclass=sa.pool.NullPool
+    )
+    with pytest.raises(sa.exc.OperationalError):
+        direct.connect()
+    with pytest.raises(LoginRefused, match="заблокирована"):
+        logins.login(desk, "ivanova", PASSWORD, "desk-2")
+    owner = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    users.unlock(sessionmaker(bind=owner), "ivanova", actor=None)
+    owner.dispose()
+    assert logins.login(desk, "ivanova", PASSWORD, "desk-2").login == "ivanova"
+
+
+def test_a_gate_desk_starts_its_checks_and_knows_the_clinic_is_set_up(desk) -> None:
+    from crm.controllers.clinic.setup import needs_setup
+    from crm.db.checks import run_checks
+
+    results = run_checks(desk.kw["bind"])
+    assert all(r.ok and not r.warning for r in results), results
+    assert not needs_setup(desk)
+
+
+def test_an_unknown_login_is_refused_like_a_wrong_password(desk) -> None:
+    with pytest.raises(LoginRefused, match="Неверный логин или пароль"):
+        logins.login(desk, "nobody", PASSWORD, "desk-3")
