@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
 
 from crm.models import Appointment, Branch, Doctor, Patient, Specialty
 from crm.models.enums import AppointmentKind, AppointmentStatus
+
+if TYPE_CHECKING:
+    from crm.controllers.demo import DemoSummary
+    from crm.crypto import KeyRing
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 _counter = itertools.count(1)
@@ -91,3 +100,28 @@ def appointment(
     if flush:
         session.flush()
     return row
+
+
+@contextmanager
+def rolled_back_demo(
+    engine: sa.Engine, key_file: Path, **load: Any
+) -> Iterator[tuple[sa.Connection, sessionmaker[Session], KeyRing, DemoSummary]]:
+    """The demo clinic loaded into one transaction on ``engine``, rolled back at the end.
+
+    Yields the connection (for savepoints of one's own), a session factory whose commits
+    are savepoints, the key and the loader's summary; ``load`` goes to ``load_demo``.
+    """
+    from crm.controllers import demo
+    from crm.crypto import generate_key_file
+
+    connection = engine.connect()
+    outer = connection.begin()
+    factory = sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+    keyring = generate_key_file(key_file)
+    try:
+        yield connection, factory, keyring, demo.load_demo(factory, keyring, **load)
+    finally:
+        outer.rollback()
+        connection.close()

@@ -19,7 +19,6 @@ from alembic.util.exc import CommandError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.config import ConfigError, Settings
-from crm.controllers.clinic import clock
 from crm.controllers.context import Actor
 from crm.controllers.errors import DomainError, NotFound
 from crm.i18n import translate
@@ -64,15 +63,10 @@ def command_line_actor(db: sessionmaker[Session], login: str | None) -> Actor:
                     )
                 )
             user = managers[0]
-        return Actor(
-            user_id=user.id,
-            login=user.login,
-            full_name=user.full_name,
-            role=user.role,
-            workstation=WORKSTATION,
-            doctor_id=user.doctor_id,
-            clinic_timezone=clock.clinic_timezone(session).key,
-        )
+        # Loaded here: argon2 and the login machinery are for commands that act as someone.
+        from crm.controllers.access.auth import actor_of
+
+        return actor_of(session, user, WORKSTATION)
 
 
 def fail(message: str, code: int = 1) -> None:

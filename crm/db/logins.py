@@ -25,15 +25,6 @@ from crm.models import User
 _GATE_ENGINE = "crm_gate_engine"
 
 
-def _locked(until: object) -> LoginRefused:
-    when = until.astimezone().strftime("%H:%M") if hasattr(until, "astimezone") else "?"
-    return LoginRefused(
-        translate("auth", "Too many failed attempts: the account is locked until {time}").format(
-            time=when
-        )
-    )
-
-
 def _gate_engine(sessions: sessionmaker[Session]) -> sa.Engine:
     engine = sessions.kw.get("info", {}).get(_GATE_ENGINE) or sessions.kw["bind"]
     assert isinstance(engine, sa.Engine)
@@ -55,8 +46,8 @@ def login(
     gate_sessions = sessionmaker(bind=gate, expire_on_commit=False)
     check = database_login.check_before_login(gate_sessions, login_name)
     wrong = translate("auth", "Wrong login or password")
-    if check.state == "locked":
-        raise _locked(check.locked_until)
+    if check.state == "locked" and check.locked_until is not None:
+        raise LoginRefused(auth.locked_refusal(check.locked_until))
     if check.state != "ok" or check.db_role is None:
         refusal = {
             "disabled": translate("auth", "This account is disabled; ask an administrator"),
@@ -77,7 +68,7 @@ def login(
             gate_sessions, login_name, workstation, str(error.orig).strip()[:300]
         )
         if until is not None:
-            raise _locked(until) from None
+            raise LoginRefused(auth.locked_refusal(until)) from None
         raise LoginRefused(wrong) from None
     own = sessionmaker(bind=engine, expire_on_commit=False)
     user_id = database_login.note_success(own, workstation)

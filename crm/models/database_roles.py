@@ -32,7 +32,6 @@ GROUP_OF_ROLE: dict[Role, str] = {
 STAFF_GROUPS = (REGISTRAR, DOCTOR, MANAGER, ADMIN)
 ALL_GROUPS = (*STAFF_GROUPS, GATE)
 
-_STAFF = STAFF_GROUPS
 _DESK = (REGISTRAR, MANAGER)
 _DIRECTORY_EDITORS = (MANAGER, ADMIN)
 
@@ -76,17 +75,17 @@ class Grant:
 
 
 def _reference(table: str, editors: tuple[str, ...] = _DIRECTORY_EDITORS) -> list[Grant]:
-    return [Grant(table, "SELECT", _STAFF), Grant(table, "INSERT UPDATE", editors)]
+    return [Grant(table, "SELECT", STAFF_GROUPS), Grant(table, "INSERT UPDATE", editors)]
 
 
 TABLE_GRANTS: tuple[Grant, ...] = (
     Grant("alembic_version", "SELECT", ALL_GROUPS),
     # Users: everybody reads names and roles (the journal, pickers); only admins write.
-    Grant("app_user", "SELECT", _STAFF, USER_COLUMNS),
+    Grant("app_user", "SELECT", STAFF_GROUPS, USER_COLUMNS),
     Grant("app_user", "INSERT UPDATE", (ADMIN,)),
     # A desk before login asks only whether there is any user (the setup wizard first?).
     Grant("app_user", "SELECT", (GATE,), ("id",)),
-    Grant("clinic_setting", "SELECT", _STAFF),
+    Grant("clinic_setting", "SELECT", STAFF_GROUPS),
     Grant("clinic_setting", "INSERT UPDATE", (MANAGER, ADMIN)),
     *_reference("branch"),
     *_reference("room"),
@@ -101,9 +100,9 @@ TABLE_GRANTS: tuple[Grant, ...] = (
     Grant("issuing_organisation", "DELETE", _DESK),
     *_reference("educational_material", (DOCTOR, MANAGER)),
     # Schedules: managers set hours; everyone who books reads them.
-    Grant("schedule_template", "SELECT", _STAFF),
+    Grant("schedule_template", "SELECT", STAFF_GROUPS),
     Grant("schedule_template", "INSERT UPDATE DELETE", (MANAGER,)),
-    Grant("schedule_exception", "SELECT", _STAFF),
+    Grant("schedule_exception", "SELECT", STAFF_GROUPS),
     Grant("schedule_exception", "INSERT UPDATE DELETE", (MANAGER,)),
     # Patients: the desk writes cards; doctors read them; admins do not see them.
     Grant("patient", "SELECT", (REGISTRAR, DOCTOR, MANAGER)),
@@ -113,7 +112,7 @@ TABLE_GRANTS: tuple[Grant, ...] = (
     Grant("patient_consent", "SELECT", (REGISTRAR, DOCTOR, MANAGER)),
     Grant("patient_consent", "INSERT UPDATE", _DESK),
     # Appointments: row-level security keeps a doctor to her own (see POLICIES).
-    Grant("appointment", "SELECT", _STAFF),
+    Grant("appointment", "SELECT", STAFF_GROUPS),
     Grant("appointment", "INSERT UPDATE", (REGISTRAR, DOCTOR, MANAGER)),
     Grant("referral", "SELECT", (REGISTRAR, DOCTOR, MANAGER)),
     Grant("referral", "INSERT UPDATE", (REGISTRAR, DOCTOR, MANAGER)),
@@ -144,7 +143,7 @@ TABLE_GRANTS: tuple[Grant, ...] = (
     Grant("feedback", "SELECT", (DOCTOR,)),
     # The journal: everyone appends (the actor is set by the database) and reads the
     # history of what they work on; nobody updates or deletes (trigger and grants).
-    Grant("journal_entry", "SELECT INSERT", _STAFF),
+    Grant("journal_entry", "SELECT INSERT", STAFF_GROUPS),
 )
 
 

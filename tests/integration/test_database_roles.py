@@ -16,7 +16,6 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.controllers import demo
 from crm.controllers.access import auth, users
 from crm.controllers.context import Actor
 from crm.controllers.demo.users import DEMO_PASSWORD
@@ -28,11 +27,12 @@ from crm.controllers.reports.dashboard import dashboard
 from crm.controllers.schedule import booking, visit_status
 from crm.controllers.schedule.day_grid import load_grid
 from crm.controllers.schedule.slots import free_slots
-from crm.crypto import KeyRing, generate_key_file
+from crm.crypto import KeyRing
 from crm.db.checks import check_connection_role
 from crm.models import Appointment, JournalEntry, User
 from crm.models.database_roles import GROUP_OF_ROLE
 from crm.models.enums import AppointmentKind, Role
+from tests.factories import rolled_back_demo
 
 TODAY = dt.date(2026, 12, 8)  # a Tuesday
 
@@ -76,16 +76,14 @@ class Demo:
 
 @pytest.fixture(scope="module")
 def clinic(shared_engine: sa.Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
-    connection = shared_engine.connect()
-    outer = connection.begin()
-    factory = sessionmaker(
-        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-    )
-    keyring = generate_key_file(tmp_path_factory.mktemp("roles-key") / "key.bin")
-    demo.load_demo(factory, keyring, patients=40, seed=3, today=TODAY)
-    yield Demo(connection, factory, keyring)
-    outer.rollback()
-    connection.close()
+    key_file = tmp_path_factory.mktemp("roles-key") / "key.bin"
+    with rolled_back_demo(shared_engine, key_file, patients=40, seed=3, today=TODAY) as (
+        connection,
+        factory,
+        keyring,
+        _,
+    ):
+        yield Demo(connection, factory, keyring)
 
 
 DEMO_LOGINS = ("registrar", "doctor", "manager", "admin")

@@ -64,6 +64,7 @@ from crm.models.enums import (
     ReferralStatus,
     Role,
 )
+from tests.factories import rolled_back_demo
 
 PATIENTS = 300
 SEED = 5
@@ -82,16 +83,14 @@ class Loaded:
 @pytest.fixture(scope="module")
 def loaded(shared_engine: sa.Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
     """The demo loaded once into a transaction rolled back after the module."""
-    connection = shared_engine.connect()
-    outer = connection.begin()
-    factory = sessionmaker(
-        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
-    )
-    keyring = generate_key_file(tmp_path_factory.mktemp("demo-key") / "key.bin")
-    summary = demo.load_demo(factory, keyring, patients=PATIENTS, seed=SEED, today=TODAY)
-    yield Loaded(factory, keyring, summary)
-    outer.rollback()
-    connection.close()
+    key_file = tmp_path_factory.mktemp("demo-key") / "key.bin"
+    with rolled_back_demo(shared_engine, key_file, patients=PATIENTS, seed=SEED, today=TODAY) as (
+        _,
+        factory,
+        keyring,
+        summary,
+    ):
+        yield Loaded(factory, keyring, summary)
 
 
 def test_refused_when_the_clinic_has_a_doctor(db: sessionmaker[Session], key_file: Path) -> None:

@@ -92,10 +92,7 @@ def login(db: sessionmaker[Session], login_name: str, password: str, workstation
         elif not user.active:
             refusal = translate("auth", "This account is disabled; ask an administrator")
         elif user.locked_until is not None and user.locked_until > now:
-            until = user.locked_until.astimezone().strftime("%H:%M")
-            refusal = translate(
-                "auth", "Too many failed attempts: the account is locked until {time}"
-            ).format(time=until)
+            refusal = locked_refusal(user.locked_until)
         elif not _verify(user.password_hash, password):
             user.failed_attempts += 1
             refusal = translate("auth", "Wrong login or password")
@@ -103,9 +100,7 @@ def login(db: sessionmaker[Session], login_name: str, password: str, workstation
                 user.locked_until = now + LOCKOUT
                 user.failed_attempts = 0
                 sync_login(session, user)  # the server refuses its password too
-                refusal = translate(
-                    "auth", "Too many failed attempts: the account is locked until {time}"
-                ).format(time=user.locked_until.astimezone().strftime("%H:%M"))
+                refusal = locked_refusal(user.locked_until)
         if refusal is not None:
             journal.record(
                 session,
@@ -132,6 +127,13 @@ def login(db: sessionmaker[Session], login_name: str, password: str, workstation
     if refusal is not None:
         raise LoginRefused(refusal)
     return actor
+
+
+def locked_refusal(until: dt.datetime) -> str:
+    """The refusal while an account is locked after failed logins, saying until when."""
+    return translate("auth", "Too many failed attempts: the account is locked until {time}").format(
+        time=until.astimezone().strftime("%H:%M")
+    )
 
 
 def actor_of(session: Session, user: User, workstation: str) -> Actor:

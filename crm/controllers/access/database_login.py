@@ -47,14 +47,6 @@ def sync_login(session: Session, user: User, *, password: str | None = None) -> 
     return role
 
 
-def sync_all_logins(session: Session) -> int:
-    """Give every account its role (after a restore or an upgrade); how many there are."""
-    ids = session.scalars(sa.select(User.id).order_by(User.id)).all()
-    for user_id in ids:
-        session.execute(sa.select(sa.func.crm_sync_login(user_id, None)))
-    return len(ids)
-
-
 @dataclass(frozen=True)
 class LoginCheck:
     """What the server says of a login before its password is tried.

@@ -27,6 +27,7 @@ from crm.models.database_roles import (
     ALL_GROUPS,
     DOCTOR,
     GATE,
+    GROUP_OF_ROLE,
     MANAGER,
     REGISTRAR,
     STAFF_GROUPS,
@@ -41,8 +42,9 @@ depends_on: str | Sequence[str] | None = None
 _STAFF = ", ".join(STAFF_GROUPS)
 _STAFF_LITERALS = ", ".join(f"'{g}'" for g in STAFF_GROUPS)
 _GROUP_CASE = (
-    f"CASE u.role WHEN 'registrar' THEN '{REGISTRAR}' WHEN 'doctor' THEN '{DOCTOR}' "
-    f"WHEN 'manager' THEN '{MANAGER}' WHEN 'admin' THEN '{ADMIN}' END"
+    "CASE u.role "
+    + " ".join(f"WHEN '{role.value}' THEN '{group}'" for role, group in GROUP_OF_ROLE.items())
+    + " END"
 )
 
 FUNCTIONS = f"""
@@ -83,7 +85,7 @@ BEGIN
             USING ERRCODE = '42501';
     END IF;
     wanted := {_GROUP_CASE};
-    FOREACH g IN ARRAY ARRAY['{REGISTRAR}', '{DOCTOR}', '{MANAGER}', '{ADMIN}'] LOOP
+    FOREACH g IN ARRAY ARRAY[{_STAFF_LITERALS}] LOOP
         IF g = wanted THEN
             EXECUTE format('GRANT %I TO %I', g, r);
         ELSIF pg_has_role(r, g, 'MEMBER') THEN
