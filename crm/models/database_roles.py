@@ -33,6 +33,10 @@ STAFF_GROUPS = (REGISTRAR, DOCTOR, MANAGER, ADMIN)
 ALL_GROUPS = (*STAFF_GROUPS, GATE)
 
 _DESK = (REGISTRAR, MANAGER)
+
+#: The clinic settings a desk may read before login (row-level security): the key's
+#: fingerprint, so that ``db check`` and the start can check the desk's key file.
+GATE_SETTINGS = ("crypto.key_fingerprint",)
 _DIRECTORY_EDITORS = (MANAGER, ADMIN)
 
 #: ``app_user`` without its password hash.
@@ -86,6 +90,8 @@ TABLE_GRANTS: tuple[Grant, ...] = (
     # A desk before login asks only whether there is any user (the setup wizard first?).
     Grant("app_user", "SELECT", (GATE,), ("id",)),
     Grant("clinic_setting", "SELECT", STAFF_GROUPS),
+    # …and the key's fingerprint, to check its key file (row-level: GATE_SETTINGS only).
+    Grant("clinic_setting", "SELECT", (GATE,)),
     Grant("clinic_setting", "INSERT UPDATE", (MANAGER, ADMIN)),
     *_reference("branch"),
     *_reference("room"),

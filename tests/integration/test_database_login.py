@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers.access import users
+from crm.controllers.access.keys import ensure_key
 from crm.controllers.errors import LoginRefused
 from crm.db import logins
 from crm.db.embedded import EmbeddedServer
@@ -42,6 +43,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[EmbeddedS
             sa.text("CREATE ROLE \"desk@clinic\" LOGIN PASSWORD 'desk-secret' IN ROLE crm_gate")
         )
     owner_sessions = sessionmaker(bind=owner, expire_on_commit=False)
+    ensure_key(owner_sessions, pgdata.parent / "key.bin")
     users.add_user(
         owner_sessions,
         users.NewUser("ivanova", "Иванова Анна", Role.REGISTRAR, PASSWORD),
@@ -107,11 +109,13 @@ def test_five_wrong_passwords_lock_the_account_in_the_server_too(desk, server) -
     assert logins.login(desk, "ivanova", PASSWORD, "desk-2").login == "ivanova"
 
 
-def test_a_gate_desk_starts_its_checks_and_knows_the_clinic_is_set_up(desk) -> None:
+def test_a_gate_desk_starts_its_checks_and_knows_the_clinic_is_set_up(desk, server) -> None:
     from crm.controllers.clinic.setup import needs_setup
     from crm.db.checks import run_checks
 
-    results = run_checks(desk.kw["bind"])
+    embedded, _ = server
+    results = run_checks(desk.kw["bind"], key_file=embedded.pgdata.parent / "key.bin")
+    assert [r.name for r in results][-1] == "key"
     assert all(r.ok and not r.warning for r in results), results
     assert not needs_setup(desk)
 

@@ -345,7 +345,17 @@ def test_a_desk_before_login_only_asks_and_counts_failures(clinic: Demo) -> None
         gate = _as_gate(clinic)
         registrar_role = clinic.role_of("registrar")
         connection = clinic.connection
+        settings_sql = sa.text("SELECT key FROM clinic_setting ORDER BY key")
+        connection.execute(
+            sa.text(
+                "INSERT INTO clinic_setting (key, value) VALUES "
+                "('crypto.key_fingerprint', '{}'), ('clinic.secret', '{}') ON CONFLICT DO NOTHING"
+            )
+        )
+        assert "clinic.secret" in connection.execute(settings_sql).scalars().all()
         connection.execute(sa.text(f'SET LOCAL SESSION AUTHORIZATION "{gate}"'))
+        # Of the clinic's settings, the desk sees the key's fingerprint only.
+        assert connection.execute(settings_sql).scalars().all() == ["crypto.key_fingerprint"]
         state, role, locked = connection.execute(
             sa.text("SELECT * FROM crm_login_check('Registrar')")
         ).one()

@@ -27,6 +27,7 @@ from crm.models.database_roles import (
     ALL_GROUPS,
     DOCTOR,
     GATE,
+    GATE_SETTINGS,
     GROUP_OF_ROLE,
     MANAGER,
     REGISTRAR,
@@ -223,6 +224,11 @@ CREATE POLICY appointment_doctor_books ON appointment FOR INSERT TO {DOCTOR}
     WITH CHECK (doctor_id = crm_my_doctor_id());
 CREATE POLICY appointment_doctor_changes ON appointment FOR UPDATE TO {DOCTOR}
     USING (doctor_id = crm_my_doctor_id()) WITH CHECK (doctor_id = crm_my_doctor_id());
+ALTER TABLE clinic_setting ENABLE ROW LEVEL SECURITY;
+CREATE POLICY clinic_setting_staff ON clinic_setting FOR ALL TO {_STAFF}
+    USING (true) WITH CHECK (true);
+CREATE POLICY clinic_setting_gate ON clinic_setting FOR SELECT TO {GATE}
+    USING (key IN ({", ".join(f"'{k}'" for k in GATE_SETTINGS)}));
 """
 
 _PRIVATE_FUNCTIONS = {
@@ -289,6 +295,9 @@ def downgrade() -> None:
     ):
         op.execute(f"DROP POLICY {name} ON appointment")
     op.execute("ALTER TABLE appointment DISABLE ROW LEVEL SECURITY")
+    for name in ("clinic_setting_staff", "clinic_setting_gate"):
+        op.execute(f"DROP POLICY {name} ON clinic_setting")
+    op.execute("ALTER TABLE clinic_setting DISABLE ROW LEVEL SECURITY")
     op.execute("DROP TRIGGER crm_journal_actor ON journal_entry")
     for signature in (*_PRIVATE_FUNCTIONS, "crm_journal_actor()"):
         op.execute(f"DROP FUNCTION {signature}")
