@@ -14,6 +14,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import platformdirs
 import tomli_w
@@ -82,11 +83,42 @@ class Settings:
 
 
 def normalise_url(url: str) -> str:
-    """Use the psycopg 3 driver for plain ``postgresql://`` URLs."""
+    """Use the psycopg 3 driver for plain ``postgresql://`` URLs, and move a libpq
+    host list (``postgresql://u@a:5432,b:5433/db``) into the query
+    (``?host=a,b&port=5432,5433``), the form both SQLAlchemy and libpq read.
+
+    A clinic with a standby server names both, with
+    ``target_session_attrs=read-write`` so libpq connects to whichever is the primary.
+    """
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
+            url = "postgresql+psycopg://" + url[len(prefix) :]
+            break
+    return _hosts_into_query(url)
+
+
+def _hosts_into_query(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    authority, slash, tail = rest.partition("/")
+    userinfo, at, hostlist = authority.rpartition("@")
+    if "," not in hostlist:
+        return url
+    hosts, ports = [], []
+    for entry in hostlist.split(","):
+        if entry.startswith("["):  # an IPv6 address: [::1]:5432
+            address, _, port = entry[1:].partition("]")
+            port = port.lstrip(":")
+        else:
+            address, _, port = entry.partition(":")
+        hosts.append(address)
+        ports.append(port or "5432")
+    database, question, query = tail.partition("?")
+    params = [f"host={quote(','.join(hosts), safe=',:')}", f"port={','.join(ports)}"]
+    if query:
+        params.append(query)
+    return f"{scheme}://{userinfo}{at}/{database}?{'&'.join(params)}"
 
 
 def resolve(

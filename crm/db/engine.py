@@ -54,12 +54,21 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 def describe_server(url: str | URL) -> str:
-    """A short, password-free description of where the database is, for the status bar."""
+    """A short, password-free description of where the database is, for the status bar.
+
+    A host list (a primary and its standbys) is shown as ``a:5432,b:5432``.
+    """
     parsed = make_url(url)
-    host = parsed.host or parsed.query.get("host") or "local socket"
-    if isinstance(host, tuple):
-        host = host[0]
-    if str(host).startswith("/"):
-        host = "local socket"
-    port = parsed.port or parsed.query.get("port") or 5432
-    return f"{parsed.username or ''}@{host}:{port}/{parsed.database}"
+    query_host = parsed.query.get("host")
+    if isinstance(query_host, tuple):  # SQLAlchemy's own form: ?host=a:5432&host=b:5433
+        hosts = [entry.partition(":")[0] for entry in query_host]
+        ports = [entry.partition(":")[2] or "5432" for entry in query_host]
+    else:
+        hosts = str(parsed.host or query_host or "").split(",")
+        ports = str(parsed.port or parsed.query.get("port") or "5432").split(",")
+    places = []
+    for index, host in enumerate(hosts):
+        where = "local socket" if not host or host.startswith("/") else host
+        port = ports[index] if index < len(ports) else ports[-1]
+        places.append(f"{where}:{port}")
+    return f"{parsed.username or ''}@{','.join(places)}/{parsed.database}"
