@@ -60,8 +60,8 @@ class ReplicatedServers:
 
     def _start(self, pgdata: Path, port: int) -> None:
         options = f"-p {port} -h 127.0.0.1 -k {self.socket_dir}"
-        self._run("pg_ctl", "-D", str(pgdata), "-o", options, "-l", str(pgdata / "log.txt"),
-                  "-w", "-t", "60", "start")
+        log = str(pgdata / "log.txt")
+        self._run("pg_ctl", "-D", str(pgdata), "-o", options, "-l", log, "-w", "start")
 
     # -- the pair ------------------------------------------------------------------------
     def start(self) -> None:
@@ -76,10 +76,8 @@ class ReplicatedServers:
             hba.write("\nhost replication all 127.0.0.1/32 trust\n")
         self._start(self.primary_dir, self.primary_port)
         self._own(self.standby_dir)
-        self._run(
-            "pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary_port), "-U", "postgres",
-            "-D", str(self.standby_dir), "-R", "-X", "stream", "-c", "fast",
-        )
+        source = f"-h 127.0.0.1 -p {self.primary_port} -U postgres"
+        self._run("pg_basebackup", *source.split(), "-D", str(self.standby_dir), "-R", "-c", "fast")
         self._start(self.standby_dir, self.standby_port)
 
     def url(self, database: str) -> str:
