@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from crm.commands.common import fail, friendly_errors, open_ready, settings_of
+from crm.commands.common import fail, friendly_errors, open_ready, read_password, settings_of
 from crm.i18n import translate
 
 
@@ -219,6 +219,56 @@ def db_restore(ctx: click.Context, file: Path, target: str | None) -> None:
 
 
 # --- demo data ------------------------------------------------------------------------------
+
+
+@db.command("desk-role")
+@click.argument("name")
+@click.pass_context
+@friendly_errors
+def db_desk_role(ctx: click.Context, name: str) -> None:
+    """Create the role a workstation connects as before anyone logs in (crm_gate).
+
+    Run as the database's owner; the password is asked for (or read from standard
+    input). Giving an existing desk's name sets a new password.
+    """
+    import re
+
+    import sqlalchemy as sa
+
+    from crm.controllers.access.database_login import create_desk_role
+    from crm.db.database import open_database
+
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", name):
+        fail(
+            translate(
+                "cli", "Desk name: use 1 to 40 Latin letters, digits, dots, dashes or underscores"
+            )
+        )
+    password = read_password()
+    if len(password) < 12:
+        fail(translate("cli", "Password: at least 12 characters for a desk's role"))
+    database = open_database(settings_of(ctx))
+    try:
+        with database.sessions() as session, session.begin():
+            role = create_desk_role(session, name, password)
+    except sa.exc.ProgrammingError as exc:
+        fail(
+            translate(
+                "cli",
+                "The server refused to create the role ({reason}): run this as the "
+                "database's owner or a role with CREATEROLE",
+            ).format(reason=str(exc.orig).strip().splitlines()[0])
+        )
+    finally:
+        database.dispose()
+    click.echo(
+        translate("cli", "Desk role {role} is ready (member of crm_gate).").format(role=role)
+    )
+    click.echo(
+        translate(
+            "cli", "Point the workstation at: postgresql://{user}:PASSWORD@SERVER/{database}"
+        ).format(user=role.replace("@", "%40"), database=role.rpartition("@")[2])
+    )
 
 
 @click.command("demo-data")

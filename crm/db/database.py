@@ -29,7 +29,9 @@ class Database:
         """Where the database is, for the status bar (no password)."""
         if self.embedded_server is not None:
             return f"embedded PostgreSQL ({self.embedded_server.pgdata})"
-        return describe_server(self.url)
+        # After a login on a gate desk the sessions are the person's own role: name that.
+        bind = self.sessions.kw.get("bind")
+        return describe_server(bind.url if isinstance(bind, sa.Engine) else self.url)
 
     def dispose(self) -> None:
         """Close the pool's connections."""

@@ -4871,6 +4871,26 @@
         <translation>не пройдено проверок: {n} из {total}: {names}</translation>
     </message>
     <message>
+        <source>Desk name: use 1 to 40 Latin letters, digits, dots, dashes or underscores</source>
+        <translation>Имя рабочего места: от 1 до 40 латинских букв, цифр, точек, дефисов или подчёркиваний</translation>
+    </message>
+    <message>
+        <source>Password: at least 12 characters for a desk&apos;s role</source>
+        <translation>Пароль: не короче 12 символов для роли рабочего места</translation>
+    </message>
+    <message>
+        <source>The server refused to create the role ({reason}): run this as the database&apos;s owner or a role with CREATEROLE</source>
+        <translation>Сервер отказался создать роль ({reason}): запустите команду от имени владельца базы или роли с правом CREATEROLE</translation>
+    </message>
+    <message>
+        <source>Desk role {role} is ready (member of crm_gate).</source>
+        <translation>Роль рабочего места {role} готова (входит в crm_gate).</translation>
+    </message>
+    <message>
+        <source>Point the workstation at: postgresql://{user}:PASSWORD@SERVER/{database}</source>
+        <translation>Адрес базы для рабочего места: postgresql://{user}:ПАРОЛЬ@СЕРВЕР/{database}</translation>
+    </message>
+    <message>
         <source>no password on standard input</source>
         <translation>пароль не передан через стандартный ввод</translation>
     </message>

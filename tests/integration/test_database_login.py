@@ -123,3 +123,59 @@ def test_a_gate_desk_starts_its_checks_and_knows_the_clinic_is_set_up(desk, serv
 def test_an_unknown_login_is_refused_like_a_wrong_password(desk) -> None:
     with pytest.raises(LoginRefused, match="Неверный логин или пароль"):
         logins.login(desk, "nobody", PASSWORD, "desk-3")
+
+
+def test_db_desk_role_makes_a_gate_role_a_workstation_can_start_with(server) -> None:
+    from click.testing import CliRunner
+
+    from crm.cli import main
+    from crm.controllers.access.database_login import is_gate
+    from crm.db.database import Database
+
+    embedded, url = server
+    key = str(embedded.pgdata.parent / "key.bin")
+    cli = CliRunner()
+    refused = cli.invoke(
+        main, ["--key-file", key, "--database", url, "db", "desk-role", "bad name"]
+    )
+    assert refused.exit_code != 0 and "Имя рабочего места" in refused.output
+    short = cli.invoke(
+        main, ["--key-file", key, "--database", url, "db", "desk-role", "desk-2"], input="short\n"
+    )
+    assert short.exit_code != 0 and "Пароль: не короче 12 символов" in short.output
+    made = cli.invoke(
+        main,
+        ["--key-file", key, "--database", url, "db", "desk-role", "desk-2"],
+        input="a-long-desk-secret\n",
+    )
+    assert made.exit_code == 0, made.output
+    assert "desk-2@clinic" in made.output and "desk-2%40clinic" in made.output
+
+    engine = make_engine(make_url(url).set(username="desk-2@clinic", password="a-long-desk-secret"))
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    database = Database(url=str(engine.url), engine=engine, sessions=sessions)
+    try:
+        assert is_gate(engine)
+        assert "desk-2@clinic@" in database.description
+        actor = logins.login(sessions, "ivanova", PASSWORD, "desk-2")
+        # The status bar names the person's role from now on, not the desk's.
+        assert "ivanova@clinic@" in database.description
+        logins.logout(sessions, actor)
+        assert "desk-2@clinic@" in database.description
+    finally:
+        logins.back_to_gate(sessions)
+        engine.dispose()
+
+    # Run again: a new password for the same role.
+    again = cli.invoke(
+        main,
+        ["--key-file", key, "--database", url, "db", "desk-role", "desk-2"],
+        input="another-desk-secret\n",
+    )
+    assert again.exit_code == 0, again.output
+    old = sa.create_engine(
+        make_url(url).set(username="desk-2@clinic", password="a-long-desk-secret"),
+        poolclass=sa.pool.NullPool,
+    )
+    with pytest.raises(sa.exc.OperationalError):
+        old.connect()

@@ -115,3 +115,35 @@ def is_gate(engine: sa.Engine) -> bool:
                 {"gate": GATE},
             ).scalar_one()
         )
+
+
+def desk_role_name(session: Session, desk: str) -> str:
+    """The PostgreSQL role of a workstation called ``desk``: ``desk@database``."""
+    database: str = session.execute(sa.text("SELECT current_database()")).scalar_one()
+    return f"{desk}@{database}"
+
+
+def create_desk_role(session: Session, desk: str, password: str) -> str:
+    """Create (or give a new password to) the role a workstation connects as before login.
+
+    The role can log in and is a member of ``crm_gate``, nothing more; its password
+    reaches the server as a SCRAM verifier. Run by the database's owner or a role with
+    ``CREATEROLE``. Returns the role's name.
+    """
+    from psycopg import sql
+
+    role = desk_role_name(session, desk)
+    verifier = scram_verifier(session, role, password)
+    exists = session.execute(
+        sa.text("SELECT 1 FROM pg_roles WHERE rolname = :role"), {"role": role}
+    ).first()
+    verb = "ALTER" if exists else "CREATE"
+    statement = sql.SQL("{} ROLE {} LOGIN PASSWORD {}").format(
+        sql.SQL(verb), sql.Identifier(role), sql.Literal(verifier)
+    )
+    # Straight to psycopg, in the session's transaction: the verifier holds ':' and '%'.
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    driver.execute(statement)
+    driver.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(GATE), sql.Identifier(role)))
+    return role
