@@ -23,7 +23,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from crm.crypto import KeyFileError, load_key_file
-from crm.db import migrate
+from crm.db import migrate, restored_roles
 from crm.db.backup import (
     DUMP_NAME,
     BackupError,
@@ -308,8 +308,10 @@ def restore_backup(path: Path, url: str, key_file: Path | None = None) -> Restor
     conninfo, env = libpq_command(url)
     with tempfile.TemporaryDirectory(prefix="crm-restore-") as work:
         dump = _unpack_dump(path, manifest, Path(work))
+        restored_roles.create_groups(url)
         replay(dump, conninfo, env, target_major=target_major)
     findings += verify(url, manifest, key_file)
+    findings += _roles_findings(restored_roles.reattach_roles(url))
     return RestoreReport(manifest, findings, time.perf_counter() - started)
 
 
@@ -330,6 +332,23 @@ def verify(url: str, manifest: Manifest, key_file: Path | None) -> list[Finding]
     findings.append(_revision_finding(manifest, revision))
     findings += _key_findings(manifest.key_fingerprint, fingerprint, key_file)
     return findings
+
+
+def _roles_findings(without_password: list[str] | None) -> list[Finding]:
+    if without_password is None:
+        return []
+    if not without_password:
+        return [Finding("ok", translate("backup", "Database roles and grants in place"))]
+    return [
+        Finding(
+            "warning",
+            translate(
+                "backup",
+                "Accounts with no password in this database yet: {logins}. Set each with "
+                "`clinic-crm user passwd LOGIN` before they log in at a desk on the server",
+            ).format(logins=_names(without_password)),
+        )
+    ]
 
 
 def _compare_counts(expected: dict[str, int], actual: dict[str, int]) -> Finding:

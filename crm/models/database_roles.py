@@ -153,6 +153,44 @@ TABLE_GRANTS: tuple[Grant, ...] = (
 )
 
 
+#: The functions of migration 0004 that only some groups may call (the rest is PUBLIC's).
+PRIVATE_FUNCTIONS: dict[str, tuple[str, ...]] = {
+    "crm_sync_login(integer, text)": (ADMIN,),
+    "crm_login_check(text)": (GATE,),
+    "crm_login_failed(text, text, text, integer, interval)": (GATE,),
+    "crm_login_succeeded(text)": STAFF_GROUPS,
+    "crm_my_user_id()": STAFF_GROUPS,
+    "crm_my_doctor_id()": STAFF_GROUPS,
+}
+
+
+def create_groups_statement() -> str:
+    """SQL creating the group roles that do not exist yet (they are the cluster's)."""
+    names = ", ".join(f"'{g}'" for g in ALL_GROUPS)
+    return f"""
+DO $$
+DECLARE
+    g text;
+BEGIN
+    FOREACH g IN ARRAY ARRAY[{names}] LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g) THEN
+            EXECUTE format('CREATE ROLE %I NOLOGIN', g);
+        END IF;
+    END LOOP;
+END
+$$;
+"""
+
+
+def function_grant_statements() -> list[str]:
+    """The SQL that lets exactly :data:`PRIVATE_FUNCTIONS`' groups call those functions."""
+    statements = []
+    for signature, groups in PRIVATE_FUNCTIONS.items():
+        statements.append(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
+        statements.append(f"GRANT EXECUTE ON FUNCTION {signature} TO {', '.join(groups)}")
+    return statements
+
+
 def grant_statements() -> list[str]:
     """The SQL that makes every table's privileges exactly :data:`TABLE_GRANTS`."""
     tables = sorted({grant.table for grant in TABLE_GRANTS})

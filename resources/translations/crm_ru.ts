@@ -4505,6 +4505,14 @@
         <translation>Файл резервной копии повреждён или изменён: выгрузка не совпадает с описью (SHA-256 {actual}, а в описи {expected}). Ничего не восстановлено</translation>
     </message>
     <message>
+        <source>Database roles and grants in place</source>
+        <translation>Роли и права в базе данных на месте</translation>
+    </message>
+    <message>
+        <source>Accounts with no password in this database yet: {logins}. Set each with `clinic-crm user passwd LOGIN` before they log in at a desk on the server</source>
+        <translation>У этих учётных записей в этой базе ещё нет пароля: {logins}. Задайте каждой `clinic-crm user passwd ЛОГИН`, прежде чем входить с рабочего места на сервере</translation>
+    </message>
+    <message>
         <source>{table}: {actual} instead of {expected}</source>
         <translation>{table}: {actual} вместо {expected}</translation>
     </message>

@@ -89,7 +89,11 @@ def empty_url(pg_server: TestServer) -> Iterator[str]:
 
 
 def table_fingerprints(url: str) -> dict[str, tuple[int, str]]:
-    """Rows and an md5 over every row's text, per table (the same text on any server)."""
+    """Rows and an md5 over every row's text, per table (the same text on any server).
+
+    ``app_user.db_role`` is left out: a restore gives each account the role of the
+    database it lands in (``login@copy``), tested on its own below.
+    """
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as connection:
@@ -100,8 +104,9 @@ def table_fingerprints(url: str) -> dict[str, tuple[int, str]]:
                 schema, table = name.split(".")
                 rows, digest = connection.execute(
                     sa.text(
-                        f"SELECT count(*), md5(coalesce(string_agg(t::text, ',' ORDER BY "
-                        f't::text COLLATE "C"), \'\')) FROM "{schema}"."{table}" t'
+                        f"SELECT count(*), md5(coalesce(string_agg(r, ',' ORDER BY "
+                        f"r COLLATE \"C\"), '')) FROM (SELECT (to_jsonb(t) - 'db_role')::text "
+                        f'AS r FROM "{schema}"."{table}" t) rows'
                     )
                 ).one()
                 result[name] = (rows, digest)
@@ -158,7 +163,10 @@ def test_manifest_describes_the_clinic_without_its_key(source: Source) -> None:
 def test_restore_gives_back_every_row_and_the_cards_decrypt(source: Source, empty_url: str) -> None:
     restored = cli(source.key_file, "db", "restore", str(source.backup), "--database", empty_url)
     assert restored.exit_code == 0, restored.output
-    assert "[FAIL]" not in restored.output and "[WARN]" not in restored.output
+    assert "[FAIL]" not in restored.output
+    # The only warning: the accounts' roles in this database have no password yet.
+    (warning,) = [line for line in restored.output.splitlines() if "[WARN]" in line]
+    assert "user passwd" in warning
     assert source.keyring.fingerprint in restored.output
 
     assert table_fingerprints(empty_url) == table_fingerprints(source.url)
@@ -365,3 +373,39 @@ def test_writes_during_the_dump_stay_out_of_it_and_the_manifest_agrees(
         with engine.begin() as connection:
             connection.execute(sa.text("DELETE FROM clinic_setting WHERE key LIKE 'test.%'"))
         engine.dispose()
+
+
+def test_a_restored_copy_has_its_own_roles_and_the_grants(source: Source, empty_url: str) -> None:
+    """Restored under another name on the same server, the copy's accounts must not
+    share the clinic's login roles, and its tables carry the groups' grants again."""
+    restored = cli(source.key_file, "db", "restore", str(source.backup), "--database", empty_url)
+    assert restored.exit_code == 0, restored.output
+    copy_name = sa.engine.make_url(empty_url).database
+    clinic_name = sa.engine.make_url(source.url).database
+    engine = sa.create_engine(empty_url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            roles = dict(connection.execute(sa.text("SELECT login, db_role FROM app_user")).all())
+            granted = connection.execute(
+                sa.text(
+                    "SELECT has_table_privilege('crm_registrar', 'patient', 'SELECT'), "
+                    "has_table_privilege('crm_registrar', 'journal_entry', 'DELETE'), "
+                    "has_function_privilege('crm_gate', 'crm_login_check(text)', 'EXECUTE'), "
+                    "has_column_privilege('crm_admin', 'app_user', 'password_hash', 'SELECT')"
+                )
+            ).one()
+            members = connection.execute(
+                sa.text(
+                    "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
+                    "JOIN pg_roles g ON g.oid = m.roleid "
+                    "WHERE r.rolname = :role AND g.rolname LIKE 'crm_%'"
+                ),
+                {"role": min(roles.values())},
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert roles and all(role.endswith(f"@{copy_name}") for role in roles.values()), roles
+    assert not any(role.endswith(f"@{clinic_name}") for role in roles.values())
+    assert tuple(granted) == (True, False, True, False)
+    assert members == 1
+    assert min(roles) in restored.output  # named in the "no password yet" warning

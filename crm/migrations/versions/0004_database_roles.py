@@ -23,15 +23,17 @@ import sqlalchemy as sa
 from alembic import op
 
 from crm.models.database_roles import (
-    ADMIN,
     ALL_GROUPS,
     DOCTOR,
     GATE,
     GATE_SETTINGS,
     GROUP_OF_ROLE,
     MANAGER,
+    PRIVATE_FUNCTIONS,
     REGISTRAR,
     STAFF_GROUPS,
+    create_groups_statement,
+    function_grant_statements,
     grant_statements,
 )
 
@@ -231,39 +233,15 @@ CREATE POLICY clinic_setting_gate ON clinic_setting FOR SELECT TO {GATE}
     USING (key IN ({", ".join(f"'{k}'" for k in GATE_SETTINGS)}));
 """
 
-_PRIVATE_FUNCTIONS = {
-    "crm_sync_login(integer, text)": (ADMIN,),
-    "crm_login_check(text)": (GATE,),
-    "crm_login_failed(text, text, text, integer, interval)": (GATE,),
-    "crm_login_succeeded(text)": STAFF_GROUPS,
-    "crm_my_user_id()": STAFF_GROUPS,
-    "crm_my_doctor_id()": STAFF_GROUPS,
-}
-
-CREATE_GROUPS = """
-DO $$
-DECLARE
-    g text;
-BEGIN
-    FOREACH g IN ARRAY ARRAY[{names}] LOOP
-        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g) THEN
-            EXECUTE format('CREATE ROLE %I NOLOGIN', g);
-        END IF;
-    END LOOP;
-END
-$$;
-"""
-
 
 def upgrade() -> None:
     op.add_column("app_user", sa.Column("db_role", sa.String(63), nullable=True))
     op.create_unique_constraint("uq_app_user_db_role", "app_user", ["db_role"])
-    op.execute(CREATE_GROUPS.format(names=", ".join(f"'{g}'" for g in ALL_GROUPS)))
+    op.execute(create_groups_statement())
     op.execute(FUNCTIONS)
     op.execute(POLICIES)
-    for signature, groups in _PRIVATE_FUNCTIONS.items():
-        op.execute(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
-        op.execute(f"GRANT EXECUTE ON FUNCTION {signature} TO {', '.join(groups)}")
+    for statement in function_grant_statements():
+        op.execute(statement)
     for statement in grant_statements():
         op.execute(statement)
     # Nobody but the owner creates objects in the clinic's schema (PostgreSQL 15's
@@ -299,7 +277,7 @@ def downgrade() -> None:
         op.execute(f"DROP POLICY {name} ON clinic_setting")
     op.execute("ALTER TABLE clinic_setting DISABLE ROW LEVEL SECURITY")
     op.execute("DROP TRIGGER crm_journal_actor ON journal_entry")
-    for signature in (*_PRIVATE_FUNCTIONS, "crm_journal_actor()"):
+    for signature in (*PRIVATE_FUNCTIONS, "crm_journal_actor()"):
         op.execute(f"DROP FUNCTION {signature}")
     op.drop_constraint("uq_app_user_db_role", "app_user")
     op.drop_column("app_user", "db_role")
