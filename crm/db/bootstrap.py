@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from crm.config import Settings
+from crm.controllers.access.database_login import is_gate
 from crm.controllers.access.keys import KeyProblem, check_key, ensure_key
 from crm.controllers.clinic.setup import needs_setup
 from crm.crypto import KeyRing
@@ -95,6 +96,16 @@ def prepare(
         problems = [r for r in run_checks(database.engine) if not r.ok]
         if problems:
             raise StartupProblem(format_problems(problems))
+        if needs_setup(database.sessions) and is_gate(database.engine):
+            raise StartupProblem(
+                translate(
+                    "startup",
+                    "The clinic is not set up yet (it has no users), and this workstation "
+                    "connects as a desk role, which may not set it up. On the server, as the "
+                    "database's owner, run `clinic-crm clinic set …` and `clinic-crm user add "
+                    "LOGIN --role admin`, or start the program once with the owner's address.",
+                )
+            )
         keyring = check_key(database.sessions, settings.key_file)
         if database.embedded_server is not None and seed_demo:
             if not demo.is_loaded(database.sessions):

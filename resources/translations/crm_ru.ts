@@ -7620,6 +7620,10 @@
         <translation>Обновление структуры базы данных…</translation>
     </message>
     <message>
+        <source>The clinic is not set up yet (it has no users), and this workstation connects as a desk role, which may not set it up. On the server, as the database&apos;s owner, run `clinic-crm clinic set …` and `clinic-crm user add LOGIN --role admin`, or start the program once with the owner&apos;s address.</source>
+        <translation>Клиника ещё не настроена (в ней нет пользователей), а это рабочее место подключается под ролью рабочего места, которой настраивать клинику нельзя. На сервере от имени владельца базы выполните `clinic-crm clinic set …` и `clinic-crm user add ЛОГИН --role admin` или один раз запустите программу с адресом владельца.</translation>
+    </message>
+    <message>
         <source>Creating the demo clinic…</source>
         <translation>Создание демонстрационной клиники…</translation>
     </message>

@@ -179,3 +179,32 @@ def test_db_desk_role_makes_a_gate_role_a_workstation_can_start_with(server) -> 
     )
     with pytest.raises(sa.exc.OperationalError):
         old.connect()
+
+
+def test_a_gate_desk_on_a_clinic_without_users_is_told_who_sets_it_up(server) -> None:
+    from crm.config import Settings
+    from crm.controllers.access.database_login import create_desk_role
+    from crm.db.bootstrap import StartupProblem, prepare
+
+    embedded, url = server
+    fresh_url = embedded.ensure_database("fresh")
+    owner = sa.create_engine(fresh_url, poolclass=sa.pool.NullPool)
+    upgrade(owner)
+    owner_sessions = sessionmaker(bind=owner, expire_on_commit=False)
+    ensure_key(owner_sessions, embedded.pgdata.parent / "key.bin")
+    with owner_sessions() as session, session.begin():
+        create_desk_role(session, "desk", "fresh-desk-secret")
+    owner.dispose()
+    settings = Settings(
+        database_url=str(
+            make_url(fresh_url)
+            .set(username="desk@fresh", password="fresh-desk-secret")
+            .render_as_string(hide_password=False)
+        ),
+        database_source="flag",
+        key_file=embedded.pgdata.parent / "key.bin",
+        workstation="desk-9",
+        lang="ru",
+    )
+    with pytest.raises(StartupProblem, match="Клиника ещё не настроена"):
+        prepare(settings)
