@@ -17,9 +17,9 @@ import sqlalchemy as sa
 
 from crm.db import migrate
 from crm.models.database_roles import (
+    apply_grants,
     create_groups_statement,
     function_grant_statements,
-    grant_statements,
 )
 
 #: The role an account gets in this database (as ``crm_sync_login`` names it).
@@ -48,8 +48,9 @@ def reattach_roles(url: str) -> list[str] | None:
         with engine.begin() as connection:
             if migrate.current_revision(connection) != migrate.head_revision():
                 return None
-            for statement in (*function_grant_statements(), *grant_statements()):
+            for statement in function_grant_statements():
                 connection.execute(sa.text(statement))
+            apply_grants(connection)
             connection.execute(sa.text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
             connection.execute(
                 sa.text(f"UPDATE app_user SET db_role = NULL WHERE db_role <> {_OWN_ROLE}")

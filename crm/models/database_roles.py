@@ -5,13 +5,16 @@ is a PostgreSQL role in one of the groups below, and the grants here are the who
 what the group may read and write. A table missing from :data:`TABLE_GRANTS` is a
 decision not yet taken (``tests/unit/test_database_roles_map.py`` fails); a column list
 means "these columns only" (the others — password material, a document's contents —
-stay unreadable). Applied by the migrations (:func:`grant_statements`), so a later
-migration that adds a table adds its line here and calls it again.
+stay unreadable). Applied by the migrations (:func:`apply_grants`), so a later migration that adds a
+table adds its line here and calls it again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+
+import sqlalchemy as sa
 
 from crm.models.enums import Role
 
@@ -191,13 +194,28 @@ def function_grant_statements() -> list[str]:
     return statements
 
 
-def grant_statements() -> list[str]:
-    """The SQL that makes every table's privileges exactly :data:`TABLE_GRANTS`."""
-    tables = sorted({grant.table for grant in TABLE_GRANTS})
+def grant_statements(existing: Mapping[str, Collection[str]] | None = None) -> list[str]:
+    """The SQL that makes every table's privileges exactly :data:`TABLE_GRANTS`.
+
+    Args:
+        existing: the tables there are now, with their columns; grants of tables and
+            columns a later migration creates are left to it (every migration that adds
+            a table or a granted column applies the grants again, see
+            :func:`apply_grants`). ``None``: the whole map.
+    """
+    grants = []
+    for grant in TABLE_GRANTS:
+        if existing is None:
+            grants.append(grant)
+        elif grant.table in existing:
+            present = tuple(c for c in grant.columns if c in existing[grant.table])
+            if present or not grant.columns:
+                grants.append(Grant(grant.table, grant.privileges, grant.groups, present))
+    tables = sorted({grant.table for grant in grants})
     groups = ", ".join(ALL_GROUPS)
     statements = [f"GRANT USAGE ON SCHEMA public TO {groups}"]
     statements += [f"REVOKE ALL ON TABLE {table} FROM PUBLIC, {groups}" for table in tables]
-    for grant in TABLE_GRANTS:
+    for grant in grants:
         privileges = grant.privileges.split()
         if grant.columns:
             columns = ", ".join(grant.columns)
@@ -211,3 +229,18 @@ def grant_statements() -> list[str]:
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {', '.join(STAFF_GROUPS)}"
     )
     return statements
+
+
+def apply_grants(connection: sa.Connection) -> None:
+    """Give the groups exactly the map's privileges on the tables that exist now.
+
+    Every migration that creates a table calls this at its end (the map is the program's
+    newest, so an older migration must not name tables it has not made yet).
+    """
+    inspector = sa.inspect(connection)
+    existing = {
+        table: {column["name"] for column in inspector.get_columns(table)}
+        for table in inspector.get_table_names()
+    }
+    for statement in grant_statements(existing):
+        connection.execute(sa.text(statement))

@@ -32,9 +32,9 @@ from crm.models.database_roles import (
     PRIVATE_FUNCTIONS,
     REGISTRAR,
     STAFF_GROUPS,
+    apply_grants,
     create_groups_statement,
     function_grant_statements,
-    grant_statements,
 )
 
 revision: str = "0004"
@@ -242,8 +242,7 @@ def upgrade() -> None:
     op.execute(POLICIES)
     for statement in function_grant_statements():
         op.execute(statement)
-    for statement in grant_statements():
-        op.execute(statement)
+    apply_grants(op.get_bind())
     # Nobody but the owner creates objects in the clinic's schema (PostgreSQL 15's
     # default too; older servers let PUBLIC).
     op.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
