@@ -13,6 +13,14 @@ BUNDLE=${1:-installer/dist/registratura}
 APP="$BUNDLE/clinic-crm"
 [ -x "$APP" ] || { echo "no bundle at $BUNDLE: run installer/build.sh" >&2; exit 1; }
 command -v Xvfb >/dev/null || { echo "Xvfb is missing: apt-get install -y xvfb" >&2; exit 1; }
+# Qt's xcb plugin (in the bundle) needs these system libraries; say so before Qt does.
+for lib in libxcb-cursor.so.0 libxcb-icccm.so.4 libxcb-keysyms.so.1 libxkbcommon-x11.so.0; do
+    ldconfig -p | grep -q "$lib" || {
+        echo "FAIL: the system lacks $lib, which Qt's xcb plugin needs:" \
+             "apt-get install -y libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0" >&2
+        exit 1
+    }
+done
 TIMEOUT=${SMOKE_TIMEOUT:-120}
 
 version=$("$APP" --version)
