@@ -6856,8 +6856,12 @@
 <context>
     <name>reports</name>
     <message>
-        <source>Total</source>
+        <source>Page &amp;P of &amp;N</source>
         <extracomment>Excel number formats by column kind (explicit codes, so every locale shows them alike). How often (in rows) progress is reported and cancellation checked.</extracomment>
+        <translation>Страница &amp;P из &amp;N</translation>
+    </message>
+    <message>
+        <source>Total</source>
         <translation>Итого</translation>
     </message>
     <message>
