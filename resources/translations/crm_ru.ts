@@ -7473,6 +7473,10 @@
         <translation>Ожидание в днях от создания: до предложения времени (или решения менеджера) и до записи на приём.</translation>
     </message>
     <message>
+        <source>An appointment booked before the entry or request was made is not a wait: its days are left empty and counted in no median.</source>
+        <translation>Запись на приём, сделанная раньше записи в лист ожидания или срочной заявки, — не ожидание: её дни не заполняются и не входят в медианы.</translation>
+    </message>
+    <message>
         <source>Doctor workload</source>
         <translation>Загрузка врачей</translation>
     </message>
