@@ -5010,7 +5010,7 @@
     <name>daylist</name>
     <message>
         <source>Time</source>
-        <extracomment>Cancelled, no-show…: printed in grey. For the print journal; not printed. Share of the width left after the fixed columns; 0: as wide as ``sample``.</extracomment>
+        <extracomment>Cancelled, no-show…: printed in grey. In the holding tray (the doctor is away, e.g. on vacation): the list says so, so whoever reads it calls the patient to move the visit instead of waiting for them. For the print journal; not printed. Share of the width left after the fixed columns; 0: as wide as ``sample``.</extracomment>
         <translation>Время</translation>
     </message>
     <message>
