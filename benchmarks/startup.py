@@ -9,7 +9,9 @@ same run:
   with ``--database``) against a bare ``python`` that imports psycopg, connects and runs
   one query;
 - ``slots`` on the workstation's built-in server, which the command starts and stops
-  itself (a data folder of its own, prepared by an untimed first run).
+  itself (a data folder of its own, prepared by an untimed first run);
+- the program's login dialog on that prepared built-in server (spawn → the dialog is
+  shown, offscreen) against a bare PySide6 dialog shown by a bare interpreter.
 
 The interpreter's bytecode cache is written by an untimed warm-up run first (an
 installed program has its ``.pyc`` files; ``PYTHONDONTWRITEBYTECODE`` is cleared for
@@ -20,9 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -37,6 +41,48 @@ from crm.models import Doctor, Patient
 from tests.pg import TestServer
 
 REPEAT = 7
+
+#: The program up to its login dialog: says when the dialog is up, then quits cleanly
+#: (the built-in server stops as on a normal exit).
+_LOGIN_SHOWN = """
+from PySide6.QtCore import QTimer
+from crm.views import startup
+shown = startup.Startup._show_login
+def _show_login(self, login=""):
+    shown(self, login)
+    print("SHOWN", flush=True)
+    QTimer.singleShot(0, lambda: self._finish(0))
+startup.Startup._show_login = _show_login
+from crm.cli import main
+main([])
+"""
+_BARE_DIALOG = """
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QVBoxLayout
+app = QApplication([])
+dialog = QDialog()
+QVBoxLayout(dialog).addWidget(QLineEdit())
+dialog.show()
+app.processEvents()
+print("SHOWN", flush=True)
+"""
+
+
+def _until_shown(code: str, env: dict[str, str]) -> float:
+    """Milliseconds from spawning ``python -c code`` until it prints SHOWN."""
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        text=True,
+    )  # fmt: skip
+    assert child.stdout is not None
+    for line in child.stdout:
+        if line.strip() == "SHOWN":
+            break
+    else:
+        raise RuntimeError("the dialog was never shown")
+    elapsed = (time.perf_counter() - started) * 1000
+    child.wait(timeout=60)
+    return elapsed
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -67,6 +113,11 @@ def _ms(action: object) -> float:
     assert callable(action)
     action()  # warm-up: writes the bytecode cache, opens the server's caches
     return median_ms(action, REPEAT)
+
+
+def _shown_ms(code: str, env: dict[str, str]) -> float:
+    _until_shown(code, env)  # warm-up, as in _ms
+    return statistics.median(_until_shown(code, env) for _ in range(REPEAT))
 
 
 def bench_startup(server: TestServer, options: object) -> list[Figure]:
@@ -133,6 +184,12 @@ def bench_startup(server: TestServer, options: object) -> list[Figure]:
         Figure("slots, built-in server (start+stop)", embedded, bare_query,
                "python: psycopg connect + query", "ms")
     )  # fmt: skip
+
+    gui = {**env, "QT_QPA_PLATFORM": "offscreen"}
+    login = _shown_ms(_LOGIN_SHOWN, gui)
+    dialog = _shown_ms(_BARE_DIALOG, gui)
+    figures.append(Figure("login dialog shown, built-in server", login, dialog,
+                          "bare PySide6 dialog shown", "ms"))  # fmt: skip
     return figures
 
 
