@@ -78,7 +78,14 @@ class NewerDatabase(Exception):
 
 def known_revision(revision: str) -> bool:
     """Whether this program ships the migration ``revision``."""
-    return revision in shipped_revisions()
+    shipped = shipped_revisions()
+    if shipped:
+        return revision in shipped
+    # No scripts readable beside the package (a bundle keeping them elsewhere): ask Alembic.
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return any(r.revision == revision for r in script.walk_revisions())
 
 
 def current_revision(connection: sa.Connection) -> str | None:
