@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -122,6 +123,13 @@ def _shown_ms(code: str, env: dict[str, str]) -> float:
 
 def bench_startup(server: TestServer, options: object) -> list[Figure]:
     workdir = Path(tempfile.mkdtemp(prefix="crm-startup-"))
+    try:
+        return _bench_startup(server, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _bench_startup(server: TestServer, workdir: Path) -> list[Figure]:
     env = _env(CRM_CONFIG_DIR=str(workdir / "config"), CRM_DATA_DIR=str(workdir / "data"))
     figures = []
 
