@@ -14,38 +14,49 @@ from crm import __version__
 from crm.config import ConfigError, resolve
 from crm.i18n import set_language
 
+#: Each subcommand's name → the module of :mod:`crm.commands` that defines it. A command
+#: imports only its own module (and what that module imports), so ``clinic-crm slots``
+#: does not pay for the reports, the spreadsheets or argon2. A new command module adds
+#: its names here; ``tests/unit/test_cli_imports.py`` checks this map against every
+#: module's ``COMMANDS``.
+COMMAND_MODULES: dict[str, str] = {
+    "book": "crm.commands.booking",
+    "cancel": "crm.commands.booking",
+    "slots": "crm.commands.booking",
+    "clinic": "crm.commands.clinic",
+    "db": "crm.commands.database",
+    "demo-data": "crm.commands.database",
+    "directory": "crm.commands.directories",
+    "key": "crm.commands.keys",
+    "import": "crm.commands.patients",
+    "referral": "crm.commands.referrals",
+    "report": "crm.commands.reports",
+    "ticket": "crm.commands.tickets",
+    "daylist": "crm.commands.tickets",
+    "user": "crm.commands.users",
+}
+
 
 class _Subcommands(click.Group):
-    """The ``clinic-crm`` group: its subcommands are imported when one is asked for.
+    """The ``clinic-crm`` group: a subcommand's module is imported when it is asked for.
 
-    Every module of :mod:`crm.commands` lists its commands in ``COMMANDS`` (a module per
-    feature, no list to edit here). They import the controllers and SQLAlchemy, so they
-    are loaded only when a subcommand or the help is needed: ``--version`` and the start
-    of the GUI do not pay for them.
+    Every module of :mod:`crm.commands` lists its commands in ``COMMANDS``; the group
+    knows only their names (:data:`COMMAND_MODULES`). The modules import the controllers
+    and SQLAlchemy, so ``--version`` and the start of the GUI import none of them, and a
+    subcommand imports its own module alone. The help (which lists every command) loads
+    them all.
     """
 
-    _loaded = False
-
-    def _load(self) -> None:
-        if self._loaded:
-            return
-        self._loaded = True
-        import importlib
-        import pkgutil
-
-        import crm.commands
-
-        for info in sorted(pkgutil.iter_modules(crm.commands.__path__), key=lambda i: i.name):
-            module = importlib.import_module(f"crm.commands.{info.name}")
-            for command in getattr(module, "COMMANDS", ()):
-                self.add_command(command)
-
     def list_commands(self, ctx: click.Context) -> list[str]:
-        self._load()
-        return super().list_commands(ctx)
+        return sorted(COMMAND_MODULES)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        self._load()
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            import importlib
+
+            module = importlib.import_module(COMMAND_MODULES[cmd_name])
+            for command in getattr(module, "COMMANDS", ()):
+                self.add_command(command)
         return super().get_command(ctx, cmd_name)
 
 

@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 
 import click
 import sqlalchemy as sa
-from alembic.util.exc import CommandError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.config import ConfigError, Settings
@@ -102,8 +101,6 @@ def friendly_errors(func: F) -> F:
         except sa.exc.OperationalError as exc:
             detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             fail(translate("cli", "cannot reach the database: {detail}").format(detail=detail))
-        except CommandError as exc:
-            fail(str(exc).splitlines()[0])
         except NewerDatabase as exc:
             fail(
                 translate(
@@ -125,6 +122,11 @@ def friendly_errors(func: F) -> F:
             detail = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
             fail(translate("cli", "the database refused: {detail}").format(detail=detail))
         except Exception as exc:
+            # Alembic is imported only to migrate, so its error type only when one is raised.
+            from alembic.util.exc import CommandError
+
+            if isinstance(exc, CommandError):
+                fail(str(exc).splitlines()[0])
             # Unexpected: still one line for the user; the traceback goes to the log
             # file (and to the terminal with CRM_DEBUG set).
             if os.environ.get("CRM_DEBUG"):

@@ -16,7 +16,7 @@ import click
 
 from crm.commands.common import command_line_actor, fail, friendly_errors, open_ready
 from crm.i18n import translate
-from crm.reports.ticket import TicketFormat
+from crm.reports.paper import TicketFormat
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 

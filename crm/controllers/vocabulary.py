@@ -21,7 +21,7 @@ from crm.models.enums import (
     Role,
     WaitingStatus,
 )
-from crm.reports.ticket import TicketFormat
+from crm.reports.paper import TicketFormat
 
 P = PriorityStatus
 RS = ReferralStatus

@@ -48,6 +48,9 @@ class DayListRow:
     note: str | None
     #: Cancelled, no-show…: printed in grey.
     inactive: bool = False
+    #: In the holding tray (the doctor is away, e.g. on vacation): the list says so,
+    #: so whoever reads it calls the patient to move the visit instead of waiting for them.
+    held: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ def _columns(portrait: bool) -> tuple[_Column, ...]:
     number = _Column("№", 0, sample="888")
     time = _Column(translate("daylist", "Time"), 0, sample="88:88–88:88")
     phone = _Column(translate("daylist", "Phone"), 0, sample="+7 (888) 888-88-88")
-    status = _Column(translate("daylist", "Status"), 0.12, 2)
+    status = _Column(translate("daylist", "Status"), 0.12, 3)
     if portrait:
         # Too narrow for nine columns: the birth date goes under the name, the
         # referral under the kind.
@@ -113,6 +116,12 @@ def _columns(portrait: bool) -> tuple[_Column, ...]:
     )
 
 
+def _status(row: DayListRow) -> str:
+    if not row.held:
+        return row.status_title
+    return f"{row.status_title}\n{translate('daylist', 'in the holding tray: move it')}"
+
+
 def _cells(index: int, row: DayListRow, portrait: bool) -> tuple[str, ...]:
     time = f"{row.starts_at:%H:%M}–{row.ends_at:%H:%M}"
     born = f"{row.birth_date:%d.%m.%Y}"
@@ -126,7 +135,7 @@ def _cells(index: int, row: DayListRow, portrait: bool) -> tuple[str, ...]:
             f"{row.patient_name}\n{born}",
             row.phone or "",
             kind,
-            row.status_title,
+            _status(row),
             row.note or "",
         )
     return (
@@ -137,7 +146,7 @@ def _cells(index: int, row: DayListRow, portrait: bool) -> tuple[str, ...]:
         row.phone or "",
         row.kind_title,
         row.referral_number or "",
-        row.status_title,
+        _status(row),
         row.note or "",
     )
 

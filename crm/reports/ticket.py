@@ -10,7 +10,6 @@ module decides only where things go.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,17 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from crm.i18n import translate
 from crm.reports import fonts, qr
 from crm.reports.layout import Align, Code, Gap, Item, Rule, Text, draw, height
-
-
-class TicketFormat(enum.StrEnum):
-    """Paper a ticket is printed on."""
-
-    ROLL80 = "roll80"  # an 80 mm receipt-printer roll (72 mm printable)
-    A6 = "a6"
-    A5 = "a5"
-
-
-DEFAULT_FORMAT = TicketFormat.A6
+from crm.reports.paper import TicketFormat
 
 
 @dataclass(frozen=True)

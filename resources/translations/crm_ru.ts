@@ -5038,7 +5038,7 @@
     <name>daylist</name>
     <message>
         <source>Time</source>
-        <extracomment>Cancelled, no-show…: printed in grey. For the print journal; not printed. Share of the width left after the fixed columns; 0: as wide as ``sample``.</extracomment>
+        <extracomment>Cancelled, no-show…: printed in grey. In the holding tray (the doctor is away, e.g. on vacation): the list says so, so whoever reads it calls the patient to move the visit instead of waiting for them. For the print journal; not printed. Share of the width left after the fixed columns; 0: as wide as ``sample``.</extracomment>
         <translation>Время</translation>
     </message>
     <message>
@@ -6884,8 +6884,12 @@
 <context>
     <name>reports</name>
     <message>
-        <source>Total</source>
+        <source>Page &amp;P of &amp;N</source>
         <extracomment>Excel number formats by column kind (explicit codes, so every locale shows them alike). How often (in rows) progress is reported and cancellation checked.</extracomment>
+        <translation>Страница &amp;P из &amp;N</translation>
+    </message>
+    <message>
+        <source>Total</source>
         <translation>Итого</translation>
     </message>
     <message>
@@ -7495,6 +7499,10 @@
     <message>
         <source>Waits in days from creation: until a slot was offered (or the manager decided) and until the appointment was booked.</source>
         <translation>Ожидание в днях от создания: до предложения времени (или решения менеджера) и до записи на приём.</translation>
+    </message>
+    <message>
+        <source>An appointment booked before the entry or request was made is not a wait: its days are left empty and counted in no median.</source>
+        <translation>Запись на приём, сделанная раньше записи в лист ожидания или срочной заявки, — не ожидание: её дни не заполняются и не входят в медианы.</translation>
     </message>
     <message>
         <source>Doctor workload</source>

@@ -57,6 +57,7 @@ def day(db):
             "first": first.id,
             "second": second.id,
             "idle": idle.id,
+            "held": a.id,
         }
 
 
@@ -109,3 +110,19 @@ def test_refusals(db, day):
         tickets.day_list_data(db, day["registrar"], DAY, 10**9)
     with pytest.raises(PermissionDenied):
         tickets.day_list_data(db, day["admin"], DAY)
+
+
+def test_a_vacation_day_list_marks_the_patients_in_the_holding_tray(db, day):
+    # Issue 19, defect 14: on a doctor's vacation day the list showed the booked
+    # patients as if they were coming; those in the holding tray must be moved.
+    with db() as session, session.begin():
+        from crm.models import Appointment
+
+        held = session.get(Appointment, day["held"])
+        held.in_holding_tray = True
+    data = tickets.day_list_data(db, day["registrar"], DAY, day["first"])
+    rows = {r.patient_name: r for r in data.sections[0].rows}
+    assert rows["Ёжикова Иван"].held and not rows["Жуков Иван"].held
+    (text,) = texts(tickets.day_list_document(db, day["registrar"], DAY, day["first"]).pdf)
+    marker = "листе переноса" if "листе переноса" in text else "holding tray"
+    assert text.count(marker) == 1

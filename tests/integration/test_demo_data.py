@@ -477,3 +477,16 @@ def test_a_second_load_is_refused(loaded: Loaded) -> None:
     with pytest.raises(DomainError, match="empty database|пуст"):
         demo.load_demo(loaded.db, loaded.keyring, patients=10, seed=2, today=TODAY)
     assert _count(loaded, Patient) == PATIENTS
+
+
+def test_queue_entries_come_before_the_bookings_made_from_them(loaded: Loaded) -> None:
+    # Issue 19, defect 14: the demo linked waiting-list entries and priority requests to
+    # appointments booked days before them, so the waiting report showed negative waits.
+    for model in (WaitingListEntry, PriorityRequest):
+        early = _all(
+            loaded,
+            sa.select(model.id)
+            .join(Appointment, Appointment.id == model.appointment_id)
+            .where(Appointment.created_at < model.created_at),
+        )
+        assert early == [], model.__name__

@@ -43,6 +43,7 @@ from crm.controllers.reports.common import (
 )
 from crm.controllers.reports.dashboard import dashboard
 from crm.models import (
+    Appointment,
     IssuingOrganisation,
     JournalEntry,
     Patient,
@@ -50,6 +51,7 @@ from crm.models import (
     PriorityRequest,
     Referral,
     Service,
+    Specialty,
     WaitingListEntry,
 )
 from crm.models.enums import (
@@ -442,6 +444,47 @@ def test_waiting_list_and_priority_requests(db, clinic):
     requests = sheet(found, 3)
     assert sorted(r["booked_wait"] for r in requests if r["booked_wait"] is not None) == [1.0]
     assert len(requests) == 2
+
+
+def test_a_booking_made_before_the_entry_is_no_negative_wait(db, clinic):
+    # Issue 19, defect 14: an entry or request linked to an appointment booked before it
+    # was made showed a negative «days until booked» and pulled the medians below zero.
+    with db() as session, session.begin():
+        earlier = session.scalars(sa.select(Appointment).order_by(Appointment.id)).first()
+        earlier.created_at = moment(dt.date(2025, 4, 2), "09:00")
+        specialty = session.scalars(sa.select(Specialty).order_by(Specialty.id)).first()
+        late = moment(dt.date(2025, 4, 20), "10:00")
+        session.add(
+            WaitingListEntry(
+                patient_id=earlier.patient_id, specialty_id=specialty.id,
+                wished_from=late.date(), wished_to=late.date() + dt.timedelta(days=30),
+                channel=ContactChannel.PHONE, status=WaitingStatus.BOOKED, created_at=late,
+                appointment_id=earlier.id,
+            )
+        )  # fmt: skip
+        session.add(
+            PriorityRequest(
+                patient_id=earlier.patient_id, specialty_id=specialty.id, reason="боли",
+                status=PriorityStatus.BOOKED, created_at=late,
+                decided_at=late + dt.timedelta(hours=1), appointment_id=earlier.id,
+            )
+        )  # fmt: skip
+    found = document(db, clinic, "waiting", APRIL)
+    for index in range(4):
+        for row in sheet(found, index):
+            for key in ("first_wait", "booked_wait"):
+                assert row[key] is None or row[key] >= 0, (index, row)
+    entries = [r for r in sheet(found, 1) if r["created"] == late.replace(tzinfo=None)]
+    assert [r["booked_wait"] for r in entries] == [None]
+    requests = [r for r in sheet(found, 3) if r["created"] == late.replace(tzinfo=None)]
+    assert [(r["first_wait"], r["booked_wait"]) for r in requests] == [
+        (pytest.approx(1 / 24, abs=0.01), None)
+    ]
+    # The earlier facts keep their medians (3 days until booked from the list).
+    assert sorted(r["booked_wait"] for r in sheet(found, 1) if r["booked_wait"] is not None) == [
+        3.0
+    ]
+    assert any("not a wait" in note or "не ожидание" in note for note in found.notes)
 
 
 def test_paid_services_by_service_and_doctor(db, clinic):

@@ -75,3 +75,27 @@ def test_sheet_titles_are_valid_and_unique():
 def test_column_width_fits_the_title():
     assert column_width(Column("x", "Доля в пределах 14 рабочих дней", Kind.PERCENT)) >= 12
     assert column_width(Column("x", "N", Kind.INTEGER, width=5)) == 5
+
+
+def test_printed_pages_carry_the_title_and_period_in_their_header(tmp_path):
+    # Issue 19, defect 14: a printed page said neither which report nor which days.
+    document = _document([["Консультация", dt.date(2025, 4, 1), 2, Decimal("1"), 0.5, 1.5]])
+    document.title = "Оплаты & возвраты"
+    document.period = (dt.date(2025, 4, 1), dt.date(2025, 4, 30))
+    write_workbook(document, tmp_path / "t.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["By service"]
+    assert sheet.oddHeader.center.text == "Оплаты && возвраты, 01.04.2025–30.04.2025"
+    assert "&P" in sheet.oddFooter.right.text and "&N" in sheet.oddFooter.right.text
+    assert sheet.print_title_rows == "$1:$1"
+
+
+def test_a_wrapped_column_keeps_long_service_names_whole(tmp_path):
+    # Issue 19, defect 14: a long service name was cut at the column's edge in print.
+    name = "Ультразвуковое исследование органов брюшной полости и почек с допплерографией"
+    columns = [Column("service", "Service", width=24, wrap=True), Column("n", "N", Kind.INTEGER)]
+    document = ReportDocument("T", [Table("S", columns, [[name, 1], ["=1+1", 2]])])
+    write_workbook(document, tmp_path / "t.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["S"]
+    assert sheet["A2"].value == name and sheet["A2"].alignment.wrap_text
+    assert sheet["A3"].value == "=1+1" and sheet["A3"].data_type == "s"  # still text
+    assert not sheet["B2"].alignment.wrap_text

@@ -7,10 +7,9 @@ import re
 import secrets
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers import journal
@@ -22,16 +21,29 @@ from crm.i18n import translate
 from crm.models import Doctor, User
 from crm.models.enums import JournalOutcome, Role
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 MIN_PASSWORD_LENGTH = 8
 FULL_NAME_MAX = 200
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9._-]{2,60}$")
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+@cache
+def hasher() -> PasswordHasher:
+    """argon2id with the library's current recommended parameters.
+
+    Imported on first use: a command that logs nobody in (``slots``, ``db check``)
+    does not load argon2.
+    """
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
 
 
 def hash_password(password: str) -> str:
     """An argon2id PHC string for ``password``."""
-    return _hasher.hash(password)
+    return hasher().hash(password)
 
 
 @cache
@@ -120,7 +132,7 @@ def login(db: sessionmaker[Session], login_name: str, password: str, workstation
             if was_locked:
                 sync_login(session, user)
             user.last_login_at = now
-            if _hasher.check_needs_rehash(user.password_hash):
+            if hasher().check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(password)
             actor = actor_of(session, user, workstation)
             journal.record(session, "login", actor=actor, entity="app_user", entity_id=user.id)
@@ -150,8 +162,10 @@ def actor_of(session: Session, user: User, workstation: str) -> Actor:
 
 
 def _verify(password_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _hasher.verify(password_hash, password)
+        return hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

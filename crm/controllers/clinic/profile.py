@@ -25,7 +25,7 @@ from crm.controllers.validation.fields import collapse_spaces, invalid, required
 from crm.controllers.validation.phones import normalize_phone
 from crm.controllers.vocabulary import ticket_format_title
 from crm.i18n import translate
-from crm.reports.ticket import DEFAULT_FORMAT, TicketFormat
+from crm.reports.paper import DEFAULT_FORMAT, TicketFormat
 
 DEFAULT_TIMEZONE = "Europe/Moscow"
 NAME_MAX = 300

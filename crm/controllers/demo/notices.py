@@ -87,6 +87,8 @@ def waiting_list_rows(ctx: Context) -> list[Row]:
                 patient_id=ctx.patient_ids[patient],
                 wished_from=min(visit.starts.date(), row["wished_from"]),
                 appointment_id=ctx.appointment_ids[index],
+                # Booked from the list: the entry came first, then the booking.
+                created_at=min(row["created_at"], visit.booked_at - dt.timedelta(hours=6)),
             )
         elif role == 4:
             row.update(status=WaitingStatus.CANCELLED, note="Пациент записался в другую клинику")
@@ -131,6 +133,9 @@ def priority_rows(ctx: Context) -> list[Row]:
                 appointment_id = ctx.appointment_ids[index]
                 specialty = DOCTORS[visit.doctor].specialty
         created = ctx.now - dt.timedelta(hours=rng.randint(2, 72))
+        if appointment_id is not None:
+            # The request came first, then the decision (an hour later), then the booking.
+            created = min(created, visit.booked_at - dt.timedelta(hours=3))
         decided = status is not PriorityStatus.PENDING
         decision = {
             PriorityStatus.APPROVED: "Одобрено: записать на ближайший свободный слот",

@@ -62,7 +62,7 @@ from crm.models.enums import (
     ReferralStatus,
     Role,
 )
-from crm.reports.ticket import TicketFormat
+from crm.reports.paper import TicketFormat
 
 DASH = "—"
 ARROW = "→"

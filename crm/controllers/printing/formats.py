@@ -16,7 +16,7 @@ from crm.controllers.clinic.clock import SessionSource, reading
 from crm.controllers.context import Actor
 from crm.controllers.errors import PermissionDenied
 from crm.i18n import translate
-from crm.reports.ticket import DEFAULT_FORMAT, TicketFormat
+from crm.reports.paper import DEFAULT_FORMAT, TicketFormat
 
 TICKET_FORMAT = settings.TICKET_FORMAT
 

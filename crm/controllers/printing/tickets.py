@@ -357,6 +357,7 @@ def day_list_data(
                         status_title=statuses[a.status],
                         note=a.note,
                         inactive=a.status in INACTIVE,
+                        held=a.in_holding_tray,
                     )
                     for a in appointments
                 ),

@@ -178,7 +178,9 @@ def build_document(
     require(actor, Permission.REPORTS)
     found = definition(name)
     check_params(found, params)
-    return found.build(session, params, _context(session, actor, now))
+    document = found.build(session, params, _context(session, actor, now))
+    document.period = (params.date_from, params.date_to)
+    return document
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,8 @@ def build(session: Session, params: ReportParams, context: BuildContext) -> Repo
     tables = [
         Table(
             translate("reports", "By service"),
-            [Column("service", translate("reports", "Service"), total=Total.LABEL, width=34),
+            [Column("service", translate("reports", "Service"), total=Total.LABEL, width=34,
+                    wrap=True),
              *_money_columns()],
             [[k[0], *s.figures()] for k, s in by_service.items()],
             empty_message=empty,

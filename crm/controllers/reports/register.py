@@ -56,7 +56,7 @@ def columns() -> list[Column]:
         Column("kind", translate("reports", "Kind"), width=16),
         Column("status", translate("reports", "Status"), width=14),
         Column("referral", translate("reports", "Referral"), width=14),
-        Column("service", translate("reports", "Service"), width=24),
+        Column("service", translate("reports", "Service"), width=24, wrap=True),
         Column("minutes", translate("reports", "Minutes"), Kind.INTEGER, Total.SUM),
         Column("id", translate("reports", "Appointment no."), Kind.INTEGER, Total.COUNT),
         Column("created", translate("reports", "Booked at"), Kind.DATETIME),

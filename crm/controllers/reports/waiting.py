@@ -4,6 +4,11 @@ Entries and requests created in the period are counted. Waits are measured in da
 (fractional) from creation: a waiting-list entry until a slot was offered and until
 its appointment was booked (the appointment's creation); a priority request until the
 manager's decision and until its appointment was booked.
+
+A wait is never negative. An entry or a request linked to an appointment booked
+before it was made (the registrar recorded a visit the patient already had) did not
+wait for that booking: its «days until booked» stay empty and it counts in no median;
+likewise an offer or a decision dated before the entry (a corrected record).
 """
 
 from __future__ import annotations
@@ -40,7 +45,11 @@ def description() -> str:
 
 
 def _days(later: dt.datetime | None, earlier: dt.datetime) -> float | None:
-    return None if later is None else round((later - earlier).total_seconds() / _DAY, 2)
+    """Days from ``earlier`` to ``later``; none when ``later`` is missing or came first
+    (a booking made before the entry is not a wait from the list)."""
+    if later is None or later < earlier:
+        return None
+    return round((later - earlier).total_seconds() / _DAY, 2)
 
 
 @dataclass(frozen=True)
@@ -217,6 +226,8 @@ def build(session: Session, params: ReportParams, context: BuildContext) -> Repo
             translate("reports", "Entries and requests created in the period; statuses as of now."),
             translate("reports", "Waits in days from creation: until a slot was offered (or the "
                       "manager decided) and until the appointment was booked."),
+            translate("reports", "An appointment booked before the entry or request was made is "
+                      "not a wait: its days are left empty and counted in no median."),
         ],
         parameters_sheet=translate("reports", "Parameters"),
         no_data=None

@@ -53,6 +53,8 @@ class Column:
         total: what the totals row holds under it.
         ratio: for :attr:`Total.RATIO`, the keys of the numerator and denominator columns.
         width: the width in characters (default: by kind and title).
+        wrap: long values wrap onto more lines of the row instead of being cut at the
+            column's edge (a service's full name on a printed page).
     """
 
     key: str
@@ -61,6 +63,7 @@ class Column:
     total: Total = Total.NONE
     ratio: tuple[str, str] | None = None
     width: float | None = None
+    wrap: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,8 @@ class ReportDocument:
         notes: how the figures are counted, one sentence a line.
         parameters_sheet: the name of the parameters sheet.
         no_data: set when the report has nothing to show (a sentence saying so).
+        period: the report's days (first, last), printed in every page's header
+            beside the title.
     """
 
     title: str
@@ -137,3 +142,11 @@ class ReportDocument:
     notes: list[str] = field(default_factory=list)
     parameters_sheet: str = "Parameters"
     no_data: str | None = None
+    period: tuple[dt.date, dt.date] | None = None
+
+    def page_header(self) -> str:
+        """``Title, 01.12.2026–07.12.2026``: what a printed page's header says."""
+        if self.period is None:
+            return self.title
+        first, last = (day.strftime("%d.%m.%Y") for day in self.period)
+        return f"{self.title}, {first}–{last}" if first != last else f"{self.title}, {first}"

@@ -53,6 +53,7 @@ _WIDTHS: dict[Kind, float] = {
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 _HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="center")
+_WRAP_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 _HEADER_BORDER = Border(bottom=Side(style="thin", color="808080"))
 _TOTAL_BORDER = Border(top=Side(style="thin", color="808080"))
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -108,14 +109,18 @@ def _styled(
     return cell
 
 
-def _print_setup(ws: WriteOnlyWorksheet) -> None:
-    """Landscape, all columns on one page width, the header repeated on every page."""
+def _print_setup(ws: WriteOnlyWorksheet, header: str) -> None:
+    """Landscape, all columns on one page width, the header row repeated on every page,
+    the report's title and period at the top of each page and its number at the bottom."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
+    # «&» starts a code in Excel's header language: a literal one is doubled.
+    ws.oddHeader.center.text = header.replace("&", "&&")
+    ws.oddFooter.right.text = translate("reports", "Page &P of &N")
 
 
 def _header_cell(ws: WriteOnlyWorksheet, title: str) -> WriteOnlyCell:
@@ -138,12 +143,12 @@ class _Writer:
         if self.should_cancel is not None and self.should_cancel():
             raise ExportCancelled
 
-    def write_table(self, ws: WriteOnlyWorksheet, table: Table) -> None:
+    def write_table(self, ws: WriteOnlyWorksheet, table: Table, header: str = "") -> None:
         columns = list(table.columns)
         for position, column in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(position)].width = column_width(column)
         ws.freeze_panes = "A2"
-        _print_setup(ws)
+        _print_setup(ws, header or table.sheet)
         # Wrapped titles need a taller header row (write-only: set before the row is written).
         lines = max(
             (math.ceil(len(c.title) * 1.1 / max(column_width(c) - 1, 1)) for c in columns),
@@ -155,10 +160,13 @@ class _Writer:
         # moment it is appended), which keeps streaming as fast as plain values.
         prototypes: list[WriteOnlyCell | None] = [
             _styled(ws, None, number_format=NUMBER_FORMATS[c.kind])
-            if c.kind is not Kind.TEXT
+            if c.kind is not Kind.TEXT or c.wrap
             else None
             for c in columns
         ]
+        for column, prototype in zip(columns, prototypes, strict=True):
+            if column.wrap and prototype is not None:
+                prototype.alignment = _WRAP_ALIGNMENT
         styled = [(i, p) for i, p in enumerate(prototypes) if p is not None]
         plain = [i for i, p in enumerate(prototypes) if p is None]
         count = 0
@@ -312,7 +320,7 @@ def write_workbook(
     try:
         for table in document.tables:
             ws = workbook.create_sheet(sheet_title(table.sheet, taken))
-            writer.write_table(ws, table)
+            writer.write_table(ws, table, document.page_header())
         writer.write_parameters(
             workbook.create_sheet(sheet_title(document.parameters_sheet, taken)), document
         )

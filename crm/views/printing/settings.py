@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QWidget
 
 from crm.controllers.printing import formats
 from crm.controllers.vocabulary import ticket_format_title
-from crm.reports.ticket import TicketFormat
+from crm.reports.paper import TicketFormat
 from crm.views import AppContext
 
 

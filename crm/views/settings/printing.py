@@ -11,7 +11,7 @@ from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QWidget
 
 from crm.controllers.vocabulary import ticket_format_title as format_title
-from crm.reports.ticket import TicketFormat
+from crm.reports.paper import TicketFormat
 from crm.views.printing.dialog import workstation_settings
 
 PRINTER_KEY = "printing/ticket_printer"

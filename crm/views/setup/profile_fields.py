@@ -7,7 +7,7 @@ from PySide6.QtCore import QCoreApplication
 from crm.controllers.clinic import profile
 from crm.controllers.clinic.profile import ClinicProfile, ProfileForm
 from crm.controllers.vocabulary import ticket_format_title
-from crm.reports.ticket import TicketFormat
+from crm.reports.paper import TicketFormat
 from crm.views.directories.fields import FieldForm, FieldSpec
 
 
