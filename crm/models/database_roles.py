@@ -156,21 +156,31 @@ TABLE_GRANTS: tuple[Grant, ...] = (
 )
 
 
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def grant_statements() -> list[str]:
     """The SQL that makes every table's privileges exactly :data:`TABLE_GRANTS`."""
     tables = sorted({grant.table for grant in TABLE_GRANTS})
     groups = ", ".join(ALL_GROUPS)
     statements = [f"GRANT USAGE ON SCHEMA public TO {groups}"]
-    statements += [f"REVOKE ALL ON TABLE {table} FROM PUBLIC, {groups}" for table in tables]
-    for grant in TABLE_GRANTS:
-        privileges = grant.privileges.split()
-        if grant.columns:
-            columns = ", ".join(grant.columns)
-            privilege_list = ", ".join(f"{p} ({columns})" for p in privileges)
-        else:
-            privilege_list = ", ".join(privileges)
+    for table in tables:
+        # Guarded: an earlier migration applies today's map before a later one has
+        # created the tables it adds.
+        lines = [f"REVOKE ALL ON TABLE {table} FROM PUBLIC, {groups};"]
+        for grant in (g for g in TABLE_GRANTS if g.table == table):
+            privileges = grant.privileges.split()
+            if grant.columns:
+                columns = ", ".join(grant.columns)
+                privilege_list = ", ".join(f"{p} ({columns})" for p in privileges)
+            else:
+                privilege_list = ", ".join(privileges)
+            lines.append(f"GRANT {privilege_list} ON TABLE {table} TO {', '.join(grant.groups)};")
         statements.append(
-            f"GRANT {privilege_list} ON TABLE {grant.table} TO {', '.join(grant.groups)}"
+            f"DO $grant$ BEGIN IF to_regclass('public.{table}') IS NOT NULL THEN "
+            + " ".join(f"EXECUTE {_literal(line)};" for line in lines)
+            + " END IF; END $grant$"
         )
     statements.append(
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {', '.join(STAFF_GROUPS)}"
