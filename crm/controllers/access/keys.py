@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers.clinic import settings
+from crm.controllers.context import Actor
 from crm.crypto import KeyFileError, KeyRing, generate_key_file, load_key_file
 from crm.i18n import translate
 
@@ -71,3 +72,42 @@ def check_key(db: sessionmaker[Session], key_file: Path) -> KeyRing:
             ).format(path=key_file, actual=ring.fingerprint, expected=expected)
         )
     return ring
+
+
+#: The shortest passphrase a sealed copy of the key accepts (``key export`` too).
+MIN_PASSPHRASE = 8
+
+
+def export_sealed_key(actor: Actor, key_file: Path, target: Path, passphrase: str) -> str:
+    """Write the key file at ``key_file`` sealed with ``passphrase`` to ``target`` (new,
+    owner-only); its fingerprint. The administrator's «save the key» on the backups screen.
+
+    Raises:
+        PermissionDenied: not an administrator.
+        ValidationError: a short passphrase (``passphrase``), an existing file (``file``).
+    """
+    import os
+
+    from crm.controllers.access.permissions import Permission, require
+    from crm.controllers.validation.fields import invalid
+    from crm.crypto import read_master_key, seal_master_key, sealed_fingerprint
+
+    require(actor, Permission.MANAGE_SETTINGS)
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise invalid(
+            "passphrase",
+            translate("keys", "the passphrase must be at least {n} characters long"),
+            n=MIN_PASSPHRASE,
+        )
+    if target.exists():
+        raise invalid(
+            "file",
+            translate("keys", "{path} already exists: choose another file"),
+            path=target,
+        )
+    text = seal_master_key(read_master_key(key_file), passphrase)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return sealed_fingerprint(text)
