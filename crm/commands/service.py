@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from typing import Any
 
 import click
 
@@ -16,7 +17,7 @@ def service() -> None:
     """The clinic's background service: runs the jobs that are due (scheduled backups)."""
 
 
-def _echo(outcome) -> None:  # type: ignore[no-untyped-def]
+def _echo(outcome: Any) -> None:
     mark = "ok " if outcome.ok else "FAIL"
     click.echo(f"[{mark}] {outcome.name}: {outcome.detail}")
 
@@ -53,8 +54,9 @@ def service_run(ctx: click.Context, once: bool, interval: float) -> None:
             if hasattr(signal, name):
                 signal.signal(getattr(signal, name), lambda *_args: stop.set())
         click.echo(
-            translate("service", "The clinic's service is running ({where}); Ctrl+C stops it.")
-            .format(where=database.description),
+            translate(
+                "service", "The clinic's service is running ({where}); Ctrl+C stops it."
+            ).format(where=database.description),
             err=True,
         )
         jobs.run_forever(database, interval=interval, stop=stop, report=_echo)

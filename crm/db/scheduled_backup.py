@@ -55,8 +55,8 @@ def this_host() -> str:
 @contextmanager
 def backup_lock(engine: sa.Engine) -> Iterator[bool]:
     """Hold the backup lock while the block runs; yields ``False`` when another holds it."""
-    with engine.connect() as connection:
-        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+    with engine.connect() as opened:
+        connection = opened.execution_options(isolation_level="AUTOCOMMIT")
         got = bool(
             connection.execute(
                 sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": BACKUP_LOCK}

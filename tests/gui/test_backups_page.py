@@ -55,7 +55,7 @@ def test_bad_schedule_fields_are_named_and_nothing_is_stored(
     page.keep_edit.setText("0")
     page.folder_edit.setText("backups")
     page.save_button.click()
-    qtbot.waitUntil(lambda: page.problem_label.isVisible(), timeout=TIMEOUT)
+    qtbot.waitUntil(page.problem_label.isVisible, timeout=TIMEOUT)
     text = page.problem_label.text()
     assert "Время" in text and "Хранить последние" in text and "Папка" in text
     assert all(edit.styleSheet() for edit in page.edits.values())
@@ -114,7 +114,7 @@ def test_the_status_bar_warns_a_manager_of_an_old_backup(
     window = _window(qtbot, make_context("anna"))  # a manager
     warning = window.backup_warning
     assert warning is not None
-    qtbot.waitUntil(lambda: warning.label.isVisible(), timeout=TIMEOUT)
+    qtbot.waitUntil(warning.label.isVisible, timeout=TIMEOUT)
     assert warning.label.text() == "Резервных копий базы ещё нет"
 
     three_days_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)

@@ -141,7 +141,9 @@ def test_two_services_at_once_make_one_backup(
     assert len(list(folder.glob("*.crmbackup"))) == 1
 
 
-def test_one_failing_job_does_not_stop_the_others(committed_db_url: str, committed_engine, committed_db) -> None:
+def test_one_failing_job_does_not_stop_the_others(
+    committed_db_url: str, committed_engine, committed_db
+) -> None:
     database = Database(url=committed_db_url, engine=committed_engine, sessions=committed_db)
     ran = []
 

@@ -299,7 +299,9 @@ def schedule_due(session: Session) -> bool:
     if schedule is None or not schedule.enabled:
         return False
     now = session.execute(sa.select(sa.func.now())).scalar_one()
-    last_ok = session.scalar(sa.select(sa.func.max(BackupRun.started_at)).where(BackupRun.result == "ok"))
+    last_ok = session.scalar(
+        sa.select(sa.func.max(BackupRun.started_at)).where(BackupRun.result == "ok")
+    )
     last_attempt = session.scalar(
         sa.select(sa.func.max(BackupRun.started_at)).where(
             sa.or_(

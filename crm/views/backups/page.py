@@ -226,9 +226,7 @@ class BackupsPage(QWidget):
             self.status_label.setText(self.tr("No backup has been made yet."))
         else:
             self.status_label.setText(
-                self.tr("The last good backup is {age} old.").format(
-                    age=describe_age(status.age)
-                )
+                self.tr("The last good backup is {age} old.").format(age=describe_age(status.age))
             )
         self.status_label.setStyleSheet("color: #c62828;" if status.stale else "")
         self.runs = runs
