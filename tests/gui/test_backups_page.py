@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from crm.controllers.access import auth
 from crm.controllers.clinic import backups
 from crm.crypto import generate_key_file, open_sealed_key, read_master_key
+from crm.db import scheduled_backup
 from crm.db.database import Database
 from crm.models import BackupRun
 from crm.models.enums import Role
@@ -156,3 +157,16 @@ def test_a_registrar_gets_no_backup_warning(qtbot, make_context) -> None:
     assert window.backup_warning is None
     assert BACKUPS not in window.pages
     QApplication.processEvents()
+
+
+def test_back_up_now_while_the_service_backs_up_says_so(
+    qtbot, page: BackupsPage, gui_database: Database
+) -> None:
+    with scheduled_backup.backup_lock(gui_database.engine) as got:
+        assert got
+        with qtbot.waitSignal(page.backup_finished, timeout=TIMEOUT) as finished:
+            page.back_up_now()
+    assert finished.args[0] == "Резервная копия делается прямо сейчас: дождитесь её окончания."
+    assert page.message.kind == "error"
+    assert page.backup_button.isEnabled()
+    assert backups.recent_runs(gui_database.sessions) == []

@@ -78,21 +78,19 @@ def check_key(db: sessionmaker[Session], key_file: Path) -> KeyRing:
 MIN_PASSPHRASE = 8
 
 
-def export_sealed_key(actor: Actor, key_file: Path, target: Path, passphrase: str) -> str:
-    """Write the key file at ``key_file`` sealed with ``passphrase`` to ``target`` (new,
-    owner-only); its fingerprint. The administrator's «save the key» on the backups screen.
+def write_sealed_key(key_file: Path, target: Path, passphrase: str) -> str:
+    """Write the key file at ``key_file`` sealed with ``passphrase`` (scrypt + AES-GCM)
+    into the new, owner-only file ``target``; its fingerprint (``key export`` too).
 
     Raises:
-        PermissionDenied: not an administrator.
         ValidationError: a short passphrase (``passphrase``), an existing file (``file``).
+        KeyFileError: the key file cannot be read.
     """
     import os
 
-    from crm.controllers.access.permissions import Permission, require
     from crm.controllers.validation.fields import invalid
     from crm.crypto import read_master_key, seal_master_key, sealed_fingerprint
 
-    require(actor, Permission.MANAGE_SETTINGS)
     if len(passphrase) < MIN_PASSPHRASE:
         raise invalid(
             "passphrase",
@@ -111,3 +109,15 @@ def export_sealed_key(actor: Actor, key_file: Path, target: Path, passphrase: st
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
     return sealed_fingerprint(text)
+
+
+def export_sealed_key(actor: Actor, key_file: Path, target: Path, passphrase: str) -> str:
+    """The administrator's «save the key» on the backups screen: :func:`write_sealed_key`.
+
+    Raises:
+        PermissionDenied: not an administrator; and what :func:`write_sealed_key` raises.
+    """
+    from crm.controllers.access.permissions import Permission, require
+
+    require(actor, Permission.MANAGE_SETTINGS)
+    return write_sealed_key(key_file, target, passphrase)
