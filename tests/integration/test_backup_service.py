@@ -177,3 +177,33 @@ def test_schedule_is_due_after_the_day_s_time_until_a_good_backup() -> None:
     assert not backups.is_due(
         backups.BackupSchedule(False, dt.time(2, 0), 7, "/b"), now, zone, None, None
     )
+
+
+def _sqlstate(session, role: str, statement: str) -> str | None:
+    """The SQLSTATE with which ``statement`` fails as the group ``role`` (``None``: it ran)."""
+    savepoint = session.begin_nested()
+    try:
+        session.execute(sa.text(f"SET LOCAL ROLE {role}"))
+        session.execute(sa.text(statement))
+    except sa.exc.DBAPIError as error:
+        return getattr(error.orig, "sqlstate", "?")
+    finally:
+        savepoint.rollback()
+    return None
+
+
+def test_every_desk_reads_the_backups_and_only_administrators_record_one(db) -> None:
+    insert = "INSERT INTO backup_run (trigger, host) VALUES ('manual', 'desk')"
+    schedule = (
+        "INSERT INTO clinic_setting (key, value) VALUES ('backup.schedule', '{}') "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+    )
+    with db() as session:
+        for role in ("crm_registrar", "crm_doctor", "crm_manager", "crm_admin"):
+            assert _sqlstate(session, role, "SELECT count(*) FROM backup_run") is None, role
+        for role in ("crm_registrar", "crm_doctor", "crm_manager"):
+            assert _sqlstate(session, role, insert) == "42501", role
+        assert _sqlstate(session, "crm_admin", insert) is None
+        assert _sqlstate(session, "crm_admin", schedule) is None
+        assert _sqlstate(session, "crm_admin", "DELETE FROM backup_run") == "42501"
+        assert _sqlstate(session, "crm_gate", "SELECT count(*) FROM backup_run") == "42501"
