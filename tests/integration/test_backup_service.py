@@ -207,3 +207,30 @@ def test_every_desk_reads_the_backups_and_only_administrators_record_one(db) -> 
         assert _sqlstate(session, "crm_admin", schedule) is None
         assert _sqlstate(session, "crm_admin", "DELETE FROM backup_run") == "42501"
         assert _sqlstate(session, "crm_gate", "SELECT count(*) FROM backup_run") == "42501"
+
+
+def test_the_long_running_service_backs_up_when_due_and_stops_when_told(
+    committed_db_url: str, committed_engine: sa.Engine, committed_db: sessionmaker, tmp_path: Path
+) -> None:
+    from crm.db.service import run_forever
+
+    folder = tmp_path / "backups"
+    _set_schedule(committed_db, folder, keep=3)
+    database = Database(url=committed_db_url, engine=committed_engine, sessions=committed_db)
+    stop = threading.Event()
+    seen = []
+
+    def report(outcome) -> None:
+        seen.append(outcome)
+        stop.set()
+
+    service = threading.Thread(
+        target=run_forever,
+        args=(database,),
+        kwargs={"interval": 0.2, "stop": stop, "report": report},
+    )
+    service.start()
+    service.join(120)
+    assert not service.is_alive()
+    assert [(o.name, o.ok) for o in seen] == [("backup", True)]
+    assert len(list(folder.glob("*.crmbackup"))) == 1
