@@ -26,7 +26,7 @@ from crm.controllers.access.permissions import Permission, require
 from crm.controllers.clinic import backups
 from crm.controllers.context import Actor
 from crm.controllers.errors import DomainError
-from crm.db.backup import SUFFIX, BackupError, backups_dir, make_backup
+from crm.db.backup import SUFFIX, backups_dir, make_backup
 from crm.i18n import translate
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def _make(
         run_id = backups.start_run(session, trigger, host)
     try:
         result = make_backup(url, folder / _file_name(run_id))
-    except (BackupError, OSError, sa.exc.SQLAlchemyError) as exc:
+    except Exception as exc:  # the run is recorded as failed, whatever stopped it
         message = str(exc).strip() or type(exc).__name__
         with sessions() as session, session.begin():
             backups.finish_run(session, run_id, file_path=None, size_bytes=None, error=message)

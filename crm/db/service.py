@@ -78,9 +78,13 @@ def run_due(database: Database, jobs: list[Job] | None = None) -> list[JobOutcom
             if not job.due(database):
                 continue
             detail = job.run(database)
-        except (DomainError, SQLAlchemyError, OSError, RuntimeError) as exc:
-            message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-            log.warning("service job %s failed: %s", job.name, message)
+        except Exception as exc:  # one job's failure (even a bug) must not stop the service
+            message = exc.message if isinstance(exc, DomainError) else str(exc)
+            message = message or type(exc).__name__
+            if isinstance(exc, DomainError | SQLAlchemyError | OSError | RuntimeError):
+                log.warning("service job %s failed: %s", job.name, message)
+            else:
+                log.exception("service job %s failed", job.name)
             outcomes.append(JobOutcome(job.name, False, message))
             continue
         log.info("service job %s: %s", job.name, detail)
