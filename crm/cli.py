@@ -31,6 +31,7 @@ COMMAND_MODULES: dict[str, str] = {
     "import": "crm.commands.patients",
     "referral": "crm.commands.referrals",
     "report": "crm.commands.reports",
+    "service": "crm.commands.service",
     "ticket": "crm.commands.tickets",
     "daylist": "crm.commands.tickets",
     "user": "crm.commands.users",

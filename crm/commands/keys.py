@@ -9,16 +9,14 @@ apart from the backups; ``key import`` puts it back on a workstation.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from crm.commands.common import fail, friendly_errors, settings_of
+from crm.controllers.access.keys import MIN_PASSPHRASE
 from crm.i18n import translate
-
-MIN_PASSPHRASE = 8
 
 
 def _read_passphrase(*, confirm: bool) -> str:
@@ -62,9 +60,11 @@ def key_show(ctx: click.Context) -> None:
 @friendly_errors
 def key_export(ctx: click.Context, file: Path) -> None:
     """Write this workstation's key file, sealed with a passphrase, to FILE."""
-    from crm.crypto import read_master_key, seal_master_key, sealed_fingerprint
+    from crm.controllers.access.keys import write_sealed_key
+    from crm.crypto import read_master_key
 
-    master = read_master_key(settings_of(ctx).key_file)
+    key_file = settings_of(ctx).key_file
+    read_master_key(key_file)  # a missing key fails before the passphrase is asked
     if file.exists():
         fail(translate("keys", "{path} already exists: choose another file").format(path=file))
     passphrase = _read_passphrase(confirm=True)
@@ -74,18 +74,14 @@ def key_export(ctx: click.Context, file: Path) -> None:
                 n=MIN_PASSPHRASE
             )
         )
-    text = seal_master_key(master, passphrase)
-    file.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    fingerprint = write_sealed_key(key_file, file, passphrase)
     click.echo(
         translate(
             "keys",
             "Key exported to {path} (fingerprint {fp}). Keep it apart from the database "
             "backups, and the passphrase apart from both: a lost passphrase cannot be "
             "recovered.",
-        ).format(path=file, fp=sealed_fingerprint(text))
+        ).format(path=file, fp=fingerprint)
     )
 
 

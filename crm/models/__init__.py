@@ -3,6 +3,7 @@
 from crm.models.appointments import Appointment, PriorityRequest, WaitingListEntry
 from crm.models.base import Base
 from crm.models.clinic import (
+    BackupRun,
     Branch,
     ClinicSetting,
     Doctor,
@@ -28,6 +29,7 @@ from crm.models.users import User
 
 __all__ = [
     "Appointment",
+    "BackupRun",
     "Base",
     "BonusLedgerEntry",
     "Branch",

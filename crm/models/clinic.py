@@ -170,3 +170,34 @@ class ScheduleException(Base):
     reason: Mapped[str] = mapped_column(sa.Text)
     created_by_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
     created_at: Mapped[now_timestamp]
+
+
+class BackupRun(Base):
+    """One backup the clinic's service (or an administrator's «back up now») made or tried.
+
+    Written by whoever runs it, so that every desk knows the age of the last good
+    backup from the database alone. ``pruned_at`` is set when the service deleted the
+    file because more than the schedule's "keep the last N" were newer.
+    """
+
+    __tablename__ = "backup_run"
+
+    id: Mapped[intpk]
+    started_at: Mapped[now_timestamp]
+    finished_at: Mapped[dt.datetime | None]
+    #: ``schedule`` (the service found it due) or ``manual`` («back up now»).
+    trigger: Mapped[str] = mapped_column(sa.String(20))
+    #: ``running``, ``ok`` or ``failed``.
+    result: Mapped[str] = mapped_column(sa.String(20), server_default="running")
+    file_path: Mapped[str | None] = mapped_column(sa.Text)
+    size_bytes: Mapped[int | None] = mapped_column(sa.BigInteger)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    #: The computer that ran it (the service's host or the desk's name).
+    host: Mapped[str] = mapped_column(sa.String(200))
+    pruned_at: Mapped[dt.datetime | None]
+
+    __table_args__ = (
+        sa.CheckConstraint("trigger IN ('schedule', 'manual')", name="trigger"),
+        sa.CheckConstraint("result IN ('running', 'ok', 'failed')", name="result"),
+        sa.Index("ix_backup_run_started_at", "started_at"),
+    )

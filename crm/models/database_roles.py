@@ -153,6 +153,9 @@ TABLE_GRANTS: tuple[Grant, ...] = (
     # The journal: everyone appends (the actor is set by the database) and reads the
     # history of what they work on; nobody updates or deletes (trigger and grants).
     Grant("journal_entry", "SELECT INSERT", STAFF_GROUPS),
+    # Backups: every desk sees the age of the last one; administrators run one now.
+    Grant("backup_run", "SELECT", STAFF_GROUPS),
+    Grant("backup_run", "INSERT UPDATE", (ADMIN,)),
 )
 
 

@@ -25,6 +25,8 @@ from crm.controllers.access.permissions import Permission, allowed
 from crm.controllers.vocabulary import role_title
 from crm.db import logins
 from crm.views import AppContext
+from crm.views.backups.page import BackupsPage
+from crm.views.backups.status import BackupWarning
 from crm.views.directories.page import DirectoriesPage
 from crm.views.pages.journal_page import JournalPage
 from crm.views.pages.settings_page import SettingsPage
@@ -35,9 +37,9 @@ from crm.views.schedule.page import SchedulePage
 from crm.views.status import StatusPanel, describe_database
 from crm.views.users.page import UsersPage
 
-SCHEDULE, PATIENTS, REFERRALS, REPORTS, JOURNAL, SETTINGS, USERS, DIRECTORIES = range(8)
+SCHEDULE, PATIENTS, REFERRALS, REPORTS, JOURNAL, SETTINGS, USERS, DIRECTORIES, BACKUPS = range(9)
 #: The order of the list; Ctrl+1… number the sections shown, top to bottom.
-ORDER = (SCHEDULE, PATIENTS, REFERRALS, REPORTS, USERS, DIRECTORIES, JOURNAL, SETTINGS)
+ORDER = (SCHEDULE, PATIENTS, REFERRALS, REPORTS, USERS, DIRECTORIES, BACKUPS, JOURNAL, SETTINGS)
 
 
 class MainWindow(QMainWindow):
@@ -107,6 +109,10 @@ class MainWindow(QMainWindow):
         self.status = StatusPanel(
             self.statusBar(), describe_database(context.database), actor, context.events
         )
+        #: The warning about an old backup, for those who answer for it.
+        self.backup_warning: BackupWarning | None = None
+        if allowed(actor, Permission.MANAGE_SETTINGS) or allowed(actor, Permission.REPORTS):
+            self.backup_warning = BackupWarning(self.statusBar(), context)
         context.runner.unhandled_failure.connect(self._show_failure)
         self.resize(1180, 760)
         self.navigation.setCurrentRow(self.sections.index(self.landing_page))
@@ -130,6 +136,8 @@ class MainWindow(QMainWindow):
             pages[USERS] = UsersPage(context)
         if allowed(actor, Permission.MANAGE_DIRECTORIES):  # managers and administrators
             pages[DIRECTORIES] = DirectoriesPage(context)
+        if allowed(actor, Permission.MANAGE_SETTINGS):  # administrators
+            pages[BACKUPS] = BackupsPage(context)
         pages |= {JOURNAL: JournalPage(context), SETTINGS: SettingsPage(context)}
         return {section: pages[section] for section in ORDER if section in pages}
 

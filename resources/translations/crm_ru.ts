@@ -26,6 +26,184 @@
     </message>
 </context>
 <context>
+    <name>BackupWarning</name>
+    <message>
+        <source>No backup of the database yet</source>
+        <translation>Резервных копий базы ещё нет</translation>
+    </message>
+    <message>
+        <source>The last backup is {age} old</source>
+        <translation>Последней резервной копии {age}</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s service makes the backups (clinic-crm service run); the administrator sees them under «Backups».</source>
+        <translation>Резервные копии делает служба клиники (clinic-crm service run); администратор видит их в разделе «Резервные копии».</translation>
+    </message>
+</context>
+<context>
+    <name>BackupsPage</name>
+    <message>
+        <source>{n} min</source>
+        <translation>{n} мин</translation>
+    </message>
+    <message>
+        <source>{n} h</source>
+        <translation>{n} ч</translation>
+    </message>
+    <message>
+        <source>{n} days</source>
+        <translation>{n} дн.</translation>
+    </message>
+    <message>
+        <source>{mb} MB</source>
+        <translation>{mb} МБ</translation>
+    </message>
+    <message>
+        <source>Backups</source>
+        <translation>Резервные копии</translation>
+    </message>
+    <message>
+        <source>Backups of the clinic&apos;s database</source>
+        <translation>Резервные копии базы данных клиники</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>Расписание</translation>
+    </message>
+    <message>
+        <source>Back up every day</source>
+        <translation>Делать копию каждый день</translation>
+    </message>
+    <message>
+        <source>Save the schedule</source>
+        <translation>Сохранить расписание</translation>
+    </message>
+    <message>
+        <source>Time (the clinic&apos;s):</source>
+        <translation>Время (клиники):</translation>
+    </message>
+    <message>
+        <source>Keep the last:</source>
+        <translation>Хранить последние:</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>Папка:</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s service makes the backups: &lt;code&gt;clinic-crm service run&lt;/code&gt; on the computer that holds the folder (the server), started by systemd or the Task Scheduler (see README). Older backups beyond the number to keep are deleted.</source>
+        <translation>Копии делает служба клиники: &lt;code&gt;clinic-crm service run&lt;/code&gt; на компьютере, где находится папка (на сервере), запущенная через systemd или Планировщик заданий (см. README). Копии сверх числа хранимых удаляются, начиная со старых.</translation>
+    </message>
+    <message>
+        <source>Last backups</source>
+        <translation>Последние копии</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Начата</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>Давность</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Результат</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Размер</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Файл</translation>
+    </message>
+    <message>
+        <source>Computer</source>
+        <translation>Компьютер</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>Сделать копию сейчас</translation>
+    </message>
+    <message>
+        <source>The identity-document key</source>
+        <translation>Ключ документов</translation>
+    </message>
+    <message>
+        <source>Backups do not hold the key that passports and СНИЛС are encrypted with: without the key file they cannot be read. Save a copy of the key sealed with a passphrase (at least {n} characters), keep it apart from the backups, and the passphrase apart from both. &lt;code&gt;clinic-crm key import&lt;/code&gt; puts it back on a workstation.</source>
+        <translation>В резервных копиях нет ключа, которым зашифрованы паспорта и СНИЛС: без файла ключа их не прочесть. Сохраните копию ключа, защищённую паролем (не короче {n} символов), храните её отдельно от резервных копий, а пароль — отдельно от обеих. &lt;code&gt;clinic-crm key import&lt;/code&gt; возвращает ключ на рабочее место.</translation>
+    </message>
+    <message>
+        <source>Save the key with a passphrase…</source>
+        <translation>Сохранить ключ с паролем…</translation>
+    </message>
+    <message>
+        <source>Passphrase:</source>
+        <translation>Пароль:</translation>
+    </message>
+    <message>
+        <source>Again:</source>
+        <translation>Ещё раз:</translation>
+    </message>
+    <message>
+        <source>No backup has been made yet.</source>
+        <translation>Резервных копий ещё не было.</translation>
+    </message>
+    <message>
+        <source>The last good backup is {age} old.</source>
+        <translation>Последней удачной копии {age}.</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>готово</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>ошибка</translation>
+    </message>
+    <message>
+        <source>in progress</source>
+        <translation>идёт</translation>
+    </message>
+    <message>
+        <source>{file} (deleted as old)</source>
+        <translation>{file} (удалена как старая)</translation>
+    </message>
+    <message>
+        <source>The schedule is saved.</source>
+        <translation>Расписание сохранено.</translation>
+    </message>
+    <message>
+        <source>Making a backup…</source>
+        <translation>Делается резервная копия…</translation>
+    </message>
+    <message>
+        <source>Backup written: {path} ({size}).</source>
+        <translation>Копия записана: {path} ({size}).</translation>
+    </message>
+    <message>
+        <source>The backup failed: {why}</source>
+        <translation>Копия не сделана: {why}</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ.</source>
+        <translation>Пароли различаются.</translation>
+    </message>
+    <message>
+        <source>Save the sealed key</source>
+        <translation>Сохранить защищённый ключ</translation>
+    </message>
+    <message>
+        <source>Sealed keys (*.sealed);;All files (*)</source>
+        <translation>Защищённые ключи (*.sealed);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>The key is saved (fingerprint {fp}). Keep it apart from the backups; a lost passphrase cannot be recovered.</source>
+        <translation>Ключ сохранён (отпечаток {fp}). Храните его отдельно от резервных копий; забытый пароль восстановить нельзя.</translation>
+    </message>
+</context>
+<context>
     <name>BookingDialog</name>
     <message>
         <source>New appointment</source>
@@ -1507,6 +1685,7 @@
     </message>
     <message>
         <source>&amp;Program</source>
+        <extracomment>The warning about an old backup, for those who answer for it.</extracomment>
         <translation>&amp;Программа</translation>
     </message>
     <message>
@@ -4566,6 +4745,63 @@
     </message>
 </context>
 <context>
+    <name>backups</name>
+    <message>
+        <source>Back up every day</source>
+        <extracomment>The status bar warns when the last good backup is older than this. A failed scheduled run is tried again after this long, not every minute. A run still &quot;running&quot; after this long died with its process.</extracomment>
+        <translation>Делать копию каждый день</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <source>Keep the last</source>
+        <translation>Хранить последние</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Папка</translation>
+    </message>
+    <message>
+        <source>{field}: a time of day as HH:MM, e.g. 02:30</source>
+        <translation>{field}: время суток в виде ЧЧ:ММ, например 02:30</translation>
+    </message>
+    <message>
+        <source>{field}: a whole number of backups from 1 to {most}</source>
+        <translation>{field}: целое число копий от 1 до {most}</translation>
+    </message>
+    <message>
+        <source>{field}: a full path on the computer that runs the clinic&apos;s service, e.g. /var/backups/registratura or D:\Backups</source>
+        <translation>{field}: полный путь на компьютере, где работает служба клиники, например /var/backups/registratura или D:\Backups</translation>
+    </message>
+    <message>
+        <source>{field}: at most 500 characters</source>
+        <translation>{field}: не длиннее 500 символов</translation>
+    </message>
+    <message>
+        <source>Backup written: {path}</source>
+        <extracomment>``pg_try_advisory_lock`` key of &quot;a backup is being made&quot; (any fixed 64-bit number).</extracomment>
+        <translation>Копия записана: {path}</translation>
+    </message>
+    <message>
+        <source>another service is making the backup</source>
+        <translation>копию делает другая служба</translation>
+    </message>
+    <message>
+        <source>no backup is due</source>
+        <translation>копию делать не пора</translation>
+    </message>
+    <message>
+        <source>A backup is being made right now: wait for it to finish.</source>
+        <translation>Резервная копия делается прямо сейчас: дождитесь её окончания.</translation>
+    </message>
+    <message>
+        <source>deleted {n} old backups beyond the ones to keep</source>
+        <translation>удалено старых копий сверх хранимых: {n}</translation>
+    </message>
+</context>
+<context>
     <name>booking</name>
     <message>
         <source>No referral with this number is registered</source>
@@ -5852,6 +6088,10 @@
         <translation>реквизиты клиники</translation>
     </message>
     <message>
+        <source>backup schedule</source>
+        <translation>расписание резервных копий</translation>
+    </message>
+    <message>
         <source>branch</source>
         <translation>филиал</translation>
     </message>
@@ -6184,6 +6424,22 @@
         <translation>Действует</translation>
     </message>
     <message>
+        <source>Daily backup on</source>
+        <translation>Ежедневная копия включена</translation>
+    </message>
+    <message>
+        <source>Backup time</source>
+        <translation>Время копии</translation>
+    </message>
+    <message>
+        <source>Backups kept</source>
+        <translation>Хранить копий</translation>
+    </message>
+    <message>
+        <source>Backup folder</source>
+        <translation>Папка копий</translation>
+    </message>
+    <message>
         <source>Code</source>
         <translation>Код</translation>
     </message>
@@ -6352,6 +6608,7 @@
     </message>
     <message>
         <source>the passphrase must be at least {n} characters long</source>
+        <extracomment>The shortest passphrase a sealed copy of the key accepts (``key export`` too).</extracomment>
         <translation>парольная фраза должна быть не короче {n} символов</translation>
     </message>
     <message>
@@ -7594,6 +7851,21 @@
     <message>
         <source>administrator</source>
         <translation>администратор</translation>
+    </message>
+</context>
+<context>
+    <name>service</name>
+    <message>
+        <source>Nothing is due.</source>
+        <translation>Делать пока нечего.</translation>
+    </message>
+    <message>
+        <source>a job failed</source>
+        <translation>задание не выполнено</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s service is running ({where}); Ctrl+C stops it.</source>
+        <translation>Служба клиники работает ({where}); Ctrl+C останавливает её.</translation>
     </message>
 </context>
 <context>

@@ -10,7 +10,15 @@ from crm.controllers.access import auth
 from crm.db.database import Database
 from crm.models.enums import Role
 from crm.views import AppContext
-from crm.views.main_window import DIRECTORIES, JOURNAL, SCHEDULE, SETTINGS, USERS, MainWindow
+from crm.views.main_window import (
+    BACKUPS,
+    DIRECTORIES,
+    JOURNAL,
+    SCHEDULE,
+    SETTINGS,
+    USERS,
+    MainWindow,
+)
 from crm.views.users.dialogs import NewUserDialog, RoleDialog
 from crm.views.users.page import UsersPage
 from tests.gui.conftest import PASSWORD
@@ -52,11 +60,12 @@ def test_the_administrator_lands_on_users_and_sees_no_refusals(
     qtbot, window: MainWindow, page: UsersPage, qtmodeltester
 ) -> None:
     assert window.current_page == USERS
-    assert window.sections == [USERS, DIRECTORIES, JOURNAL, SETTINGS]
+    assert window.sections == [USERS, DIRECTORIES, BACKUPS, JOURNAL, SETTINGS]
     assert SCHEDULE not in window.pages
-    assert [window.navigation.item(i).text() for i in range(4)] == [
+    assert [window.navigation.item(i).text() for i in range(5)] == [
         "Пользователи",
         "Справочники",
+        "Резервные копии",
         "Журнал",
         "Настройки",
     ]

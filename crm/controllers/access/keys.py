@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers.clinic import settings
+from crm.controllers.context import Actor
 from crm.crypto import KeyFileError, KeyRing, generate_key_file, load_key_file
 from crm.i18n import translate
 
@@ -71,3 +72,52 @@ def check_key(db: sessionmaker[Session], key_file: Path) -> KeyRing:
             ).format(path=key_file, actual=ring.fingerprint, expected=expected)
         )
     return ring
+
+
+#: The shortest passphrase a sealed copy of the key accepts (``key export`` too).
+MIN_PASSPHRASE = 8
+
+
+def write_sealed_key(key_file: Path, target: Path, passphrase: str) -> str:
+    """Write the key file at ``key_file`` sealed with ``passphrase`` (scrypt + AES-GCM)
+    into the new, owner-only file ``target``; its fingerprint (``key export`` too).
+
+    Raises:
+        ValidationError: a short passphrase (``passphrase``), an existing file (``file``).
+        KeyFileError: the key file cannot be read.
+    """
+    import os
+
+    from crm.controllers.validation.fields import invalid
+    from crm.crypto import read_master_key, seal_master_key, sealed_fingerprint
+
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise invalid(
+            "passphrase",
+            translate("keys", "the passphrase must be at least {n} characters long"),
+            n=MIN_PASSPHRASE,
+        )
+    if target.exists():
+        raise invalid(
+            "file",
+            translate("keys", "{path} already exists: choose another file"),
+            path=target,
+        )
+    text = seal_master_key(read_master_key(key_file), passphrase)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return sealed_fingerprint(text)
+
+
+def export_sealed_key(actor: Actor, key_file: Path, target: Path, passphrase: str) -> str:
+    """The administrator's «save the key» on the backups screen: :func:`write_sealed_key`.
+
+    Raises:
+        PermissionDenied: not an administrator; and what :func:`write_sealed_key` raises.
+    """
+    from crm.controllers.access.permissions import Permission, require
+
+    require(actor, Permission.MANAGE_SETTINGS)
+    return write_sealed_key(key_file, target, passphrase)

@@ -1,0 +1,108 @@
+"""The clinic's background service: a small registry of jobs run when they are due.
+
+A :class:`Job` has a name, a "due?" check and a run; :func:`run_due` asks every job once
+and runs those that are due (one job's failure does not stop the others), and
+:func:`run_forever` does that every ``interval`` seconds until told to stop.
+``clinic-crm service run [--once]`` is the command line over it. The scheduled backup
+is the first job (:func:`default_jobs`); other jobs (sending notifications) join the
+list there.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from crm.controllers.errors import DomainError
+from crm.db import scheduled_backup
+from crm.db.database import Database
+from crm.i18n import translate
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One thing the service does: ``due(database)`` says whether to, ``run(database)``
+    does it and says what it did (one line, translated)."""
+
+    name: str
+    due: Callable[[Database], bool]
+    run: Callable[[Database], str]
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """A job that was due: whether its run went through, and what it said."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+def _backup_run(database: Database) -> str:
+    outcome = scheduled_backup.run_scheduled(database.url, database.engine, database.sessions)
+    if outcome.status == "failed":
+        raise RuntimeError(outcome.detail)
+    lines = [outcome.detail]
+    if outcome.pruned:
+        lines.append(
+            translate("backups", "deleted {n} old backups beyond the ones to keep").format(
+                n=len(outcome.pruned)
+            )
+        )
+    return "; ".join(lines)
+
+
+BACKUP_JOB = Job(
+    name="backup",
+    due=lambda database: scheduled_backup.scheduled_due(database.sessions),
+    run=_backup_run,
+)
+
+
+def default_jobs() -> list[Job]:
+    """The service's jobs, in the order they are asked."""
+    return [BACKUP_JOB]
+
+
+def run_due(database: Database, jobs: list[Job] | None = None) -> list[JobOutcome]:
+    """Ask every job whether it is due and run those that are; the outcomes of those."""
+    outcomes: list[JobOutcome] = []
+    for job in default_jobs() if jobs is None else jobs:
+        try:
+            if not job.due(database):
+                continue
+            detail = job.run(database)
+        except Exception as exc:  # one job's failure (even a bug) must not stop the service
+            message = exc.message if isinstance(exc, DomainError) else str(exc)
+            message = message or type(exc).__name__
+            if isinstance(exc, DomainError | SQLAlchemyError | OSError | RuntimeError):
+                log.warning("service job %s failed: %s", job.name, message)
+            else:
+                log.exception("service job %s failed", job.name)
+            outcomes.append(JobOutcome(job.name, False, message))
+            continue
+        log.info("service job %s: %s", job.name, detail)
+        outcomes.append(JobOutcome(job.name, True, detail))
+    return outcomes
+
+
+def run_forever(
+    database: Database,
+    *,
+    interval: float = 60.0,
+    stop: threading.Event | None = None,
+    jobs: list[Job] | None = None,
+    report: Callable[[JobOutcome], None] = lambda _outcome: None,
+) -> None:
+    """:func:`run_due` every ``interval`` seconds until ``stop`` is set."""
+    stop = stop or threading.Event()
+    while not stop.is_set():
+        for outcome in run_due(database, jobs):
+            report(outcome)
+        stop.wait(interval)

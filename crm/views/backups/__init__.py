@@ -1,0 +1,1 @@
+"""The administrator's backups page and the status bar's warning about an old backup."""
