@@ -76,6 +76,9 @@ class Grant:
     privileges: str  # space-separated: SELECT INSERT UPDATE DELETE
     groups: tuple[str, ...]
     columns: tuple[str, ...] = ()
+    #: The migration that creates ``table`` and grants these (a table made later than
+    #: 0004 is granted by its own migration: 0004 cannot grant on a table not made yet).
+    since: str = "0004"
 
 
 def _reference(table: str, editors: tuple[str, ...] = _DIRECTORY_EDITORS) -> list[Grant]:
@@ -131,6 +134,9 @@ TABLE_GRANTS: tuple[Grant, ...] = (
     Grant("outbox_message", "SELECT INSERT", (REGISTRAR, DOCTOR, MANAGER)),
     Grant("outbox_message", "UPDATE", _DESK),
     Grant("patient_message", "SELECT INSERT", (REGISTRAR, DOCTOR, MANAGER)),
+    # The call list: whoever queues a notice may queue a call; the desk makes the calls.
+    Grant("call_task", "SELECT INSERT", (REGISTRAR, DOCTOR, MANAGER), since="0007"),
+    Grant("call_task", "UPDATE", _DESK, since="0007"),
     # Medical documents: the desk sees that one exists, never its contents.
     Grant("medical_document", "SELECT", (REGISTRAR,), DOCUMENT_COLUMNS),
     Grant("medical_document", "SELECT", (DOCTOR, MANAGER)),
@@ -153,13 +159,15 @@ TABLE_GRANTS: tuple[Grant, ...] = (
 )
 
 
-def grant_statements() -> list[str]:
-    """The SQL that makes every table's privileges exactly :data:`TABLE_GRANTS`."""
-    tables = sorted({grant.table for grant in TABLE_GRANTS})
+def grant_statements(revision: str = "0004") -> list[str]:
+    """The SQL that makes the privileges of every table that migration ``revision``
+    grants exactly :data:`TABLE_GRANTS`."""
+    grants = [grant for grant in TABLE_GRANTS if grant.since == revision]
+    tables = sorted({grant.table for grant in grants})
     groups = ", ".join(ALL_GROUPS)
     statements = [f"GRANT USAGE ON SCHEMA public TO {groups}"]
     statements += [f"REVOKE ALL ON TABLE {table} FROM PUBLIC, {groups}" for table in tables]
-    for grant in TABLE_GRANTS:
+    for grant in grants:
         privileges = grant.privileges.split()
         if grant.columns:
             columns = ", ".join(grant.columns)
