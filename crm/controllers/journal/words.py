@@ -99,6 +99,7 @@ def action_titles() -> dict[str, str]:
         "delete": translate("journal", "deletion"),
         "status": translate("journal", "status change"),
         "cancel": translate("journal", "cancellation"),
+        "call": translate("journal", "call to the patient"),
         "reschedule": translate("journal", "rescheduling"),
         "check_in": translate("journal", "check-in"),
         "hold": translate("journal", "moved to the holding tray"),
@@ -148,6 +149,7 @@ def entity_titles() -> dict[str, str]:
         "schedule_template": translate("journal", "working hours"),
         "schedule_exception": translate("journal", "schedule exception"),
         "waiting_list_entry": translate("journal", "waiting list"),
+        "call_task": translate("journal", "call list"),
         "priority_request": translate("journal", "priority request"),
         "report": translate("journal", "report"),
         "clinic_setting": translate("journal", "clinic settings"),
@@ -184,6 +186,7 @@ def field_titles() -> dict[str, str]:
     return {
         # Appointments (and the filters of an exported report).
         "status": translate("journal", "Status"),
+        "attempts": translate("journal", "Attempts"),
         "kind": translate("journal", "Kind"),
         "starts_at": translate("journal", "Start"),
         "ends_at": translate("journal", "End"),
