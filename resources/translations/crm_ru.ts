@@ -5655,6 +5655,10 @@
         <translation>звонок пациенту</translation>
     </message>
     <message>
+        <source>sending a notice</source>
+        <translation>отправка уведомления</translation>
+    </message>
+    <message>
         <source>rescheduling</source>
         <translation>перенос</translation>
     </message>
@@ -5809,6 +5813,10 @@
     <message>
         <source>call list</source>
         <translation>список звонков</translation>
+    </message>
+    <message>
+        <source>notice to a patient</source>
+        <translation>уведомление пациенту</translation>
     </message>
     <message>
         <source>priority request</source>
