@@ -6498,6 +6498,21 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     </message>
 </context>
 <context>
+    <name>notify</name>
+    <message>
+        <source>{path}: {reason}</source>
+        <translation>{path}: {reason}</translation>
+    </message>
+    <message>
+        <source>{path}: neither [smtp] nor [sms] is set</source>
+        <translation>{path}: не заданы ни [smtp], ни [sms]</translation>
+    </message>
+    <message>
+        <source>sent {sent}, to try again {retried}, not delivered {failed}, no longer needed {cancelled}</source>
+        <translation>отправлено {sent}, будет повторено {retried}, не доставлено {failed}, больше не нужно {cancelled}</translation>
+    </message>
+</context>
+<context>
     <name>patient_history</name>
     <message>
         <source>Consent date: cannot be in the future</source>
