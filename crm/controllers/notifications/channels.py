@@ -125,13 +125,17 @@ class SmtpMailer:
                 smtp.close()
 
 
+def _text(value: bytes | str) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else value
+
+
 def _smtp_reason(error: Exception) -> str:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [f"{code} {text.decode(errors='replace')}" for code, text in
-                 error.recipients.values()]  # fmt: skip
+        codes = [f"{code} {_text(text)}" for code, text in error.recipients.values()]
         return "SMTP " + "; ".join(codes)
     if isinstance(error, smtplib.SMTPResponseException):
-        return f"SMTP {error.smtp_code}: {error.smtp_error.decode(errors='replace')}"
+        text = error.smtp_error
+        return f"SMTP {error.smtp_code}: {_text(text)}"
     return f"SMTP: {type(error).__name__}: {error}"
 
 
