@@ -3,16 +3,26 @@ keeps what it receives and a small HTTP server playing an SMS gateway."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email
+import ipaddress
 import json
 import socket
+import ssl
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from crm.controllers.notifications.channels import SmtpSettings
 
@@ -79,5 +89,73 @@ def smtp_server() -> Iterator[tuple[Inbox, SmtpSettings]]:
     controller.start()
     try:
         yield inbox, SmtpSettings("127.0.0.1", "clinic@example.org", port=port, security="none")
+    finally:
+        controller.stop()
+
+
+def self_signed(directory: Path) -> Path:
+    """A certificate (and key, in one PEM file) for 127.0.0.1."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName(
+            [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    path = directory / "smtp.pem"
+    path.write_bytes(
+        cert.public_bytes(serialization.Encoding.PEM)
+        + key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )  # fmt: skip
+    )
+    return path
+
+
+class Accounts:
+    """An aiosmtpd authenticator knowing one login and password."""
+
+    def __init__(self, login: str, password: str) -> None:
+        self.login, self.password = login.encode(), password.encode()
+        self.tries: list[bytes] = []
+
+    def __call__(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        assert isinstance(auth_data, LoginPassword)
+        self.tries.append(auth_data.login)
+        ok = (auth_data.login, auth_data.password) == (self.login, self.password)
+        return AuthResult(success=ok, handled=False)
+
+
+@contextmanager
+def secure_smtp_server(
+    directory: Path, *, implicit_tls: bool, accounts: Accounts
+) -> Iterator[tuple[Inbox, int, ssl.SSLContext]]:
+    """An SMTP server with a login over TLS: STARTTLS required, or SSL from the start.
+    Yields the inbox, the port and a client context trusting the server's certificate."""
+    pem = self_signed(directory)
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(pem)
+    client_context = ssl.create_default_context(cafile=str(pem))
+    inbox, port = Inbox(), free_port()
+    options: dict = {"authenticator": accounts, "auth_required": True}
+    if implicit_tls:  # aiosmtpd sees TLS only from STARTTLS: the whole session is TLS here
+        options.update(ssl_context=server_context, auth_require_tls=False)
+    else:
+        options.update(tls_context=server_context, require_starttls=True)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
+    with warnings.catch_warnings():
+        # aiosmtpd's warning about AUTH without STARTTLS; the socket itself is TLS here.
+        warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS")
+        controller.start()
+    try:
+        yield inbox, port, client_context
     finally:
         controller.stop()

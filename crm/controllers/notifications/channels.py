@@ -91,10 +91,14 @@ class SmtpMailer:
             smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=self._context)
         else:
             smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        try:
             if s.security == "starttls":
                 smtp.starttls(context=self._context)
-        if s.username:
-            smtp.login(s.username, s.password or "")
+            if s.username:
+                smtp.login(s.username, s.password or "")
+        except BaseException:
+            smtp.close()  # a refused login or TLS must not leave the socket open
+            raise
         return smtp
 
     def send(self, message: Outgoing) -> None:
