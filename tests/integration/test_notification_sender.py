@@ -300,3 +300,18 @@ def test_a_refused_address_is_not_delivered_at_once(db, desk, smtp):
         mailer.close()
     (failed,) = rows(db, appointment_id=made.id, purpose="confirmation")
     assert failed.status is NotificationStatus.FAILED and "550" in failed.last_error
+
+
+def test_a_connection_the_server_dropped_between_runs_is_opened_again(db, desk, smtp):
+    inbox, settings = smtp
+    mailer = SmtpMailer(settings)
+    try:
+        book(db, desk, 0)
+        assert send_due(db, NOW, channels={EMAIL: mailer}).sent == 1
+        assert mailer._smtp is not None
+        mailer._smtp.sock.close()  # as a server's idle timeout would leave it
+        book(db, desk, 0, "12:00")
+        assert send_due(db, NOW, channels={EMAIL: mailer}).sent == 1
+    finally:
+        mailer.close()
+    assert len(inbox.messages) == 2

@@ -108,9 +108,7 @@ class SmtpMailer:
         email["Date"], email["Message-ID"] = formatdate(localtime=True), make_msgid()
         email.set_content(message.body)
         try:
-            if self._smtp is None:
-                self._smtp = self._connect()
-            self._smtp.send_message(email)
+            self._send(email)
         except smtplib.SMTPRecipientsRefused as error:
             raise DeliveryError(_smtp_reason(error), permanent=True) from None
         except smtplib.SMTPAuthenticationError as error:
@@ -119,6 +117,18 @@ class SmtpMailer:
         except (smtplib.SMTPException, OSError) as error:
             self.close()
             raise DeliveryError(_smtp_reason(error)) from None
+
+    def _send(self, email: EmailMessage) -> None:
+        if self._smtp is not None:
+            try:
+                self._smtp.send_message(email)
+                return
+            except smtplib.SMTPServerDisconnected:
+                # The server dropped the connection kept since the last message (an idle
+                # timeout between two runs): that is no failure of this message.
+                self.close()
+        self._smtp = self._connect()
+        self._smtp.send_message(email)
 
     def close(self) -> None:
         smtp, self._smtp = self._smtp, None
