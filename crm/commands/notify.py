@@ -12,6 +12,7 @@ never printed or logged.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import time
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from crm.commands.common import fail, friendly_errors, open_ready
+from crm.commands.common import command_line_actor, fail, friendly_errors, open_ready
 from crm.i18n import translate
 
 
@@ -73,6 +74,49 @@ def run(ctx: click.Context, *, config_path: Path, once: bool, interval: float) -
         for channel in channels.values():
             channel.close()
         ready.database.dispose()
+
+
+def _time(value: str | None) -> dt.time | None:
+    if value is None:
+        return None
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        fail(translate("notify", "{value}: not a time (HH:MM)").format(value=value))
+        raise
+
+
+@notify.command("settings")
+@click.option("--reminders", type=click.Choice(["24h", "2h", "both"]),
+              help="Reminders before a visit.")  # fmt: skip
+@click.option("--quiet-from", metavar="HH:MM", help="No SMS from this clinic time…")
+@click.option("--quiet-to", metavar="HH:MM", help="…until this one (equal: no quiet hours).")
+@click.option("--tries", "max_attempts", type=int, help="Tries before «не доставлено».")
+@click.option(
+    "--as", "as_login", metavar="LOGIN", help="Act as this user (a manager or an administrator)."
+)
+@click.pass_context
+@friendly_errors
+def notify_settings(
+    ctx: click.Context, *, reminders: str | None, quiet_from: str | None,
+    quiet_to: str | None, max_attempts: int | None, as_login: str | None,
+) -> None:  # fmt: skip
+    """Show or change the clinic's notification settings."""
+    from crm.controllers.notifications.visits import change_notice_settings
+
+    ready = open_ready(ctx)
+    try:
+        db = ready.database.sessions
+        chosen = change_notice_settings(
+            db, command_line_actor(db, as_login), reminders=reminders,
+            quiet_from=_time(quiet_from), quiet_to=_time(quiet_to), max_attempts=max_attempts,
+        )  # fmt: skip
+    finally:
+        ready.database.dispose()
+    click.echo(translate(
+        "notify", "reminders {reminders}; no SMS {start}–{end}; {tries} tries",
+    ).format(reminders=chosen.reminders, start=f"{chosen.quiet_from:%H:%M}",
+             end=f"{chosen.quiet_to:%H:%M}", tries=chosen.max_attempts))  # fmt: skip
 
 
 COMMANDS = [notify]

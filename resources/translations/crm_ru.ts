@@ -5819,6 +5819,10 @@
         <translation>уведомление пациенту</translation>
     </message>
     <message>
+        <source>notification settings</source>
+        <translation>настройки уведомлений</translation>
+    </message>
+    <message>
         <source>priority request</source>
         <translation>приоритетная запись</translation>
     </message>
@@ -5881,6 +5885,22 @@
     <message>
         <source>Attempts</source>
         <translation>Попытки</translation>
+    </message>
+    <message>
+        <source>Reminders</source>
+        <translation>Напоминания</translation>
+    </message>
+    <message>
+        <source>No SMS from</source>
+        <translation>Без SMS с</translation>
+    </message>
+    <message>
+        <source>No SMS until</source>
+        <translation>Без SMS до</translation>
+    </message>
+    <message>
+        <source>Tries before «not delivered»</source>
+        <translation>Попыток до «не доставлено»</translation>
     </message>
     <message>
         <source>Kind</source>
@@ -6510,6 +6530,23 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     <message>
         <source>sent {sent}, to try again {retried}, not delivered {failed}, no longer needed {cancelled}</source>
         <translation>отправлено {sent}, будет повторено {retried}, не доставлено {failed}, больше не нужно {cancelled}</translation>
+    </message>
+    <message>
+        <source>{value}: not a time (HH:MM)</source>
+        <translation>{value}: это не время (ЧЧ:ММ)</translation>
+    </message>
+    <message>
+        <source>reminders {reminders}; no SMS {start}–{end}; {tries} tries</source>
+        <translation>напоминания {reminders}; без SMS {start}–{end}; попыток: {tries}</translation>
+    </message>
+    <message>
+        <source>Reminders: one of 24h, 2h, both</source>
+        <extracomment>The reminder choices a clinic makes: hours before the visit.</extracomment>
+        <translation>Напоминания: одно из 24h, 2h, both</translation>
+    </message>
+    <message>
+        <source>Tries: from 1 to 20</source>
+        <translation>Попыток: от 1 до 20</translation>
     </message>
 </context>
 <context>

@@ -136,3 +136,26 @@ def test_an_sms_entry_gets_only_the_sms(db, desk):
     made = book(db, desk, 3)
     visit_status.cancel(db, desk.registrar, made.id, reason="заболел", now=NOW)
     assert [m.channel for m in outbox(db, purpose="waiting_offer")] == [SMS]
+
+
+def test_managers_and_administrators_choose_the_reminders_and_it_is_journaled(db, desk):
+    from crm.controllers.errors import PermissionDenied, ValidationError
+    from crm.models import JournalEntry
+
+    with pytest.raises(PermissionDenied):
+        visits.change_notice_settings(db, desk.registrar, reminders="both")
+    with pytest.raises(ValidationError) as bad:
+        visits.change_notice_settings(db, desk.manager, reminders="1h")
+    assert bad.value.field == "reminders"
+    chosen = visits.change_notice_settings(db, desk.manager, reminders="2h",
+                                           quiet_from=dt.time(22, 0))  # fmt: skip
+    assert chosen == visits.NoticeSettings(reminders="2h", quiet_from=dt.time(22, 0))
+    assert visits.change_notice_settings(db, desk.admin, max_attempts=3).reminders == "2h"
+    with db() as session:
+        entries = session.scalars(
+            sa.select(JournalEntry).where(JournalEntry.entity == "notice_settings")
+        ).all()
+    assert [e.changes for e in entries] == [
+        {"reminders": ["24h", "2h"], "quiet_from": ["21:00", "22:00"]},
+        {"max_attempts": [5, 3]},
+    ]

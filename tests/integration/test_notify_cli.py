@@ -61,3 +61,17 @@ def test_a_password_in_the_settings_file_is_refused(committed_db_url, key_file, 
                  str(config), "--once")  # fmt: skip
     assert result.exit_code != 0 and "password_env" in result.output
     assert "hunter2" not in result.output
+
+
+def test_notify_settings_changes_the_reminders(committed_db_url, committed_engine, key_file):
+    from crm.models.enums import Role
+    from tests import booking_factories as bf
+
+    upgraded = run(key_file, "--database", committed_db_url, "db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
+    with sessionmaker(bind=committed_engine)() as session, session.begin():
+        manager = bf.user(session, Role.MANAGER).login
+    result = run(key_file, "--database", committed_db_url, "notify", "settings",
+                 "--reminders", "both", "--quiet-from", "22:00", "--as", manager)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "both" in result.output and "22:00–09:00" in result.output

@@ -152,6 +152,7 @@ def entity_titles() -> dict[str, str]:
         "waiting_list_entry": translate("journal", "waiting list"),
         "call_task": translate("journal", "call list"),
         "outbox_message": translate("journal", "notice to a patient"),
+        "notice_settings": translate("journal", "notification settings"),
         "priority_request": translate("journal", "priority request"),
         "report": translate("journal", "report"),
         "clinic_setting": translate("journal", "clinic settings"),
@@ -189,6 +190,10 @@ def field_titles() -> dict[str, str]:
         # Appointments (and the filters of an exported report).
         "status": translate("journal", "Status"),
         "attempts": translate("journal", "Attempts"),
+        "reminders": translate("journal", "Reminders"),
+        "quiet_from": translate("journal", "No SMS from"),
+        "quiet_to": translate("journal", "No SMS until"),
+        "max_attempts": translate("journal", "Tries before «not delivered»"),
         "kind": translate("journal", "Kind"),
         "starts_at": translate("journal", "Start"),
         "ends_at": translate("journal", "End"),

@@ -16,11 +16,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from crm.controllers import journal
+from crm.controllers.access.permissions import Permission, allowed, require
 from crm.controllers.clinic import settings
+from crm.controllers.context import Actor
+from crm.controllers.errors import ValidationError
 from crm.controllers.notifications.outbox import reachable_channels
 from crm.controllers.notifications.templates import date_with_weekday, default_template, render
+from crm.i18n import translate
 from crm.models import Appointment, Branch, Doctor, OutboxMessage, Patient, Room, Specialty
 
 SETTINGS_KEY = "notifications"
@@ -142,3 +147,49 @@ def queue_reminders(
         if due > now:
             rows += queue_visit_notice(session, appointment, "reminder", now=now, tz=tz, due_at=due)
     return rows
+
+
+def change_notice_settings(
+    db: sessionmaker[Session],
+    actor: Actor,
+    *,
+    reminders: str | None = None,
+    quiet_from: dt.time | None = None,
+    quiet_to: dt.time | None = None,
+    max_attempts: int | None = None,
+) -> NoticeSettings:
+    """Change the clinic's notification settings (managers, administrators); the rest is kept.
+
+    Raises:
+        PermissionDenied: neither a manager nor an administrator.
+        ValidationError: ``reminders`` not 24h/2h/both, ``max_attempts`` not 1–20.
+    """
+    if not allowed(actor, Permission.MANAGE_SCHEDULES):
+        require(actor, Permission.MANAGE_SETTINGS)
+    if reminders is not None and reminders not in REMINDER_CHOICES:
+        raise ValidationError(
+            translate("notify", "Reminders: one of 24h, 2h, both"), field="reminders"
+        )
+    if max_attempts is not None and not 1 <= max_attempts <= 20:
+        raise ValidationError(translate("notify", "Tries: from 1 to 20"), field="max_attempts")
+    with db() as session, session.begin():
+        old = notice_settings(session)
+        new = NoticeSettings(
+            reminders=old.reminders if reminders is None else reminders,
+            quiet_from=old.quiet_from if quiet_from is None else quiet_from,
+            quiet_to=old.quiet_to if quiet_to is None else quiet_to,
+            max_attempts=old.max_attempts if max_attempts is None else max_attempts,
+        )
+        save_notice_settings(session, new)
+        changes = journal.diff(_words(old), _words(new))
+        if changes:
+            journal.record(session, "update", actor=actor, entity="notice_settings",
+                           changes=changes)  # fmt: skip
+        return new
+
+
+def _words(chosen: NoticeSettings) -> dict[str, object]:
+    return {
+        "reminders": chosen.reminders, "quiet_from": chosen.quiet_from.strftime("%H:%M"),
+        "quiet_to": chosen.quiet_to.strftime("%H:%M"), "max_attempts": chosen.max_attempts,
+    }  # fmt: skip
