@@ -6505,6 +6505,14 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
 
 Напоминаем о вашем приёме у врача {doctor} ({specialty}) {date} в {time}, каб. {room}, {address}.{link}</translation>
     </message>
+    <message>
+        <source>Appointment: doctor {doctor}</source>
+        <translation>Приём: врач {doctor}</translation>
+    </message>
+    <message>
+        <source>room {room}</source>
+        <translation>каб. {room}</translation>
+    </message>
 </context>
 <context>
     <name>notices</name>

@@ -83,8 +83,15 @@ def test_the_confirmation_of_a_booking_reaches_the_smtp_server(db, desk, smtp):
     assert report.sent == 1  # the reminder is due a day before the visit, not now
     (received,) = inbox.messages
     assert received["To"] == "ivanov@example.org" and received["Subject"] == "Вы записаны на приём"
-    text = received.get_content()
+    text = received.get_body(("plain",)).get_content()
     assert "понедельник, 03.03.2031 в 10:00" in text and "Петров П. П." in text
+    (event,) = [part for part in received.iter_attachments()]
+    assert event.get_filename() == "appointment.ics"
+    ics = event.get_content()
+    ics = ics.decode() if isinstance(ics, bytes) else ics
+    assert "DTSTART;TZID=Europe/Moscow:20310303T100000" in ics
+    assert "TZOFFSETTO:+0300" in ics and "METHOD:REQUEST" in ics
+    assert "SUMMARY:Приём: врач Петров П. П." in ics
     (sent,) = rows(db, appointment_id=made.id, purpose="confirmation")
     assert sent.status is NotificationStatus.SENT and sent.sent_at == NOW and sent.attempts == 1
 

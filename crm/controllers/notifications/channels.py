@@ -43,6 +43,8 @@ class Outgoing:
     recipient: str
     subject: str | None
     body: str
+    #: ``(file name, MIME type, content)``: the ``.ics`` of the visit, for e-mail.
+    attachments: tuple[tuple[str, str, bytes], ...] = ()
 
 
 class Channel(Protocol):
@@ -107,6 +109,12 @@ class SmtpMailer:
         email["Subject"] = message.subject or ""
         email["Date"], email["Message-ID"] = formatdate(localtime=True), make_msgid()
         email.set_content(message.body)
+        for name, mime, content in message.attachments:
+            maintype, subtype = mime.split("/", 1)
+            if maintype == "text":  # UTF-8 text (the .ics), readable by a calendar as it is
+                email.add_attachment(content.decode(), subtype=subtype, filename=name)
+            else:
+                email.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
         try:
             self._send(email)
         except smtplib.SMTPRecipientsRefused as error:

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crm.controllers import journal
 from crm.controllers.clinic import clock
 from crm.controllers.clinic.clock import server_now
+from crm.controllers.notifications.calendar_event import visit_event
 from crm.controllers.notifications.channels import Channel, DeliveryError, Outgoing
 from crm.controllers.notifications.visits import NoticeSettings, notice_settings
 from crm.models import Appointment, OutboxMessage
@@ -143,7 +144,7 @@ def send_due(
                 counts["cancelled"] += 1
                 continue
             channel = channels[row.channel]
-            outcome, reason = _attempt(channel, row)
+            outcome, reason = _attempt(channel, _outgoing(session, row, tz))
             row.attempts += 1
             if outcome is JournalOutcome.OK:
                 row.status, row.sent_at, row.last_error = NotificationStatus.SENT, moment, None
@@ -169,9 +170,24 @@ def send_due(
 _OK = DeliveryError("")
 
 
-def _attempt(channel: Channel, row: OutboxMessage) -> tuple[JournalOutcome, DeliveryError]:
+#: E-mails of these purposes carry the visit as an ``.ics`` event.
+_WITH_EVENT = {"confirmation": False, "change": False, "reminder": False, "cancellation": True}
+
+
+def _outgoing(session: Session, row: OutboxMessage, tz: dt.tzinfo) -> Outgoing:
+    attachments: tuple[tuple[str, str, bytes], ...] = ()
+    if (row.channel is NotificationChannel.EMAIL and row.appointment_id is not None
+            and row.purpose in _WITH_EVENT):  # fmt: skip
+        visit = session.get(Appointment, row.appointment_id)
+        if visit is not None:
+            event = visit_event(session, visit, tz, cancelled=_WITH_EVENT[row.purpose])
+            attachments = (("appointment.ics", "text/calendar", event),)
+    return Outgoing(row.id, row.recipient, row.subject, row.body, attachments)
+
+
+def _attempt(channel: Channel, message: Outgoing) -> tuple[JournalOutcome, DeliveryError]:
     try:
-        channel.send(Outgoing(row.id, row.recipient, row.subject, row.body))
+        channel.send(message)
     except DeliveryError as error:
         error.reason = redact(error.reason, channel.secrets)[:1000]
         return JournalOutcome.FAILED, error
