@@ -322,3 +322,28 @@ def test_a_connection_the_server_dropped_between_runs_is_opened_again(db, desk, 
     finally:
         mailer.close()
     assert len(inbox.messages) == 2
+
+
+def test_an_idle_poll_costs_one_query(db, desk, smtp):
+    _, settings = smtp
+    book(db, desk, 0)
+    mailer = SmtpMailer(settings)
+    statements: list[str] = []
+    bind = db.kw["bind"]
+
+    def count(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    try:
+        assert send_due(db, NOW, channels={EMAIL: mailer}).sent == 1
+        sa.event.listen(bind, "before_cursor_execute", count)
+        try:
+            assert send_due(db, NOW, channels={EMAIL: mailer}).handled == 0
+        finally:
+            sa.event.remove(bind, "before_cursor_execute", count)
+    finally:
+        mailer.close()
+    # The savepoints are the rolled-back test fixture's, not the sender's.
+    fixture = ("SAVEPOINT", "RELEASE", "ROLLBACK TO SAVEPOINT")
+    queries = [s for s in statements if not s.lstrip().upper().startswith(fixture)]
+    assert len(queries) == 1, queries

@@ -21,17 +21,22 @@ import datetime as dt
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers import journal
-from crm.controllers.clinic import clock
-from crm.controllers.clinic.clock import server_now
+from crm.controllers.clinic import clock, settings
 from crm.controllers.notifications.calendar_event import visit_event
 from crm.controllers.notifications.channels import Channel, DeliveryError, Outgoing
-from crm.controllers.notifications.visits import NoticeSettings, notice_settings
-from crm.models import Appointment, OutboxMessage
+from crm.controllers.notifications.visits import (
+    SETTINGS_KEY,
+    NoticeSettings,
+    parse_notice_settings,
+)
+from crm.models import Appointment, ClinicSetting, OutboxMessage
 from crm.models.enums import (
     AppointmentStatus,
     JournalOutcome,
@@ -96,6 +101,32 @@ def _still_true(session: Session, row: OutboxMessage, moment: dt.datetime) -> bo
     )
 
 
+def _setting(key: str) -> sa.ScalarSelect[Any]:
+    return sa.select(ClinicSetting.value).where(ClinicSetting.key == key).scalar_subquery()
+
+
+def _look(
+    session: Session, now: dt.datetime | None, channels: list[NotificationChannel]
+) -> tuple[dt.datetime, ZoneInfo, NoticeSettings, bool]:
+    """In one query: the moment, the clinic's timezone and settings, and whether anything
+    is due on ``channels`` (the idle poll of a looping sender costs this query only)."""
+    moment = sa.func.now() if now is None else sa.literal(now, sa.DateTime(timezone=True))
+    due = sa.exists().where(
+        OutboxMessage.status == NotificationStatus.PENDING,
+        OutboxMessage.next_attempt_at <= moment,
+        OutboxMessage.channel.in_(channels),
+    )
+    row = session.execute(sa.select(
+        moment, _setting(settings.CLINIC_TIMEZONE), _setting(SETTINGS_KEY), due
+    )).one()  # fmt: skip
+    at, zone, stored, anything = row
+    try:
+        tz = ZoneInfo(str((zone or {}).get("name") or clock.DEFAULT_TIMEZONE))
+    except (ZoneInfoNotFoundError, ValueError):
+        tz = ZoneInfo(clock.DEFAULT_TIMEZONE)
+    return at, tz, parse_notice_settings(stored), bool(anything)
+
+
 def _take(
     session: Session, moment: dt.datetime, channels: list[NotificationChannel]
 ) -> OutboxMessage | None:
@@ -127,10 +158,12 @@ def send_due(
     Messages of a channel not given stay queued. Stops when nothing is due (or after
     ``limit`` messages). Channels are not closed here: the caller owns them.
     """
+    if not channels:
+        return SendReport()
     with session_factory() as session:
-        moment = server_now(session, now)
-        tz = clock.clinic_timezone(session)
-        chosen = notice_settings(session)
+        moment, tz, chosen, due = _look(session, now, list(channels))
+    if not due:  # an idle poll: that one query
+        return SendReport()
     quiet = in_quiet_hours(moment.astimezone(tz).time(), chosen)
     open_channels = [c for c in channels if not (quiet and c is NotificationChannel.SMS)]
     counts = {"sent": 0, "retried": 0, "failed": 0, "cancelled": 0}

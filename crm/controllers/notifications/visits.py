@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -50,7 +51,12 @@ class NoticeSettings:
 
 def notice_settings(session: Session) -> NoticeSettings:
     """The clinic's settings, defaults where none were saved."""
-    value = settings.get(session, SETTINGS_KEY) or {}
+    return parse_notice_settings(settings.get(session, SETTINGS_KEY))
+
+
+def parse_notice_settings(value: dict[str, Any] | None) -> NoticeSettings:
+    """The settings stored as ``value`` (``None``: the defaults)."""
+    value = value or {}
     default = NoticeSettings()
     reminders = value.get("reminders", default.reminders)
     return NoticeSettings(
