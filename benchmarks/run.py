@@ -161,6 +161,7 @@ BENCHMARKS: dict[str, Callable[[TestServer, argparse.Namespace], Figure | list[F
     "grid": _schedule_grid,
     "tickets": _lazy("benchmarks.tickets", "bench_tickets"),
     "reports": _lazy("benchmarks.reports", "bench_reports"),
+    "sender": _lazy("benchmarks.sender", "bench_sender"),
 }
 
 
