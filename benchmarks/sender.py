@@ -14,6 +14,7 @@ import os
 import smtplib
 import time
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 
 import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
@@ -29,6 +30,7 @@ from tests.pg import TestServer
 
 def bench_sender(server: TestServer, options: argparse.Namespace) -> list[Figure]:
     count = int(os.environ.get("CRM_BENCH_SENDER_MESSAGES", "10000"))
+    batch = int(os.environ.get("CRM_BENCH_SENDER_BATCH", "20"))
     engine = sa.create_engine(migrated(server))
     db = sessionmaker(bind=engine, expire_on_commit=False)
     now = dt.datetime.now(dt.UTC)
@@ -51,13 +53,15 @@ def bench_sender(server: TestServer, options: argparse.Namespace) -> list[Figure
                 message = EmailMessage()
                 message["From"], message["To"] = settings.sender, f"p{k}@example.org"
                 message["Subject"] = f"#{k}"
+                message["Date"] = formatdate(localtime=True)
+                message["Message-ID"] = make_msgid(domain="example.org")
                 message.set_content(f"Вы записаны {k}")
                 smtp.send_message(message)
         bare = count / (time.perf_counter() - started)
         mailer = SmtpMailer(settings)
         started = time.perf_counter()
         try:
-            report = send_due(db, now, channels={NotificationChannel.EMAIL: mailer})
+            report = send_due(db, now, channels={NotificationChannel.EMAIL: mailer}, batch=batch)
         finally:
             mailer.close()
         sender = count / (time.perf_counter() - started)

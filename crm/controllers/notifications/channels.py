@@ -18,7 +18,7 @@ import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any, Protocol
 
 import httpx
@@ -85,6 +85,8 @@ class SmtpMailer:
         self.secrets = tuple(s for s in (settings.password,) if s)
         self._context = context or ssl.create_default_context()
         self._smtp: smtplib.SMTP | None = None
+        # make_msgid() alone asks the resolver for this host's name at every message.
+        self._domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "localhost"
 
     def _connect(self) -> smtplib.SMTP:
         s = self.settings
@@ -107,7 +109,8 @@ class SmtpMailer:
         email = EmailMessage()
         email["From"], email["To"] = self.settings.sender, message.recipient
         email["Subject"] = message.subject or ""
-        email["Date"], email["Message-ID"] = formatdate(localtime=True), make_msgid()
+        email["Date"] = formatdate(localtime=True)
+        email["Message-ID"] = make_msgid(domain=self._domain)
         email.set_content(message.body)
         for name, mime, content in message.attachments:
             maintype, subtype = mime.split("/", 1)
