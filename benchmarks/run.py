@@ -162,6 +162,7 @@ BENCHMARKS: dict[str, Callable[[TestServer, argparse.Namespace], Figure | list[F
     "tickets": _lazy("benchmarks.tickets", "bench_tickets"),
     "reports": _lazy("benchmarks.reports", "bench_reports"),
     "startup": _lazy("benchmarks.startup", "bench_startup"),
+    "sender": _lazy("benchmarks.sender", "bench_sender"),
 }
 
 

@@ -29,6 +29,7 @@ COMMAND_MODULES: dict[str, str] = {
     "directory": "crm.commands.directories",
     "key": "crm.commands.keys",
     "import": "crm.commands.patients",
+    "notify": "crm.commands.notify",
     "referral": "crm.commands.referrals",
     "report": "crm.commands.reports",
     "service": "crm.commands.service",

@@ -14,7 +14,7 @@ from crm.models.clinic import (
     SpecialtyAlternative,
 )
 from crm.models.finance import BonusLedgerEntry, Feedback, Payment
-from crm.models.journal import JournalEntry, OutboxMessage
+from crm.models.journal import CallTask, JournalEntry, OutboxMessage
 from crm.models.medical import (
     EducationalMaterial,
     MedicalDocument,
@@ -42,6 +42,7 @@ __all__ = [
     "JournalEntry",
     "MedicalDocument",
     "OutboxMessage",
+    "CallTask",
     "Patient",
     "PatientConsent",
     "PatientMessage",

@@ -134,6 +134,9 @@ TABLE_GRANTS: tuple[Grant, ...] = (
     Grant("outbox_message", "SELECT INSERT", (REGISTRAR, DOCTOR, MANAGER)),
     Grant("outbox_message", "UPDATE", _DESK),
     Grant("patient_message", "SELECT INSERT", (REGISTRAR, DOCTOR, MANAGER)),
+    # The call list: whoever queues a notice may queue a call; the desk makes the calls.
+    Grant("call_task", "SELECT INSERT", (REGISTRAR, DOCTOR, MANAGER)),
+    Grant("call_task", "UPDATE", _DESK),
     # Medical documents: the desk sees that one exists, never its contents.
     Grant("medical_document", "SELECT", (REGISTRAR,), DOCUMENT_COLUMNS),
     Grant("medical_document", "SELECT", (DOCTOR, MANAGER)),

@@ -131,7 +131,16 @@ class NotificationChannel(enum.StrEnum):
 class NotificationStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
-    FAILED = "failed"  # gave up after the last retry
+    FAILED = "failed"  # gave up after the last retry («не доставлено»)
+    CANCELLED = "cancelled"  # not sent: no longer true (a reminder of a cancelled visit)
+
+
+class CallStatus(enum.StrEnum):
+    """A task on the registrar's call list (a patient who asked to be phoned)."""
+
+    OPEN = "open"
+    REACHED = "reached"  # «позвонил»
+    NO_ANSWER = "no_answer"  # «не дозвонился»
 
 
 class DocumentKind(enum.StrEnum):

@@ -1,4 +1,4 @@
-"""The append-only journal of every action and the notification outbox."""
+"""The append-only journal of every action, the notification outbox and the call list."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.models.base import Base, bigpk, enum_type, fk, intpk, now_timestamp
-from crm.models.enums import JournalOutcome, NotificationChannel, NotificationStatus
+from crm.models.enums import CallStatus, JournalOutcome, NotificationChannel, NotificationStatus
 
 
 class JournalEntry(Base):
@@ -67,3 +67,30 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[now_timestamp]
     sent_at: Mapped[dt.datetime | None]
+
+
+class CallTask(Base):
+    """A patient to phone (the «звонок» channel): a task on the registrar's call list."""
+
+    __tablename__ = "call_task"
+    __table_args__ = (
+        sa.Index("ix_call_task_open", "due_at", postgresql_where=sa.text("status = 'open'")),
+    )
+
+    id: Mapped[intpk]
+    patient_id: Mapped[int] = mapped_column(fk("patient.id"), index=True)
+    appointment_id: Mapped[int | None] = mapped_column(fk("appointment.id"))
+    waiting_entry_id: Mapped[int | None] = mapped_column(fk("waiting_list_entry.id"))
+    phone: Mapped[str | None] = mapped_column(sa.String(20))
+    #: The same codes as the outbox's purpose: waiting_offer, confirmation, reminder…
+    purpose: Mapped[str] = mapped_column(sa.String(40))
+    #: What to tell the patient.
+    body: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[CallStatus] = mapped_column(
+        enum_type(CallStatus, "status"), server_default=CallStatus.OPEN.value
+    )
+    due_at: Mapped[now_timestamp]
+    attempts: Mapped[int] = mapped_column(server_default=sa.text("0"))
+    done_by_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
+    done_at: Mapped[dt.datetime | None]
+    created_at: Mapped[now_timestamp]

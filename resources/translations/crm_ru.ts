@@ -5017,6 +5017,13 @@
     </message>
 </context>
 <context>
+    <name>calls</name>
+    <message>
+        <source>No call with id {id}</source>
+        <translation>Нет звонка с id {id}</translation>
+    </message>
+</context>
+<context>
     <name>checks</name>
     <message>
         <source>lower(&apos;ИВАНОВ&apos;) = &apos;иванов&apos; (ctype {ctype})</source>
@@ -5908,6 +5915,14 @@
         <translation>отмена</translation>
     </message>
     <message>
+        <source>call to the patient</source>
+        <translation>звонок пациенту</translation>
+    </message>
+    <message>
+        <source>sending a notice</source>
+        <translation>отправка уведомления</translation>
+    </message>
+    <message>
         <source>rescheduling</source>
         <translation>перенос</translation>
     </message>
@@ -6060,6 +6075,18 @@
         <translation>лист ожидания</translation>
     </message>
     <message>
+        <source>call list</source>
+        <translation>список звонков</translation>
+    </message>
+    <message>
+        <source>notice to a patient</source>
+        <translation>уведомление пациенту</translation>
+    </message>
+    <message>
+        <source>notification settings</source>
+        <translation>настройки уведомлений</translation>
+    </message>
+    <message>
         <source>priority request</source>
         <translation>приоритетная запись</translation>
     </message>
@@ -6122,6 +6149,26 @@
     <message>
         <source>Status</source>
         <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Попытки</translation>
+    </message>
+    <message>
+        <source>Reminders</source>
+        <translation>Напоминания</translation>
+    </message>
+    <message>
+        <source>No SMS from</source>
+        <translation>Без SMS с</translation>
+    </message>
+    <message>
+        <source>No SMS until</source>
+        <translation>Без SMS до</translation>
+    </message>
+    <message>
+        <source>Tries before «not delivered»</source>
+        <translation>Попыток до «не доставлено»</translation>
     </message>
     <message>
         <source>Kind</source>
@@ -6645,6 +6692,114 @@
     </message>
 </context>
 <context>
+    <name>notice_templates</name>
+    <message>
+        <source>Monday</source>
+        <extracomment>Every purpose a template exists for.</extracomment>
+        <translation>понедельник</translation>
+    </message>
+    <message>
+        <source>Tuesday</source>
+        <translation>вторник</translation>
+    </message>
+    <message>
+        <source>Wednesday</source>
+        <translation>среда</translation>
+    </message>
+    <message>
+        <source>Thursday</source>
+        <translation>четверг</translation>
+    </message>
+    <message>
+        <source>Friday</source>
+        <translation>пятница</translation>
+    </message>
+    <message>
+        <source>Saturday</source>
+        <translation>суббота</translation>
+    </message>
+    <message>
+        <source>Sunday</source>
+        <translation>воскресенье</translation>
+    </message>
+    <message>
+        <source>{patient}, you are booked: {date} at {time}, doctor {doctor}, room {room}, {address}.</source>
+        <translation>{patient}, вы записаны: {date} в {time}, врач {doctor}, каб. {room}, {address}.</translation>
+    </message>
+    <message>
+        <source>{patient}, your appointment moved from {old_date} {old_time} to {date} at {time}, doctor {doctor}, room {room}.</source>
+        <translation>{patient}, ваш приём перенесён с {old_date} {old_time} на {date} в {time}, врач {doctor}, каб. {room}.</translation>
+    </message>
+    <message>
+        <source>{patient}, your appointment on {date} at {time} with doctor {doctor} is cancelled.</source>
+        <translation>{patient}, ваш приём {date} в {time} у врача {doctor} отменён.</translation>
+    </message>
+    <message>
+        <source>{patient}, a reminder: {date} at {time}, doctor {doctor}, room {room}, {address}.</source>
+        <translation>{patient}, напоминаем о приёме: {date} в {time}, врач {doctor}, каб. {room}, {address}.</translation>
+    </message>
+    <message>
+        <source>Your appointment is booked</source>
+        <translation>Вы записаны на приём</translation>
+    </message>
+    <message>
+        <source>Your appointment has moved</source>
+        <translation>Ваш приём перенесён</translation>
+    </message>
+    <message>
+        <source>Your appointment is cancelled</source>
+        <translation>Ваш приём отменён</translation>
+    </message>
+    <message>
+        <source>A reminder of your appointment</source>
+        <translation>Напоминание о приёме</translation>
+    </message>
+    <message>
+        <source>If you cannot come, please call the clinic. This message was sent automatically.</source>
+        <translation>Если вы не можете прийти, пожалуйста, позвоните в клинику. Это сообщение отправлено автоматически.</translation>
+    </message>
+    <message>
+        <source>Dear {patient},
+
+you are booked to see doctor {doctor} ({specialty}) on {date} at {time}, room {room}, {address}.{link}</source>
+        <translation>Уважаемый(ая) {patient}!
+
+Вы записаны на приём к врачу {doctor} ({specialty}) на {date} в {time}, каб. {room}, {address}.{link}</translation>
+    </message>
+    <message>
+        <source>Dear {patient},
+
+your appointment with doctor {doctor} ({specialty}) has moved from {old_date} at {old_time} to {date} at {time}, room {room}, {address}.{link}</source>
+        <translation>Уважаемый(ая) {patient}!
+
+Ваш приём у врача {doctor} ({specialty}) перенесён с {old_date} {old_time} на {date} в {time}, каб. {room}, {address}.{link}</translation>
+    </message>
+    <message>
+        <source>Dear {patient},
+
+your appointment with doctor {doctor} ({specialty}) on {date} at {time} is cancelled.</source>
+        <translation>Уважаемый(ая) {patient}!
+
+Ваш приём у врача {doctor} ({specialty}) {date} в {time} отменён.</translation>
+    </message>
+    <message>
+        <source>Dear {patient},
+
+we remind you of your appointment with doctor {doctor} ({specialty}) on {date} at {time}, room {room}, {address}.{link}</source>
+        <translation>Уважаемый(ая) {patient}!
+
+Напоминаем о вашем приёме у врача {doctor} ({specialty}) {date} в {time}, каб. {room}, {address}.{link}</translation>
+    </message>
+    <message>
+        <source>Appointment: doctor {doctor}</source>
+        <translation>Приём: врач {doctor}</translation>
+    </message>
+    <message>
+        <source>room {room}</source>
+        <translation>каб. {room}</translation>
+    </message>
+</context>
+<context>
     <name>notices</name>
     <message>
         <source>Your appointment with {doctor} on {date} at {time} cannot take place at that time: the doctor is unavailable. The registry will contact you to choose another time.</source>
@@ -6653,6 +6808,38 @@
     <message>
         <source>Your appointment with {doctor} on {date} at {time} takes place as booked.</source>
         <translation>Ваш приём у врача {doctor} {date} в {time} состоится, как назначено.</translation>
+    </message>
+</context>
+<context>
+    <name>notify</name>
+    <message>
+        <source>{path}: {reason}</source>
+        <translation>{path}: {reason}</translation>
+    </message>
+    <message>
+        <source>{path}: neither [smtp] nor [sms] is set</source>
+        <translation>{path}: не заданы ни [smtp], ни [sms]</translation>
+    </message>
+    <message>
+        <source>sent {sent}, to try again {retried}, not delivered {failed}, no longer needed {cancelled}</source>
+        <translation>отправлено {sent}, будет повторено {retried}, не доставлено {failed}, больше не нужно {cancelled}</translation>
+    </message>
+    <message>
+        <source>{value}: not a time (HH:MM)</source>
+        <translation>{value}: это не время (ЧЧ:ММ)</translation>
+    </message>
+    <message>
+        <source>reminders {reminders}; no SMS {start}–{end}; {tries} tries</source>
+        <translation>напоминания {reminders}; без SMS {start}–{end}; попыток: {tries}</translation>
+    </message>
+    <message>
+        <source>Reminders: one of 24h, 2h, both</source>
+        <extracomment>The reminder choices a clinic makes: hours before the visit.</extracomment>
+        <translation>Напоминания: одно из 24h, 2h, both</translation>
+    </message>
+    <message>
+        <source>Tries: from 1 to 20</source>
+        <translation>Попыток: от 1 до 20</translation>
     </message>
 </context>
 <context>
@@ -8374,7 +8561,7 @@
     </message>
     <message>
         <source>Note: at most {n} characters</source>
-        <extracomment>How long a patient has to answer an offer before it passes to the next entry; an offer of a time sooner than twice this gets half the time left before it.</extracomment>
+        <extracomment>The outbox channel of a waiting-list entry&apos;s channel (the phone goes to the call list). How long a patient has to answer an offer before it passes to the next entry; an offer of a time sooner than twice this gets half the time left before it.</extracomment>
         <translation>Примечание: не более {n} символов</translation>
     </message>
     <message>

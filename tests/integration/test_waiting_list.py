@@ -73,8 +73,12 @@ def entry(db, entry_id: int) -> WaitingListEntry:
 
 
 def outbox(db) -> list[OutboxMessage]:
+    """The waiting list's offers in the outbox (bookings queue their own confirmations)."""
     with db() as session:
-        return list(session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
+        return list(session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.purpose == "waiting_offer")
+            .order_by(OutboxMessage.id)
+        ))  # fmt: skip
 
 
 # --- entries ------------------------------------------------------------------------------

@@ -93,10 +93,14 @@ def appointment(db, appointment_id: int) -> Appointment:
 
 
 def outbox(db, appointment_id: int) -> list[OutboxMessage]:
+    """The holding tray's notices of an appointment (its booking queued its own)."""
     with db() as session:
         return list(
             session.scalars(
-                sa.select(OutboxMessage).where(OutboxMessage.appointment_id == appointment_id)
+                sa.select(OutboxMessage)
+                .where(OutboxMessage.appointment_id == appointment_id)
+                .where(OutboxMessage.purpose.in_(("unavailability", "change")))
+                .order_by(OutboxMessage.id)
             )
         )
 

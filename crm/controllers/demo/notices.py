@@ -206,7 +206,12 @@ def _message(
 
 
 def outbox_rows(ctx: Context) -> list[Row]:
-    """Confirmations (sent), reminders for the next two days (pending), cancellations, failures."""
+    """Confirmations, reminders for the next two days and cancellations, all queued.
+
+    Nothing is marked sent or failed: the demo clinic has no sender that delivered them,
+    and rows that pretended delivery made the feature look live. ``clinic-crm notify
+    run --once`` sends them through the channels a clinic configures.
+    """
     rng, now = ctx.rng, ctx.now
     cap = min(len(ctx.patients) // 4 + 20, 400)
     planned: list[tuple[int, str, dt.datetime, NotificationStatus]] = []
@@ -216,8 +221,8 @@ def outbox_rows(ctx: Context) -> list[Row]:
             (
                 index,
                 "confirmation",
-                visit.booked_at + dt.timedelta(minutes=2),
-                NotificationStatus.SENT,
+                visit.booked_at,
+                NotificationStatus.PENDING,
             )
         )
         due = visit.starts - dt.timedelta(hours=24)
@@ -227,7 +232,7 @@ def outbox_rows(ctx: Context) -> list[Row]:
                     index,
                     "reminder",
                     due,
-                    NotificationStatus.SENT if due <= now else NotificationStatus.PENDING,
+                    NotificationStatus.PENDING,
                 )
             )
     for index in _future(ctx, Status.CANCELLED):
@@ -236,30 +241,10 @@ def outbox_rows(ctx: Context) -> list[Row]:
                 index,
                 "cancellation",
                 min(now, ctx.appointments[index].starts),
-                NotificationStatus.SENT,
+                NotificationStatus.PENDING,
             )
         )
     rng.shuffle(planned)
     rows = [row for item in planned[:cap] if (row := _message(ctx, *item)) is not None]
-    # A channel that was down: two e-mails given up after the last retry, and an SMS
-    # waiting for its next attempt with backoff.
-    emails = [
-        row
-        for row in rows
-        if row["channel"] is NotificationChannel.EMAIL and row["status"] is NotificationStatus.SENT
-    ]
-    for row in emails[:2]:
-        row.update(
-            status=NotificationStatus.FAILED,
-            attempts=5,
-            sent_at=None,
-            last_error="SMTP 550: mailbox unavailable",
-        )
-    for row in [row for row in rows if row["status"] is NotificationStatus.PENDING][:1]:
-        row.update(
-            attempts=2,
-            next_attempt_at=now + dt.timedelta(minutes=10),
-            last_error="SMS-шлюз не отвечает (таймаут 30 с)",
-        )
     rows.sort(key=lambda row: row["created_at"])
     return rows

@@ -52,13 +52,14 @@ def queue_notice(
     today: dt.date,
     subject: str | None = None,
     appointment_id: int | None = None,
+    only: NotificationChannel | None = None,
 ) -> list[OutboxMessage]:
     """Queue ``body`` to every channel the patient can be reached on; the rows written.
 
     An empty list means the patient cannot be written to (no contact or no consent):
     the desk then calls, which is why the callers also show such patients on screen.
     ``purpose`` is a short code: confirmation, change, cancellation, reminder,
-    waiting_offer, unavailability.
+    waiting_offer, unavailability. ``only``: the one channel the patient asked for.
     """
     messages = [
         OutboxMessage(
@@ -71,6 +72,7 @@ def queue_notice(
             body=body,
         )
         for channel, contact in reachable_channels(session, patient, today)
+        if only is None or channel is only
     ]
     session.add_all(messages)
     return messages

@@ -38,6 +38,7 @@ from crm.controllers.errors import (
     NotFound,
     StaleRecord,
 )
+from crm.controllers.notifications import visits as notices
 from crm.controllers.referrals import rules
 from crm.controllers.schedule import calendar, freed_time
 from crm.controllers.schedule.freed_time import TimeFreed
@@ -497,6 +498,9 @@ def book(
             record(
                 session, actor, "create", row.id, journal.diff({}, snapshot(row)), details=details
             )
+            if starts_at > moment:  # the patient is told, in this transaction
+                notices.queue_visit_notice(session, row, "confirmation", now=moment, tz=tz)
+                notices.queue_reminders(session, row, now=moment, tz=tz)
             return view(row, tz)
     except (_Conflict, BookingRefused) as error:
         raise _refused(
@@ -591,6 +595,9 @@ def reschedule(
             changes = {**journal.diff(before, moved), "replaced_by": [None, new.id]}
             record(session, actor, "reschedule", old.id, changes, details=clean(reason))
             record(session, actor, "create", new.id, journal.diff({}, snapshot(new)))
+            # Old → new time; the old visit's reminders are not sent (the sender sees it moved).
+            notices.queue_visit_notice(session, new, "change", now=moment, tz=tz, old=old)
+            notices.queue_reminders(session, new, now=moment, tz=tz)
             # The time given up is announced (the waiting list offers it), in this transaction.
             freed_time.announce(session, TimeFreed(
                 old.doctor_id, before["starts_at"], before["ends_at"], actor=actor,

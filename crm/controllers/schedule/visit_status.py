@@ -27,6 +27,7 @@ from crm.controllers.clinic import clock
 from crm.controllers.clinic.clock import server_now
 from crm.controllers.context import Actor
 from crm.controllers.errors import BookingNotPermitted, BookingRefused
+from crm.controllers.notifications import visits as notices
 from crm.controllers.referrals import rules
 from crm.controllers.schedule import freed_time
 from crm.controllers.schedule.booking import (
@@ -242,6 +243,8 @@ def cancel(
                 set_referral_status(session, actor, referral, released)
         changes = journal.diff(before, snapshot(row))
         record(session, actor, "cancel", row.id, changes, details=cleaned)
+        if row.starts_at > moment:  # its reminders are not sent: the sender sees it cancelled
+            notices.queue_visit_notice(session, row, "cancellation", now=moment, tz=tz)
         # The freed time is announced (the waiting list offers it), in this same transaction.
         freed_time.announce(session, TimeFreed(
             row.doctor_id, row.starts_at, row.ends_at, actor=actor, now=moment,

@@ -29,6 +29,7 @@ from crm.controllers.clinic import clock
 from crm.controllers.clinic.clock import server_now
 from crm.controllers.context import Actor
 from crm.controllers.errors import ValidationError
+from crm.controllers.notifications.calls import queue_call
 from crm.controllers.notifications.outbox import queue_notice
 from crm.controllers.schedule.booking import clean
 from crm.controllers.schedule.freed_time import TimeFreed, on_time_freed
@@ -56,9 +57,14 @@ from crm.controllers.waiting.rows import (
 from crm.i18n import translate
 from crm.models import Appointment, Doctor, Patient, Specialty, WaitingListEntry
 from crm.models.appointments import HOLDS_SLOT
-from crm.models.enums import ContactChannel, WaitingStatus
+from crm.models.enums import ContactChannel, NotificationChannel, WaitingStatus
 
 W = WaitingStatus
+#: The outbox channel of a waiting-list entry's channel (the phone goes to the call list).
+CHANNEL_OF = {
+    ContactChannel.SMS: NotificationChannel.SMS,
+    ContactChannel.EMAIL: NotificationChannel.EMAIL,
+}
 NOTE_MAX_LENGTH = 1000
 #: How long a patient has to answer an offer before it passes to the next entry; an
 #: offer of a time sooner than twice this gets half the time left before it.
@@ -379,10 +385,18 @@ def _offer(
         room=(", " + translate("waiting_list", "room {number}").format(number=room))
         if room else "",
     )  # fmt: skip
-    notices = queue_notice(
-        session, patient, "waiting_offer", body, today=moment.astimezone(tz).date(),
-        subject=translate("waiting_list", "A free appointment time"),
-    )  # fmt: skip
+    if entry.channel is ContactChannel.PHONE:  # «звонок»: a call on the list, never an SMS
+        notices: list[object] = [
+            queue_call(
+                session, patient, "waiting_offer", body, due_at=moment, waiting_entry_id=entry.id
+            )
+        ]
+    else:
+        notices = list(queue_notice(
+            session, patient, "waiting_offer", body, today=moment.astimezone(tz).date(),
+            subject=translate("waiting_list", "A free appointment time"),
+            only=CHANNEL_OF[entry.channel],
+        ))  # fmt: skip
     record_change(session, actor, "offer", entry, before=before)
     return WaitingOffer(entry.id, entry.patient_id, offered.id, local, ends.astimezone(tz),
                         len(notices))  # fmt: skip

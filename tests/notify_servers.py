@@ -1,0 +1,161 @@
+"""Real servers on 127.0.0.1 for the notification tests: an aiosmtpd SMTP server that
+keeps what it receives and a small HTTP server playing an SMS gateway."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import ipaddress
+import json
+import socket
+import ssl
+import threading
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email.policy import default as default_policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from crm.controllers.notifications.channels import SmtpSettings
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler keeping what it received."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        parsed = email.message_from_bytes(envelope.content, policy=default_policy)
+        with self.lock:
+            self.messages.append(parsed)
+        return "250 OK"
+
+
+class Gateway:
+    """An HTTP server answering the scripted statuses in turn (then 200), keeping requests."""
+
+    def __init__(self, statuses: list[int]) -> None:
+        self.statuses = list(statuses)
+        self.requests: list[tuple[str | None, dict]] = []
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                gateway.requests.append((self.headers.get("Authorization"), body))
+                status = gateway.statuses.pop(0) if gateway.statuses else 200
+                # A careless gateway that echoes the credentials in its error page.
+                answer = f"error, auth was {self.headers.get('Authorization')}".encode()
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sms"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@contextmanager
+def smtp_server() -> Iterator[tuple[Inbox, SmtpSettings]]:
+    """An SMTP server (plain, no login) and the settings that reach it."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, SmtpSettings("127.0.0.1", "clinic@example.org", port=port, security="none")
+    finally:
+        controller.stop()
+
+
+def self_signed(directory: Path) -> Path:
+    """A certificate (and key, in one PEM file) for 127.0.0.1."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName(
+            [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    path = directory / "smtp.pem"
+    path.write_bytes(
+        cert.public_bytes(serialization.Encoding.PEM)
+        + key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )  # fmt: skip
+    )
+    return path
+
+
+class Accounts:
+    """An aiosmtpd authenticator knowing one login and password."""
+
+    def __init__(self, login: str, password: str) -> None:
+        self.login, self.password = login.encode(), password.encode()
+        self.tries: list[bytes] = []
+
+    def __call__(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
+        assert isinstance(auth_data, LoginPassword)
+        self.tries.append(auth_data.login)
+        ok = (auth_data.login, auth_data.password) == (self.login, self.password)
+        return AuthResult(success=ok, handled=False)
+
+
+@contextmanager
+def secure_smtp_server(
+    directory: Path, *, implicit_tls: bool, accounts: Accounts
+) -> Iterator[tuple[Inbox, int, ssl.SSLContext]]:
+    """An SMTP server with a login over TLS: STARTTLS required, or SSL from the start.
+    Yields the inbox, the port and a client context trusting the server's certificate."""
+    pem = self_signed(directory)
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(pem)
+    client_context = ssl.create_default_context(cafile=str(pem))
+    inbox, port = Inbox(), free_port()
+    options: dict = {"authenticator": accounts, "auth_required": True}
+    if implicit_tls:  # aiosmtpd sees TLS only from STARTTLS: the whole session is TLS here
+        options.update(ssl_context=server_context, auth_require_tls=False)
+    else:
+        options.update(tls_context=server_context, require_starttls=True)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
+    with warnings.catch_warnings():
+        # aiosmtpd's warning about AUTH without STARTTLS; the socket itself is TLS here.
+        warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS")
+        controller.start()
+    try:
+        yield inbox, port, client_context
+    finally:
+        controller.stop()
