@@ -144,6 +144,8 @@ TABLE_GRANTS: tuple[Grant, ...] = (
     Grant("payment", "SELECT INSERT", _DESK),
     Grant("payment", "UPDATE", (MANAGER,)),
     Grant("bonus_ledger_entry", "SELECT INSERT", _DESK),
+    # Kept by a trigger on the ledger (SECURITY DEFINER): the desk only reads it.
+    Grant("bonus_balance", "SELECT", _DESK),
     Grant("feedback", "SELECT INSERT", _DESK),
     Grant("feedback", "UPDATE", (MANAGER,)),
     Grant("feedback", "SELECT", (DOCTOR,)),
@@ -192,11 +194,17 @@ def function_grant_statements() -> list[str]:
 
 
 def grant_statements() -> list[str]:
-    """The SQL that makes every table's privileges exactly :data:`TABLE_GRANTS`."""
+    """The SQL that makes every table's privileges exactly :data:`TABLE_GRANTS`.
+
+    A table that does not exist yet is skipped: an earlier migration applies the
+    grants of the tables it knows, and the migration that adds a table runs this again.
+    """
     tables = sorted({grant.table for grant in TABLE_GRANTS})
     groups = ", ".join(ALL_GROUPS)
     statements = [f"GRANT USAGE ON SCHEMA public TO {groups}"]
-    statements += [f"REVOKE ALL ON TABLE {table} FROM PUBLIC, {groups}" for table in tables]
+    per_table: dict[str, list[str]] = {
+        table: [f"REVOKE ALL ON TABLE {table} FROM PUBLIC, {groups}"] for table in tables
+    }
     for grant in TABLE_GRANTS:
         privileges = grant.privileges.split()
         if grant.columns:
@@ -204,8 +212,13 @@ def grant_statements() -> list[str]:
             privilege_list = ", ".join(f"{p} ({columns})" for p in privileges)
         else:
             privilege_list = ", ".join(privileges)
-        statements.append(
+        per_table[grant.table].append(
             f"GRANT {privilege_list} ON TABLE {grant.table} TO {', '.join(grant.groups)}"
+        )
+    for table in tables:
+        body = "".join(f"EXECUTE '{sql}'; " for sql in per_table[table])
+        statements.append(
+            f"DO $$ BEGIN IF to_regclass('public.{table}') IS NOT NULL THEN {body}END IF; END $$"
         )
     statements.append(
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {', '.join(STAFF_GROUPS)}"
