@@ -5788,6 +5788,18 @@
         <translation>загрузка демо-клиники</translation>
     </message>
     <message>
+        <source>refund</source>
+        <translation>возврат</translation>
+    </message>
+    <message>
+        <source>bonus points corrected</source>
+        <translation>корректировка бонусов</translation>
+    </message>
+    <message>
+        <source>bonus points expired</source>
+        <translation>бонусы сгорели</translation>
+    </message>
+    <message>
         <source>user</source>
         <translation>пользователь</translation>
     </message>
@@ -6034,6 +6046,30 @@
     <message>
         <source>Appointment</source>
         <translation>Запись</translation>
+    </message>
+    <message>
+        <source>Payment method</source>
+        <translation>Способ оплаты</translation>
+    </message>
+    <message>
+        <source>Refund of payment</source>
+        <translation>Возврат по платежу</translation>
+    </message>
+    <message>
+        <source>Bonus points</source>
+        <translation>Бонусы</translation>
+    </message>
+    <message>
+        <source>Points accrued, %</source>
+        <translation>Начисление бонусов, %</translation>
+    </message>
+    <message>
+        <source>Largest share in points, %</source>
+        <translation>Наибольшая доля бонусами, %</translation>
+    </message>
+    <message>
+        <source>Points expire after, days</source>
+        <translation>Срок действия бонусов, дней</translation>
     </message>
     <message>
         <source>Reason for the decision</source>
@@ -6475,6 +6511,210 @@
     </message>
 </context>
 <context>
+    <name>payments</name>
+    <message>
+        <source>accrual</source>
+        <extracomment>pg_advisory_xact_lock namespace: one expiry run per patient at a time (&quot;CRM&quot; + 0x30).</extracomment>
+        <translation>начисление</translation>
+    </message>
+    <message>
+        <source>spend</source>
+        <translation>списание</translation>
+    </message>
+    <message>
+        <source>expiry</source>
+        <translation>сгорание</translation>
+    </message>
+    <message>
+        <source>correction</source>
+        <translation>корректировка</translation>
+    </message>
+    <message>
+        <source>refund</source>
+        <translation>возврат</translation>
+    </message>
+    <message>
+        <source>whole days from 1 to {top}</source>
+        <translation>целое число дней от 1 до {top}</translation>
+    </message>
+    <message>
+        <source>the patient has only {points} points</source>
+        <translation>у пациента только {points} бонусов</translation>
+    </message>
+    <message>
+        <source>say why the points are corrected</source>
+        <translation>укажите причину корректировки бонусов</translation>
+    </message>
+    <message>
+        <source>must not be zero</source>
+        <translation>не может быть нулём</translation>
+    </message>
+    <message>
+        <source>No such patient</source>
+        <translation>Такого пациента нет</translation>
+    </message>
+    <message>
+        <source>points expired</source>
+        <translation>бонусы сгорели</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <source>Payment method</source>
+        <translation>Способ оплаты</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>Appointment</source>
+        <translation>Запись</translation>
+    </message>
+    <message>
+        <source>Payment</source>
+        <translation>Платёж</translation>
+    </message>
+    <message>
+        <source>Bonus points</source>
+        <translation>Бонусы</translation>
+    </message>
+    <message>
+        <source>Points accrued, % of a paid visit</source>
+        <translation>Начисление бонусов, % от оплаты визита</translation>
+    </message>
+    <message>
+        <source>Largest share payable in points, %</source>
+        <translation>Наибольшая доля оплаты бонусами, %</translation>
+    </message>
+    <message>
+        <source>Points expire after, days</source>
+        <translation>Срок действия бонусов, дней</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>Оценка</translation>
+    </message>
+    <message>
+        <source>give the amount as text or Decimal, not float</source>
+        <translation>укажите сумму текстом или Decimal, не float</translation>
+    </message>
+    <message>
+        <source>at most two decimals (kopecks)</source>
+        <translation>не больше двух знаков после запятой (копейки)</translation>
+    </message>
+    <message>
+        <source>must be greater than zero</source>
+        <translation>должна быть больше нуля</translation>
+    </message>
+    <message>
+        <source>type roubles and at most two decimals, e.g. 1500.50</source>
+        <translation>введите рубли и не больше двух знаков после запятой, например 1500,50</translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation>не число</translation>
+    </message>
+    <message>
+        <source>too large</source>
+        <translation>слишком большая</translation>
+    </message>
+    <message>
+        <source>a number from 0 to 100</source>
+        <translation>число от 0 до 100</translation>
+    </message>
+    <message>
+        <source>unpaid</source>
+        <translation>не оплачено</translation>
+    </message>
+    <message>
+        <source>partly paid</source>
+        <translation>оплачено частично</translation>
+    </message>
+    <message>
+        <source>paid</source>
+        <translation>оплачено</translation>
+    </message>
+    <message>
+        <source>refunded</source>
+        <translation>возвращено</translation>
+    </message>
+    <message>
+        <source>cash</source>
+        <translation>наличные</translation>
+    </message>
+    <message>
+        <source>card</source>
+        <translation>карта</translation>
+    </message>
+    <message>
+        <source>bank transfer</source>
+        <translation>безналичный перевод</translation>
+    </message>
+    <message>
+        <source>bonus points</source>
+        <translation>бонусы</translation>
+    </message>
+    <message>
+        <source>one of {choices}</source>
+        <translation>одно из: {choices}</translation>
+    </message>
+    <message>
+        <source>the visit is cancelled: it takes no payment</source>
+        <translation>визит отменён: оплата не принимается</translation>
+    </message>
+    <message>
+        <source>No such appointment</source>
+        <translation>Такой записи нет</translation>
+    </message>
+    <message>
+        <source>more than is left to pay for the visit ({left})</source>
+        <translation>больше, чем осталось оплатить за визит ({left})</translation>
+    </message>
+    <message>
+        <source>payment {id}</source>
+        <translation>платёж {id}</translation>
+    </message>
+    <message>
+        <source>points pay whole roubles only</source>
+        <translation>бонусами оплачиваются только целые рубли</translation>
+    </message>
+    <message>
+        <source>the visit has no price to pay in points</source>
+        <translation>у визита нет цены, бонусами оплатить нельзя</translation>
+    </message>
+    <message>
+        <source>at most {share} of this visit can be paid in points</source>
+        <translation>бонусами можно оплатить не больше {share} этого визита</translation>
+    </message>
+    <message>
+        <source>say why the money is returned</source>
+        <translation>укажите, почему возвращаются деньги</translation>
+    </message>
+    <message>
+        <source>more than was paid: the payment was refunded meanwhile, look again</source>
+        <translation>больше, чем было оплачено: платёж тем временем вернули, посмотрите ещё раз</translation>
+    </message>
+    <message>
+        <source>more than was paid (at most {left} can be returned)</source>
+        <translation>больше, чем было оплачено (вернуть можно не больше {left})</translation>
+    </message>
+    <message>
+        <source>No such payment</source>
+        <translation>Такого платежа нет</translation>
+    </message>
+    <message>
+        <source>this is a refund, not a payment</source>
+        <translation>это возврат, а не платёж</translation>
+    </message>
+    <message>
+        <source>refund {id} of payment {of}</source>
+        <translation>возврат {id} по платежу {of}</translation>
+    </message>
+</context>
+<context>
     <name>permissions</name>
     <message>
         <source>Your role ({role}) may not do this: {permission}</source>
@@ -6563,6 +6803,18 @@
     <message>
         <source>editing the clinic&apos;s directories</source>
         <translation>правка справочников клиники</translation>
+    </message>
+    <message>
+        <source>taking payments</source>
+        <translation>приём оплаты</translation>
+    </message>
+    <message>
+        <source>refunding payments</source>
+        <translation>возврат платежей</translation>
+    </message>
+    <message>
+        <source>managing bonus points and feedback</source>
+        <translation>управление бонусами и отзывами</translation>
     </message>
     <message>
         <source>this action</source>

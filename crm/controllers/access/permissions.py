@@ -35,6 +35,9 @@ class Permission(enum.StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_SETTINGS = "manage_settings"
     MANAGE_DIRECTORIES = "manage_directories"  # branches, rooms, specialties, doctors, prices
+    TAKE_PAYMENTS = "take_payments"  # payments, bonus spends, feedback at the desk
+    REFUND_PAYMENTS = "refund_payments"
+    MANAGE_BONUS = "manage_bonus"  # the bonus rules, manual corrections, answering feedback
 
 
 _REGISTRAR = {
@@ -45,6 +48,7 @@ _REGISTRAR = {
     Permission.BOOK_ANY_DOCTOR,
     Permission.CHECK_IN,
     Permission.PRINT,
+    Permission.TAKE_PAYMENTS,
 }
 _DOCTOR = {
     Permission.FIND_PATIENTS,
@@ -64,6 +68,8 @@ _MANAGER = _REGISTRAR | {
     Permission.REPORTS,
     Permission.READ_JOURNAL,
     Permission.MANAGE_DIRECTORIES,
+    Permission.REFUND_PAYMENTS,
+    Permission.MANAGE_BONUS,
 }
 _ADMIN = {
     Permission.MANAGE_USERS,

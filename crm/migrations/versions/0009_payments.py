@@ -64,8 +64,11 @@ $$;
 CREATE FUNCTION crm_bonus_balance_apply() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-    INSERT INTO bonus_balance AS b (patient_id, balance) VALUES (NEW.patient_id, NEW.delta)
-    ON CONFLICT (patient_id) DO UPDATE SET balance = b.balance + EXCLUDED.balance;
+    -- A row at 0 first, then the change: the CHECK must judge the sum, not the delta
+    -- (ON CONFLICT DO UPDATE would check the proposed row of the delta alone first).
+    INSERT INTO bonus_balance (patient_id, balance) VALUES (NEW.patient_id, 0)
+    ON CONFLICT (patient_id) DO NOTHING;
+    UPDATE bonus_balance SET balance = balance + NEW.delta WHERE patient_id = NEW.patient_id;
     RETURN NEW;
 END
 $$;
