@@ -6706,12 +6706,28 @@
         <translation>Такого платежа нет</translation>
     </message>
     <message>
+        <source>visit on {day} at {time}, doctor {doctor}</source>
+        <translation>приём {day} в {time}, врач {doctor}</translation>
+    </message>
+    <message>
+        <source>Clinic</source>
+        <translation>Клиника</translation>
+    </message>
+    <message>
+        <source>Medical services</source>
+        <translation>Медицинские услуги</translation>
+    </message>
+    <message>
         <source>this is a refund, not a payment</source>
         <translation>это возврат, а не платёж</translation>
     </message>
     <message>
         <source>refund {id} of payment {of}</source>
         <translation>возврат {id} по платежу {of}</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>не подключена</translation>
     </message>
 </context>
 <context>
@@ -6882,6 +6898,61 @@
     <message>
         <source>Priority request</source>
         <translation>Приоритетная запись</translation>
+    </message>
+</context>
+<context>
+    <name>receipts</name>
+    <message>
+        <source>{amount} rub.</source>
+        <translation>{amount} руб.</translation>
+    </message>
+    <message>
+        <source>OGRN {ogrn}</source>
+        <translation>ОГРН {ogrn}</translation>
+    </message>
+    <message>
+        <source>Licence {licence}</source>
+        <translation>Лицензия {licence}</translation>
+    </message>
+    <message>
+        <source>REFUND RECEIPT No. {number}</source>
+        <translation>КВИТАНЦИЯ О ВОЗВРАТЕ № {number}</translation>
+    </message>
+    <message>
+        <source>RECEIPT No. {number}</source>
+        <translation>КВИТАНЦИЯ № {number}</translation>
+    </message>
+    <message>
+        <source>Patient: {name}</source>
+        <translation>Пациент: {name}</translation>
+    </message>
+    <message>
+        <source>Total: {amount}</source>
+        <translation>Итого: {amount}</translation>
+    </message>
+    <message>
+        <source>In words: {words}</source>
+        <translation>Сумма прописью: {words}</translation>
+    </message>
+    <message>
+        <source>Payment method: {method}</source>
+        <translation>Способ оплаты: {method}</translation>
+    </message>
+    <message>
+        <source>Reason for the refund: {reason}</source>
+        <translation>Причина возврата: {reason}</translation>
+    </message>
+    <message>
+        <source>Received by: {name}</source>
+        <translation>Принял(а): {name}</translation>
+    </message>
+    <message>
+        <source>This is not a fiscal cash-register receipt (Federal Law 54-FZ); the fiscal register is {state}.</source>
+        <translation>Это не кассовый чек (54-ФЗ); контрольно-кассовая техника {state}.</translation>
+    </message>
+    <message>
+        <source>Receipt No. {number}</source>
+        <translation>Квитанция № {number}</translation>
     </message>
 </context>
 <context>
