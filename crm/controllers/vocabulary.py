@@ -179,6 +179,7 @@ def permission_title(permission: str) -> str:
         "manage_directories": translate("permissions", "editing the clinic's directories"),
         "take_payments": translate("permissions", "taking payments"),
         "refund_payments": translate("permissions", "refunding payments"),
+        "record_feedback": translate("permissions", "recording patients' ratings"),
         "manage_bonus": translate("permissions", "managing bonus points and feedback"),
     }
     return titles.get(str(permission), translate("permissions", "this action"))

@@ -5438,6 +5438,78 @@
     </message>
 </context>
 <context>
+    <name>feedback</name>
+    <message>
+        <source>rating {id}: {rating} of 5</source>
+        <translation>оценка {id}: {rating} из 5</translation>
+    </message>
+    <message>
+        <source>in the manager&apos;s queue</source>
+        <translation>в очереди менеджера</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <extracomment>Ratings at or below this wait for a manager&apos;s answer.</extracomment>
+        <translation>Оценка</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Комментарий</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Ответ</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>Врач</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Пациент</translation>
+    </message>
+    <message>
+        <source>Appointment</source>
+        <translation>Запись</translation>
+    </message>
+    <message>
+        <source>a whole number from 1 to 5</source>
+        <translation>целое число от 1 до 5</translation>
+    </message>
+    <message>
+        <source>at most {n} characters</source>
+        <translation>не длиннее {n} символов</translation>
+    </message>
+    <message>
+        <source>No such appointment</source>
+        <translation>Такой записи нет</translation>
+    </message>
+    <message>
+        <source>not the visit&apos;s doctor</source>
+        <translation>не врач этого визита</translation>
+    </message>
+    <message>
+        <source>not the visit&apos;s patient</source>
+        <translation>не пациент этого визита</translation>
+    </message>
+    <message>
+        <source>No such doctor</source>
+        <translation>Такого врача нет</translation>
+    </message>
+    <message>
+        <source>No such patient</source>
+        <translation>Такого пациента нет</translation>
+    </message>
+    <message>
+        <source>write the answer</source>
+        <translation>напишите ответ</translation>
+    </message>
+    <message>
+        <source>No such feedback</source>
+        <translation>Такого отзыва нет</translation>
+    </message>
+</context>
+<context>
     <name>hours</name>
     <message>
         <source>Monday</source>
@@ -5792,6 +5864,10 @@
         <translation>возврат</translation>
     </message>
     <message>
+        <source>answer to feedback</source>
+        <translation>ответ на отзыв</translation>
+    </message>
+    <message>
         <source>bonus points corrected</source>
         <translation>корректировка бонусов</translation>
     </message>
@@ -5850,6 +5926,10 @@
     <message>
         <source>payment</source>
         <translation>оплата</translation>
+    </message>
+    <message>
+        <source>rating</source>
+        <translation>оценка</translation>
     </message>
     <message>
         <source>medical document</source>
@@ -6054,6 +6134,18 @@
     <message>
         <source>Refund of payment</source>
         <translation>Возврат по платежу</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>Оценка</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Комментарий</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Ответ</translation>
     </message>
     <message>
         <source>Bonus points</source>
@@ -6729,6 +6821,34 @@
         <source>not connected</source>
         <translation>не подключена</translation>
     </message>
+    <message>
+        <source>visit {id}: {status}, kept {kept}</source>
+        <translation>визит {id}: {status}, получено {kept}</translation>
+    </message>
+    <message>
+        <source>payment {id}: {amount}, {method}</source>
+        <translation>платёж {id}: {amount}, {method}</translation>
+    </message>
+    <message>
+        <source>left to pay {left}</source>
+        <translation>осталось оплатить {left}</translation>
+    </message>
+    <message>
+        <source>(refund of {of}: {reason})</source>
+        <translation>(возврат по платежу {of}: {reason})</translation>
+    </message>
+    <message>
+        <source>cannot write {path}: {reason}</source>
+        <translation>не удаётся записать {path}: {reason}</translation>
+    </message>
+    <message>
+        <source>accrual {a} %, at most {s} % in points, points live {d} days</source>
+        <translation>начисление {a} %, бонусами не больше {s} %, бонусы действуют {d} дн.</translation>
+    </message>
+    <message>
+        <source>balance: {points} points</source>
+        <translation>баланс: {points} бонусов</translation>
+    </message>
 </context>
 <context>
     <name>permissions</name>
@@ -6827,6 +6947,10 @@
     <message>
         <source>refunding payments</source>
         <translation>возврат платежей</translation>
+    </message>
+    <message>
+        <source>recording patients&apos; ratings</source>
+        <translation>запись оценок пациентов</translation>
     </message>
     <message>
         <source>managing bonus points and feedback</source>

@@ -35,8 +35,9 @@ class Permission(enum.StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_SETTINGS = "manage_settings"
     MANAGE_DIRECTORIES = "manage_directories"  # branches, rooms, specialties, doctors, prices
-    TAKE_PAYMENTS = "take_payments"  # payments, bonus spends, feedback at the desk
+    TAKE_PAYMENTS = "take_payments"  # payments, bonus spends, receipts at the desk
     REFUND_PAYMENTS = "refund_payments"
+    RECORD_FEEDBACK = "record_feedback"
     MANAGE_BONUS = "manage_bonus"  # the bonus rules, manual corrections, answering feedback
 
 
@@ -49,6 +50,7 @@ _REGISTRAR = {
     Permission.CHECK_IN,
     Permission.PRINT,
     Permission.TAKE_PAYMENTS,
+    Permission.RECORD_FEEDBACK,
 }
 _DOCTOR = {
     Permission.FIND_PATIENTS,

@@ -129,6 +129,7 @@ def action_titles() -> dict[str, str]:
         "unlock": translate("journal", "lockout lifted"),
         "demo_loaded": translate("journal", "demo clinic loaded"),
         "refund": translate("journal", "refund"),
+        "answer": translate("journal", "answer to feedback"),
         "bonus_correction": translate("journal", "bonus points corrected"),
         "bonus_expiry": translate("journal", "bonus points expired"),
     }
@@ -155,6 +156,7 @@ def entity_titles() -> dict[str, str]:
         "report": translate("journal", "report"),
         "clinic_setting": translate("journal", "clinic settings"),
         "payment": translate("journal", "payment"),
+        "feedback": translate("journal", "rating"),
         "medical_document": translate("journal", "medical document"),
         "service": translate("journal", "service"),
         "clinic_profile": translate("journal", "clinic details"),
@@ -231,6 +233,9 @@ def field_titles() -> dict[str, str]:
         # Payments and bonus points.
         "method": translate("journal", "Payment method"),
         "refund_of_id": translate("journal", "Refund of payment"),
+        "rating": translate("journal", "Rating"),
+        "comment": translate("journal", "Comment"),
+        "answer": translate("journal", "Answer"),
         "points": translate("journal", "Bonus points"),
         "accrual_percent": translate("journal", "Points accrued, %"),
         "max_share_percent": translate("journal", "Largest share in points, %"),
