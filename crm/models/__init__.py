@@ -12,7 +12,7 @@ from crm.models.clinic import (
     Specialty,
     SpecialtyAlternative,
 )
-from crm.models.finance import BonusBalance, BonusLedgerEntry, Feedback, Payment
+from crm.models.finance import BonusLedgerEntry, Feedback, Payment
 from crm.models.journal import JournalEntry, OutboxMessage
 from crm.models.medical import (
     EducationalMaterial,
@@ -29,7 +29,6 @@ from crm.models.users import User
 __all__ = [
     "Appointment",
     "Base",
-    "BonusBalance",
     "BonusLedgerEntry",
     "Branch",
     "ClinicSetting",

@@ -144,8 +144,6 @@ TABLE_GRANTS: tuple[Grant, ...] = (
     Grant("payment", "SELECT INSERT", _DESK),
     Grant("payment", "UPDATE", (MANAGER,)),
     Grant("bonus_ledger_entry", "SELECT INSERT", _DESK),
-    # Kept by a trigger on the ledger (SECURITY DEFINER): the desk only reads it.
-    Grant("bonus_balance", "SELECT", _DESK),
     Grant("feedback", "SELECT INSERT", _DESK),
     Grant("feedback", "UPDATE", (MANAGER,)),
     Grant("feedback", "SELECT", (DOCTOR,)),

@@ -47,7 +47,7 @@ class BonusLedgerEntry(Base):
     """A change of a patient's bonus points (earned or spent); the balance is their sum.
 
     Append-only for the desk (no UPDATE or DELETE grants); a trigger keeps
-    :class:`BonusBalance` in step.
+    ``patient.bonus_balance`` in step (migration 0009).
     """
 
     __tablename__ = "bonus_ledger_entry"
@@ -70,18 +70,6 @@ class BonusLedgerEntry(Base):
             "kind IN ('accrual', 'spend', 'expiry', 'correction', 'refund')", name="kind"
         ),
     )
-
-
-class BonusBalance(Base):
-    """A patient's bonus points now: kept by a trigger on the ledger (migration 0009);
-    its CHECK refuses a spend over the balance, also when two desks spend at once."""
-
-    __tablename__ = "bonus_balance"
-
-    patient_id: Mapped[int] = mapped_column(fk("patient.id"), primary_key=True)
-    balance: Mapped[int]
-
-    __table_args__ = (sa.CheckConstraint("balance >= 0", name="nonnegative"),)
 
 
 class Feedback(Base):

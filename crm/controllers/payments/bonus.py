@@ -1,8 +1,9 @@
 """Bonus points: the manager's rules and each patient's ledger (1 point = 1 rouble).
 
-The balance lives in ``bonus_balance``, kept by a trigger on the ledger; its
-``CHECK (balance >= 0)`` refuses a spend over the balance even when two desks spend
-at once (the second update of the row sees the first's result). The ledger is
+The balance is ``patient.bonus_balance``, kept by a trigger on the ledger (and by
+nothing else); its ``CHECK (bonus_balance >= 0)`` refuses a spend over the balance
+even when two desks spend at once (the second update of the row sees the first's
+result). The ledger is
 append-only: accruals (with the day they expire), spends, expiries, refunds and a
 manager's corrections with a reason.
 """
@@ -24,10 +25,10 @@ from crm.controllers.context import Actor
 from crm.controllers.errors import NotFound
 from crm.controllers.payments.money import clean_percent, refuse
 from crm.i18n import translate
-from crm.models import BonusBalance, BonusLedgerEntry, Patient
+from crm.models import BonusLedgerEntry, Patient
 
 BONUS_RULES = "payments.bonus_rules"
-BALANCE_CONSTRAINT = "ck_bonus_balance_nonnegative"
+BALANCE_CONSTRAINT = "ck_patient_bonus_balance_nonnegative"
 #: pg_advisory_xact_lock namespace: one expiry run per patient at a time ("CRM" + 0x30).
 LOCK_EXPIRY = 0x43524D30
 MAX_EXPIRY_DAYS = 3650
@@ -134,10 +135,7 @@ def _rule_fields(rules: BonusRules) -> dict[str, object]:
 
 def balance(session: Session, patient_id: int) -> int:
     """The patient's points now."""
-    return (
-        session.scalar(sa.select(BonusBalance.balance).where(BonusBalance.patient_id == patient_id))
-        or 0
-    )
+    return session.scalar(sa.select(Patient.bonus_balance).where(Patient.id == patient_id)) or 0
 
 
 def points_for(amount: Decimal, percent: Decimal) -> int:

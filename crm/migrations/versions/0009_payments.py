@@ -4,10 +4,11 @@ A refund never returns more than its payment took: a trigger locks the original
 payment's row (``FOR UPDATE``), so two desks refunding the same payment at once take
 turns and the second sees the first's refund. A payment for a cancelled (or moved)
 visit is refused, with the appointment's row locked against a cancellation meanwhile.
-A patient's bonus balance is kept in ``bonus_balance`` by a trigger on the ledger, and
-its ``CHECK (balance >= 0)`` refuses a spend over the balance: two concurrent spends
-update the same row one after the other, and the second one is checked against the
-first's result.
+A patient's bonus balance (``patient.bonus_balance``) is kept by a trigger on the
+ledger, and its ``CHECK (bonus_balance >= 0)`` refuses a spend over the balance: two
+concurrent spends update the same row one after the other, and the second one is
+checked against the first's result. Nobody writes the balance but that trigger (a
+guard on ``patient`` refuses it with SQLSTATE 42501), so it always is the ledger's sum.
 
 Revision ID: 0009
 Revises: 0004
@@ -64,11 +65,21 @@ $$;
 CREATE FUNCTION crm_bonus_balance_apply() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-    -- A row at 0 first, then the change: the CHECK must judge the sum, not the delta
-    -- (ON CONFLICT DO UPDATE would check the proposed row of the delta alone first).
-    INSERT INTO bonus_balance (patient_id, balance) VALUES (NEW.patient_id, 0)
-    ON CONFLICT (patient_id) DO NOTHING;
-    UPDATE bonus_balance SET balance = balance + NEW.delta WHERE patient_id = NEW.patient_id;
+    UPDATE patient SET bonus_balance = bonus_balance + NEW.delta WHERE id = NEW.patient_id;
+    RETURN NEW;
+END
+$$;
+
+-- The balance changes only through the ledger (the trigger above runs one level down).
+CREATE FUNCTION crm_bonus_balance_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF (TG_OP = 'INSERT' AND NEW.bonus_balance <> 0)
+       OR (TG_OP = 'UPDATE' AND NEW.bonus_balance IS DISTINCT FROM OLD.bonus_balance
+           AND pg_trigger_depth() < 2) THEN
+        RAISE EXCEPTION 'the bonus balance changes only through the bonus ledger'
+            USING ERRCODE = '42501';
+    END IF;
     RETURN NEW;
 END
 $$;
@@ -102,21 +113,13 @@ def upgrade() -> None:
             sa.ForeignKey("app_user.id", name=op.f("fk_bonus_ledger_entry_created_by_id_app_user")),
         ),
     )
-    op.create_table(
-        "bonus_balance",
-        sa.Column(
-            "patient_id",
-            sa.Integer,
-            sa.ForeignKey("patient.id", name=op.f("fk_bonus_balance_patient_id_patient")),
-            primary_key=True,
-        ),
-        sa.Column("balance", sa.Integer, nullable=False),
-        sa.CheckConstraint("balance >= 0", name=op.f("ck_bonus_balance_nonnegative")),
-    )
-    # The demo's ledger rows (if any) make the first balances.
+    # The balance is the ledger's sum from now on (the demo's rows agree already).
     op.execute(
-        "INSERT INTO bonus_balance (patient_id, balance) "
-        "SELECT patient_id, greatest(sum(delta), 0) FROM bonus_ledger_entry GROUP BY patient_id"
+        "UPDATE patient p SET bonus_balance = greatest(coalesce("
+        "(SELECT sum(delta) FROM bonus_ledger_entry e WHERE e.patient_id = p.id), 0), 0)"
+    )
+    op.create_check_constraint(
+        op.f("ck_patient_bonus_balance_nonnegative"), "patient", "bonus_balance >= 0"
     )
     op.execute(FUNCTIONS)
     op.execute(
@@ -127,16 +130,22 @@ def upgrade() -> None:
         "CREATE TRIGGER crm_bonus_balance AFTER INSERT ON bonus_ledger_entry "
         "FOR EACH ROW EXECUTE FUNCTION crm_bonus_balance_apply()"
     )
+    op.execute(
+        "CREATE TRIGGER crm_bonus_balance_guard BEFORE INSERT OR UPDATE OF bonus_balance "
+        "ON patient FOR EACH ROW EXECUTE FUNCTION crm_bonus_balance_guard()"
+    )
     for statement in grant_statements():
         op.execute(statement)
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER IF EXISTS crm_bonus_balance_guard ON patient")
     op.execute("DROP TRIGGER IF EXISTS crm_bonus_balance ON bonus_ledger_entry")
+    op.execute("DROP FUNCTION IF EXISTS crm_bonus_balance_guard()")
     op.execute("DROP TRIGGER IF EXISTS crm_payment_check ON payment")
     op.execute("DROP FUNCTION IF EXISTS crm_bonus_balance_apply()")
     op.execute("DROP FUNCTION IF EXISTS crm_payment_check()")
-    op.drop_table("bonus_balance")
+    op.drop_constraint(op.f("ck_patient_bonus_balance_nonnegative"), "patient")
     op.drop_column("bonus_ledger_entry", "created_by_id")
     op.drop_column("bonus_ledger_entry", "expires_on")
     op.drop_constraint(op.f("ck_bonus_ledger_entry_kind"), "bonus_ledger_entry")
