@@ -394,3 +394,33 @@ def test_the_desk_roles_may_take_payments_but_not_rewrite_money(db, desk):
                 ran = False
             savepoint.rollback()
             assert ran is allowed, (role, statement)
+
+
+def test_the_paid_services_report_reconciles_with_the_payments_to_the_kopeck(db, desk):
+    from zoneinfo import ZoneInfo
+
+    from crm.controllers.payments.status import visit_money
+    from crm.controllers.reports import ReportParams, build_document
+
+    registrar, manager, appointment_id, _ = desk
+    first = taking.take_payment(
+        db, registrar, appointment_id=appointment_id, amount="1234.56", method="cash"
+    )
+    taking.take_payment(db, registrar, appointment_id=appointment_id, amount="0.01", method="card")
+    taking.refund(db, manager, payment_id=first.id, amount="0.57", reason="округление")
+    today = f.clinic_today()
+    with db() as session, session.begin():
+        found = build_document(session, manager, "payments", ReportParams(today, today))
+        by_service = [
+            dict(zip([c.key for c in found.tables[0].columns], r, strict=True))
+            for r in found.tables[0].rows
+        ]
+        kept = visit_money(session, [appointment_id], ZoneInfo("Europe/Moscow"))[appointment_id]
+    row = next(r for r in by_service if r["service"] == "Приём терапевта")
+    assert (row["payments"], row["refunds"]) == (2, 1)
+    assert (row["paid"], row["refunded"], row["revenue"]) == (
+        Decimal("1234.57"),
+        Decimal("-0.57"),
+        Decimal("1234.00"),
+    )
+    assert kept.kept == row["revenue"] and kept.status is PaymentStatus.PARTLY_PAID
