@@ -154,7 +154,20 @@ def test_refunds_manager_only_with_a_reason_never_over_paid(db, desk):
         taking.refund(db, manager, payment_id=10**9, amount="1", reason="нет такого")
     rest = taking.refund(db, manager, payment_id=paid.id, amount="1500", reason="остаток")
     assert rest.visit.status is PaymentStatus.REFUNDED
-    # The database refuses the over-refund by itself, whatever program sends it.
+    # The database refuses the over-refund by itself, whatever program sends it, a
+    # refund to another visit or method, and any rewriting of the money taken.
+    with db() as session, pytest.raises(sa.exc.IntegrityError, match="goes back the way"):
+        session.execute(
+            sa.text(
+                "INSERT INTO payment (patient_id, appointment_id, amount, method, refund_of_id, reason) "
+                "SELECT patient_id, NULL, -0.01, method, id, 'x' FROM payment WHERE id = :id"
+            ),
+            {"id": paid.id},
+        )
+    with db() as session, pytest.raises(sa.exc.ProgrammingError, match="append-only"):
+        session.execute(
+            sa.text("UPDATE payment SET amount = amount + 1 WHERE id = :id"), {"id": paid.id}
+        )
     with db() as session, pytest.raises(sa.exc.IntegrityError, match="refund over the paid sum"):
         session.execute(
             sa.text(
@@ -370,6 +383,8 @@ def test_the_desk_roles_may_take_payments_but_not_rewrite_money(db, desk):
             ("crm_registrar", "UPDATE patient SET note = 'ok'", True),
             ("crm_registrar", "DELETE FROM bonus_ledger_entry", False),
             ("crm_registrar", "UPDATE payment SET amount = 1", False),
+            ("crm_manager", "UPDATE payment SET amount = 1", False),
+            ("crm_manager", "DELETE FROM payment", False),
             (
                 "crm_registrar",
                 "INSERT INTO bonus_ledger_entry (patient_id, delta, kind, reason) VALUES (:p, 5, 'correction', 'x')",

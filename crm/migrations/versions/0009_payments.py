@@ -3,7 +3,9 @@
 A refund never returns more than its payment took: a trigger locks the original
 payment's row (``FOR UPDATE``), so two desks refunding the same payment at once take
 turns and the second sees the first's refund. A payment for a cancelled (or moved)
-visit is refused, with the appointment's row locked against a cancellation meanwhile.
+visit is refused, with the appointment's row locked against a cancellation meanwhile;
+a refund goes back to the same patient, visit and method, and no payment is ever
+updated or deleted (a mistake is refunded, with a reason).
 A patient's bonus balance (``patient.bonus_balance``) is kept by a trigger on the
 ledger, and its ``CHECK (bonus_balance >= 0)`` refuses a spend over the balance: two
 concurrent spends update the same row one after the other, and the second one is
@@ -43,6 +45,12 @@ BEGIN
             RAISE EXCEPTION 'a refund of a refund' USING ERRCODE = '23514',
                 CONSTRAINT = 'refund_of_refund';
         END IF;
+        IF NEW.patient_id IS DISTINCT FROM original.patient_id
+           OR NEW.appointment_id IS DISTINCT FROM original.appointment_id
+           OR NEW.method IS DISTINCT FROM original.method THEN
+            RAISE EXCEPTION 'a refund goes back the way its payment came' USING
+                ERRCODE = '23514', CONSTRAINT = 'refund_like_payment';
+        END IF;
         SELECT coalesce(-sum(amount), 0) INTO refunded
             FROM payment WHERE refund_of_id = NEW.refund_of_id;
         IF refunded - NEW.amount > original.amount THEN
@@ -59,6 +67,14 @@ BEGIN
         END IF;
     END IF;
     RETURN NEW;
+END
+$$;
+
+-- Money taken is never rewritten: a mistake is refunded, with a reason.
+CREATE FUNCTION crm_payment_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'payments are append-only: refund instead' USING ERRCODE = '42501';
 END
 $$;
 
@@ -127,6 +143,10 @@ def upgrade() -> None:
         "FOR EACH ROW EXECUTE FUNCTION crm_payment_check()"
     )
     op.execute(
+        "CREATE TRIGGER crm_append_only BEFORE UPDATE OR DELETE ON payment "
+        "FOR EACH ROW EXECUTE FUNCTION crm_payment_append_only()"
+    )
+    op.execute(
         "CREATE TRIGGER crm_bonus_balance AFTER INSERT ON bonus_ledger_entry "
         "FOR EACH ROW EXECUTE FUNCTION crm_bonus_balance_apply()"
     )
@@ -142,7 +162,9 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER IF EXISTS crm_bonus_balance_guard ON patient")
     op.execute("DROP TRIGGER IF EXISTS crm_bonus_balance ON bonus_ledger_entry")
     op.execute("DROP FUNCTION IF EXISTS crm_bonus_balance_guard()")
+    op.execute("DROP TRIGGER IF EXISTS crm_append_only ON payment")
     op.execute("DROP TRIGGER IF EXISTS crm_payment_check ON payment")
+    op.execute("DROP FUNCTION IF EXISTS crm_payment_append_only()")
     op.execute("DROP FUNCTION IF EXISTS crm_bonus_balance_apply()")
     op.execute("DROP FUNCTION IF EXISTS crm_payment_check()")
     op.drop_constraint(op.f("ck_patient_bonus_balance_nonnegative"), "patient")
