@@ -177,5 +177,9 @@ def permission_title(permission: str) -> str:
         "manage_users": translate("permissions", "managing users"),
         "manage_settings": translate("permissions", "changing the clinic's settings"),
         "manage_directories": translate("permissions", "editing the clinic's directories"),
+        "take_payments": translate("permissions", "taking payments"),
+        "refund_payments": translate("permissions", "refunding payments"),
+        "record_feedback": translate("permissions", "recording patients' ratings"),
+        "manage_bonus": translate("permissions", "managing bonus points and feedback"),
     }
     return titles.get(str(permission), translate("permissions", "this action"))

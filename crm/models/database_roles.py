@@ -147,8 +147,8 @@ TABLE_GRANTS: tuple[Grant, ...] = (
     Grant("treatment_task", "INSERT UPDATE", (DOCTOR,)),
     Grant("treatment_task", "UPDATE", _DESK),
     # Money and feedback: the desk takes payments and ratings; managers correct.
+    # Payments are append-only (a trigger too): a mistake is refunded, not rewritten.
     Grant("payment", "SELECT INSERT", _DESK),
-    Grant("payment", "UPDATE", (MANAGER,)),
     Grant("bonus_ledger_entry", "SELECT INSERT", _DESK),
     Grant("feedback", "SELECT INSERT", _DESK),
     Grant("feedback", "UPDATE", (MANAGER,)),

@@ -25,16 +25,30 @@ class Payment(Base):
     method: Mapped[PaymentMethod] = mapped_column(enum_type(PaymentMethod, "method"))
     paid_at: Mapped[now_timestamp]
     received_by_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
-    refund_of_id: Mapped[int | None] = mapped_column(fk("payment.id"))
+    refund_of_id: Mapped[int | None] = mapped_column(fk("payment.id"), index=True)
+    #: Why the money was returned (refunds only, required for them).
+    reason: Mapped[str | None] = mapped_column(sa.Text)
 
+    # A BEFORE INSERT trigger (migration 0009, ``crm_payment_check``) refuses a refund
+    # over what the payment took (the original row locked) and a payment for a
+    # cancelled visit.
     __table_args__ = (
         sa.CheckConstraint("amount <> 0", name="nonzero"),
         sa.CheckConstraint("(amount < 0) = (refund_of_id IS NOT NULL)", name="refund_sign"),
+        sa.CheckConstraint(
+            "refund_of_id IS NULL OR length(btrim(coalesce(reason, ''))) > 0",
+            name="refund_reason",
+        ),
+        sa.Index("ix_payment_appointment_id", "appointment_id"),
     )
 
 
 class BonusLedgerEntry(Base):
-    """A change of a patient's bonus points (earned or spent); the balance is their sum."""
+    """A change of a patient's bonus points (earned or spent); the balance is their sum.
+
+    Append-only for the desk (no UPDATE or DELETE grants); a trigger keeps
+    ``patient.bonus_balance`` in step (migration 0009).
+    """
 
     __tablename__ = "bonus_ledger_entry"
 
@@ -44,8 +58,18 @@ class BonusLedgerEntry(Base):
     reason: Mapped[str] = mapped_column(sa.String(200))
     payment_id: Mapped[int | None] = mapped_column(fk("payment.id"))
     created_at: Mapped[now_timestamp]
+    #: ``accrual``, ``spend``, ``expiry``, ``correction`` or ``refund``.
+    kind: Mapped[str] = mapped_column(sa.String(20), server_default="correction")
+    #: The last day an accrual's points may be spent (``None``: they do not expire).
+    expires_on: Mapped[dt.date | None] = mapped_column(sa.Date)
+    created_by_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
 
-    __table_args__ = (sa.CheckConstraint("delta <> 0", name="nonzero"),)
+    __table_args__ = (
+        sa.CheckConstraint("delta <> 0", name="nonzero"),
+        sa.CheckConstraint(
+            "kind IN ('accrual', 'spend', 'expiry', 'correction', 'refund')", name="kind"
+        ),
+    )
 
 
 class Feedback(Base):

@@ -34,6 +34,8 @@ class Patient(Base):
     __tablename__ = "patient"
     __table_args__ = (
         sa.CheckConstraint("birth_date >= DATE '1900-01-01'", name="birth_date"),
+        # Kept by the bonus ledger's trigger (migration 0009): a spend over it fails here.
+        sa.CheckConstraint("bonus_balance >= 0", name="bonus_balance_nonnegative"),
         sa.Index(
             "ix_patient_full_name_trgm",
             sa.text(

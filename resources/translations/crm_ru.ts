@@ -5681,6 +5681,78 @@
     </message>
 </context>
 <context>
+    <name>feedback</name>
+    <message>
+        <source>rating {id}: {rating} of 5</source>
+        <translation>оценка {id}: {rating} из 5</translation>
+    </message>
+    <message>
+        <source>in the manager&apos;s queue</source>
+        <translation>в очереди менеджера</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <extracomment>Ratings at or below this wait for a manager&apos;s answer.</extracomment>
+        <translation>Оценка</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Комментарий</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Ответ</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>Врач</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Пациент</translation>
+    </message>
+    <message>
+        <source>Appointment</source>
+        <translation>Запись</translation>
+    </message>
+    <message>
+        <source>a whole number from 1 to 5</source>
+        <translation>целое число от 1 до 5</translation>
+    </message>
+    <message>
+        <source>at most {n} characters</source>
+        <translation>не длиннее {n} символов</translation>
+    </message>
+    <message>
+        <source>No such appointment</source>
+        <translation>Такой записи нет</translation>
+    </message>
+    <message>
+        <source>not the visit&apos;s doctor</source>
+        <translation>не врач этого визита</translation>
+    </message>
+    <message>
+        <source>not the visit&apos;s patient</source>
+        <translation>не пациент этого визита</translation>
+    </message>
+    <message>
+        <source>No such doctor</source>
+        <translation>Такого врача нет</translation>
+    </message>
+    <message>
+        <source>No such patient</source>
+        <translation>Такого пациента нет</translation>
+    </message>
+    <message>
+        <source>write the answer</source>
+        <translation>напишите ответ</translation>
+    </message>
+    <message>
+        <source>No such feedback</source>
+        <translation>Такого отзыва нет</translation>
+    </message>
+</context>
+<context>
     <name>hours</name>
     <message>
         <source>Monday</source>
@@ -6039,6 +6111,22 @@
         <translation>загрузка демо-клиники</translation>
     </message>
     <message>
+        <source>refund</source>
+        <translation>возврат</translation>
+    </message>
+    <message>
+        <source>answer to feedback</source>
+        <translation>ответ на отзыв</translation>
+    </message>
+    <message>
+        <source>bonus points corrected</source>
+        <translation>корректировка бонусов</translation>
+    </message>
+    <message>
+        <source>bonus points expired</source>
+        <translation>бонусы сгорели</translation>
+    </message>
+    <message>
         <source>user</source>
         <translation>пользователь</translation>
     </message>
@@ -6101,6 +6189,10 @@
     <message>
         <source>payment</source>
         <translation>оплата</translation>
+    </message>
+    <message>
+        <source>rating</source>
+        <translation>оценка</translation>
     </message>
     <message>
         <source>medical document</source>
@@ -6321,6 +6413,42 @@
     <message>
         <source>Appointment</source>
         <translation>Запись</translation>
+    </message>
+    <message>
+        <source>Payment method</source>
+        <translation>Способ оплаты</translation>
+    </message>
+    <message>
+        <source>Refund of payment</source>
+        <translation>Возврат по платежу</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>Оценка</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Комментарий</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Ответ</translation>
+    </message>
+    <message>
+        <source>Bonus points</source>
+        <translation>Бонусы</translation>
+    </message>
+    <message>
+        <source>Points accrued, %</source>
+        <translation>Начисление бонусов, %</translation>
+    </message>
+    <message>
+        <source>Largest share in points, %</source>
+        <translation>Наибольшая доля бонусами, %</translation>
+    </message>
+    <message>
+        <source>Points expire after, days</source>
+        <translation>Срок действия бонусов, дней</translation>
     </message>
     <message>
         <source>Reason for the decision</source>
@@ -6919,6 +7047,254 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     </message>
 </context>
 <context>
+    <name>payments</name>
+    <message>
+        <source>accrual</source>
+        <extracomment>pg_advisory_xact_lock namespace: one expiry run per patient at a time (&quot;CRM&quot; + 0x30).</extracomment>
+        <translation>начисление</translation>
+    </message>
+    <message>
+        <source>spend</source>
+        <translation>списание</translation>
+    </message>
+    <message>
+        <source>expiry</source>
+        <translation>сгорание</translation>
+    </message>
+    <message>
+        <source>correction</source>
+        <translation>корректировка</translation>
+    </message>
+    <message>
+        <source>refund</source>
+        <translation>возврат</translation>
+    </message>
+    <message>
+        <source>whole days from 1 to {top}</source>
+        <translation>целое число дней от 1 до {top}</translation>
+    </message>
+    <message>
+        <source>the patient has only {points} points</source>
+        <translation>у пациента только {points} бонусов</translation>
+    </message>
+    <message>
+        <source>say why the points are corrected</source>
+        <translation>укажите причину корректировки бонусов</translation>
+    </message>
+    <message>
+        <source>must not be zero</source>
+        <translation>не может быть нулём</translation>
+    </message>
+    <message>
+        <source>No such patient</source>
+        <translation>Такого пациента нет</translation>
+    </message>
+    <message>
+        <source>points expired</source>
+        <translation>бонусы сгорели</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <source>Payment method</source>
+        <translation>Способ оплаты</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>Appointment</source>
+        <translation>Запись</translation>
+    </message>
+    <message>
+        <source>Payment</source>
+        <translation>Платёж</translation>
+    </message>
+    <message>
+        <source>Bonus points</source>
+        <translation>Бонусы</translation>
+    </message>
+    <message>
+        <source>Points accrued, % of a paid visit</source>
+        <translation>Начисление бонусов, % от оплаты визита</translation>
+    </message>
+    <message>
+        <source>Largest share payable in points, %</source>
+        <translation>Наибольшая доля оплаты бонусами, %</translation>
+    </message>
+    <message>
+        <source>Points expire after, days</source>
+        <translation>Срок действия бонусов, дней</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>Оценка</translation>
+    </message>
+    <message>
+        <source>give the amount as text or Decimal, not float</source>
+        <translation>укажите сумму текстом или Decimal, не float</translation>
+    </message>
+    <message>
+        <source>at most two decimals (kopecks)</source>
+        <translation>не больше двух знаков после запятой (копейки)</translation>
+    </message>
+    <message>
+        <source>must be greater than zero</source>
+        <translation>должна быть больше нуля</translation>
+    </message>
+    <message>
+        <source>type roubles and at most two decimals, e.g. 1500.50</source>
+        <translation>введите рубли и не больше двух знаков после запятой, например 1500,50</translation>
+    </message>
+    <message>
+        <source>not a number</source>
+        <translation>не число</translation>
+    </message>
+    <message>
+        <source>too large</source>
+        <translation>слишком большая</translation>
+    </message>
+    <message>
+        <source>a number from 0 to 100</source>
+        <translation>число от 0 до 100</translation>
+    </message>
+    <message>
+        <source>unpaid</source>
+        <translation>не оплачено</translation>
+    </message>
+    <message>
+        <source>partly paid</source>
+        <translation>оплачено частично</translation>
+    </message>
+    <message>
+        <source>paid</source>
+        <translation>оплачено</translation>
+    </message>
+    <message>
+        <source>refunded</source>
+        <translation>возвращено</translation>
+    </message>
+    <message>
+        <source>cash</source>
+        <translation>наличные</translation>
+    </message>
+    <message>
+        <source>card</source>
+        <translation>карта</translation>
+    </message>
+    <message>
+        <source>bank transfer</source>
+        <translation>безналичный перевод</translation>
+    </message>
+    <message>
+        <source>bonus points</source>
+        <translation>бонусы</translation>
+    </message>
+    <message>
+        <source>one of {choices}</source>
+        <translation>одно из: {choices}</translation>
+    </message>
+    <message>
+        <source>the visit is cancelled: it takes no payment</source>
+        <translation>визит отменён: оплата не принимается</translation>
+    </message>
+    <message>
+        <source>No such appointment</source>
+        <translation>Такой записи нет</translation>
+    </message>
+    <message>
+        <source>more than is left to pay for the visit ({left})</source>
+        <translation>больше, чем осталось оплатить за визит ({left})</translation>
+    </message>
+    <message>
+        <source>payment {id}</source>
+        <translation>платёж {id}</translation>
+    </message>
+    <message>
+        <source>points pay whole roubles only</source>
+        <translation>бонусами оплачиваются только целые рубли</translation>
+    </message>
+    <message>
+        <source>the visit has no price to pay in points</source>
+        <translation>у визита нет цены, бонусами оплатить нельзя</translation>
+    </message>
+    <message>
+        <source>at most {share} of this visit can be paid in points</source>
+        <translation>бонусами можно оплатить не больше {share} этого визита</translation>
+    </message>
+    <message>
+        <source>say why the money is returned</source>
+        <translation>укажите, почему возвращаются деньги</translation>
+    </message>
+    <message>
+        <source>more than was paid: the payment was refunded meanwhile, look again</source>
+        <translation>больше, чем было оплачено: платёж тем временем вернули, посмотрите ещё раз</translation>
+    </message>
+    <message>
+        <source>more than was paid (at most {left} can be returned)</source>
+        <translation>больше, чем было оплачено (вернуть можно не больше {left})</translation>
+    </message>
+    <message>
+        <source>No such payment</source>
+        <translation>Такого платежа нет</translation>
+    </message>
+    <message>
+        <source>visit on {day} at {time}, doctor {doctor}</source>
+        <translation>приём {day} в {time}, врач {doctor}</translation>
+    </message>
+    <message>
+        <source>Clinic</source>
+        <translation>Клиника</translation>
+    </message>
+    <message>
+        <source>Medical services</source>
+        <translation>Медицинские услуги</translation>
+    </message>
+    <message>
+        <source>this is a refund, not a payment</source>
+        <translation>это возврат, а не платёж</translation>
+    </message>
+    <message>
+        <source>refund {id} of payment {of}</source>
+        <translation>возврат {id} по платежу {of}</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>не подключена</translation>
+    </message>
+    <message>
+        <source>visit {id}: {status}, kept {kept}</source>
+        <translation>визит {id}: {status}, получено {kept}</translation>
+    </message>
+    <message>
+        <source>payment {id}: {amount}, {method}</source>
+        <translation>платёж {id}: {amount}, {method}</translation>
+    </message>
+    <message>
+        <source>left to pay {left}</source>
+        <translation>осталось оплатить {left}</translation>
+    </message>
+    <message>
+        <source>(refund of {of}: {reason})</source>
+        <translation>(возврат по платежу {of}: {reason})</translation>
+    </message>
+    <message>
+        <source>cannot write {path}: {reason}</source>
+        <translation>не удаётся записать {path}: {reason}</translation>
+    </message>
+    <message>
+        <source>accrual {a} %, at most {s} % in points, points live {d} days</source>
+        <translation>начисление {a} %, бонусами не больше {s} %, бонусы действуют {d} дн.</translation>
+    </message>
+    <message>
+        <source>balance: {points} points</source>
+        <translation>баланс: {points} бонусов</translation>
+    </message>
+</context>
+<context>
     <name>permissions</name>
     <message>
         <source>Your role ({role}) may not do this: {permission}</source>
@@ -7009,6 +7385,22 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
         <translation>правка справочников клиники</translation>
     </message>
     <message>
+        <source>taking payments</source>
+        <translation>приём оплаты</translation>
+    </message>
+    <message>
+        <source>refunding payments</source>
+        <translation>возврат платежей</translation>
+    </message>
+    <message>
+        <source>recording patients&apos; ratings</source>
+        <translation>запись оценок пациентов</translation>
+    </message>
+    <message>
+        <source>managing bonus points and feedback</source>
+        <translation>управление бонусами и отзывами</translation>
+    </message>
+    <message>
         <source>this action</source>
         <translation>это действие</translation>
     </message>
@@ -7074,6 +7466,61 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     <message>
         <source>Priority request</source>
         <translation>Приоритетная запись</translation>
+    </message>
+</context>
+<context>
+    <name>receipts</name>
+    <message>
+        <source>{amount} rub.</source>
+        <translation>{amount} руб.</translation>
+    </message>
+    <message>
+        <source>OGRN {ogrn}</source>
+        <translation>ОГРН {ogrn}</translation>
+    </message>
+    <message>
+        <source>Licence {licence}</source>
+        <translation>Лицензия {licence}</translation>
+    </message>
+    <message>
+        <source>REFUND RECEIPT No. {number}</source>
+        <translation>КВИТАНЦИЯ О ВОЗВРАТЕ № {number}</translation>
+    </message>
+    <message>
+        <source>RECEIPT No. {number}</source>
+        <translation>КВИТАНЦИЯ № {number}</translation>
+    </message>
+    <message>
+        <source>Patient: {name}</source>
+        <translation>Пациент: {name}</translation>
+    </message>
+    <message>
+        <source>Total: {amount}</source>
+        <translation>Итого: {amount}</translation>
+    </message>
+    <message>
+        <source>In words: {words}</source>
+        <translation>Сумма прописью: {words}</translation>
+    </message>
+    <message>
+        <source>Payment method: {method}</source>
+        <translation>Способ оплаты: {method}</translation>
+    </message>
+    <message>
+        <source>Reason for the refund: {reason}</source>
+        <translation>Причина возврата: {reason}</translation>
+    </message>
+    <message>
+        <source>Received by: {name}</source>
+        <translation>Принял(а): {name}</translation>
+    </message>
+    <message>
+        <source>This is not a fiscal cash-register receipt (Federal Law 54-FZ); the fiscal register is {state}.</source>
+        <translation>Это не кассовый чек (54-ФЗ); контрольно-кассовая техника {state}.</translation>
+    </message>
+    <message>
+        <source>Receipt No. {number}</source>
+        <translation>Квитанция № {number}</translation>
     </message>
 </context>
 <context>

@@ -35,6 +35,10 @@ class Permission(enum.StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_SETTINGS = "manage_settings"
     MANAGE_DIRECTORIES = "manage_directories"  # branches, rooms, specialties, doctors, prices
+    TAKE_PAYMENTS = "take_payments"  # payments, bonus spends, receipts at the desk
+    REFUND_PAYMENTS = "refund_payments"
+    RECORD_FEEDBACK = "record_feedback"
+    MANAGE_BONUS = "manage_bonus"  # the bonus rules, manual corrections, answering feedback
 
 
 _REGISTRAR = {
@@ -45,6 +49,8 @@ _REGISTRAR = {
     Permission.BOOK_ANY_DOCTOR,
     Permission.CHECK_IN,
     Permission.PRINT,
+    Permission.TAKE_PAYMENTS,
+    Permission.RECORD_FEEDBACK,
 }
 _DOCTOR = {
     Permission.FIND_PATIENTS,
@@ -64,6 +70,8 @@ _MANAGER = _REGISTRAR | {
     Permission.REPORTS,
     Permission.READ_JOURNAL,
     Permission.MANAGE_DIRECTORIES,
+    Permission.REFUND_PAYMENTS,
+    Permission.MANAGE_BONUS,
 }
 _ADMIN = {
     Permission.MANAGE_USERS,

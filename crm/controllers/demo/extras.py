@@ -204,7 +204,13 @@ def payment_rows(ctx: Context) -> tuple[list[Row], list[Row], dict[int, int]]:
     balance: dict[int, int] = {}
 
     def earn(
-        patient_id: int, delta: int, reason: str, at: dt.datetime, payment_id: int | None = None
+        patient_id: int,
+        delta: int,
+        reason: str,
+        at: dt.datetime,
+        *,
+        payment_id: int | None = None,
+        kind: str = "accrual",
     ) -> None:
         if delta:
             ledger.append(
@@ -214,6 +220,7 @@ def payment_rows(ctx: Context) -> tuple[list[Row], list[Row], dict[int, int]]:
                     "reason": reason,
                     "payment_id": payment_id,
                     "created_at": at,
+                    "kind": kind,
                 }
             )
             balance[patient_id] = balance.get(patient_id, 0) + delta
@@ -237,6 +244,7 @@ def payment_rows(ctx: Context) -> tuple[list[Row], list[Row], dict[int, int]]:
                 "paid_at": visit.ends,
                 "received_by_id": ctx.user_ids["registrar"],
                 "refund_of_id": None,
+                "reason": None,
             }
         )
         earn(
@@ -244,7 +252,7 @@ def payment_rows(ctx: Context) -> tuple[list[Row], list[Row], dict[int, int]]:
             int(amount * 5 / 100),
             "Начисление 5% от оплаты услуги",
             visit.ends,
-            payment_id,
+            payment_id=payment_id,
         )
     if payments:
         # One refund, to show how a returned payment and its bonus reversal look.
@@ -258,6 +266,7 @@ def payment_rows(ctx: Context) -> tuple[list[Row], list[Row], dict[int, int]]:
                 "paid_at": refunded_at,
                 "refund_of_id": first["id"],
                 "received_by_id": ctx.user_ids["manager"],
+                "reason": "Услуга не оказана: пациент ушёл до приёма",
             }
         )
         earn(
@@ -265,18 +274,20 @@ def payment_rows(ctx: Context) -> tuple[list[Row], list[Row], dict[int, int]]:
             -int(first["amount"] * 5 / 100),
             "Отмена начисления: возврат оплаты",
             refunded_at,
-            ids[-1],
+            payment_id=ids[-1],
+            kind="refund",
         )
     for index in rng.sample(range(len(ctx.patients)), min(30, len(ctx.patients))):
         patient_id = ctx.patient_ids[index]
         joined = dt.datetime.combine(ctx.patients[index].registered_on, dt.time(10), MOSCOW)
-        earn(patient_id, 300, "Приветственные баллы при регистрации", joined)
+        earn(patient_id, 300, "Приветственные баллы при регистрации", joined, kind="correction")
         if rng.random() < 0.3:
             earn(
                 patient_id,
                 -100,
                 "Списание баллов в счет оплаты услуги",
                 joined + dt.timedelta(days=1),
+                kind="spend",
             )
     return payments, ledger, balance
 

@@ -315,13 +315,14 @@ def load_demo(
             user_ids=clinic.users,
             allocate=lambda table, n: allocate(session, table, n),
         )
-        payments, ledger, balances = extras.payment_rows(ctx)
+        # The balances follow from the ledger (its trigger): the cards start at 0.
+        payments, ledger, _balances = extras.payment_rows(ctx)
 
         _copy(
             session,
             "patient",
             PATIENT_COLUMNS,
-            patient_rows(plans, patient_ids, keyring, clinic.insurers, balances),
+            patient_rows(plans, patient_ids, keyring, clinic.insurers, {}),
         )
         _copy(session, "patient_consent", CONSENT_COLUMNS, consent_rows(plans, patient_ids))
         referral_rows, extension_rows = _referral_rows(

@@ -130,6 +130,10 @@ def action_titles() -> dict[str, str]:
         "reactivate": translate("journal", "account reactivated"),
         "unlock": translate("journal", "lockout lifted"),
         "demo_loaded": translate("journal", "demo clinic loaded"),
+        "refund": translate("journal", "refund"),
+        "answer": translate("journal", "answer to feedback"),
+        "bonus_correction": translate("journal", "bonus points corrected"),
+        "bonus_expiry": translate("journal", "bonus points expired"),
     }
 
 
@@ -157,6 +161,7 @@ def entity_titles() -> dict[str, str]:
         "report": translate("journal", "report"),
         "clinic_setting": translate("journal", "clinic settings"),
         "payment": translate("journal", "payment"),
+        "feedback": translate("journal", "rating"),
         "medical_document": translate("journal", "medical document"),
         "service": translate("journal", "service"),
         "clinic_profile": translate("journal", "clinic details"),
@@ -236,6 +241,16 @@ def field_titles() -> dict[str, str]:
         "offered_doctor_id": translate("journal", "Doctor offered"),
         "offered_starts_at": translate("journal", "Time offered"),
         "appointment_id": translate("journal", "Appointment"),
+        # Payments and bonus points.
+        "method": translate("journal", "Payment method"),
+        "refund_of_id": translate("journal", "Refund of payment"),
+        "rating": translate("journal", "Rating"),
+        "comment": translate("journal", "Comment"),
+        "answer": translate("journal", "Answer"),
+        "points": translate("journal", "Bonus points"),
+        "accrual_percent": translate("journal", "Points accrued, %"),
+        "max_share_percent": translate("journal", "Largest share in points, %"),
+        "expiry_days": translate("journal", "Points expire after, days"),
         "decision_reason": translate("journal", "Reason for the decision"),
         # The patient's card.
         "last_name": translate("journal", "Last name"),
