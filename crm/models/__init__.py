@@ -15,6 +15,8 @@ from crm.models.clinic import (
 from crm.models.finance import BonusLedgerEntry, Feedback, Payment
 from crm.models.journal import JournalEntry, OutboxMessage
 from crm.models.medical import (
+    DocumentContent,
+    DocumentPart,
     EducationalMaterial,
     MedicalDocument,
     PatientMessage,
@@ -38,6 +40,8 @@ __all__ = [
     "Insurer",
     "IssuingOrganisation",
     "JournalEntry",
+    "DocumentContent",
+    "DocumentPart",
     "MedicalDocument",
     "OutboxMessage",
     "Patient",

@@ -53,7 +53,8 @@ USER_COLUMNS = (
     "created_at",
     "db_role",
 )
-#: ``medical_document`` without its contents: the desk sees that a document exists.
+#: ``medical_document`` without which contents it names (``content_id``): the desk sees
+#: that a document exists, never its bytes (``document_content``, ``document_part``).
 DOCUMENT_COLUMNS = (
     "id",
     "patient_id",
@@ -63,8 +64,13 @@ DOCUMENT_COLUMNS = (
     "file_name",
     "mime_type",
     "size_bytes",
+    "document_date",
+    "author",
     "uploaded_by_id",
     "created_at",
+    "withdrawn_at",
+    "withdrawn_by_id",
+    "withdraw_reason",
 )
 
 
@@ -135,6 +141,9 @@ TABLE_GRANTS: tuple[Grant, ...] = (
     Grant("medical_document", "SELECT", (REGISTRAR,), DOCUMENT_COLUMNS),
     Grant("medical_document", "SELECT", (DOCTOR, MANAGER)),
     Grant("medical_document", "INSERT UPDATE", (DOCTOR, MANAGER)),
+    # …whose bytes (kept once per SHA-256, a part per row) the desk never reads.
+    Grant("document_content", "SELECT INSERT", (DOCTOR, MANAGER)),
+    Grant("document_part", "SELECT INSERT", (DOCTOR, MANAGER)),
     Grant("treatment_plan", "SELECT", (REGISTRAR, DOCTOR, MANAGER)),
     Grant("treatment_plan", "INSERT UPDATE", (DOCTOR,)),
     Grant("treatment_task", "SELECT", (REGISTRAR, DOCTOR, MANAGER)),
@@ -191,22 +200,55 @@ def function_grant_statements() -> list[str]:
     return statements
 
 
+def _when_table_exists(table: str, body: str) -> str:
+    """``body`` (PL/pgSQL) run only if ``table`` exists: an earlier migration applies
+    today's map, which names tables and columns that a later migration adds."""
+    return f"""
+DO $$
+DECLARE
+    cols text;
+BEGIN
+    IF to_regclass('public.{table}') IS NOT NULL THEN
+{body}
+    END IF;
+END
+$$;
+"""
+
+
 def grant_statements() -> list[str]:
-    """The SQL that makes every table's privileges exactly :data:`TABLE_GRANTS`."""
+    """The SQL that makes every table's privileges exactly :data:`TABLE_GRANTS`.
+
+    Tables the database does not have yet are skipped, and a column grant names only the
+    columns the table has, so every migration may run it (each one adding a table or a
+    column runs it again at its end).
+    """
     tables = sorted({grant.table for grant in TABLE_GRANTS})
     groups = ", ".join(ALL_GROUPS)
     statements = [f"GRANT USAGE ON SCHEMA public TO {groups}"]
-    statements += [f"REVOKE ALL ON TABLE {table} FROM PUBLIC, {groups}" for table in tables]
+    statements += [
+        _when_table_exists(
+            table, f"        EXECUTE 'REVOKE ALL ON TABLE {table} FROM PUBLIC, {groups}';"
+        )
+        for table in tables
+    ]
     for grant in TABLE_GRANTS:
         privileges = grant.privileges.split()
+        to = ", ".join(grant.groups)
         if grant.columns:
-            columns = ", ".join(grant.columns)
-            privilege_list = ", ".join(f"{p} ({columns})" for p in privileges)
+            wanted = ", ".join(f"'{c}'" for c in grant.columns)
+            privilege_list = ", ".join(f"{p} (%1$s)" for p in privileges)
+            body = f"""        SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum)
+        INTO cols
+        FROM pg_attribute
+        WHERE attrelid = 'public.{grant.table}'::regclass AND attnum > 0
+          AND NOT attisdropped AND attname IN ({wanted});
+        EXECUTE format('GRANT {privilege_list} ON TABLE {grant.table} TO {to}', cols);"""
         else:
-            privilege_list = ", ".join(privileges)
-        statements.append(
-            f"GRANT {privilege_list} ON TABLE {grant.table} TO {', '.join(grant.groups)}"
-        )
+            body = (
+                f"        EXECUTE 'GRANT {', '.join(privileges)} ON TABLE {grant.table} TO {to}';"
+            )
+        statements.append(_when_table_exists(grant.table, body))
     statements.append(
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {', '.join(STAFF_GROUPS)}"
     )

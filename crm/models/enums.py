@@ -135,9 +135,11 @@ class NotificationStatus(enum.StrEnum):
 
 
 class DocumentKind(enum.StrEnum):
-    EXAMINATION = "examination"
-    ANALYSIS = "analysis"
-    IMAGE = "image"
+    EXAMINATION = "examination"  # результат обследования
+    ANALYSIS = "analysis"  # анализ
+    IMAGE = "image"  # снимок
+    CONCLUSION = "conclusion"  # заключение
+    DISCHARGE = "discharge"  # выписка
     OTHER = "other"
 
 
