@@ -100,8 +100,8 @@ def examine(path: Path, limit_bytes: int) -> FileFacts:
         raise file_problem(translate("medical", "the file is empty"))
     if size > limit_bytes:
         raise file_problem(
-            translate("medical", "{size} is over the clinic's limit of {limit}").format(
-                size=size_text(size), limit=size_text(limit_bytes)
+            translate("medical", "{size} is over the clinic's limit of {limit} MB").format(
+                size=size_text(size), limit=limit_bytes // (1024 * 1024)
             )
         )
     digest = hashlib.sha256()

@@ -63,10 +63,10 @@ CREATE TRIGGER crm_document_update BEFORE UPDATE ON medical_document
 
 
 def _kind_check(kinds: Sequence[str]) -> None:
-    op.drop_constraint("ck_medical_document_kind", "medical_document", type_="check")
+    op.drop_constraint(op.f("ck_medical_document_kind"), "medical_document", type_="check")
     values = ", ".join(f"'{k}'" for k in kinds)
     op.create_check_constraint(
-        "ck_medical_document_kind", "medical_document", f"kind IN ({values})"
+        "kind", "medical_document", f"kind IN ({values})"
     )
 
 
@@ -82,8 +82,8 @@ def upgrade() -> None:
             server_default=sa.text("now()"),
             nullable=False,
         ),
-        sa.CheckConstraint("sha256 ~ '^[0-9a-f]{64}$'", name="ck_document_content_sha256_hex"),
-        sa.CheckConstraint("size_bytes > 0", name="ck_document_content_size_positive"),
+        sa.CheckConstraint("sha256 ~ '^[0-9a-f]{64}$'", name="sha256_hex"),
+        sa.CheckConstraint("size_bytes > 0", name="size_positive"),
         sa.PrimaryKeyConstraint("id", name="pk_document_content"),
         sa.UniqueConstraint("sha256", name="uq_document_content_sha256"),
     )
@@ -129,7 +129,7 @@ def upgrade() -> None:
             SELECT content FROM medical_document
             WHERE encode(sha256(content), 'hex') = c.sha256 LIMIT 1
         ) d ON true
-        CROSS JOIN LATERAL generate_series(0, (c.size_bytes - 1) / {PART}) AS n
+        CROSS JOIN LATERAL generate_series(0, ((c.size_bytes - 1) / {PART})::integer) AS n
         """
     )
     op.execute(
@@ -160,7 +160,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_medical_document_content_id", "medical_document", ["content_id"])
     op.create_check_constraint(
-        "ck_medical_document_withdrawn_with_reason",
+        "withdrawn_with_reason",
         "medical_document",
         "(withdrawn_at IS NULL) = (withdraw_reason IS NULL)",
     )
@@ -188,7 +188,7 @@ def downgrade() -> None:
         "UPDATE medical_document SET kind = 'other' WHERE kind IN ('conclusion', 'discharge')"
     )
     _kind_check(OLD_KINDS)
-    op.drop_constraint("ck_medical_document_withdrawn_with_reason", "medical_document")
+    op.drop_constraint(op.f("ck_medical_document_withdrawn_with_reason"), "medical_document")
     op.drop_index("ix_medical_document_content_id", table_name="medical_document")
     op.drop_constraint("fk_medical_document_withdrawn_by_id_app_user", "medical_document")
     op.drop_constraint("fk_medical_document_content_id_document_content", "medical_document")
