@@ -68,7 +68,7 @@ def test_the_card_has_the_medical_record_tab(qtbot, make_context, host) -> None:
     assert "Медкарта" in titles
 
 
-def test_attach_by_path_list_preview_copy_withdraw(
+def test_attach_by_path_list_preview_copy_withdraw(  # noqa: PLR0917 (fixtures)
     qtbot, make_context, patient_id, tmp_path, host, modal_calls
 ) -> None:
     tab = DocumentsTab(make_context("anna"), host)  # a manager
@@ -134,7 +134,7 @@ def test_an_unknown_file_is_refused_with_the_reason(
     assert tab.model.rowCount() == 0
 
 
-def test_a_registrar_sees_the_list_but_no_preview(
+def test_a_registrar_sees_the_list_but_no_preview(  # noqa: PLR0917 (fixtures)
     qtbot, make_context, gui_database, patient_id, tmp_path, host
 ) -> None:
     manager = make_context("anna")

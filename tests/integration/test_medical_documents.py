@@ -128,7 +128,9 @@ def test_a_file_over_the_limit_is_refused_naming_the_field_and_nothing_stored(
     ("name", "data"),
     [("virus.pdf", b"MZ\x90\x00 not a pdf"), ("empty.png", b""), ("notes.docx", b"plain text")],
 )
-def test_unknown_or_empty_files_are_refused(db, actors, patient_id, tmp_path, name, data):
+def test_unknown_or_empty_files_are_refused(  # noqa: PLR0917 (parametrized)
+    db, actors, patient_id, tmp_path, name, data
+):
     with pytest.raises(ValidationError) as refused:
         documents.attach(
             db, actors["doctor"], patient_id, _file(tmp_path, name, data), kind=DocumentKind.OTHER

@@ -436,9 +436,8 @@ def _user_names(session: Session, ids: set[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return dict(
-        session.execute(sa.select(User.id, User.full_name).where(User.id.in_(wanted))).all()
-    )
+    rows = session.execute(sa.select(User.id, User.full_name).where(User.id.in_(wanted)))
+    return {user_id: name for user_id, name in rows}
 
 
 def _row(session: Session, document: MedicalDocument) -> DocumentRow:

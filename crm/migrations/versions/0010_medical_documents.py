@@ -65,9 +65,7 @@ CREATE TRIGGER crm_document_update BEFORE UPDATE ON medical_document
 def _kind_check(kinds: Sequence[str]) -> None:
     op.drop_constraint(op.f("ck_medical_document_kind"), "medical_document", type_="check")
     values = ", ".join(f"'{k}'" for k in kinds)
-    op.create_check_constraint(
-        "kind", "medical_document", f"kind IN ({values})"
-    )
+    op.create_check_constraint("kind", "medical_document", f"kind IN ({values})")
 
 
 def upgrade() -> None:

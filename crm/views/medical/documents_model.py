@@ -25,9 +25,11 @@ class DocumentsModel(RowsModel[DocumentRow]):
             (self.tr("Author"), lambda r: r.author or DASH),
             (
                 self.tr("Withdrawn"),
-                lambda r: self.tr("withdrawn: {reason}").format(reason=r.withdraw_reason)
-                if r.withdrawn
-                else "",
+                lambda r: (
+                    self.tr("withdrawn: {reason}").format(reason=r.withdraw_reason)
+                    if r.withdrawn
+                    else ""
+                ),
             ),
         ]
 

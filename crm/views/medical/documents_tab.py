@@ -11,7 +11,9 @@ both call. Every database call goes through the runner.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
@@ -142,13 +144,26 @@ class DocumentsTab(QWidget):
         attach_row.addStretch(1)
         layout.addLayout(attach_row)
         act_row = QHBoxLayout()
-        for widget in (self.open_button, self.save_button, self.reason, self.withdraw_button):
-            act_row.addWidget(widget)
+        acting: tuple[QWidget, ...] = (
+            self.open_button,
+            self.save_button,
+            self.reason,
+            self.withdraw_button,
+        )
+        for action in acting:
+            act_row.addWidget(action)
         layout.addLayout(act_row)
         layout.addWidget(self.message)
 
-        for widget in (self.kind, self.date, self.appointment, self.attach_button, self.drop_hint):
-            widget.setVisible(self.may_attach)
+        attaching: tuple[QWidget, ...] = (
+            self.kind,
+            self.date,
+            self.appointment,
+            self.attach_button,
+            self.drop_hint,
+        )
+        for control in attaching:
+            control.setVisible(self.may_attach)
         self.reason.setVisible(self.may_attach)
         self.withdraw_button.setVisible(self.may_attach)
         self.open_button.setVisible(self.may_open)
@@ -186,7 +201,9 @@ class DocumentsTab(QWidget):
             return
         self._submit(documents.list_documents, self._patient_id, on_success=self._on_listed)
 
-    def _submit(self, fn, *args, on_success, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def _submit(
+        self, fn: Callable[..., Any], *args: Any, on_success: Callable[[Any], None], **kwargs: Any
+    ) -> None:
         self._context.runner.submit(
             fn,
             self._context.database.sessions,
@@ -268,8 +285,12 @@ class DocumentsTab(QWidget):
                 self.tr("All files (*)"),
             ]
         )  # fmt: skip
-        dialog.filesSelected.connect(lambda paths: [self.attach_file(Path(p)) for p in paths])
+        dialog.filesSelected.connect(self._attach_files)
         dialog.open()
+
+    def _attach_files(self, paths: list[str]) -> None:
+        for path in paths:
+            self.attach_file(Path(path))
 
     def attach_file(self, path: Path) -> None:
         """Attach ``path`` with the kind, date and appointment chosen below the list."""
@@ -368,9 +389,7 @@ class DocumentsTab(QWidget):
             self.message.setText(self.tr("Reason: say why the document is withdrawn"))
             self.reason.setFocus()
             return
-        self._submit(
-            documents.withdraw, row.id, self.reason.text(), on_success=self._on_withdrawn
-        )
+        self._submit(documents.withdraw, row.id, self.reason.text(), on_success=self._on_withdrawn)
 
     def _on_withdrawn(self, row: DocumentRow) -> None:
         self.reason.clear()
