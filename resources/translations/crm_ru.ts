@@ -1050,6 +1050,25 @@
     </message>
 </context>
 <context>
+    <name>DocumentLimitBox</name>
+    <message>
+        <source>Medical documents</source>
+        <translation>Медицинские документы</translation>
+    </message>
+    <message>
+        <source> MB</source>
+        <translation> МБ</translation>
+    </message>
+    <message>
+        <source>Save the limit</source>
+        <translation>Сохранить предел</translation>
+    </message>
+    <message>
+        <source>Largest file attached to a card:</source>
+        <translation>Наибольший файл, прикрепляемый к карте:</translation>
+    </message>
+</context>
+<context>
     <name>DocumentPreview</name>
     <message>
         <source>Open</source>

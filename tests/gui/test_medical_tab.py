@@ -157,3 +157,28 @@ def test_a_registrar_sees_the_list_but_no_preview(  # noqa: PLR0917 (fixtures)
     assert "врачи и менеджеры" in tab.preview.message.text()
     assert not tab.preview.open_button.isVisibleTo(tab.preview)
     assert not tab.acceptDrops()
+
+
+def test_an_administrator_sets_the_size_limit_and_a_manager_only_sees_it(
+    qtbot, make_context, gui_database, host
+) -> None:
+    from crm.controllers.access import auth
+    from crm.models.enums import Role
+    from crm.views.medical.limit_box import DocumentLimitBox
+    from tests.gui.conftest import PASSWORD
+
+    auth.add_user(gui_database.sessions, "vera", PASSWORD, Role.ADMIN, "Вера Админова")
+    admin_box = DocumentLimitBox(make_context("vera"), host)
+    with qtbot.waitSignal(admin_box.loaded, timeout=TIMEOUT):
+        admin_box.refresh()
+    assert admin_box.megabytes.value() == documents.DEFAULT_LIMIT_MB
+    admin_box.megabytes.setValue(5)
+    with qtbot.waitSignal(admin_box.saved, timeout=TIMEOUT):
+        admin_box.save_button.click()
+
+    manager_box = DocumentLimitBox(make_context("anna"), host)
+    with qtbot.waitSignal(manager_box.loaded, timeout=TIMEOUT):
+        manager_box.refresh()
+    assert manager_box.megabytes.value() == 5
+    assert manager_box.megabytes.isReadOnly()
+    assert not manager_box.save_button.isVisibleTo(manager_box)
