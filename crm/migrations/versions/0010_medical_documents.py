@@ -59,6 +59,10 @@ END
 $$;
 CREATE TRIGGER crm_document_update BEFORE UPDATE ON medical_document
     FOR EACH ROW EXECUTE FUNCTION crm_document_update_check();
+
+-- Other desks showing the card re-read its documents (what changed, never the bytes).
+CREATE TRIGGER crm_notify AFTER INSERT OR UPDATE ON medical_document
+    FOR EACH ROW EXECUTE FUNCTION crm_notify_change();
 """
 
 
@@ -169,6 +173,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER crm_notify ON medical_document")
     op.execute("DROP TRIGGER crm_document_update ON medical_document")
     op.execute("DROP TRIGGER crm_document_kept ON medical_document")
     op.add_column("medical_document", sa.Column("content", sa.LargeBinary(), nullable=True))

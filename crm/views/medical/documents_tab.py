@@ -170,6 +170,17 @@ class DocumentsTab(QWidget):
         self.save_button.setVisible(self.may_open)
         self.setAcceptDrops(self.may_attach)
         self._update_buttons()
+        if context.events is not None:
+            context.events.changed.connect(self._on_change)
+
+    def _on_change(self, event: dict[str, Any]) -> None:
+        """Another desk attached or withdrew one of this patient's documents."""
+        if (
+            self._patient_id is not None
+            and event.get("table") == "medical_document"
+            and event.get("patient_id") == self._patient_id
+        ):
+            self.refresh()
 
     # --- reading ------------------------------------------------------------------
 
