@@ -27,6 +27,7 @@ COMMAND_MODULES: dict[str, str] = {
     "db": "crm.commands.database",
     "demo-data": "crm.commands.database",
     "directory": "crm.commands.directories",
+    "document": "crm.commands.medical",
     "key": "crm.commands.keys",
     "payment": "crm.commands.payments",
     "receipt": "crm.commands.payments",

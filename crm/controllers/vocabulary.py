@@ -13,6 +13,7 @@ from crm.models.enums import (
     AcademicDegree,
     AppointmentKind,
     AppointmentStatus,
+    DocumentKind,
     ExceptionKind,
     PriorityStatus,
     QualificationCategory,
@@ -61,6 +62,19 @@ def referral_kind_title(kind: ReferralKind) -> str:
         ReferralKind.THERAPIST: translate("referrals", "from a therapist"),
         ReferralKind.LONG_TERM: translate("referrals", "long-term treatment"),
         ReferralKind.EMERGENCY: translate("referrals", "emergency"),
+    }
+    return titles[kind]
+
+
+def document_kind_title(kind: DocumentKind) -> str:
+    """A medical document's kind in the current language."""
+    titles = {
+        DocumentKind.EXAMINATION: translate("medical", "examination result"),
+        DocumentKind.ANALYSIS: translate("medical", "analysis"),
+        DocumentKind.IMAGE: translate("medical", "image"),
+        DocumentKind.CONCLUSION: translate("medical", "conclusion"),
+        DocumentKind.DISCHARGE: translate("medical", "discharge summary"),
+        DocumentKind.OTHER: translate("medical", "other"),
     }
     return titles[kind]
 

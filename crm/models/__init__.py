@@ -16,6 +16,8 @@ from crm.models.clinic import (
 from crm.models.finance import BonusLedgerEntry, Feedback, Payment
 from crm.models.journal import CallTask, JournalEntry, OutboxMessage
 from crm.models.medical import (
+    DocumentContent,
+    DocumentPart,
     EducationalMaterial,
     MedicalDocument,
     PatientMessage,
@@ -40,6 +42,8 @@ __all__ = [
     "Insurer",
     "IssuingOrganisation",
     "JournalEntry",
+    "DocumentContent",
+    "DocumentPart",
     "MedicalDocument",
     "OutboxMessage",
     "CallTask",

@@ -56,7 +56,8 @@ USER_COLUMNS = (
     "created_at",
     "db_role",
 )
-#: ``medical_document`` without its contents: the desk sees that a document exists.
+#: ``medical_document`` without which contents it names (``content_id``): the desk sees
+#: that a document exists, never its bytes (``document_content``, ``document_part``).
 DOCUMENT_COLUMNS = (
     "id",
     "patient_id",
@@ -66,8 +67,13 @@ DOCUMENT_COLUMNS = (
     "file_name",
     "mime_type",
     "size_bytes",
+    "document_date",
+    "author",
     "uploaded_by_id",
     "created_at",
+    "withdrawn_at",
+    "withdrawn_by_id",
+    "withdraw_reason",
 )
 
 
@@ -141,6 +147,9 @@ TABLE_GRANTS: tuple[Grant, ...] = (
     Grant("medical_document", "SELECT", (REGISTRAR,), DOCUMENT_COLUMNS),
     Grant("medical_document", "SELECT", (DOCTOR, MANAGER)),
     Grant("medical_document", "INSERT UPDATE", (DOCTOR, MANAGER)),
+    # …whose bytes (kept once per SHA-256, a part per row) the desk never reads.
+    Grant("document_content", "SELECT INSERT", (DOCTOR, MANAGER)),
+    Grant("document_part", "SELECT INSERT", (DOCTOR, MANAGER)),
     Grant("treatment_plan", "SELECT", (REGISTRAR, DOCTOR, MANAGER)),
     Grant("treatment_plan", "INSERT UPDATE", (DOCTOR,)),
     Grant("treatment_task", "SELECT", (REGISTRAR, DOCTOR, MANAGER)),

@@ -144,9 +144,11 @@ class CallStatus(enum.StrEnum):
 
 
 class DocumentKind(enum.StrEnum):
-    EXAMINATION = "examination"
-    ANALYSIS = "analysis"
-    IMAGE = "image"
+    EXAMINATION = "examination"  # результат обследования
+    ANALYSIS = "analysis"  # анализ
+    IMAGE = "image"  # снимок
+    CONCLUSION = "conclusion"  # заключение
+    DISCHARGE = "discharge"  # выписка
     OTHER = "other"
 
 

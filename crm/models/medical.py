@@ -11,8 +11,41 @@ from crm.models.base import Base, enum_type, fk, intpk, now_timestamp
 from crm.models.enums import DocumentKind, MessageDirection, TaskStatus
 
 
+class DocumentContent(Base):
+    """The bytes of an attached file, kept once per SHA-256 whatever the documents naming it.
+
+    The bytes themselves are in :class:`DocumentPart` rows (a megabyte each), so a large
+    file is written and read a part at a time, never as one huge value.
+    """
+
+    __tablename__ = "document_content"
+
+    id: Mapped[intpk]
+    sha256: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    created_at: Mapped[now_timestamp]
+
+    __table_args__ = (
+        sa.CheckConstraint("sha256 ~ '^[0-9a-f]{64}$'", name="sha256_hex"),
+        sa.CheckConstraint("size_bytes > 0", name="size_positive"),
+    )
+
+
+class DocumentPart(Base):
+    """One part (``part_no`` from 0) of a file's bytes."""
+
+    __tablename__ = "document_part"
+
+    content_id: Mapped[int] = mapped_column(fk("document_content.id"), primary_key=True)
+    part_no: Mapped[int] = mapped_column(primary_key=True)
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+
+
 class MedicalDocument(Base):
-    """A result of an examination, an analysis or an image attached to the card."""
+    """A result of an examination, an analysis or an image attached to the card.
+
+    Never deleted (a trigger refuses): withdrawn with a reason instead.
+    """
 
     __tablename__ = "medical_document"
 
@@ -23,10 +56,21 @@ class MedicalDocument(Base):
     title: Mapped[str] = mapped_column(sa.String(300))
     file_name: Mapped[str] = mapped_column(sa.String(300))
     mime_type: Mapped[str] = mapped_column(sa.String(100))
-    content: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
-    size_bytes: Mapped[int]
+    content_id: Mapped[int] = mapped_column(fk("document_content.id"), index=True)
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    document_date: Mapped[dt.date] = mapped_column(sa.Date)
+    author: Mapped[str | None] = mapped_column(sa.String(200))
     uploaded_by_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
     created_at: Mapped[now_timestamp]
+    withdrawn_at: Mapped[dt.datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
+    withdraw_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(withdrawn_at IS NULL) = (withdraw_reason IS NULL)", name="withdrawn_with_reason"
+        ),
+    )
 
 
 class TreatmentPlan(Base):

@@ -813,6 +813,10 @@
         <translation>Приоритет и лист ожидания</translation>
     </message>
     <message>
+        <source>Medical record</source>
+        <translation>Медкарта</translation>
+    </message>
+    <message>
         <source>Appointments ({n})</source>
         <translation>Записи ({n})</translation>
     </message>
@@ -1221,6 +1225,138 @@
     <message>
         <source>Back in use</source>
         <translation>Снова в работе</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentLimitBox</name>
+    <message>
+        <source>Medical documents</source>
+        <translation>Медицинские документы</translation>
+    </message>
+    <message>
+        <source> MB</source>
+        <translation> МБ</translation>
+    </message>
+    <message>
+        <source>Save the limit</source>
+        <translation>Сохранить предел</translation>
+    </message>
+    <message>
+        <source>Largest file attached to a card:</source>
+        <translation>Наибольший файл, прикрепляемый к карте:</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentPreview</name>
+    <message>
+        <source>Open</source>
+        <translation>Открыть</translation>
+    </message>
+    <message>
+        <source>Select a document to see it here</source>
+        <translation>Выберите документ, чтобы увидеть его здесь</translation>
+    </message>
+    <message>
+        <source>Preview is not available for this file: open it in the system&apos;s viewer</source>
+        <translation>Предпросмотр недоступен для этого файла: откройте его в программе просмотра системы</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsModel</name>
+    <message>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Размер</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>Автор</translation>
+    </message>
+    <message>
+        <source>Withdrawn</source>
+        <translation>Отозван</translation>
+    </message>
+    <message>
+        <source>withdrawn: {reason}</source>
+        <translation>отозван: {reason}</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsTab</name>
+    <message>
+        <source>Only doctors and managers see the contents of medical documents</source>
+        <translation>Содержимое медицинских документов видят только врачи и менеджеры</translation>
+    </message>
+    <message>
+        <source>no appointment</source>
+        <translation>без приёма</translation>
+    </message>
+    <message>
+        <source>Attach a file…</source>
+        <translation>Прикрепить файл…</translation>
+    </message>
+    <message>
+        <source>or drop files here</source>
+        <translation>или перетащите файлы сюда</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Открыть</translation>
+    </message>
+    <message>
+        <source>Save a copy…</source>
+        <translation>Сохранить копию…</translation>
+    </message>
+    <message>
+        <source>Reason for withdrawal</source>
+        <translation>Причина отзыва</translation>
+    </message>
+    <message>
+        <source>Withdraw</source>
+        <translation>Отозвать</translation>
+    </message>
+    <message>
+        <source>Select a document to see it here</source>
+        <translation>Выберите документ, чтобы увидеть его здесь</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>Чтение…</translation>
+    </message>
+    <message>
+        <source>Attach a file</source>
+        <translation>Прикрепить файл</translation>
+    </message>
+    <message>
+        <source>Documents (*.pdf *.jpg *.jpeg *.png *.dcm *.doc *.docx *.xls *.xlsx *.odt *.ods *.rtf)</source>
+        <translation>Документы (*.pdf *.jpg *.jpeg *.png *.dcm *.doc *.docx *.xls *.xlsx *.odt *.ods *.rtf)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>Document date</source>
+        <translation>Дата документа</translation>
+    </message>
+    <message>
+        <source>Save a copy</source>
+        <translation>Сохранить копию</translation>
+    </message>
+    <message>
+        <source>Reason: say why the document is withdrawn</source>
+        <translation>Причина: укажите, почему документ отозван</translation>
     </message>
 </context>
 <context>
@@ -6063,6 +6199,14 @@
         <translation>просмотр документов</translation>
     </message>
     <message>
+        <source>medical document opened</source>
+        <translation>открытие медицинского документа</translation>
+    </message>
+    <message>
+        <source>withdrawal</source>
+        <translation>отзыв</translation>
+    </message>
+    <message>
         <source>import</source>
         <translation>импорт</translation>
     </message>
@@ -6683,6 +6827,30 @@
         <translation>Цена</translation>
     </message>
     <message>
+        <source>Title</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Файл</translation>
+    </message>
+    <message>
+        <source>Document date</source>
+        <translation>Дата документа</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>Автор</translation>
+    </message>
+    <message>
+        <source>Reason for withdrawal</source>
+        <translation>Причина отзыва</translation>
+    </message>
+    <message>
+        <source>Largest document, MB</source>
+        <translation>Наибольший документ, МБ</translation>
+    </message>
+    <message>
         <source>yes</source>
         <translation>да</translation>
     </message>
@@ -6817,6 +6985,110 @@
     <message>
         <source>Key imported into {path} (fingerprint {fp}); `clinic-crm db check` tells whether it is the database&apos;s key.</source>
         <translation>Ключ установлен в {path} (отпечаток {fp}); `clinic-crm db check` покажет, ключ ли это базы данных.</translation>
+    </message>
+</context>
+<context>
+    <name>medical</name>
+    <message>
+        <source>No documents</source>
+        <translation>Документов нет</translation>
+    </message>
+    <message>
+        <source>withdrawn: {reason}</source>
+        <translation>отозван: {reason}</translation>
+    </message>
+    <message>
+        <source>{path} already exists: choose another file</source>
+        <translation>{path} уже существует: выберите другой файл</translation>
+    </message>
+    <message>
+        <source>Largest document: from 1 to {max} MB</source>
+        <extracomment>What the card&apos;s list reads: a document&apos;s description, never what it contains.</extracomment>
+        <translation>Наибольший документ: от 1 до {max} МБ</translation>
+    </message>
+    <message>
+        <source>Document date: cannot be in the future</source>
+        <translation>Дата документа: не может быть в будущем</translation>
+    </message>
+    <message>
+        <source>Appointment: not one of this patient&apos;s</source>
+        <translation>Приём: не этого пациента</translation>
+    </message>
+    <message>
+        <source>File: changed while it was being attached, try again</source>
+        <translation>Файл: изменился во время прикрепления, попробуйте ещё раз</translation>
+    </message>
+    <message>
+        <source>The document no longer exists</source>
+        <translation>Документ больше не существует</translation>
+    </message>
+    <message>
+        <source>The document&apos;s stored contents are damaged (SHA-256)</source>
+        <translation>Сохранённое содержимое документа повреждено (SHA-256)</translation>
+    </message>
+    <message>
+        <source>Reason: say why the document is withdrawn</source>
+        <translation>Причина: укажите, почему документ отозван</translation>
+    </message>
+    <message>
+        <source>The document is withdrawn already</source>
+        <translation>Документ уже отозван</translation>
+    </message>
+    <message>
+        <source>File: {problem}</source>
+        <translation>Файл: {problem}</translation>
+    </message>
+    <message>
+        <source>cannot be read ({name})</source>
+        <translation>не удаётся прочитать ({name})</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>файл пустой</translation>
+    </message>
+    <message>
+        <source>{size} is over the clinic&apos;s limit of {limit} MB</source>
+        <translation>{size} — больше предела клиники {limit} МБ</translation>
+    </message>
+    <message>
+        <source>unknown type; the card takes PDF, JPEG, PNG, DICOM and office documents</source>
+        <translation>неизвестный тип; карта принимает PDF, JPEG, PNG, DICOM и офисные документы</translation>
+    </message>
+    <message>
+        <source>{n} B</source>
+        <translation>{n} Б</translation>
+    </message>
+    <message>
+        <source>{n} KB</source>
+        <translation>{n} КБ</translation>
+    </message>
+    <message>
+        <source>{n} MB</source>
+        <translation>{n} МБ</translation>
+    </message>
+    <message>
+        <source>examination result</source>
+        <translation>результат обследования</translation>
+    </message>
+    <message>
+        <source>analysis</source>
+        <translation>анализ</translation>
+    </message>
+    <message>
+        <source>image</source>
+        <translation>снимок</translation>
+    </message>
+    <message>
+        <source>conclusion</source>
+        <translation>заключение</translation>
+    </message>
+    <message>
+        <source>discharge summary</source>
+        <translation>выписка</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>другое</translation>
     </message>
 </context>
 <context>

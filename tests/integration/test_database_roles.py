@@ -111,7 +111,8 @@ FORBIDDEN_TO_ALL = (
 #: What a role may not do that another may.
 FORBIDDEN_TO = {
     "registrar": (
-        "SELECT content FROM medical_document",
+        "SELECT data FROM document_part",
+        "SELECT content_id FROM medical_document",
         "SELECT * FROM medical_document",
         "INSERT INTO schedule_template SELECT * FROM schedule_template LIMIT 1",
         "UPDATE doctor SET id = id",
@@ -134,7 +135,7 @@ FORBIDDEN_TO = {
     ),
     "admin": (
         "SELECT last_name FROM patient",
-        "SELECT content FROM medical_document",
+        "SELECT data FROM document_part",
         "UPDATE appointment SET note = 'x'",
         "INSERT INTO payment SELECT * FROM payment LIMIT 1",
     ),
@@ -150,7 +151,7 @@ ALLOWED_TO = {
         "SELECT login, full_name FROM app_user",
     ),
     "doctor": (
-        "SELECT content FROM medical_document",
+        "SELECT data FROM document_part",
         "SELECT last_name FROM patient",
         "UPDATE appointment SET note = note WHERE doctor_id = crm_my_doctor_id()",
     ),

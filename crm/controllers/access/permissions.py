@@ -62,6 +62,8 @@ _DOCTOR = {
     Permission.PRINT,
 }
 _MANAGER = _REGISTRAR | {
+    Permission.READ_MEDICAL_DOCUMENTS,
+    Permission.WRITE_MEDICAL_DOCUMENTS,
     Permission.MARK_VISITS,
     Permission.OVERRIDE_RULES,
     Permission.UNDO_STATUS,

@@ -118,6 +118,8 @@ def action_titles() -> dict[str, str]:
         "consent_given": translate("journal", "consent given"),
         "consent_revoked": translate("journal", "consent revoked"),
         "read_identity": translate("journal", "identity documents viewed"),
+        "document_opened": translate("journal", "medical document opened"),
+        "withdraw": translate("journal", "withdrawal"),
         "import": translate("journal", "import"),
         "export": translate("journal", "export"),
         "print": translate("journal", "printing"),
@@ -313,6 +315,13 @@ def field_titles() -> dict[str, str]:
         "oms": translate("journal", "Under OMS"),
         "nomenclature_code": translate("journal", "Nomenclature code"),
         "amount": translate("journal", "Price"),
+        # Medical documents.
+        "title": translate("journal", "Title"),
+        "file_name": translate("journal", "File"),
+        "document_date": translate("journal", "Document date"),
+        "author": translate("journal", "Author"),
+        "withdraw_reason": translate("journal", "Reason for withdrawal"),
+        "document_size_limit": translate("journal", "Largest document, MB"),
     }
 
 

@@ -31,6 +31,7 @@ from crm.controllers.patients.history import ConsentRow, PatientHistory
 from crm.controllers.validation import format_date, parse_date
 from crm.models.enums import ConsentKind
 from crm.views import AppContext
+from crm.views.medical.documents_tab import DocumentsTab
 from crm.views.patients import labels
 from crm.views.patients.fields import DATE_MASK, PROBLEM_COLOUR, MaskedEdit
 from crm.views.patients.tab_models import (
@@ -133,6 +134,8 @@ class CardTabs(QTabWidget):
         self.addTab(consents_page, self.tr("Consents"))
         self.queues = PatientQueuesPanel(context)
         self.addTab(self.queues, self.tr("Priority and waiting list"))
+        self.medical = DocumentsTab(context)  # «Медкарта»: crm/views/medical/
+        self.addTab(self.medical, self.tr("Medical record"))
         self.setEnabled(False)  # until there is a saved card to show
 
     @property
@@ -162,6 +165,7 @@ class CardTabs(QTabWidget):
         if self._patient_id is None:
             return
         self.queues.show_patient(self._patient_id)
+        self.medical.show_patient(self._patient_id)
         if self._loading:
             self._again = True
             return

@@ -1,0 +1,1 @@
+"""The patient's medical card: attached documents (``documents``, ``files``)."""

@@ -1,0 +1,1 @@
+"""The patient's medical card on the card: the «Медкарта» tab (documents)."""
