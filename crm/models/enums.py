@@ -132,6 +132,7 @@ class NotificationStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"  # gave up after the last retry
+    WITHDRAWN = "withdrawn"  # taken back before it was sent (an offer of time since taken)
 
 
 class DocumentKind(enum.StrEnum):

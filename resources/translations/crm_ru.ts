@@ -5688,6 +5688,10 @@
         <translation>предложенное время уже занято</translation>
     </message>
     <message>
+        <source>offer withdrawn: the time was overbooked</source>
+        <translation>предложение отозвано: время занято сверх расписания</translation>
+    </message>
+    <message>
         <source>approval</source>
         <translation>одобрение</translation>
     </message>
@@ -8088,6 +8092,14 @@
     <message>
         <source>Specialty or doctor: required</source>
         <translation>Специальность или врач: обязательно</translation>
+    </message>
+    <message>
+        <source>The time offered to you on {date} at {time} is no longer free. You stay on the waiting list.</source>
+        <translation>Предложенное вам время {date} в {time} больше не свободно. Вы остаётесь в листе ожидания.</translation>
+    </message>
+    <message>
+        <source>The offered time is no longer free</source>
+        <translation>Предложенное время больше не свободно</translation>
     </message>
     <message>
         <source>The entry is no longer on the waiting list</source>

@@ -40,7 +40,7 @@ from crm.controllers.errors import (
 )
 from crm.controllers.referrals import rules
 from crm.controllers.schedule import calendar, freed_time
-from crm.controllers.schedule.freed_time import TimeFreed
+from crm.controllers.schedule.freed_time import TimeFreed, TimeTaken
 from crm.controllers.schedule.slots import nearest_alternatives
 from crm.i18n import translate
 from crm.models import Appointment, Doctor, Patient, Referral, Service
@@ -484,9 +484,13 @@ def book(
                 if conflict.reason_code != "slot_taken" or not overbook_reason:
                     raise
                 # Booked over the taken slot on purpose: the doctor's constraint
-                # ignores overbooked rows, the patient's still applies.
+                # ignores overbooked rows, the patient's still applies. The time is
+                # now held twice: offers of it to the waiting list are withdrawn.
                 values.update(overbooked=True, overbook_reason=overbook_reason)
                 row = _insert(session, values)
+                freed_time.announce_taken(
+                    session, TimeTaken(doctor_id, starts_at, ends_at, actor=actor, now=moment)
+                )
             if referral is not None:
                 set_referral_status(session, actor, referral, ReferralStatus.USED)
             details = None
