@@ -2951,16 +2951,12 @@
         <translation>Перенести…</translation>
     </message>
     <message>
-        <source>Less than 24 hours before the visit only a manager may change it</source>
-        <translation>Менее чем за 24 часа до визита изменить его может только менеджер</translation>
-    </message>
-    <message>
         <source>Undo a mistaken status…</source>
         <translation>Отменить ошибочный статус…</translation>
     </message>
     <message>
-        <source>Only a manager may undo a status: ask one</source>
-        <translation>Отменить статус может только менеджер: обратитесь к нему</translation>
+        <source>Your own mark only; otherwise ask a manager</source>
+        <translation>Только свою отметку; иначе попросите менеджера</translation>
     </message>
     <message>
         <source>Appointment history…</source>
@@ -4616,6 +4612,10 @@
         <translation>Менять запись позже чем за 24 часа до приёма может только менеджер, указав причину</translation>
     </message>
     <message>
+        <source>Correction of an own booking made {minutes} min ago</source>
+        <translation>Исправление своей записи, сделанной {minutes} мин назад</translation>
+    </message>
+    <message>
         <source>No doctor with id {id}</source>
         <translation>Врач с кодом {id} не найден</translation>
     </message>
@@ -4734,6 +4734,10 @@
     <message>
         <source>A patient can arrive or see the doctor only on the day of the visit, {date}</source>
         <translation>Отметить приход или приём можно только в день визита, {date}</translation>
+    </message>
+    <message>
+        <source>Correction: own status mark undone</source>
+        <translation>Исправление: своя отметка статуса отменена</translation>
     </message>
     <message>
         <source>Undone: {reason}</source>
