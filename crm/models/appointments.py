@@ -2,7 +2,8 @@
 
 Two exclusion constraints make double booking impossible under concurrent
 workstations: a doctor's active, non-overbooked appointments never overlap, and a
-patient's active appointments never overlap anywhere in the clinic. A partial unique
+patient's active appointments never overlap anywhere in the clinic; a trigger (migration
+0011) keeps ordinary appointments off overbooked ones too. A partial unique
 index lets a referral hold at most one live appointment.
 """
 

@@ -133,6 +133,7 @@ class NotificationStatus(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"  # gave up after the last retry («не доставлено»)
     CANCELLED = "cancelled"  # not sent: no longer true (a reminder of a cancelled visit)
+    WITHDRAWN = "withdrawn"  # taken back before it was sent (an offer of time since taken)
 
 
 class CallStatus(enum.StrEnum):

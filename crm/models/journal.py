@@ -53,6 +53,8 @@ class OutboxMessage(Base):
     id: Mapped[intpk]
     patient_id: Mapped[int | None] = mapped_column(fk("patient.id"), index=True)
     appointment_id: Mapped[int | None] = mapped_column(fk("appointment.id"))
+    #: The waiting-list entry whose offer this notice tells of (withdrawn with the offer).
+    waiting_entry_id: Mapped[int | None] = mapped_column(fk("waiting_list_entry.id"))
     channel: Mapped[NotificationChannel] = mapped_column(enum_type(NotificationChannel, "channel"))
     recipient: Mapped[str] = mapped_column(sa.String(200))
     #: confirmation, change, cancellation, reminder, waiting_offer, unavailability…

@@ -3266,16 +3266,12 @@
         <translation>Перенести…</translation>
     </message>
     <message>
-        <source>Less than 24 hours before the visit only a manager may change it</source>
-        <translation>Менее чем за 24 часа до визита изменить его может только менеджер</translation>
-    </message>
-    <message>
         <source>Undo a mistaken status…</source>
         <translation>Отменить ошибочный статус…</translation>
     </message>
     <message>
-        <source>Only a manager may undo a status: ask one</source>
-        <translation>Отменить статус может только менеджер: обратитесь к нему</translation>
+        <source>Your own mark only; otherwise ask a manager</source>
+        <translation>Только свою отметку; иначе попросите менеджера</translation>
     </message>
     <message>
         <source>Appointment history…</source>
@@ -4996,6 +4992,10 @@
         <translation>Менять запись позже чем за 24 часа до приёма может только менеджер, указав причину</translation>
     </message>
     <message>
+        <source>Correction of an own booking made {minutes} min ago</source>
+        <translation>Исправление своей записи, сделанной {minutes} мин назад</translation>
+    </message>
+    <message>
         <source>No doctor with id {id}</source>
         <translation>Врач с кодом {id} не найден</translation>
     </message>
@@ -5114,6 +5114,10 @@
     <message>
         <source>A patient can arrive or see the doctor only on the day of the visit, {date}</source>
         <translation>Отметить приход или приём можно только в день визита, {date}</translation>
+    </message>
+    <message>
+        <source>Correction: own status mark undone</source>
+        <translation>Исправление: своя отметка статуса отменена</translation>
     </message>
     <message>
         <source>Undone: {reason}</source>
@@ -6173,6 +6177,10 @@
     <message>
         <source>offered time taken meanwhile</source>
         <translation>предложенное время уже занято</translation>
+    </message>
+    <message>
+        <source>offer withdrawn: the time was overbooked</source>
+        <translation>предложение отозвано: время занято сверх расписания</translation>
     </message>
     <message>
         <source>approval</source>
@@ -9306,6 +9314,14 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     <message>
         <source>Specialty or doctor: required</source>
         <translation>Специальность или врач: обязательно</translation>
+    </message>
+    <message>
+        <source>The time offered to you on {date} at {time} is no longer free. You stay on the waiting list.</source>
+        <translation>Предложенное вам время {date} в {time} больше не свободно. Вы остаётесь в листе ожидания.</translation>
+    </message>
+    <message>
+        <source>The offered time is no longer free</source>
+        <translation>Предложенное время больше не свободно</translation>
     </message>
     <message>
         <source>The entry is no longer on the waiting list</source>

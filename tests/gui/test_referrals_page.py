@@ -216,3 +216,28 @@ def test_an_approved_priority_request_is_booked_from_the_page(
         assert row.patient_id == clinic.patients[3] and row.starts_at == slot.starts_at
     decided = priority.get_request(gui_database.sessions, context.actor, request_id)
     assert decided.appointment_id == appointment_id
+
+
+def test_a_second_referral_typed_after_a_first_is_found_at_the_first_enter(
+    qtbot, make_context, gui_database: Database, clinic: ScheduleClinic
+) -> None:
+    """Issue 19, defect 2: the first referral's id stayed chosen and hid the next number."""
+    add_referral(gui_database, clinic, number="77101")
+    add_referral(gui_database, clinic, number="НП-052848", patient=2)
+    add_referral(gui_database, clinic, number="77102")
+    page = open_page(qtbot, make_context("boris"))
+    page.tabs.setCurrentIndex(WIZARD)
+    wizard = page.wizard
+    for typed in ("77101", "нп 052848", "77102"):
+        wizard.number.setFocus()
+        wizard.number.selectAll()
+        if typed.isdigit():
+            qtbot.keyClicks(wizard.number, typed)
+        else:  # QTest cannot type Cyrillic offscreen
+            wizard.number.insert(typed)
+        with qtbot.waitSignal(wizard.options_shown, timeout=TIMEOUT):
+            qtbot.keyClick(wizard.number, Qt.Key.Key_Return)
+        assert wizard.message_bar.kind != "error", (typed, wizard.message_bar.text())
+        assert wizard.options is not None and wizard.options.referral is not None
+        assert wizard.options.referral.number == {"нп 052848": "НП-052848"}.get(typed, typed)
+        assert wizard.tree.isEnabled()

@@ -206,8 +206,24 @@ def test_a_registrar_sees_the_undo_greyed_and_a_doctor_cannot_open_a_colleague_s
     context, actions = desk("boris")
     menu = menu_for(actions, gui_database, visit_id)
     undo = action(menu, "actionUndoStatus")
-    assert undo is not None and not undo.isEnabled()
-    assert undo.toolTip() == "Отменить статус может только менеджер: обратитесь к нему"
+    # Issue 19, defect 9: her own mark she undoes; whose mark it is, the controller knows.
+    assert undo is not None and undo.isEnabled()
+    assert undo.toolTip() == "Только свою отметку; иначе попросите менеджера"
+    with qtbot.waitSignal(actions.refused, timeout=TIMEOUT) as refused:
+        undo.trigger()  # not her mark (nobody's at all): refused
+    assert "менеджер" in refused.args[1]
+    assert status_of(gui_database, visit_id).status is S.ARRIVED
+    # Her own mis-pressed F2 on another visit she takes back herself, no reason asked.
+    with gui_database.sessions() as session, session.begin():
+        doctor = session.get(Doctor, clinic.petrov)
+        patient = session.get(Patient, clinic.patient)
+        mine = f.appointment(session, doctor, patient, starts + dt.timedelta(minutes=15)).id
+    with qtbot.waitSignal(actions.changed, timeout=TIMEOUT):
+        actions.set_status(base.grid_appointment(gui_database, context.actor, mine), S.ARRIVED)
+    menu = menu_for(actions, gui_database, mine)
+    with qtbot.waitSignal(actions.changed, timeout=TIMEOUT):
+        action(menu, "actionUndoStatus").trigger()
+    assert status_of(gui_database, mine).status is S.BOOKED
 
     auth.add_user(gui_database.sessions, "petrov", PASSWORD, Role.DOCTOR, "Петров П. П.",
                   doctor_id=clinic.petrov)  # fmt: skip

@@ -112,6 +112,7 @@ def action_titles() -> dict[str, str]:
         "offer_expired": translate("journal", "offer unanswered, passed on"),
         "offer_lapsed": translate("journal", "offered time passed"),
         "offer_lost": translate("journal", "offered time taken meanwhile"),
+        "offer_withdrawn": translate("journal", "offer withdrawn: the time was overbooked"),
         "approve": translate("journal", "approval"),
         "reject": translate("journal", "rejection"),
         "extend": translate("journal", "extension"),

@@ -53,18 +53,22 @@ def queue_notice(
     subject: str | None = None,
     appointment_id: int | None = None,
     only: NotificationChannel | None = None,
+    waiting_entry_id: int | None = None,
 ) -> list[OutboxMessage]:
     """Queue ``body`` to every channel the patient can be reached on; the rows written.
 
     An empty list means the patient cannot be written to (no contact or no consent):
     the desk then calls, which is why the callers also show such patients on screen.
     ``purpose`` is a short code: confirmation, change, cancellation, reminder,
-    waiting_offer, unavailability. ``only``: the one channel the patient asked for.
+    waiting_offer, waiting_offer_withdrawn, unavailability. ``only``: the one channel the
+    patient asked for. ``waiting_entry_id``: the waiting-list entry whose offer the
+    notice tells of (withdrawn with the offer).
     """
     messages = [
         OutboxMessage(
             patient_id=patient.id,
             appointment_id=appointment_id,
+            waiting_entry_id=waiting_entry_id,
             channel=channel,
             recipient=contact,
             purpose=purpose,

@@ -41,7 +41,7 @@ from crm.controllers.errors import (
 from crm.controllers.notifications import visits as notices
 from crm.controllers.referrals import rules
 from crm.controllers.schedule import calendar, freed_time
-from crm.controllers.schedule.freed_time import TimeFreed
+from crm.controllers.schedule.freed_time import TimeFreed, TimeTaken
 from crm.controllers.schedule.slots import nearest_alternatives
 from crm.i18n import translate
 from crm.models import Appointment, Doctor, Patient, Referral, Service
@@ -56,6 +56,8 @@ from crm.models.enums import (
 MAX_SLOTS = 4
 # Cancelling or moving an appointment later than this before its start needs a manager.
 CHANGE_NOTICE = dt.timedelta(hours=24)
+# …except that a registrar may still correct her own booking this long after making it.
+CORRECTION_WINDOW = dt.timedelta(minutes=15)
 # Refusals about the time asked for: they come with the nearest free alternatives.
 TIME_REASONS = frozenset({"slot_taken", "outside_hours", "in_past", "patient_busy"})
 DEADLOCK = "40P01"
@@ -241,22 +243,51 @@ def require_booked(row: Appointment) -> None:
         )
 
 
-def check_change_window(
-    actor: Actor, starts_at: dt.datetime, now: dt.datetime, reason: str | None
-) -> None:
-    """Refuse changing an appointment less than 24 h before it, unless a manager says why."""
-    if starts_at - now >= CHANGE_NOTICE:
-        return
-    if allowed(actor, Permission.OVERRIDE_RULES) and clean(reason):
-        return
-    raise BookingRefused(
-        "too_late_to_change",
-        translate(
-            "booking",
-            "Less than 24 hours before the appointment only a manager may change it, "
-            "giving a reason",
-        ),
+def too_late_message() -> str:
+    """The 24-hour rule in words: the one wording every desk shows (refusals, greyed items)."""
+    return translate(
+        "booking",
+        "Less than 24 hours before the appointment only a manager may change it, giving a reason",
     )
+
+
+def own_correction(
+    actor: Actor, created_by_id: int | None, created_at: dt.datetime | None, now: dt.datetime
+) -> bool:
+    """Whether ``actor`` made the booking (``created_by_id`` at ``created_at``) within the
+    last :data:`CORRECTION_WINDOW`: her own, which she may still correct whatever the
+    24-hour rule says (the desk's menu asks the same)."""
+    return (
+        actor.user_id is not None
+        and created_by_id == actor.user_id
+        and created_at is not None
+        and dt.timedelta(0) <= now - created_at <= CORRECTION_WINDOW
+    )
+
+
+def check_change_window(
+    actor: Actor,
+    starts_at: dt.datetime,
+    now: dt.datetime,
+    reason: str | None,
+    *,
+    row: Appointment | None = None,
+) -> str | None:
+    """Refuse changing an appointment less than 24 h before it, unless a manager says why
+    or ``row`` is the actor's own booking of the last 15 minutes.
+
+    Returns:
+        The journal's note when the change is allowed only as such a correction.
+    """
+    if starts_at - now >= CHANGE_NOTICE:
+        return None
+    if allowed(actor, Permission.OVERRIDE_RULES) and clean(reason):
+        return None
+    if row is not None and own_correction(actor, row.created_by_id, row.created_at, now):
+        return translate("booking", "Correction of an own booking made {minutes} min ago").format(
+            minutes=int((now - row.created_at).total_seconds() // 60)
+        )
+    raise BookingRefused("too_late_to_change", too_late_message())
 
 
 def conflict_code(error: IntegrityError) -> str | None:
@@ -485,9 +516,13 @@ def book(
                 if conflict.reason_code != "slot_taken" or not overbook_reason:
                     raise
                 # Booked over the taken slot on purpose: the doctor's constraint
-                # ignores overbooked rows, the patient's still applies.
+                # ignores overbooked rows, the patient's still applies. The time is
+                # now held twice: offers of it to the waiting list are withdrawn.
                 values.update(overbooked=True, overbook_reason=overbook_reason)
                 row = _insert(session, values)
+                freed_time.announce_taken(
+                    session, TimeTaken(doctor_id, starts_at, ends_at, actor=actor, now=moment)
+                )
             if referral is not None:
                 set_referral_status(session, actor, referral, ReferralStatus.USED)
             details = None
@@ -559,11 +594,12 @@ def reschedule(
             require_schedule_access(actor, old.doctor_id)
             require_schedule_access(actor, target)
             require_booked(old)
+            correction = None
             if not old.in_holding_tray:
                 # A held appointment is moved because the clinic cancelled the doctor's
                 # hours: the 24-hour rule protects the clinic from late changes by the
                 # patient and must not stop the desk from rebooking it.
-                check_change_window(actor, old.starts_at, moment, reason)
+                correction = check_change_window(actor, old.starts_at, moment, reason, row=old)
             doctor, period = _target(
                 session, target, starts_at, ends_at, kind=old.kind, now=moment, tz=tz
             )
@@ -593,7 +629,8 @@ def reschedule(
                 raise _Trial(view(new, tz))  # rolls the transaction back
             moved = {**snapshot(new), "status": old.status, "rescheduled_from_id": None}
             changes = {**journal.diff(before, moved), "replaced_by": [None, new.id]}
-            record(session, actor, "reschedule", old.id, changes, details=clean(reason))
+            details = "; ".join(filter(None, (correction, clean(reason)))) or None
+            record(session, actor, "reschedule", old.id, changes, details=details)
             record(session, actor, "create", new.id, journal.diff({}, snapshot(new)))
             # Old → new time; the old visit's reminders are not sent (the sender sees it moved).
             notices.queue_visit_notice(session, new, "change", now=moment, tz=tz, old=old)

@@ -104,6 +104,9 @@ class GridAppointment:
     room_number: str | None
     note: str | None
     version: int
+    #: Who booked it and when (a registrar corrects her own booking for 15 minutes).
+    created_by_id: int | None = None
+    created_at: dt.datetime | None = None
 
     @property
     def slots(self) -> int:
@@ -382,6 +385,8 @@ def _select_appointments(
             Room.number.label("room_number"),
             Appointment.note,
             Appointment.version,
+            Appointment.created_by_id,
+            Appointment.created_at,
         )
         .join(Patient, Patient.id == Appointment.patient_id)
         .outerjoin(Referral, Referral.id == Appointment.referral_id)
@@ -410,6 +415,8 @@ def _select_appointments(
             room_number=r.room_number,
             note=r.note,
             version=r.version,
+            created_by_id=r.created_by_id,
+            created_at=r.created_at,
         )
         for r in session.execute(query)
     )

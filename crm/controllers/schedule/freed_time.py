@@ -63,3 +63,43 @@ def announce(session: Session, event: TimeFreed) -> int:
     offers the listeners made (the hours editor reports it).
     """
     return sum(listener(session, event) for listener in tuple(_listeners))
+
+
+@dataclass(frozen=True)
+class TimeTaken:
+    """A doctor's time that a manager booked on purpose over what was there (overbooking).
+
+    The waiting list withdraws the offers of that time: an offer is not a hold, but an
+    offer of time that is now doubly taken would tell the patient a wrong answer.
+
+    Attributes:
+        doctor_id: whose time.
+        starts_at: aware start of the overbooked appointment.
+        ends_at: aware end.
+        actor: who overbooked (for the journal).
+        now: the moment of the change (the server's clock).
+    """
+
+    doctor_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    actor: Actor | None
+    now: dt.datetime
+
+
+#: A listener reacts inside the caller's transaction and says how many offers it withdrew.
+TakenListener = Callable[[Session, TimeTaken], int]
+
+_taken_listeners: list[TakenListener] = []
+
+
+def on_time_taken(listener: TakenListener) -> TakenListener:
+    """Subscribe ``listener`` to overbooked time (usable as a decorator); idempotent."""
+    if listener not in _taken_listeners:
+        _taken_listeners.append(listener)
+    return listener
+
+
+def announce_taken(session: Session, event: TimeTaken) -> int:
+    """Tell every listener that time was overbooked, in the caller's transaction."""
+    return sum(listener(session, event) for listener in tuple(_taken_listeners))

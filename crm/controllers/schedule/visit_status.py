@@ -48,8 +48,8 @@ from crm.controllers.schedule.freed_time import TimeFreed
 from crm.controllers.schedule.slots import short_name
 from crm.controllers.vocabulary import appointment_status_title as status_title
 from crm.i18n import translate
-from crm.models import Appointment, Doctor, Patient, Referral
-from crm.models.enums import AppointmentStatus, CancelledBy, ReferralStatus
+from crm.models import Appointment, Doctor, JournalEntry, Patient, Referral
+from crm.models.enums import AppointmentStatus, CancelledBy, JournalOutcome, ReferralStatus
 
 S = AppointmentStatus
 
@@ -75,19 +75,43 @@ UNDO: frozenset[tuple[AppointmentStatus, AppointmentStatus]] = frozenset(
 )
 
 
+def own_mark(session: Session, actor: Actor, row: Appointment) -> bool:
+    """Whether ``row``'s present status was set by ``actor`` (the last status mark is hers)."""
+    if actor.user_id is None:
+        return False
+    last = session.execute(
+        sa.select(JournalEntry.user_id, JournalEntry.changes)
+        .where(
+            JournalEntry.entity == "appointment",
+            JournalEntry.entity_id == row.id,
+            JournalEntry.action == "status",
+            JournalEntry.outcome == JournalOutcome.OK,
+        )
+        .order_by(JournalEntry.id.desc())
+        .limit(1)
+    ).one_or_none()
+    if last is None or last.user_id != actor.user_id:
+        return False
+    status = (last.changes or {}).get("status")
+    return isinstance(status, list) and len(status) == 2 and status[1] == row.status.value
+
+
 def _check_step(
+    session: Session,
     actor: Actor,
     row: Appointment,
     new_status: AppointmentStatus,
     reason: str | None,
-    moment: dt.datetime,
     *,
+    moment: dt.datetime,
     tz: dt.tzinfo,
 ) -> bool:
     """Refuse a step the rules forbid; whether it is an undo."""
     step = (row.status, new_status)
     if step in UNDO:
         if not allowed(actor, Permission.UNDO_STATUS):
+            if own_mark(session, actor, row):
+                return True  # her own mistake (a mis-pressed F2): no reason asked
             raise BookingNotPermitted(
                 translate("booking", "Only a manager may undo a visit status")
             )
@@ -176,7 +200,8 @@ def set_status(
         moment = server_now(session, now)
         tz = clock.clinic_timezone(session)
         row = lock_appointment(session, appointment_id, expected_version)
-        undo = _check_step(actor, row, new_status, cleaned, moment, tz=tz)
+        own = not allowed(actor, Permission.UNDO_STATUS)
+        undo = _check_step(session, actor, row, new_status, cleaned, moment=moment, tz=tz)
         before = snapshot(row)
         _follow_referral(session, actor, row, new_status, moment.astimezone(tz).date())
         row.status = new_status
@@ -191,7 +216,11 @@ def set_status(
                 translate("booking", "The referral is already used by another appointment"),
             ) from exc
         details = cleaned
-        if undo:
+        if undo and own:
+            details = translate("booking", "Correction: own status mark undone")
+            if cleaned:
+                details += f": {cleaned}"
+        elif undo:
             details = translate("booking", "Undone: {reason}").format(reason=cleaned)
         changes = journal.diff(before, snapshot(row))
         record(session, actor, "status", row.id, changes, details=details)
@@ -231,7 +260,7 @@ def cancel(
         row = lock_appointment(session, appointment_id, expected_version)
         require_schedule_access(actor, row.doctor_id)
         require_booked(row)
-        check_change_window(actor, row.starts_at, moment, cleaned)
+        correction = check_change_window(actor, row.starts_at, moment, cleaned, row=row)
         before = snapshot(row)
         row.status, row.cancelled_by, row.cancel_reason = S.CANCELLED, by, cleaned
         session.flush()
@@ -242,7 +271,8 @@ def cancel(
                 released = rules.released_status(referral, today)
                 set_referral_status(session, actor, referral, released)
         changes = journal.diff(before, snapshot(row))
-        record(session, actor, "cancel", row.id, changes, details=cleaned)
+        details = f"{correction}; {cleaned}" if correction else cleaned
+        record(session, actor, "cancel", row.id, changes, details=details)
         if row.starts_at > moment:  # its reminders are not sent: the sender sees it cancelled
             notices.queue_visit_notice(session, row, "cancellation", now=moment, tz=tz)
         # The freed time is announced (the waiting list offers it), in this same transaction.

@@ -32,7 +32,7 @@ from crm.controllers.errors import ValidationError
 from crm.controllers.notifications.calls import queue_call
 from crm.controllers.notifications.outbox import queue_notice
 from crm.controllers.schedule.booking import clean
-from crm.controllers.schedule.freed_time import TimeFreed, on_time_freed
+from crm.controllers.schedule.freed_time import TimeFreed, TimeTaken, on_time_freed, on_time_taken
 from crm.controllers.schedule.slots import free_slots, short_name
 from crm.controllers.validation import format_date
 from crm.controllers.waiting.common import (
@@ -55,9 +55,16 @@ from crm.controllers.waiting.rows import (
     queue_order,
 )
 from crm.i18n import translate
-from crm.models import Appointment, Doctor, Patient, Specialty, WaitingListEntry
+from crm.models import (
+    Appointment,
+    Doctor,
+    OutboxMessage,
+    Patient,
+    Specialty,
+    WaitingListEntry,
+)
 from crm.models.appointments import HOLDS_SLOT
-from crm.models.enums import ContactChannel, NotificationChannel, WaitingStatus
+from crm.models.enums import ContactChannel, NotificationChannel, NotificationStatus, WaitingStatus
 
 W = WaitingStatus
 #: The outbox channel of a waiting-list entry's channel (the phone goes to the call list).
@@ -212,6 +219,70 @@ def _offer_announced_time(session: Session, event: TimeFreed) -> int:
         now=event.now, exclude_patient_id=event.exclude_patient_id,
     )  # fmt: skip
     return len(offers)
+
+
+@on_time_taken
+def withdraw_overbooked_offers(session: Session, event: TimeTaken) -> int:
+    """A manager overbooked time offered to the waiting list: take those offers back.
+
+    Each entry offered a slot of the doctor's overlapping ``[starts_at, ends_at)`` waits
+    again (keeping its place), journaled as ``offer_withdrawn``; its notices not yet
+    sent are withdrawn, and a patient already told gets a notice that the time is gone.
+
+    Returns:
+        How many offers were withdrawn.
+    """
+    minutes = session.scalar(sa.select(Doctor.slot_minutes).where(Doctor.id == event.doctor_id))
+    slot = dt.timedelta(minutes=minutes or 15)
+    rows = session.scalars(
+        sa.select(WaitingListEntry)
+        .where(
+            WaitingListEntry.status == W.OFFERED,
+            WaitingListEntry.offered_doctor_id == event.doctor_id,
+            WaitingListEntry.offered_starts_at < event.ends_at,
+            WaitingListEntry.offered_starts_at > event.starts_at - slot,
+        )
+        .order_by(WaitingListEntry.id)
+        .with_for_update()
+    ).all()
+    tz = clock.clinic_timezone(session)
+    for row in rows:
+        offered = row.offered_starts_at
+        assert offered is not None  # set with the status
+        before = snapshot(row)
+        withdraw_offer(row)
+        session.flush()
+        record_change(session, event.actor, "offer_withdrawn", row, before=before)
+        notices = session.scalars(
+            sa.select(OutboxMessage)
+            .where(
+                OutboxMessage.waiting_entry_id == row.id,
+                OutboxMessage.purpose == "waiting_offer",
+                OutboxMessage.status.in_((NotificationStatus.PENDING, NotificationStatus.SENT)),
+            )
+            .with_for_update()
+        ).all()
+        told = False
+        for notice in notices:
+            if notice.status is NotificationStatus.PENDING:
+                notice.status = NotificationStatus.WITHDRAWN
+            else:
+                told = True
+        if told:
+            patient = session.get(Patient, row.patient_id)
+            assert patient is not None  # a foreign key
+            local = offered.astimezone(tz)
+            body = translate(
+                "waiting_list",
+                "The time offered to you on {date} at {time} is no longer free. "
+                "You stay on the waiting list.",
+            ).format(date=format_date(local.date()), time=local.strftime("%H:%M"))
+            queue_notice(
+                session, patient, "waiting_offer_withdrawn", body,
+                today=event.now.astimezone(tz).date(), waiting_entry_id=row.id,
+                subject=translate("waiting_list", "The offered time is no longer free"),
+            )  # fmt: skip
+    return len(rows)
 
 
 def offer_freed_time(
@@ -395,7 +466,7 @@ def _offer(
         notices = list(queue_notice(
             session, patient, "waiting_offer", body, today=moment.astimezone(tz).date(),
             subject=translate("waiting_list", "A free appointment time"),
-            only=CHANNEL_OF[entry.channel],
+            only=CHANNEL_OF[entry.channel], waiting_entry_id=entry.id,
         ))  # fmt: skip
     record_change(session, actor, "offer", entry, before=before)
     return WaitingOffer(entry.id, entry.patient_id, offered.id, local, ends.astimezone(tz),

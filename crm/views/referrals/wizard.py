@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from crm.controllers.errors import BookingRefused, FreeSlot
 from crm.controllers.referrals import wizard
+from crm.controllers.referrals.rules import normalize_number
 from crm.controllers.referrals.wizard import BookingOptions, DoctorChoice
 from crm.controllers.schedule import booking
 from crm.controllers.schedule.booking import MAX_SLOTS, BookedAppointment
@@ -46,6 +47,12 @@ SLOT_ROLE = Qt.ItemDataRole.UserRole
 
 def _qdate(day: dt.date) -> QDate:
     return QDate(day.year, day.month, day.day)
+
+
+def _canonical(number: str) -> str:
+    """The referral number as the registry keeps it (``нп 052848`` → ``НП-052848``)."""
+    typed = number.strip()
+    return normalize_number(typed) or typed
 
 
 def _date(value: QDate) -> dt.date:
@@ -98,6 +105,10 @@ class BookingWizard(QWidget):
         self._context = context
         self.options: BookingOptions | None = None
         self._busy = False
+        # The referral chosen and the number it was checked as: a number typed after it is
+        # looked up afresh (issue 19: the previous referral's id hid the next number).
+        self._referral_id: int | None = None
+        self._checked_number: str | None = None
 
         self.number = QLineEdit()
         self.number.setObjectName("wizardNumber")
@@ -200,7 +211,10 @@ class BookingWizard(QWidget):
         self.number.setText(number)
         self.organisation.clear()
         self.organisation.hide()
+        # The referral chosen, with the number it was chosen for: a number typed after
+        # it is looked up afresh (issue 19: the old id hid every next referral).
         self._referral_id = referral_id
+        self._checked_number = _canonical(number)
         self.options = None
         self.message_bar.clear()
         self.summary.clear()
@@ -215,17 +229,21 @@ class BookingWizard(QWidget):
         number = self.number.text().strip()
         if not number or self._busy:
             return
-        chosen_id = getattr(self, "_referral_id", None)
-        if self.organisation.isVisible() and self.organisation.currentData() is not None:
+        same_number = self._checked_number == _canonical(number)
+        chosen_id = self._referral_id if same_number else None
+        if not same_number:
+            self.organisation.hide()  # the organisations of another number
+        elif self.organisation.isVisible() and self.organisation.currentData() is not None:
             chosen_id = self.organisation.currentData()
         options = self.options
         same = options is not None and options.referral is not None and (
-            options.referral.number == number)  # fmt: skip
+            _canonical(options.referral.number) == _canonical(number))  # fmt: skip
         kwargs: dict = {"referral_id": chosen_id, "slots": self.slots.value()}
         if keep_range and same:
             kwargs["date_from"] = _date(self.date_from.date())
             kwargs["date_to"] = _date(self.date_to.date())
         self._busy = True
+        self._checked_number = _canonical(number)
         self.message_bar.show_message("info", self.tr("Checking the referral…"))
         self._context.runner.submit(
             wizard.booking_options, self._context.database.sessions,

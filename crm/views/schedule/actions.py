@@ -246,6 +246,9 @@ class ScheduleActions(QObject):
         previous = UNDO_TO.get(appointment.status)
         if previous is None:
             return
+        if not allowed(self._context.actor, Permission.UNDO_STATUS):
+            self.set_status(appointment, previous)  # her own mark: no reason asked
+            return
         self._ask_reason(
             self.tr("Undo a mistaken status"),
             self.tr("Set «{old}» back to «{new}»: why?").format(
@@ -345,22 +348,24 @@ class ScheduleActions(QObject):
                 lambda: self.move_requested.emit(appointment),
             )  # fmt: skip
             late = appointment.starts_at - now < booking.CHANGE_NOTICE
-            if late and not may[Permission.OVERRIDE_RULES]:
+            correcting = booking.own_correction(
+                actor, appointment.created_by_id, appointment.created_at, now
+            )
+            if late and not may[Permission.OVERRIDE_RULES] and not correcting:
                 # A held appointment is moved whatever its time: the clinic moved it.
                 changes = [cancel] if appointment.in_holding_tray else [cancel, move]
                 for change in changes:
                     change.setEnabled(False)
-                    change.setToolTip(
-                        self.tr("Less than 24 hours before the visit only a manager may change it")
-                    )
+                    change.setToolTip(booking.too_late_message())
         if status in UNDO_TO and own:
             undo = self._action(
                 menu, "actionUndoStatus", self.tr("Undo a mistaken status…"),
                 lambda: self.undo_status(appointment),
             )  # fmt: skip
             if not may[Permission.UNDO_STATUS]:
-                undo.setEnabled(False)
-                undo.setToolTip(self.tr("Only a manager may undo a status: ask one"))
+                # Her own mark (a mis-pressed F2) she undoes herself; the controller
+                # knows whose mark it is and refuses anyone else's.
+                undo.setToolTip(self.tr("Your own mark only; otherwise ask a manager"))
         menu.addSeparator()
         self._action(
             menu, "actionHistory", self.tr("Appointment history…"),

@@ -31,6 +31,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QMenu, QToolTip
 
+from crm.controllers.schedule import booking
 from crm.controllers.schedule.day_grid import GridAppointment
 from crm.models.enums import AppointmentStatus
 from crm.views.schedule.grid_paint import GridPainter
@@ -423,14 +424,14 @@ class GridInput(QAbstractScrollArea):
             event.ignore()
         else:
             cell, slots, working, _free = target
+            # Outside the doctor's hours the target is shown red but the drop is still
+            # taken, so that it is explained as the keyboard's Enter is (issue 19): an
+            # ignored move makes Qt end the drag silently, with no drop at all.
             self.indicator = (cell, slots, working)
-            if working:
-                event.setDropAction(
-                    Qt.DropAction.CopyAction if self._waiting_drag else Qt.DropAction.MoveAction
-                )
-                event.accept()
-            else:
-                event.ignore()  # the forbidden cursor: outside the doctor's hours
+            event.setDropAction(
+                Qt.DropAction.CopyAction if self._waiting_drag else Qt.DropAction.MoveAction
+            )
+            event.accept()
         self.viewport().update()
 
     def dragLeaveEvent(self, event: Any) -> None:  # Qt's name
@@ -510,10 +511,15 @@ class GridInput(QAbstractScrollArea):
         self._waiting_drag = None
         self.indicator = None
         self.viewport().update()
-        if target is None or not target[2]:
+        if target is None:
             event.ignore()
             return
-        cell, slots, _working, _free = target
+        cell, slots, working, _free = target
+        if not working:
+            event.ignore()
+            if self.schedule_actions is not None:  # the booking's own words for it
+                self.schedule_actions.told.emit(booking.refusal("outside_hours").message)
+            return
         event.setDropAction(Qt.DropAction.CopyAction)
         event.accept()
         self.pending = (cell, slots)
