@@ -106,7 +106,9 @@ def test_an_offer_of_time_a_manager_then_overbooks_is_withdrawn_with_its_notice(
     )  # fmt: skip
     visit_status.cancel(db, desk.registrar, made.id, reason="заболел", now=NOW)
     with db() as session:
-        (notice,) = session.scalars(sa.select(OutboxMessage)).all()
+        (notice,) = session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.purpose == "waiting_offer")
+        ).all()
     assert notice.waiting_entry_id == entry.id and notice.status is NotificationStatus.PENDING
 
     book(db, desk, 1, "09:00")  # someone books the freed 09:00
