@@ -125,7 +125,8 @@ def check_passport(
 
     Raises:
         FormInvalid: (a :class:`ValidationError` naming the first) every one of: a bad
-            series (``passport_series``), number (``passport_number``), subdivision code (``passport_subdivision``) or empty issuing authority
+            series (``passport_series``), number (``passport_number``), subdivision
+            code (``passport_subdivision``) or empty issuing authority
             (``passport_issued_by``); an issue date (``passport_issued_on``) in the future,
             before 01.10.1997 or before the holder's 14th birthday.
     """
