@@ -120,7 +120,8 @@ class SchedulePage(QWidget):
         self.week = WeekView()
         self.tray = HoldingTray()
         self.waiting_panel = WaitingPanel()
-        self.message_bar = MessageBar()
+        # One line, its place kept: a message never shifts the grid below it.
+        self.message_bar = MessageBar(one_line=True)
         self.status_label = QLabel()
         self.status_label.setObjectName("scheduleStatus")
         self.views = QStackedWidget()
