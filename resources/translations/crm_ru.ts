@@ -7576,12 +7576,16 @@
     <name>startup</name>
     <message>
         <source>Starting the built-in PostgreSQL server…</source>
-        <extracomment>The embedded server&apos;s database for a clinic&apos;s own data (``--no-demo``), beside the demo&apos;s. No user exists yet: the setup wizard comes before the login. The database holds the demo clinic (the login lists its users).</extracomment>
         <translation>Запуск встроенного сервера PostgreSQL…</translation>
     </message>
     <message>
         <source>Connecting to {where}…</source>
+        <extracomment>The embedded server&apos;s database for a clinic&apos;s own data (``--no-demo``), beside the demo&apos;s. No user exists yet: the setup wizard comes before the login. The database holds the demo clinic (the login lists its users).</extracomment>
         <translation>Подключение к серверу ({where})…</translation>
+    </message>
+    <message>
+        <source>Connecting to the running built-in PostgreSQL server…</source>
+        <translation>Подключение к уже запущенному встроенному серверу PostgreSQL…</translation>
     </message>
     <message>
         <source>Cannot open the database: {error}</source>
