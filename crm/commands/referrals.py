@@ -133,8 +133,8 @@ def describe(details: ReferralDetails) -> list[str]:
     lines = [
         (translate("referrals", "Number"), row.number),
         (translate("referrals", "Issuing organisation"),
-         f"{row.organisation_name} ({translate('referrals', 'OGRN')} "
-         f"{details.organisation_ogrn})"),
+         translate("referrals", "{name} (OGRN {ogrn})").format(
+             name=row.organisation_name, ogrn=details.organisation_ogrn)),
         (translate("referrals", "Issuing doctor"), details.issuing_doctor or "—"),
         (translate("referrals", "Patient"), f"{row.patient_name} (id {row.patient_id})"),
         (translate("referrals", "Specialty"), row.specialty_name),

@@ -6692,6 +6692,10 @@
         <translation>Направившая организация</translation>
     </message>
     <message>
+        <source>{name} (OGRN {ogrn})</source>
+        <translation>{name} (ОГРН {ogrn})</translation>
+    </message>
+    <message>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
