@@ -5,8 +5,9 @@ label that keeps to one line so a message never moves the fields."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QToolButton, QWidget
 
@@ -100,3 +101,12 @@ def keep_height(widget: QWidget) -> None:
     border) does not make it, and every field below it, move."""
     widget.ensurePolished()
     widget.setFixedHeight(widget.sizeHint().height())
+
+
+def documents_folder() -> Path:
+    """The user's documents folder (home when there is none): where a save dialog opens,
+    never the program's working directory."""
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if documents and Path(documents).is_dir():
+        return Path(documents)
+    return Path.home()
