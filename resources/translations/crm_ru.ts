@@ -204,8 +204,16 @@
         <translation>— какая организация? —</translation>
     </message>
     <message>
-        <source>&lt;b&gt;{patient}&lt;/b&gt; → {specialty}; issued {issued} by {organisation}; valid until &lt;b&gt;{last}&lt;/b&gt; ({days} days left)</source>
-        <translation>&lt;b&gt;{patient}&lt;/b&gt; → {specialty}; выдано {issued}, {organisation}; действует до &lt;b&gt;{last}&lt;/b&gt; (осталось дней: {days})</translation>
+        <source>valid until &lt;b&gt;{last}&lt;/b&gt; ({days} days left)</source>
+        <translation>действует до &lt;b&gt;{last}&lt;/b&gt; (осталось дней: {days})</translation>
+    </message>
+    <message>
+        <source>valid until &lt;b&gt;{last}&lt;/b&gt;, expired</source>
+        <translation>действовало до &lt;b&gt;{last}&lt;/b&gt;, срок истёк</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{patient}&lt;/b&gt; → {specialty}; issued {issued} by {organisation}; {validity}</source>
+        <translation>&lt;b&gt;{patient}&lt;/b&gt; → {specialty}; выдано {issued}, {organisation}; {validity}</translation>
     </message>
     <message>
         <source>No free time before the referral&apos;s last valid day in the days chosen.</source>
@@ -6722,6 +6730,10 @@
     <message>
         <source>{date} ({days} days left)</source>
         <translation>{date} (осталось дней: {days})</translation>
+    </message>
+    <message>
+        <source>{date}, expired</source>
+        <translation>{date}, срок истёк</translation>
     </message>
     <message>
         <source>Status</source>
