@@ -650,6 +650,9 @@ class SchedulePage(QWidget):
             message += "\n" + self.tr("Choose another time and press Enter, or Esc to leave it")
         if message:
             self.message_bar.show_message("error", message)
+            if grid.moving is not None:
+                # Its hint of Enter and Esc goes when the move ends (Esc, another drop).
+                self._moving_text = message
         else:
             self.message_bar.clear()  # the user said no: nothing went wrong
         appointment = self.current_grid.appointment(appointment_id) if appointment_id else None
