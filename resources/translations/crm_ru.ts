@@ -2923,6 +2923,18 @@
         <translation>{message}. Ближайшее свободное время: {doctor}, {time}</translation>
     </message>
     <message>
+        <source>{patient}, {time}: the appointment is cancelled</source>
+        <translation>{patient}, {time}: запись отменена</translation>
+    </message>
+    <message>
+        <source>{patient}, {time}: marked «{status}»</source>
+        <translation>{patient}, {time}: отмечено «{status}»</translation>
+    </message>
+    <message>
+        <source>{patient}, {time}: «{old}» undone, back to «{status}»</source>
+        <translation>{patient}, {time}: «{old}» отменено, снова «{status}»</translation>
+    </message>
+    <message>
         <source>Undo a mistaken status</source>
         <translation>Отменить ошибочный статус</translation>
     </message>
