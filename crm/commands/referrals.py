@@ -133,8 +133,8 @@ def describe(details: ReferralDetails) -> list[str]:
     lines = [
         (translate("referrals", "Number"), row.number),
         (translate("referrals", "Issuing organisation"),
-         f"{row.organisation_name} ({translate('referrals', 'OGRN')} "
-         f"{details.organisation_ogrn})"),
+         translate("referrals", "{name} (OGRN {ogrn})").format(
+             name=row.organisation_name, ogrn=details.organisation_ogrn)),
         (translate("referrals", "Issuing doctor"), details.issuing_doctor or "—"),
         (translate("referrals", "Patient"), f"{row.patient_name} (id {row.patient_id})"),
         (translate("referrals", "Specialty"), row.specialty_name),
@@ -142,7 +142,8 @@ def describe(details: ReferralDetails) -> list[str]:
         (translate("referrals", "Kind"), kind_title(row.kind)),
         (translate("referrals", "Issue date"), _date(row.issued_on)),
         (translate("referrals", "Valid until"),
-         translate("referrals", "{date} ({days} days left)").format(
+         (translate("referrals", "{date} ({days} days left)") if row.days_left > 0
+          else translate("referrals", "{date}, expired")).format(
              date=_date(row.last_valid_day), days=row.days_left)),
         (translate("referrals", "Status"), status_title(row.status)),
     ]  # fmt: skip

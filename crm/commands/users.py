@@ -61,7 +61,7 @@ def user_list(ctx: click.Context) -> None:
         if row.locked and row.locked_until is not None:
             state.append(
                 translate("cli", "locked until {time}").format(
-                    time=row.locked_until.astimezone().strftime("%d.%m.%Y %H:%M")
+                    time=row.locked_until.strftime("%d.%m.%Y %H:%M")
                 )
             )
         doctor = f" [{row.doctor_name}]" if row.doctor_name else ""

@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from crm.config import Settings
+from crm.config import Settings, data_dir
 from crm.controllers.access.database_login import is_gate
 from crm.controllers.access.keys import KeyProblem, check_key, ensure_key
 from crm.controllers.clinic.setup import needs_setup
@@ -20,6 +21,7 @@ from crm.crypto import KeyRing
 from crm.db import migrate
 from crm.db.checks import CheckResult, run_checks
 from crm.db.database import Database, open_database
+from crm.db.embedded import server_running
 from crm.db.engine import describe_server
 from crm.i18n import translate
 
@@ -50,6 +52,18 @@ class Ready:
     demo_clinic: bool = False
 
 
+def first_step(settings: Settings, pgdata: Path | None = None) -> str:
+    """What the start says first: starting the built-in server, joining it when another
+    desk or command already runs it, or connecting to the configured server."""
+    if not settings.embedded:
+        return translate("startup", "Connecting to {where}…").format(
+            where=describe_server(settings.database_url or "")
+        )
+    if server_running(pgdata or data_dir() / "pgdata"):
+        return translate("startup", "Connecting to the running built-in PostgreSQL server…")
+    return translate("startup", "Starting the built-in PostgreSQL server…")
+
+
 def prepare(
     settings: Settings,
     progress: Progress | None = None,
@@ -70,13 +84,7 @@ def prepare(
 
     seed_demo = seed_demo and not own_clinic
     say = progress or (lambda message: None)
-    say(
-        translate("startup", "Starting the built-in PostgreSQL server…")
-        if settings.embedded
-        else translate("startup", "Connecting to {where}…").format(
-            where=describe_server(settings.database_url or "")
-        )
-    )
+    say(first_step(settings))
     try:
         database = (
             open_database(settings, embedded_database=OWN_CLINIC_DATABASE)

@@ -146,6 +146,18 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def server_running(pgdata: Path) -> bool:
+    """Whether a PostgreSQL server already runs on ``pgdata`` (its ``postmaster.pid``
+    names a live process): another desk or command started it, and this one joins it."""
+    import psutil
+
+    try:
+        pid = int((pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return False
+    return pid > 0 and psutil.pid_exists(pid)
+
+
 def forget_dead_handles(pgdata: Path) -> list[int]:
     """Drop processes that no longer exist from the package's handle list.
 

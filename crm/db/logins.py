@@ -47,7 +47,7 @@ def login(
     check = database_login.check_before_login(gate_sessions, login_name)
     wrong = translate("auth", "Wrong login or password")
     if check.state == "locked" and check.locked_until is not None:
-        raise LoginRefused(auth.locked_refusal(check.locked_until))
+        raise LoginRefused(auth.locked_refusal(check.locked_until, gate_sessions))
     if check.state != "ok" or check.db_role is None:
         refusal = {
             "disabled": translate("auth", "This account is disabled; ask an administrator"),
@@ -68,7 +68,7 @@ def login(
             gate_sessions, login_name, workstation, str(error.orig).strip()[:300]
         )
         if until is not None:
-            raise LoginRefused(auth.locked_refusal(until)) from None
+            raise LoginRefused(auth.locked_refusal(until, gate_sessions)) from None
         raise LoginRefused(wrong) from None
     own = sessionmaker(bind=engine, expire_on_commit=False)
     user_id = database_login.note_success(own, workstation)

@@ -1,13 +1,15 @@
 """Small controls shared by the pages: drop-down lists sized for long entries
-(specialties, doctors' names), tool buttons with a keyboard shortcut of their own."""
+(specialties, doctors' names), tool buttons with a keyboard shortcut of their own, and a
+label that keeps to one line so a message never moves the fields."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QToolButton, QWidget
+from PySide6.QtCore import QEvent, QStandardPaths, Qt
+from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QToolButton, QWidget
 
 #: Characters a filter box is sized for, whatever its longest entry.
 FILTER_CHARACTERS = 18
@@ -44,3 +46,68 @@ def tool_button(
         action.triggered.connect(slot)
         owner.addAction(action)
     return button
+
+
+class OneLineLabel(QLabel):
+    """A label one line high whatever it says: a longer text is cut with «…» and shown
+    whole in its tooltip, so a message appearing never moves the widgets around it.
+
+    Its height is reserved while it is empty or hidden (the layout keeps the place).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setWordWrap(False)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setMinimumWidth(1)
+        policy = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self._fix_height()
+
+    def text(self) -> str:  # Qt's name
+        """The whole text (what is painted may be cut)."""
+        return self._full
+
+    def setText(self, text: str) -> None:  # Qt's name
+        self._full = text
+        self.setToolTip(text if text else "")
+        self._elide()
+
+    def clear(self) -> None:  # Qt's name
+        self.setText("")
+
+    def changeEvent(self, event: QEvent) -> None:  # Qt's name
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fix_height()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt's name
+        super().resizeEvent(event)
+        self._elide()
+
+    def _fix_height(self) -> None:
+        self.setFixedHeight(QFontMetrics(self.font()).height() + 2)
+
+    def _elide(self) -> None:
+        # Messages are one line: line breaks of a list of problems become «; ».
+        flat = "; ".join(line.strip() for line in self._full.splitlines() if line.strip())
+        metrics = QFontMetrics(self.font())
+        super().setText(metrics.elidedText(flat, Qt.TextElideMode.ElideRight, self.width()))
+
+
+def keep_height(widget: QWidget) -> None:
+    """Fix ``widget`` at its natural height, so outlining it as bad (a style sheet's
+    border) does not make it, and every field below it, move."""
+    widget.ensurePolished()
+    widget.setFixedHeight(widget.sizeHint().height())
+
+
+def documents_folder() -> Path:
+    """The user's documents folder (home when there is none): where a save dialog opens,
+    never the program's working directory."""
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if documents and Path(documents).is_dir():
+        return Path(documents)
+    return Path.home()

@@ -23,6 +23,10 @@ _LOCALES = {"ru": "ru_RU", "en": "en_GB"}
 _installed: list[QTranslator] = []
 
 
+#: Contexts of Qt 6 whose texts ``qtbase_ru.qm`` still keeps under ``QFileDialog``.
+_MOVED_TO_ICON_PROVIDER = frozenset({"QAbstractFileIconProvider", "QFileIconProvider"})
+
+
 class QtCatalogue(QTranslator):
     """Qt's own ``qtbase_<lang>.qm``, forgiving of accelerators added after it was made.
 
@@ -30,7 +34,8 @@ class QtCatalogue(QTranslator):
     &type:``) while the ``qtbase_ru.qm`` shipped with PySide6 6.11 still holds them
     without (``Look in:`` → ``Перейти к:``), so those labels stayed English. A text
     the catalogue lacks is looked up again without its ``&``, and the accelerator
-    goes on the translation's first letter.
+    goes on the translation's first letter. The type column's «Folder» is looked up
+    where the catalogue keeps it (``QFileDialog``).
     """
 
     def translate(  # Qt's name and signature; called from C++ for every lookup it gets
@@ -43,6 +48,12 @@ class QtCatalogue(QTranslator):
         found = super().translate(context, source_text, disambiguation, n)
         if found:
             return found
+        # The file dialog's «Folder» / «File» (its type column) moved to the icon
+        # provider's context in Qt 6; the catalogue still has them under QFileDialog.
+        if context in _MOVED_TO_ICON_PROVIDER:
+            moved = super().translate("QFileDialog", source_text, disambiguation, n)
+            if moved:
+                return moved
         if source_text.count("&") == 1:
             bare = super().translate(context, source_text.replace("&", ""), disambiguation, n)
             if bare and "&" not in bare:

@@ -382,8 +382,16 @@
         <translation>— какая организация? —</translation>
     </message>
     <message>
-        <source>&lt;b&gt;{patient}&lt;/b&gt; → {specialty}; issued {issued} by {organisation}; valid until &lt;b&gt;{last}&lt;/b&gt; ({days} days left)</source>
-        <translation>&lt;b&gt;{patient}&lt;/b&gt; → {specialty}; выдано {issued}, {organisation}; действует до &lt;b&gt;{last}&lt;/b&gt; (осталось дней: {days})</translation>
+        <source>valid until &lt;b&gt;{last}&lt;/b&gt; ({days} days left)</source>
+        <translation>действует до &lt;b&gt;{last}&lt;/b&gt; (осталось дней: {days})</translation>
+    </message>
+    <message>
+        <source>valid until &lt;b&gt;{last}&lt;/b&gt;, expired</source>
+        <translation>действовало до &lt;b&gt;{last}&lt;/b&gt;, срок истёк</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{patient}&lt;/b&gt; → {specialty}; issued {issued} by {organisation}; {validity}</source>
+        <translation>&lt;b&gt;{patient}&lt;/b&gt; → {specialty}; выдано {issued}, {organisation}; {validity}</translation>
     </message>
     <message>
         <source>No free time before the referral&apos;s last valid day in the days chosen.</source>
@@ -3228,6 +3236,18 @@
     <message>
         <source>{message}. Nearest free: {doctor}, {time}</source>
         <translation>{message}. Ближайшее свободное время: {doctor}, {time}</translation>
+    </message>
+    <message>
+        <source>{patient}, {time}: the appointment is cancelled</source>
+        <translation>{patient}, {time}: запись отменена</translation>
+    </message>
+    <message>
+        <source>{patient}, {time}: marked «{status}»</source>
+        <translation>{patient}, {time}: отмечено «{status}»</translation>
+    </message>
+    <message>
+        <source>{patient}, {time}: «{old}» undone, back to «{status}»</source>
+        <translation>{patient}, {time}: «{old}» отменено, снова «{status}»</translation>
     </message>
     <message>
         <source>Undo a mistaken status</source>
@@ -7891,6 +7911,10 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
         <translation>Направившая организация</translation>
     </message>
     <message>
+        <source>{name} (OGRN {ogrn})</source>
+        <translation>{name} (ОГРН {ogrn})</translation>
+    </message>
+    <message>
         <source>Patient</source>
         <translation>Пациент</translation>
     </message>
@@ -7917,6 +7941,10 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     <message>
         <source>{date} ({days} days left)</source>
         <translation>{date} (осталось дней: {days})</translation>
+    </message>
+    <message>
+        <source>{date}, expired</source>
+        <translation>{date}, срок истёк</translation>
     </message>
     <message>
         <source>Status</source>
@@ -8798,12 +8826,16 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     <name>startup</name>
     <message>
         <source>Starting the built-in PostgreSQL server…</source>
-        <extracomment>The embedded server&apos;s database for a clinic&apos;s own data (``--no-demo``), beside the demo&apos;s. No user exists yet: the setup wizard comes before the login. The database holds the demo clinic (the login lists its users).</extracomment>
         <translation>Запуск встроенного сервера PostgreSQL…</translation>
     </message>
     <message>
         <source>Connecting to {where}…</source>
+        <extracomment>The embedded server&apos;s database for a clinic&apos;s own data (``--no-demo``), beside the demo&apos;s. No user exists yet: the setup wizard comes before the login. The database holds the demo clinic (the login lists its users).</extracomment>
         <translation>Подключение к серверу ({where})…</translation>
+    </message>
+    <message>
+        <source>Connecting to the running built-in PostgreSQL server…</source>
+        <translation>Подключение к уже запущенному встроенному серверу PostgreSQL…</translation>
     </message>
     <message>
         <source>Cannot open the database: {error}</source>

@@ -145,6 +145,9 @@ def test_a_name_and_ogrn_are_corrected(
     assert tab.selected() is not None and tab.selected().id == target.id
     assert tab.model.index(tab.model.row_of(target.id), OrganisationsModel.OGRN).data() == new_ogrn
     assert tab.messages.kind == "done" and "филиал 2" in tab.messages.text()
+    # Issue 19, defect 10: «сохранено» goes once the search shows another list.
+    tab.search.setText("поликлиника № 3")
+    assert tab.messages.kind == ""
 
 
 def test_a_bad_ogrn_is_named_and_what_was_typed_stays(

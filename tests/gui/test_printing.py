@@ -3,6 +3,8 @@ PDF-format QPrinter on a worker thread without blocking, journals it, remembers 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pypdfium2 as pdfium
 import pytest
 import sqlalchemy as sa
@@ -15,6 +17,7 @@ from crm.db.database import Database
 from crm.models import JournalEntry
 from crm.reports import qr
 from crm.reports.ticket import TicketFormat
+from crm.views.controls import documents_folder
 from crm.views.printing.dialog import PrintDialog, workstation_settings
 from tests.gui import test_booking_dialog as base
 from tests.gui.test_schedule_actions import action, menu_for
@@ -141,12 +144,18 @@ def test_day_list_saved_as_pdf_and_journaled(
     dialog = opened_dialog(qtbot, actions, action(menu, "actionPrintDayList").trigger)
     assert dialog.document is not None and dialog.document.kind == "day_list"
     target = tmp_path / "список"
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
-    )
+    asked: list[tuple] = []
+
+    def ask(*args, **kwargs):
+        asked.append(args)
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(ask))
     with qtbot.waitSignal(dialog.printed, timeout=TIMEOUT):
         saved = dialog.save_as()
     assert saved == target.with_suffix(".pdf")
+    # The dialog opens in the user's documents, not the working directory (issue 19, 13).
+    assert Path(asked[0][2]).parent == documents_folder()
     document = pdfium.PdfDocument(saved.read_bytes())
     text = document[0].get_textpage().get_text_range()
     document.close()

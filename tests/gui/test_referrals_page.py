@@ -107,6 +107,9 @@ def test_an_unknown_or_expired_referral_is_refused_by_name(
         assert wizard.message_bar.kind == "error"
         assert word in wizard.message_bar.text().lower().replace("ё", "е")
         assert not wizard.tree.isEnabled()
+    # Issue 19, defect 10: the summary does not say «осталось дней: 0» beside «истёк».
+    summary = wizard.summary.text()
+    assert "осталось" not in summary and "истёк" in summary, summary
 
 
 def test_the_registry_filters_highlights_and_opens_the_wizard(

@@ -101,8 +101,10 @@ def test_a_registrar_cancels_well_ahead(
     dialog = actions.cancel(base.grid_appointment(gui_database, context.actor, appointment_id))
     assert not dialog.notice.isVisible()
     type_text(dialog.reason_edit, "уезжает")
-    with qtbot.waitSignal(actions.changed, timeout=TIMEOUT):
+    with qtbot.waitSignal(actions.done, timeout=TIMEOUT) as done:
         dialog.cancel_button.click()
+    # Issue 19, defect 10: each change says what it did, in one line.
+    assert "запись отменена" in done.args[0] and "\n" not in done.args[0]
     row = status_of(gui_database, appointment_id)
     assert (row.status, row.cancelled_by) == (S.CANCELLED, CancelledBy.PATIENT)
 
@@ -146,13 +148,17 @@ def test_statuses_from_the_context_menu_and_a_manager_undo(
         menu = menu_for(actions, gui_database, appointment_id)
         step = action(menu, name)
         assert step is not None and step.text().endswith("\t" + key), name
-        with qtbot.waitSignal(actions.changed, timeout=TIMEOUT) as changed:
+        with (
+            qtbot.waitSignal(actions.changed, timeout=TIMEOUT) as changed,
+            qtbot.waitSignal(actions.done, timeout=TIMEOUT) as done,
+        ):
             if name == "actionInProgress":  # by its key, as the grid sends it
                 block = base.grid_appointment(gui_database, _context.actor, appointment_id)
                 actions.run_shortcut(block, name)
             else:
                 step.trigger()
         assert set(changed.args[0]) == {clinic.petrov}
+        assert "отмечено «" in done.args[0], done.args
         assert status_of(gui_database, appointment_id).status is expected
     # A step the status does not allow any more is said, not attempted.
     with qtbot.waitSignal(actions.told, timeout=TIMEOUT) as told:
@@ -167,8 +173,9 @@ def test_statuses_from_the_context_menu_and_a_manager_undo(
     question = actions.question
     assert isinstance(question, ReasonDialog) and not question.ok_button.isEnabled()
     type_text(question.reason_edit, "отметили по ошибке")
-    with qtbot.waitSignal(actions.changed, timeout=TIMEOUT):
+    with qtbot.waitSignal(actions.done, timeout=TIMEOUT) as done:
         question.ok_button.click()
+    assert "отменено" in done.args[0] and "снова «на приёме»" in done.args[0], done.args
     assert status_of(gui_database, appointment_id).status is S.IN_PROGRESS
 
 

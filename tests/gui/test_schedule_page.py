@@ -693,3 +693,22 @@ def test_a_waiting_patient_dropped_outside_the_hours_is_told_why(
     assert move.isAccepted() and not drop.isAccepted()
     assert page.message_bar.text() == "Вне рабочего времени врача"
     assert live_at(gui_database, c.petrov, f.at(c.day, "14:00")) is None
+
+
+def test_the_enter_or_esc_hint_goes_with_esc(
+    qtbot, registrar: AppContext, open_page, schedule_clinic
+) -> None:
+    # Issue 19, defect 10: after a refused keyboard move, Esc left «нажмите Enter или Esc».
+    c = schedule_clinic
+    page = page_with_chosen(open_page, registrar, c.second)
+    grid = page.grid
+    qtbot.keyClick(grid, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier)
+    first = grid.appointment(c.first)
+    grid.set_cursor(grid.grid_layout.cell_of((c.petrov, c.day), first.starts_at))
+    with qtbot.waitSignal(page.schedule_actions.refused, timeout=TIMEOUT):
+        qtbot.keyClick(grid, Qt.Key.Key_Return)
+    assert "Выберите другое время" in page.message_bar.text()
+    wait_idle(qtbot, page)
+    qtbot.keyClick(grid, Qt.Key.Key_Escape)
+    assert grid.moving is None
+    assert "Enter" not in page.message_bar.text() and page.message_bar.kind == ""

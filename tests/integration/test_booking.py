@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from crm.controllers.context import Actor
 from crm.controllers.errors import BookingRefused, PermissionDenied, StaleRecord
+from crm.controllers.journal import words
 from crm.controllers.schedule import booking, slots, visit_status
 from crm.models import (
     Appointment,
@@ -182,7 +183,12 @@ def test_taken_slot_is_refused_with_alternatives_and_journaled(db, clinic):
             sa.select(JournalEntry).where(JournalEntry.outcome == JournalOutcome.REFUSED)
         ).one()
         assert session.scalar(sa.select(sa.func.count()).select_from(Appointment)) == 1
-    assert entry.action == "create" and entry.details.startswith("slot_taken")
+    # In words, as a person reads it in the journal (issue 19, defect 13), not
+    # «slot_taken: Время уже занято»; entries written so are shown without the code.
+    assert entry.action == "create" and entry.details == "Время уже занято"
+    assert words.describe("appointment", None, "slot_taken: Время уже занято") == (
+        "Время уже занято"
+    )
     assert entry.changes["doctor_id"] == [None, clinic.doctor]
 
 

@@ -231,3 +231,12 @@ def test_cli_exit_codes_and_errors_workbook(desk, run, tmp_path, committed_engin
     no_columns.write_text("Фамилия;Телефон\nИванов;1\n", encoding="utf-8")
     refused = run("--database", desk, "import", "patients", str(no_columns), "--as", "reg")
     assert refused.exit_code == 2 and "Имя" in refused.output
+
+
+def test_a_rejected_rows_reason_does_not_repeat_its_column(db, registrar, keyring, tmp_path):
+    # Issue 19, defect 13: the report read «СНИЛС: СНИЛС: неверное контрольное число».
+    path = write_csv(tmp_path / "p.csv", mixed_rows())
+    result = import_patients(db, registrar, keyring, path)
+    assert result.rejected
+    for problem in result.rejected:
+        assert not problem.message.lower().startswith(problem.field.lower() + ":"), problem

@@ -194,3 +194,13 @@ def test_a_list_cut_at_the_limit_says_so(run, cli):
     assert "Only the first 2 are listed" in listed.stderr
     whole = run(cli.url, "referral", "list", "--limit", "3", "--as", cli.registrar)
     assert len(whole.stdout.splitlines()) == 3 and "Only the first" not in whole.stderr
+
+
+def test_show_speaks_russian_throughout(run, cli, key_file):
+    # Issue 19, defect 13: «(OGRN …)» was left in English in a Russian `referral show`.
+    assert add(run, cli, "нп 4321").exit_code == 0
+    shown = CliRunner().invoke(main, ["--key-file", str(key_file), "--lang", "ru",
+                                      "--database", cli.url, "referral", "show", "НП-4321",
+                                      "--as", cli.registrar])  # fmt: skip
+    assert shown.exit_code == 0, shown.output
+    assert f"(ОГРН {cli.ogrn})" in shown.stdout and "OGRN" not in shown.stdout

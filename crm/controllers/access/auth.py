@@ -104,7 +104,7 @@ def login(db: sessionmaker[Session], login_name: str, password: str, workstation
         elif not user.active:
             refusal = translate("auth", "This account is disabled; ask an administrator")
         elif user.locked_until is not None and user.locked_until > now:
-            refusal = locked_refusal(user.locked_until)
+            refusal = locked_refusal(user.locked_until, session)
         elif not _verify(user.password_hash, password):
             user.failed_attempts += 1
             refusal = translate("auth", "Wrong login or password")
@@ -112,7 +112,7 @@ def login(db: sessionmaker[Session], login_name: str, password: str, workstation
                 user.locked_until = now + LOCKOUT
                 user.failed_attempts = 0
                 sync_login(session, user)  # the server refuses its password too
-                refusal = locked_refusal(user.locked_until)
+                refusal = locked_refusal(user.locked_until, session)
         if refusal is not None:
             journal.record(
                 session,
@@ -141,10 +141,15 @@ def login(db: sessionmaker[Session], login_name: str, password: str, workstation
     return actor
 
 
-def locked_refusal(until: dt.datetime) -> str:
-    """The refusal while an account is locked after failed logins, saying until when."""
+def locked_refusal(until: dt.datetime, source: clock.SessionSource) -> str:
+    """The refusal while an account is locked after failed logins, saying until when in
+    the clinic's time (read through ``source``), as every other time on the desk.
+
+    A desk before login (``crm_gate``) may read no clinic setting but the key's
+    fingerprint: it gets the default timezone.
+    """
     return translate("auth", "Too many failed attempts: the account is locked until {time}").format(
-        time=until.astimezone().strftime("%H:%M")
+        time=until.astimezone(clock.clinic_timezone(source)).strftime("%H:%M")
     )
 
 

@@ -26,6 +26,7 @@ from crm.controllers import journal
 from crm.controllers.access import auth
 from crm.controllers.access.database_login import sync_login
 from crm.controllers.access.permissions import Permission, require
+from crm.controllers.clinic import clock
 from crm.controllers.context import Actor
 from crm.controllers.errors import DomainError, FieldProblem, NotFound, ValidationError
 from crm.i18n import translate
@@ -194,6 +195,11 @@ def list_users(db: sessionmaker[Session], *, actor: Actor | None) -> tuple[UserR
     _check(actor)
     with db() as session:
         now = session.execute(sa.select(sa.func.now())).scalar_one()
+        tz = clock.clinic_timezone(session)  # times shown in the clinic's, not the desk's
+
+        def local(moment: dt.datetime | None) -> dt.datetime | None:
+            return moment.astimezone(tz) if moment else None
+
         doctors = {
             d.id: _short_name(d)
             for d in session.scalars(
@@ -209,11 +215,11 @@ def list_users(db: sessionmaker[Session], *, actor: Actor | None) -> tuple[UserR
                 full_name=u.full_name,
                 role=u.role,
                 active=u.active,
-                locked_until=u.locked_until,
+                locked_until=local(u.locked_until),
                 locked=u.locked_until is not None and u.locked_until > now,
                 doctor_id=u.doctor_id,
                 doctor_name=doctors.get(u.doctor_id) if u.doctor_id else None,
-                last_login_at=u.last_login_at,
+                last_login_at=local(u.last_login_at),
             )
             for u in session.scalars(sa.select(User).order_by(sa.func.lower(User.login)))
         )

@@ -600,6 +600,10 @@ def change_texts(
     return found
 
 
+#: A program's reason code at the start of old refusal details: ``slot_taken: ``.
+_REASON_CODE = re.compile(r"^[a-z]+(?:_[a-z]+)+: ")
+
+
 def describe(
     entity: str | None,
     changes: Mapping[str, Any] | None,
@@ -608,7 +612,13 @@ def describe(
     tz: dt.tzinfo | None = None,
     names: Names | None = None,
 ) -> str:
-    """The free-text details, then ``Поле: было → стало`` for each field, joined by «; »."""
+    """The free-text details, then ``Поле: было → стало`` for each field, joined by «; ».
+
+    Refusals journaled with their code first (``slot_taken: Время уже занято``, before
+    they were written in words only) are shown without it.
+    """
+    if details:
+        details = _REASON_CODE.sub("", details, count=1)
     parts = [details] if details else []
     parts += [str(change) for change in change_texts(entity, changes, tz=tz, names=names)]
     return "; ".join(parts)

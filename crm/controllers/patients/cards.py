@@ -471,6 +471,7 @@ def _card(
         policy_display=policy_display,
         warnings=tuple(warnings),
         full_name=full_name,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
+        # In the clinic's time, as every time on the desk (not the workstation's).
+        created_at=row.created_at.astimezone(clock.clinic_timezone(session)),
+        updated_at=row.updated_at.astimezone(clock.clinic_timezone(session)),
     )

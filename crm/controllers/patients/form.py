@@ -17,13 +17,12 @@ from crm.controllers.validation import (
     Policy,
     check_birth_date,
     check_other_document,
-    check_passport,
     check_policy,
+    check_typed_passport,
     normalize_person_name,
     normalize_phone,
     normalize_snils,
     parse_date,
-    split_passport_number,
 )
 from crm.i18n import translate
 from crm.models.enums import OtherDocumentKind, PolicyKind, Sex
@@ -136,6 +135,8 @@ def validate_form(form: PatientForm, today: dt.date) -> CleanPatient:
     def attempt(name: str, check: Callable[[], object]) -> None:
         try:
             values[name] = check()
+        except FormInvalid as exc:
+            problems.extend(exc.problems)
         except ValidationError as exc:
             problems.append(FieldProblem(exc.field or name, exc.message))
 
@@ -231,12 +232,9 @@ def _passport(
     )
     if all(_blank(part) or part is None for part in parts):
         return None
-    series, number = split_passport_number(form.passport or "")
-    issued_on = parse_date(form.passport_issued_on or "", "passport_issued_on")
-    passport, found = check_passport(
-        series,
-        number,
-        issued_on,
+    passport, found = check_typed_passport(
+        form.passport or "",
+        form.passport_issued_on or "",
         form.passport_subdivision or "",
         form.passport_issued_by or "",
         birth_date=birth_date,

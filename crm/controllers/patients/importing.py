@@ -157,6 +157,15 @@ class PatientTable:
         }
 
 
+def _reason(label: str, message: str) -> str:
+    """The card's message without the field's name the report already has in its own
+    column: «СНИЛС: неверная контрольная сумма» under «СНИЛС» says «неверная …»."""
+    head, colon, rest = message.partition(": ")
+    if colon and head.strip().lower() == label.strip().lower() and rest:
+        return rest
+    return message
+
+
 @dataclass(frozen=True)
 class RejectedRow:
     """One problem of a rejected row: its number in the file, the field's label, why."""
@@ -488,10 +497,9 @@ def import_table(
                 clean = validate_form(form_of(table.values_of(cells)), today)
             except PatientInvalid as invalid:
                 for problem in invalid.problems:
+                    label = column_label(problem.field)
                     result.rejected.append(
-                        RejectedRow(
-                            number, column_label(problem.field), problem.message, tuple(cells)
-                        )
+                        RejectedRow(number, label, _reason(label, problem.message), tuple(cells))
                     )
                 continue
             valid.append((number, cells, clean))

@@ -389,7 +389,7 @@ def _refused(
         with db() as session, session.begin():
             record(
                 session, actor, action, entity_id, journal.diff({}, attempted),
-                details=f"{refused.reason_code}: {refused.message}",
+                details=refused.message,  # in words: the journal is read by people
                 outcome=JournalOutcome.REFUSED,
             )  # fmt: skip
     if refused.reason_code in TIME_REASONS and "doctor_id" in attempted:

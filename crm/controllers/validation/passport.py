@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from crm.controllers.validation.dates import add_years, format_date
+from crm.controllers.errors import Problems
+from crm.controllers.validation.dates import add_years, format_date, parse_date
 from crm.controllers.validation.fields import collapse_spaces, invalid, required, strip_separators
 from crm.i18n import translate
 
@@ -123,23 +124,89 @@ def check_passport(
         birthday and more than 90 days have passed since that birthday.
 
     Raises:
-        ValidationError: a bad series (``passport_series``), number (``passport_number``),
-            subdivision code (``passport_subdivision``) or empty issuing authority
+        FormInvalid: (a :class:`ValidationError` naming the first) every one of: a bad
+            series (``passport_series``), number (``passport_number``), subdivision
+            code (``passport_subdivision``) or empty issuing authority
             (``passport_issued_by``); an issue date (``passport_issued_on``) in the future,
             before 01.10.1997 or before the holder's 14th birthday.
     """
-    series_digits = strip_separators(series)
-    if not _SERIES.fullmatch(series_digits):
+    return check_typed_passport(
+        (series, number), issued_on, subdivision, issued_by, birth_date=birth_date, today=today
+    )
+
+
+def check_typed_passport(
+    series_and_number: str | tuple[str, str],
+    issued_on: dt.date | str,
+    subdivision: str,
+    issued_by: str,
+    *,
+    birth_date: dt.date | None,
+    today: dt.date,
+) -> tuple[Passport, list[str]]:
+    """:func:`check_passport` over the card's boxes as typed, every problem at once.
+
+    ``series_and_number`` is the one box (``45 08 123456``) or a ``(series, number)``
+    pair; ``issued_on`` is the typed date (``ДД.ММ.ГГГГ``) or a date. Each part is
+    checked whatever is wrong with the others: a future issue date is reported
+    together with an empty subdivision code, not after it is filled.
+
+    Raises:
+        FormInvalid: every bad part, each under its field (first in the card's order).
+    """
+    problems = Problems()
+    if isinstance(series_and_number, str):
+        split = problems.check("passport_series", split_passport_number, series_and_number)
+        series_digits, number_digits = split if split else (None, None)
+    else:
+        series_digits = problems.check("passport_series", _series, series_and_number[0])
+        number_digits = problems.check("passport_number", _number, series_and_number[1])
+    if isinstance(issued_on, str):
+        issued_on = problems.check(
+            "passport_issued_on", parse_date, issued_on, "passport_issued_on"
+        )
+    if isinstance(issued_on, dt.date):
+        problems.check("passport_issued_on", _check_issue_date, issued_on, birth_date, today)
+    code = problems.check("passport_subdivision", _subdivision, subdivision)
+    authority = problems.check("passport_issued_by", _authority, issued_by)
+    problems.raise_any()
+    assert series_digits and number_digits and isinstance(issued_on, dt.date)
+    passport = Passport(series_digits, number_digits, issued_on, code, authority)
+    warnings: list[str] = []
+    if birth_date is not None and (age := replacement_age(issued_on, birth_date, today)):
+        warnings.append(
+            translate("validation", "Passport due for replacement: the holder turned {age}").format(
+                age=age
+            )
+        )
+    return passport, warnings
+
+
+def _series(series: str) -> str:
+    digits = strip_separators(series)
+    if not _SERIES.fullmatch(digits):
         raise invalid("passport_series", translate("validation", "Passport series: 4 digits"))
-    number_digits = strip_separators(number.replace("№", ""))
-    if not _NUMBER.fullmatch(number_digits):
+    return digits
+
+
+def _number(number: str) -> str:
+    digits = strip_separators(number.replace("№", ""))
+    if not _NUMBER.fullmatch(digits):
         raise invalid("passport_number", translate("validation", "Passport number: 6 digits"))
-    subdivision_match = _SUBDIVISION.fullmatch(strip_separators(subdivision))
-    if subdivision_match is None:
+    return digits
+
+
+def _subdivision(subdivision: str) -> str:
+    match = _SUBDIVISION.fullmatch(strip_separators(subdivision))
+    if match is None:
         raise invalid(
             "passport_subdivision",
             translate("validation", "Subdivision code: 6 digits written as NNN-NNN"),
         )
+    return "-".join(match.groups())
+
+
+def _authority(issued_by: str) -> str:
     authority = collapse_spaces(issued_by)
     if not authority:
         raise required("passport_issued_by")
@@ -149,22 +216,7 @@ def check_passport(
             translate("validation", "{field}: at most {n} characters"),
             n=ISSUED_BY_MAX_LENGTH,
         )
-    _check_issue_date(issued_on, birth_date, today)
-    passport = Passport(
-        series_digits,
-        number_digits,
-        issued_on,
-        "-".join(subdivision_match.groups()),
-        authority,
-    )
-    warnings: list[str] = []
-    if birth_date is not None and (age := replacement_age(issued_on, birth_date, today)):
-        warnings.append(
-            translate("validation", "Passport due for replacement: the holder turned {age}").format(
-                age=age
-            )
-        )
-    return passport, warnings
+    return authority
 
 
 def replacement_age(issued_on: dt.date, birth_date: dt.date, today: dt.date) -> int | None:

@@ -121,7 +121,7 @@ class DirectoryTab(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.focus_form())
         self.show_inactive = QCheckBox(self.tr("Show deactivated"))
         self.show_inactive.setChecked(True)
-        self.show_inactive.toggled.connect(lambda _on: self._show(self._last_read))
+        self.show_inactive.toggled.connect(lambda _on: self._filter_changed())
         self.show_inactive.setVisible(directory.deactivatable)
         self.count = QLabel()
 
@@ -200,6 +200,12 @@ class DirectoryTab(QWidget):
     def activate(self) -> None:
         """The tab came to the front: read it again."""
         self.refresh()
+
+    def _filter_changed(self) -> None:
+        # «Saved» was about the list before the filter: it goes with it.
+        if self.messages.kind == "done":
+            self.messages.clear()
+        self._show(self._last_read)
 
     def refresh(self) -> None:
         """Read the directory (one read at a time)."""

@@ -106,7 +106,8 @@ class CardEditor(QDialog):
         self.save_button.clicked.connect(self.save)
         self.save_button.setVisible(self.may_edit)
 
-        self.bar = MessageBar()
+        # One line, its place kept: a message never shifts the fields below it.
+        self.bar = MessageBar(one_line=True)
         self.form = PatientFormWidget()
         self.form.set_read_only(not self.may_edit)
         self._marked_text = ""  # the «check the marked fields» banner while it shows

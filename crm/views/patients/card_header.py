@@ -85,7 +85,7 @@ class CardHeader(QWidget):
             self.tr("Card No. {id} · born {birth} · changed {changed}").format(
                 id=card.id,
                 birth=card.form.birth_date,
-                changed=card.updated_at.astimezone().strftime("%d.%m.%Y %H:%M"),
+                changed=card.updated_at.strftime("%d.%m.%Y %H:%M"),
             )
         )
         self.warnings.setText("; ".join(card.warnings))

@@ -61,7 +61,7 @@ class ConflictDialog(QDialog):
         self.yours_buttons: dict[str, QRadioButton] = {}
         titles = labels.field_titles()
 
-        saved_at = conflict.theirs.updated_at.astimezone().strftime("%d.%m.%Y %H:%M")
+        saved_at = conflict.theirs.updated_at.strftime("%d.%m.%Y %H:%M")
         intro = QLabel(
             self.tr(
                 "Another workstation saved this card at {time} while you were editing it. "

@@ -22,7 +22,9 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPalette,
 )
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+
+from crm.views.controls import OneLineLabel, keep_height
 
 SNILS_MASK = "999-999-999 99;_"
 DATE_MASK = "99.99.9999;_"
@@ -174,7 +176,8 @@ class MaskedEdit(QLineEdit):
 
 
 class FieldBox(QWidget):
-    """One field of the card: its input with the field's message right under it.
+    """One field of the card: its input with the field's message right under it, on one
+    line reserved for it (a longer message is cut, whole in the tooltip).
 
     Args:
         editor: the input widget (kept as :attr:`editor`).
@@ -189,16 +192,16 @@ class FieldBox(QWidget):
     def __init__(self, editor: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.editor = editor
-        self.message = QLabel()
+        # One line, always there: a message appearing never moves the fields below.
+        self.message = OneLineLabel()
         self.message.setObjectName("fieldMessage")
-        self.message.setWordWrap(True)
-        self.message.hide()
         font = self.message.font()
         font.setPointSizeF(font.pointSizeF() * 0.9)
         self.message.setFont(font)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(1)
+        keep_height(editor)
         layout.addWidget(editor)
         layout.addWidget(self.message)
         self.setFocusProxy(editor)
@@ -226,14 +229,12 @@ class FieldBox(QWidget):
             return
         self._kind = ""
         self.message.clear()
-        self.message.hide()
         self.editor.setStyleSheet("")
 
     def _show(self, kind: str, text: str, colour: str) -> None:
         self._kind = kind
         self.message.setText(text)
         self.message.setStyleSheet(f"color: {colour};")
-        self.message.show()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
         if watched is self.editor and event.type() == QEvent.Type.FocusOut:

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crm.views.controls import OneLineLabel
+
 STYLES = {
     "error": ("#fdecea", "#c62828", "#8e1b1b"),
     "warning": ("#fff4e0", "#f0c36d", "#5c3d00"),
@@ -29,17 +31,20 @@ class MessageBar(QFrame):
 
     Args:
         parent: the Qt parent.
+        one_line: keep to one line and keep the place while hidden, so a message
+            appearing or going never moves what is below (a longer text is cut, whole
+            in the tooltip). For bars above fields or the schedule grid.
 
     Signals:
         The standard ones of :class:`QFrame` only; the buttons call what they are given.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, one_line: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("messageBar")
-        self.label = QLabel()
+        self.label: QLabel = OneLineLabel() if one_line else QLabel()
         self.label.setObjectName("messageText")
-        self.label.setWordWrap(True)
+        self.label.setWordWrap(not one_line)
         self.first_button = QPushButton()
         self.first_button.setObjectName("messageAction1")
         self.second_button = QPushButton()
@@ -64,6 +69,12 @@ class MessageBar(QFrame):
             button.hide()
             button.clicked.connect(lambda _checked=False, p=position: self._clicked(p))
         self._kind = ""
+        if one_line:
+            policy = self.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            self.setSizePolicy(policy)
+            inner = max(self.label.sizeHint().height(), self.first_button.sizeHint().height())
+            self.setFixedHeight(inner + 12 + 2 * self.frameWidth() + 2)
         self.hide()
 
     @property

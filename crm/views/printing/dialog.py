@@ -45,6 +45,7 @@ from crm.controllers.printing.tickets import PrintableDocument
 from crm.controllers.vocabulary import ticket_format_title as format_title
 from crm.reports.ticket import TicketFormat
 from crm.views import AppContext
+from crm.views.controls import documents_folder
 from crm.views.patients.message_bar import MessageBar
 from crm.views.printing.pages import (
     PrintOutcome,
@@ -419,7 +420,10 @@ class PrintDialog(QDialog):
             return None
         name = self.document.title.replace("/", "-").replace("№", "N")
         chosen, _filter = QFileDialog.getSaveFileName(
-            self, self.tr("Save as PDF"), f"{name}.pdf", self.tr("PDF documents (*.pdf)")
+            self,
+            self.tr("Save as PDF"),
+            str(documents_folder() / f"{name}.pdf"),  # not the working directory
+            self.tr("PDF documents (*.pdf)"),
         )
         if not chosen:
             return None

@@ -125,7 +125,7 @@ class OrganisationsTab(QWidget):
         self.search.setObjectName("organisationsSearch")
         self.search.setPlaceholderText(self.tr("Name, a word of it, or the first digits of ОГРН"))
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(lambda _text: self._debounce.start())
+        self.search.textChanged.connect(self._search_changed)
         self.search.returnPressed.connect(self.focus_table)
         self.count_label = QLabel()
         self.count_label.setObjectName("organisationsCount")
@@ -221,6 +221,12 @@ class OrganisationsTab(QWidget):
     def activate(self) -> None:
         """The tab came to the front: read the directory (the desk may have added to it)."""
         self.refresh()
+
+    def _search_changed(self, _text: str) -> None:
+        # «Saved» was about the list before the search: it goes with it.
+        if self.messages.kind == "done":
+            self.messages.clear()
+        self._debounce.start()
 
     def refresh(self) -> None:
         """Read the table again with the search as typed (one read at a time)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from html import escape
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -40,6 +39,7 @@ from crm.controllers.referrals.organisations import Organisation
 from crm.controllers.vocabulary import referral_kind_title
 from crm.models.enums import ReferralKind
 from crm.views import AppContext
+from crm.views.controls import keep_height
 from crm.views.patients.message_bar import MessageBar
 from crm.views.referrals.organisation_picker import INVALID_STYLE, OrganisationPicker
 from crm.views.schedule.new_patient import PatientPicker
@@ -75,7 +75,9 @@ class ReferralDialog(QDialog):
         self._details = details
         self._busy = False
         self.setWindowTitle(self.tr("New referral") if details is None else self.tr("Referral"))
-        self.message_bar = MessageBar()
+        # One line, its place kept: a message never shifts the fields below it; each
+        # bad field is outlined and says its problem in its tooltip.
+        self.message_bar = MessageBar(one_line=True)
 
         self.number = QLineEdit()
         self.number.setObjectName("referralNumber")
@@ -129,6 +131,8 @@ class ReferralDialog(QDialog):
             "diagnosis_code": self.diagnosis, "kind": self.kind, "issued_on": self.issued_on,
             "valid_days": self.emergency_days, "issuing_doctor": self.issuing_doctor,
         }  # fmt: skip
+        for widget in self.fields.values():
+            keep_height(widget)
 
         buttons = QDialogButtonBox()
         self.save_button = QPushButton(self.tr("Save (Ctrl+Enter)"))
@@ -219,6 +223,7 @@ class ReferralDialog(QDialog):
             return
         for widget in self.fields.values():
             widget.setStyleSheet("")
+            widget.setToolTip("")
         self._busy = True
         self.message_bar.show_message("info", self.tr("Saving…"))
         db, actor = self._context.database.sessions, self._context.actor
@@ -247,15 +252,17 @@ class ReferralDialog(QDialog):
                 widget = self.fields.get(problem.field)
                 if widget is not None:
                     widget.setStyleSheet(INVALID_STYLE)
+                    widget.setToolTip(problem.message)
             first = self.fields.get(problems[0].field)
             if first is not None:
                 first.setFocus(Qt.FocusReason.OtherFocusReason)
-            text = "<br>".join(escape(p.message) for p in problems)
+            text = "\n".join(p.message for p in problems)
         else:
             field = error.field if isinstance(error, DomainError) else None
             widget = self.fields.get(field or "")
             if widget is not None:
                 widget.setStyleSheet(INVALID_STYLE)
+                widget.setToolTip(message)
                 widget.setFocus(Qt.FocusReason.OtherFocusReason)
-            text = escape(message)
+            text = message
         self.message_bar.show_message("error", text)

@@ -275,15 +275,20 @@ class BookingWizard(QWidget):
             self.organisation.hide()
         referral = options.referral
         if referral is not None:
+            # An expired referral says so, not «0 days left» beside the refusal.
+            validity = (
+                self.tr("valid until <b>{last}</b> ({days} days left)")
+                if referral.days_left > 0
+                else self.tr("valid until <b>{last}</b>, expired")
+            ).format(last=f"{referral.last_valid_day:%d.%m.%Y}", days=referral.days_left)
             self.summary.setText(
                 self.tr("<b>{patient}</b> → {specialty}; issued {issued} by {organisation}; "
-                        "valid until <b>{last}</b> ({days} days left)").format(
+                        "{validity}").format(
                     patient=escape(referral.patient_name),
                     specialty=escape(referral.specialty_name),
                     issued=f"{referral.issued_on:%d.%m.%Y}",
                     organisation=escape(referral.organisation_name),
-                    last=f"{referral.last_valid_day:%d.%m.%Y}",
-                    days=max(referral.days_left, 0))
+                    validity=validity)
             )  # fmt: skip
         else:
             self.summary.clear()

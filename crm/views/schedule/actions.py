@@ -62,6 +62,8 @@ class ScheduleActions(QObject):
             block goes back.
         open_patient(int): the user asked to open this patient's card.
         told(str): a shortcut that cannot act now, and why (the menu's greyed reason).
+        done(str): what a status change, an undo or a cancel did, in one line (emitted
+            just after ``changed``).
         move_requested(object): «Move» was chosen for the ``GridAppointment``: the grid
             takes it to move by keyboard.
     """
@@ -70,6 +72,7 @@ class ScheduleActions(QObject):
     refused = Signal(int, str)
     open_patient = Signal(int)
     told = Signal(str)
+    done = Signal(str)
     move_requested = Signal(object)
 
     def __init__(self, context: AppContext, parent: QWidget) -> None:
@@ -219,7 +222,11 @@ class ScheduleActions(QObject):
     def cancel(self, appointment: GridAppointment) -> CancelDialog:
         """Open the cancel dialog for ``appointment``."""
         dialog = CancelDialog(self._context, appointment, self._parent)
-        dialog.cancelled.connect(lambda _row: self.changed.emit({appointment.doctor_id}))
+        dialog.cancelled.connect(
+            lambda _row: self._did(
+                appointment, self.tr("{patient}, {time}: the appointment is cancelled")
+            )
+        )
         self._open(dialog)
         self.cancel_dialog = dialog
         return dialog
@@ -228,6 +235,16 @@ class ScheduleActions(QObject):
         self, appointment: GridAppointment, status: AppointmentStatus, reason: str | None = None
     ) -> None:
         """Move the visit to ``status`` (a manager's undo needs ``reason``)."""
+        title = vocabulary.appointment_status_title(status)
+        old = vocabulary.appointment_status_title(appointment.status)
+        if reason is None:
+            done = self.tr("{patient}, {time}: marked «{status}»").replace("{status}", title)
+        else:
+            done = (
+                self.tr("{patient}, {time}: «{old}» undone, back to «{status}»")
+                .replace("{old}", old)
+                .replace("{status}", title)
+            )
         self._context.runner.submit(
             visit_status.set_status,
             self._context.database.sessions,
@@ -236,10 +253,16 @@ class ScheduleActions(QObject):
             status,
             reason=reason,
             expected_version=appointment.version,
-            on_success=lambda _row: self.changed.emit({appointment.doctor_id}),
+            on_success=lambda _row: self._did(appointment, done),
             on_failure=lambda message: self.refused.emit(appointment.id, message),
             owner=self,
         )
+
+    def _did(self, appointment: GridAppointment, text: str) -> None:
+        """Say that ``appointment``'s doctor changed, then what was done, in one line."""
+        self.changed.emit({appointment.doctor_id})
+        when = f"{appointment.starts_at:%d.%m %H:%M}"
+        self.done.emit(text.format(patient=appointment.patient_short, time=when))
 
     def undo_status(self, appointment: GridAppointment) -> None:
         """Ask a manager why, then step the visit's status back."""

@@ -120,7 +120,7 @@ class SchedulePage(QWidget):
         self.week = WeekView()
         self.tray = HoldingTray()
         self.waiting_panel = WaitingPanel()
-        self.message_bar = MessageBar()
+        self.message_bar = MessageBar(one_line=True)  # one line: the grid never shifts
         self.status_label = QLabel()
         self.status_label.setObjectName("scheduleStatus")
         self.views = QStackedWidget()
@@ -174,6 +174,7 @@ class SchedulePage(QWidget):
         actions.changed.connect(self._on_actions_changed)
         actions.refused.connect(self._on_refused)
         actions.told.connect(self._tell)
+        actions.done.connect(lambda text: self.message_bar.show_message("done", text))
         actions.open_patient.connect(self.open_patient)
         actions.move_requested.connect(self._start_move)
 
@@ -649,6 +650,7 @@ class SchedulePage(QWidget):
             message += "\n" + self.tr("Choose another time and press Enter, or Esc to leave it")
         if message:
             self.message_bar.show_message("error", message)
+            self._moving_text = message if grid.moving else self._moving_text  # goes with it
         else:
             self.message_bar.clear()  # the user said no: nothing went wrong
         appointment = self.current_grid.appointment(appointment_id) if appointment_id else None

@@ -60,7 +60,7 @@ class UsersModel(RowTableModel):
             return self.tr("deactivated")
         if user.locked and user.locked_until is not None:
             return self.tr("locked until {time}").format(
-                time=user.locked_until.astimezone().strftime("%d.%m.%Y %H:%M")
+                time=user.locked_until.strftime("%d.%m.%Y %H:%M")
             )
         return self.tr("active")
 
@@ -88,7 +88,7 @@ class UsersModel(RowTableModel):
                 return self.state_text(user)
             if column == self.LAST_LOGIN:
                 moment = user.last_login_at
-                return moment.astimezone().strftime("%d.%m.%Y %H:%M") if moment else DASH
+                return moment.strftime("%d.%m.%Y %H:%M") if moment else DASH
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
             if not user.active:
