@@ -178,7 +178,9 @@ def test_shared_controllers_import_no_domain() -> None:
     def shared(name: str) -> bool:
         return any(name == s or name.startswith(s + ".") for s in SHARED_CONTROLLERS)
 
-    below = [name for name in modules() if shared(name) and name != "crm.controllers.journal.words"]
+    # The journal's words (and their tables, split off for length) name every domain.
+    in_words = {"crm.controllers.journal.words", "crm.controllers.journal.titles"}
+    below = [name for name in modules() if shared(name) and name not in in_words]
     wrong = sorted(
         f"{name} → {target}"
         for name in below
