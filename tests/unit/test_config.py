@@ -63,3 +63,12 @@ def test_save_database_url_keeps_other_keys(config):
 def test_normalise_url_keeps_explicit_drivers():
     assert normalise_url("postgresql+psycopg://x/y") == "postgresql+psycopg://x/y"
     assert normalise_url("postgres://x/y") == "postgresql+psycopg://x/y"
+
+
+def test_demo_is_on_unless_config_says_false(config):
+    assert resolve().demo is True
+    config.write_text("demo = false\n")
+    assert resolve().demo is False
+    config.write_text('demo = "no"\n')
+    with pytest.raises(ConfigError, match="demo must be true or false"):
+        resolve()
