@@ -1278,6 +1278,21 @@
     </message>
 </context>
 <context>
+    <name>HoursTab</name>
+    <message>
+        <source>Working hours</source>
+        <translation>Часы работы</translation>
+    </message>
+    <message>
+        <source>All doctors</source>
+        <translation>Все врачи</translation>
+    </message>
+    <message>
+        <source>Doctor:</source>
+        <translation>Врач:</translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
         <source>Import patients: {file}</source>
@@ -5256,8 +5271,20 @@
         <translation>Действует по</translation>
     </message>
     <message>
+        <source>{field}: whole slots of {minutes} minutes (e.g. 09:00)</source>
+        <translation>{field}: целые слоты по {minutes} минут (например, 09:00)</translation>
+    </message>
+    <message>
         <source>Room</source>
         <translation>Кабинет</translation>
+    </message>
+    <message>
+        <source>{field}: these hours overlap the doctor&apos;s {starts}–{ends}</source>
+        <translation>{field}: эти часы пересекаются с часами врача {starts}–{ends}</translation>
+    </message>
+    <message>
+        <source>{field}: the room is taken then by {doctor} ({starts}–{ends})</source>
+        <translation>{field}: кабинет в это время занят, там принимает {doctor} ({starts}–{ends})</translation>
     </message>
     <message>
         <source>Weekly hours</source>
