@@ -5295,6 +5295,10 @@
         <translation>Врач</translation>
     </message>
     <message>
+        <source>Doctor&apos;s specialty</source>
+        <translation>Специальность врача</translation>
+    </message>
+    <message>
         <source>Weekday</source>
         <translation>День недели</translation>
     </message>

@@ -400,6 +400,13 @@ def _doctor_names(session: Session) -> Sequence[str]:
     return [doctor_name(d) for d in rows]
 
 
+def _doctor_specialty(session: Session, row: ScheduleTemplate) -> str:
+    """The name of the hours' doctor's specialty (shown for reading; never imported)."""
+    doctor = session.get(Doctor, row.doctor_id)
+    specialty = session.get(Specialty, doctor.specialty_id) if doctor is not None else None
+    return specialty.name if specialty is not None else ""
+
+
 def _room_numbers(session: Session) -> Sequence[str]:
     return session.scalars(
         sa.select(Room.number).where(Room.active).distinct().order_by(Room.number)
@@ -502,6 +509,13 @@ HOURS = Directory(
             _doctor_clean,
             _doctor_show,
             choices=_doctor_names,
+        ),
+        Column(
+            "doctor_specialty",
+            lambda: translate("directories", "Doctor's specialty"),
+            c.text(200, needed=False),
+            read=_doctor_specialty,
+            editable=False,
         ),
         Column(
             "weekday",
