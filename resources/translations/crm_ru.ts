@@ -5975,6 +5975,10 @@
         <translation>Работает в праздники</translation>
     </message>
     <message>
+        <source>Doctor&apos;s specialty</source>
+        <translation>Специальность врача</translation>
+    </message>
+    <message>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
