@@ -11,7 +11,7 @@ import sys
 import click
 
 from crm import __version__
-from crm.config import ConfigError, resolve
+from crm.config import ConfigError, remember_own_clinic, resolve
 from crm.i18n import set_language
 
 #: Each subcommand's name → the module of :mod:`crm.commands` that defines it. A command
@@ -81,7 +81,7 @@ class _Subcommands(click.Group):
     "--no-demo",
     is_flag=True,
     help="On the built-in server: the clinic's own empty database, set up by the wizard "
-    "(the demo clinic stays apart).",
+    "(the demo clinic stays apart). Remembered in config.toml (demo = false).",
 )
 @click.version_option(__version__, prog_name="clinic-crm")
 @click.pass_context
@@ -99,8 +99,14 @@ def main(
     from crm.logs import setup_logging
 
     setup_logging()
-    ctx.obj = {"settings": settings, "no_demo": no_demo}
+    if no_demo and settings.embedded and settings.demo:
+        try:
+            remember_own_clinic()
+        except ConfigError as exc:  # the start goes on; the next one may open the demo
+            click.echo(str(exc), err=True)
+    own_clinic = settings.embedded and (no_demo or not settings.demo)
+    ctx.obj = {"settings": settings, "no_demo": own_clinic}
     if ctx.invoked_subcommand is None:
         from crm.app import run_gui
 
-        sys.exit(run_gui(settings, own_clinic=no_demo))
+        sys.exit(run_gui(settings, own_clinic=own_clinic))

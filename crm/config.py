@@ -68,6 +68,8 @@ class Settings:
         key_file: path of the identity-document key file.
         workstation: this workstation's name, written to the journal.
         lang: UI language code (``ru`` or ``en``).
+        demo: on the embedded server, open the demo clinic (``demo = false`` in
+            ``config.toml``, written by the first ``--no-demo`` start: the clinic's own).
     """
 
     database_url: str | None
@@ -75,6 +77,7 @@ class Settings:
     key_file: Path
     workstation: str
     lang: str = "ru"
+    demo: bool = True
 
     @property
     def embedded(self) -> bool:
@@ -160,6 +163,9 @@ def resolve(
     if language not in LANGUAGES:
         origin = "--lang" if lang else f"CRM_LANG or {config_path or config_file()}"
         raise ConfigError(f"{origin}: unsupported language {language!r}; choose ru or en")
+    demo = cfg.get("demo", True)
+    if not isinstance(demo, bool):
+        raise ConfigError(f"{config_path or config_file()}: demo must be true or false")
     if url:
         _check_scheme(url, source, config_path)
     return Settings(
@@ -168,6 +174,7 @@ def resolve(
         key_file=key.expanduser(),
         workstation=workstation,
         lang=language,
+        demo=demo,
     )
 
 
@@ -215,3 +222,9 @@ def write_config(changes: Mapping[str, object | None], path: Path | None = None)
 def save_database_url(url: str, path: Path | None = None) -> Path:
     """Write ``database_url`` into ``config.toml`` (first-run dialog), keeping other keys."""
     return write_config({"database_url": url}, path)
+
+
+def remember_own_clinic(path: Path | None = None) -> Path:
+    """Write ``demo = false`` (``--no-demo``): later plain starts open the clinic's own
+    database, never the demo's."""
+    return write_config({"demo": False}, path)

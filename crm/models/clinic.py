@@ -153,6 +153,9 @@ class ScheduleTemplate(Base):
     valid_to: Mapped[dt.date | None] = mapped_column(sa.Date)
     #: Works on this weekday even when it is a public holiday.
     works_on_holidays: Mapped[bool] = mapped_column(server_default=sa.false())
+    version: Mapped[int] = mapped_column(server_default=sa.text("1"))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class ScheduleException(Base):

@@ -116,7 +116,8 @@ TABLE_GRANTS: tuple[Grant, ...] = (
     *_reference("educational_material", (DOCTOR, MANAGER)),
     # Schedules: managers set hours; everyone who books reads them.
     Grant("schedule_template", "SELECT", STAFF_GROUPS),
-    Grant("schedule_template", "INSERT UPDATE DELETE", (MANAGER,)),
+    # Weekly hours are a directory («Справочники»): the administrator edits them too.
+    Grant("schedule_template", "INSERT UPDATE DELETE", _DIRECTORY_EDITORS),
     Grant("schedule_exception", "SELECT", STAFF_GROUPS),
     Grant("schedule_exception", "INSERT UPDATE DELETE", (MANAGER,)),
     # Patients: the desk writes cards; doctors read them; admins do not see them.

@@ -1600,6 +1600,21 @@
     </message>
 </context>
 <context>
+    <name>HoursTab</name>
+    <message>
+        <source>Working hours</source>
+        <translation>Часы работы</translation>
+    </message>
+    <message>
+        <source>All doctors</source>
+        <translation>Все врачи</translation>
+    </message>
+    <message>
+        <source>Doctor:</source>
+        <translation>Врач:</translation>
+    </message>
+</context>
+<context>
     <name>ImportDialog</name>
     <message>
         <source>Import patients: {file}</source>
@@ -5687,8 +5702,20 @@
         <translation>Действует по</translation>
     </message>
     <message>
+        <source>{field}: whole slots of {minutes} minutes (e.g. 09:00)</source>
+        <translation>{field}: целые слоты по {minutes} минут (например, 09:00)</translation>
+    </message>
+    <message>
         <source>Room</source>
         <translation>Кабинет</translation>
+    </message>
+    <message>
+        <source>{field}: these hours overlap the doctor&apos;s {starts}–{ends}</source>
+        <translation>{field}: эти часы пересекаются с часами врача {starts}–{ends}</translation>
+    </message>
+    <message>
+        <source>{field}: the room is taken then by {doctor} ({starts}–{ends})</source>
+        <translation>{field}: кабинет в это время занят, там принимает {doctor} ({starts}–{ends})</translation>
     </message>
     <message>
         <source>Weekly hours</source>
@@ -5697,6 +5724,10 @@
     <message>
         <source>Doctor</source>
         <translation>Врач</translation>
+    </message>
+    <message>
+        <source>Doctor&apos;s specialty</source>
+        <translation>Специальность врача</translation>
     </message>
     <message>
         <source>Weekday</source>
@@ -6127,7 +6158,6 @@
     <name>journal</name>
     <message>
         <source>creation</source>
-        <extracomment>The table whose row a field&apos;s id names (looked up by :func:`read_names`). Fields that point at another appointment.</extracomment>
         <translation>создание</translation>
     </message>
     <message>
@@ -6523,6 +6553,10 @@
         <translation>Работает в праздники</translation>
     </message>
     <message>
+        <source>Doctor&apos;s specialty</source>
+        <translation>Специальность врача</translation>
+    </message>
+    <message>
         <source>Reason</source>
         <translation>Причина</translation>
     </message>
@@ -6880,6 +6914,7 @@
     </message>
     <message>
         <source>yes</source>
+        <extracomment>The table whose row a field&apos;s id names (looked up by :func:`read_names`). Fields that point at another appointment.</extracomment>
         <translation>да</translation>
     </message>
     <message>

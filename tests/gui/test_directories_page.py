@@ -6,12 +6,24 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+import sqlalchemy as sa
 
 from crm.controllers.access import auth
 from crm.controllers.directories import records
-from crm.controllers.directories.catalogue import BRANCHES, SERVICES, SPECIALTIES
+from crm.controllers.directories.catalogue import (
+    BRANCHES,
+    DOCTORS,
+    HOURS,
+    ROOMS,
+    SERVICES,
+    SPECIALTIES,
+    WEEKDAYS,
+)
+from crm.controllers.errors import PermissionDenied
+from crm.models import JournalEntry
 from crm.models.enums import Role
 from crm.views import AppContext
+from crm.views.directories.hours_tab import HoursTab
 from crm.views.directories.page import DirectoriesPage
 from crm.views.directories.tab import DirectoryTab
 
@@ -170,3 +182,93 @@ def test_a_workbook_is_previewed_then_imported_and_the_tabs_show_it(
     page.tab_widget.setCurrentWidget(tab)
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=TIMEOUT)
     assert tab.model.row_at(0).cells["name"] == "Южный"
+
+
+def _doctor_with_rooms(page: DirectoriesPage) -> None:
+    actor, db = page.clinic._context.actor, page.clinic._context.database.sessions
+    records.save(db, actor, BRANCHES, {"name": "Центральный", "address": "Тверь"})
+    records.save(db, actor, BRANCHES, {"name": "Южный", "address": "Тверь"})
+    for branch, number in (("Центральный", "12"), ("Центральный", "14"), ("Южный", "30")):
+        records.save(db, actor, ROOMS, {"branch_id": branch, "number": number})
+    records.save(db, actor, SPECIALTIES, {"code": "therapist", "name": "Терапевт"})
+    for last, room in (("Ильина", "12"), ("Орлов", "14")):
+        records.save(db, actor, DOCTORS, {
+            "last_name": last, "first_name": "Анна", "specialty_id": "therapist",
+            "branch_id": "Центральный", "default_room_id": room, "slot_minutes": "15"})  # fmt: skip
+
+
+def test_the_working_hours_tab_edits_one_doctors_week(
+    qtbot, page: DirectoriesPage, gui_database
+) -> None:
+    _doctor_with_rooms(page)
+    tab = page.tabs["hours"]
+    assert isinstance(tab, HoursTab)
+    assert page.tab_widget.tabText(page.tab_widget.indexOf(tab)) == "Часы работы"
+    page.tab_widget.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: not tab.loading and tab.doctor.count() == 3, timeout=TIMEOUT)
+    tab.choose_doctor("Ильина Анна")
+    tab.new()
+    assert tab.form.value("doctor_id") == "Ильина Анна", "the chosen doctor is filled in"
+    assert tab.form.value("valid_from") != "" and not tab.has_unsaved_changes()
+    weekdays = tab.form.inputs["weekday"]
+    assert [weekdays.itemText(i) for i in range(1, 8)] == list(WEEKDAYS)
+
+    # Refused fields are named under themselves; what was typed stays.
+    for field, text, words in (
+        ("ends", "08:00", "По:"),  # before the start
+        ("starts", "09:10", "15 минут"),  # off the doctor's slot grid
+        ("room_id", "30", "Кабинет"),  # a room of another branch
+    ):
+        tab.new()
+        _type(tab, {"weekday": "пн", "starts": "09:00", "ends": "13:00", field: text})
+        _save(qtbot, tab)
+        assert tab.messages.kind == "error", field
+        assert words in tab.form.problem(field), tab.form.problem(field)
+        assert tab.form.value(field) == text
+    assert tab.model.rowCount() == 0
+
+    tab.new()
+    _type(tab, {"weekday": "пн", "starts": "09:00", "ends": "13:00", "room_id": "12"})
+    _save(qtbot, tab)
+    assert tab.messages.kind == "done", tab.messages.text()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=TIMEOUT)
+    saved = tab.current
+    assert saved is not None and saved.cells["weekday"] == "пн"
+
+    tab.new()  # the same doctor, overlapping hours
+    _type(tab, {"weekday": "пн", "starts": "12:00", "ends": "15:00"})
+    _save(qtbot, tab)
+    assert "пересекаются" in tab.form.problem("starts"), tab.form.problem("starts")
+
+    tab.form.set_values(saved.cells)  # edit: a shorter Monday
+    tab.current = saved
+    tab.form.set_value("ends", "12:00")
+    _save(qtbot, tab)
+    assert tab.messages.kind == "done", tab.messages.text()
+    qtbot.waitUntil(lambda: tab.model.row_at(0).cells["ends"] == "12:00", timeout=TIMEOUT)
+
+    tab.choose_doctor("Орлов Анна")  # another doctor's week is empty
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 0, timeout=TIMEOUT)
+    assert tab.form.value("doctor_id") == "Орлов Анна"
+    _type(tab, {"weekday": "пн", "starts": "10:00", "ends": "11:00", "room_id": "12"})
+    _save(qtbot, tab)
+    assert "занят" in tab.form.problem("room_id"), tab.form.problem("room_id")
+
+    with gui_database.sessions() as session:
+        changes = session.scalars(
+            sa.select(JournalEntry.changes)
+            .where(JournalEntry.entity == "schedule_template")
+            .order_by(JournalEntry.id)
+        ).all()
+    assert len(changes) == 2
+    assert changes[1] == {"ends": ["13:00:00", "12:00:00"]}
+
+
+def test_the_working_hours_are_refused_to_a_registrar(
+    make_context: Callable[..., AppContext],
+) -> None:
+    context = make_context("boris")
+    with pytest.raises(PermissionDenied):
+        records.list_rows(context.database.sessions, context.actor, HOURS)
+    with pytest.raises(PermissionDenied):
+        records.save(context.database.sessions, context.actor, HOURS, {"weekday": "пн"})

@@ -164,6 +164,7 @@ ALLOWED_TO = {
         "UPDATE app_user SET full_name = full_name",
         "UPDATE clinic_setting SET value = value",
         "SELECT * FROM journal_entry",
+        "UPDATE schedule_template SET version = version",
     ),
 }
 

@@ -200,3 +200,26 @@ def test_only_managers_and_administrators_import_and_export(
     assert [c.value for c in sheet[1]] == ["Название", "Адрес", "Телефон", "Действует"]
     assert [c.value for c in sheet[2]] == ["Северный", "г. Тверь, пр. Ленина, 1", None, "да"]
     assert sheet.max_row == 3
+
+
+def test_the_hours_sheet_carries_the_doctors_specialty_for_reading_only(
+    db: sessionmaker[Session], manager: Actor, tmp_path: Path
+) -> None:
+    with db() as session, session.begin():
+        branch, therapy = f.clinic(session)
+        doctor = f.doctor(session, branch, therapy)
+        bf.hours(session, doctor, weekdays=[1])
+        specialty = therapy.name
+    out = tmp_path / "out.xlsx"
+    export_directories(db, manager, out)
+    sheet = openpyxl.load_workbook(out)["Расписание"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("Специальность врача")
+    assert header.index("Врач") == column - 1
+    assert sheet.cell(row=2, column=column + 1).value == specialty
+    sheet.cell(row=2, column=column + 1).value = "что угодно"  # a reader's note: ignored
+    sheet.parent.save(out)
+    journal = _journal(db)
+    report = import_directories(db, manager, out)
+    assert not report.problems and report.changed == 0
+    assert _journal(db) == journal

@@ -105,3 +105,12 @@ def test_the_status_bar_names_every_host_of_a_list_and_never_the_password() -> N
         "postgres@local socket:5999/r"
     )
     assert describe_server("postgresql+psycopg://u:secret@db/c") == "u@db:5432/c"
+
+
+def test_demo_is_on_unless_config_says_false(config):
+    assert resolve().demo is True
+    config.write_text("demo = false\n")
+    assert resolve().demo is False
+    config.write_text('demo = "no"\n')
+    with pytest.raises(ConfigError, match="demo must be true or false"):
+        resolve()

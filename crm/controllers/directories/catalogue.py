@@ -393,8 +393,51 @@ WEEKDAYS = ("пн", "вт", "ср", "чт", "пт", "сб", "вс")
 _weekday_clean, _weekday_show = c.choice(lambda: [(i + 1, d) for i, d in enumerate(WEEKDAYS)])
 
 
+def _doctor_names(session: Session) -> Sequence[str]:
+    rows = session.scalars(
+        sa.select(Doctor).where(Doctor.active).order_by(Doctor.last_name, Doctor.first_name)
+    )
+    return [doctor_name(d) for d in rows]
+
+
+def _doctor_specialty(session: Session, row: ScheduleTemplate) -> str:
+    """The name of the hours' doctor's specialty (shown for reading; never imported)."""
+    doctor = session.get(Doctor, row.doctor_id)
+    specialty = session.get(Specialty, doctor.specialty_id) if doctor is not None else None
+    return specialty.name if specialty is not None else ""
+
+
+def _room_numbers(session: Session) -> Sequence[str]:
+    return session.scalars(
+        sa.select(Room.number).where(Room.active).distinct().order_by(Room.number)
+    ).all()
+
+
+def _hhmm(moment: dt.time) -> str:
+    return moment.strftime("%H:%M")
+
+
+def _same_weekday_hours(session: Session, row: Any, values: dict[str, Any]) -> Any:
+    """Hours (any doctor's) on the weekday of ``values`` overlapping them in time and
+    validity, other than ``row`` itself."""
+    valid_from, valid_to = values["valid_from"], values.get("valid_to")
+    query = sa.select(ScheduleTemplate).where(
+        ScheduleTemplate.weekday == values["weekday"],
+        ScheduleTemplate.starts < values["ends"],
+        ScheduleTemplate.ends > values["starts"],
+        sa.or_(ScheduleTemplate.valid_to.is_(None), ScheduleTemplate.valid_to >= valid_from),
+    )
+    if valid_to is not None:
+        query = query.where(ScheduleTemplate.valid_from <= valid_to)
+    if row is not None:
+        query = query.where(ScheduleTemplate.id != row.id)
+    return session.scalars(query.order_by(ScheduleTemplate.id)).all()
+
+
 def _check_hours(session: Session, row: Any, values: dict[str, Any]) -> None:
-    """The hours end after they start; the room is one of the doctor's branch."""
+    """The hours end after they start, on the doctor's slot grid; the room is one of the
+    doctor's branch; they overlap neither the doctor's other hours nor another doctor's
+    in the same room."""
     problems = Problems()
     starts, ends = values.get("starts"), values.get("ends")
     if starts is not None and ends is not None and starts >= ends:
@@ -408,10 +451,48 @@ def _check_hours(session: Session, row: Any, values: dict[str, Any]) -> None:
             ),
         )
     doctor = session.get(Doctor, values.get("doctor_id")) if values.get("doctor_id") else None
+    if doctor is not None:
+        for field, title, moment in (
+            ("starts", translate("directories", "From"), starts),
+            ("ends", translate("directories", "To"), ends),
+        ):
+            if moment is not None and (moment.hour * 60 + moment.minute) % doctor.slot_minutes:
+                problems.add(
+                    field,
+                    translate(
+                        "directories", "{field}: whole slots of {minutes} minutes (e.g. 09:00)"
+                    ).format(field=title, minutes=doctor.slot_minutes),
+                )
     values["room_id"] = problems.check(
         "room_id", room_in_branch, session, doctor.branch_id if doctor else None,
         values.get("room_id"), "room_id", translate("directories", "Room"),
     )  # fmt: skip
+    problems.raise_any()
+    if doctor is None or starts is None or ends is None or valid_from is None:
+        return
+    room_id = values.get("room_id") or doctor.default_room_id
+    for other in _same_weekday_hours(session, row, values):
+        other_doctor = session.get(Doctor, other.doctor_id)
+        assert other_doctor is not None  # a foreign key
+        span = {"starts": _hhmm(other.starts), "ends": _hhmm(other.ends)}
+        if other.doctor_id == doctor.id:
+            problems.add(
+                "starts",
+                translate(
+                    "directories", "{field}: these hours overlap the doctor's {starts}–{ends}"
+                ).format(field=translate("directories", "From"), **span),
+            )
+            break
+        if room_id is not None and (other.room_id or other_doctor.default_room_id) == room_id:
+            problems.add(
+                "room_id",
+                translate(
+                    "directories", "{field}: the room is taken then by {doctor} ({starts}–{ends})"
+                ).format(
+                    field=translate("directories", "Room"), doctor=doctor_name(other_doctor), **span
+                ),
+            )
+            break
     problems.raise_any()
 
 
@@ -423,10 +504,25 @@ HOURS = Directory(
     sheet="Расписание",
     columns=(
         Column(
-            "doctor_id", lambda: translate("directories", "Doctor"), _doctor_clean, _doctor_show
+            "doctor_id",
+            lambda: translate("directories", "Doctor"),
+            _doctor_clean,
+            _doctor_show,
+            choices=_doctor_names,
         ),
         Column(
-            "weekday", lambda: translate("directories", "Weekday"), _weekday_clean, _weekday_show
+            "doctor_specialty",
+            lambda: translate("directories", "Doctor's specialty"),
+            c.text(200, needed=False),
+            read=_doctor_specialty,
+            editable=False,
+        ),
+        Column(
+            "weekday",
+            lambda: translate("directories", "Weekday"),
+            _weekday_clean,
+            _weekday_show,
+            choices=lambda _s: list(WEEKDAYS),
         ),
         Column("starts", lambda: translate("directories", "From"), c.clock_time, c.show_time),
         Column("ends", lambda: translate("directories", "To"), c.clock_time, c.show_time),
@@ -435,6 +531,7 @@ HOURS = Directory(
             lambda: translate("directories", "Room"),
             c.text(20, needed=False),
             _room_number,
+            choices=_room_numbers,
         ),
         Column("valid_from", lambda: translate("directories", "Valid from"), c.date(), c.show_date),
         Column(
@@ -550,8 +647,8 @@ PRICES = Directory(
 DIRECTORIES: dict[str, Directory] = {
     d.key: d for d in (BRANCHES, ROOMS, SPECIALTIES, DOCTORS, HOURS, SERVICES, PRICES)
 }
-#: The directories a screen edits (the weekly hours are edited in the schedule).
-ON_SCREEN = ("branches", "rooms", "specialties", "doctors", "services", "prices")
+#: The directories a screen edits (the weekly hours also in the schedule's own dialog).
+ON_SCREEN = ("branches", "rooms", "specialties", "doctors", "hours", "services", "prices")
 
 
 def price_on(session: Session, service_id: int, day: dt.date) -> ServicePrice | None:

@@ -137,7 +137,7 @@ def row_of(session: Session, directory: Directory, row: Any) -> DirectoryRow:
     """``row`` as text."""
     return DirectoryRow(
         id=row.id,
-        version=getattr(row, "version", 0),  # weekly hours carry no version
+        version=row.version,
         active=bool(getattr(row, "active", True)),
         cells={c.field: c.show(session, _value(session, c, row)) for c in directory.columns},
     )

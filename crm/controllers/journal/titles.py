@@ -147,6 +147,7 @@ def field_titles() -> dict[str, str]:
         "valid_from": translate("journal", "Valid from"),
         "valid_to": translate("journal", "Valid to"),
         "works_on_holidays": translate("journal", "Works on holidays"),
+        "doctor_specialty": translate("journal", "Doctor's specialty"),
         "reason": translate("journal", "Reason"),
         # Referrals and their organisations.
         "number": translate("journal", "Number"),

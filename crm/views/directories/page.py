@@ -7,13 +7,15 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 from crm.controllers.directories.catalogue import DIRECTORIES, ON_SCREEN
 from crm.views import AppContext
 from crm.views.directories.clinic_tab import ClinicTab
+from crm.views.directories.hours_tab import HoursTab
 from crm.views.directories.tab import DirectoryTab
 from crm.views.directories.workbook_bar import WorkbookBar
 from crm.views.patients.message_bar import MessageBar
 
 
 class DirectoriesPage(QWidget):
-    """Tabs: the clinic, branches, rooms, specialties, doctors, services, prices.
+    """Tabs: the clinic, branches, rooms, specialties, doctors, working hours, services,
+    prices.
 
     Args:
         context: the logged-in user's context (a manager or an administrator).
@@ -29,7 +31,8 @@ class DirectoriesPage(QWidget):
         self.title = self.tr("Directories")
         self.clinic = ClinicTab(context)
         self.tabs: dict[str, DirectoryTab] = {
-            key: DirectoryTab(context, DIRECTORIES[key]) for key in ON_SCREEN
+            key: (HoursTab if key == "hours" else DirectoryTab)(context, DIRECTORIES[key])
+            for key in ON_SCREEN
         }
         self.tab_widget = QTabWidget()
         self.tab_widget.setObjectName("directoryTabs")

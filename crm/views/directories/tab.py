@@ -164,7 +164,7 @@ class DirectoryTab(QWidget):
         inner.addLayout(buttons)
 
         self.messages = MessageBar()
-        top = QHBoxLayout()
+        top = self.top_bar = QHBoxLayout()
         top.addWidget(self.show_inactive)
         top.addStretch(1)
         top.addWidget(self.count)
@@ -218,11 +218,12 @@ class DirectoryTab(QWidget):
     def _show(self, answer: tuple[Sequence[DirectoryRow], dict[str, list[str]]]) -> None:
         self._last_read = answer
         rows, choices = answer
+        self.form.set_choices(choices)
+        rows = self.rows_to_show(rows, choices)
         shown = [r for r in rows if r.active or self.show_inactive.isChecked()]
         wanted = self._select_next or (self.current.id if self.current else None)
         self._select_next = None
         self.model.set_rows(shown)
-        self.form.set_choices(choices)
         self.table.resizeColumnsToContents()
         line = self.model.line_of(wanted) if wanted is not None else None
         if line is not None:
@@ -233,6 +234,16 @@ class DirectoryTab(QWidget):
             text += " " + self.tr("({n} deactivated)").format(n=inactive)
         self.count.setText(text)
         self.loaded.emit()
+
+    def rows_to_show(
+        self, rows: Sequence[DirectoryRow], _choices: dict[str, list[str]]
+    ) -> Sequence[DirectoryRow]:
+        """Which of the rows read the table shows (all; a tab may narrow them)."""
+        return rows
+
+    def new_row_defaults(self) -> dict[str, str]:
+        """What a new row's form starts with (nothing; a tab may prefill fields)."""
+        return {}
 
     def _failed(self, message: str) -> None:
         self.messages.show_message("error", message)
@@ -258,7 +269,10 @@ class DirectoryTab(QWidget):
         """Whether the form differs from the row it shows (or a new row is typed)."""
         typed = self.form.values()
         if self.current is None:
-            return any(v.strip() and v != "нет" for v in typed.values())
+            defaults = self.new_row_defaults()
+            return any(
+                v.strip() and v != "нет" and v != defaults.get(field) for field, v in typed.items()
+            )
         return any(
             typed.get(field, "") != self.current.cells.get(field, "")
             for field, spec in self.form.specs.items()
@@ -271,7 +285,7 @@ class DirectoryTab(QWidget):
 
     def _fill(self, row: DirectoryRow | None) -> None:
         self.current = row
-        self.form.set_values(row.cells if row is not None else {})
+        self.form.set_values(row.cells if row is not None else self.new_row_defaults())
         if row is None:
             self.form_title.setText(self.tr("New row"))
         elif row.active:

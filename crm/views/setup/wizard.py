@@ -1,12 +1,15 @@
 """The setup wizard: a clinic's own, empty database gets its details and first administrator.
 
-Two pages — the clinic, then the administrator — and «Finish» stores both in one
+Two pages — the clinic, then the administrator; the clinic's page is checked before
+«Next» — and «Finish» stores both in one
 transaction (:func:`crm.controllers.clinic.setup.set_up`) on the runner. A refusal
 brings the wizard back to the page of the first bad field, every bad field named under
 itself; nothing typed is lost.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget, QWizard, QWizardPage
@@ -20,6 +23,16 @@ from crm.views.runner import DbRunner
 from crm.views.setup import profile_fields
 
 ADMIN_FIELDS = ("login", "full_name", "password", "password_again")
+
+
+class _CheckedPage(QWizardPage):
+    """A page whose «Next» first runs ``check`` (it names the bad fields, says whether
+    the page may be left)."""
+
+    check: Callable[[], bool] | None = None
+
+    def validatePage(self) -> bool:  # Qt's name
+        return self.check() if self.check is not None else True
 
 
 class SetupWizard(QWizard):
@@ -55,6 +68,7 @@ class SetupWizard(QWizard):
             ),
             self.clinic_form,
         )
+        self.clinic_page.check = self._check_clinic
         self.admin_form = FieldForm(
             [
                 FieldSpec("login", self.tr("Login"), placeholder=self.tr("Latin letters")),
@@ -83,8 +97,8 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Set up"))
         self.resize(640, 560)
 
-    def _page(self, title: str, text: str, form: FieldForm, *extra: QWidget) -> QWizardPage:
-        page = QWizardPage()
+    def _page(self, title: str, text: str, form: FieldForm, *extra: QWidget) -> _CheckedPage:
+        page = _CheckedPage()
         page.setTitle(title)
         note = QLabel(text)
         note.setWordWrap(True)
@@ -95,6 +109,19 @@ class SetupWizard(QWizard):
             layout.addWidget(widget)
         layout.addStretch(1)
         return page
+
+    def _check_clinic(self) -> bool:
+        """The clinic's page checked before «Next» (no database: the rules of its fields);
+        every bad field named under itself, a good phone shown as it will be stored."""
+        try:
+            cleaned = profile.clean_profile(profile_fields.typed(self.clinic_form))
+        except FormInvalid as exc:
+            self.clinic_form.show_problems(exc.problems)
+            return False
+        self.clinic_form.clear_problems()
+        if cleaned.phone:
+            self.clinic_form.set_value("phone", cleaned.phone)
+        return True
 
     def admin(self) -> AdminForm:
         """The administrator as typed."""
