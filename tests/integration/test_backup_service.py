@@ -18,6 +18,7 @@ from sqlalchemy.orm import sessionmaker
 from crm.cli import main
 from crm.controllers.access.keys import ensure_key
 from crm.controllers.clinic import backups, settings
+from crm.controllers.clinic.clock import clinic_timezone
 from crm.db import scheduled_backup
 from crm.db.database import Database
 from crm.db.service import Job, run_due
@@ -80,6 +81,8 @@ def test_service_once_backs_up_when_due_restores_and_prunes(
         status = backups.backup_status(session)
     newest = runs[0]
     assert newest.result == "ok" and newest.trigger == "schedule"
+    # Shown in the clinic's time, as every other time at the desk.
+    assert newest.started_at.tzinfo == clinic_timezone(committed_db)
     made = Path(str(newest.file_path))
     assert made.parent == folder and made.exists()
     assert newest.size_bytes == made.stat().st_size > 0

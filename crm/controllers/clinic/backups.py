@@ -9,6 +9,7 @@ backup itself (``pg_dump``) is :mod:`crm.db.scheduled_backup`'s.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -240,12 +241,21 @@ def _row(run: BackupRun) -> BackupRunRow:
 
 
 def recent_runs(source: SessionSource, limit: int = 30) -> list[BackupRunRow]:
-    """The last ``limit`` backups, newest first."""
+    """The last ``limit`` backups, newest first, their times in the clinic's timezone."""
     with reading(source) as session:
+        tz = clinic_timezone(session)
         runs = session.scalars(
             sa.select(BackupRun).order_by(BackupRun.started_at.desc(), BackupRun.id.desc())
         ).all()[:limit]
-        return [_row(run) for run in runs]
+        rows = [_row(run) for run in runs]
+    return [
+        dataclasses.replace(
+            row,
+            started_at=row.started_at.astimezone(tz),
+            finished_at=row.finished_at.astimezone(tz) if row.finished_at else None,
+        )
+        for row in rows
+    ]
 
 
 def backup_status(source: SessionSource) -> BackupStatus:

@@ -245,7 +245,7 @@ class BackupsPage(QWidget):
             if run.error:
                 result = f"{result}: {run.error}"
             cells = [
-                run.started_at.astimezone().strftime("%d.%m.%Y %H:%M"),
+                run.started_at.strftime("%d.%m.%Y %H:%M"),
                 describe_age(now - (run.finished_at or run.started_at)),
                 result,
                 describe_size(run.size_bytes),
