@@ -227,6 +227,7 @@ def build_clinic(session: Session) -> Clinic:
             appointment_id=appointment.id if appointment else None, service_id=service.id,
             amount=Decimal(amount), method=PaymentMethod.CARD, paid_at=moment(day, "12:00"),
             refund_of_id=refund_of.id if refund_of else None,
+            reason="отказ от услуги" if refund_of else None,  # a refund says why
         )  # fmt: skip
         session.add(row)
         session.flush()
