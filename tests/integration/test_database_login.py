@@ -246,3 +246,22 @@ def test_a_gate_desk_tells_the_lockout_s_end_in_the_clinic_s_time(desk, server) 
         with owner_sessions() as session, session.begin():
             clinic_settings.put(session, clinic_settings.CLINIC_TIMEZONE, {"name": "Europe/Moscow"})
         owner.dispose()
+
+
+def test_back_up_now_on_a_desk_with_roles_says_the_service_makes_backups(desk, server) -> None:
+    from crm.controllers.errors import DomainError
+    from crm.db.scheduled_backup import backup_now
+
+    _, url = server
+    owner = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    users.add_user(
+        sessionmaker(bind=owner),
+        users.NewUser("krylov", "Крылов Артём", Role.ADMIN, PASSWORD),
+        actor=None,
+    )
+    owner.dispose()
+    actor = logins.login(desk, "krylov", PASSWORD, "desk-5")
+    engine = desk.kw["bind"]
+    with pytest.raises(DomainError, match="clinic-crm service run"):
+        backup_now(str(engine.url), engine, desk, actor)
+    logins.logout(desk, actor)
