@@ -22,6 +22,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from crm.controllers.access.database_login import is_workstation_role
 from crm.controllers.access.permissions import Permission, require
 from crm.controllers.clinic import backups
 from crm.controllers.context import Actor
@@ -159,9 +160,21 @@ def backup_now(
 
     Raises:
         PermissionDenied: not an administrator.
-        DomainError: another backup is being made right now.
+        DomainError: another backup is being made right now, or this desk works under a
+            workstation role (the service makes the server's backups).
     """
     require(actor, Permission.MANAGE_SETTINGS)
+    bind = sessions.kw.get("bind")
+    if is_workstation_role(bind if isinstance(bind, sa.Engine) else engine):
+        raise DomainError(
+            translate(
+                "backups",
+                "This workstation works under a database role that reads only what its "
+                "grants allow, so it cannot copy the whole database. On the clinic's server "
+                "backups are made by the clinic's service (`clinic-crm service run`, run as "
+                "the database's owner) on the schedule set here.",
+            )
+        )
     host = host or this_host()
     schedule = backups.read_schedule(sessions)
     folder = Path(schedule.folder) if schedule and schedule.folder else backups_dir()

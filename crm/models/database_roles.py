@@ -39,7 +39,9 @@ _DESK = (REGISTRAR, MANAGER)
 
 #: The clinic settings a desk may read before login (row-level security): the key's
 #: fingerprint, so that ``db check`` and the start can check the desk's key file.
-GATE_SETTINGS = ("crypto.key_fingerprint",)
+#: The clinic settings a desk reads before anyone logs in: the key's fingerprint (to check
+#: its key file) and the clinic's timezone (a lockout's end in the clinic's time).
+GATE_SETTINGS = ("crypto.key_fingerprint", "clinic.timezone")
 _DIRECTORY_EDITORS = (MANAGER, ADMIN)
 
 #: ``app_user`` without its password hash.

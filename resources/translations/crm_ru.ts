@@ -4960,6 +4960,10 @@
         <translation>копию делать не пора</translation>
     </message>
     <message>
+        <source>This workstation works under a database role that reads only what its grants allow, so it cannot copy the whole database. On the clinic&apos;s server backups are made by the clinic&apos;s service (`clinic-crm service run`, run as the database&apos;s owner) on the schedule set here.</source>
+        <translation>Это рабочее место работает под ролью базы данных, которой доступно только разрешённое, поэтому снять копию всей базы отсюда нельзя. На сервере клиники копии делает служба клиники (`clinic-crm service run`, запущенная от имени владельца базы) по расписанию, заданному здесь.</translation>
+    </message>
+    <message>
         <source>A backup is being made right now: wait for it to finish.</source>
         <translation>Резервная копия делается прямо сейчас: дождитесь её окончания.</translation>
     </message>

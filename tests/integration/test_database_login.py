@@ -208,3 +208,60 @@ def test_a_gate_desk_on_a_clinic_without_users_is_told_who_sets_it_up(server) ->
     )
     with pytest.raises(StartupProblem, match="Клиника ещё не настроена"):
         prepare(settings)
+
+
+def test_a_gate_desk_tells_the_lockout_s_end_in_the_clinic_s_time(desk, server) -> None:
+    import datetime as dt
+    import re
+    from zoneinfo import ZoneInfo
+
+    from crm.controllers.clinic import settings as clinic_settings
+    from crm.models import User
+
+    _, url = server
+    owner = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    owner_sessions = sessionmaker(bind=owner, expire_on_commit=False)
+    users.add_user(
+        owner_sessions,
+        users.NewUser("sokolova", "Соколова Мария", Role.REGISTRAR, PASSWORD),
+        actor=None,
+    )
+    with owner_sessions() as session, session.begin():
+        clinic_settings.put(session, clinic_settings.CLINIC_TIMEZONE, {"name": "Asia/Vladivostok"})
+    try:
+        for _ in range(4):
+            with pytest.raises(LoginRefused):
+                logins.login(desk, "sokolova", "wrong-password", "desk-4")
+        with pytest.raises(LoginRefused) as refused:
+            logins.login(desk, "sokolova", "wrong-password", "desk-4")
+        with owner_sessions() as session:
+            until = session.scalars(
+                sa.select(User.locked_until).where(User.login == "sokolova")
+            ).one()
+        assert until is not None
+        shown = re.search(r"\d\d:\d\d", str(refused.value)).group(0)
+        assert shown == until.astimezone(ZoneInfo("Asia/Vladivostok")).strftime("%H:%M")
+        assert shown != until.astimezone(dt.UTC).strftime("%H:%M")
+    finally:
+        with owner_sessions() as session, session.begin():
+            clinic_settings.put(session, clinic_settings.CLINIC_TIMEZONE, {"name": "Europe/Moscow"})
+        owner.dispose()
+
+
+def test_back_up_now_on_a_desk_with_roles_says_the_service_makes_backups(desk, server) -> None:
+    from crm.controllers.errors import DomainError
+    from crm.db.scheduled_backup import backup_now
+
+    _, url = server
+    owner = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    users.add_user(
+        sessionmaker(bind=owner),
+        users.NewUser("krylov", "Крылов Артём", Role.ADMIN, PASSWORD),
+        actor=None,
+    )
+    owner.dispose()
+    actor = logins.login(desk, "krylov", PASSWORD, "desk-5")
+    engine = desk.kw["bind"]
+    with pytest.raises(DomainError, match="clinic-crm service run"):
+        backup_now(str(engine.url), engine, desk, actor)
+    logins.logout(desk, actor)

@@ -145,8 +145,8 @@ def locked_refusal(until: dt.datetime, source: clock.SessionSource) -> str:
     """The refusal while an account is locked after failed logins, saying until when in
     the clinic's time (read through ``source``), as every other time on the desk.
 
-    A desk before login (``crm_gate``) may read no clinic setting but the key's
-    fingerprint: it gets the default timezone.
+    A desk before login (``crm_gate``) reads the timezone too (row-level security lets
+    it see that setting and the key's fingerprint, nothing else).
     """
     return translate("auth", "Too many failed attempts: the account is locked until {time}").format(
         time=until.astimezone(clock.clinic_timezone(source)).strftime("%H:%M")

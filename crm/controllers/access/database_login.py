@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.models import User
-from crm.models.database_roles import GATE
+from crm.models.database_roles import ALL_GROUPS, GATE
 
 #: Five failures in a row lock an account for 15 minutes (DOMAIN.md).
 MAX_FAILED_ATTEMPTS = 5
@@ -102,19 +102,29 @@ def note_success(db: sessionmaker[Session], workstation: str) -> int:
     return user_id
 
 
-def is_gate(engine: sa.Engine) -> bool:
-    """Whether ``engine`` connects as a desk's ``crm_gate`` role (logins are the server's)."""
+def _member_of(engine: sa.Engine, groups: tuple[str, ...]) -> bool:
     with engine.connect() as connection:
         return bool(
             connection.execute(
                 sa.text(
                     "SELECT EXISTS (SELECT 1 FROM pg_auth_members m "
                     "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles s ON s.oid = m.member "
-                    "WHERE s.rolname = session_user AND g.rolname = :gate)"
+                    "WHERE s.rolname = session_user AND g.rolname = ANY(:groups))"
                 ),
-                {"gate": GATE},
+                {"groups": list(groups)},
             ).scalar_one()
         )
+
+
+def is_gate(engine: sa.Engine) -> bool:
+    """Whether ``engine`` connects as a desk's ``crm_gate`` role (logins are the server's)."""
+    return _member_of(engine, (GATE,))
+
+
+def is_workstation_role(engine: sa.Engine) -> bool:
+    """Whether ``engine`` connects as a desk or a person's role (one of the groups'), which
+    reads only what its grants allow, not the whole database (a backup needs the owner)."""
+    return _member_of(engine, ALL_GROUPS)
 
 
 def desk_role_name(session: Session, desk: str) -> str:
