@@ -146,6 +146,8 @@ TABLE_GRANTS: tuple[Grant, ...] = (
     # The call list: whoever queues a notice may queue a call; the desk makes the calls.
     Grant("call_task", "SELECT INSERT", (REGISTRAR, DOCTOR, MANAGER)),
     Grant("call_task", "UPDATE", _DESK),
+    # Any desk's action may end a waiting-list offer, and its call goes with it.
+    Grant("call_task", "UPDATE", (DOCTOR,), ("status",)),
     # Medical documents: the desk sees that one exists, never its contents.
     Grant("medical_document", "SELECT", (REGISTRAR,), DOCUMENT_COLUMNS),
     Grant("medical_document", "SELECT", (DOCTOR, MANAGER)),

@@ -142,6 +142,7 @@ class CallStatus(enum.StrEnum):
     OPEN = "open"
     REACHED = "reached"  # «позвонил»
     NO_ANSWER = "no_answer"  # «не дозвонился»
+    WITHDRAWN = "withdrawn"  # not to be made: the offer it was about has ended
 
 
 class DocumentKind(enum.StrEnum):

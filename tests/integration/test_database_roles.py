@@ -154,6 +154,7 @@ ALLOWED_TO = {
         "SELECT data FROM document_part",
         "SELECT last_name FROM patient",
         "UPDATE appointment SET note = note WHERE doctor_id = crm_my_doctor_id()",
+        "UPDATE call_task SET status = status",
     ),
     "manager": (
         "UPDATE doctor SET id = id",

@@ -159,3 +159,19 @@ def test_managers_and_administrators_choose_the_reminders_and_it_is_journaled(db
         {"reminders": ["24h", "2h"], "quiet_from": ["21:00", "22:00"]},
         {"max_attempts": [5, 3]},
     ]
+
+
+def test_a_call_about_an_offer_leaves_the_list_when_the_offer_ends(db, desk):
+    """A registrar must not phone a patient offering a time that is no longer offered."""
+    entry = waiting_list.add_entry(
+        db, desk.registrar, patient_id=desk.patients[1], doctor_id=desk.doctor,
+        wished_from=TODAY, wished_to=DAY, channel=ContactChannel.PHONE, now=NOW,
+    )  # fmt: skip
+    made = book(db, desk, 3)
+    visit_status.cancel(db, desk.registrar, made.id, reason="заболел", now=NOW)
+    (task,) = calls.open_calls(db, desk.registrar)
+    assert task.purpose == "waiting_offer" and task.patient_id == desk.patients[1]
+    waiting_list.decline_offer(db, desk.registrar, entry.id, now=NOW)
+    assert calls.open_calls(db, desk.registrar) == []
+    with db() as session:
+        assert session.get(CallTask, task.id).status is CallStatus.WITHDRAWN

@@ -7,15 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, object_session
 
 from crm.controllers import journal
 from crm.controllers.context import Actor
 from crm.controllers.errors import DomainError
 from crm.controllers.waiting.rows import entry_not_found
 from crm.i18n import translate
-from crm.models import WaitingListEntry
-from crm.models.enums import WaitingStatus
+from crm.models import CallTask, WaitingListEntry
+from crm.models.enums import CallStatus, WaitingStatus
 
 W = WaitingStatus
 
@@ -87,9 +88,24 @@ def not_offered_refusal() -> OfferRefused:
 
 
 def withdraw_offer(row: WaitingListEntry) -> None:
-    """The entry waits again, its offer gone (keeping its place in the order)."""
+    """The entry waits again, its offer gone (keeping its place in the order).
+
+    A call about the offer still on the registrar's list is withdrawn with it: nobody
+    phones a patient to offer a time that is no longer offered.
+    """
     row.status = W.WAITING
     row.offered_doctor_id = row.offered_starts_at = row.offered_at = None
+    session = object_session(row)
+    if session is not None:
+        session.execute(
+            sa.update(CallTask)
+            .where(
+                CallTask.waiting_entry_id == row.id,
+                CallTask.purpose == "waiting_offer",
+                CallTask.status.in_((CallStatus.OPEN, CallStatus.NO_ANSWER)),
+            )
+            .values(status=CallStatus.WITHDRAWN)
+        )
 
 
 def require_offered(row: WaitingListEntry) -> None:
