@@ -126,10 +126,12 @@ class MainWindow(QMainWindow):
             patients = PatientsPage(context)
             # A patient's card opens from a block in the schedule as from the search.
             schedule.open_patient.connect(patients.open_card)
+            referrals = referrals_page(context)
+            referrals.open_patient.connect(patients.open_card)
             pages |= {
                 SCHEDULE: schedule,
                 PATIENTS: patients,
-                REFERRALS: referrals_page(context),
+                REFERRALS: referrals,
                 REPORTS: reports_page(context),
             }
         if allowed(actor, Permission.MANAGE_USERS):

@@ -394,6 +394,10 @@
         <translation>&lt;b&gt;{patient}&lt;/b&gt; → {specialty}; выдано {issued}, {organisation}; {validity}</translation>
     </message>
     <message>
+        <source>Open the card</source>
+        <translation>Открыть карту</translation>
+    </message>
+    <message>
         <source>No free time before the referral&apos;s last valid day in the days chosen.</source>
         <translation>В выбранные дни до окончания срока направления свободного времени нет.</translation>
     </message>

@@ -244,3 +244,28 @@ def test_a_second_referral_typed_after_a_first_is_found_at_the_first_enter(
         assert wizard.options is not None and wizard.options.referral is not None
         assert wizard.options.referral.number == {"нп 052848": "НП-052848"}.get(typed, typed)
         assert wizard.tree.isEnabled()
+
+
+def test_a_referral_for_a_patient_without_a_policy_offers_to_open_the_card(
+    qtbot, make_context, gui_database: Database, clinic: ScheduleClinic
+) -> None:
+    """Issue 19, defect 10: the desk is told at once, with a button to the card."""
+    referral = add_referral(gui_database, clinic, number="77201")
+    with gui_database.sessions() as session, session.begin():
+        patient = session.get(Patient, referral.patient_id)
+        patient.policy_kind = None
+        patient.policy_number = None
+    page = open_page(qtbot, make_context("boris"))
+    page.tabs.setCurrentIndex(WIZARD)
+    wizard = page.wizard
+    wizard.number.setFocus()
+    qtbot.keyClicks(wizard.number, "77201")
+    with qtbot.waitSignal(wizard.options_shown, timeout=TIMEOUT):
+        qtbot.keyClick(wizard.number, Qt.Key.Key_Return)
+    assert wizard.message_bar.kind == "error"
+    assert "полис" in wizard.message_bar.text()
+    button = wizard.message_bar.first_button
+    assert button.isVisible() and button.text() == "Открыть карту"
+    with qtbot.waitSignal(page.open_patient, timeout=TIMEOUT) as opened:
+        button.click()
+    assert opened.args == [referral.patient_id]

@@ -7,7 +7,7 @@ with its number checked.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
@@ -31,8 +31,10 @@ class ReferralsPage(QWidget):
         parent: the Qt parent.
 
     Signals:
-        None beyond QWidget's.
+        open_patient(int): open this patient's card (the main window opens it).
     """
+
+    open_patient = Signal(int)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +70,7 @@ class ReferralsPage(QWidget):
         layout.addWidget(self.tabs, 1)
         self.registry.book_requested.connect(self.book_by)
         self.wizard.ticket_requested.connect(self.print_ticket)
+        self.wizard.open_patient.connect(self.open_patient)
         self.priority.book_requested.connect(self.book_priority)
         self._context = context
 
@@ -114,7 +117,7 @@ class ReferralsPage(QWidget):
         self.wizard.start(number, referral_id)
 
 
-def referrals_page(context: AppContext, parent: QWidget | None = None) -> QWidget:
+def referrals_page(context: AppContext, parent: QWidget | None = None) -> ReferralsPage:
     """The page shown for the Referrals section."""
     page = ReferralsPage(context, parent)
     return page

@@ -94,11 +94,14 @@ class BookingWizard(QWidget):
         options_shown(): the referral was checked and the choices shown (for tests).
         booked(object): an appointment was made (:class:`BookedAppointment`).
         ticket_requested(int): the registrar asked for the ticket of this appointment.
+        open_patient(int): open this patient's card (a referral refused for want of a
+            policy on the card).
     """
 
     options_shown = Signal()
     booked = Signal(object)
     ticket_requested = Signal(int)
+    open_patient = Signal(int)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -295,7 +298,19 @@ class BookingWizard(QWidget):
         if options.refusal:
             self.tree.clear()
             self._set_choosing(False)
-            self.message_bar.show_message("error", options.refusal)
+            referral_row = options.referral
+            if options.refusal_code == "no_policy" and referral_row is not None:
+                # The desk fixes it on the card: one button there, the wizard keeps its place.
+                patient_id = referral_row.patient_id
+                self.message_bar.show_message(
+                    "error",
+                    options.refusal,
+                    actions=[
+                        (self.tr("Open the card"), lambda: self.open_patient.emit(patient_id))
+                    ],
+                )
+            else:
+                self.message_bar.show_message("error", options.refusal)
             if options.refusal_code == "referral_ambiguous":
                 self.organisation.setFocus()
             else:
