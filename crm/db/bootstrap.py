@@ -104,7 +104,8 @@ def prepare(
         problems = [r for r in run_checks(database.engine) if not r.ok]
         if problems:
             raise StartupProblem(format_problems(problems))
-        if needs_setup(database.sessions) and is_gate(database.engine):
+        setup_needed = needs_setup(database.sessions)
+        if setup_needed and database.embedded_server is None and is_gate(database.engine):
             raise StartupProblem(
                 translate(
                     "startup",
@@ -125,6 +126,7 @@ def prepare(
                     seed=DEMO_SEED_DEFAULT,
                 )
                 demo_loaded_now = True
+                setup_needed = False  # the demo brought its users
     except KeyProblem as exc:
         database.dispose()
         raise StartupProblem(str(exc)) from exc
@@ -144,7 +146,7 @@ def prepare(
         database=database,
         keyring=keyring,
         demo_loaded_now=demo_loaded_now,
-        needs_setup=needs_setup(database.sessions),
+        needs_setup=setup_needed,
         demo_clinic=database.embedded_server is not None and demo.is_loaded(database.sessions),
     )
 

@@ -9,7 +9,6 @@ backup itself (``pg_dump``) is :mod:`crm.db.scheduled_backup`'s.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -225,11 +224,11 @@ def save_schedule(db: sessionmaker[Session], actor: Actor, form: ScheduleForm) -
 # --- the record of runs ------------------------------------------------------------------
 
 
-def _row(run: BackupRun) -> BackupRunRow:
+def _row(run: BackupRun, tz: dt.tzinfo) -> BackupRunRow:
     return BackupRunRow(
         id=run.id,
-        started_at=run.started_at,
-        finished_at=run.finished_at,
+        started_at=run.started_at.astimezone(tz),
+        finished_at=run.finished_at.astimezone(tz) if run.finished_at else None,
         trigger=run.trigger,
         result=run.result,
         file_path=run.file_path,
@@ -245,17 +244,11 @@ def recent_runs(source: SessionSource, limit: int = 30) -> list[BackupRunRow]:
     with reading(source) as session:
         tz = clinic_timezone(session)
         runs = session.scalars(
-            sa.select(BackupRun).order_by(BackupRun.started_at.desc(), BackupRun.id.desc())
-        ).all()[:limit]
-        rows = [_row(run) for run in runs]
-    return [
-        dataclasses.replace(
-            row,
-            started_at=row.started_at.astimezone(tz),
-            finished_at=row.finished_at.astimezone(tz) if row.finished_at else None,
-        )
-        for row in rows
-    ]
+            sa.select(BackupRun)
+            .order_by(BackupRun.started_at.desc(), BackupRun.id.desc())
+            .limit(limit)
+        ).all()
+        return [_row(run, tz) for run in runs]
 
 
 def backup_status(source: SessionSource) -> BackupStatus:
