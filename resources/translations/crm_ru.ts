@@ -5726,6 +5726,14 @@
         <translation>{field}: кабинет в это время занят, там принимает {doctor} ({starts}–{ends})</translation>
     </message>
     <message>
+        <source>visits moved to the holding tray: {n}</source>
+        <translation>перенесено в лист переноса (не отменено): {n}</translation>
+    </message>
+    <message>
+        <source>visits back in the hours: {n}</source>
+        <translation>вернулись из листа переноса: {n}</translation>
+    </message>
+    <message>
         <source>Weekly hours</source>
         <translation>Недельное расписание</translation>
     </message>

@@ -9,15 +9,17 @@ with booked patients cannot be deactivated) live here beside them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from crm.controllers.context import Actor
 from crm.controllers.directories import cleaners as c
 from crm.controllers.directories.records import Column, Directory
 from crm.controllers.errors import DomainError, Problems
+from crm.controllers.schedule import hours_tray
 from crm.controllers.vocabulary import category_title, degree_title
 from crm.i18n import translate
 from crm.models import (
@@ -496,6 +498,30 @@ def _check_hours(session: Session, row: Any, values: dict[str, Any]) -> None:
     problems.raise_any()
 
 
+def _move_visits_with_hours(
+    session: Session, actor: Actor | None, row: Any, before: Mapping[str, Any]
+) -> str:
+    """Changed hours hold the future visits now outside them (and release those back
+    inside), for the doctor of the row and, if the row moved to another doctor, the
+    former one: what the schedule's own hours dialog does, so the two ways agree."""
+    doctor_ids = dict.fromkeys(i for i in (before.get("doctor_id"), row.doctor_id) if i)
+    held = released = 0
+    for doctor_id in doctor_ids:
+        doctor = session.get(Doctor, doctor_id)
+        if doctor is None:
+            continue
+        change = hours_tray.reconcile(session, actor, doctor, None)
+        held, released = held + len(change.held), released + len(change.released)
+    parts = []
+    if held:
+        parts.append(
+            translate("directories", "visits moved to the holding tray: {n}").format(n=held)
+        )
+    if released:
+        parts.append(translate("directories", "visits back in the hours: {n}").format(n=released))
+    return "; ".join(parts)
+
+
 HOURS = Directory(
     key="hours",
     entity="schedule_template",
@@ -551,6 +577,7 @@ HOURS = Directory(
     order=lambda: (ScheduleTemplate.doctor_id, ScheduleTemplate.weekday, ScheduleTemplate.starts),
     deactivatable=False,
     check=_check_hours,
+    after_write=_move_visits_with_hours,
 )
 
 # --- services and prices ----------------------------------------------------------------

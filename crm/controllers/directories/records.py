@@ -16,6 +16,7 @@ the screens, the workbook and the command line all edit it through this module:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +86,9 @@ class Directory:
         deactivatable: rows are deactivated (prices end by their period instead).
         check: a rule over the whole row (cross-field), if any.
         before_deactivate: a guard run before a row is deactivated, if any.
+        after_write: what follows from a changed row, in the same transaction (weekly
+            hours move the visits left outside them to the holding tray); gets the row
+            and its values before, and says in a line what it did ("" if nothing).
     """
 
     key: str
@@ -98,6 +102,7 @@ class Directory:
     deactivatable: bool = True
     check: RowCheck | None = None
     before_deactivate: Callable[[Session, Any], None] | None = None
+    after_write: Callable[[Session, Actor | None, Any, Mapping[str, Any]], str] | None = None
 
     def column(self, name: str) -> Column:
         """The column named ``name``."""
@@ -113,12 +118,14 @@ class DirectoryRow:
         version: its version (optimistic locking).
         active: whether it is in use (``True`` for directories without deactivation).
         cells: column field → text.
+        note: what the save did besides the row, in a line (visits moved to the tray).
     """
 
     id: int
     version: int
     active: bool
     cells: Mapping[str, str] = field(default_factory=dict)
+    note: str = ""
 
 
 class DirectoryConflict(StaleRecord):
@@ -240,11 +247,12 @@ def snapshot(session: Session, directory: Directory, row: Any) -> dict[str, Any]
 
 def write_values(
     session: Session, actor: Actor | None, directory: Directory, row: Any, values: dict[str, Any]
-) -> tuple[Any, dict[str, list[Any]]]:
+) -> tuple[Any, dict[str, list[Any]], str]:
     """Store checked ``values`` into ``row`` (a new row when ``None``) and journal it.
 
     Returns:
-        The row and what changed (empty: nothing did, and nothing was journaled).
+        The row, what changed (empty: nothing did, and nothing was journaled) and the
+        directory's note of what followed (:attr:`Directory.after_write`).
 
     Raises:
         FormInvalid: the database refused a value (a taken name, overlapping periods).
@@ -283,7 +291,10 @@ def write_values(
             entity_id=row.id,
             changes=changes,
         )
-    return row, changes
+    note = ""
+    if changes and directory.after_write is not None:
+        note = directory.after_write(session, actor, row, before)
+    return row, changes, note
 
 
 def _refusal_of(directory: Directory, exc: sa.exc.IntegrityError) -> FormInvalid:
@@ -370,8 +381,8 @@ def save(
         if row is not None:
             _check_version(session, directory, row, version)
         values = clean_cells(session, directory, cells, row)
-        row, _changes = write_values(session, actor, directory, row, values)
-        return row_of(session, directory, row)
+        row, _changes, note = write_values(session, actor, directory, row, values)
+        return dataclasses.replace(row_of(session, directory, row), note=note)
 
 
 def set_active(

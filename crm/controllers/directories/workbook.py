@@ -317,7 +317,7 @@ def _import_sheet(run: _Run, sheet: ParsedSheet) -> list[_Written]:
             if directory is SPECIALTIES:
                 values.pop(ALTERNATIVES, None)
             created = row is None
-            row, changes = write_values(session, run.actor, directory, row, values)
+            row, changes, _note = write_values(session, run.actor, directory, row, values)
         except FormInvalid as exc:
             run.refuse_all(sheet, number, exc.problems)
             continue
@@ -339,7 +339,7 @@ def _alternatives(run: _Run, sheet: ParsedSheet, written: list[_Written]) -> Non
         typed = texts[entry.number].get(ALTERNATIVES, "")
         try:
             ids = column.clean(run.session, typed, column.title(), ALTERNATIVES)
-            _row, changes = write_values(
+            _row, changes, _note = write_values(
                 run.session, run.actor, SPECIALTIES, entry.row, {ALTERNATIVES: ids}
             )
         except FormInvalid as exc:

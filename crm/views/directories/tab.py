@@ -331,6 +331,8 @@ class DirectoryTab(QWidget):
         self.saving = False
         self._fill(row)
         text = self.tr("Added to the directory") if created else self.tr("Saved")
+        if row.note:  # what followed: visits moved to the holding tray
+            text = f"{text}; {row.note}"
         self.messages.show_message("done", text)
         self._select_next = row.id
         self.saved.emit(row)
