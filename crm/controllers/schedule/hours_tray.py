@@ -174,9 +174,12 @@ def _against_hours(
 
 
 def reconcile(
-    session: Session, actor: Actor, doctor: Doctor, now: dt.datetime | None
+    session: Session, actor: Actor | None, doctor: Doctor, now: dt.datetime | None
 ) -> HoursChange:
-    """Hold the future booked appointments now outside the hours; release those back inside."""
+    """Hold the future booked appointments now outside the hours; release those back inside.
+
+    ``actor`` is ``None`` for a workbook import without a person (journaled as the import).
+    """
     session.flush()
     moment = server_now(session, now)
     tz = clock.clinic_timezone(session)
@@ -206,7 +209,8 @@ def reconcile(
             session, move.patient, purpose, body, today=today, appointment_id=appointment.id
         )
         journal.record(
-            session, action, actor=actor, entity="appointment", entity_id=appointment.id,
+            session, action, actor=actor, login=None if actor else "import",
+            entity="appointment", entity_id=appointment.id,
             changes=journal.diff(
                 {"in_holding_tray": not move.to_tray}, {"in_holding_tray": move.to_tray}
             ),
