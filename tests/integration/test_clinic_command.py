@@ -33,7 +33,7 @@ def test_clinic_set_on_an_empty_database_creates_the_administrator(committed_db_
     )
     assert changed.exit_code == 0, changed.output
     shown = runner.invoke(main, [*url, "clinic", "show"])
-    assert "Телефон: +74822556677" in shown.output
+    assert "Телефон: +7 (482) 255-66-77" in shown.output
     assert "Адрес: г. Тверь, ул. Советская, 10" in shown.output, "other details kept"
 
 

@@ -139,3 +139,17 @@ def test_empty(typed: str) -> None:
     with pytest.raises(ValidationError) as caught:
         normalize_phone(typed)
     assert caught.value.message == "Телефон: обязательное поле"
+
+
+def test_the_clinic_s_phone_is_shown_as_people_write_it_and_saved_back_unchanged() -> None:
+    """The Справочники clinic tab showed the stored E.164 (+74822556677) as typed text."""
+    from crm.controllers.clinic.profile import ClinicProfile
+    from crm.reports.paper import DEFAULT_FORMAT
+
+    stored = ClinicProfile(
+        name="Клиника", short_name="Клиника", address="", phone="+74822556677",
+        ogrn=None, licence=None, timezone="Europe/Moscow", ticket_format=DEFAULT_FORMAT,
+    )  # fmt: skip
+    shown = stored.as_form().phone
+    assert shown == "+7 (482) 255-66-77"
+    assert normalize_phone(shown) == stored.phone

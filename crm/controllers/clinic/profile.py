@@ -22,7 +22,7 @@ from crm.controllers.context import Actor
 from crm.controllers.errors import Problems
 from crm.controllers.validation import normalize_ogrn
 from crm.controllers.validation.fields import collapse_spaces, invalid, required
-from crm.controllers.validation.phones import normalize_phone
+from crm.controllers.validation.phones import format_phone, normalize_phone
 from crm.controllers.vocabulary import ticket_format_title
 from crm.i18n import translate
 from crm.reports.paper import DEFAULT_FORMAT, TicketFormat
@@ -82,7 +82,7 @@ class ClinicProfile:
             name=self.name,
             short_name=self.short_name,
             address=self.address,
-            phone=self.phone or "",
+            phone=format_phone(self.phone) if self.phone else "",  # as people write it
             ogrn=self.ogrn or "",
             licence=self.licence or "",
             timezone=self.timezone,
