@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Slot
 from PySide6.QtWidgets import QFrame, QLabel, QStatusBar
 
 from crm.controllers.context import Actor
@@ -13,6 +13,9 @@ from crm.views.events import ChangeEvents
 CONNECTED_STYLE = "color: #2e7d32;"
 LOST_STYLE = "color: #c62828; font-weight: bold;"
 WAITING_STYLE = "color: #6b6b6b;"
+#: The server section's widest: a long data path must leave the bar room for the
+#: messages on its left (they were cut to «Демо-кли» beside a backup warning).
+SERVER_SECTION_MAX = 300
 
 
 def describe_database(database: Database) -> str:
@@ -59,8 +62,12 @@ class StatusPanel(QObject):
     ) -> None:
         super().__init__(bar)
         self.server_label = _section("statusServer")
-        self.server_label.setText(self.tr("Server: {server}").format(server=server))
-        self.server_label.setToolTip(server)
+        whole = self.tr("Server: {server}").format(server=server)
+        metrics = self.server_label.fontMetrics()
+        self.server_label.setText(
+            metrics.elidedText(whole, Qt.TextElideMode.ElideMiddle, SERVER_SECTION_MAX)
+        )
+        self.server_label.setToolTip(whole)
         self.user_label = _section("statusUser")
         self.user_label.setText(actor.full_name)
         self.user_label.setToolTip(self.tr("Login: {login}").format(login=actor.login))

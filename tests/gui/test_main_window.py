@@ -223,3 +223,25 @@ def test_journal_follows_change_notices(
         assert (top.login, top.workstation, top.action) == ("boris", "desk-2", "login")
     finally:
         events.stop()
+
+
+def test_a_long_server_path_is_shortened_in_the_status_bar_and_whole_in_its_tooltip(
+    qtbot,
+) -> None:
+    """A built-in server's long data path took the bar's width: the messages on its
+    left were cut to «Демо-кли» beside a backup warning."""
+    from PySide6.QtWidgets import QStatusBar
+
+    from crm.controllers.context import Actor
+    from crm.models.enums import Role
+    from crm.views.status import SERVER_SECTION_MAX, StatusPanel
+
+    bar = QStatusBar()
+    qtbot.addWidget(bar)
+    where = "встроенный PostgreSQL (/home/registratura/.local/share/registratura/" + "x" * 80 + ")"
+    actor = Actor(user_id=1, login="anna", full_name="Анна", role=Role.REGISTRAR, workstation="w")
+    panel = StatusPanel(bar, where, actor)
+    label = panel.server_label
+    assert label.fontMetrics().horizontalAdvance(label.text()) <= SERVER_SECTION_MAX
+    assert "…" in label.text() and label.text().startswith("Сервер: встроенный")
+    assert label.toolTip() == f"Сервер: {where}"
