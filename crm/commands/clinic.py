@@ -1,4 +1,5 @@
-"""``clinic-crm clinic …``: the clinic's details, for scripted installs (``set``, ``show``).
+"""``clinic-crm clinic …``: the clinic's details, for scripted installs (``set``, ``show``,
+``telemedicine``).
 
 On an empty database ``clinic set`` is the setup wizard's twin: it needs
 ``--admin-login`` and creates the first administrator (password from the prompt or
@@ -115,6 +116,33 @@ def clinic_show(ctx: click.Context) -> None:
     form = stored.as_form()
     for field in profile.FIELDS:
         click.echo(f"{profile.field_title(field)}: {getattr(form, field) or '—'}")
+
+
+@clinic.command("telemedicine")
+@click.argument("template", required=False)
+@click.option("--off", is_flag=True, help="Stop making links (remote visits take typed ones).")
+@click.option("--as", "as_login", metavar="LOGIN", help="Act as this administrator.")
+@click.pass_context
+@friendly_errors
+def clinic_telemedicine(
+    ctx: click.Context, template: str | None, off: bool, as_login: str | None
+) -> None:
+    """Show or set the video-link template of remote visits, e.g.
+    https://meet.clinic.ru/{room} ({room} becomes a new random room per visit)."""
+    from crm.controllers.schedule import telemedicine
+
+    ready = open_ready(ctx)
+    try:
+        if template is None and not off:  # reading it needs nobody's name
+            shown = telemedicine.link_template(ready.database.sessions)
+        else:
+            actor = command_line_actor(ready.database.sessions, as_login)
+            shown = telemedicine.set_link_template(
+                ready.database.sessions, actor, "" if off else template or ""
+            )
+    finally:
+        ready.database.dispose()
+    click.echo(shown or translate("cli", "no video provider: remote visits take typed links"))
 
 
 COMMANDS = [clinic]

@@ -185,7 +185,12 @@ def _items(ticket: TicketData, paper: _Paper, s: float, f: fonts.FontSet, code: 
         ]
     closing += [
         Text(
-            translate("tickets", "Show this code at the front desk to check in."),
+            # A remote visit is joined from home: the desk is not part of it.
+            translate(
+                "tickets", "At the appointed time open the link; there is no need to come in."
+            )
+            if ticket.video_link
+            else translate("tickets", "Show this code at the front desk to check in."),
             f.regular,
             small,
             grey=True,

@@ -235,6 +235,10 @@
         <translation>— без определённой услуги —</translation>
     </message>
     <message>
+        <source>empty: made from the clinic&apos;s video provider</source>
+        <translation>пусто — ссылку создаст видеосвязь клиники</translation>
+    </message>
+    <message>
         <source> × {minutes} min</source>
         <translation> × {minutes} мин</translation>
     </message>
@@ -3845,6 +3849,7 @@
     <name>StatusPanel</name>
     <message>
         <source>built-in PostgreSQL ({path})</source>
+        <extracomment>The server section&apos;s widest: a long data path must leave the bar room for the messages on its left (they were cut to «Демо-кли» beside a backup warning).</extracomment>
         <translation>встроенный PostgreSQL ({path})</translation>
     </message>
     <message>
@@ -3874,6 +3879,25 @@
     <message>
         <source>connection lost — reconnecting…</source>
         <translation>нет связи с сервером — переподключение…</translation>
+    </message>
+</context>
+<context>
+    <name>TelemedicineBox</name>
+    <message>
+        <source>Video consultations</source>
+        <translation>Видеоконсультации</translation>
+    </message>
+    <message>
+        <source>Each remote visit booked without a typed link gets its own room: {room} becomes a random name. Leave empty to type links by hand.</source>
+        <translation>Каждый удалённый приём, записанный без введённой ссылки, получает свою комнату: {room} заменяется случайным именем. Оставьте пустым, чтобы вводить ссылки вручную.</translation>
+    </message>
+    <message>
+        <source>Save the link</source>
+        <translation>Сохранить ссылку</translation>
+    </message>
+    <message>
+        <source>Video link of remote visits:</source>
+        <translation>Ссылка видеосвязи удалённых приёмов:</translation>
     </message>
 </context>
 <context>
@@ -5393,6 +5417,10 @@
         <translation>клиника ещё не настроена: выполните «clinic set» или запустите программу</translation>
     </message>
     <message>
+        <source>no video provider: remote visits take typed links</source>
+        <translation>провайдер видеосвязи не задан: у удалённых приёмов ссылку вводят вручную</translation>
+    </message>
+    <message>
         <source>{sheet}: {rows} rows</source>
         <translation>{sheet}: строк {rows}</translation>
     </message>
@@ -6815,6 +6843,10 @@
     <message>
         <source>Ticket paper</source>
         <translation>Бумага талонов</translation>
+    </message>
+    <message>
+        <source>Video link template</source>
+        <translation>Шаблон ссылки видеосвязи</translation>
     </message>
     <message>
         <source>Active</source>
@@ -8914,6 +8946,18 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     </message>
 </context>
 <context>
+    <name>telemedicine</name>
+    <message>
+        <source>Video link: a web address such as {example}</source>
+        <extracomment>16 characters of 36: about 82 bits, so a room cannot be guessed from another&apos;s.</extracomment>
+        <translation>Видеосвязь: веб-адрес, например {example}</translation>
+    </message>
+    <message>
+        <source>Video link: put {room} once where the room&apos;s name goes</source>
+        <translation>Видеосвязь: поставьте {room} один раз там, где имя комнаты</translation>
+    </message>
+</context>
+<context>
     <name>tickets</name>
     <message>
         <source>Monday</source>
@@ -8978,6 +9022,10 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     <message>
         <source>Please bring:</source>
         <translation>Возьмите с собой:</translation>
+    </message>
+    <message>
+        <source>At the appointed time open the link; there is no need to come in.</source>
+        <translation>В назначенное время откройте ссылку; приходить в клинику не нужно.</translation>
     </message>
     <message>
         <source>Show this code at the front desk to check in.</source>

@@ -151,6 +151,36 @@ def test_the_clinic_tab_is_edited_by_an_admin_only(
         clinic.save()
 
 
+def test_an_administrator_sets_the_video_link_template_on_the_clinic_tab(
+    qtbot, gui_database, make_context: Callable[..., AppContext]
+) -> None:
+    auth.add_user(gui_database.sessions, "root", "secret-123", Role.ADMIN, "Админ")
+    page = DirectoriesPage(make_context("root"))
+    qtbot.addWidget(page)
+    box = page.clinic.telemedicine
+    with qtbot.waitSignal(box.loaded, timeout=TIMEOUT):
+        box.refresh()
+    assert box.template.text() == ""
+    box.template.setText("meet.clinic.ru/{room}")  # no scheme: refused, the text stays
+    box.save_button.click()
+    qtbot.waitUntil(lambda: "Видеосвязь" in box.message.text(), timeout=TIMEOUT)
+    assert box.template.text() == "meet.clinic.ru/{room}"
+    box.template.setText("https://meet.clinic.ru/{room}")
+    with qtbot.waitSignal(box.saved, timeout=TIMEOUT):
+        box.save_button.click()
+    assert box.message.text() == ""
+
+    manager_page = DirectoriesPage(make_context("anna"))
+    qtbot.addWidget(manager_page)
+    manager_box = manager_page.clinic.telemedicine
+    with qtbot.waitSignal(manager_box.loaded, timeout=TIMEOUT):
+        manager_box.refresh()
+    assert manager_box.template.text() == "https://meet.clinic.ru/{room}"
+    assert manager_box.template.isReadOnly() and not manager_box.save_button.isVisibleTo(
+        manager_box
+    )
+
+
 def test_a_workbook_is_previewed_then_imported_and_the_tabs_show_it(
     qtbot, page: DirectoriesPage, tmp_path
 ) -> None:

@@ -36,6 +36,13 @@ def test_clinic_set_on_an_empty_database_creates_the_administrator(committed_db_
     assert "Телефон: +7 (482) 255-66-77" in shown.output
     assert "Адрес: г. Тверь, ул. Советская, 10" in shown.output, "other details kept"
 
+    template = "https://meet.zdorovy-gorod.ru/{room}"
+    video = runner.invoke(main, [*url, "clinic", "telemedicine", template, "--as", "chief"])
+    assert video.exit_code == 0 and template in video.output, video.output
+    assert template in runner.invoke(main, [*url, "clinic", "telemedicine"]).output
+    bad = runner.invoke(main, [*url, "clinic", "telemedicine", "meet.ru", "--as", "chief"])
+    assert bad.exit_code == 1 and "Видеосвязь" in bad.output
+
 
 def test_bad_details_are_each_named_and_nothing_is_stored(committed_db_url: str) -> None:
     runner = CliRunner()

@@ -118,7 +118,11 @@ def test_remote_consultation_prints_the_link_instead_of_the_room():
         TicketFormat.ROLL80,
     )
     (text,) = pdf_pages_text(pdf)
+    flat = " ".join(text.split())
     assert link in text.replace("\r\n", "").replace("\n", "")
+    # Joined from home: the ticket does not send the patient to the front desk.
+    assert "регистратур" not in flat
+    assert "приходить в клинику не нужно" in flat
 
 
 def test_a_crowded_ticket_still_fits_its_sheet():

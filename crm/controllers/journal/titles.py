@@ -245,6 +245,7 @@ def field_titles() -> dict[str, str]:
         "author": translate("journal", "Author"),
         "withdraw_reason": translate("journal", "Reason for withdrawal"),
         "document_size_limit": translate("journal", "Largest document, MB"),
+        "video_link_template": translate("journal", "Video link template"),
     }
 
 

@@ -40,7 +40,7 @@ from crm.controllers.errors import (
 )
 from crm.controllers.notifications import visits as notices
 from crm.controllers.referrals import rules
-from crm.controllers.schedule import calendar, freed_time
+from crm.controllers.schedule import calendar, freed_time, telemedicine
 from crm.controllers.schedule.freed_time import TimeFreed, TimeTaken
 from crm.controllers.schedule.slots import nearest_alternatives
 from crm.i18n import translate
@@ -127,6 +127,13 @@ def view(row: Appointment, tz: dt.tzinfo) -> BookedAppointment:
     values = snapshot(row)
     values.update(starts_at=row.starts_at.astimezone(tz), ends_at=row.ends_at.astimezone(tz))
     return BookedAppointment(id=row.id, version=row.version, **values)
+
+
+def _video_link(session: Session, kind: AppointmentKind, typed: str | None) -> str | None:
+    """A remote visit's link: the one typed, else a new room of the clinic's provider."""
+    if kind is not AppointmentKind.REMOTE:
+        return None
+    return clean(typed) or telemedicine.new_room_link(session)
 
 
 def clean(text: str | None) -> str | None:
@@ -507,7 +514,7 @@ def book(
                 "starts_at": starts_at, "ends_at": ends_at, "kind": kind,
                 "status": AppointmentStatus.BOOKED,
                 "referral_id": referral.id if referral else None, "service_id": service_id,
-                "video_link": clean(video_link) if kind is AppointmentKind.REMOTE else None,
+                "video_link": _video_link(session, kind, video_link),
                 "note": clean(note), "created_by_id": actor.user_id,
             }  # fmt: skip
             try:

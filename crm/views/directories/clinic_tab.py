@@ -14,6 +14,7 @@ from crm.controllers.clinic import profile
 from crm.controllers.clinic.profile import ClinicProfile
 from crm.controllers.errors import FormInvalid
 from crm.views import AppContext
+from crm.views.directories.telemedicine_box import TelemedicineBox
 from crm.views.medical.limit_box import DocumentLimitBox
 from crm.views.patients.message_bar import MessageBar
 from crm.views.setup import profile_fields
@@ -71,6 +72,8 @@ class ClinicTab(QWidget):
         layout.addLayout(buttons)
         self.documents_limit = DocumentLimitBox(context)  # crm/views/medical/
         layout.addWidget(self.documents_limit)
+        self.telemedicine = TelemedicineBox(context)
+        layout.addWidget(self.telemedicine)
         layout.addStretch(1)
 
     def activate(self) -> None:
@@ -80,6 +83,7 @@ class ClinicTab(QWidget):
     def refresh(self) -> None:
         """Read the clinic's details."""
         self.documents_limit.refresh()
+        self.telemedicine.refresh()
         self._context.runner.submit(
             profile.read_profile,
             self._context.database.sessions,

@@ -116,7 +116,7 @@ class BookingDialog(QDialog):
         self.service.currentIndexChanged.connect(lambda _index: self._service_changed())
         self.video = QLineEdit()
         self.video.setObjectName("bookingVideo")
-        self.video.setPlaceholderText("https://")
+        self.video.setPlaceholderText(self.tr("empty: made from the clinic's video provider"))
         self.length = QSpinBox()
         self.length.setObjectName("bookingLength")
         self.length.setRange(1, MAX_SLOTS)
