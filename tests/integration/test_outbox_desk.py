@@ -13,14 +13,21 @@ import pytest
 import sqlalchemy as sa
 
 from crm.controllers.errors import DomainError, PermissionDenied, ValidationError
-from crm.controllers.notifications import messages
+from crm.controllers.notifications import calls, messages
 from crm.controllers.notifications.channels import HttpJsonGateway, HttpJsonSettings, SmsChannel
 from crm.controllers.notifications.messages import OutboxFilter
 from crm.controllers.notifications.sender import send_due
 from crm.controllers.reports.dashboard import dashboard
-from crm.controllers.schedule import booking
+from crm.controllers.schedule import booking, visit_status
+from crm.controllers.waiting import queue as waiting_list
 from crm.models import JournalEntry, OutboxMessage, Patient, PatientConsent
-from crm.models.enums import ConsentKind, NotificationChannel, NotificationStatus
+from crm.models.enums import (
+    CallStatus,
+    ConsentKind,
+    ContactChannel,
+    NotificationChannel,
+    NotificationStatus,
+)
 from tests import factories as f
 from tests import referral_factories as rf
 from tests.notify_servers import Gateway
@@ -198,3 +205,19 @@ def test_the_dashboard_counts_the_failures_of_today(db, desk):
     with db() as session:
         moment = session.execute(sa.select(sa.func.now())).scalar_one()
     assert dashboard(db, desk.manager, now=moment + dt.timedelta(days=1)).notice_failures == 0
+
+
+def test_a_call_names_the_offered_time_and_only_the_desk_marks_it(db, desk):
+    waiting_list.add_entry(
+        db, desk.registrar, patient_id=desk.patients[1], doctor_id=desk.doctor,
+        wished_from=TODAY, wished_to=DAY, channel=ContactChannel.PHONE, now=NOW,
+    )  # fmt: skip
+    made = book(db, desk, 3, "10:00")
+    visit_status.cancel(db, desk.registrar, made.id, reason="заболел", now=NOW)
+    (row,) = calls.open_calls(db, desk.registrar)
+    assert row.about_at == f.at(DAY, "10:00")
+    assert row.about_at.utcoffset() == dt.timedelta(hours=3)  # the clinic's (Moscow) time
+    with pytest.raises(PermissionDenied):
+        calls.mark_call(db, desk.doctor_user, row.id, reached=True, now=NOW)
+    assert calls.open_calls(db, desk.registrar)[0].attempts == 0
+    assert calls.mark_call(db, desk.manager, row.id, reached=True, now=NOW) is CallStatus.REACHED

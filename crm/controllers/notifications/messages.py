@@ -82,9 +82,19 @@ def _rows(session: Session, query: sa.Select[tuple[OutboxMessage, str]]) -> list
 
     return [
         MessageRow(
-            m.id, m.created_at.astimezone(tz), m.patient_id, name or "", m.channel, m.recipient,
-            m.purpose, m.subject, m.status, m.attempts, m.last_error,
-            m.next_attempt_at.astimezone(tz), local(m.sent_at),
+            m.id,
+            m.created_at.astimezone(tz),
+            m.patient_id,
+            name or "",
+            m.channel,
+            m.recipient,
+            m.purpose,
+            m.subject,
+            m.status,
+            m.attempts,
+            m.last_error,
+            m.next_attempt_at.astimezone(tz),
+            local(m.sent_at),
         )  # fmt: skip
         for m, name in session.execute(query)
     ]
@@ -160,9 +170,7 @@ def retry_message(
     with db() as session, session.begin():
         message = _locked(session, message_id)
         if message.status is not NotificationStatus.FAILED:
-            raise DomainError(
-                translate("outbox", "Only a message not delivered can be sent again")
-            )
+            raise DomainError(translate("outbox", "Only a message not delivered can be sent again"))
         before = {"status": message.status, "attempts": message.attempts}
         message.status = NotificationStatus.PENDING
         message.attempts = 0
