@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from crm.controllers.notifications.messages import MessageRow
+from crm.controllers.validation.phones import format_phone
 from crm.i18n import translate
 from crm.models.enums import NotificationChannel, NotificationStatus
 from crm.views.patients.tab_models import RowsModel
@@ -64,6 +65,11 @@ def status_text(row: MessageRow) -> str:
     return name
 
 
+def recipient_text(row: MessageRow) -> str:
+    """The address written to: a phone as the desk dictates it, an e-mail as it is."""
+    return format_phone(row.recipient) if row.channel is NotificationChannel.SMS else row.recipient
+
+
 def _when(row: MessageRow) -> str:
     if row.sent_at is not None:
         return f"{row.sent_at:%d.%m.%Y %H:%M}"
@@ -99,7 +105,7 @@ class MessagesModel(RowsModel[MessageRow]):
             (translate("NoticeLabels", "About"), lambda r: purpose_name(r.purpose)),
             (translate("NoticeLabels", "Channel"),
              lambda r: channel_names().get(r.channel, str(r.channel))),
-            (translate("NoticeLabels", "To"), lambda r: r.recipient),
+            (translate("NoticeLabels", "To"), recipient_text),
             (translate("NoticeLabels", "Sent / due"), _when),
             (translate("NoticeLabels", "Tries"), lambda r: str(r.attempts)),
             (translate("NoticeLabels", "Status"), status_text),
