@@ -195,5 +195,6 @@ def permission_title(permission: str) -> str:
         "refund_payments": translate("permissions", "refunding payments"),
         "record_feedback": translate("permissions", "recording patients' ratings"),
         "manage_bonus": translate("permissions", "managing bonus points and feedback"),
+        "manage_notifications": translate("permissions", "managing notices to patients"),
     }
     return titles.get(str(permission), translate("permissions", "this action"))

@@ -28,6 +28,7 @@ from crm.views import AppContext
 from crm.views.backups.page import BackupsPage
 from crm.views.backups.status import BackupWarning
 from crm.views.directories.page import DirectoriesPage
+from crm.views.notifications.page import NotificationsPage
 from crm.views.pages.journal_page import JournalPage
 from crm.views.pages.settings_page import SettingsPage
 from crm.views.patients.page import PatientsPage
@@ -37,9 +38,11 @@ from crm.views.schedule.page import SchedulePage
 from crm.views.status import StatusPanel, describe_database
 from crm.views.users.page import UsersPage
 
-SCHEDULE, PATIENTS, REFERRALS, REPORTS, JOURNAL, SETTINGS, USERS, DIRECTORIES, BACKUPS = range(9)
+(SCHEDULE, PATIENTS, REFERRALS, REPORTS, JOURNAL, SETTINGS, USERS, DIRECTORIES, BACKUPS,
+ NOTIFICATIONS) = range(10)  # fmt: skip
 #: The order of the list; Ctrl+1… number the sections shown, top to bottom.
-ORDER = (SCHEDULE, PATIENTS, REFERRALS, REPORTS, USERS, DIRECTORIES, BACKUPS, JOURNAL, SETTINGS)
+ORDER = (SCHEDULE, PATIENTS, REFERRALS, REPORTS, NOTIFICATIONS, USERS, DIRECTORIES, BACKUPS,
+         JOURNAL, SETTINGS)  # fmt: skip
 
 
 class MainWindow(QMainWindow):
@@ -134,6 +137,14 @@ class MainWindow(QMainWindow):
                 REFERRALS: referrals,
                 REPORTS: reports_page(context),
             }
+        if allowed(actor, Permission.MANAGE_NOTIFICATIONS) or allowed(
+            actor, Permission.MANAGE_SETTINGS
+        ):  # managers (the queue) and administrators (the channels)
+            notifications = NotificationsPage(context)
+            if notifications.has_tabs():
+                pages[NOTIFICATIONS] = notifications
+            else:
+                notifications.deleteLater()
         if allowed(actor, Permission.MANAGE_USERS):
             pages[USERS] = UsersPage(context)
         if allowed(actor, Permission.MANAGE_DIRECTORIES):  # managers and administrators

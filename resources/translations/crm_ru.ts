@@ -471,6 +471,38 @@
     </message>
 </context>
 <context>
+    <name>CallListPanel</name>
+    <message>
+        <source>Patients to call</source>
+        <extracomment>Notices are gathered this long before the list is read again. The desk makes the calls (a doctor&apos;s schedule shows no call list).</extracomment>
+        <translation>Кому позвонить</translation>
+    </message>
+    <message>
+        <source>&amp;Called</source>
+        <translation>Позвони&amp;л</translation>
+    </message>
+    <message>
+        <source>The patient was reached (Enter in the list)</source>
+        <translation>Дозвонились до пациента (Enter в списке)</translation>
+    </message>
+    <message>
+        <source>&amp;No answer</source>
+        <translation>&amp;Не дозвонился</translation>
+    </message>
+    <message>
+        <source>Nobody answered: the call stays on the list (Shift+Enter in the list)</source>
+        <translation>Никто не ответил: звонок остаётся в списке (Shift+Enter в списке)</translation>
+    </message>
+    <message>
+        <source>Calls to make ({count})</source>
+        <translation>Позвонить ({count})</translation>
+    </message>
+    <message>
+        <source>no answer: {count}</source>
+        <translation>не дозвонились: {count}</translation>
+    </message>
+</context>
+<context>
     <name>CancelDialog</name>
     <message>
         <source>Cancel the appointment</source>
@@ -833,6 +865,10 @@
         <translation>Медкарта</translation>
     </message>
     <message>
+        <source>Messages</source>
+        <translation>Сообщения</translation>
+    </message>
+    <message>
         <source>Appointments ({n})</source>
         <translation>Записи ({n})</translation>
     </message>
@@ -1094,6 +1130,10 @@
     <message>
         <source>No-shows today: {today} · this week: {week} · waiting list: {waiting} · referrals about to expire: {expiring}</source>
         <translation>Неявок сегодня: {today} · за неделю: {week} · в листе ожидания: {waiting} · истекающих направлений: {expiring}</translation>
+    </message>
+    <message>
+        <source>Notices not delivered today: {count}</source>
+        <translation>Не доставлено уведомлений сегодня: {count}</translation>
     </message>
     <message>
         <source>Today</source>
@@ -1967,6 +2007,116 @@
     </message>
 </context>
 <context>
+    <name>NoticeLabels</name>
+    <message>
+        <source>queued</source>
+        <translation>в очереди</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>отправлено</translation>
+    </message>
+    <message>
+        <source>not delivered</source>
+        <translation>не доставлено</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>отменено</translation>
+    </message>
+    <message>
+        <source>withdrawn</source>
+        <translation>отозвано</translation>
+    </message>
+    <message>
+        <source>e-mail</source>
+        <translation>e-mail</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>booking confirmed</source>
+        <translation>подтверждение записи</translation>
+    </message>
+    <message>
+        <source>appointment changed</source>
+        <translation>перенос записи</translation>
+    </message>
+    <message>
+        <source>appointment cancelled</source>
+        <translation>отмена записи</translation>
+    </message>
+    <message>
+        <source>reminder</source>
+        <translation>напоминание</translation>
+    </message>
+    <message>
+        <source>free time offered</source>
+        <translation>предложено свободное время</translation>
+    </message>
+    <message>
+        <source>offered time withdrawn</source>
+        <translation>предложенное время занято</translation>
+    </message>
+    <message>
+        <source>doctor unavailable</source>
+        <translation>врач недоступен</translation>
+    </message>
+    <message>
+        <source>treatment plan reminder</source>
+        <translation>напоминание по плану лечения</translation>
+    </message>
+    <message>
+        <source>due {time}</source>
+        <translation>к отправке {time}</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>Поставлено</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Пациент</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>О чём</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Канал</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Кому</translation>
+    </message>
+    <message>
+        <source>Sent / due</source>
+        <translation>Отправлено / к отправке</translation>
+    </message>
+    <message>
+        <source>Tries</source>
+        <translation>Попыток</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+</context>
+<context>
+    <name>NotificationsPage</name>
+    <message>
+        <source>Notifications</source>
+        <translation>Уведомления</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Очередь</translation>
+    </message>
+</context>
+<context>
     <name>OfferActions</name>
     <message>
         <source>Booked: {patient} to {doctor}, {day} at {time} ({kind})</source>
@@ -2225,6 +2375,70 @@
     <message>
         <source>«{name}» removed from the directory</source>
         <translation>«{name}» удалена из справочника</translation>
+    </message>
+</context>
+<context>
+    <name>OutboxTab</name>
+    <message>
+        <source>All statuses</source>
+        <extracomment>Notices are gathered this long before the queue is read again. The statuses the filter offers (``CANCELLED`` covers an offer withdrawn too).</extracomment>
+        <translation>Все статусы</translation>
+    </message>
+    <message>
+        <source>All channels</source>
+        <translation>Все каналы</translation>
+    </message>
+    <message>
+        <source>Patient, phone or e-mail</source>
+        <translation>Пациент, телефон или e-mail</translation>
+    </message>
+    <message>
+        <source>&amp;Show</source>
+        <translation>Пока&amp;зать</translation>
+    </message>
+    <message>
+        <source>&amp;Retry</source>
+        <translation>П&amp;овторить</translation>
+    </message>
+    <message>
+        <source>Queue the message not delivered again</source>
+        <translation>Поставить недоставленное сообщение в очередь снова</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel the message</source>
+        <translation>Отменить &amp;сообщение</translation>
+    </message>
+    <message>
+        <source>The queued message is not sent</source>
+        <translation>Сообщение из очереди не будет отправлено</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>С</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>по</translation>
+    </message>
+    <message>
+        <source>Messages: {count}</source>
+        <translation>Сообщений: {count}</translation>
+    </message>
+    <message>
+        <source>(the newest; narrow the filters for more)</source>
+        <translation>(последние; сузьте фильтры, чтобы увидеть другие)</translation>
+    </message>
+    <message>
+        <source>Queued again: message {id}</source>
+        <translation>Снова в очереди: сообщение {id}</translation>
+    </message>
+    <message>
+        <source>Cancelled: message {id}</source>
+        <translation>Отменено: сообщение {id}</translation>
+    </message>
+    <message>
+        <source>Choose a message in the table</source>
+        <translation>Выберите сообщение в таблице</translation>
     </message>
 </context>
 <context>
@@ -3553,22 +3767,6 @@
         <translation>Печать списка приёма: выбранного врача или всех врачей (Ctrl+P)</translation>
     </message>
     <message>
-        <source>Booked from the waiting list: {patient} → {doctor}, {time} ({kind})</source>
-        <translation>Записан(а) из листа ожидания: {patient} → {doctor}, {time} ({kind})</translation>
-    </message>
-    <message>
-        <source>{patient}: {message}. Book a paid visit at {time}?</source>
-        <translation>{patient}: {message}. Записать на платный приём {time}?</translation>
-    </message>
-    <message>
-        <source>Book as paid</source>
-        <translation>Записать платно</translation>
-    </message>
-    <message>
-        <source>Do not book</source>
-        <translation>Не записывать</translation>
-    </message>
-    <message>
         <source>Moved: {patient} → {doctor}, {time}</source>
         <translation>Перенесено: {patient} → {doctor}, {time}</translation>
     </message>
@@ -4111,6 +4309,26 @@
     <message>
         <source>{login} was reactivated.</source>
         <translation>{login}: учётная запись снова включена.</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingBooking</name>
+    <message>
+        <source>Booked from the waiting list: {patient} → {doctor}, {time} ({kind})</source>
+        <extracomment>The waiting patients&apos; names by entry id (the panel&apos;s last reading).</extracomment>
+        <translation>Записан(а) из листа ожидания: {patient} → {doctor}, {time} ({kind})</translation>
+    </message>
+    <message>
+        <source>{patient}: {message}. Book a paid visit at {time}?</source>
+        <translation>{patient}: {message}. Записать на платный приём {time}?</translation>
+    </message>
+    <message>
+        <source>Book as paid</source>
+        <translation>Записать платно</translation>
+    </message>
+    <message>
+        <source>Do not book</source>
+        <translation>Не записывать</translation>
     </message>
 </context>
 <context>
@@ -5227,6 +5445,7 @@
     <name>calls</name>
     <message>
         <source>No call with id {id}</source>
+        <extracomment>The time the call is about (the offered time, the visit&apos;s), in the clinic&apos;s zone.</extracomment>
         <translation>Нет звонка с id {id}</translation>
     </message>
 </context>
@@ -6227,6 +6446,10 @@
     <message>
         <source>sending a notice</source>
         <translation>отправка уведомления</translation>
+    </message>
+    <message>
+        <source>notice queued again</source>
+        <translation>уведомление снова поставлено в очередь</translation>
     </message>
     <message>
         <source>rescheduling</source>
@@ -7354,6 +7577,30 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     </message>
 </context>
 <context>
+    <name>outbox</name>
+    <message>
+        <source>The period ends before it begins</source>
+        <extracomment>At most this many rows are listed (the newest first): narrow the filters for more. The «отменено» filter: cancelled by someone or by the sender, or an offer taken back.</extracomment>
+        <translation>Период заканчивается раньше, чем начинается</translation>
+    </message>
+    <message>
+        <source>No message with id {id}</source>
+        <translation>Нет сообщения с номером {id}</translation>
+    </message>
+    <message>
+        <source>Only a message not delivered can be sent again</source>
+        <translation>Повторить можно только сообщение «не доставлено»</translation>
+    </message>
+    <message>
+        <source>The message has already been sent: it cannot be cancelled</source>
+        <translation>Сообщение уже отправлено: отменить его нельзя</translation>
+    </message>
+    <message>
+        <source>Only a queued message can be cancelled</source>
+        <translation>Отменить можно только сообщение в очереди</translation>
+    </message>
+</context>
+<context>
     <name>patient_history</name>
     <message>
         <source>Consent date: cannot be in the future</source>
@@ -7782,6 +8029,10 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     <message>
         <source>managing bonus points and feedback</source>
         <translation>управление бонусами и отзывами</translation>
+    </message>
+    <message>
+        <source>managing notices to patients</source>
+        <translation>управление уведомлениями пациентам</translation>
     </message>
     <message>
         <source>this action</source>

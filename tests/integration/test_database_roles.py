@@ -21,6 +21,9 @@ from crm.controllers.context import Actor
 from crm.controllers.demo.users import DEMO_PASSWORD
 from crm.controllers.directories.catalogue import DOCTORS
 from crm.controllers.directories.records import list_rows
+from crm.controllers.notifications import calls, messages
+from crm.controllers.notifications.calls import queue_call
+from crm.controllers.notifications.messages import OutboxFilter
 from crm.controllers.patients.cards import open_card
 from crm.controllers.patients.search import search_patients
 from crm.controllers.reports.dashboard import dashboard
@@ -29,9 +32,9 @@ from crm.controllers.schedule.day_grid import load_grid
 from crm.controllers.schedule.slots import free_slots
 from crm.crypto import KeyRing
 from crm.db.checks import check_connection_role
-from crm.models import Appointment, JournalEntry, User
+from crm.models import Appointment, JournalEntry, OutboxMessage, Patient, User
 from crm.models.database_roles import GATE_SETTINGS, GROUP_OF_ROLE
-from crm.models.enums import AppointmentKind, Role
+from crm.models.enums import AppointmentKind, CallStatus, NotificationStatus, Role
 from tests.factories import rolled_back_demo
 
 TODAY = dt.date(2026, 12, 8)  # a Tuesday
@@ -418,3 +421,38 @@ def test_a_staff_role_records_its_own_login(clinic: Demo) -> None:
             )
         ).one()
     assert (user_id, workstation) == (registrar.user_id, "desk-7")
+
+
+def test_the_outbox_queue_and_the_call_list_run_as_their_roles(clinic: Demo) -> None:
+    manager, registrar = clinic.actor("manager"), clinic.actor("registrar")
+    doctor = clinic.actor("doctor")
+    outer = clinic.connection.begin_nested()
+    try:
+        with clinic.db() as session, session.begin():
+            pending = session.scalars(
+                sa.select(OutboxMessage).where(OutboxMessage.status == NotificationStatus.PENDING)
+                .order_by(OutboxMessage.id).limit(2)
+            ).all()  # fmt: skip
+            queued, given_up = pending[0].id, pending[1].id
+            pending[1].status = NotificationStatus.FAILED
+            patient_id = pending[0].patient_id
+            call = queue_call(session, session.get(Patient, patient_id), "reminder", "Позвонить")
+            call_id = call.id
+        with clinic.as_login("manager"):
+            assert messages.list_outbox(clinic.db, manager, OutboxFilter(patient="а"))
+            assert messages.cancel_message(clinic.db, manager, queued) is (
+                NotificationStatus.CANCELLED
+            )
+            assert messages.retry_message(clinic.db, manager, given_up) is (
+                NotificationStatus.PENDING
+            )
+        for login, actor in (("registrar", registrar), ("doctor", doctor)):
+            with clinic.as_login(login):
+                assert messages.patient_messages(clinic.db, actor, patient_id)
+        with clinic.as_login("registrar"):
+            assert call_id in {c.id for c in calls.open_calls(clinic.db, registrar)}
+            assert calls.mark_call(clinic.db, registrar, call_id, reached=False) is (
+                CallStatus.NO_ANSWER
+            )
+    finally:
+        outer.rollback()

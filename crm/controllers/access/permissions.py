@@ -39,6 +39,7 @@ class Permission(enum.StrEnum):
     REFUND_PAYMENTS = "refund_payments"
     RECORD_FEEDBACK = "record_feedback"
     MANAGE_BONUS = "manage_bonus"  # the bonus rules, manual corrections, answering feedback
+    MANAGE_NOTIFICATIONS = "manage_notifications"  # the outbox: retry, cancel
 
 
 _REGISTRAR = {
@@ -74,6 +75,7 @@ _MANAGER = _REGISTRAR | {
     Permission.MANAGE_DIRECTORIES,
     Permission.REFUND_PAYMENTS,
     Permission.MANAGE_BONUS,
+    Permission.MANAGE_NOTIFICATIONS,
 }
 _ADMIN = {
     Permission.MANAGE_USERS,

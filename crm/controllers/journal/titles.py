@@ -22,6 +22,7 @@ def action_titles() -> dict[str, str]:
         "cancel": translate("journal", "cancellation"),
         "call": translate("journal", "call to the patient"),
         "send": translate("journal", "sending a notice"),
+        "retry": translate("journal", "notice queued again"),
         "reschedule": translate("journal", "rescheduling"),
         "check_in": translate("journal", "check-in"),
         "hold": translate("journal", "moved to the holding tray"),

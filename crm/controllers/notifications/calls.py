@@ -3,7 +3,8 @@
 :func:`queue_call` adds a task in the caller's transaction (the waiting list does, for an
 entry whose channel is the phone); :func:`open_calls` lists what is left to call with
 the number; :func:`mark_call` records «позвонил» or «не дозвонился» (the task stays on
-the list, its attempts counted). The panel on the desk is a later piece.
+the list, its attempts counted). The panel on the desk:
+``crm/views/notifications/call_list.py`` (beside the schedule).
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers import journal
 from crm.controllers.access.permissions import Permission, require
-from crm.controllers.clinic.clock import server_now
+from crm.controllers.clinic.clock import clinic_timezone, server_now
 from crm.controllers.context import Actor
 from crm.controllers.errors import NotFound
 from crm.i18n import translate
-from crm.models import CallTask, Patient
+from crm.models import Appointment, CallTask, Patient, WaitingListEntry
 from crm.models.enums import CallStatus
 
 
@@ -37,6 +38,8 @@ class CallRow:
     due_at: dt.datetime
     attempts: int
     status: CallStatus
+    #: The time the call is about (the offered time, the visit's), in the clinic's zone.
+    about_at: dt.datetime | None = None
 
 
 def queue_call(
@@ -65,9 +68,13 @@ def open_calls(db: sessionmaker[Session], actor: Actor) -> list[CallRow]:
     """The calls still to make (open or not answered yet), the earliest due first."""
     require(actor, Permission.FIND_PATIENTS)
     with db() as session:
+        tz = clinic_timezone(session)
+        about = sa.func.coalesce(WaitingListEntry.offered_starts_at, Appointment.starts_at)
         rows = session.execute(
-            sa.select(CallTask, Patient.last_name, Patient.first_name, Patient.patronymic)
+            sa.select(CallTask, Patient.last_name, Patient.first_name, Patient.patronymic, about)
             .join(Patient, Patient.id == CallTask.patient_id)
+            .outerjoin(WaitingListEntry, WaitingListEntry.id == CallTask.waiting_entry_id)
+            .outerjoin(Appointment, Appointment.id == CallTask.appointment_id)
             .where(CallTask.status.in_((CallStatus.OPEN, CallStatus.NO_ANSWER)))
             .order_by(CallTask.due_at, CallTask.id)
         ).all()
@@ -82,8 +89,9 @@ def open_calls(db: sessionmaker[Session], actor: Actor) -> list[CallRow]:
                 task.due_at,
                 task.attempts,
                 task.status,
+                at.astimezone(tz) if at is not None else None,
             )  # fmt: skip
-            for task, last, first, middle in rows
+            for task, last, first, middle, at in rows
         ]
 
 
@@ -95,8 +103,12 @@ def mark_call(
     reached: bool,
     now: dt.datetime | None = None,
 ) -> CallStatus:
-    """Record a call: «позвонил» (``reached``, the task is done) or «не дозвонился»."""
-    require(actor, Permission.FIND_PATIENTS)
+    """Record a call: «позвонил» (``reached``, the task is done) or «не дозвонился».
+
+    The desk makes the calls (registrars and managers): a doctor, who may see the list
+    of the own patients' calls, does not mark them (nor may the doctor's database role).
+    """
+    require(actor, Permission.EDIT_PATIENTS)
     with db() as session, session.begin():
         task = session.get(CallTask, task_id, with_for_update=True)
         if task is None:

@@ -2,7 +2,8 @@
 
 Utilisation by specialty (booked ÷ available slots, as in the workload report),
 no-shows (as in the no-shows report), referrals about to expire (active, at most
-5 days of validity left, no appointment on them) and the waiting list's size.
+5 days of validity left, no appointment on them), the waiting list's size and the
+notices to patients that failed today («не доставлено»).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 from crm.controllers.access.permissions import Permission, require
 from crm.controllers.clinic.clock import clinic_timezone
 from crm.controllers.context import Actor
+from crm.controllers.notifications.messages import failures_today
 from crm.controllers.referrals.rules import days_left, last_valid_day
 from crm.controllers.reports import no_shows, workload
 from crm.controllers.reports.common import (
@@ -83,6 +85,8 @@ class DashboardData:
     no_shows: list[DayNoShows]
     expiring: list[ExpiringReferral]
     waiting: list[tuple[str, int]]
+    #: Notices «не доставлено» whose try failed today.
+    notice_failures: int = 0
 
     @property
     def no_shows_today(self) -> int:
@@ -160,6 +164,11 @@ def waiting_by_specialty(session: Session) -> list[tuple[str, int]]:
     return [(name, count) for name, count in rows]
 
 
+def _day_bounds(day: dt.date, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time(), tz)
+    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tz)
+
+
 def dashboard(
     db: sessionmaker[Session], actor: Actor, *, now: dt.datetime | None = None
 ) -> DashboardData:
@@ -199,4 +208,5 @@ def dashboard(
             [DayNoShows(day, *v) for day, v in sorted(per_day.items())],
             expiring_referrals(session, today),
             waiting_by_specialty(session),
+            failures_today(session, *_day_bounds(today, tz)),
         )

@@ -3,7 +3,9 @@
 All four are read in one call (:func:`crm.controllers.patients.history.load_history`)
 on the runner. The consents tab also records a consent given or revoked on a date.
 A fifth tab shows the patient's priority requests and waiting-list entries
-(:class:`crm.views.referrals.patient_queues.PatientQueuesPanel`, read on its own).
+(:class:`crm.views.referrals.patient_queues.PatientQueuesPanel`, read on its own);
+«Сообщения» the notices written to the patient and their status
+(:class:`crm.views.notifications.patient_messages.PatientMessagesTab`, read on its own).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from crm.controllers.validation import format_date, parse_date
 from crm.models.enums import ConsentKind
 from crm.views import AppContext
 from crm.views.medical.documents_tab import DocumentsTab
+from crm.views.notifications.patient_messages import PatientMessagesTab
 from crm.views.patients import labels
 from crm.views.patients.fields import DATE_MASK, PROBLEM_COLOUR, MaskedEdit
 from crm.views.patients.tab_models import (
@@ -136,6 +139,8 @@ class CardTabs(QTabWidget):
         self.addTab(self.queues, self.tr("Priority and waiting list"))
         self.medical = DocumentsTab(context)  # «Медкарта»: crm/views/medical/
         self.addTab(self.medical, self.tr("Medical record"))
+        self.messages = PatientMessagesTab(context)
+        self.addTab(self.messages, self.tr("Messages"))
         self.setEnabled(False)  # until there is a saved card to show
 
     @property
@@ -166,6 +171,7 @@ class CardTabs(QTabWidget):
             return
         self.queues.show_patient(self._patient_id)
         self.medical.show_patient(self._patient_id)
+        self.messages.show_patient(self._patient_id)
         if self._loading:
             self._again = True
             return

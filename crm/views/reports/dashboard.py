@@ -77,6 +77,8 @@ class DashboardView(QWidget):
         self.heading.setFont(font)
         self.figures = QLabel()
         self.figures.setObjectName("dashboardFigures")
+        self.notice_failures = QLabel()
+        self.notice_failures.setObjectName("dashboardNoticeFailures")
         self.failure = QLabel()
         self.failure.setStyleSheet("color: #8e1b1b")
         self.failure.hide()
@@ -113,6 +115,8 @@ class DashboardView(QWidget):
         top.addWidget(self.heading)
         top.addStretch(1)
         top.addWidget(self.figures)
+        top.addSpacing(12)
+        top.addWidget(self.notice_failures)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.failure)
@@ -192,6 +196,10 @@ class DashboardView(QWidget):
                 expiring=len(data.expiring),
             )
         )
+        self.notice_failures.setText(
+            self.tr("Notices not delivered today: {count}").format(count=data.notice_failures)
+        )
+        self.notice_failures.setStyleSheet("color: #8e1b1b" if data.notice_failures else "")
         self._show_load(data)
         self._show_no_shows(data)
         self._show_waiting(data)

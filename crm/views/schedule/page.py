@@ -1,4 +1,5 @@
-"""The Schedule section: the day grid of all doctors, a doctor's week, the holding tray.
+"""The Schedule section: the day grid of all doctors, a doctor's week, the side panels
+(the holding tray, the waiting list, the registrar's call list).
 
 Loading runs on the runner; the GUI thread never waits. Change notices from any
 workstation re-query only the doctors they concern for the days shown (``load_grid``
@@ -30,8 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from crm.controllers.access.permissions import schedule_limited_to
-from crm.controllers.errors import BookingRefused
-from crm.controllers.schedule.booking import BookedAppointment
 from crm.controllers.schedule.day_grid import (
     GridAppointment,
     GridData,
@@ -41,10 +40,9 @@ from crm.controllers.schedule.day_grid import (
     list_filters,
 )
 from crm.controllers.waiting import queue
-from crm.controllers.waiting.queue import NO_USABLE_REFERRAL
 from crm.views import AppContext
 from crm.views.controls import fit_combo_popup, narrow_combo, tool_button
-from crm.views.patients.labels import appointment_kind_names
+from crm.views.notifications.call_list import CallListPanel
 from crm.views.patients.message_bar import MessageBar
 from crm.views.referrals.offer_prompt import OfferPrompt
 from crm.views.schedule import column_order
@@ -62,6 +60,7 @@ from crm.views.schedule.page_data import (
     merge,
     working_first,
 )
+from crm.views.schedule.waiting_booking import WaitingBooking
 from crm.views.schedule.waiting_panel import WaitingPanel
 from crm.views.schedule.week_view import WeekView, week_columns, week_of
 
@@ -104,7 +103,6 @@ class SchedulePage(QWidget):
         self._filters_loaded = False
         self._filters_asked = False
         self._moved_to: tuple[str, GridDoctor, dt.datetime] | None = None
-        self._waiting_names: dict[int, str] = {}
         self._moving_text = ""
         self._told_text = ""
         self._combo_entries: list[tuple[int, str]] = []
@@ -120,6 +118,7 @@ class SchedulePage(QWidget):
         self.week = WeekView()
         self.tray = HoldingTray()
         self.waiting_panel = WaitingPanel()
+        self.call_list = CallListPanel(context)
         self.message_bar = MessageBar(one_line=True)  # one line: the grid never shifts
         self.status_label = QLabel()
         self.status_label.setObjectName("scheduleStatus")
@@ -132,6 +131,7 @@ class SchedulePage(QWidget):
         side = QVBoxLayout()
         side.addWidget(self.tray, 1)
         side.addWidget(self.waiting_panel, 1)
+        side.addWidget(self.call_list, 1)
         body.addLayout(side)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
@@ -160,11 +160,14 @@ class SchedulePage(QWidget):
         layout.addWidget(self.legend)
 
         self.schedule_actions = ScheduleActions(context, self)
+        grids = (self.grid, self.week)
+        self.waiting_booking = WaitingBooking(context, self.message_bar, grids, self)
+        self.waiting_booking.booked.connect(self._reload_doctor)
         for grid in (self.grid, self.week):
             grid.set_actions(self.schedule_actions)
             grid.patient_requested.connect(self.open_patient)
             grid.drop_requested.connect(self._remember_drop)
-            grid.waiting_dropped.connect(self._book_waiting)
+            grid.waiting_dropped.connect(self.waiting_booking.book)
             grid.moving_changed.connect(self._moving_changed)
             grid.cursor_moved.connect(self._forget_told)
         self.grid.week_requested.connect(self.show_week_of)
@@ -366,6 +369,7 @@ class SchedulePage(QWidget):
         self._stale = False
         self._want_full = True
         self._load_next()
+        self.call_list.refresh()
 
     def _reload_all(self) -> None:
         self._generation += 1  # whatever is on its way is for another view
@@ -500,54 +504,13 @@ class SchedulePage(QWidget):
         )  # fmt: skip
 
     def _show_waiting(self, entries: list) -> None:
-        self._waiting_names = {e.id: e.patient_name for e in entries}
+        self.waiting_booking.names = {e.id: e.patient_name for e in entries}
         self.waiting_panel.set_entries(entries)
         self.tray_loaded.emit()
 
-    def _book_waiting(
-        self, entry_id: int, doctor: GridDoctor, starts_at: dt.datetime, paid: bool = False
-    ) -> None:
-        """A waiting patient was dropped on a slot: book there and close the entry.
-
-        Without a usable referral the desk is asked first (``paid``: asked already):
-        the patient may not want to pay.
-        """
-
-        patient = self._waiting_names.get(entry_id, "")
-
-        def booked(appointment: BookedAppointment) -> None:
-            text = self.tr("Booked from the waiting list: {patient} → {doctor}, {time} ({kind})")
-            self.message_bar.show_message(
-                "done",
-                text.format(
-                    patient=patient, doctor=doctor.short_name, time=f"{starts_at:%d.%m.%Y %H:%M}",
-                    kind=appointment_kind_names()[appointment.kind.value],
-                ),
-            )  # fmt: skip
-            self._want_ids.add(doctor.id)
-            self._load_next()
-
-        def refused(error: BaseException, message: str) -> None:
-            self.grid.clear_pending()
-            self.week.clear_pending()
-            self.current_grid.viewport().update()
-            if not (isinstance(error, BookingRefused) and error.reason_code == NO_USABLE_REFERRAL):
-                self.message_bar.show_message("error", message)
-                return
-            question = self.tr("{patient}: {message}. Book a paid visit at {time}?").format(
-                patient=patient, message=message, time=f"{starts_at:%d.%m.%Y %H:%M}"
-            )
-            self.message_bar.show_question("warning", question, [
-                (self.tr("Book as paid"),
-                 lambda: self._book_waiting(entry_id, doctor, starts_at, paid=True)),
-                (self.tr("Do not book"), lambda: None),
-            ])  # fmt: skip
-
-        self._context.runner.submit(
-            queue.book_entry, self._context.database.sessions, self._context.actor,
-            entry_id, doctor_id=doctor.id, starts_at=starts_at, paid_without_referral=paid,
-            on_success=booked, on_error=refused, owner=self,
-        )  # fmt: skip
+    def _reload_doctor(self, doctor_id: int) -> None:
+        self._want_ids.add(doctor_id)
+        self._load_next()
 
     # --- working hours ----------------------------------------------------------------
 
