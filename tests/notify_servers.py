@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
@@ -172,3 +173,60 @@ def secure_smtp_server(
         yield inbox, port, client_context
     finally:
         controller.stop()
+
+
+class SmsRuServer:
+    """An HTTP server on 127.0.0.1 speaking SMS.ru's ``/sms/send`` (``json=1``): it knows
+    one ``api_id``, refuses the numbers in ``refused`` (code 207), answers the scripted
+    HTTP statuses in turn first; keeps every form it was sent."""
+
+    def __init__(self, api_id: str, *, refused: set[str] = frozenset(),
+                 statuses: list[int] | None = None) -> None:  # fmt: skip
+        self.api_id, self.refused = api_id, set(refused)
+        self.statuses = list(statuses or [])
+        self.forms: list[dict[str, str]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                raw = self.rfile.read(int(self.headers["Content-Length"])).decode()
+                form = {k: v[0] for k, v in parse_qs(raw).items()}
+                server.forms.append(form)
+                if self.path != "/sms/send":
+                    return self._answer(404, {"status": "ERROR", "status_code": 211})
+                if server.statuses:
+                    return self._answer(server.statuses.pop(0), {"status": "ERROR"})
+                if form.get("api_id") != server.api_id:
+                    return self._answer(200, {
+                        "status": "ERROR", "status_code": 200,
+                        "status_text": "Неправильный api_id"})  # fmt: skip
+                sms = {}
+                for number in form.get("to", "").split(","):
+                    if number in server.refused:
+                        sms[number] = {"status": "ERROR", "status_code": 207, "status_text":
+                                       "На этот номер нельзя отправлять сообщения"}  # fmt: skip
+                    else:
+                        sms[number] = {"status": "OK", "status_code": 100,
+                                       "sms_id": f"000000-{len(server.forms)}"}  # fmt: skip
+                return self._answer(200, {"status": "OK", "status_code": 100, "sms": sms,
+                                          "balance": 4122.56})  # fmt: skip
+
+            def _answer(self, status: int, body: dict) -> None:
+                data = json.dumps(body, ensure_ascii=False).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -42,7 +42,7 @@ def notify() -> None:
 @friendly_errors
 def run(ctx: click.Context, *, config_path: Path, once: bool, interval: float) -> None:
     """Send the outbox's due messages (once, or until stopped)."""
-    from crm.controllers.notifications.channels import channels_from_settings
+    from crm.controllers.notifications.channel_settings import channels_from_settings
     from crm.controllers.notifications.sender import send_due
 
     try:
