@@ -4,10 +4,13 @@ The administrator types an address or a number; the message goes through the rea
 (the typed settings, the stored secret where none was typed), and the answer — handed over,
 or the reason it was not, without secrets — comes back for the screen. The attempt is
 journaled (the channel and the outcome; no address, no secret).
+
+Also the administrator's screen's load and save (the channels with the quiet hours).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -16,15 +19,24 @@ from sqlalchemy.orm import Session, sessionmaker
 from crm.controllers import journal
 from crm.controllers.access.permissions import Permission, require
 from crm.controllers.context import Actor
-from crm.controllers.errors import ValidationError
+from crm.controllers.errors import Problems, ValidationError
 from crm.controllers.notifications.channel_settings import (
     ChannelForm,
+    ChannelSetup,
     check_email,
+    clean_form,
     field_title,
+    read_setup,
+    save_setup,
     typed_channel,
 )
 from crm.controllers.notifications.channels import DeliveryError, Outgoing
 from crm.controllers.notifications.sender import redact
+from crm.controllers.notifications.visits import (
+    NoticeSettings,
+    change_notice_settings,
+    notice_settings,
+)
 from crm.controllers.validation.phones import normalize_phone
 from crm.crypto import KeyRing
 from crm.i18n import translate
@@ -92,3 +104,48 @@ def send_trial(
     if ok:
         return TrialResult(True, translate("notify", "Sent to {to}.").format(to=recipient))
     return TrialResult(False, translate("notify", "Not sent: {reason}").format(reason=reason))
+
+
+# --- the administrator's «Каналы» screen -----------------------------------------------------
+
+
+def load_screen(source: sessionmaker[Session]) -> tuple[ChannelSetup, NoticeSettings]:
+    """The stored channels and the clinic's notice settings (for the quiet hours)."""
+    with source() as session:
+        return read_setup(session), notice_settings(session)
+
+
+def _quiet(field: str, text: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(text.strip())
+    except ValueError:
+        label = (translate("notify", "No SMS from") if field == "quiet_from"
+                 else translate("notify", "No SMS until"))  # fmt: skip
+        raise ValidationError(translate("notify", "{field}: a time of day as HH:MM, e.g. 21:00")
+                              .format(field=label), field=field) from None  # fmt: skip
+
+
+def save_screen(
+    db: sessionmaker[Session],
+    actor: Actor,
+    keyring: KeyRing,
+    form: ChannelForm,
+    *,
+    quiet_from: str,
+    quiet_to: str,
+) -> tuple[ChannelSetup, NoticeSettings]:
+    """Store the channels and the quiet hours; every bad field named at once.
+
+    Raises:
+        PermissionDenied: not an administrator.
+        FormInvalid: bad fields.
+    """
+    require(actor, Permission.MANAGE_SETTINGS)
+    problems = Problems()
+    problems.check("channels", clean_form, form, read_setup(db))
+    start = problems.check("quiet_from", _quiet, "quiet_from", quiet_from)
+    end = problems.check("quiet_to", _quiet, "quiet_to", quiet_to)
+    problems.raise_any()
+    setup = save_setup(db, actor, keyring, form)
+    chosen = change_notice_settings(db, actor, quiet_from=start, quiet_to=end)
+    return setup, chosen
