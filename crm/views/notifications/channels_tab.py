@@ -7,7 +7,7 @@ The password and the token are never shown: an empty field keeps the stored one.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -161,7 +161,7 @@ class ChannelsTab(QWidget):
         layout.addLayout(boxes)
         layout.addWidget(quiet_box)
         layout.addWidget(self.problem_label)
-        layout.addWidget(self.save_button)
+        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(test_box)
         layout.addStretch(1)
         self.refresh()
