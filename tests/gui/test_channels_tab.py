@@ -18,7 +18,8 @@ from crm.db.database import Database
 from crm.models import JournalEntry
 from crm.models.enums import Role
 from crm.views import AppContext
-from crm.views.notifications.channels_tab import PROBLEM_STYLE, ChannelsTab
+from crm.views.controls import PROBLEM_STYLE
+from crm.views.notifications.channels_tab import ChannelsTab
 from tests.gui.conftest import PASSWORD
 from tests.notify_servers import Accounts, SmsRuServer, secure_smtp_server, smtp_server
 

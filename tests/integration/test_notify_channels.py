@@ -136,13 +136,24 @@ def test_the_settings_keep_secrets_sealed_and_out_of_the_journal(db, tmp_path):
     )  # fmt: skip
     saved = cs.save_setup(db, actor, keyring, form)
     assert saved.smtp_password_set and saved.sms_token_set and saved.email_per_minute == 30
-    again = cs.save_setup(db, actor, keyring, cs.ChannelForm(**{
-        **form.__dict__, "smtp_password": "", "sms_token": "", "sms_per_minute": "10"}))
+    again = cs.save_setup(
+        db,
+        actor,
+        keyring,
+        cs.ChannelForm(
+            **{**form.__dict__, "smtp_password": "", "sms_token": "", "sms_per_minute": "10"}
+        ),
+    )
     assert again.smtp_password_set and again.sms_per_minute == 10  # kept, not typed again
     with db() as session:
         raw = str(settings.get(session, cs.CHANNELS_KEY))
-        journal = str(session.execute(sa.select(JournalEntry.changes, JournalEntry.details)
-                                      .where(JournalEntry.entity == "notify_channels")).all())
+        journal = str(
+            session.execute(
+                sa.select(JournalEntry.changes, JournalEntry.details).where(
+                    JournalEntry.entity == "notify_channels"
+                )
+            ).all()
+        )
     for secret in ("Pa55-very-secret", API_ID):
         assert secret not in raw and secret not in journal
     assert "smtp_password" in journal and "*** (new)" in journal and "465" in journal
@@ -151,7 +162,11 @@ def test_the_settings_keep_secrets_sealed_and_out_of_the_journal(db, tmp_path):
             smtp_host="h", smtp_port="99999", smtp_sender="nobody", sms_provider="http_json",
             email_per_minute="many"))  # fmt: skip
     assert {p.field for p in bad.value.problems} == {
-        "smtp_port", "smtp_sender", "sms_url", "email_per_minute"}
+        "smtp_port",
+        "smtp_sender",
+        "sms_url",
+        "email_per_minute",
+    }
 
 
 def test_the_service_sends_the_outbox_through_the_stored_channels_and_logs_no_secret(

@@ -16,12 +16,13 @@ token, a text the provider forbids): only the first are retried by the sender. S
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from crm.controllers.notifications.channels import DeliveryError
+from crm.controllers.notifications.channels import DeliveryError, SmsGateway
 
 SMSRU_URL = "https://sms.ru"
 SMSC_URL = "https://smsc.ru"
@@ -151,5 +152,8 @@ class SmscGateway(_FormGateway):
         raise DeliveryError(reason, permanent=code not in SMSC_TRANSIENT)
 
 
-#: The providers an administrator chooses from: key → (title, gateway class).
-PROVIDERS: dict[str, type[_FormGateway]] = {"smsru": SmsRuGateway, "smsc": SmscGateway}
+#: The providers an administrator chooses from: key → gateway class.
+PROVIDERS: dict[str, Callable[[ProviderSettings], SmsGateway]] = {
+    "smsru": SmsRuGateway,
+    "smsc": SmscGateway,
+}

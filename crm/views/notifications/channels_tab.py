@@ -26,9 +26,8 @@ from crm.controllers.notifications.channel_settings import ChannelForm, ChannelS
 from crm.controllers.notifications.visits import NoticeSettings
 from crm.models.enums import NotificationChannel
 from crm.views import AppContext
+from crm.views.controls import mark_problems
 from crm.views.patients.message_bar import MessageBar
-
-PROBLEM_STYLE = "border: 1px solid #c62828;"
 
 
 class ChannelsTab(QWidget):
@@ -248,16 +247,7 @@ class ChannelsTab(QWidget):
 
     def show_problems(self, problems: list[FieldProblem]) -> None:
         """Mark the bad fields and say what is wrong with each."""
-        fields = {p.field for p in problems}
-        for name, edit in self.edits.items():
-            edit.setStyleSheet(PROBLEM_STYLE if name in fields else "")
-        text = "\n".join(p.message for p in problems)
-        self.problem_label.setText(text)
-        self.problem_label.setVisible(bool(text))
-        for name, edit in self.edits.items():
-            if name in fields:
-                edit.setFocus()
-                break
+        mark_problems(self.edits, self.problem_label, problems)
 
     # --- the test message -----------------------------------------------------------------
 
@@ -270,7 +260,8 @@ class ChannelsTab(QWidget):
         self.test_result.setStyleSheet("")
         context.runner.submit(
             trial.send_trial, context.database.sessions, context.actor, context.keyring,
-            self.form(), channel=NotificationChannel(self.test_channel.currentData()), to=self.test_to.text(),
+            self.form(), channel=NotificationChannel(self.test_channel.currentData()),
+            to=self.test_to.text(),
             on_success=self._tested, on_error=self._test_refused, owner=self,
         )  # fmt: skip
 
