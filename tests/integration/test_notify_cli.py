@@ -111,6 +111,14 @@ def test_notify_setup_and_test_send_through_the_stored_channel(
             assert sent.exit_code == 0, sent.output
             assert sms.forms[-1]["to"] == "79161234567"
             assert sms.forms[-1]["api_id"] == "api-id-secret-42"
+            past = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+            with db() as session, session.begin():
+                session.add(OutboxMessage(channel=NotificationChannel.SMS, recipient="+79161234567",
+                                          purpose="confirmation", body="Вы записаны",
+                                          next_attempt_at=past))  # fmt: skip
+            sending = run(key_file, "--database", committed_db_url, "notify", "run", "--once")
+            assert sending.exit_code == 0, sending.output
+            assert sms.forms[-1]["msg"] == "Вы записаны"  # through the stored channel
             refused = run(key_file, "--database", committed_db_url, "notify", "test", "email",
                           "nobody", "--as", admin)  # fmt: skip
             assert refused.exit_code != 0, refused.output
