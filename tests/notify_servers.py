@@ -175,43 +175,24 @@ def secure_smtp_server(
         controller.stop()
 
 
-class SmsRuServer:
-    """An HTTP server on 127.0.0.1 speaking SMS.ru's ``/sms/send`` (``json=1``): it knows
-    one ``api_id``, refuses the numbers in ``refused`` (code 207), answers the scripted
-    HTTP statuses in turn first; keeps every form it was sent."""
+class _FormApi:
+    """An HTTP server on 127.0.0.1 taking form POSTs and answering JSON (an SMS provider's
+    API): :meth:`answer` says what to answer; every form it was sent is kept."""
 
-    def __init__(self, api_id: str, *, refused: set[str] = frozenset(),
-                 statuses: list[int] | None = None) -> None:  # fmt: skip
-        self.api_id, self.refused = api_id, set(refused)
+    def __init__(self, statuses: list[int] | None = None) -> None:
         self.statuses = list(statuses or [])
         self.forms: list[dict[str, str]] = []
-        server = self
+        api = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 raw = self.rfile.read(int(self.headers["Content-Length"])).decode()
                 form = {k: v[0] for k, v in parse_qs(raw).items()}
-                server.forms.append(form)
-                if self.path != "/sms/send":
-                    return self._answer(404, {"status": "ERROR", "status_code": 211})
-                if server.statuses:
-                    return self._answer(server.statuses.pop(0), {"status": "ERROR"})
-                if form.get("api_id") != server.api_id:
-                    return self._answer(200, {
-                        "status": "ERROR", "status_code": 200,
-                        "status_text": "Неправильный api_id"})  # fmt: skip
-                sms = {}
-                for number in form.get("to", "").split(","):
-                    if number in server.refused:
-                        sms[number] = {"status": "ERROR", "status_code": 207, "status_text":
-                                       "На этот номер нельзя отправлять сообщения"}  # fmt: skip
-                    else:
-                        sms[number] = {"status": "OK", "status_code": 100,
-                                       "sms_id": f"000000-{len(server.forms)}"}  # fmt: skip
-                return self._answer(200, {"status": "OK", "status_code": 100, "sms": sms,
-                                          "balance": 4122.56})  # fmt: skip
-
-            def _answer(self, status: int, body: dict) -> None:
+                api.forms.append(form)
+                if api.statuses:  # a scripted HTTP failure first
+                    status, body = api.statuses.pop(0), {"status": "ERROR"}
+                else:
+                    status, body = api.answer(self.path, form)
                 data = json.dumps(body, ensure_ascii=False).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -227,6 +208,59 @@ class SmsRuServer:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
+    def answer(self, path: str, form: dict[str, str]) -> tuple[int, dict]:
+        raise NotImplementedError
+
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class SmsRuServer(_FormApi):
+    """SMS.ru's ``/sms/send`` (``json=1``): one known ``api_id``, the numbers in ``refused``
+    refused (code 207), after the scripted HTTP statuses."""
+
+    def __init__(self, api_id: str, *, refused: set[str] = frozenset(),
+                 statuses: list[int] | None = None) -> None:  # fmt: skip
+        self.api_id, self.refused = api_id, set(refused)
+        super().__init__(statuses)
+
+    def answer(self, path: str, form: dict[str, str]) -> tuple[int, dict]:
+        if path != "/sms/send":
+            return 404, {"status": "ERROR", "status_code": 211}
+        if form.get("api_id") != self.api_id:
+            return 200, {"status": "ERROR", "status_code": 200,
+                         "status_text": "Неправильный api_id"}  # fmt: skip
+        sms = {}
+        for number in form.get("to", "").split(","):
+            if number in self.refused:
+                sms[number] = {
+                    "status": "ERROR",
+                    "status_code": 207,
+                    "status_text": "На этот номер нельзя отправлять сообщения",
+                }
+            else:
+                sms[number] = {"status": "OK", "status_code": 100,
+                               "sms_id": f"000000-{len(self.forms)}"}  # fmt: skip
+        return 200, {"status": "OK", "status_code": 100, "sms": sms, "balance": 4122.56}
+
+
+class SmscServer(_FormApi):
+    """SMSC.ru's ``/sys/send.php`` (``fmt=3``): one login and password; ``answers`` are
+    ``error_code``s given in turn before a success (0: a success)."""
+
+    def __init__(self, login: str, password: str, *, answers: list[int] | None = None) -> None:
+        self.login, self.password = login, password
+        self.answers = list(answers or [])
+        super().__init__()
+
+    def answer(self, path: str, form: dict[str, str]) -> tuple[int, dict]:
+        texts = {2: "authorise error", 7: "invalid number", 9: "duplicate request, wait a minute"}
+        if path != "/sys/send.php":
+            return 404, {"error": "not found"}
+        if (form.get("login"), form.get("psw")) != (self.login, self.password):
+            return 200, {"error": texts[2], "error_code": 2}
+        code = self.answers.pop(0) if self.answers else 0
+        if code:
+            return 200, {"error": texts.get(code, "error"), "error_code": code}
+        return 200, {"id": len(self.forms), "cnt": 1}

@@ -222,3 +222,30 @@ def test_the_service_sends_the_outbox_through_the_stored_channels_and_logs_no_se
     for secret in (token, "smtp-Pa55word"):
         assert secret not in logged and secret not in journal
         assert secret not in str(found)
+
+
+def test_smsc_sends_and_retries_only_its_transient_codes():
+    from crm.controllers.notifications.gateways import SmscGateway
+    from tests.notify_servers import SmscServer
+
+    server = SmscServer("clinic", "smsc-Pa55", answers=[0, 7, 9])
+    gateway = SmscGateway(ProviderSettings("clinic:smsc-Pa55", sender="Clinic", url=server.url))
+    wrong = SmscGateway(ProviderSettings("clinic:wrong-pass-x", url=server.url))
+    errors = []
+    try:
+        gateway.send_sms("+79161234567", "Вы записаны")
+        for g in (gateway, gateway, wrong):
+            with pytest.raises(DeliveryError) as caught:
+                g.send_sms("+79161234567", "Вы записаны")
+            errors.append(caught.value)
+    finally:
+        gateway.close(), wrong.close(), server.stop()
+    assert server.forms[0] == {"login": "clinic", "psw": "smsc-Pa55", "phones": "79161234567",
+                               "mes": "Вы записаны", "fmt": "3", "charset": "utf-8",
+                               "sender": "Clinic"}  # fmt: skip
+    number, busy, auth = errors
+    assert number.permanent and "SMSC.ru 7: invalid number" in number.reason
+    assert not busy.permanent and "SMSC.ru 9" in busy.reason
+    assert auth.permanent and "check the login and password" in auth.reason
+    assert "wrong-pass-x" in wrong.secrets
+    assert "wrong-pass-x" not in auth.reason
