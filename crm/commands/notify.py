@@ -7,7 +7,9 @@ a message twice. The settings file has ``[smtp]`` (host, port, security =
 starttls|ssl|none, username, sender, password_env) and ``[sms]`` (url, sender,
 token_env); the password and the token come from the environment
 (``CRM_SMTP_PASSWORD``, ``CRM_SMS_TOKEN`` by default), never from the file, and are
-never printed or logged.
+never printed or logged. Without ``--config`` the sender uses the channels an administrator
+stored (``notify setup smtp|sms``, or the «Каналы» tab) and their rate limits;
+``notify test email|sms TO`` sends a test message through them.
 """
 
 from __future__ import annotations
