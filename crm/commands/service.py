@@ -1,4 +1,5 @@
-"""``clinic-crm service run [--once]``: the clinic's background service (scheduled backups…)."""
+"""``clinic-crm service run [--once]``: the clinic's background service (scheduled backups,
+sending the outbox through the channels an administrator set)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from crm.i18n import translate
 
 @click.group()
 def service() -> None:
-    """The clinic's background service: runs the jobs that are due (scheduled backups)."""
+    """The clinic's background service: runs the jobs that are due (scheduled backups,
+    the notifications' sender)."""
 
 
 def _echo(outcome: Any) -> None:
@@ -38,10 +40,12 @@ def service_run(ctx: click.Context, once: bool, interval: float) -> None:
     from crm.db import service as jobs
     from crm.db.database import open_database
 
-    database = open_database(settings_of(ctx))
+    settings = settings_of(ctx)
+    database = open_database(settings)
+    chosen = jobs.default_jobs(settings.key_file)
     try:
         if once:
-            outcomes = jobs.run_due(database)
+            outcomes = jobs.run_due(database, chosen)
             for outcome in outcomes:
                 _echo(outcome)
             if not outcomes:
@@ -59,7 +63,7 @@ def service_run(ctx: click.Context, once: bool, interval: float) -> None:
             ).format(where=database.description),
             err=True,
         )
-        jobs.run_forever(database, interval=interval, stop=stop, report=_echo)
+        jobs.run_forever(database, interval=interval, stop=stop, jobs=chosen, report=_echo)
     finally:
         database.dispose()
 

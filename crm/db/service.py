@@ -4,8 +4,8 @@ A :class:`Job` has a name, a "due?" check and a run; :func:`run_due` asks every 
 and runs those that are due (one job's failure does not stop the others), and
 :func:`run_forever` does that every ``interval`` seconds until told to stop.
 ``clinic-crm service run [--once]`` is the command line over it. The scheduled backup
-is the first job (:func:`default_jobs`); other jobs (sending notifications) join the
-list there.
+is the first job (:func:`default_jobs`), the outbox sender (:class:`NotificationSender`)
+the second: one service runs the clinic's backups and its notifications.
 """
 
 from __future__ import annotations
@@ -14,13 +14,19 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from crm.controllers.clinic import settings
 from crm.controllers.errors import DomainError
+from crm.controllers.notifications import channel_settings, sender
+from crm.controllers.notifications.channels import Channel
+from crm.crypto import KeyRing, load_key_file
 from crm.db import scheduled_backup
 from crm.db.database import Database
 from crm.i18n import translate
+from crm.models.enums import NotificationChannel
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +71,68 @@ BACKUP_JOB = Job(
 )
 
 
-def default_jobs() -> list[Job]:
-    """The service's jobs, in the order they are asked."""
-    return [BACKUP_JOB]
+class NotificationSender:
+    """The outbox sender as a job: the channels an administrator set (``notifications.channels``,
+    their secrets opened with the key file), read again at every look so that a change on a
+    desk reaches the service without a restart; the SMTP connection and the rate limits'
+    windows are kept from one run to the next. Due when a channel is set and a message is due.
+    """
+
+    name = "notify"
+
+    def __init__(self, key_file: Path | None) -> None:
+        self.key_file = key_file
+        self._keyring: KeyRing | None = None
+        self._value: object = None
+        self.channels: dict[NotificationChannel, Channel] = {}
+        self.limiter = sender.RateLimiter({})
+
+    def _keys(self) -> KeyRing:
+        if self._keyring is None:
+            if self.key_file is None:
+                raise RuntimeError(
+                    translate("service", "no key file to open the channels' secrets")
+                )
+            self._keyring = load_key_file(self.key_file)
+        return self._keyring
+
+    def _refresh(self, database: Database) -> None:
+        with database.sessions() as session:
+            value = settings.get(session, channel_settings.CHANNELS_KEY)
+        if value == self._value:
+            return
+        self.close()
+        keyring = self._keys() if channel_settings.has_secrets(value) else None
+        self.channels, setup = channel_settings.stored_channels(value, keyring)
+        self.limiter = sender.RateLimiter(setup.rate_limits)
+        self._value = value
+
+    def due(self, database: Database) -> bool:
+        self._refresh(database)
+        return sender.has_due(database.sessions, self.channels)
+
+    def run(self, database: Database) -> str:
+        report = sender.send_due(database.sessions, channels=self.channels, limiter=self.limiter)
+        return translate(
+            "notify", "sent {sent}, to try again {retried}, not delivered {failed}, "
+            "no longer needed {cancelled}",
+        ).format(sent=report.sent, retried=report.retried, failed=report.failed,
+                 cancelled=report.cancelled)  # fmt: skip
+
+    def close(self) -> None:
+        channels, self.channels = self.channels, {}
+        for channel in channels.values():
+            channel.close()
+        self._value = None
+
+    def job(self) -> Job:
+        return Job(name=self.name, due=self.due, run=self.run)
+
+
+def default_jobs(key_file: Path | None = None) -> list[Job]:
+    """The service's jobs, in the order they are asked: the scheduled backup, and — given
+    the key file that opens the channels' secrets, or with none set — the outbox sender."""
+    return [BACKUP_JOB, NotificationSender(key_file).job()]
 
 
 def run_due(database: Database, jobs: list[Job] | None = None) -> list[JobOutcome]:
@@ -102,6 +167,7 @@ def run_forever(
 ) -> None:
     """:func:`run_due` every ``interval`` seconds until ``stop`` is set."""
     stop = stop or threading.Event()
+    jobs = default_jobs() if jobs is None else jobs  # once: the jobs keep state between looks
     while not stop.is_set():
         for outcome in run_due(database, jobs):
             report(outcome)

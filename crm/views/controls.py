@@ -4,8 +4,9 @@ label that keeps to one line so a message never moves the fields."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEvent, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QResizeEvent
@@ -111,3 +112,22 @@ def documents_folder() -> Path:
     if documents and Path(documents).is_dir():
         return Path(documents)
     return Path.home()
+
+
+#: The border of a field whose input was refused.
+PROBLEM_STYLE = "border: 1px solid #c62828;"
+
+
+def mark_problems(edits: Mapping[str, QWidget], label: QLabel, problems: list[Any]) -> None:
+    """Mark the fields of ``problems`` (``FieldProblem``s) among ``edits`` with a red border,
+    say what is wrong with each in ``label`` (hidden when nothing is), focus the first."""
+    fields = {p.field for p in problems}
+    for name, edit in edits.items():
+        edit.setStyleSheet(PROBLEM_STYLE if name in fields else "")
+    text = "\n".join(p.message for p in problems)
+    label.setText(text)
+    label.setVisible(bool(text))
+    for name, edit in edits.items():
+        if name in fields:
+            edit.setFocus()
+            break

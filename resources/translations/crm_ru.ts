@@ -886,6 +886,145 @@
     </message>
 </context>
 <context>
+    <name>ChannelsTab</name>
+    <message>
+        <source>Channels</source>
+        <translation>Каналы</translation>
+    </message>
+    <message>
+        <source>STARTTLS (port 587)</source>
+        <translation>STARTTLS (порт 587)</translation>
+    </message>
+    <message>
+        <source>SSL from the start (port 465)</source>
+        <translation>SSL с самого начала (порт 465)</translation>
+    </message>
+    <message>
+        <source>None (a server inside the clinic)</source>
+        <translation>Без шифрования (сервер внутри клиники)</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>без ограничения</translation>
+    </message>
+    <message>
+        <source>E-mail (SMTP)</source>
+        <translation>Электронная почта (SMTP)</translation>
+    </message>
+    <message>
+        <source>SMTP server:</source>
+        <translation>Сервер SMTP:</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Порт:</translation>
+    </message>
+    <message>
+        <source>Security:</source>
+        <translation>Защита:</translation>
+    </message>
+    <message>
+        <source>Login:</source>
+        <translation>Логин:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Пароль:</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>От кого:</translation>
+    </message>
+    <message>
+        <source>At most per minute:</source>
+        <translation>Не больше в минуту:</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Выключено</translation>
+    </message>
+    <message>
+        <source>Another gateway (HTTP POST JSON)</source>
+        <translation>Другой шлюз (HTTP POST JSON)</translation>
+    </message>
+    <message>
+        <source>the provider&apos;s own</source>
+        <translation>адрес оператора</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>Provider:</source>
+        <translation>Оператор:</translation>
+    </message>
+    <message>
+        <source>Token (SMSC.ru: login:password):</source>
+        <translation>Токен (для SMSC.ru — логин:пароль):</translation>
+    </message>
+    <message>
+        <source>Sender name:</source>
+        <translation>Имя отправителя:</translation>
+    </message>
+    <message>
+        <source>Gateway address:</source>
+        <translation>Адрес шлюза:</translation>
+    </message>
+    <message>
+        <source>Quiet hours (clinic time)</source>
+        <translation>Тихие часы (время клиники)</translation>
+    </message>
+    <message>
+        <source>No SMS from</source>
+        <translation>Не отправлять SMS с</translation>
+    </message>
+    <message>
+        <source>until</source>
+        <translation>до</translation>
+    </message>
+    <message>
+        <source>(equal times: SMS at any hour)</source>
+        <translation>(одинаковое время — SMS в любой час)</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Эл. почта</translation>
+    </message>
+    <message>
+        <source>an address or a phone number</source>
+        <translation>адрес или номер телефона</translation>
+    </message>
+    <message>
+        <source>Send a test message</source>
+        <translation>Отправить тестовое сообщение</translation>
+    </message>
+    <message>
+        <source>Test message</source>
+        <translation>Тестовое сообщение</translation>
+    </message>
+    <message>
+        <source>Sent through the channel as typed above (saved or not), to check it works.</source>
+        <translation>Уходит через канал с настройками, введёнными выше (сохранёнными или нет), — чтобы проверить, что он работает.</translation>
+    </message>
+    <message>
+        <source>stored — type to replace</source>
+        <translation>сохранён — введите, чтобы заменить</translation>
+    </message>
+    <message>
+        <source>The channels are saved.</source>
+        <translation>Каналы сохранены.</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>Отправляется…</translation>
+    </message>
+</context>
+<context>
     <name>ClinicTab</name>
     <message>
         <source>Clinic</source>
@@ -6680,6 +6819,10 @@
         <translation>расписание резервных копий</translation>
     </message>
     <message>
+        <source>notification channels</source>
+        <translation>каналы уведомлений</translation>
+    </message>
+    <message>
         <source>branch</source>
         <translation>филиал</translation>
     </message>
@@ -6730,6 +6873,54 @@
     <message>
         <source>Tries before «not delivered»</source>
         <translation>Попыток до «не доставлено»</translation>
+    </message>
+    <message>
+        <source>SMTP server</source>
+        <translation>Сервер SMTP</translation>
+    </message>
+    <message>
+        <source>SMTP port</source>
+        <translation>Порт SMTP</translation>
+    </message>
+    <message>
+        <source>SMTP security</source>
+        <translation>Защита SMTP</translation>
+    </message>
+    <message>
+        <source>SMTP login</source>
+        <translation>Логин SMTP</translation>
+    </message>
+    <message>
+        <source>SMTP password</source>
+        <translation>Пароль SMTP</translation>
+    </message>
+    <message>
+        <source>E-mail from</source>
+        <translation>Отправитель писем</translation>
+    </message>
+    <message>
+        <source>SMS provider</source>
+        <translation>Оператор SMS</translation>
+    </message>
+    <message>
+        <source>SMS gateway address</source>
+        <translation>Адрес шлюза SMS</translation>
+    </message>
+    <message>
+        <source>SMS gateway token</source>
+        <translation>Токен шлюза SMS</translation>
+    </message>
+    <message>
+        <source>SMS sender name</source>
+        <translation>Имя отправителя SMS</translation>
+    </message>
+    <message>
+        <source>E-mails per minute</source>
+        <translation>Писем в минуту</translation>
+    </message>
+    <message>
+        <source>SMS per minute</source>
+        <translation>SMS в минуту</translation>
     </message>
     <message>
         <source>Kind</source>
@@ -7567,6 +7758,26 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
         <translation>напоминания {reminders}; без SMS {start}–{end}; попыток: {tries}</translation>
     </message>
     <message>
+        <source>e-mail: {host}:{port} ({security}), from {sender}</source>
+        <translation>почта: {host}:{port} ({security}), от {sender}</translation>
+    </message>
+    <message>
+        <source>e-mail: off</source>
+        <translation>почта: выключена</translation>
+    </message>
+    <message>
+        <source>SMS: {provider}</source>
+        <translation>SMS: {provider}</translation>
+    </message>
+    <message>
+        <source>SMS: off</source>
+        <translation>SMS: выключены</translation>
+    </message>
+    <message>
+        <source>${name} is empty</source>
+        <translation>переменная ${name} пуста</translation>
+    </message>
+    <message>
         <source>Reminders: one of 24h, 2h, both</source>
         <extracomment>The reminder choices a clinic makes: hours before the visit.</extracomment>
         <translation>Напоминания: одно из 24h, 2h, both</translation>
@@ -7574,6 +7785,140 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     <message>
         <source>Tries: from 1 to 20</source>
         <translation>Попыток: от 1 до 20</translation>
+    </message>
+    <message>
+        <source>SMTP server</source>
+        <extracomment>SMS providers: ``http_json`` is the generic gateway (its URL required). The fields the journal shows before → after (secrets only as &quot;changed&quot;).</extracomment>
+        <translation>Сервер SMTP</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Порт</translation>
+    </message>
+    <message>
+        <source>Security</source>
+        <translation>Защита</translation>
+    </message>
+    <message>
+        <source>Login</source>
+        <translation>Логин</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>От кого</translation>
+    </message>
+    <message>
+        <source>SMS provider</source>
+        <translation>Оператор SMS</translation>
+    </message>
+    <message>
+        <source>Gateway address</source>
+        <translation>Адрес шлюза</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Токен</translation>
+    </message>
+    <message>
+        <source>Sender name</source>
+        <translation>Имя отправителя</translation>
+    </message>
+    <message>
+        <source>E-mails per minute</source>
+        <translation>Писем в минуту</translation>
+    </message>
+    <message>
+        <source>SMS per minute</source>
+        <translation>SMS в минуту</translation>
+    </message>
+    <message>
+        <source>Send to</source>
+        <translation>Кому</translation>
+    </message>
+    <message>
+        <source>{field}: a number from 1 to 65535</source>
+        <extracomment>0: no limit.</extracomment>
+        <translation>{field}: число от 1 до 65535</translation>
+    </message>
+    <message>
+        <source>{field}: a whole number (empty or 0: no limit), at most {most}</source>
+        <translation>{field}: целое число (пусто или 0 — без ограничения), не больше {most}</translation>
+    </message>
+    <message>
+        <source>{field}: an e-mail address, e.g. clinic@example.org</source>
+        <translation>{field}: адрес электронной почты, например clinic@example.org</translation>
+    </message>
+    <message>
+        <source>{field}: one of {choices}</source>
+        <translation>{field}: одно из {choices}</translation>
+    </message>
+    <message>
+        <source>{field}: an address starting with https://</source>
+        <translation>{field}: адрес, начинающийся с https://</translation>
+    </message>
+    <message>
+        <source>{field}: required with a login</source>
+        <translation>{field}: нужен, если указан логин</translation>
+    </message>
+    <message>
+        <source>{field}: required</source>
+        <translation>{field}: обязательно</translation>
+    </message>
+    <message>
+        <source>{field}: for SMSC.ru, the login and password as login:password</source>
+        <translation>{field}: для SMSC.ru — логин и пароль в виде логин:пароль</translation>
+    </message>
+    <message>
+        <source>The key file is needed to open the secrets</source>
+        <translation>Чтобы открыть пароль и токен, нужен файл ключа</translation>
+    </message>
+    <message>
+        <source>password</source>
+        <translation>пароль</translation>
+    </message>
+    <message>
+        <source>token</source>
+        <translation>токен</translation>
+    </message>
+    <message>
+        <source>The stored {what} does not open with this workstation&apos;s key: type it again</source>
+        <translation>Сохранённый {what} не открывается ключом этого рабочего места: введите его заново</translation>
+    </message>
+    <message>
+        <source>{field}: required to send a test</source>
+        <translation>{field}: нужно указать, чтобы отправить тестовое сообщение</translation>
+    </message>
+    <message>
+        <source>Test message from the clinic&apos;s Registratura: the channel works.</source>
+        <translation>Тестовое сообщение из «Регистратуры» клиники: канал работает.</translation>
+    </message>
+    <message>
+        <source>Test message</source>
+        <translation>Тестовое сообщение</translation>
+    </message>
+    <message>
+        <source>Sent to {to}.</source>
+        <translation>Отправлено: {to}.</translation>
+    </message>
+    <message>
+        <source>Not sent: {reason}</source>
+        <translation>Не отправлено: {reason}</translation>
+    </message>
+    <message>
+        <source>No SMS from</source>
+        <translation>Не отправлять SMS с</translation>
+    </message>
+    <message>
+        <source>No SMS until</source>
+        <translation>Не отправлять SMS до</translation>
+    </message>
+    <message>
+        <source>{field}: a time of day as HH:MM, e.g. 21:00</source>
+        <translation>{field}: время дня в виде ЧЧ:ММ, например 21:00</translation>
     </message>
 </context>
 <context>
@@ -9142,6 +9487,10 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     <message>
         <source>The clinic&apos;s service is running ({where}); Ctrl+C stops it.</source>
         <translation>Служба клиники работает ({where}); Ctrl+C останавливает её.</translation>
+    </message>
+    <message>
+        <source>no key file to open the channels&apos; secrets</source>
+        <translation>нет файла ключа, чтобы открыть пароль и токен каналов</translation>
     </message>
 </context>
 <context>

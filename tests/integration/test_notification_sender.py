@@ -251,9 +251,7 @@ def test_two_senders_at_once_send_each_of_200_messages_once(committed_db, smtp):
     assert statuses == [(NotificationStatus.SENT, 200)]
 
 
-# Only STARTTLS here: aiosmtpd 1.4's implicit-TLS server left the session hanging after
-# the handshake (the client timed out); SSL from the start is not yet tested end to end.
-@pytest.mark.parametrize("security", ["starttls"])
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
 def test_e_mail_over_tls_with_a_login_and_a_wrong_password_never_shown(
     db, desk, tmp_path, security
 ):

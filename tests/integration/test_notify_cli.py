@@ -75,3 +75,56 @@ def test_notify_settings_changes_the_reminders(committed_db_url, committed_engin
                  "--reminders", "both", "--quiet-from", "22:00", "--as", manager)  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "both" in result.output and "22:00–09:00" in result.output
+
+
+def test_notify_setup_and_test_send_through_the_stored_channel(
+    committed_db_url, committed_engine, key_file
+):
+    from crm.controllers.clinic import settings
+    from crm.controllers.notifications.channel_settings import CHANNELS_KEY
+    from crm.models.enums import Role
+    from tests import booking_factories as bf
+    from tests.notify_servers import SmsRuServer
+
+    upgraded = run(key_file, "--database", committed_db_url, "db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
+    db = sessionmaker(bind=committed_engine, expire_on_commit=False)
+    with db() as session, session.begin():
+        admin = bf.user(session, Role.ADMIN).login
+    sms = SmsRuServer("api-id-secret-42")
+    try:
+        with smtp_server() as (inbox, settings_):
+            secret = {"SMTP_PW": "hunter2-secret", "SMSRU": "api-id-secret-42"}
+            smtp = run(key_file, "--database", committed_db_url, "notify", "setup", "smtp",
+                       "--host", "127.0.0.1", "--port", str(settings_.port), "--security",
+                       "none", "--login", "clinic", "--password-env", "SMTP_PW", "--sender",
+                       "clinic@example.org", "--per-minute", "60", "--as", admin,
+                       env=secret)  # fmt: skip
+            assert smtp.exit_code == 0, smtp.output
+            assert "127.0.0.1" in smtp.output and "hunter2-secret" not in smtp.output
+            texting = run(key_file, "--database", committed_db_url, "notify", "setup", "sms",
+                          "--provider", "smsru", "--url", sms.url, "--token-env", "SMSRU",
+                          "--sender", "Clinic", "--as", admin, env=secret)  # fmt: skip
+            assert texting.exit_code == 0, texting.output
+            sent = run(key_file, "--database", committed_db_url, "notify", "test", "sms",
+                       "8 916 123-45-67", "--as", admin)  # fmt: skip
+            assert sent.exit_code == 0, sent.output
+            assert sms.forms[-1]["to"] == "79161234567"
+            assert sms.forms[-1]["api_id"] == "api-id-secret-42"
+            past = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+            with db() as session, session.begin():
+                session.add(OutboxMessage(channel=NotificationChannel.SMS, recipient="+79161234567",
+                                          purpose="confirmation", body="Вы записаны",
+                                          next_attempt_at=past))  # fmt: skip
+            sending = run(key_file, "--database", committed_db_url, "notify", "run", "--once")
+            assert sending.exit_code == 0, sending.output
+            assert sms.forms[-1]["msg"] == "Вы записаны"  # through the stored channel
+            refused = run(key_file, "--database", committed_db_url, "notify", "test", "email",
+                          "nobody", "--as", admin)  # fmt: skip
+            assert refused.exit_code != 0, refused.output
+    finally:
+        sms.stop()
+    with db() as session:
+        stored = str(settings.get(session, CHANNELS_KEY))
+    assert "hunter2-secret" not in stored and "api-id-secret-42" not in stored
+    assert inbox.messages == []  # the e-mail test was refused before sending

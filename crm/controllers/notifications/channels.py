@@ -8,22 +8,20 @@ error it stores or logs (a password, a token); the settings never show them in `
 - :class:`SmtpMailer` — the standard library's ``smtplib``/``email``: plain, STARTTLS or
   SSL, with or without login; one connection kept for a run of the sender.
 - :class:`SmsChannel` over an :class:`SmsGateway`: the pluggable interface of SMS
-  providers; :class:`HttpJsonGateway` is the generic «HTTP POST JSON» one.
+  providers; :class:`HttpJsonGateway` is the generic «HTTP POST JSON» one, and
+  :mod:`~crm.controllers.notifications.gateways` has SMS.ru's and SMSC.ru's own APIs.
 """
 
 from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
-from typing import Any, Protocol
+from typing import Protocol
 
 import httpx
-
-from crm.models.enums import NotificationChannel
 
 
 class DeliveryError(Exception):
@@ -229,48 +227,3 @@ class SmsChannel:
 
     def close(self) -> None:
         self.gateway.close()
-
-
-# --- from a settings file -------------------------------------------------------------------
-
-
-def channels_from_settings(
-    data: dict[str, Any], environ: Mapping[str, str]
-) -> dict[NotificationChannel, Channel]:
-    """The channels a sender's settings describe (``[smtp]``, ``[sms]`` tables of a TOML
-    file). Secrets are never in the file: the SMTP password is read from the environment
-    variable ``password_env`` names (default ``CRM_SMTP_PASSWORD``), the gateway's token
-    from ``token_env`` (default ``CRM_SMS_TOKEN``).
-
-    Raises:
-        ValueError: a setting is missing or wrong (the message names it).
-    """
-    channels: dict[NotificationChannel, Channel] = {}
-    if (smtp := data.get("smtp")) is not None:
-        if "password" in smtp:
-            raise ValueError("smtp.password: keep it out of the file, use password_env")
-        try:
-            settings = SmtpSettings(
-                host=str(smtp["host"]), sender=str(smtp["sender"]),
-                port=int(smtp.get("port", 587)), security=str(smtp.get("security", "starttls")),
-                username=smtp.get("username"),
-                password=environ.get(str(smtp.get("password_env", "CRM_SMTP_PASSWORD"))),
-                timeout=float(smtp.get("timeout", 30)),
-            )  # fmt: skip
-        except KeyError as missing:
-            raise ValueError(f"smtp.{missing.args[0]}: required") from None
-        channels[NotificationChannel.EMAIL] = SmtpMailer(settings)
-    if (sms := data.get("sms")) is not None:
-        if "token" in sms:
-            raise ValueError("sms.token: keep it out of the file, use token_env")
-        kind = sms.get("gateway", "http_json")
-        if kind != "http_json":
-            raise ValueError(f"sms.gateway: unknown gateway {kind!r} (known: http_json)")
-        if "url" not in sms:
-            raise ValueError("sms.url: required")
-        gateway = HttpJsonGateway(HttpJsonSettings(
-            url=str(sms["url"]), token=environ.get(str(sms.get("token_env", "CRM_SMS_TOKEN"))),
-            sender=sms.get("sender"), timeout=float(sms.get("timeout", 30)),
-        ))  # fmt: skip
-        channels[NotificationChannel.SMS] = SmsChannel(gateway)
-    return channels

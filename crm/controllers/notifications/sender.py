@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -127,6 +129,16 @@ def _look(
     return at, tz, parse_notice_settings(stored), bool(anything)
 
 
+def has_due(
+    session_factory: sessionmaker[Session], channels: Mapping[NotificationChannel, Any]
+) -> bool:
+    """Whether anything is due now on ``channels`` (one query)."""
+    if not channels:
+        return False
+    with session_factory() as session:
+        return _look(session, None, list(channels))[3]
+
+
 def _handle(
     session: Session,
     row: OutboxMessage,
@@ -163,6 +175,39 @@ def _handle(
     return result
 
 
+class RateLimiter:
+    """At most ``per_minute[channel]`` attempts of a channel within any 60 seconds (a sliding
+    window; channels not named are not limited). Kept by a looping sender across its runs;
+    ``clock`` is seconds (``time.monotonic``)."""
+
+    WINDOW = 60.0
+
+    def __init__(
+        self,
+        per_minute: Mapping[NotificationChannel, int],
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.per_minute = {channel: n for channel, n in per_minute.items() if n > 0}
+        self.clock = clock
+        self._spent: dict[NotificationChannel, deque[float]] = {}
+
+    def allowance(self, channel: NotificationChannel) -> int | None:
+        """How many more ``channel`` may send now (``None``: no limit)."""
+        limit = self.per_minute.get(channel)
+        if limit is None:
+            return None
+        spent = self._spent.setdefault(channel, deque())
+        horizon = self.clock() - self.WINDOW
+        while spent and spent[0] <= horizon:
+            spent.popleft()
+        return max(limit - len(spent), 0)
+
+    def spend(self, channel: NotificationChannel) -> None:
+        """Note one attempt of ``channel`` now."""
+        if channel in self.per_minute:
+            self._spent.setdefault(channel, deque()).append(self.clock())
+
+
 def _take(
     session: Session, moment: dt.datetime, channels: list[NotificationChannel], size: int
 ) -> list[OutboxMessage]:
@@ -189,11 +234,14 @@ def send_due(
     base_delay: dt.timedelta = BASE_DELAY,
     max_delay: dt.timedelta = MAX_DELAY,
     batch: int = 20,
+    limiter: RateLimiter | None = None,
 ) -> SendReport:
     """Send every message due by ``now`` (the database's clock) through ``channels``.
 
     Messages of a channel not given stay queued. Stops when nothing is due (or after
-    ``limit`` messages). Channels are not closed here: the caller owns them.
+    ``limit`` messages). Channels are not closed here: the caller owns them. With a
+    ``limiter``, a channel stops for this run when its messages per minute are spent:
+    the rest stay queued, untouched, for a later run.
 
     ``batch`` messages are taken and recorded in one transaction (fewer commits: the
     sender keeps up with a bare SMTP loop); if the sender dies in the middle of one, the
@@ -209,21 +257,33 @@ def send_due(
     quiet = in_quiet_hours(moment.astimezone(tz).time(), chosen)
     open_channels = [c for c in channels if not (quiet and c is NotificationChannel.SMS)]
     counts = {"sent": 0, "retried": 0, "failed": 0, "cancelled": 0}
-    while open_channels and (limit is None or sum(counts.values()) < limit):
-        size = batch if limit is None else min(batch, limit - sum(counts.values()))
-        with session_factory() as session, session.begin():
-            # The rows' "sent" need not wait for the disk: a server crash in that instant
-            # at worst sends them again, as a sender crash before the commit would.
-            session.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
-            rows = _take(session, moment, open_channels, size)
-            for row in rows:
-                outcome = _handle(
-                    session, row, channels[row.channel], moment=moment, tz=tz, chosen=chosen,
-                    base_delay=base_delay, max_delay=max_delay,
-                )  # fmt: skip
-                counts[outcome] += 1
-        if len(rows) < size:
-            break
+    # Without a limit, the channels are taken together; with one, each on its own, so that
+    # a channel whose minute is spent does not hold the others' rows.
+    groups = [[c] for c in open_channels] if limiter is not None else [open_channels]
+    groups = [group for group in groups if group]
+    for group in groups:
+        while limit is None or sum(counts.values()) < limit:
+            size = batch if limit is None else min(batch, limit - sum(counts.values()))
+            allowance = None if limiter is None else limiter.allowance(group[0])
+            if allowance is not None:
+                size = min(size, allowance)
+                if size == 0:
+                    break
+            with session_factory() as session, session.begin():
+                # The rows' "sent" need not wait for the disk: a server crash in that
+                # instant at worst sends them again, as a sender crash before the commit would.
+                session.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
+                rows = _take(session, moment, group, size)
+                for row in rows:
+                    outcome = _handle(
+                        session, row, channels[row.channel], moment=moment, tz=tz,
+                        chosen=chosen, base_delay=base_delay, max_delay=max_delay,
+                    )  # fmt: skip
+                    counts[outcome] += 1
+                    if limiter is not None and outcome != "cancelled":
+                        limiter.spend(row.channel)
+            if len(rows) < size:
+                break
     return SendReport(**counts)
 
 

@@ -35,9 +35,8 @@ from crm.controllers.errors import DomainError, FieldProblem, FormInvalid
 from crm.crypto import KeyFileError
 from crm.db import scheduled_backup
 from crm.views import AppContext
+from crm.views.controls import mark_problems
 from crm.views.patients.message_bar import MessageBar
-
-PROBLEM_STYLE = "border: 1px solid #c62828;"
 
 
 def describe_age(age: dt.timedelta | None) -> str:
@@ -319,16 +318,7 @@ class BackupsPage(QWidget):
 
     def show_problems(self, problems: list[FieldProblem]) -> None:
         """Mark the bad fields and say what is wrong with each."""
-        fields = {p.field for p in problems}
-        for name, edit in self.edits.items():
-            edit.setStyleSheet(PROBLEM_STYLE if name in fields else "")
-        text = "\n".join(p.message for p in problems)
-        self.problem_label.setText(text)
-        self.problem_label.setVisible(bool(text))
-        for name, edit in self.edits.items():
-            if name in fields:
-                edit.setFocus()
-                break
+        mark_problems(self.edits, self.problem_label, problems)
 
     # --- back up now --------------------------------------------------------------------
 
