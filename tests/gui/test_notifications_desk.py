@@ -254,3 +254,18 @@ def test_the_section_is_the_manager_s(qtbot, make_context, gui_database):
     assert NOTIFICATIONS not in desk.sections
     with gui_database.sessions() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_an_administrator_s_notifications_section_holds_the_channels_only(
+    qtbot, make_context, gui_database
+) -> None:
+    """An administrator's database role reads no patients: the queue is not theirs."""
+    from crm.controllers.access import auth
+    from crm.models.enums import Role
+    from crm.views.notifications.page import NotificationsPage
+
+    auth.add_user(gui_database.sessions, "root", "secret-123", Role.ADMIN, "Админ")
+    page = NotificationsPage(make_context("root"))
+    qtbot.addWidget(page)
+    assert page.outbox is None and page.channels is not None
+    assert [page.tabs.tabText(i) for i in range(page.tabs.count())] == ["Каналы"]

@@ -14,6 +14,7 @@ from crm.views.main_window import (
     BACKUPS,
     DIRECTORIES,
     JOURNAL,
+    NOTIFICATIONS,
     SCHEDULE,
     SETTINGS,
     USERS,
@@ -60,9 +61,10 @@ def test_the_administrator_lands_on_users_and_sees_no_refusals(
     qtbot, window: MainWindow, page: UsersPage, qtmodeltester
 ) -> None:
     assert window.current_page == USERS
-    assert window.sections == [USERS, DIRECTORIES, BACKUPS, JOURNAL, SETTINGS]
+    assert window.sections == [NOTIFICATIONS, USERS, DIRECTORIES, BACKUPS, JOURNAL, SETTINGS]
     assert SCHEDULE not in window.pages
-    assert [window.navigation.item(i).text() for i in range(5)] == [
+    assert [window.navigation.item(i).text() for i in range(6)] == [
+        "Уведомления",  # the channels only: the queue names patients
         "Пользователи",
         "Справочники",
         "Резервные копии",

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from crm.controllers.access.permissions import Permission, allowed
 from crm.views import AppContext
+from crm.views.notifications.channels_tab import ChannelsTab
 from crm.views.notifications.outbox_tab import OutboxTab
 
 
@@ -49,6 +50,10 @@ class NotificationsPage(QWidget):
         if allowed(context.actor, Permission.MANAGE_NOTIFICATIONS):
             self.outbox = OutboxTab(context)
             self.add_tab(self.outbox, self.tr("Queue"))
+        self.channels: ChannelsTab | None = None
+        if allowed(context.actor, Permission.MANAGE_SETTINGS):  # administrators
+            self.channels = ChannelsTab(context)
+            self.add_tab(self.channels, self.channels.title)
 
     def add_tab(self, widget: QWidget, title: str) -> int:
         """Add a tab (templates, channels…); its index."""
