@@ -187,8 +187,8 @@ class BlockPainter:
         for a, shape, overdue in marked:
             self._paint_corner_and_badge(p, a, shape, overdue)
         p.setPen(Qt.PenStyle.NoPen)
-        for status, rects in money.items():
-            p.setBrush(PAYMENT_COLOURS[status])
+        for mark, rects in money.items():
+            p.setBrush(PAYMENT_COLOURS[mark])
             p.drawRects(rects)
         for placement in faded:
             r = layout.block_rect(placement)
