@@ -246,9 +246,7 @@ def test_the_grid_paints_the_payment_mark_on_the_block(qtbot) -> None:
     blocks = []
     for n, mark in enumerate(PaymentStatus, start=1):
         block = painting.appointment(n, 1, painting.at(9 + n), 2)
-        blocks.append(
-            dataclasses.replace(block, status=AppointmentStatus.COMPLETED, payment=mark)
-        )
+        blocks.append(dataclasses.replace(block, status=AppointmentStatus.COMPLETED, payment=mark))
     blocks.append(dataclasses.replace(painting.appointment(9, 1, painting.at(15), 2),
                                       status=AppointmentStatus.COMPLETED))  # fmt: skip
     columns = [painting.GridColumn(painting.doctor(1), painting.DAY)]

@@ -132,6 +132,8 @@ class PaymentDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setMinimumHeight(150)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._payment_chosen)
@@ -184,7 +186,7 @@ class PaymentDialog(QDialog):
         layout.addWidget(self.refund_group)
         layout.addWidget(self.messages)
         layout.addLayout(bottom)
-        self.setMinimumSize(640, 560)
+        self.setMinimumSize(680, 640)
         self._set_enabled()
 
     @staticmethod
@@ -386,6 +388,7 @@ class PaymentDialog(QDialog):
     def _refunded(self, row: PaymentRow) -> None:
         self.last_payment = row
         self.refund_reason.clear()
+        self.refund_amount.clear()
         self.messages.show_message(
             "done",
             self.tr("Returned {amount} of payment № {of} (refund № {id}).").format(
