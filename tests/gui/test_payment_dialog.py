@@ -279,3 +279,53 @@ def test_the_grid_paints_the_payment_mark_on_the_block(qtbot) -> None:
             )  # fmt: skip
 
     assert image == painting.painted(layout, one_by_one)
+
+
+def test_the_shift_tab_shows_what_the_desk_took_and_prints_it(
+    qtbot, desk, clinic: base.Clinic, gui_database: Database, tmp_path
+) -> None:
+    from crm.views.reports.page import ReportsPage
+
+    appointment_id = paid_visit(gui_database, clinic)
+    context, _actions = desk("boris")
+    taken = taking.take_payment(
+        gui_database.sessions, context.actor, appointment_id=appointment_id, amount="1234.56",
+        method="cash",
+    )  # fmt: skip
+    page = ReportsPage(context)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.shift is not None
+    tab = page.shift
+    qtbot.waitUntil(lambda: tab.data is not None, timeout=TIMEOUT)
+    assert tab.data.net == sum(payments_of_the_day(gui_database, clinic), Decimal("0.00"))
+    texts = [tab.table.item(n, 0).text() for n in range(tab.table.rowCount())]
+    assert context.actor.full_name in texts
+    last = tab.table.rowCount() - 1
+    assert (
+        tab.table.item(last, 6)
+        .text()
+        .replace("\u00a0", " ")
+        .startswith(f"{tab.data.net:,.2f}".replace(",", " ").replace(".", ","))
+    )
+    assert taken.id > 0
+    tab.print_report()
+    printing = tab.print_dialog
+    qtbot.waitUntil(lambda: printing.document is not None, timeout=TIMEOUT)
+    assert printing.document.kind == "shift"
+    printing.close()
+    tab.save_excel(tmp_path / "shift.xlsx")
+    qtbot.waitUntil(lambda: (tmp_path / "shift.xlsx").exists(), timeout=TIMEOUT)
+    page.grab().save("/tmp/pay-desk-shift.png")
+
+
+def payments_of_the_day(db: Database, clinic: base.Clinic) -> list[Decimal]:
+    from crm.controllers.schedule.calendar import day_bounds
+
+    starts, ends = day_bounds(dt.datetime.now(clinic.tz).date(), clinic.tz)
+    with db.sessions() as session:
+        return list(
+            session.scalars(
+                sa.select(Payment.amount).where(Payment.paid_at >= starts, Payment.paid_at < ends)
+            )
+        )
