@@ -315,7 +315,8 @@ def test_the_shift_tab_shows_what_the_desk_took_and_prints_it(
     assert printing.document.kind == "shift"
     printing.close()
     tab.save_excel(tmp_path / "shift.xlsx")
-    qtbot.waitUntil(lambda: (tmp_path / "shift.xlsx").exists(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: tab.messages.kind == "done", timeout=TIMEOUT)
+    assert (tmp_path / "shift.xlsx").exists()
     page.grab().save("/tmp/pay-desk-shift.png")
 
 
