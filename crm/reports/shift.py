@@ -101,7 +101,7 @@ class ShiftData:
                     was.taken + r.taken,
                     was.refunds + r.refunds,
                     was.refunded + r.refunded,
-                )  # fmt: skip
+                )
             )
         return sorted(found.values(), key=lambda r: r.method_title)
 
@@ -124,9 +124,16 @@ def render_shift(data: ShiftData) -> bytes:
     buffer = io.BytesIO()
     title = translate("shift", "Shift report for {day}").format(day=f"{data.day:%d.%m.%Y}")
     document = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm, topMargin=14 * mm,
-        bottomMargin=14 * mm, title=title, author=data.clinic_name, creator="Registratura",
-    )  # fmt: skip
+        buffer,
+        pagesize=A4,
+        leftMargin=14 * mm,
+        rightMargin=14 * mm,
+        topMargin=14 * mm,
+        bottomMargin=14 * mm,
+        title=title,
+        author=data.clinic_name,
+        creator="Registratura",
+    )
     heading = ParagraphStyle("heading", fontName=f.bold, fontSize=14, leading=18)
     subheading = ParagraphStyle("subheading", fontName=f.bold, fontSize=11, leading=15)
     plain = ParagraphStyle("plain", fontName=f.regular, fontSize=9, leading=12)
@@ -144,70 +151,110 @@ def render_shift(data: ShiftData) -> bytes:
         shown.setStyle(TableStyle(style))
         return shown
 
-    t = translate
     story: list = [
         Paragraph(data.clinic_name, plain),
         Paragraph(title, heading),
         Paragraph(
-            t("shift", "Made {when} by {who}").format(
+            translate("shift", "Made {when} by {who}").format(
                 when=f"{data.made_at:%d.%m.%Y %H:%M}", who=data.made_by
             ),
             plain,
         ),
         Spacer(1, 4 * mm),
-        Paragraph(t("shift", "By registrar and method"), subheading),
+        Paragraph(translate("shift", "By registrar and method"), subheading),
     ]
     head = [
-        t("shift", "Registrar"), t("shift", "Method"), t("shift", "Payments"),
-        t("shift", "Taken"), t("shift", "Refunds"), t("shift", "Returned"), t("shift", "Net"),
-    ]  # fmt: skip
+        translate("shift", "Registrar"),
+        translate("shift", "Method"),
+        translate("shift", "Payments"),
+        translate("shift", "Taken"),
+        translate("shift", "Refunds"),
+        translate("shift", "Returned"),
+        translate("shift", "Net"),
+    ]
     widths = [44, 26, 16, 26, 16, 26, 28]
     rows = [
-        [r.cashier, r.method_title, str(r.payments), _money(r.taken), str(r.refunds),
-         _money(r.refunded), _money(r.net)]
+        [
+            r.cashier,
+            r.method_title,
+            str(r.payments),
+            _money(r.taken),
+            str(r.refunds),
+            _money(r.refunded),
+            _money(r.net),
+        ]
         for r in data.rows
-    ]  # fmt: skip
+    ]
     total = [
-        t("shift", "Total"), "", str(sum(r.payments for r in data.rows)), _money(data.taken),
-        str(sum(r.refunds for r in data.rows)), _money(data.refunded), _money(data.net),
-    ]  # fmt: skip
+        translate("shift", "Total"),
+        "",
+        str(sum(r.payments for r in data.rows)),
+        _money(data.taken),
+        str(sum(r.refunds for r in data.rows)),
+        _money(data.refunded),
+        _money(data.net),
+    ]
     if not rows:
-        story.append(Paragraph(t("shift", "No payments on this day."), plain))
+        story.append(Paragraph(translate("shift", "No payments on this day."), plain))
     else:
         story.append(table(head, [*rows, total], widths))
-        story += [Spacer(1, 4 * mm), Paragraph(t("shift", "By method"), subheading)]
+        story += [Spacer(1, 4 * mm), Paragraph(translate("shift", "By method"), subheading)]
         story.append(
             table(
                 [head[1], *head[2:]],
                 [
-                    [r.method_title, str(r.payments), _money(r.taken), str(r.refunds),
-                     _money(r.refunded), _money(r.net)]
+                    [
+                        r.method_title,
+                        str(r.payments),
+                        _money(r.taken),
+                        str(r.refunds),
+                        _money(r.refunded),
+                        _money(r.net),
+                    ]
                     for r in data.by_method()
-                ] + [[total[0], *total[2:]]],
+                ]
+                + [[total[0], *total[2:]]],
                 [44, 20, 30, 20, 30, 32],
             )
-        )  # fmt: skip
-    story += [Spacer(1, 4 * mm), Paragraph(t("shift", "Refunds"), subheading)]
+        )
+    story += [Spacer(1, 4 * mm), Paragraph(translate("shift", "Refunds"), subheading)]
     if data.refunds:
         story.append(
             table(
-                [t("shift", "Time"), t("shift", "Refund №"), t("shift", "Of payment №"),
-                 t("shift", "Registrar"), t("shift", "Patient"), t("shift", "Method"),
-                 t("shift", "Amount"), t("shift", "Reason")],
                 [
-                    [f"{r.at:%H:%M}", str(r.refund_id), str(r.payment_id or ""), r.cashier,
-                     r.patient, r.method_title, _money(r.amount), r.reason]
+                    translate("shift", "Time"),
+                    translate("shift", "Refund №"),
+                    translate("shift", "Of payment №"),
+                    translate("shift", "Registrar"),
+                    translate("shift", "Patient"),
+                    translate("shift", "Method"),
+                    translate("shift", "Amount"),
+                    translate("shift", "Reason"),
+                ],
+                [
+                    [
+                        f"{r.at:%H:%M}",
+                        str(r.refund_id),
+                        str(r.payment_id or ""),
+                        r.cashier,
+                        r.patient,
+                        r.method_title,
+                        _money(r.amount),
+                        r.reason,
+                    ]
                     for r in data.refunds
                 ],
                 [12, 14, 16, 28, 32, 18, 22, 40],
             )
-        )  # fmt: skip
+        )
     else:
-        story.append(Paragraph(t("shift", "No refunds on this day."), plain))
+        story.append(Paragraph(translate("shift", "No refunds on this day."), plain))
     story += [
         Spacer(1, 6 * mm),
         Paragraph(
-            t("shift", "Bonus points are counted at one rouble a point; they are not money."),
+            translate(
+                "shift", "Bonus points are counted at one rouble a point; they are not money."
+            ),
             plain,
         ),
     ]

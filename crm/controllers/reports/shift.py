@@ -49,7 +49,8 @@ def shift_data(session: Session, actor: Actor, day: dt.date) -> ShiftData:
     returned = sa.case((Payment.amount < 0, -Payment.amount), else_=0)
     grouped = session.execute(
         sa.select(
-            User.full_name, Payment.method,
+            User.full_name,
+            Payment.method,
             sa.func.count().filter(Payment.amount > 0).label("payments"),
             sa.func.coalesce(sa.func.sum(taken), 0).label("taken"),
             sa.func.count().filter(Payment.amount < 0).label("refunds"),
@@ -58,7 +59,7 @@ def shift_data(session: Session, actor: Actor, day: dt.date) -> ShiftData:
         .outerjoin(User, User.id == Payment.received_by_id)
         .where(*in_day)
         .group_by(User.full_name, Payment.method)
-    )  # fmt: skip
+    )
     rows = sorted(
         (
             ShiftRow(
@@ -69,7 +70,7 @@ def shift_data(session: Session, actor: Actor, day: dt.date) -> ShiftData:
                 Decimal(r.taken).quantize(ZERO),
                 r.refunds,
                 Decimal(r.refunded).quantize(ZERO),
-            )  # fmt: skip
+            )
             for r in grouped
         ),
         key=lambda r: (r.cashier, r.method_title),
@@ -102,7 +103,7 @@ def shift_data(session: Session, actor: Actor, day: dt.date) -> ShiftData:
             .join(Patient, Patient.id == Payment.patient_id)
             .where(*in_day, Payment.amount < 0)
             .order_by(Payment.paid_at, Payment.id)
-        )  # fmt: skip
+        )
     )
     profile = read_profile(session)
     now = session.execute(sa.select(sa.func.now())).scalar_one()
@@ -129,10 +130,13 @@ def read_shift(db: sessionmaker[Session], actor: Actor, day: dt.date) -> ShiftDa
 
 def _journal(session: Session, actor: Actor, day: dt.date, what: str, where: str) -> None:
     journal.record(
-        session, "export", actor=actor, entity="report",
+        session,
+        "export",
+        actor=actor,
+        entity="report",
         changes={"report": "shift", "from": day.isoformat(), "to": day.isoformat()},
         details=f"{what}: {where}"[:1000],
-    )  # fmt: skip
+    )
 
 
 def shift_pdf(db: sessionmaker[Session], actor: Actor, day: dt.date) -> bytes:
@@ -160,61 +164,79 @@ def shift_document(
 
 def shift_workbook(data: ShiftData) -> ReportDocument:
     """The report's sheets: by registrar and method, by method, the refunds."""
-    t = translate
     money = [
-        Column("payments", t("shift", "Payments"), Kind.INTEGER, Total.SUM),
-        Column("taken", t("shift", "Taken"), Kind.MONEY, Total.SUM),
-        Column("refunds", t("shift", "Refunds"), Kind.INTEGER, Total.SUM),
-        Column("refunded", t("shift", "Returned"), Kind.MONEY, Total.SUM),
-        Column("net", t("shift", "Net"), Kind.MONEY, Total.SUM),
+        Column("payments", translate("shift", "Payments"), Kind.INTEGER, Total.SUM),
+        Column("taken", translate("shift", "Taken"), Kind.MONEY, Total.SUM),
+        Column("refunds", translate("shift", "Refunds"), Kind.INTEGER, Total.SUM),
+        Column("refunded", translate("shift", "Returned"), Kind.MONEY, Total.SUM),
+        Column("net", translate("shift", "Net"), Kind.MONEY, Total.SUM),
     ]
-    empty = t("shift", "No payments on this day.")
+    empty = translate("shift", "No payments on this day.")
 
     def figures(r: ShiftRow) -> list:
         return [r.payments, r.taken, r.refunds, r.refunded, r.net]
 
-    title = t("shift", "Shift report for {day}").format(day=f"{data.day:%d.%m.%Y}")
+    title = translate("shift", "Shift report for {day}").format(day=f"{data.day:%d.%m.%Y}")
     return ReportDocument(
         title,
         [
             Table(
-                t("shift", "By registrar"),
-                [Column("cashier", t("shift", "Registrar"), total=Total.LABEL, width=28),
-                 Column("method", t("shift", "Method"), width=16), *money],
+                translate("shift", "By registrar"),
+                [
+                    Column("cashier", translate("shift", "Registrar"), total=Total.LABEL, width=28),
+                    Column("method", translate("shift", "Method"), width=16),
+                    *money,
+                ],
                 [[r.cashier, r.method_title, *figures(r)] for r in data.rows],
                 empty_message=empty,
             ),
             Table(
-                t("shift", "By method"),
-                [Column("method", t("shift", "Method"), total=Total.LABEL, width=20), *money],
+                translate("shift", "By method"),
+                [
+                    Column("method", translate("shift", "Method"), total=Total.LABEL, width=20),
+                    *money,
+                ],
                 [[r.method_title, *figures(r)] for r in data.by_method()],
                 empty_message=empty,
             ),
             Table(
-                t("shift", "Refunds"),
-                [Column("time", t("shift", "Time"), width=8),
-                 Column("refund", t("shift", "Refund №"), Kind.INTEGER),
-                 Column("payment", t("shift", "Of payment №"), Kind.INTEGER),
-                 Column("cashier", t("shift", "Registrar"), total=Total.LABEL, width=24),
-                 Column("patient", t("shift", "Patient"), width=28),
-                 Column("method", t("shift", "Method"), width=14),
-                 Column("amount", t("shift", "Amount"), Kind.MONEY, Total.SUM),
-                 Column("reason", t("shift", "Reason"), width=34, wrap=True)],
-                [[f"{r.at:%H:%M}", r.refund_id, r.payment_id, r.cashier, r.patient,
-                  r.method_title, r.amount, r.reason] for r in data.refunds],
-                empty_message=t("shift", "No refunds on this day."),
+                translate("shift", "Refunds"),
+                [
+                    Column("time", translate("shift", "Time"), width=8),
+                    Column("refund", translate("shift", "Refund №"), Kind.INTEGER),
+                    Column("payment", translate("shift", "Of payment №"), Kind.INTEGER),
+                    Column("cashier", translate("shift", "Registrar"), total=Total.LABEL, width=24),
+                    Column("patient", translate("shift", "Patient"), width=28),
+                    Column("method", translate("shift", "Method"), width=14),
+                    Column("amount", translate("shift", "Amount"), Kind.MONEY, Total.SUM),
+                    Column("reason", translate("shift", "Reason"), width=34, wrap=True),
+                ],
+                [
+                    [
+                        f"{r.at:%H:%M}",
+                        r.refund_id,
+                        r.payment_id,
+                        r.cashier,
+                        r.patient,
+                        r.method_title,
+                        r.amount,
+                        r.reason,
+                    ]
+                    for r in data.refunds
+                ],
+                empty_message=translate("shift", "No refunds on this day."),
             ),
         ],
         [
-            (t("shift", "Day"), data.day),
-            (t("shift", "Made by"), data.made_by),
-            (t("shift", "Made at"), f"{data.made_at:%d.%m.%Y %H:%M}"),
+            (translate("shift", "Day"), data.day),
+            (translate("shift", "Made by"), data.made_by),
+            (translate("shift", "Made at"), f"{data.made_at:%d.%m.%Y %H:%M}"),
         ],
-        [t("shift", "Bonus points are counted at one rouble a point; they are not money.")],
-        parameters_sheet=t("shift", "Parameters"),
+        [translate("shift", "Bonus points are counted at one rouble a point; they are not money.")],
+        parameters_sheet=translate("shift", "Parameters"),
         no_data=None if data.rows else empty,
         period=(data.day, data.day),
-    )  # fmt: skip
+    )
 
 
 def shift_excel(
