@@ -226,6 +226,13 @@ def test_the_card_pays_several_visits_at_once_and_lists_their_status(
         tabs.show_patient(clinic.patient)
     statuses = {r.id: r.payment for r in tabs.appointments.rows()}
     assert statuses == {first: PaymentStatus.UNPAID, second: PaymentStatus.UNPAID}
+    tabs.appointments_table.selectRow(0)
+    tabs.pay_chosen()  # «Оплата» for one visit opens from the card as from the grid
+    single = tabs.payment_dialog
+    assert isinstance(single, PaymentDialog)
+    opened(qtbot, single)
+    assert single.appointment_id == tabs.appointments.row_at(0).id
+    single.close()
     tabs.pay_several()
     several = tabs.payment_dialog
     qtbot.waitUntil(lambda: several.visits.count() == 2, timeout=TIMEOUT)
@@ -330,3 +337,37 @@ def payments_of_the_day(db: Database, clinic: base.Clinic) -> list[Decimal]:
                 sa.select(Payment.amount).where(Payment.paid_at >= starts, Payment.paid_at < ends)
             )
         )
+
+
+def test_a_refund_that_loses_a_race_shows_postgresqls_refusal_naming_the_amount(
+    qtbot, desk, clinic: base.Clinic, gui_database: Database
+) -> None:
+    appointment_id = paid_visit(gui_database, clinic)
+    context, actions = desk("anna")
+    payment = taking.take_payment(
+        gui_database.sessions, clinic.robot, appointment_id=appointment_id, amount="2500",
+        method="cash",
+    )  # fmt: skip
+    block = base.grid_appointment(gui_database, context.actor, appointment_id)
+    dialog = opened(qtbot, actions.take_payment(block))
+    dialog.choose_payment(payment.id)
+    # Another desk's refund of 2000, written but not committed: it holds the payment's row.
+    other = gui_database.sessions()
+    other.begin()
+    taking._refund(other, context.actor, payment.id, Decimal("2000.00"), "другая касса")
+    dialog.refund_amount.clear()
+    type_text(dialog.refund_amount, "1000")  # within what this desk saw as left (2500)
+    type_text(dialog.refund_reason, "ошибка кассира")
+    dialog.refund_button.click()
+    qtbot.wait(700)
+    assert dialog.busy  # waiting on PostgreSQL's lock of the payment
+    other.commit()
+    other.close()
+    qtbot.waitUntil(lambda: dialog.messages.kind == "error", timeout=TIMEOUT)
+    message = dialog.messages.text()
+    assert message.startswith("Сумма") and "тем временем" in message  # the trigger's refusal
+    assert dialog.refund_amount.text() == "1000" and dialog.refund_reason.text() == "ошибка кассира"
+    assert dialog.refund_amount.hasFocus()
+    assert payments_of(gui_database, appointment_id) == [Decimal("2500.00"), Decimal("-2000.00")]
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=TIMEOUT)  # shown as it is now
+    dialog.close()
