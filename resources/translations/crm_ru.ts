@@ -24,6 +24,10 @@
         <source>Kind</source>
         <translation>Вид приёма</translation>
     </message>
+    <message>
+        <source>Payment</source>
+        <translation>Оплата</translation>
+    </message>
 </context>
 <context>
     <name>BackupWarning</name>
@@ -841,7 +845,16 @@
         <translation>от</translation>
     </message>
     <message>
+        <source>Payment for the chosen visit…</source>
+        <translation>Оплата выбранного приёма…</translation>
+    </message>
+    <message>
+        <source>Pay several unpaid visits…</source>
+        <translation>Оплатить несколько приёмов…</translation>
+    </message>
+    <message>
         <source>Appointments</source>
+        <extracomment>The last payment dialog opened from the card.</extracomment>
         <translation>Записи</translation>
     </message>
     <message>
@@ -2881,6 +2894,158 @@
     </message>
 </context>
 <context>
+    <name>PaymentDialog</name>
+    <message>
+        <source>Payment</source>
+        <extracomment>The last payment taken here (its receipt is offered). The last receipt&apos;s print dialog opened.</extracomment>
+        <translation>Оплата</translation>
+    </message>
+    <message>
+        <source>Reading the visit…</source>
+        <translation>Читаю приём…</translation>
+    </message>
+    <message>
+        <source>Service:</source>
+        <translation>Услуга:</translation>
+    </message>
+    <message>
+        <source>Price:</source>
+        <translation>Цена:</translation>
+    </message>
+    <message>
+        <source>Paid:</source>
+        <translation>Оплачено:</translation>
+    </message>
+    <message>
+        <source>Left to pay:</source>
+        <translation>Осталось оплатить:</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>Статус:</translation>
+    </message>
+    <message>
+        <source>roubles, e.g. 1500.50</source>
+        <translation>рубли, например 1500,50</translation>
+    </message>
+    <message>
+        <source>Take the payment</source>
+        <translation>Принять оплату</translation>
+    </message>
+    <message>
+        <source>Amount:</source>
+        <translation>Сумма:</translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation>Способ:</translation>
+    </message>
+    <message>
+        <source>Take a payment</source>
+        <translation>Принять оплату</translation>
+    </message>
+    <message>
+        <source>№</source>
+        <translation>№</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Когда</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Способ</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Кто</translation>
+    </message>
+    <message>
+        <source>Refund reason / left to return</source>
+        <translation>Причина возврата / можно вернуть</translation>
+    </message>
+    <message>
+        <source>Receipt…</source>
+        <translation>Квитанция…</translation>
+    </message>
+    <message>
+        <source>Why the money is returned (required)</source>
+        <translation>Почему возвращаются деньги (обязательно)</translation>
+    </message>
+    <message>
+        <source>Refund</source>
+        <translation>Вернуть</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Причина:</translation>
+    </message>
+    <message>
+        <source>Refund the chosen payment (manager)</source>
+        <translation>Возврат выбранной оплаты (руководитель)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>Payments and refunds of the visit:</source>
+        <translation>Оплаты и возвраты по приёму:</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{patient}&lt;/b&gt;, visit on {when}, doctor {doctor}</source>
+        <translation>&lt;b&gt;{patient}&lt;/b&gt;, приём {when}, врач {doctor}</translation>
+    </message>
+    <message>
+        <source>no service (nothing to pay)</source>
+        <translation>услуга не указана (оплачивать нечего)</translation>
+    </message>
+    <message>
+        <source>(returned {sum})</source>
+        <translation>(возвращено {sum})</translation>
+    </message>
+    <message>
+        <source>The patient has {points} bonus points; up to {payable} for this visit</source>
+        <translation>У пациента {points} бонусных баллов; за этот приём можно списать до {payable}</translation>
+    </message>
+    <message>
+        <source>The visit is cancelled: it takes no payment.</source>
+        <translation>Приём отменён: оплату за него не принять.</translation>
+    </message>
+    <message>
+        <source>refund of № {of}: {reason}</source>
+        <translation>возврат по № {of}: {reason}</translation>
+    </message>
+    <message>
+        <source>left to return {sum}</source>
+        <translation>можно вернуть {sum}</translation>
+    </message>
+    <message>
+        <source>Taken {amount} ({method}), payment № {id}.</source>
+        <translation>Принято {amount} ({method}), оплата № {id}.</translation>
+    </message>
+    <message>
+        <source>Print or save the receipt…</source>
+        <translation>Напечатать или сохранить квитанцию…</translation>
+    </message>
+    <message>
+        <source>Returned {amount} of payment № {of} (refund № {id}).</source>
+        <translation>Возвращено {amount} по оплате № {of} (возврат № {id}).</translation>
+    </message>
+    <message>
+        <source>Print or save the refund receipt…</source>
+        <translation>Напечатать или сохранить квитанцию о возврате…</translation>
+    </message>
+    <message>
+        <source>Receipt № {number}</source>
+        <translation>Квитанция № {number}</translation>
+    </message>
+</context>
+<context>
     <name>PlaceholderPage</name>
     <message>
         <source>This section is not built yet.</source>
@@ -3441,7 +3606,12 @@
     <name>ReportsPage</name>
     <message>
         <source>Reports and the dashboard are available to managers.</source>
+        <extracomment>The desk&apos;s shift report (registrars and managers).</extracomment>
         <translation>Отчёты и сводка доступны руководителям.</translation>
+    </message>
+    <message>
+        <source>Shift</source>
+        <translation>Смена</translation>
     </message>
     <message>
         <source>Dashboard</source>
@@ -3586,7 +3756,7 @@
     <name>ScheduleActions</name>
     <message>
         <source>Move to another doctor?</source>
-        <extracomment>The keys of the block&apos;s menu items as the menu names them (the grid sends the keys to :meth:`ScheduleActions.run_shortcut`). Where «undo a mistaken status» steps back to (visit_status.UNDO, read forwards). The open question (another doctor? a reason?), for tests and for closing. The last print dialog opened (tickets or a day list).</extracomment>
+        <extracomment>The keys of the block&apos;s menu items as the menu names them (the grid sends the keys to :meth:`ScheduleActions.run_shortcut`). Where «undo a mistaken status» steps back to (visit_status.UNDO, read forwards). The open question (another doctor? a reason?), for tests and for closing. The last print dialog opened (tickets or a day list). The last «Payment» dialog opened.</extracomment>
         <translation>Перенести к другому врачу?</translation>
     </message>
     <message>
@@ -3670,12 +3840,20 @@
         <translation>Только свою отметку; иначе попросите менеджера</translation>
     </message>
     <message>
+        <source>Payment…</source>
+        <translation>Оплата…</translation>
+    </message>
+    <message>
         <source>Appointment history…</source>
         <translation>История записи…</translation>
     </message>
     <message>
         <source>Open the patient&apos;s card</source>
         <translation>Открыть карту пациента</translation>
+    </message>
+    <message>
+        <source>The registry and managers take payments</source>
+        <translation>Оплату принимают регистратура и руководители</translation>
     </message>
     <message>
         <source>The registry checks patients in</source>
@@ -3788,6 +3966,10 @@
     <message>
         <source>Status: {status}</source>
         <translation>Статус: {status}</translation>
+    </message>
+    <message>
+        <source>Payment: {status}</source>
+        <translation>Оплата: {status}</translation>
     </message>
     <message>
         <source>The time has passed: mark as a no-show?</source>
@@ -4134,6 +4316,124 @@
     <message>
         <source>Set up</source>
         <translation>Настроить</translation>
+    </message>
+</context>
+<context>
+    <name>SeveralVisitsDialog</name>
+    <message>
+        <source>Pay several visits</source>
+        <translation>Оплата нескольких приёмов</translation>
+    </message>
+    <message>
+        <source>Pay</source>
+        <translation>Оплатить</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation>Способ:</translation>
+    </message>
+    <message>
+        <source>Visits with money left to pay (tick those to pay):</source>
+        <translation>Неоплаченные приёмы (отметьте те, что оплатить):</translation>
+    </message>
+    <message>
+        <source>left {sum}</source>
+        <translation>осталось {sum}</translation>
+    </message>
+    <message>
+        <source>The patient has no unpaid visits.</source>
+        <translation>Неоплаченных приёмов у пациента нет.</translation>
+    </message>
+    <message>
+        <source>Total: {sum}</source>
+        <translation>Итого: {sum}</translation>
+    </message>
+    <message>
+        <source>Paid {count} visit(s), {sum}: payments № {ids}.</source>
+        <translation>Оплачено приёмов: {count}, {sum}; оплаты № {ids}.</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftTab</name>
+    <message>
+        <source>Show</source>
+        <translation>Показать</translation>
+    </message>
+    <message>
+        <source>Print or save as PDF…</source>
+        <translation>Печать или PDF…</translation>
+    </message>
+    <message>
+        <source>Save to Excel…</source>
+        <translation>Сохранить в Excel…</translation>
+    </message>
+    <message>
+        <source>Registrar</source>
+        <translation>Регистратор</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Способ</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>Оплат</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>Принято</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>Возвратов</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>Возвращено</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>За вычетом возвратов</translation>
+    </message>
+    <message>
+        <source>Day:</source>
+        <translation>День:</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Итого</translation>
+    </message>
+    <message>
+        <source>Refunds: {list}</source>
+        <translation>Возвраты: {list}</translation>
+    </message>
+    <message>
+        <source>No refunds on this day.</source>
+        <translation>В этот день возвратов не было.</translation>
+    </message>
+    <message>
+        <source>Shift report for {day}</source>
+        <translation>Отчёт за смену {day}</translation>
+    </message>
+    <message>
+        <source>Shift {day}.xlsx</source>
+        <translation>Смена {day}.xlsx</translation>
+    </message>
+    <message>
+        <source>Save the shift report</source>
+        <translation>Сохранить отчёт за смену</translation>
+    </message>
+    <message>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Книги Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Saved: {path}</source>
+        <translation>Сохранено: {path}</translation>
     </message>
 </context>
 <context>
@@ -7949,7 +8249,7 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     <name>patient_history</name>
     <message>
         <source>Consent date: cannot be in the future</source>
-        <extracomment>Most rows a tab loads; a card with more shows the newest. Names of the ids the history&apos;s changes mention (doctors, rooms, insurers…).</extracomment>
+        <extracomment>Most rows a tab loads; a card with more shows the newest. Paid / partly paid / unpaid / refunded (``None``: nothing to pay, or a role that does not see money). Names of the ids the history&apos;s changes mention (doctors, rooms, insurers…).</extracomment>
         <translation>Дата согласия: не может быть в будущем</translation>
     </message>
     <message>
@@ -8178,7 +8478,12 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     </message>
     <message>
         <source>No such appointment</source>
+        <extracomment>The most this visit can still take in points (balance and the rules&apos; share).</extracomment>
         <translation>Такой записи нет</translation>
+    </message>
+    <message>
+        <source>Receipt {number}</source>
+        <translation>Квитанция {number}</translation>
     </message>
     <message>
         <source>more than is left to pay for the visit ({left})</source>
@@ -8211,6 +8516,18 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     <message>
         <source>more than was paid (at most {left} can be returned)</source>
         <translation>больше, чем было оплачено (вернуть можно не больше {left})</translation>
+    </message>
+    <message>
+        <source>points are spent one visit at a time</source>
+        <translation>баллами оплачивается один приём за раз</translation>
+    </message>
+    <message>
+        <source>choose the visits to pay</source>
+        <translation>выберите приёмы для оплаты</translation>
+    </message>
+    <message>
+        <source>visit {id}: nothing left to pay</source>
+        <translation>приём {id}: оплачивать больше нечего</translation>
     </message>
     <message>
         <source>No such payment</source>
@@ -9506,6 +9823,117 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     </message>
 </context>
 <context>
+    <name>shift</name>
+    <message>
+        <source>not recorded</source>
+        <translation>не указан</translation>
+    </message>
+    <message>
+        <source>Shift report for {day}</source>
+        <translation>Отчёт за смену {day}</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>Оплат</translation>
+    </message>
+    <message>
+        <source>Taken</source>
+        <translation>Принято</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>Возвратов</translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation>Возвращено</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>За вычетом возвратов</translation>
+    </message>
+    <message>
+        <source>No payments on this day.</source>
+        <translation>В этот день оплат не было.</translation>
+    </message>
+    <message>
+        <source>By registrar</source>
+        <translation>По регистраторам</translation>
+    </message>
+    <message>
+        <source>Registrar</source>
+        <translation>Регистратор</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Способ</translation>
+    </message>
+    <message>
+        <source>By method</source>
+        <translation>По способам оплаты</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <source>Refund №</source>
+        <translation>Возврат №</translation>
+    </message>
+    <message>
+        <source>Of payment №</source>
+        <translation>К оплате №</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Пациент</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>No refunds on this day.</source>
+        <translation>В этот день возвратов не было.</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>День</translation>
+    </message>
+    <message>
+        <source>Made by</source>
+        <translation>Составил</translation>
+    </message>
+    <message>
+        <source>Made at</source>
+        <translation>Составлен</translation>
+    </message>
+    <message>
+        <source>Bonus points are counted at one rouble a point; they are not money.</source>
+        <translation>Бонусные баллы считаются по рублю за балл; это не деньги.</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Параметры</translation>
+    </message>
+    <message>
+        <source>Made {when} by {who}</source>
+        <translation>Составлен {when}, {who}</translation>
+    </message>
+    <message>
+        <source>By registrar and method</source>
+        <translation>По регистраторам и способам оплаты</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Итого</translation>
+    </message>
+</context>
+<context>
     <name>startup</name>
     <message>
         <source>Starting the built-in PostgreSQL server…</source>
@@ -9683,6 +10111,14 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     <message>
         <source>ticket ({format}) → {destination}</source>
         <translation>талон ({format}) → {destination}</translation>
+    </message>
+    <message>
+        <source>shift report for {day} → {destination}</source>
+        <translation>отчёт за смену {day} → {destination}</translation>
+    </message>
+    <message>
+        <source>receipt → {destination}</source>
+        <translation>квитанция → {destination}</translation>
     </message>
     <message>
         <source>day list for {day} → {destination}</source>

@@ -108,11 +108,12 @@ def test_cancelled_export_writes_nothing(qtbot, page, tmp_path):
     assert "отмен" in tab.message.text().lower() or "cancel" in tab.message.text().lower()
 
 
-def test_registrar_sees_a_notice(qtbot, make_context):
+def test_registrar_sees_a_notice_and_only_the_shift_report(qtbot, make_context):
     widget = reports_page(make_context("boris"))
     qtbot.addWidget(widget)
     assert widget.findChild(QLabel, "reportsNotAllowed") is not None
-    assert widget.tabs is None
+    assert widget.reports is None and widget.dashboard is None
+    assert widget.tabs is not None and widget.tabs.count() == 1 and widget.shift is not None
 
 
 def test_choosing_another_report_clears_the_preview_and_the_message(qtbot, page):

@@ -18,11 +18,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.controllers import journal
-from crm.controllers.access.permissions import Permission, require
+from crm.controllers.access.permissions import Permission, allowed, require
 from crm.controllers.clinic import clock
 from crm.controllers.context import Actor
 from crm.controllers.errors import DomainError, NotFound, ValidationError
 from crm.controllers.journal.words import Names, read_names
+from crm.controllers.payments.status import PaymentStatus, mark_of, money_columns
 from crm.controllers.referrals.rules import effective_status, last_valid_day
 from crm.controllers.validation import format_date
 from crm.i18n import translate
@@ -64,6 +65,9 @@ class AppointmentRow:
     specialty: str
     status: str
     kind: str
+    #: Paid / partly paid / unpaid / refunded (``None``: nothing to pay, or a role
+    #: that does not see money).
+    payment: PaymentStatus | None = None
 
 
 @dataclass(frozen=True)
@@ -157,7 +161,7 @@ def load_history(db: sessionmaker[Session], actor: Actor, patient_id: int) -> Pa
         history = _history(session, patient_id)
         return PatientHistory(
             patient_id=patient_id,
-            appointments=tuple(_appointments(session, patient_id)),
+            appointments=tuple(_appointments(session, patient_id, actor)),
             referrals=tuple(_referrals(session, patient_id)),
             history=tuple(history),
             consents=tuple(_consents(session, patient_id)),
@@ -171,7 +175,7 @@ def list_appointments(
     """The patient's appointments, newest first."""
     require(actor, Permission.FIND_PATIENTS)
     with db() as session:
-        return _appointments(session, patient_id)
+        return _appointments(session, patient_id, actor)
 
 
 def list_referrals(db: sessionmaker[Session], actor: Actor, patient_id: int) -> list[ReferralRow]:
@@ -312,8 +316,9 @@ def _person(last_name: str, first_name: str, patronymic: str | None) -> str:
     return f"{last_name} {initials}"
 
 
-def _appointments(session: Session, patient_id: int) -> list[AppointmentRow]:
+def _appointments(session: Session, patient_id: int, actor: Actor) -> list[AppointmentRow]:
     tz = clock.clinic_timezone(session)
+    money = allowed(actor, Permission.TAKE_PAYMENTS)
     query = (
         sa.select(Appointment, Doctor, Specialty.name)
         .join(Doctor, Doctor.id == Appointment.doctor_id)
@@ -322,6 +327,8 @@ def _appointments(session: Session, patient_id: int) -> list[AppointmentRow]:
         .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
         .limit(TAB_LIMIT)
     )
+    if money:  # the sums in the same query (correlated), not one per visit
+        query = query.add_columns(*money_columns(str(tz)))
     return [
         AppointmentRow(
             id=appointment.id,
@@ -331,8 +338,10 @@ def _appointments(session: Session, patient_id: int) -> list[AppointmentRow]:
             specialty=specialty,
             status=appointment.status.value,
             kind=appointment.kind.value,
+            payment=mark_of(*row[3:6]) if money else None,
         )
-        for appointment, doctor, specialty in session.execute(query)
+        for row in session.execute(query)
+        for appointment, doctor, specialty in [row[:3]]
     ]
 
 

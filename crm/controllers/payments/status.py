@@ -7,6 +7,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -140,3 +141,51 @@ def visit_money(
             status=payment_status(due, paid, refunded),
         )
     return result
+
+
+def money_columns(zone: str) -> tuple[Any, Any, Any]:
+    """The visit's price on its day, paid and refunded, as subqueries correlated to
+    :class:`Appointment`: added to a query of appointments, they give every row's sums in
+    that one query (the grid's day, the card's visits).
+
+    Args:
+        zone: the clinic's timezone name (the visit's day is its day there).
+    """
+    day = sa.cast(sa.func.timezone(zone, Appointment.starts_at), sa.Date)
+    due = (
+        sa.select(ServicePrice.amount)
+        .where(
+            ServicePrice.service_id == Appointment.service_id,
+            ServicePrice.valid_from <= day,
+            sa.or_(ServicePrice.valid_to.is_(None), ServicePrice.valid_to >= day),
+        )
+        .order_by(ServicePrice.valid_from.desc())
+        .limit(1)
+        .correlate(Appointment)
+        .scalar_subquery()
+    )
+
+    def total(condition: sa.ColumnElement[bool], sign: int) -> Any:
+        return (
+            sa.select(sa.func.coalesce(sign * sa.func.sum(Payment.amount), 0))
+            .where(Payment.appointment_id == Appointment.id, condition)
+            .correlate(Appointment)
+            .scalar_subquery()
+        )
+
+    return (
+        due.label("money_due"),
+        total(Payment.amount > 0, 1).label("money_paid"),
+        total(Payment.amount < 0, -1).label("money_refunded"),
+    )
+
+
+def mark_of(
+    due: Decimal | None, paid: Decimal | None, refunded: Decimal | None
+) -> PaymentStatus | None:
+    """The status a visit's block shows, or ``None`` for a visit with nothing to pay
+    (no price and no money taken: a free visit under a referral, say)."""
+    taken = Decimal(paid or 0)
+    if due is None and taken <= 0:
+        return None
+    return payment_status(due, taken, Decimal(refunded or 0))

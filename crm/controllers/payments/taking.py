@@ -25,7 +25,7 @@ from crm.controllers.payments import bonus
 from crm.controllers.payments.money import clean_amount, refuse, rubles
 from crm.controllers.payments.status import VisitMoney, visit_money
 from crm.i18n import translate
-from crm.models import Appointment, BonusLedgerEntry, Payment
+from crm.models import Appointment, BonusLedgerEntry, Payment, Service
 from crm.models.enums import RELEASED_STATUSES, PaymentMethod
 
 
@@ -357,3 +357,94 @@ def visit_payments(
             )  # fmt: skip
             for p in rows
         )
+
+
+@dataclass(frozen=True)
+class UnpaidVisit:
+    """One of the patient's visits with money left to pay."""
+
+    appointment_id: int
+    starts_at: dt.datetime
+    service_name: str | None
+    outstanding: Decimal
+
+
+def unpaid_visits(
+    db: sessionmaker[Session], actor: Actor, patient_id: int
+) -> tuple[UnpaidVisit, ...]:
+    """The patient's visits (not cancelled or moved) with something left to pay, oldest first."""
+    require(actor, Permission.TAKE_PAYMENTS)
+    zone = _zone(actor)
+    with db() as session:
+        rows = list(
+            session.execute(
+                sa.select(Appointment.id, Appointment.starts_at, Service.name)
+                .outerjoin(Service, Service.id == Appointment.service_id)
+                .where(
+                    Appointment.patient_id == patient_id,
+                    Appointment.service_id.is_not(None),
+                    Appointment.status.not_in(list(RELEASED_STATUSES)),
+                )
+                .order_by(Appointment.starts_at, Appointment.id)
+            )
+        )
+        money = visit_money(session, [r.id for r in rows], zone)
+    return tuple(
+        UnpaidVisit(r.id, r.starts_at.astimezone(zone), r.name, left)
+        for r in rows
+        if (left := money[r.id].outstanding) is not None and left > 0
+    )
+
+
+def pay_visits(
+    db: sessionmaker[Session],
+    actor: Actor,
+    *,
+    appointment_ids: list[int],
+    method: str | PaymentMethod,
+) -> tuple[PaymentRow, ...]:
+    """Pay what is left of each of ``appointment_ids`` in one go, in one transaction:
+    all are paid, or (one refused) none.
+
+    Points are not taken here (each visit has its own share payable in points).
+
+    Raises:
+        PermissionDenied, NotFound: as :func:`take_payment`.
+        ValidationError: no visits chosen, points as the method, a visit with nothing
+            left to pay or cancelled (naming it).
+    """
+    require(actor, Permission.TAKE_PAYMENTS)
+    how = clean_method(method)
+    if how is PaymentMethod.BONUS:
+        raise refuse("method", translate("payments", "points are spent one visit at a time"))
+    ids = list(dict.fromkeys(appointment_ids))
+    if not ids:
+        raise refuse("appointment_id", translate("payments", "choose the visits to pay"))
+    with db() as session:
+        try:
+            with session.begin():
+                # Locked in order, so two desks paying overlapping visits take turns.
+                session.execute(
+                    sa.select(Appointment.id)
+                    .where(Appointment.id.in_(ids))
+                    .order_by(Appointment.id)
+                    .with_for_update()
+                )
+                money = visit_money(session, ids, _zone(actor))
+                taken = []
+                for appointment_id in ids:
+                    visit = money.get(appointment_id)
+                    left = visit.outstanding if visit else None
+                    if not left:
+                        raise refuse(
+                            "appointment_id",
+                            translate("payments", "visit {id}: nothing left to pay").format(
+                                id=appointment_id
+                            ),
+                        )
+                    taken.append(_take(session, actor, appointment_id, left, how))
+                return tuple(taken)
+        except sa.exc.IntegrityError as error:
+            if _constraint(error) == "payment_for_cancelled":
+                raise _cancelled() from error
+            raise

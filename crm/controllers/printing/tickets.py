@@ -409,6 +409,13 @@ def record_print(
         details = translate("tickets", "ticket ({format}) → {destination}").format(
             format=fmt, destination=destination
         )
+    elif document.kind == "shift":
+        day = f"{document.day:%d.%m.%Y}" if document.day else ""
+        details = translate("tickets", "shift report for {day} → {destination}").format(
+            day=day, destination=destination
+        )
+    elif document.kind == "receipt":
+        details = translate("tickets", "receipt → {destination}").format(destination=destination)
     else:
         day = f"{document.day:%d.%m.%Y}" if document.day else ""
         details = translate("tickets", "day list for {day} → {destination}").format(

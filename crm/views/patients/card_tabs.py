@@ -16,6 +16,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -44,6 +45,8 @@ from crm.views.patients.tab_models import (
     ReferralsModel,
     RowsModel,
 )
+from crm.views.payments.dialog import open_payment_dialog
+from crm.views.payments.several import open_several_dialog
 from crm.views.referrals.patient_queues import PatientQueuesPanel
 
 
@@ -131,7 +134,28 @@ class CardTabs(QTabWidget):
             widget.setVisible(editable)
         self.consents_editable = editable
 
-        self.addTab(self.appointments_table, self.tr("Appointments"))
+        appointments_page = QWidget()
+        appointments_layout = QVBoxLayout(appointments_page)
+        appointments_layout.setContentsMargins(0, 0, 0, 0)
+        appointments_layout.addWidget(self.appointments_table, 1)
+        self.payment_button = QPushButton(self.tr("Payment for the chosen visit…"))
+        self.payment_button.setObjectName("cardPayment")
+        self.payment_button.clicked.connect(self.pay_chosen)
+        self.appointments_table.doubleClicked.connect(lambda _index: self.pay_chosen())
+        self.pay_several_button = QPushButton(self.tr("Pay several unpaid visits…"))
+        self.pay_several_button.setObjectName("cardPaySeveral")
+        self.pay_several_button.clicked.connect(self.pay_several)
+        pay_row = QHBoxLayout()
+        pay_row.addStretch(1)
+        pay_row.addWidget(self.payment_button)
+        pay_row.addWidget(self.pay_several_button)
+        appointments_layout.addLayout(pay_row)
+        takes_payments = allowed(context.actor, Permission.TAKE_PAYMENTS)
+        self.payment_button.setVisible(takes_payments)
+        self.pay_several_button.setVisible(takes_payments)
+        #: The last payment dialog opened from the card.
+        self.payment_dialog: QDialog | None = None
+        self.addTab(appointments_page, self.tr("Appointments"))
         self.addTab(self.referrals_table, self.tr("Referrals"))
         self.addTab(self.history_table, self.tr("History"))
         self.addTab(consents_page, self.tr("Consents"))
@@ -208,6 +232,26 @@ class CardTabs(QTabWidget):
         if self._again:
             self._again = False
             self.refresh()
+
+    # --- payments -----------------------------------------------------------------
+
+    def pay_chosen(self) -> None:
+        """«Payment» for the visit chosen in the appointments tab."""
+        rows = self.appointments_table.selectionModel().selectedRows()
+        if not rows or not allowed(self._context.actor, Permission.TAKE_PAYMENTS):
+            return
+        visit = self.appointments.row_at(rows[0].row())
+        dialog = open_payment_dialog(self._context, visit.id, self)
+        dialog.changed.connect(lambda _id: self.refresh())
+        self.payment_dialog = dialog
+
+    def pay_several(self) -> None:
+        """Pay several of the patient's unpaid visits at once."""
+        if self._patient_id is None:
+            return
+        dialog = open_several_dialog(self._context, self._patient_id, self)
+        dialog.paid.connect(self.refresh)
+        self.payment_dialog = dialog
 
     # --- consents -----------------------------------------------------------------
 

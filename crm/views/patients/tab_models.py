@@ -23,6 +23,7 @@ from crm.controllers.patients.history import (
     HistoryRow,
     ReferralRow,
 )
+from crm.controllers.payments.status import status_title as payment_title
 from crm.controllers.validation import format_date
 from crm.views.itemmodels.table import RowTableModel
 from crm.views.patients import labels
@@ -105,6 +106,10 @@ class AppointmentsModel(RowsModel[AppointmentRow]):
             (self.tr("Specialty"), lambda r: r.specialty),
             (self.tr("Status"), lambda r: statuses.get(r.status, r.status)),
             (self.tr("Kind"), lambda r: kinds.get(r.kind, r.kind)),
+            (
+                self.tr("Payment"),
+                lambda r: payment_title(r.payment) if r.payment is not None else labels.DASH,
+            ),
         ]
 
     def faded(self, row: AppointmentRow) -> bool:

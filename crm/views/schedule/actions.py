@@ -26,6 +26,7 @@ from crm.controllers.schedule.booking import BookedAppointment
 from crm.controllers.schedule.day_grid import GridAppointment, GridDoctor
 from crm.models.enums import AppointmentStatus
 from crm.views import AppContext
+from crm.views.payments.dialog import PaymentDialog, open_payment_dialog
 from crm.views.printing import (
     PrintDialog,
     PrintRequest,
@@ -86,6 +87,8 @@ class ScheduleActions(QObject):
         self.question: QDialog | None = None
         #: The last print dialog opened (tickets or a day list).
         self.print_dialog: PrintDialog | None = None
+        #: The last «Payment» dialog opened.
+        self.payment_dialog: PaymentDialog | None = None
 
     # --- booking and moving ---------------------------------------------------------------
 
@@ -282,6 +285,13 @@ class ScheduleActions(QObject):
             None,
         )
 
+    def take_payment(self, appointment: GridAppointment) -> PaymentDialog:
+        """Open «Payment» for ``appointment``; the grid repaints its mark after a change."""
+        dialog = open_payment_dialog(self._context, appointment.id, self._parent)
+        dialog.changed.connect(lambda _id: self.changed.emit({appointment.doctor_id}))
+        self.payment_dialog = dialog
+        return dialog
+
     def show_history(self, appointment: GridAppointment) -> HistoryDialog:
         """Open the history of ``appointment`` (non-modal, beside the grid)."""
         dialog = HistoryDialog(self._context, appointment, self._parent)
@@ -390,6 +400,11 @@ class ScheduleActions(QObject):
                 # knows whose mark it is and refuses anyone else's.
                 undo.setToolTip(self.tr("Your own mark only; otherwise ask a manager"))
         menu.addSeparator()
+        if may[Permission.TAKE_PAYMENTS]:
+            self._action(
+                menu, "actionPayment", self.tr("Payment…") + "\t" + SHORTCUT_KEYS["actionPayment"],
+                lambda: self.take_payment(appointment),
+            )  # fmt: skip
         self._action(
             menu, "actionHistory", self.tr("Appointment history…"),
             lambda: self.show_history(appointment),
@@ -426,6 +441,8 @@ class ScheduleActions(QObject):
             "actionArrived": Permission.CHECK_IN, "actionInProgress": Permission.MARK_VISITS,
             "actionCompleted": Permission.MARK_VISITS,
         }  # fmt: skip
+        if name == "actionPayment":
+            return self.tr("The registry and managers take payments")
         if name in needs and not allowed(actor, needs[name]):
             return (
                 self.tr("The registry checks patients in")

@@ -40,6 +40,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QMenu, QWidget
 
+from crm.controllers.payments.status import status_title as payment_title
 from crm.controllers.schedule.day_grid import GridAppointment
 from crm.controllers.validation.dates import format_date
 from crm.controllers.validation.phones import format_phone
@@ -458,6 +459,8 @@ class ScheduleGrid(GridInput):
             ),
             self.tr("Status: {status}").format(status=status_title(a.status)),
         ]
+        if a.payment is not None:
+            lines.append(self.tr("Payment: {status}").format(status=payment_title(a.payment)))
         if a.status is AppointmentStatus.BOOKED and a.ends_at <= self.now():
             lines.append(self.tr("The time has passed: mark as a no-show?"))
         if a.overbooked:

@@ -21,6 +21,7 @@ from typing import NamedTuple
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPolygonF
 
+from crm.controllers.payments.status import PaymentStatus
 from crm.controllers.schedule.day_grid import GridAppointment
 from crm.models.enums import AppointmentKind, AppointmentStatus
 from crm.views.schedule.grid_labels import Labels, text_room
@@ -30,6 +31,7 @@ from crm.views.schedule.grid_style import (
     NOW,
     OVERDUE,
     OVERDUE_PEN,
+    PAYMENT_COLOURS,
     SELECTED_PEN,
     STATUS_COLOURS,
     SUBTLE,
@@ -40,6 +42,22 @@ from crm.views.schedule.layout import GridLayout, Placement
 
 #: Room kept at a block's right for the overdue badge.
 BADGE = 14
+#: The payment mark's side, and the room kept for it at a block's right.
+MARK = 7
+MARK_ROOM = MARK + 3
+
+
+def payment_mark_rect(shape: BlockShape, overdue: bool) -> QRectF:
+    """Where a block's payment mark is drawn: its lower right corner (left of the
+    overdue badge when there is one)."""
+    r = shape.rect
+    right = r.x() + r.width() - 3 - (BADGE if overdue else 0)
+    return QRectF(right - MARK, r.y() + r.height() - MARK - 3, MARK, MARK)
+
+
+def _text_width(shape: BlockShape, a: GridAppointment, overdue: bool) -> float:
+    width = shape.text_width - BADGE if overdue else shape.text_width
+    return width - MARK_ROOM if a.payment is not None else width
 
 
 class BlockShape(NamedTuple):
@@ -118,6 +136,7 @@ class BlockPainter:
         second_lines: list[tuple[QPointF, str]] = []
         marked: list[tuple[GridAppointment, BlockShape, bool]] = []
         faded: list[Placement] = []
+        money: dict[PaymentStatus, list[QRectF]] = {}
         block_lines = self.labels.block_lines
         booked = AppointmentStatus.BOOKED
         for placement in placements:
@@ -129,8 +148,7 @@ class BlockPainter:
             overdue = a.status is booked and a.ends_at <= now
             frames.setdefault((overdue, a.status), []).append(shape.frame)
             stripes.setdefault(a.kind, []).append(shape.stripe)
-            width = shape.text_width - BADGE if overdue else shape.text_width
-            first, second = block_lines(a, width, shape.two)
+            first, second = block_lines(a, _text_width(shape, a, overdue), shape.two)
             if shape.two:
                 bold_lines.append((shape.first, first))
                 second_lines.append((shape.second, second))
@@ -138,6 +156,8 @@ class BlockPainter:
                 plain_lines.append((shape.first, first))
             if overdue or a.overbooked or a.in_holding_tray or a.id == selected:
                 marked.append((a, shape, overdue))
+            if a.payment is not None:
+                money.setdefault(a.payment, []).append(payment_mark_rect(shape, overdue))
         for (overdue, status), rects in frames.items():
             p.setPen(OVERDUE_PEN if overdue else BORDER_PENS[status])
             p.setBrush(STATUS_COLOURS[status][0])
@@ -166,6 +186,10 @@ class BlockPainter:
             p.drawText(point, text)
         for a, shape, overdue in marked:
             self._paint_corner_and_badge(p, a, shape, overdue)
+        p.setPen(Qt.PenStyle.NoPen)
+        for mark, rects in money.items():
+            p.setBrush(PAYMENT_COLOURS[mark])
+            p.drawRects(rects)
         for placement in faded:
             r = layout.block_rect(placement)
             self.paint_one(
@@ -199,8 +223,7 @@ class BlockPainter:
             p.fillRect(r, TRAY_BRUSH)
         if a.id == selected:
             self._paint_selection(p, shape)
-        width = shape.text_width - BADGE if overdue else shape.text_width
-        first, second = self.labels.block_lines(a, width, shape.two)
+        first, second = self.labels.block_lines(a, _text_width(shape, a, overdue), shape.two)
         p.setPen(TEXT)
         fonts = self.labels.fonts
         if shape.two:
@@ -213,6 +236,10 @@ class BlockPainter:
             p.setFont(fonts.normal)
             p.drawText(shape.first, first)
         self._paint_corner_and_badge(p, a, shape, overdue)
+        if a.payment is not None:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(PAYMENT_COLOURS[a.payment])
+            p.drawRect(payment_mark_rect(shape, overdue))
         if dragged:
             p.setOpacity(1.0)
 

@@ -84,6 +84,7 @@ STATUS_KEYS = {
     Qt.Key.Key_F4: "actionCompleted",
     Qt.Key.Key_F8: "actionNoShow",
     Qt.Key.Key_Delete: "actionCancel",
+    Qt.Key.Key_F9: "actionPayment",
 }
 
 

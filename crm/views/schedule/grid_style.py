@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPen
 
+from crm.controllers.payments.status import PaymentStatus
 from crm.models.enums import AppointmentKind, AppointmentStatus
 
 OFF_HOURS, WORKING, TRAY = QColor("#e4e8ec"), QColor("#ffffff"), QColor("#7b8794")
@@ -34,6 +35,14 @@ KIND_COLOURS = {
     AppointmentKind.PAID: QColor("#8e24aa"),
     AppointmentKind.FOLLOW_UP: QColor("#607d8b"),
     AppointmentKind.REMOTE: QColor("#3949ab"),
+}
+
+#: The small square at a block's lower right: where the visit stands with its money.
+PAYMENT_COLOURS = {
+    PaymentStatus.PAID: QColor("#2e7d32"),
+    PaymentStatus.PARTLY_PAID: QColor("#f9a825"),
+    PaymentStatus.UNPAID: QColor("#c62828"),
+    PaymentStatus.REFUNDED: QColor("#6d4c9f"),
 }
 
 
