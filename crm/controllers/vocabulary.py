@@ -195,5 +195,6 @@ def permission_title(permission: str) -> str:
         "refund_payments": translate("permissions", "refunding payments"),
         "record_feedback": translate("permissions", "recording patients' ratings"),
         "manage_bonus": translate("permissions", "managing bonus points and feedback"),
+        "manage_feedback": translate("permissions", "reading and answering patients' ratings"),
     }
     return titles.get(str(permission), translate("permissions", "this action"))

@@ -28,6 +28,7 @@ from crm.views import AppContext
 from crm.views.backups.page import BackupsPage
 from crm.views.backups.status import BackupWarning
 from crm.views.directories.page import DirectoriesPage
+from crm.views.feedback.page import FeedbackPage
 from crm.views.pages.journal_page import JournalPage
 from crm.views.pages.settings_page import SettingsPage
 from crm.views.patients.page import PatientsPage
@@ -38,8 +39,12 @@ from crm.views.status import StatusPanel, describe_database
 from crm.views.users.page import UsersPage
 
 SCHEDULE, PATIENTS, REFERRALS, REPORTS, JOURNAL, SETTINGS, USERS, DIRECTORIES, BACKUPS = range(9)
+FEEDBACK = 9
 #: The order of the list; Ctrl+1… number the sections shown, top to bottom.
-ORDER = (SCHEDULE, PATIENTS, REFERRALS, REPORTS, USERS, DIRECTORIES, BACKUPS, JOURNAL, SETTINGS)
+ORDER = (
+    SCHEDULE, PATIENTS, REFERRALS, REPORTS, FEEDBACK, USERS, DIRECTORIES, BACKUPS, JOURNAL,
+    SETTINGS,
+)  # fmt: skip
 
 
 class MainWindow(QMainWindow):
@@ -134,6 +139,8 @@ class MainWindow(QMainWindow):
                 REFERRALS: referrals,
                 REPORTS: reports_page(context),
             }
+        if allowed(actor, Permission.MANAGE_FEEDBACK):  # managers
+            pages[FEEDBACK] = FeedbackPage(context)
         if allowed(actor, Permission.MANAGE_USERS):
             pages[USERS] = UsersPage(context)
         if allowed(actor, Permission.MANAGE_DIRECTORIES):  # managers and administrators

@@ -138,7 +138,7 @@ def record_feedback(
 
 def manager_queue(db: sessionmaker[Session], actor: Actor) -> tuple[FeedbackRow, ...]:
     """Low ratings not answered yet, oldest first (manager)."""
-    require(actor, Permission.MANAGE_BONUS)
+    require(actor, Permission.MANAGE_FEEDBACK)
     with db() as session:
         rows = session.scalars(
             sa.select(Feedback)
@@ -150,7 +150,7 @@ def manager_queue(db: sessionmaker[Session], actor: Actor) -> tuple[FeedbackRow,
 
 def answer(db: sessionmaker[Session], actor: Actor, feedback_id: int, text: str) -> FeedbackRow:
     """A manager's answer to a rating; it leaves the queue. Journaled."""
-    require(actor, Permission.MANAGE_BONUS)
+    require(actor, Permission.MANAGE_FEEDBACK)
     reply = " ".join(text.split())
     if not reply:
         raise _field("answer", translate("feedback", "write the answer"))

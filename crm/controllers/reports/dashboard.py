@@ -2,13 +2,14 @@
 
 Utilisation by specialty (booked ÷ available slots, as in the workload report),
 no-shows (as in the no-shows report), referrals about to expire (active, at most
-5 days of validity left, no appointment on them) and the waiting list's size.
+5 days of validity left, no appointment on them), the waiting list's size and each
+doctor's average rating over the last 90 days (as in the ratings report).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, sessionmaker
@@ -17,13 +18,14 @@ from crm.controllers.access.permissions import Permission, require
 from crm.controllers.clinic.clock import clinic_timezone
 from crm.controllers.context import Actor
 from crm.controllers.referrals.rules import days_left, last_valid_day
-from crm.controllers.reports import no_shows, workload
+from crm.controllers.reports import no_shows, ratings, workload
 from crm.controllers.reports.common import (
     BuildContext,
     ReportParams,
     person_name,
     ratio,
 )
+from crm.controllers.reports.ratings import DoctorAverage
 from crm.models import Appointment, Doctor, Patient, Referral, Specialty, WaitingListEntry
 from crm.models.appointments import USES_REFERRAL
 from crm.models.enums import AppointmentStatus, ReferralStatus, WaitingStatus
@@ -83,6 +85,8 @@ class DashboardData:
     no_shows: list[DayNoShows]
     expiring: list[ExpiringReferral]
     waiting: list[tuple[str, int]]
+    #: Doctors' ratings over the last :data:`ratings.DASHBOARD_DAYS` days, best first.
+    doctor_ratings: list[DoctorAverage] = field(default_factory=list)
 
     @property
     def no_shows_today(self) -> int:
@@ -199,4 +203,5 @@ def dashboard(
             [DayNoShows(day, *v) for day, v in sorted(per_day.items())],
             expiring_referrals(session, today),
             waiting_by_specialty(session),
+            ratings.doctor_averages(session, today, tz),
         )
