@@ -57,6 +57,7 @@ class QueueTab(QWidget):
         )
         self.answer_edit.setMaximumHeight(100)
         self.answer_edit.setTabChangesFocus(True)
+        self.answer_edit.textChanged.connect(lambda: self.message.hide())
         self.answer_button = QPushButton(self.tr("Record the answer"))
         self.answer_button.setObjectName("queueAnswerButton")
         self.answer_button.setEnabled(False)

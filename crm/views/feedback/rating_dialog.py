@@ -69,6 +69,7 @@ class RatingDialog(QDialog):
         self._patient_id = patient_id
         self._appointment_id = appointment_id
         self._saving = False
+        self._error_field: str | None = None
         self.choices: RatingChoices | None = None
 
         self.patient_label = QLabel(self.tr("Reading the patient's visits…"))
@@ -255,6 +256,7 @@ class RatingDialog(QDialog):
         }.get(field or "")
 
     def _show_error(self, message: str, field: str | None) -> None:
+        self._error_field = field
         self.error.setText(message)
         self.error.show()
         widget = self._widget_of(field)
@@ -267,6 +269,9 @@ class RatingDialog(QDialog):
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _unmark(self, field: str) -> None:
+        if field == self._error_field:  # the field complained about was changed
+            self._error_field = None
+            self.error.hide()
         if field == "rating":
             for button in self.rating_buttons.buttons():
                 button.setStyleSheet("")
