@@ -57,7 +57,6 @@ class QueueTab(QWidget):
         )
         self.answer_edit.setMaximumHeight(100)
         self.answer_edit.setTabChangesFocus(True)
-        self.answer_edit.textChanged.connect(lambda: self.message.hide())
         self.answer_button = QPushButton(self.tr("Record the answer"))
         self.answer_button.setObjectName("queueAnswerButton")
         self.answer_button.setEnabled(False)
@@ -66,6 +65,7 @@ class QueueTab(QWidget):
         self.message.setObjectName("queueMessage")
         self.message.setWordWrap(True)
         self.message.hide()
+        self.answer_edit.textChanged.connect(self.message.hide)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
