@@ -6203,8 +6203,52 @@
         <translation>Пациент</translation>
     </message>
     <message>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
         <source>Appointment</source>
         <translation>Запись</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>Rating&apos;s number</source>
+        <translation>Номер отзыва</translation>
+    </message>
+    <message>
+        <source>enter the time as HH:MM</source>
+        <translation>введите время как ЧЧ:ММ</translation>
+    </message>
+    <message>
+        <source>no doctor with this number</source>
+        <translation>нет врача с таким номером</translation>
+    </message>
+    <message>
+        <source>no such doctor</source>
+        <translation>нет такого врача</translation>
+    </message>
+    <message>
+        <source>several doctors by this name: give her number</source>
+        <translation>несколько врачей с таким именем: укажите номер врача</translation>
+    </message>
+    <message>
+        <source>no card with this phone</source>
+        <translation>нет карты с таким телефоном</translation>
+    </message>
+    <message>
+        <source>several cards with this phone</source>
+        <translation>несколько карт с таким телефоном</translation>
+    </message>
+    <message>
+        <source>in the future</source>
+        <translation>в будущем</translation>
     </message>
     <message>
         <source>a whole number from 1 to 5</source>
@@ -6213,6 +6257,18 @@
     <message>
         <source>at most {n} characters</source>
         <translation>не длиннее {n} символов</translation>
+    </message>
+    <message>
+        <source>no appointment with this number</source>
+        <translation>нет приёма с таким номером</translation>
+    </message>
+    <message>
+        <source>the same rating as row {row}</source>
+        <translation>та же оценка, что в строке {row}</translation>
+    </message>
+    <message>
+        <source>These ratings were being imported on another desk at the same time: nothing was written; import the file again to add what is missing</source>
+        <translation>Эти оценки в тот же момент импортировались на другом рабочем месте: ничего не записано; импортируйте файл ещё раз, чтобы добавить недостающее</translation>
     </message>
     <message>
         <source>No such appointment</source>

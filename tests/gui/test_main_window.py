@@ -109,7 +109,8 @@ def test_journal_shows_the_login(qtbot, make_context, open_window) -> None:
     window = open_window(make_context("anna"))
     page = window.pages[JOURNAL]
     assert isinstance(page, JournalPage)
-    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    # A manager's sections: schedule … reports, feedback, directories, journal.
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page == JOURNAL
     qtbot.waitUntil(lambda: page.model.rowCount() > 0 and not page.loading, timeout=TIMEOUT)
     top = page.model.row_at(0)
