@@ -3252,7 +3252,16 @@
         <translation>Показать</translation>
     </message>
     <message>
+        <source>Import from a file…</source>
+        <translation>Импорт из файла…</translation>
+    </message>
+    <message>
+        <source>Ratings from a CSV or XLSX file, e.g. the patients&apos; app&apos;s export</source>
+        <translation>Оценки из файла CSV или XLSX, например выгрузки приложения для пациентов</translation>
+    </message>
+    <message>
         <source>From</source>
+        <extracomment>The last import&apos;s result box (for tests).</extracomment>
         <translation>С</translation>
     </message>
     <message>
@@ -3262,6 +3271,22 @@
     <message>
         <source>Ratings: {count} · average {average} · waiting for an answer: {waiting}</source>
         <translation>Оценок: {count} · средняя {average} · ждут ответа: {waiting}</translation>
+    </message>
+    <message>
+        <source>Import ratings</source>
+        <translation>Импорт оценок</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.xlsx *.txt)</source>
+        <translation>Таблицы (*.csv *.xlsx *.txt)</translation>
+    </message>
+    <message>
+        <source>{file}: {total} rows; imported {imported}, already present {present}, rejected {rejected}</source>
+        <translation>{file}: строк {total}; добавлено {imported}, уже есть {present}, отклонено {rejected}</translation>
+    </message>
+    <message>
+        <source>row {row}: {field}: {reason}</source>
+        <translation>строка {row}: {field}: {reason}</translation>
     </message>
 </context>
 <context>

@@ -182,3 +182,24 @@ def test_a_manager_answers_a_low_rating_from_the_queue(
     answered = next(r for r in stored(gui_database) if r.id == low.id)
     assert answered.answer == "Позвонили, извинились, провели беседу"
     assert answered.answered_at is not None
+
+
+def test_a_manager_imports_the_apps_ratings_into_the_register(
+    qtbot, gui_database, clinic, make_context, tmp_path
+) -> None:
+    page = FeedbackPage(make_context("anna"))
+    qtbot.addWidget(page)
+    register = page.register
+    day = f"{dt.datetime.now(clinic.tz):%d.%m.%Y}"
+    path = tmp_path / "app.csv"
+    path.write_text(
+        f"Дата;Оценка;Отзыв;Врач\n{day};4;Хороший врач;Петров П. П.\n{day};0;;\n", encoding="utf-8"
+    )
+    with qtbot.waitSignal(register.imported, timeout=TIMEOUT) as imported:
+        register.import_file(path)
+    assert (imported.args[0].imported, imported.args[0].rejected_rows) == (1, 1)
+    box = register.import_box
+    assert box is not None and box.isVisible()
+    assert "добавлено 1" in box.text() and "строка 3: Оценка:" in box.detailedText()
+    qtbot.waitUntil(lambda: register.row_count() == 1, timeout=TIMEOUT)
+    assert register.rows()[0].doctor.startswith("Петров")

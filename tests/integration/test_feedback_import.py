@@ -111,3 +111,31 @@ def test_an_xlsx_without_a_rating_column_is_refused_whole(db, clinic, tmp_path):
     with pytest.raises(ImportFileError) as refused:
         import_ratings(db, clinic["manager"], path)
     assert "Оценка" in refused.value.message
+
+
+def test_clinic_crm_import_ratings(committed_db_url, committed_engine, key_file, tmp_path):
+    from click.testing import CliRunner
+    from sqlalchemy.orm import sessionmaker
+
+    from crm.cli import main
+
+    def run(*args: str):
+        return CliRunner().invoke(main, ["--key-file", str(key_file), *args])
+
+    upgraded = run("--database", committed_db_url, "db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
+    db = sessionmaker(bind=committed_engine, expire_on_commit=False)
+    with db() as session, session.begin():
+        bf.user(session, Role.MANAGER)
+    day = f"{f.clinic_today():%d.%m.%Y}"
+    path = tmp_path / "app.csv"
+    path.write_text(f"rating,date,comment\n5,{day} 09:00,Отлично\n9,{day},\n", encoding="utf-8")
+    first = run("--database", committed_db_url, "import", "ratings", str(path))
+    assert first.exit_code == 1, first.output  # a row was rejected
+    assert "добавлено 1" in first.stdout and "строка 3: Оценка:" in first.stdout
+    second = run("--database", committed_db_url, "import", "ratings", str(path))
+    assert "добавлено 0, уже есть 1" in second.stdout, second.output
+    missing = tmp_path / "nothing.csv"
+    missing.write_text("comment\nхорошо\n", encoding="utf-8")
+    refused = run("--database", committed_db_url, "import", "ratings", str(missing))
+    assert refused.exit_code == 2 and "Дата, Оценка" in refused.output

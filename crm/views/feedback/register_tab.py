@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from crm.controllers.feedback.importing import import_ratings
 from crm.controllers.feedback.ratings import LOW_RATING, Subject
 from crm.controllers.feedback.register import (
     DoctorChoice,
@@ -23,6 +27,7 @@ from crm.controllers.feedback.register import (
     list_feedback,
     register_doctors,
 )
+from crm.controllers.patients.importing import ImportResult
 from crm.views import AppContext
 from crm.views.feedback.model import FeedbackModel
 from crm.views.itemmodels.views import row_table
@@ -50,9 +55,11 @@ class RegisterTab(QWidget):
 
     Signals:
         loaded(): the list was read (or the failure is shown).
+        imported(object): a file's ratings were imported; carries the ``ImportResult``.
     """
 
     loaded = Signal()
+    imported = Signal(object)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,6 +95,14 @@ class RegisterTab(QWidget):
         self.show_button = QPushButton(self.tr("Show"))
         self.show_button.setObjectName("registerShow")
         self.show_button.clicked.connect(self.refresh)
+        self.import_button = QPushButton(self.tr("Import from a file…"))
+        self.import_button.setObjectName("registerImport")
+        self.import_button.setToolTip(
+            self.tr("Ratings from a CSV or XLSX file, e.g. the patients' app's export")
+        )
+        self.import_button.clicked.connect(self.choose_file)
+        #: The last import's result box (for tests).
+        self.import_box: QMessageBox | None = None
         for combo in (
             self.doctor_combo,
             self.rating_combo,
@@ -120,6 +135,7 @@ class RegisterTab(QWidget):
         ):
             filters.addWidget(widget)  # fmt: skip
         filters.addStretch(1)
+        filters.addWidget(self.import_button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.failure)
@@ -203,3 +219,56 @@ class RegisterTab(QWidget):
     def rows(self) -> list[RegisterRow]:
         """The ratings listed, top to bottom."""
         return [self.model.row_at(n) for n in range(self.model.rowCount())]
+
+    # --- importing ----------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        """Ask for the file and import it."""
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, self.tr("Import ratings"), "", self.tr("Tables (*.csv *.xlsx *.txt)")
+        )
+        if chosen:
+            self.import_file(Path(chosen))
+
+    def import_file(self, path: Path) -> None:
+        """Import the ratings of ``path`` on the runner, then show what was done."""
+        self.import_button.setEnabled(False)
+        self._context.runner.submit(
+            import_ratings, self._context.database.sessions, self._context.actor, path,
+            on_success=self._imported, on_failure=self._import_failed, owner=self,
+        )  # fmt: skip
+
+    def _imported(self, result: ImportResult) -> None:
+        self.import_button.setEnabled(True)
+        text = self.tr(
+            "{file}: {total} rows; imported {imported}, already present {present}, "
+            "rejected {rejected}"
+        ).format(
+            file=result.file_name, total=result.total, imported=result.imported,
+            present=result.already_present, rejected=result.rejected_rows,
+        )  # fmt: skip
+        rejected = [
+            self.tr("row {row}: {field}: {reason}").format(
+                row=p.row, field=p.field, reason=p.message
+            )
+            for p in result.rejected
+        ]
+        self._tell(text, "\n".join(rejected), warning=bool(rejected))
+        self.imported.emit(result)
+        self.refresh()
+
+    def _import_failed(self, message: str) -> None:
+        self.import_button.setEnabled(True)
+        self._tell(message, "", warning=True)
+
+    def _tell(self, text: str, details: str, *, warning: bool) -> None:
+        box = QMessageBox(self)
+        box.setObjectName("importResult")
+        box.setIcon(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information)
+        box.setWindowTitle(self.tr("Import ratings"))
+        box.setText(text)
+        if details:
+            box.setDetailedText(details)
+        box.finished.connect(box.deleteLater)
+        self.import_box = box
+        box.open()
