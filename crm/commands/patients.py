@@ -10,6 +10,7 @@ without writing; ``--errors OUT.xlsx`` writes the rejected rows to a workbook.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,24 +49,30 @@ def _summary(result: ImportResult) -> list[str]:
     return lines
 
 
+def _import_options(command: Callable[..., None]) -> Callable[..., None]:
+    """FILE, ``--dry-run``, ``--errors OUT.xlsx`` and ``--as LOGIN``, friendly errors."""
+    for option in reversed((
+        click.argument("file", type=click.Path(dir_okay=False, path_type=Path)),
+        click.option("--dry-run", is_flag=True, help="Check and report, write nothing."),
+        click.option(
+            "--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path),
+            metavar="OUT.xlsx", help="Write the rejected rows to this workbook.",
+        ),
+        click.option("--as", "as_login", metavar="LOGIN", help="Act as this user."),
+        click.pass_context,
+        friendly_errors,
+    )):  # fmt: skip
+        command = option(command)
+    return command
+
+
 @click.group("import")
 def import_group() -> None:
     """Import data from files."""
 
 
 @import_group.command("patients")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
-@click.option(
-    "--errors",
-    "errors_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="OUT.xlsx",
-    help="Write the rejected rows to this workbook.",
-)
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
-@click.pass_context
-@friendly_errors
+@_import_options
 def import_patients_command(
     ctx: click.Context,
     file: Path,
@@ -109,18 +116,7 @@ def _report(result: ImportResult, errors_path: Path | None) -> None:
 
 
 @import_group.command("ratings")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
-@click.option(
-    "--errors",
-    "errors_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    metavar="OUT.xlsx",
-    help="Write the rejected rows to this workbook.",
-)
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
-@click.pass_context
-@friendly_errors
+@_import_options
 def import_ratings_command(
     ctx: click.Context,
     file: Path,

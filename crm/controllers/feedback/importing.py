@@ -30,7 +30,6 @@ from crm.controllers.clinic.clock import clinic_timezone
 from crm.controllers.context import Actor
 from crm.controllers.errors import DomainError
 from crm.controllers.feedback.ratings import COMMENT_MAX, clean_rating
-from crm.controllers.feedback.register import short_name
 from crm.controllers.patients.importing import (
     ImportFileError,
     ImportResult,
@@ -38,6 +37,7 @@ from crm.controllers.patients.importing import (
     _normalise_title,
     _raw_rows,
 )
+from crm.controllers.schedule.slots import short_name
 from crm.controllers.validation.dates import parse_date
 from crm.controllers.validation.phones import normalize_phone
 from crm.i18n import translate

@@ -18,8 +18,10 @@ from crm.controllers.access.permissions import Permission, require
 from crm.controllers.clinic.clock import clinic_timezone
 from crm.controllers.context import Actor
 from crm.controllers.errors import NotFound, ValidationError
-from crm.controllers.feedback.ratings import LOW_RATING, Subject
+from crm.controllers.feedback.ratings import LOW_RATING, Subject, subject_of
+from crm.controllers.printing.tickets import full_name
 from crm.controllers.schedule.calendar import day_bounds
+from crm.controllers.schedule.slots import short_name
 from crm.i18n import translate
 from crm.models import Appointment, Doctor, Feedback, Patient, Specialty
 from crm.models.enums import AppointmentStatus
@@ -109,16 +111,6 @@ class RatingChoices:
     doctors: tuple[DoctorChoice, ...]
 
 
-def short_name(last: str, first: str, middle: str | None) -> str:
-    """``Иванова А. П.``."""
-    return f"{last} {first[:1]}." + (f" {middle[:1]}." if middle else "")
-
-
-def full_name(last: str, first: str, middle: str | None) -> str:
-    """``Иванова Анна Петровна``."""
-    return " ".join(part for part in (last, first, middle) if part)
-
-
 def _subject_clause(subject: Subject) -> sa.ColumnElement[bool]:
     if subject is Subject.VISIT:
         return Feedback.appointment_id.is_not(None)
@@ -154,16 +146,10 @@ def _rows(session: Session, query: sa.Select[tuple]) -> tuple[RegisterRow, ...]:
     tz = clinic_timezone(session)
     found = []
     for f, p_last, p_first, p_middle, d_last, d_first, d_middle, visit_at in session.execute(query):
-        subject = (
-            Subject.VISIT
-            if f.appointment_id is not None
-            else Subject.DOCTOR
-            if f.doctor_id is not None
-            else Subject.CLINIC
-        )
         found.append(
             RegisterRow(
-                f.id, f.created_at.astimezone(tz), subject, f.rating, f.comment, f.patient_id,
+                f.id, f.created_at.astimezone(tz), subject_of(f.appointment_id, f.doctor_id),
+                f.rating, f.comment, f.patient_id,
                 full_name(p_last, p_first, p_middle) if p_last else "",
                 f.doctor_id, short_name(d_last, d_first, d_middle) if d_last else "",
                 f.appointment_id, visit_at.astimezone(tz) if visit_at else None, f.answer,
