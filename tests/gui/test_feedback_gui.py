@@ -9,7 +9,7 @@ import os
 
 import pytest
 import sqlalchemy as sa
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMenu
 
 from crm.controllers.errors import PermissionDenied
@@ -203,3 +203,29 @@ def test_a_manager_imports_the_apps_ratings_into_the_register(
     assert "добавлено 1" in box.text() and "строка 3: Оценка:" in box.detailedText()
     qtbot.waitUntil(lambda: register.row_count() == 1, timeout=TIMEOUT)
     assert register.rows()[0].doctor.startswith("Петров")
+
+
+class FakeEvents(QObject):
+    """Stands in for the listener bridge: the test emits the notices itself."""
+
+    changed = Signal(dict)
+
+
+def test_the_queue_fills_when_a_desk_records_a_low_rating(
+    qtbot, gui_database, clinic, make_context
+) -> None:
+    events = FakeEvents()
+    page = FeedbackPage(make_context("anna", events))
+    qtbot.addWidget(page)
+    page._debounce.setInterval(50)
+    page.show()
+    with qtbot.waitSignal(page.queue.loaded, timeout=TIMEOUT):
+        page.activate()
+    assert page.tabs.tabText(1) == "Ответить (0)"
+    low = ratings.record_feedback(
+        gui_database.sessions, make_context("boris").actor, rating=2, patient_id=clinic.patient
+    )
+    with qtbot.waitSignal(page.queue.loaded, timeout=TIMEOUT):
+        events.changed.emit({"table": "appointment", "op": "UPDATE"})  # not about ratings
+        events.changed.emit({"table": "feedback", "op": "INSERT", "id": low.id})
+    assert page.tabs.tabText(1) == "Ответить (1)"

@@ -139,3 +139,31 @@ def test_clinic_crm_import_ratings(committed_db_url, committed_engine, key_file,
     missing.write_text("comment\nхорошо\n", encoding="utf-8")
     refused = run("--database", committed_db_url, "import", "ratings", str(missing))
     assert refused.exit_code == 2 and "Дата, Оценка" in refused.output
+
+
+def test_a_rating_recorded_on_one_desk_is_announced_to_the_others(
+    committed_engine, committed_db_url
+):
+    import queue
+
+    from sqlalchemy.orm import Session
+
+    from crm.db.listener import ChangeListener
+
+    events: queue.Queue = queue.Queue()
+    listener = ChangeListener(committed_db_url, events.put, lambda ok, detail: None,
+                              poll_seconds=0.1)  # fmt: skip
+    listener.start()
+    try:
+        assert listener.connected.wait(10)
+        with Session(committed_engine) as session, session.begin():
+            row = Feedback(rating=1, comment="Грубо")
+            session.add(row)
+            session.flush()
+            rating_id = row.id
+        seen: list[dict] = []
+        while not any(e.get("table") == "feedback" for e in seen):
+            seen.append(events.get(timeout=10))
+        assert [e for e in seen if e["table"] == "feedback"][0]["id"] == rating_id
+    finally:
+        listener.stop()

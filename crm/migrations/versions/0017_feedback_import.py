@@ -1,4 +1,5 @@
-"""Ratings imported from a file: where a rating came from and its key in the source.
+"""Ratings imported from a file: where a rating came from and its key in the source;
+ratings announce themselves on ``crm_events`` (a manager's queue fills live).
 
 Revision ID: 0017
 Revises: 0014
@@ -30,10 +31,15 @@ def upgrade() -> None:
     # An imported rating once, however often its file is imported (two desks at once
     # included: the second insert fails on this index rather than doubling it).
     op.create_unique_constraint(op.f("uq_feedback_external_ref"), "feedback", ["external_ref"])
+    op.execute(
+        "CREATE TRIGGER crm_notify AFTER INSERT OR UPDATE OR DELETE ON feedback "
+        "FOR EACH ROW EXECUTE FUNCTION crm_notify_change()"
+    )
     apply_grants(op.get_bind())
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER crm_notify ON feedback")
     op.drop_constraint(op.f("uq_feedback_external_ref"), "feedback", type_="unique")
     op.drop_constraint(op.f("ck_feedback_source"), "feedback", type_="check")
     op.drop_column("feedback", "external_ref")
