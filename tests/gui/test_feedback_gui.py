@@ -9,7 +9,7 @@ import os
 
 import pytest
 import sqlalchemy as sa
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
 from crm.controllers.errors import PermissionDenied
@@ -24,6 +24,7 @@ from crm.views.patients.card_editor import CardEditor
 from tests import factories as f
 from tests.gui import test_booking_dialog as base
 from tests.gui.test_card_editor import type_text
+from tests.gui.test_dashboard import FakeEvents
 
 TIMEOUT = base.TIMEOUT
 SHOTS = os.environ.get("CRM_SCREENSHOTS")  # a folder: the test saves its screens there
@@ -111,6 +112,7 @@ def test_the_card_rates_a_doctor_and_a_missing_doctor_is_named(
     with qtbot.waitSignal(editor.loaded, timeout=TIMEOUT):
         editor.show()
     assert editor.header.rate_button.isVisible()
+    shot(editor.header, "card-header")
     editor.header.rate_button.click()
     dialog = editor.rating_dialog
     assert dialog is not None
@@ -203,12 +205,6 @@ def test_a_manager_imports_the_apps_ratings_into_the_register(
     assert "добавлено 1" in box.text() and "строка 3: Оценка:" in box.detailedText()
     qtbot.waitUntil(lambda: register.row_count() == 1, timeout=TIMEOUT)
     assert register.rows()[0].doctor.startswith("Петров")
-
-
-class FakeEvents(QObject):
-    """Stands in for the listener bridge: the test emits the notices itself."""
-
-    changed = Signal(dict)
 
 
 def test_the_queue_fills_when_a_desk_records_a_low_rating(
