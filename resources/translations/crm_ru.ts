@@ -1975,6 +1975,7 @@
     </message>
     <message>
         <source>Feedback</source>
+        <extracomment>Change notices about ratings are gathered this long before the page reads again.</extracomment>
         <translation>Отзывы</translation>
     </message>
 </context>
