@@ -196,5 +196,6 @@ def permission_title(permission: str) -> str:
         "record_feedback": translate("permissions", "recording patients' ratings"),
         "manage_bonus": translate("permissions", "managing bonus points and feedback"),
         "manage_notifications": translate("permissions", "managing notices to patients"),
+        "manage_feedback": translate("permissions", "reading and answering patients' ratings"),
     }
     return titles.get(str(permission), translate("permissions", "this action"))

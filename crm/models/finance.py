@@ -86,5 +86,14 @@ class Feedback(Base):
     answered_at: Mapped[dt.datetime | None]
     answer: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[now_timestamp]
+    #: ``desk`` (recorded at the desk) or ``import`` (read from a file, e.g. the
+    #: patients' app's export).
+    source: Mapped[str] = mapped_column(sa.String(10), server_default="desk")
+    #: An imported rating's key (its number in the source, or a digest of its row):
+    #: the same rating is imported once however often the file is.
+    external_ref: Mapped[str | None] = mapped_column(sa.String(120), unique=True)
 
-    __table_args__ = (sa.CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),)
+    __table_args__ = (
+        sa.CheckConstraint("rating BETWEEN 1 AND 5", name="rating"),
+        sa.CheckConstraint("source IN ('desk', 'import')", name="source"),
+    )

@@ -28,6 +28,7 @@ from crm.views import AppContext
 from crm.views.backups.page import BackupsPage
 from crm.views.backups.status import BackupWarning
 from crm.views.directories.page import DirectoriesPage
+from crm.views.feedback.page import FeedbackPage
 from crm.views.notifications.page import NotificationsPage
 from crm.views.pages.journal_page import JournalPage
 from crm.views.pages.settings_page import SettingsPage
@@ -39,10 +40,10 @@ from crm.views.status import StatusPanel, describe_database
 from crm.views.users.page import UsersPage
 
 (SCHEDULE, PATIENTS, REFERRALS, REPORTS, JOURNAL, SETTINGS, USERS, DIRECTORIES, BACKUPS,
- NOTIFICATIONS) = range(10)  # fmt: skip
+ NOTIFICATIONS, FEEDBACK) = range(11)  # fmt: skip
 #: The order of the list; Ctrl+1… number the sections shown, top to bottom.
-ORDER = (SCHEDULE, PATIENTS, REFERRALS, REPORTS, NOTIFICATIONS, USERS, DIRECTORIES, BACKUPS,
-         JOURNAL, SETTINGS)  # fmt: skip
+ORDER = (SCHEDULE, PATIENTS, REFERRALS, REPORTS, FEEDBACK, NOTIFICATIONS, USERS, DIRECTORIES,
+         BACKUPS, JOURNAL, SETTINGS)  # fmt: skip
 
 
 class MainWindow(QMainWindow):
@@ -137,6 +138,8 @@ class MainWindow(QMainWindow):
                 REFERRALS: referrals,
                 REPORTS: reports_page(context),
             }
+        if allowed(actor, Permission.MANAGE_FEEDBACK):  # managers
+            pages[FEEDBACK] = FeedbackPage(context)
         if allowed(actor, Permission.MANAGE_NOTIFICATIONS) or allowed(
             actor, Permission.MANAGE_SETTINGS
         ):  # managers (the queue) and administrators (the channels)

@@ -599,6 +599,14 @@
         <translation>Просмотр документов записывается в журнал</translation>
     </message>
     <message>
+        <source>Rating…</source>
+        <translation>Оценка…</translation>
+    </message>
+    <message>
+        <source>Record the patient&apos;s rating of a visit, a doctor or the clinic</source>
+        <translation>Записать оценку пациента: приёма, врача или клиники</translation>
+    </message>
+    <message>
         <source>Saving…</source>
         <translation>Сохранение…</translation>
     </message>
@@ -1276,6 +1284,26 @@
         <translation>Истекающие направления (≤ 5 дней, без записи)</translation>
     </message>
     <message>
+        <source>Doctor</source>
+        <translation>Врач</translation>
+    </message>
+    <message>
+        <source>Ratings</source>
+        <translation>Оценок</translation>
+    </message>
+    <message>
+        <source>Average</source>
+        <translation>Средняя</translation>
+    </message>
+    <message>
+        <source>≤ 2</source>
+        <translation>≤ 2</translation>
+    </message>
+    <message>
+        <source>Doctors&apos; ratings, 90 days</source>
+        <translation>Оценки врачей за 90 дней</translation>
+    </message>
+    <message>
         <source>Today {today}, week {start}–{end}</source>
         <translation>Сегодня {today}, неделя {start}–{end}</translation>
     </message>
@@ -1330,6 +1358,10 @@
     <message>
         <source>Waiting</source>
         <translation>Ожидают</translation>
+    </message>
+    <message>
+        <source>Clinic</source>
+        <translation>Клиника</translation>
     </message>
 </context>
 <context>
@@ -1665,6 +1697,64 @@
     <message>
         <source>Reason</source>
         <translation>Причина</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackModel</name>
+    <message>
+        <source>Visit</source>
+        <translation>Приём</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>Врач</translation>
+    </message>
+    <message>
+        <source>Clinic</source>
+        <translation>Клиника</translation>
+    </message>
+    <message>
+        <source>Recorded</source>
+        <translation>Записана</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>Оценка</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>О чём</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Пациент</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Комментарий</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Ответ</translation>
+    </message>
+    <message>
+        <source>waiting for an answer</source>
+        <translation>ждёт ответа</translation>
+    </message>
+</context>
+<context>
+    <name>FeedbackPage</name>
+    <message>
+        <source>Register</source>
+        <translation>Реестр</translation>
+    </message>
+    <message>
+        <source>To answer</source>
+        <translation>Ответить</translation>
+    </message>
+    <message>
+        <source>To answer ({n})</source>
+        <translation>Ответить ({n})</translation>
     </message>
 </context>
 <context>
@@ -2078,6 +2168,11 @@
     <message>
         <source>Stay</source>
         <translation>Остаться</translation>
+    </message>
+    <message>
+        <source>Feedback</source>
+        <extracomment>Change notices about ratings are gathered this long before the page reads again.</extracomment>
+        <translation>Отзывы</translation>
     </message>
 </context>
 <context>
@@ -3307,6 +3402,140 @@
     </message>
 </context>
 <context>
+    <name>QueueTab</name>
+    <message>
+        <source>Choose a rating to answer</source>
+        <translation>Выберите оценку, на которую нужно ответить</translation>
+    </message>
+    <message>
+        <source>what was done: the call to the patient, the apology, the measures taken</source>
+        <translation>что сделано: звонок пациенту, извинения, принятые меры</translation>
+    </message>
+    <message>
+        <source>Record the answer</source>
+        <translation>Записать ответ</translation>
+    </message>
+    <message>
+        <source>{rating} from {patient}: {comment}</source>
+        <translation>{rating} от пациента {patient}: {comment}</translation>
+    </message>
+    <message>
+        <source>a patient</source>
+        <translation>без имени</translation>
+    </message>
+    <message>
+        <source>no comment</source>
+        <translation>без комментария</translation>
+    </message>
+    <message>
+        <source>The answer is recorded; the rating left the queue.</source>
+        <translation>Ответ записан; оценка ушла из очереди.</translation>
+    </message>
+</context>
+<context>
+    <name>RatingDialog</name>
+    <message>
+        <source>Patient&apos;s rating</source>
+        <translation>Оценка пациента</translation>
+    </message>
+    <message>
+        <source>Reading the patient&apos;s visits…</source>
+        <translation>Читаются приёмы пациента…</translation>
+    </message>
+    <message>
+        <source>A visit</source>
+        <translation>Приём</translation>
+    </message>
+    <message>
+        <source>A doctor</source>
+        <translation>Врач</translation>
+    </message>
+    <message>
+        <source>The clinic</source>
+        <translation>Клиника</translation>
+    </message>
+    <message>
+        <source>1 — very bad</source>
+        <translation>1 — очень плохо</translation>
+    </message>
+    <message>
+        <source>2 — bad</source>
+        <translation>2 — плохо</translation>
+    </message>
+    <message>
+        <source>3 — so-so</source>
+        <translation>3 — удовлетворительно</translation>
+    </message>
+    <message>
+        <source>4 — good</source>
+        <translation>4 — хорошо</translation>
+    </message>
+    <message>
+        <source>5 — excellent</source>
+        <translation>5 — отлично</translation>
+    </message>
+    <message>
+        <source>what the patient said (optional)</source>
+        <translation>что сказал пациент (необязательно)</translation>
+    </message>
+    <message>
+        <source>Record the rating</source>
+        <translation>Записать оценку</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>О чём</translation>
+    </message>
+    <message>
+        <source>Visit</source>
+        <translation>Приём</translation>
+    </message>
+    <message>
+        <source>Doctor</source>
+        <translation>Врач</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>Оценка</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Комментарий</translation>
+    </message>
+    <message>
+        <source>Patient: {name}</source>
+        <translation>Пациент: {name}</translation>
+    </message>
+    <message>
+        <source>Patient not named</source>
+        <translation>Пациент не указан</translation>
+    </message>
+    <message>
+        <source>— choose the doctor —</source>
+        <translation>— выберите врача —</translation>
+    </message>
+    <message>
+        <source>The patient has no visits to rate</source>
+        <translation>У пациента нет приёмов, которые можно оценить</translation>
+    </message>
+    <message>
+        <source>The visits could not be read</source>
+        <translation>Не удалось прочитать приёмы</translation>
+    </message>
+    <message>
+        <source>Visit: choose the visit rated</source>
+        <translation>Приём: выберите оцениваемый приём</translation>
+    </message>
+    <message>
+        <source>Doctor: choose the doctor rated</source>
+        <translation>Врач: выберите оцениваемого врача</translation>
+    </message>
+</context>
+<context>
     <name>ReasonDialog</name>
     <message>
         <source>Reason (required)</source>
@@ -3496,6 +3725,91 @@
     <message>
         <source>Ticket</source>
         <translation>Талон</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterTab</name>
+    <message>
+        <source>All doctors</source>
+        <extracomment>The register opens on this many days up to today. The rating filter&apos;s «low» choice.</extracomment>
+        <translation>Все врачи</translation>
+    </message>
+    <message>
+        <source>Any rating</source>
+        <translation>Любая оценка</translation>
+    </message>
+    <message>
+        <source>Low (≤ 2)</source>
+        <translation>Низкие (≤ 2)</translation>
+    </message>
+    <message>
+        <source>About anything</source>
+        <translation>О чём угодно</translation>
+    </message>
+    <message>
+        <source>Visits</source>
+        <translation>Приёмы</translation>
+    </message>
+    <message>
+        <source>Doctors</source>
+        <translation>Врачи</translation>
+    </message>
+    <message>
+        <source>The clinic</source>
+        <translation>Клиника</translation>
+    </message>
+    <message>
+        <source>Answered or not</source>
+        <translation>С ответом и без</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>С ответом</translation>
+    </message>
+    <message>
+        <source>Not answered</source>
+        <translation>Без ответа</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Показать</translation>
+    </message>
+    <message>
+        <source>Import from a file…</source>
+        <translation>Импорт из файла…</translation>
+    </message>
+    <message>
+        <source>Ratings from a CSV or XLSX file, e.g. the patients&apos; app&apos;s export</source>
+        <translation>Оценки из файла CSV или XLSX, например выгрузки приложения для пациентов</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <extracomment>The last import&apos;s result box (for tests).</extracomment>
+        <translation>С</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>по</translation>
+    </message>
+    <message>
+        <source>Ratings: {count} · average {average} · waiting for an answer: {waiting}</source>
+        <translation>Оценок: {count} · средняя {average} · ждут ответа: {waiting}</translation>
+    </message>
+    <message>
+        <source>Import ratings</source>
+        <translation>Импорт оценок</translation>
+    </message>
+    <message>
+        <source>Tables (*.csv *.xlsx *.txt)</source>
+        <translation>Таблицы (*.csv *.xlsx *.txt)</translation>
+    </message>
+    <message>
+        <source>{file}: {total} rows; imported {imported}, already present {present}, rejected {rejected}</source>
+        <translation>{file}: строк {total}; добавлено {imported}, уже есть {present}, отклонено {rejected}</translation>
+    </message>
+    <message>
+        <source>row {row}: {field}: {reason}</source>
+        <translation>строка {row}: {field}: {reason}</translation>
     </message>
 </context>
 <context>
@@ -3756,7 +4070,7 @@
     <name>ScheduleActions</name>
     <message>
         <source>Move to another doctor?</source>
-        <extracomment>The keys of the block&apos;s menu items as the menu names them (the grid sends the keys to :meth:`ScheduleActions.run_shortcut`). Where «undo a mistaken status» steps back to (visit_status.UNDO, read forwards). The open question (another doctor? a reason?), for tests and for closing. The last print dialog opened (tickets or a day list). The last «Payment» dialog opened.</extracomment>
+        <extracomment>The keys of the block&apos;s menu items as the menu names them (the grid sends the keys to :meth:`ScheduleActions.run_shortcut`). Where «undo a mistaken status» steps back to (visit_status.UNDO, read forwards). The open question (another doctor? a reason?), for tests and for closing. The last print dialog opened (tickets or a day list). The last «Payment» dialog opened. The last rating dialog opened from a visit.</extracomment>
         <translation>Перенести к другому врачу?</translation>
     </message>
     <message>
@@ -3850,6 +4164,10 @@
     <message>
         <source>Open the patient&apos;s card</source>
         <translation>Открыть карту пациента</translation>
+    </message>
+    <message>
+        <source>Record the patient&apos;s rating…</source>
+        <translation>Записать оценку пациента…</translation>
     </message>
     <message>
         <source>The registry and managers take payments</source>
@@ -6605,8 +6923,52 @@
         <translation>Пациент</translation>
     </message>
     <message>
+        <source>Date</source>
+        <translation>Дата</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
         <source>Appointment</source>
         <translation>Запись</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>Rating&apos;s number</source>
+        <translation>Номер отзыва</translation>
+    </message>
+    <message>
+        <source>enter the time as HH:MM</source>
+        <translation>введите время как ЧЧ:ММ</translation>
+    </message>
+    <message>
+        <source>no doctor with this number</source>
+        <translation>нет врача с таким номером</translation>
+    </message>
+    <message>
+        <source>no such doctor</source>
+        <translation>нет такого врача</translation>
+    </message>
+    <message>
+        <source>several doctors by this name: give her number</source>
+        <translation>несколько врачей с таким именем: укажите номер врача</translation>
+    </message>
+    <message>
+        <source>no card with this phone</source>
+        <translation>нет карты с таким телефоном</translation>
+    </message>
+    <message>
+        <source>several cards with this phone</source>
+        <translation>несколько карт с таким телефоном</translation>
+    </message>
+    <message>
+        <source>in the future</source>
+        <translation>в будущем</translation>
     </message>
     <message>
         <source>a whole number from 1 to 5</source>
@@ -6615,6 +6977,18 @@
     <message>
         <source>at most {n} characters</source>
         <translation>не длиннее {n} символов</translation>
+    </message>
+    <message>
+        <source>no appointment with this number</source>
+        <translation>нет приёма с таким номером</translation>
+    </message>
+    <message>
+        <source>the same rating as row {row}</source>
+        <translation>та же оценка, что в строке {row}</translation>
+    </message>
+    <message>
+        <source>These ratings were being imported on another desk at the same time: nothing was written; import the file again to add what is missing</source>
+        <translation>Эти оценки в тот же момент импортировались на другом рабочем месте: ничего не записано; импортируйте файл ещё раз, чтобы добавить недостающее</translation>
     </message>
     <message>
         <source>No such appointment</source>
@@ -6643,6 +7017,11 @@
     <message>
         <source>No such feedback</source>
         <translation>Такого отзыва нет</translation>
+    </message>
+    <message>
+        <source>Period: the end is before the start</source>
+        <extracomment>The register shows at most this many rows (newest first); a filter narrows it. Visits of the patient offered in the rating dialog. Statuses of a visit that took place, which a patient may rate.</extracomment>
+        <translation>Период: конец раньше начала</translation>
     </message>
 </context>
 <context>
@@ -8697,6 +9076,10 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
         <translation>управление уведомлениями пациентам</translation>
     </message>
     <message>
+        <source>reading and answering patients&apos; ratings</source>
+        <translation>чтение оценок пациентов и ответы на них</translation>
+    </message>
+    <message>
         <source>this action</source>
         <translation>это действие</translation>
     </message>
@@ -9770,6 +10153,67 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     <message>
         <source>Utilisation = booked ÷ available; overbooking can exceed 100 %.</source>
         <translation>Загрузка = занятые ÷ доступные; при сверхзаписи может превышать 100 %.</translation>
+    </message>
+    <message>
+        <source>Patients&apos; ratings</source>
+        <extracomment>A rating at or below this is low (the manager&apos;s queue). The dashboard&apos;s averages cover this many days up to today.</extracomment>
+        <translation>Оценки пациентов</translation>
+    </message>
+    <message>
+        <source>Ratings per doctor and per month: count, average, low ones</source>
+        <translation>Оценки по врачам и месяцам: число, средняя, низкие</translation>
+    </message>
+    <message>
+        <source>No ratings in this period: the report has no data</source>
+        <translation>Нет оценок за этот период: в отчёте нет данных</translation>
+    </message>
+    <message>
+        <source>The clinic as a whole</source>
+        <translation>Клиника в целом</translation>
+    </message>
+    <message>
+        <source>Ratings</source>
+        <translation>Оценок</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Баллов</translation>
+    </message>
+    <message>
+        <source>Average</source>
+        <translation>Средняя</translation>
+    </message>
+    <message>
+        <source>Low (≤ 2)</source>
+        <translation>Низких (≤ 2)</translation>
+    </message>
+    <message>
+        <source>Low answered</source>
+        <translation>Низких отвечено</translation>
+    </message>
+    <message>
+        <source>Average, all</source>
+        <translation>Средняя, все</translation>
+    </message>
+    <message>
+        <source>Average rating per month</source>
+        <translation>Средняя оценка по месяцам</translation>
+    </message>
+    <message>
+        <source>By month</source>
+        <translation>По месяцам</translation>
+    </message>
+    <message>
+        <source>A rating counts in the month it was recorded, clinic&apos;s time.</source>
+        <translation>Оценка считается в месяце, когда она записана (по времени клиники).</translation>
+    </message>
+    <message>
+        <source>A doctor&apos;s ratings: of her visits and of her.</source>
+        <translation>Оценки врача: его приёмов и его самого.</translation>
+    </message>
+    <message>
+        <source>The totals&apos; average is all points divided by all ratings.</source>
+        <translation>Средняя в итогах — все баллы, делённые на число всех оценок.</translation>
     </message>
 </context>
 <context>

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from PySide6.QtCore import QObject, Signal
 
-from crm.models import WaitingListEntry
+from crm.models import Doctor, Feedback, WaitingListEntry
 from crm.models.enums import ContactChannel, ReferralStatus
 from crm.views.reports.page import reports_page
 from tests import booking_factories as bf
@@ -81,3 +83,26 @@ def test_dashboard_loads_and_reloads_on_notices(qtbot, make_context, gui_databas
     qtbot.wait(200)
     assert context.runner.last_job() == jobs and not view.busy
     qtbot.waitUntil(lambda: not view.busy and context.runner.idle, timeout=10_000)
+
+
+def test_dashboard_lists_each_doctors_average_rating(qtbot, make_context, gui_database):
+    with gui_database.sessions() as session, session.begin():
+        _clinic(session)
+        doctor = session.scalar(sa.select(Doctor).where(Doctor.last_name == "Дашбордов"))
+        for rating in (5, 4, 1):
+            session.add(Feedback(doctor_id=doctor.id, rating=rating))
+        session.add(Feedback(rating=3))  # the clinic as a whole
+    page = reports_page(make_context("anna"))
+    qtbot.addWidget(page)
+    page.resize(1300, 760)
+    view = page.dashboard
+    with qtbot.waitSignal(view.loaded, timeout=15_000):
+        page.show()
+    table = view.ratings
+    assert table.rowCount() == 2
+    assert [table.item(0, c).text() for c in range(4)] == ["Дашбордов П. П.", "3", "3,33", "1"]
+    assert [table.item(1, c).text() for c in range(4)] == ["Клиника", "1", "3,00", "0"]
+    shots = os.environ.get("CRM_SCREENSHOTS")
+    if shots:
+        qtbot.wait(300)  # the labels' new texts are laid out on the next pass
+        page.grab().save(os.path.join(shots, "dashboard.png"))

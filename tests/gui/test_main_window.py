@@ -109,8 +109,8 @@ def test_journal_shows_the_login(qtbot, make_context, open_window) -> None:
     window = open_window(make_context("anna"))
     page = window.pages[JOURNAL]
     assert isinstance(page, JournalPage)
-    # A manager's sections: Schedule … Reports, Notifications, Directories, the journal seventh.
-    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    # A manager's sections: schedule … reports, feedback, notifications, directories, journal.
+    qtbot.keyClick(window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
     assert window.current_page == JOURNAL
     qtbot.waitUntil(lambda: page.model.rowCount() > 0 and not page.loading, timeout=TIMEOUT)
     top = page.model.row_at(0)

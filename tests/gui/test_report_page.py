@@ -244,7 +244,8 @@ def test_reports_speak_russian(qtbot, page):
     titles = [tab.report.itemText(i) for i in range(tab.report.count())]
     assert titles == [
         "Журнал записей", "Загрузка врачей", "Неявки и поздние отмены", "Направления",
-        "Лист ожидания и приоритетные заявки", "Платные услуги", "Пациенты",
+        "Лист ожидания и приоритетные заявки", "Платные услуги", "Оценки пациентов",
+        "Пациенты",
     ]  # fmt: skip
     _choose(tab, "appointments")
     _preview(qtbot, tab)

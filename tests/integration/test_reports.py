@@ -294,7 +294,8 @@ def test_working_days_skip_weekends_and_may_holidays():
 def test_registry_lists_every_report():
     names = [r.name for r in list_reports()]
     assert names == [
-        "appointments", "workload", "no-shows", "referrals", "waiting", "payments", "patients",
+        "appointments", "workload", "no-shows", "referrals", "waiting", "payments", "ratings",
+        "patients",
     ]  # fmt: skip
 
 
@@ -570,5 +571,5 @@ def test_report_modules_document_their_titles():
     assert referrals_report.title() == "Направления"
     assert [r.title for r in list_reports()] == [
         "Журнал записей", "Загрузка врачей", "Неявки и поздние отмены", "Направления",
-        "Лист ожидания и приоритетные заявки", "Платные услуги", "Пациенты",
+        "Лист ожидания и приоритетные заявки", "Платные услуги", "Оценки пациентов", "Пациенты",
     ]  # fmt: skip

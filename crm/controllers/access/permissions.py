@@ -38,8 +38,9 @@ class Permission(enum.StrEnum):
     TAKE_PAYMENTS = "take_payments"  # payments, bonus spends, receipts at the desk
     REFUND_PAYMENTS = "refund_payments"
     RECORD_FEEDBACK = "record_feedback"
-    MANAGE_BONUS = "manage_bonus"  # the bonus rules, manual corrections, answering feedback
+    MANAGE_BONUS = "manage_bonus"  # the bonus rules, manual corrections
     MANAGE_NOTIFICATIONS = "manage_notifications"  # the outbox: retry, cancel
+    MANAGE_FEEDBACK = "manage_feedback"  # the ratings' register, answering low ratings
 
 
 _REGISTRAR = {
@@ -76,6 +77,7 @@ _MANAGER = _REGISTRAR | {
     Permission.REFUND_PAYMENTS,
     Permission.MANAGE_BONUS,
     Permission.MANAGE_NOTIFICATIONS,
+    Permission.MANAGE_FEEDBACK,
 }
 _ADMIN = {
     Permission.MANAGE_USERS,

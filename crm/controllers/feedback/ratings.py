@@ -70,14 +70,15 @@ def clean_rating(value: int | str) -> int:
     return int(text)
 
 
+def subject_of(appointment_id: int | None, doctor_id: int | None) -> Subject:
+    """What a rating with this visit and doctor is about."""
+    if appointment_id is not None:
+        return Subject.VISIT
+    return Subject.DOCTOR if doctor_id is not None else Subject.CLINIC
+
+
 def _row(row: Feedback) -> FeedbackRow:
-    subject = (
-        Subject.VISIT
-        if row.appointment_id is not None
-        else Subject.DOCTOR
-        if row.doctor_id is not None
-        else Subject.CLINIC
-    )
+    subject = subject_of(row.appointment_id, row.doctor_id)
     return FeedbackRow(
         row.id, subject, row.rating, row.comment, row.patient_id, row.doctor_id,
         row.appointment_id, row.created_at,
@@ -138,7 +139,7 @@ def record_feedback(
 
 def manager_queue(db: sessionmaker[Session], actor: Actor) -> tuple[FeedbackRow, ...]:
     """Low ratings not answered yet, oldest first (manager)."""
-    require(actor, Permission.MANAGE_BONUS)
+    require(actor, Permission.MANAGE_FEEDBACK)
     with db() as session:
         rows = session.scalars(
             sa.select(Feedback)
@@ -150,7 +151,7 @@ def manager_queue(db: sessionmaker[Session], actor: Actor) -> tuple[FeedbackRow,
 
 def answer(db: sessionmaker[Session], actor: Actor, feedback_id: int, text: str) -> FeedbackRow:
     """A manager's answer to a rating; it leaves the queue. Journaled."""
-    require(actor, Permission.MANAGE_BONUS)
+    require(actor, Permission.MANAGE_FEEDBACK)
     reply = " ".join(text.split())
     if not reply:
         raise _field("answer", translate("feedback", "write the answer"))

@@ -30,6 +30,7 @@ from crm.controllers.reports import (
     no_shows,
     patients,
     payments,
+    ratings,
     referrals,
     register,
     waiting,
@@ -86,6 +87,7 @@ REPORTS: dict[str, ReportDefinition] = {
         _definition(referrals, "referrals", {SPECIALTY}),
         _definition(waiting, "waiting", {SPECIALTY}),
         _definition(payments, "payments", {BRANCH, SPECIALTY, DOCTOR}),
+        _definition(ratings, "ratings", {BRANCH, SPECIALTY, DOCTOR}),
         _definition(patients, "patients", set()),
     )
 }

@@ -2,14 +2,15 @@
 
 Utilisation by specialty (booked ÷ available slots, as in the workload report),
 no-shows (as in the no-shows report), referrals about to expire (active, at most
-5 days of validity left, no appointment on them), the waiting list's size and the
-notices to patients that failed today («не доставлено»).
+5 days of validity left, no appointment on them), the waiting list's size, the
+notices to patients that failed today («не доставлено») and each doctor's average
+rating over the last 90 days (as in the ratings report).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, sessionmaker
@@ -19,13 +20,14 @@ from crm.controllers.clinic.clock import clinic_timezone
 from crm.controllers.context import Actor
 from crm.controllers.notifications.messages import failures_today
 from crm.controllers.referrals.rules import days_left, last_valid_day
-from crm.controllers.reports import no_shows, workload
+from crm.controllers.reports import no_shows, ratings, workload
 from crm.controllers.reports.common import (
     BuildContext,
     ReportParams,
     person_name,
     ratio,
 )
+from crm.controllers.reports.ratings import DoctorAverage
 from crm.models import Appointment, Doctor, Patient, Referral, Specialty, WaitingListEntry
 from crm.models.appointments import USES_REFERRAL
 from crm.models.enums import AppointmentStatus, ReferralStatus, WaitingStatus
@@ -87,6 +89,8 @@ class DashboardData:
     waiting: list[tuple[str, int]]
     #: Notices «не доставлено» whose try failed today.
     notice_failures: int = 0
+    #: Doctors' ratings over the last :data:`ratings.DASHBOARD_DAYS` days, best first.
+    doctor_ratings: list[DoctorAverage] = field(default_factory=list)
 
     @property
     def no_shows_today(self) -> int:
@@ -209,4 +213,5 @@ def dashboard(
             expiring_referrals(session, today),
             waiting_by_specialty(session),
             failures_today(session, *_day_bounds(today, tz)),
+            ratings.doctor_averages(session, today, tz),
         )

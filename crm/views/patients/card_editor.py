@@ -36,6 +36,7 @@ from crm.controllers.patients.cards import (
 from crm.controllers.patients.form import PatientForm, PatientInvalid
 from crm.controllers.patients.history import InsurerRow
 from crm.views import AppContext
+from crm.views.feedback.rating_dialog import RatingDialog
 from crm.views.patients.card_form import PatientFormWidget
 from crm.views.patients.card_header import CardHeader
 from crm.views.patients.card_tabs import CardTabs
@@ -92,9 +93,11 @@ class CardEditor(QDialog):
         self._closing_confirmed = False
         self.conflict_dialog: ConflictDialog | None = None
         self.close_box: QMessageBox | None = None
+        self.rating_dialog: RatingDialog | None = None
         actor = context.actor
         self.may_edit = allowed(actor, Permission.EDIT_PATIENTS)
         self.may_reveal = allowed(actor, Permission.READ_IDENTITY_DOCUMENTS)
+        self.may_rate = allowed(actor, Permission.RECORD_FEEDBACK)
 
         self.header = CardHeader()
         # Short names for what callers and tests reach for most.
@@ -103,6 +106,7 @@ class CardEditor(QDialog):
         self.reveal_button = self.header.reveal_button
         self.save_button = self.header.save_button
         self.reveal_button.clicked.connect(self.reveal_documents)
+        self.header.rate_button.clicked.connect(self.record_rating)
         self.save_button.clicked.connect(self.save)
         self.save_button.setVisible(self.may_edit)
 
@@ -235,6 +239,7 @@ class CardEditor(QDialog):
         self.header.show_card(card)
         self.setWindowTitle(self.tr("{name} — patient's card").format(name=card.full_name))
         self.reveal_button.setVisible(self.may_reveal and not self.form.documents_editable)
+        self.header.rate_button.setVisible(self.may_rate)
         if self.tabs.patient_id != card.id:
             self.tabs.show_patient(card.id)
         else:
@@ -245,6 +250,16 @@ class CardEditor(QDialog):
         self._show_card(card)
         self.loaded.emit(card.id)
         QTimer.singleShot(0, self.form, lambda: self.form.focus_field("phone"))
+
+    def record_rating(self) -> RatingDialog | None:
+        """Open the rating dialog for this patient (a saved card only)."""
+        if self._patient_id is None or not self.may_rate:
+            return None
+        dialog = RatingDialog(self._context, patient_id=self._patient_id, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.rating_dialog = dialog
+        dialog.open()
+        return dialog
 
     # --- documents ----------------------------------------------------------------
 

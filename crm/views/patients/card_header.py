@@ -10,7 +10,8 @@ from crm.views.patients.fields import WARNING_COLOUR
 
 
 class CardHeader(QWidget):
-    """The patient's name, the card's number and dates, warnings, «Show documents» and «Save».
+    """The patient's name, the card's number and dates, warnings, «Rating…»,
+    «Show documents» and «Save».
 
     The editor connects the buttons; this widget only shows things.
 
@@ -18,7 +19,8 @@ class CardHeader(QWidget):
         parent: the Qt parent.
 
     Signals:
-        None of its own; use ``reveal_button.clicked`` and ``save_button.clicked``.
+        None of its own; use ``rate_button.clicked``, ``reveal_button.clicked`` and
+        ``save_button.clicked``.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -41,7 +43,13 @@ class CardHeader(QWidget):
         self.reveal_button.setToolTip(self.tr("Viewing the documents is recorded in the journal"))
         self.save_button = QPushButton()
         self.save_button.setObjectName("saveButton")
-        for button in (self.reveal_button, self.save_button):
+        self.rate_button = QPushButton(self.tr("Rating…"))
+        self.rate_button.setObjectName("rateButton")
+        self.rate_button.setToolTip(
+            self.tr("Record the patient's rating of a visit, a doctor or the clinic")
+        )
+        self.rate_button.setVisible(False)
+        for button in (self.rate_button, self.reveal_button, self.save_button):
             button.setAutoDefault(False)  # Enter in a field must not press a button
         self.reveal_button.setVisible(False)
         self.set_saving(False)
@@ -54,6 +62,7 @@ class CardHeader(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(names, 1)
+        layout.addWidget(self.rate_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.reveal_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
 

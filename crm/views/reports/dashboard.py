@@ -1,4 +1,5 @@
-"""The dashboard: today and this week in four charts and a list, refreshed live.
+"""The dashboard: today and this week in charts and lists, refreshed live; beside them
+each doctor's average rating over the last 90 days.
 
 Any change notice (an appointment booked or cancelled on another desk, a referral,
 the waiting list…) restarts a short timer; when it fires the dashboard reloads once,
@@ -102,6 +103,20 @@ class DashboardView(QWidget):
         expiring_box.addWidget(self.expiring_title)
         expiring_box.addWidget(self.expiring)
 
+        self.ratings = QTableWidget(0, 4)
+        self.ratings.setObjectName("doctorRatings")
+        self.ratings.setHorizontalHeaderLabels(
+            [self.tr("Doctor"), self.tr("Ratings"), self.tr("Average"), self.tr("≤ 2")]
+        )
+        self.ratings.verticalHeader().hide()
+        self.ratings.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.ratings.setWordWrap(False)
+        ratings_box = QVBoxLayout()
+        ratings_box.addWidget(QLabel(self.tr("Doctors' ratings, 90 days")))
+        ratings_box.addWidget(self.ratings)
+        ratings_widget = QWidget()
+        ratings_widget.setLayout(ratings_box)
+
         grid = QGridLayout()
         grid.addWidget(load_view, 0, 0)
         grid.setRowStretch(0, 3)
@@ -111,6 +126,10 @@ class DashboardView(QWidget):
         expiring_widget = QWidget()
         expiring_widget.setLayout(expiring_box)
         grid.addWidget(expiring_widget, 1, 1)
+        grid.addWidget(ratings_widget, 0, 2, 2, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(2, 2)
         top = QHBoxLayout()
         top.addWidget(self.heading)
         top.addStretch(1)
@@ -204,6 +223,7 @@ class DashboardView(QWidget):
         self._show_no_shows(data)
         self._show_waiting(data)
         self._show_expiring(data)
+        self._show_ratings(data)
         self._done()
 
     @staticmethod
@@ -287,3 +307,18 @@ class DashboardView(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.expiring.setItem(row, column, item)
         self.expiring.resizeColumnsToContents()
+
+    def _show_ratings(self, data: DashboardData) -> None:
+        self.ratings.setRowCount(len(data.doctor_ratings))
+        for row, rated in enumerate(data.doctor_ratings):
+            name = rated.doctor if rated.doctor_id is not None else self.tr("Clinic")
+            values = (name, str(rated.count), f"{rated.average:.2f}".replace(".", ","),
+                      str(rated.low))  # fmt: skip
+            for column, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if column == 3 and rated.low:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                self.ratings.setItem(row, column, item)
+        self.ratings.resizeColumnsToContents()

@@ -20,12 +20,14 @@ from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QWidget
 from crm.controllers import vocabulary
 from crm.controllers.access.permissions import Permission, allowed, in_own_schedule
 from crm.controllers.errors import BookingRefused
+from crm.controllers.feedback.register import RATED_STATUSES
 from crm.controllers.printing.tickets import NO_TICKET
 from crm.controllers.schedule import booking, visit_status
 from crm.controllers.schedule.booking import BookedAppointment
 from crm.controllers.schedule.day_grid import GridAppointment, GridDoctor
 from crm.models.enums import AppointmentStatus
 from crm.views import AppContext
+from crm.views.feedback.rating_dialog import RatingDialog
 from crm.views.payments.dialog import PaymentDialog, open_payment_dialog
 from crm.views.printing import (
     PrintDialog,
@@ -89,6 +91,8 @@ class ScheduleActions(QObject):
         self.print_dialog: PrintDialog | None = None
         #: The last «Payment» dialog opened.
         self.payment_dialog: PaymentDialog | None = None
+        #: The last rating dialog opened from a visit.
+        self.rating_dialog: RatingDialog | None = None
 
     # --- booking and moving ---------------------------------------------------------------
 
@@ -292,6 +296,13 @@ class ScheduleActions(QObject):
         self.payment_dialog = dialog
         return dialog
 
+    def rate_visit(self, appointment: GridAppointment) -> RatingDialog:
+        """Open the rating dialog for ``appointment`` (the visit chosen in it)."""
+        dialog = RatingDialog(self._context, appointment_id=appointment.id, parent=self._parent)
+        self.rating_dialog = dialog
+        self._open(dialog)
+        return dialog
+
     def show_history(self, appointment: GridAppointment) -> HistoryDialog:
         """Open the history of ``appointment`` (non-modal, beside the grid)."""
         dialog = HistoryDialog(self._context, appointment, self._parent)
@@ -413,6 +424,11 @@ class ScheduleActions(QObject):
             menu, "actionOpenPatient", self.tr("Open the patient's card"),
             lambda: self.open_patient.emit(appointment.patient_id),
         )  # fmt: skip
+        if may[Permission.RECORD_FEEDBACK] and status in RATED_STATUSES:
+            self._action(
+                menu, "actionRate", self.tr("Record the patient's rating…"),
+                lambda: self.rate_visit(appointment),
+            )  # fmt: skip
         if may[Permission.PRINT]:
             self._print_actions(menu, appointment)
 

@@ -1,0 +1,1 @@
+"""Patients' ratings: the desk's rating dialog and the managers' «Отзывы» section."""
