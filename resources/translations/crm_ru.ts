@@ -3920,6 +3920,89 @@
     </message>
 </context>
 <context>
+    <name>TemplatesTab</name>
+    <message>
+        <source>Subject</source>
+        <translation>Тема</translation>
+    </message>
+    <message>
+        <source>Insert a placeholder</source>
+        <translation>Вставить подстановку</translation>
+    </message>
+    <message>
+        <source>the next appointment</source>
+        <translation>ближайший приём</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <source>Restore the standard text</source>
+        <translation>Вернуть стандартный</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Текст</translation>
+    </message>
+    <message>
+        <source>Preview with</source>
+        <translation>Предпросмотр на приёме</translation>
+    </message>
+    <message>
+        <source>e-mail</source>
+        <translation>e-mail</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>own text</source>
+        <translation>свой текст</translation>
+    </message>
+    <message>
+        <source>standard</source>
+        <translation>стандартный</translation>
+    </message>
+    <message>
+        <source>the next appointment: {visit}</source>
+        <translation>ближайший приём: {visit}</translation>
+    </message>
+    <message>
+        <source>The standard text is sent</source>
+        <translation>Отправляется стандартный текст</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s own text, changed {when}</source>
+        <translation>Свой текст клиники, изменён {when}</translation>
+    </message>
+    <message>
+        <source>No appointment ahead to show the text with</source>
+        <translation>Нет предстоящих приёмов, на которых можно показать текст</translation>
+    </message>
+    <message>
+        <source>Subject: {subject}</source>
+        <translation>Тема: {subject}</translation>
+    </message>
+    <message>
+        <source>UCS-2 (Cyrillic)</source>
+        <translation>UCS-2 (кириллица)</translation>
+    </message>
+    <message>
+        <source>{count} characters · {encoding} · {parts} SMS</source>
+        <translation>{count} симв. · {encoding} · {parts} SMS</translation>
+    </message>
+    <message>
+        <source>the standard text</source>
+        <translation>стандартный текст</translation>
+    </message>
+    <message>
+        <source>{message}. Their text now: «{theirs}». Save again to keep yours.</source>
+        <translation>{message}. Сейчас там: «{theirs}». Сохраните ещё раз, чтобы оставить свой.</translation>
+    </message>
+</context>
+<context>
     <name>TicketFormatSetting</name>
     <message>
         <source>Printing</source>
@@ -7181,8 +7264,24 @@
 <context>
     <name>notice_templates</name>
     <message>
-        <source>Monday</source>
+        <source>Booking confirmed</source>
         <extracomment>Every purpose a template exists for.</extracomment>
+        <translation>Подтверждение записи</translation>
+    </message>
+    <message>
+        <source>Time changed</source>
+        <translation>Перенос приёма</translation>
+    </message>
+    <message>
+        <source>Appointment cancelled</source>
+        <translation>Отмена приёма</translation>
+    </message>
+    <message>
+        <source>Reminder</source>
+        <translation>Напоминание</translation>
+    </message>
+    <message>
+        <source>Monday</source>
         <translation>понедельник</translation>
     </message>
     <message>

@@ -42,6 +42,17 @@ class Template:
     body: str
 
 
+def purpose_title(purpose: str) -> str:
+    """What a notice of ``purpose`` is, in words."""
+    titles = {
+        "confirmation": translate("notice_templates", "Booking confirmed"),
+        "change": translate("notice_templates", "Time changed"),
+        "cancellation": translate("notice_templates", "Appointment cancelled"),
+        "reminder": translate("notice_templates", "Reminder"),
+    }
+    return titles.get(purpose, purpose)
+
+
 def weekday_name(day: dt.date) -> str:
     """The weekday of ``day`` in words, in the clinic's language."""
     names = (

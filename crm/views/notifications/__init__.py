@@ -1,0 +1,1 @@
+"""The notifications screens: outbox, call list, templates, channels."""
