@@ -94,7 +94,9 @@ def test_an_unknown_placeholder_is_refused_and_the_text_stays(qtbot, tab):
     # Another text looked at and back: the draft is still there.
     choose(tab, "reminder", SMS)
     choose(tab, "confirmation", EMAIL)
-    assert tab.body.toPlainText().endswith("{cabinet}") and tab.subject.text() == "Запись к {doctor}"
+    assert (
+        tab.body.toPlainText().endswith("{cabinet}") and tab.subject.text() == "Запись к {doctor}"
+    )
 
 
 def test_restore_the_standard_text(qtbot, tab, gui_database):

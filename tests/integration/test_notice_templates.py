@@ -25,7 +25,9 @@ from tests.notify_servers import Inbox, smtp_server
 
 DAY, TODAY, NOW = rf.DAY, rf.TODAY, rf.NOW
 SMS, EMAIL = NotificationChannel.SMS, NotificationChannel.EMAIL
-EDITED = "{patient}, ждём вас {date} в {time} у врача {doctor}, каб. {room}. С собой: {bring}.{link}"
+EDITED = (
+    "{patient}, ждём вас {date} в {time} у врача {doctor}, каб. {room}. С собой: {bring}.{link}"
+)
 
 
 @pytest.fixture
@@ -176,7 +178,10 @@ def test_the_preview_fills_the_next_appointment_or_the_one_chosen(db, desk):
     assert shown.values["old_time"] == "11:00"  # never moved: its own time
     chosen = te.preview_visit(db, desk.manager, later.id, now=NOW)
     assert chosen is not None and chosen.values["time"] == "15:00"
-    assert [v.id for v in te.upcoming_visits(db, desk.manager, now=NOW)][:2] == [sooner.id, later.id]
+    assert [v.id for v in te.upcoming_visits(db, desk.manager, now=NOW)][:2] == [
+        sooner.id,
+        later.id,
+    ]
 
 
 def _mails(inbox: Inbox, subject: str):

@@ -246,7 +246,11 @@ def _outgoing(session: Session, row: OutboxMessage, tz: dt.tzinfo) -> Outgoing:
     if visit is not None and row.from_template and row.purpose in PURPOSES:
         row.subject, row.body = visit_notice(session, visit, row.purpose, row.channel, tz)
     attachments: tuple[tuple[str, str, bytes], ...] = ()
-    if visit is not None and row.channel is NotificationChannel.EMAIL and row.purpose in _WITH_EVENT:
+    if (
+        visit is not None
+        and row.channel is NotificationChannel.EMAIL
+        and row.purpose in _WITH_EVENT
+    ):
         event = visit_event(session, visit, tz, cancelled=_WITH_EVENT[row.purpose])
         attachments = (("appointment.ics", "text/calendar", event),)
         ticket = ticket_pdf(session, visit.id)

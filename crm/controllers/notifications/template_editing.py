@@ -189,6 +189,7 @@ def _write(
     actor: Actor,
     purpose: str,
     channel: NotificationChannel,
+    *,
     subject: str | None,
     body: str | None,
     version: int,
@@ -249,7 +250,7 @@ def save_template(
     _require_editor(actor)
     _check_kind(purpose, channel)
     subject, body = _clean(purpose, channel, subject, body)
-    return _write(db, actor, purpose, channel, subject, body, version)
+    return _write(db, actor, purpose, channel, subject=subject, body=body, version=version)
 
 
 def reset_template(
@@ -269,7 +270,7 @@ def reset_template(
             if stored is not None and stored.body is not None:
                 raise _conflict(session, purpose, channel)
             return _row(purpose, channel, stored)
-    return _write(db, actor, purpose, channel, None, None, version)
+    return _write(db, actor, purpose, channel, subject=None, body=None, version=version)
 
 
 # --- the preview ------------------------------------------------------------------------

@@ -117,6 +117,7 @@ def visit_notice(
     purpose: str,
     channel: NotificationChannel,
     tz: dt.tzinfo,
+    *,
     old: Appointment | None = None,
 ) -> tuple[str | None, str]:
     """The subject and body of the ``purpose`` notice of ``appointment`` by ``channel``:
@@ -146,7 +147,7 @@ def queue_visit_notice(
     assert patient is not None  # a foreign key
     rows = []
     for channel, contact in reachable_channels(session, patient, now.astimezone(tz).date()):
-        subject, body = visit_notice(session, appointment, purpose, channel, tz, old)
+        subject, body = visit_notice(session, appointment, purpose, channel, tz, old=old)
         rows.append(
             OutboxMessage(
                 patient_id=patient.id,

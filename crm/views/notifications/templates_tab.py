@@ -196,7 +196,9 @@ class TemplatesTab(QWidget):
         """Fill the preview with appointment ``appointment_id`` (``None``: the next one)."""
         self._submit(editing.preview_visit, appointment_id, on_success=self._on_visit)
 
-    def _submit(self, fn: Callable[..., Any], *args: Any, on_success: Callable[[Any], None]) -> None:
+    def _submit(
+        self, fn: Callable[..., Any], *args: Any, on_success: Callable[[Any], None]
+    ) -> None:
         self._context.runner.submit(
             fn, self._context.database.sessions, self._context.actor, *args,
             on_success=on_success, on_failure=self._on_failed, owner=self,
