@@ -112,3 +112,19 @@ def test_restore_the_standard_text(qtbot, tab, gui_database):
     stored = {(r.purpose, r.channel): r for r in
               te.list_templates(gui_database.sessions, tab._context.actor)}  # fmt: skip
     assert not stored[("cancellation", SMS)].custom
+
+
+def test_a_text_changed_on_another_desk_is_not_overwritten_unasked(qtbot, tab, gui_database):
+    choose(tab, "change", SMS)
+    tab.body.setPlainText("Перенос: {old_time} → {time}")
+    te.save_template(gui_database.sessions, tab._context.actor, "change", SMS, subject=None,
+                     body="Другой стол: {time}", version=0)  # fmt: skip
+    with qtbot.waitSignal(tab.failed, timeout=TIMEOUT) as failed:
+        tab.save()
+    assert "другом рабочем месте" in failed.args[0] and "Другой стол: {time}" in failed.args[0]
+    assert tab.body.toPlainText() == "Перенос: {old_time} → {time}"
+    with qtbot.waitSignal(tab.saved, timeout=TIMEOUT):
+        tab.save()  # asked again: hers is kept
+    stored = {(r.purpose, r.channel): r for r in
+              te.list_templates(gui_database.sessions, tab._context.actor)}  # fmt: skip
+    assert stored[("change", SMS)].body == "Перенос: {old_time} → {time}"
