@@ -307,8 +307,9 @@ def test_the_managers_and_the_admins_work_runs_as_their_roles(clinic: Demo) -> N
         assert dashboard(clinic.db, manager, now=dt.datetime.combine(TODAY, dt.time(9), dt.UTC))
         assert list_rows(clinic.db, manager, DOCTORS)
         assert load_grid(clinic.db, manager, TODAY).doctors
-        saved = save_template(clinic.db, manager, "reminder", NotificationChannel.SMS,
-                              subject=None, body="{patient}, завтра в {time}", version=0)  # fmt: skip
+        sms = NotificationChannel.SMS
+        saved = save_template(clinic.db, manager, "reminder", sms, subject=None,
+                              body="{patient}, завтра в {time}", version=0)  # fmt: skip
         assert saved.custom
     with clinic.as_login("admin"):
         assert len(users.list_users(clinic.db, actor=admin)) == 5
