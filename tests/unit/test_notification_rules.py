@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from crm.controllers.errors import ValidationError
 from crm.controllers.notifications.channels import HttpJsonSettings, SmtpSettings
 from crm.controllers.notifications.sender import in_quiet_hours, redact, retry_delay
-from crm.controllers.errors import ValidationError
 from crm.controllers.notifications.templates import (
     PURPOSES,
     check_text,
