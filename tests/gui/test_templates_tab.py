@@ -119,6 +119,9 @@ def test_a_text_changed_on_another_desk_is_not_overwritten_unasked(qtbot, tab, g
     tab.body.setPlainText("Перенос: {old_time} → {time}")
     te.save_template(gui_database.sessions, tab._context.actor, "change", SMS, subject=None,
                      body="Другой стол: {time}", version=0)  # fmt: skip
+    with qtbot.waitSignal(tab.loaded, timeout=TIMEOUT):
+        tab.refresh()  # as the change event of their save does: the typed text stays
+    assert tab.body.toPlainText() == "Перенос: {old_time} → {time}"
     with qtbot.waitSignal(tab.failed, timeout=TIMEOUT) as failed:
         tab.save()
     assert "другом рабочем месте" in failed.args[0] and "Другой стол: {time}" in failed.args[0]

@@ -41,6 +41,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("purpose", "channel", name=op.f("uq_notice_template_purpose")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_template")),
     )
+    # Another desk's editor reads the texts again when one is saved.
+    op.execute(
+        "CREATE TRIGGER crm_notify AFTER INSERT OR UPDATE OR DELETE ON notice_template "
+        "FOR EACH ROW EXECUTE FUNCTION crm_notify_change()"
+    )
     op.add_column(
         "outbox_message",
         sa.Column("from_template", sa.Boolean, server_default=sa.false(), nullable=False),

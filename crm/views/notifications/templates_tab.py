@@ -7,7 +7,8 @@ and a preview filled with a real appointment — the next one booked, or one cho
 preview is filled on the GUI thread from the appointment's values read once
 (:func:`~crm.controllers.notifications.templates.render` is pure); saving, «Вернуть
 стандартный» and reading go through the runner. What was typed into a text and not saved
-stays while another one is looked at; a refusal names the field and keeps the text.
+stays while another one is looked at, and when another desk saves one (the list is read
+again); a refusal names the field and keeps the text.
 """
 
 from __future__ import annotations
@@ -93,7 +94,9 @@ class TemplatesTab(QWidget):
         self.setObjectName("templatesTab")
         self._context = context
         self._rows: dict[Key, TemplateRow] = {}
-        self._drafts: dict[Key, tuple[str, str]] = {}
+        #: What was typed and not saved: subject, body and the version it was typed over
+        #: (a text another desk saves meanwhile is not overwritten unasked).
+        self._drafts: dict[Key, tuple[str, str, int]] = {}
         self._current: Key | None = None
         self._visit: PreviewVisit | None = None
         self._filling = False
@@ -149,6 +152,8 @@ class TemplatesTab(QWidget):
         self.reset_button.clicked.connect(self.reset)
         self._layout()
         self._update_buttons()
+        if context.events is not None:
+            context.events.changed.connect(self._on_change)
         self.refresh()
         self.choose_visit(None)
         self._submit(editing.upcoming_visits, on_success=self._set_visits)
@@ -191,6 +196,10 @@ class TemplatesTab(QWidget):
     def refresh(self) -> None:
         """Read the texts again (what is typed and not saved stays)."""
         self._submit(editing.list_templates, on_success=self._on_listed)
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        if change.get("table") == "notice_template":
+            self.refresh()
 
     def choose_visit(self, appointment_id: int | None) -> None:
         """Fill the preview with appointment ``appointment_id`` (``None``: the next one)."""
@@ -257,7 +266,7 @@ class TemplatesTab(QWidget):
         key = (purpose, NotificationChannel(channel))
         self._current = key
         row = self._rows[key]
-        subject, body = self._drafts.get(key, (row.subject or "", row.body))
+        subject, body, _ = self._drafts.get(key, (row.subject or "", row.body, row.version))
         email = row.channel is NotificationChannel.EMAIL
         self._filling = True
         self.subject.setText(subject)
@@ -309,7 +318,8 @@ class TemplatesTab(QWidget):
         if typed == (row.subject or "", row.body):
             self._drafts.pop(self._current, None)
         else:
-            self._drafts[self._current] = typed
+            draft = self._drafts.get(self._current)
+            self._drafts[self._current] = (*typed, draft[2] if draft else row.version)
         item = self.list.currentItem()
         if item is not None:
             self._show_item(item, row)
@@ -370,11 +380,12 @@ class TemplatesTab(QWidget):
         """Save the text shown (refused: the message names the field, the text stays)."""
         if self._current is None:
             return
-        key, row, typed = self._current, self._rows[self._current], self._typed()
+        key, typed = self._current, self._typed()
+        version = self._drafts.get(key, ("", "", self._rows[key].version))[2]
         self.save_button.setEnabled(False)
         self._context.runner.submit(
             editing.save_template, self._context.database.sessions, self._context.actor,
-            key[0], key[1], subject=typed.subject, body=typed.body, version=row.version,
+            key[0], key[1], subject=typed.subject, body=typed.body, version=version,
             on_success=lambda saved: self._on_saved(key, saved),
             on_error=lambda error, text: self._on_refused(key, error, text), owner=self,
         )  # fmt: skip
@@ -385,8 +396,8 @@ class TemplatesTab(QWidget):
         if self._current is None:
             return
         key, row = self._current, self._rows[self._current]
-        self._drafts.pop(key, None)
         if not row.custom:
+            self._drafts.pop(key, None)
             self._chosen(self.list.currentItem())
             self._refresh_item(row)
             return
@@ -415,6 +426,9 @@ class TemplatesTab(QWidget):
         if isinstance(error, TemplateConflict):
             # Theirs is known now: saving again overwrites it, on purpose.
             self._rows[key] = error.theirs
+            draft = self._drafts.get(key)
+            if draft is not None:
+                self._drafts[key] = (draft[0], draft[1], error.theirs.version)
             theirs = error.theirs.body if error.theirs.custom else self.tr("the standard text")
             text = self.tr("{message}. Their text now: «{theirs}». Save again to keep yours."
                            ).format(message=text.rstrip("."), theirs=theirs)  # fmt: skip
