@@ -85,11 +85,16 @@ def test_an_unknown_placeholder_is_refused_and_the_text_stays(qtbot, tab):
     assert tab.subject.isVisible()
     tab.subject.setText("Запись к {doctor}")
     tab._edited()
+    tab.body.setPlainText("Ждём вас {date} в {time}")
+    assert tab.preview.toPlainText().startswith("Тема: Запись к Петров П. П.\n\nЖдём вас ")
+    assert tab.sms_length_text() == ""  # an e-mail has no parts to count
     tab.body.setPlainText("Ждём вас {date} в {time}, {cabinet}")
     assert "{cabinet}" in tab.preview.toPlainText()  # the preview says what is wrong
     with qtbot.waitSignal(tab.failed, timeout=TIMEOUT) as failed:
         tab.save()
     assert "{cabinet}" in failed.args[0] and "{cabinet}" in tab.message.text()
+    if os.environ.get("CRM_SHOT_MAIL"):
+        tab.grab().save(os.environ["CRM_SHOT_MAIL"])
     assert tab.body.toPlainText() == "Ждём вас {date} в {time}, {cabinet}"
     # Another text looked at and back: the draft is still there.
     choose(tab, "reminder", SMS)
