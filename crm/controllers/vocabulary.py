@@ -199,3 +199,17 @@ def permission_title(permission: str) -> str:
         "manage_feedback": translate("permissions", "reading and answering patients' ratings"),
     }
     return titles.get(str(permission), translate("permissions", "this action"))
+
+
+def what_to_bring(kind: AppointmentKind, has_referral: bool) -> tuple[str, ...]:
+    """What the patient brings to the visit, in words (nothing for a remote one)."""
+    if kind is AppointmentKind.REMOTE:
+        return ()
+    bring = [translate("tickets", "passport")]
+    if kind is AppointmentKind.REFERRAL:
+        bring.append(translate("tickets", "OMS policy"))
+    if has_referral:
+        bring.append(translate("tickets", "the referral"))
+    if kind is AppointmentKind.FOLLOW_UP:
+        bring.append(translate("tickets", "results of earlier examinations"))
+    return tuple(bring)

@@ -14,7 +14,7 @@ from crm.models.clinic import (
     SpecialtyAlternative,
 )
 from crm.models.finance import BonusLedgerEntry, Feedback, Payment
-from crm.models.journal import CallTask, JournalEntry, OutboxMessage
+from crm.models.journal import CallTask, JournalEntry, NoticeTemplate, OutboxMessage
 from crm.models.medical import (
     DocumentContent,
     DocumentPart,
@@ -45,6 +45,7 @@ __all__ = [
     "DocumentContent",
     "DocumentPart",
     "MedicalDocument",
+    "NoticeTemplate",
     "OutboxMessage",
     "CallTask",
     "Patient",

@@ -143,6 +143,9 @@ TABLE_GRANTS: tuple[Grant, ...] = (
     Grant("outbox_message", "SELECT INSERT", (REGISTRAR, DOCTOR, MANAGER)),
     Grant("outbox_message", "UPDATE", _DESK),
     Grant("patient_message", "SELECT INSERT", (REGISTRAR, DOCTOR, MANAGER)),
+    # Notices' texts: whoever queues a notice reads them; managers (and admins) edit them.
+    Grant("notice_template", "SELECT", STAFF_GROUPS),
+    Grant("notice_template", "INSERT UPDATE", (MANAGER, ADMIN)),
     # The call list: whoever queues a notice may queue a call; the desk makes the calls.
     Grant("call_task", "SELECT INSERT", (REGISTRAR, DOCTOR, MANAGER)),
     Grant("call_task", "UPDATE", _DESK),

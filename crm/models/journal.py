@@ -1,4 +1,5 @@
-"""The append-only journal of every action, the notification outbox and the call list."""
+"""The append-only journal of every action, the notification outbox, the call list and the
+clinic's own texts of notices."""
 
 from __future__ import annotations
 
@@ -69,6 +70,9 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[now_timestamp]
     sent_at: Mapped[dt.datetime | None]
+    #: The text is the purpose's template filled for the appointment: the sender fills the
+    #: clinic's template again when it sends (its text and the visit as they are then).
+    from_template: Mapped[bool] = mapped_column(server_default=sa.false())
 
 
 class CallTask(Base):
@@ -96,3 +100,26 @@ class CallTask(Base):
     done_by_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
     done_at: Mapped[dt.datetime | None]
     created_at: Mapped[now_timestamp]
+
+
+class NoticeTemplate(Base):
+    """The clinic's own text of a notice of ``purpose`` by ``channel`` (none: the default).
+
+    ``body`` ``NULL`` means «the default again» (the row and its version stay, so a desk
+    that read an older version is told, whatever happened in between).
+    """
+
+    __tablename__ = "notice_template"
+    __table_args__ = (sa.UniqueConstraint("purpose", "channel"),)
+
+    id: Mapped[intpk]
+    purpose: Mapped[str] = mapped_column(sa.String(40))
+    channel: Mapped[NotificationChannel] = mapped_column(enum_type(NotificationChannel, "channel"))
+    #: E-mail only.
+    subject: Mapped[str | None] = mapped_column(sa.String(200))
+    body: Mapped[str | None] = mapped_column(sa.Text)
+    updated_by_id: Mapped[int | None] = mapped_column(fk("app_user.id"))
+    updated_at: Mapped[now_timestamp]
+    version: Mapped[int] = mapped_column(server_default=sa.text("1"))
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -2362,6 +2362,10 @@
         <source>Queue</source>
         <translation>Очередь</translation>
     </message>
+    <message>
+        <source>Texts</source>
+        <translation>Тексты</translation>
+    </message>
 </context>
 <context>
     <name>OfferActions</name>
@@ -4899,6 +4903,90 @@
     </message>
 </context>
 <context>
+    <name>TemplatesTab</name>
+    <message>
+        <source>Subject</source>
+        <extracomment>What was typed and not saved: subject, body and the version it was typed over (a text another desk saves meanwhile is not overwritten unasked).</extracomment>
+        <translation>Тема</translation>
+    </message>
+    <message>
+        <source>Insert a placeholder</source>
+        <translation>Вставить подстановку</translation>
+    </message>
+    <message>
+        <source>the next appointment</source>
+        <translation>ближайший приём</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <source>Restore the standard text</source>
+        <translation>Вернуть стандартный</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Текст</translation>
+    </message>
+    <message>
+        <source>Preview with</source>
+        <translation>Предпросмотр на приёме</translation>
+    </message>
+    <message>
+        <source>e-mail</source>
+        <translation>e-mail</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>own text</source>
+        <translation>свой текст</translation>
+    </message>
+    <message>
+        <source>standard</source>
+        <translation>стандартный</translation>
+    </message>
+    <message>
+        <source>the next appointment: {visit}</source>
+        <translation>ближайший приём: {visit}</translation>
+    </message>
+    <message>
+        <source>The standard text is sent</source>
+        <translation>Отправляется стандартный текст</translation>
+    </message>
+    <message>
+        <source>The clinic&apos;s own text, changed {when}</source>
+        <translation>Свой текст клиники, изменён {when}</translation>
+    </message>
+    <message>
+        <source>No appointment ahead to show the text with</source>
+        <translation>Нет предстоящих приёмов, на которых можно показать текст</translation>
+    </message>
+    <message>
+        <source>Subject: {subject}</source>
+        <translation>Тема: {subject}</translation>
+    </message>
+    <message>
+        <source>UCS-2 (Cyrillic)</source>
+        <translation>UCS-2 (кириллица)</translation>
+    </message>
+    <message>
+        <source>{count} characters · {encoding} · {parts} SMS</source>
+        <translation>{count} симв. · {encoding} · {parts} SMS</translation>
+    </message>
+    <message>
+        <source>the standard text</source>
+        <translation>стандартный текст</translation>
+    </message>
+    <message>
+        <source>{message}. Their text now: «{theirs}». Save again to keep yours.</source>
+        <translation>{message}. Сейчас там: «{theirs}». Сохраните ещё раз, чтобы оставить свой.</translation>
+    </message>
+</context>
+<context>
     <name>TicketFormatSetting</name>
     <message>
         <source>Printing</source>
@@ -7270,6 +7358,10 @@
         <translation>уведомление снова поставлено в очередь</translation>
     </message>
     <message>
+        <source>back to the standard text</source>
+        <translation>возврат к стандартному тексту</translation>
+    </message>
+    <message>
         <source>rescheduling</source>
         <translation>перенос</translation>
     </message>
@@ -7462,6 +7554,10 @@
         <translation>настройки уведомлений</translation>
     </message>
     <message>
+        <source>text of a notice</source>
+        <translation>текст уведомления</translation>
+    </message>
+    <message>
         <source>priority request</source>
         <translation>приоритетная запись</translation>
     </message>
@@ -7600,6 +7696,14 @@
     <message>
         <source>SMS per minute</source>
         <translation>SMS в минуту</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Тема</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Текст</translation>
     </message>
     <message>
         <source>Kind</source>
@@ -8298,8 +8402,24 @@
 <context>
     <name>notice_templates</name>
     <message>
-        <source>Monday</source>
+        <source>Booking confirmed</source>
         <extracomment>Every purpose a template exists for.</extracomment>
+        <translation>Подтверждение записи</translation>
+    </message>
+    <message>
+        <source>Time changed</source>
+        <translation>Перенос приёма</translation>
+    </message>
+    <message>
+        <source>Appointment cancelled</source>
+        <translation>Отмена приёма</translation>
+    </message>
+    <message>
+        <source>Reminder</source>
+        <translation>Напоминание</translation>
+    </message>
+    <message>
+        <source>Monday</source>
         <translation>понедельник</translation>
     </message>
     <message>
@@ -8359,24 +8479,92 @@
         <translation>Напоминание о приёме</translation>
     </message>
     <message>
+        <source>the patient&apos;s first name and patronymic</source>
+        <translation>имя и отчество пациента</translation>
+    </message>
+    <message>
+        <source>the date with its weekday</source>
+        <translation>дата и день недели</translation>
+    </message>
+    <message>
+        <source>the time</source>
+        <translation>время</translation>
+    </message>
+    <message>
+        <source>the doctor</source>
+        <translation>врач</translation>
+    </message>
+    <message>
+        <source>the doctor&apos;s specialty</source>
+        <translation>специальность врача</translation>
+    </message>
+    <message>
+        <source>the room</source>
+        <translation>кабинет</translation>
+    </message>
+    <message>
+        <source>the branch&apos;s address</source>
+        <translation>адрес филиала</translation>
+    </message>
+    <message>
+        <source>what to bring</source>
+        <translation>что взять с собой</translation>
+    </message>
+    <message>
+        <source>the remote consultation&apos;s link (or nothing)</source>
+        <translation>ссылка на онлайн-консультацию (или ничего)</translation>
+    </message>
+    <message>
+        <source>the date it had before</source>
+        <translation>прежняя дата</translation>
+    </message>
+    <message>
+        <source>the time it had before</source>
+        <translation>прежнее время</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Тема</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Текст</translation>
+    </message>
+    <message>
+        <source>{field}: a brace is not matched (placeholders are written {{time}})</source>
+        <translation>{field}: непарная фигурная скобка (подстановки пишутся так: {{time}})</translation>
+    </message>
+    <message>
+        <source>{field}: unknown placeholder {placeholder}; known: {known}</source>
+        <translation>{field}: неизвестная подстановка {placeholder}; допустимые: {known}</translation>
+    </message>
+    <message>
         <source>If you cannot come, please call the clinic. This message was sent automatically.</source>
         <translation>Если вы не можете прийти, пожалуйста, позвоните в клинику. Это сообщение отправлено автоматически.</translation>
     </message>
     <message>
         <source>Dear {patient},
 
-you are booked to see doctor {doctor} ({specialty}) on {date} at {time}, room {room}, {address}.{link}</source>
+you are booked to see doctor {doctor} ({specialty}) on {date} at {time}, room {room}, {address}.</source>
         <translation>Уважаемый(ая) {patient}!
 
-Вы записаны на приём к врачу {doctor} ({specialty}) на {date} в {time}, каб. {room}, {address}.{link}</translation>
+Вы записаны на приём к врачу {doctor} ({specialty}) на {date} в {time}, каб. {room}, {address}.</translation>
     </message>
     <message>
         <source>Dear {patient},
 
-your appointment with doctor {doctor} ({specialty}) has moved from {old_date} at {old_time} to {date} at {time}, room {room}, {address}.{link}</source>
+your appointment with doctor {doctor} ({specialty}) has moved from {old_date} at {old_time} to {date} at {time}, room {room}, {address}.</source>
         <translation>Уважаемый(ая) {patient}!
 
-Ваш приём у врача {doctor} ({specialty}) перенесён с {old_date} {old_time} на {date} в {time}, каб. {room}, {address}.{link}</translation>
+Ваш приём у врача {doctor} ({specialty}) перенесён с {old_date} {old_time} на {date} в {time}, каб. {room}, {address}.</translation>
+    </message>
+    <message>
+        <source>Dear {patient},
+
+we remind you of your appointment with doctor {doctor} ({specialty}) on {date} at {time}, room {room}, {address}.</source>
+        <translation>Уважаемый(ая) {patient}!
+
+Напоминаем о вашем приёме у врача {doctor} ({specialty}) {date} в {time}, каб. {room}, {address}.</translation>
     </message>
     <message>
         <source>Dear {patient},
@@ -8387,20 +8575,40 @@ your appointment with doctor {doctor} ({specialty}) on {date} at {time} is cance
 Ваш приём у врача {doctor} ({specialty}) {date} в {time} отменён.</translation>
     </message>
     <message>
-        <source>Dear {patient},
-
-we remind you of your appointment with doctor {doctor} ({specialty}) on {date} at {time}, room {room}, {address}.{link}</source>
-        <translation>Уважаемый(ая) {patient}!
-
-Напоминаем о вашем приёме у врача {doctor} ({specialty}) {date} в {time}, каб. {room}, {address}.{link}</translation>
-    </message>
-    <message>
         <source>Appointment: doctor {doctor}</source>
         <translation>Приём: врач {doctor}</translation>
     </message>
     <message>
         <source>room {room}</source>
         <translation>каб. {room}</translation>
+    </message>
+    <message>
+        <source>There is no notice «{purpose}» by {channel}</source>
+        <translation>Уведомления «{purpose}» по каналу {channel} не бывает</translation>
+    </message>
+    <message>
+        <source>Text: required</source>
+        <translation>Текст: обязательное поле</translation>
+    </message>
+    <message>
+        <source>Text: at most {count} characters</source>
+        <translation>Текст: не более {count} символов</translation>
+    </message>
+    <message>
+        <source>Subject: required</source>
+        <translation>Тема: обязательное поле</translation>
+    </message>
+    <message>
+        <source>Subject: one line of at most {count} characters</source>
+        <translation>Тема: одна строка не длиннее {count} символов</translation>
+    </message>
+    <message>
+        <source>Someone changed this text on another workstation while you were editing it</source>
+        <translation>Пока вы редактировали этот текст, его изменили на другом рабочем месте</translation>
+    </message>
+    <message>
+        <source>{when} — {patient}, doctor {doctor}</source>
+        <translation>{when} — {patient}, врач {doctor}</translation>
     </message>
 </context>
 <context>
@@ -10509,7 +10717,6 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     </message>
     <message>
         <source>passport</source>
-        <extracomment>Appointments that have no ticket to print. Printed grey in a day list: the patient is not coming (any more).</extracomment>
         <translation>паспорт</translation>
     </message>
     <message>
@@ -10526,6 +10733,7 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     </message>
     <message>
         <source>At most {count} tickets at once</source>
+        <extracomment>Appointments that have no ticket to print. Printed grey in a day list: the patient is not coming (any more).</extracomment>
         <translation>Не более {count} талонов за раз</translation>
     </message>
     <message>

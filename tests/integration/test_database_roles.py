@@ -24,6 +24,7 @@ from crm.controllers.directories.records import list_rows
 from crm.controllers.notifications import calls, messages
 from crm.controllers.notifications.calls import queue_call
 from crm.controllers.notifications.messages import OutboxFilter
+from crm.controllers.notifications.template_editing import save_template
 from crm.controllers.patients.cards import open_card
 from crm.controllers.patients.search import search_patients
 from crm.controllers.reports.dashboard import dashboard
@@ -34,7 +35,13 @@ from crm.crypto import KeyRing
 from crm.db.checks import check_connection_role
 from crm.models import Appointment, JournalEntry, OutboxMessage, Patient, User
 from crm.models.database_roles import GATE_SETTINGS, GROUP_OF_ROLE
-from crm.models.enums import AppointmentKind, CallStatus, NotificationStatus, Role
+from crm.models.enums import (
+    AppointmentKind,
+    CallStatus,
+    NotificationChannel,
+    NotificationStatus,
+    Role,
+)
 from tests.factories import rolled_back_demo
 
 TODAY = dt.date(2026, 12, 8)  # a Tuesday
@@ -122,6 +129,7 @@ FORBIDDEN_TO = {
         "UPDATE app_user SET role = 'admin'",
         "UPDATE clinic_setting SET value = value",
         "SELECT crm_sync_login(1, NULL)",
+        "UPDATE notice_template SET body = body",
     ),
     "doctor": (
         "INSERT INTO patient SELECT * FROM patient LIMIT 1",
@@ -152,6 +160,7 @@ ALLOWED_TO = {
         "UPDATE patient SET note = note",
         "INSERT INTO journal_entry (action) VALUES ('test')",
         "SELECT login, full_name FROM app_user",
+        "SELECT subject, body FROM notice_template",  # a booking fills the clinic's texts
     ),
     "doctor": (
         "SELECT data FROM document_part",
@@ -163,6 +172,7 @@ ALLOWED_TO = {
         "UPDATE doctor SET id = id",
         "DELETE FROM schedule_exception WHERE false",
         "SELECT * FROM journal_entry",
+        "UPDATE notice_template SET version = version",
     ),
     "admin": (
         "UPDATE app_user SET full_name = full_name",
@@ -306,6 +316,10 @@ def test_the_managers_and_the_admins_work_runs_as_their_roles(clinic: Demo) -> N
         assert dashboard(clinic.db, manager, now=dt.datetime.combine(TODAY, dt.time(9), dt.UTC))
         assert list_rows(clinic.db, manager, DOCTORS)
         assert load_grid(clinic.db, manager, TODAY).doctors
+        sms = NotificationChannel.SMS
+        saved = save_template(clinic.db, manager, "reminder", sms, subject=None,
+                              body="{patient}, завтра в {time}", version=0)  # fmt: skip
+        assert saved.custom
     with clinic.as_login("admin"):
         assert len(users.list_users(clinic.db, actor=admin)) == 5
         new_id = users.add_user(

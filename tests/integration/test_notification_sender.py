@@ -85,8 +85,9 @@ def test_the_confirmation_of_a_booking_reaches_the_smtp_server(db, desk, smtp):
     assert received["To"] == "ivanov@example.org" and received["Subject"] == "Вы записаны на приём"
     text = received.get_body(("plain",)).get_content()
     assert "понедельник, 03.03.2031 в 10:00" in text and "Петров П. П." in text
-    (event,) = [part for part in received.iter_attachments()]
-    assert event.get_filename() == "appointment.ics"
+    parts = {part.get_filename(): part for part in received.iter_attachments()}
+    assert set(parts) == {"appointment.ics", f"ticket-{made.id:06d}.pdf"}  # and the ticket
+    event = parts["appointment.ics"]
     ics = event.get_content()
     ics = ics.decode() if isinstance(ics, bytes) else ics
     assert "DTSTART;TZID=Europe/Moscow:20310303T100000" in ics

@@ -6,11 +6,15 @@ import datetime as dt
 
 import pytest
 
+from crm.controllers.errors import ValidationError
 from crm.controllers.notifications.channels import HttpJsonSettings, SmtpSettings
 from crm.controllers.notifications.sender import in_quiet_hours, redact, retry_delay
 from crm.controllers.notifications.templates import (
+    PURPOSES,
+    check_text,
     date_with_weekday,
     default_template,
+    placeholders,
     render,
     sms_segments,
 )
@@ -68,3 +72,38 @@ def test_templates_fill_placeholders_and_leave_unknown_ones_empty():
     assert date_with_weekday(dt.date(2031, 3, 9)) == "воскресенье, 09.03.2031"
     with pytest.raises(ValueError):
         default_template("birthday", NotificationChannel.SMS)
+
+
+def test_an_empty_link_leaves_no_blank_lines_and_a_link_its_own_paragraph():
+    mail = default_template("confirmation", NotificationChannel.EMAIL)
+    _, without = render(mail, {"address": "ул. Ленина, 1"})
+    assert "ул. Ленина, 1.\n\nЕсли вы не можете прийти" in without and "\n\n\n" not in without
+    _, remote = render(mail, {"address": "ул. Ленина, 1", "link": "https://meet.example/x"})
+    assert "ул. Ленина, 1.\n\nhttps://meet.example/x\n\nЕсли" in remote
+
+
+@pytest.mark.parametrize(
+    ("text", "purpose", "named"),
+    [
+        ("{patient} {cabinet}", "reminder", "{cabinet}"),
+        ("{old_time}", "reminder", "{old_time}"),  # only a change had an old time
+        ("{time!r}", "reminder", "{time!r}"),
+        ("{patient.upper}", "confirmation", "{patient.upper}"),
+        ("{time:>10}", "confirmation", "{time:>10}"),
+        ("{patient", "reminder", "скобка"),
+        ("patient}", "reminder", "скобка"),
+    ],
+)
+def test_a_template_with_an_unknown_placeholder_is_refused_naming_it(text, purpose, named):
+    with pytest.raises(ValidationError) as refused:
+        check_text(text, purpose, "body")
+    assert named in refused.value.message and refused.value.field == "body"
+
+
+def test_every_default_uses_only_known_placeholders():
+    for purpose in PURPOSES:
+        for channel in NotificationChannel:
+            template = default_template(purpose, channel)
+            check_text(template.body, purpose, "body")
+            check_text(template.subject or "", purpose, "subject")
+    assert "{{" not in "".join(placeholders("change")) and "old_date" in placeholders("change")

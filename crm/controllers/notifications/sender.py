@@ -33,11 +33,14 @@ from crm.controllers import journal
 from crm.controllers.clinic import clock, settings
 from crm.controllers.notifications.calendar_event import visit_event
 from crm.controllers.notifications.channels import Channel, DeliveryError, Outgoing
+from crm.controllers.notifications.templates import PURPOSES
 from crm.controllers.notifications.visits import (
     SETTINGS_KEY,
     NoticeSettings,
     parse_notice_settings,
+    visit_notice,
 )
+from crm.controllers.printing.tickets import ticket_number, ticket_pdf
 from crm.models import Appointment, ClinicSetting, OutboxMessage
 from crm.models.enums import (
     AppointmentStatus,
@@ -290,18 +293,30 @@ def send_due(
 _OK = DeliveryError("")
 
 
-#: E-mails of these purposes carry the visit as an ``.ics`` event.
+#: E-mails of these purposes carry the visit as an ``.ics`` event (a cancellation's cancels
+#: it) and, while the visit still has one, its ticket as a PDF.
 _WITH_EVENT = {"confirmation": False, "change": False, "reminder": False, "cancellation": True}
 
 
 def _outgoing(session: Session, row: OutboxMessage, tz: dt.tzinfo) -> Outgoing:
+    """The message of ``row``: a templated text filled again from the clinic's template
+    and the visit as they are now (and kept in the row: what was sent); an e-mail about a
+    visit with its ``.ics`` and ticket."""
+    visit = session.get(Appointment, row.appointment_id) if row.appointment_id else None
+    if visit is not None and row.from_template and row.purpose in PURPOSES:
+        row.subject, row.body = visit_notice(session, visit, row.purpose, row.channel, tz)
     attachments: tuple[tuple[str, str, bytes], ...] = ()
-    if (row.channel is NotificationChannel.EMAIL and row.appointment_id is not None
-            and row.purpose in _WITH_EVENT):  # fmt: skip
-        visit = session.get(Appointment, row.appointment_id)
-        if visit is not None:
-            event = visit_event(session, visit, tz, cancelled=_WITH_EVENT[row.purpose])
-            attachments = (("appointment.ics", "text/calendar", event),)
+    if (
+        visit is not None
+        and row.channel is NotificationChannel.EMAIL
+        and row.purpose in _WITH_EVENT
+    ):
+        event = visit_event(session, visit, tz, cancelled=_WITH_EVENT[row.purpose])
+        attachments = (("appointment.ics", "text/calendar", event),)
+        ticket = ticket_pdf(session, visit.id)
+        if ticket is not None:
+            name = f"ticket-{ticket_number(visit.id)}.pdf"
+            attachments += ((name, "application/pdf", ticket),)
     return Outgoing(row.id, row.recipient, row.subject, row.body, attachments)
 
 

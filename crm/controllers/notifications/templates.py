@@ -1,25 +1,33 @@
 """The texts of notices to patients: a template per purpose and channel, and SMS length.
 
-A template is text with placeholders in braces (``str.format`` names):
+A template is text with placeholders in braces (``str.format`` names, :func:`placeholders`):
 
 - ``{patient}`` — the patient's first name and patronymic («Иван Петрович»);
 - ``{date}`` — the visit's day with its weekday («понедельник, 03.03.2031»), ``{time}`` («10:00»);
 - ``{doctor}`` — the doctor («Петров П. П.»), ``{specialty}``, ``{room}``, ``{address}``
-  (the branch's address);
-- ``{old_date}``, ``{old_time}`` — the time a rescheduled visit had before;
+  (the branch's address), ``{bring}`` (what to bring: «паспорт, полис ОМС»);
+- ``{old_date}``, ``{old_time}`` — the time a rescheduled visit had before (``change`` only);
 - ``{link}`` — the remote consultation's link (empty for a visit in person).
 
-The defaults are written in English and read in the clinic's language (Russian);
-a manager's own texts per purpose and channel are a later piece. :func:`sms_segments`
-counts an SMS the way the operators bill it (GSM-7 or UCS-2).
+The defaults are written in English and read in the clinic's language (Russian); a
+manager's own text of a purpose and channel is stored in ``notice_template``
+(:func:`template_for` reads it, :mod:`~crm.controllers.notifications.template_editing`
+edits it). :func:`sms_segments` counts an SMS the way the operators bill it (GSM-7 or UCS-2).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import string
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from crm.controllers.errors import ValidationError
 from crm.i18n import translate
+from crm.models import NoticeTemplate
 from crm.models.enums import NotificationChannel
 
 #: Every purpose a template exists for.
@@ -32,6 +40,17 @@ class Template:
 
     subject: str | None
     body: str
+
+
+def purpose_title(purpose: str) -> str:
+    """What a notice of ``purpose`` is, in words."""
+    titles = {
+        "confirmation": translate("notice_templates", "Booking confirmed"),
+        "change": translate("notice_templates", "Time changed"),
+        "cancellation": translate("notice_templates", "Appointment cancelled"),
+        "reminder": translate("notice_templates", "Reminder"),
+    }
+    return titles.get(purpose, purpose)
 
 
 def weekday_name(day: dt.date) -> str:
@@ -84,6 +103,58 @@ def _subject(purpose: str) -> str:
     }[purpose]
 
 
+def placeholders(purpose: str) -> dict[str, str]:
+    """The placeholders a template of ``purpose`` may use, each with what it says."""
+    names = {
+        "patient": translate("notice_templates", "the patient's first name and patronymic"),
+        "date": translate("notice_templates", "the date with its weekday"),
+        "time": translate("notice_templates", "the time"),
+        "doctor": translate("notice_templates", "the doctor"),
+        "specialty": translate("notice_templates", "the doctor's specialty"),
+        "room": translate("notice_templates", "the room"),
+        "address": translate("notice_templates", "the branch's address"),
+        "bring": translate("notice_templates", "what to bring"),
+        "link": translate("notice_templates", "the remote consultation's link (or nothing)"),
+    }
+    if purpose == "change":
+        names["old_date"] = translate("notice_templates", "the date it had before")
+        names["old_time"] = translate("notice_templates", "the time it had before")
+    return names
+
+
+def check_text(text: str, purpose: str, field: str) -> None:
+    """Refuse ``text`` (the ``field`` ``subject`` or ``body`` of a ``purpose`` template) if
+    a brace is unmatched or a placeholder is unknown, naming it.
+
+    Raises:
+        ValidationError: on ``field``.
+    """
+    known = placeholders(purpose)
+    where = (translate("notice_templates", "Subject") if field == "subject"
+             else translate("notice_templates", "Text"))  # fmt: skip
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError:
+        raise ValidationError(
+            translate("notice_templates",
+                      "{field}: a brace is not matched (placeholders are written {{time}})"
+                      ).format(field=where), field=field,
+        ) from None  # fmt: skip
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        written = "{" + name + (f"!{conversion}" if conversion else "") + (
+            f":{spec}" if spec else "") + "}"  # fmt: skip
+        if name not in known or spec or conversion:
+            raise ValidationError(
+                translate("notice_templates",
+                          "{field}: unknown placeholder {placeholder}; known: {known}").format(
+                    field=where, placeholder=written,
+                    known=", ".join("{" + k + "}" for k in known)),
+                field=field,
+            )  # fmt: skip
+
+
 def _email(purpose: str) -> str:
     signature = translate(
         "notice_templates",
@@ -93,12 +164,12 @@ def _email(purpose: str) -> str:
         "confirmation": translate(
             "notice_templates",
             "Dear {patient},\n\nyou are booked to see doctor {doctor} ({specialty}) "
-            "on {date} at {time}, room {room}, {address}.{link}",
+            "on {date} at {time}, room {room}, {address}.",
         ),
         "change": translate(
             "notice_templates",
             "Dear {patient},\n\nyour appointment with doctor {doctor} ({specialty}) has moved "
-            "from {old_date} at {old_time} to {date} at {time}, room {room}, {address}.{link}",
+            "from {old_date} at {old_time} to {date} at {time}, room {room}, {address}.",
         ),
         "cancellation": translate(
             "notice_templates",
@@ -108,10 +179,11 @@ def _email(purpose: str) -> str:
         "reminder": translate(
             "notice_templates",
             "Dear {patient},\n\nwe remind you of your appointment with doctor {doctor} "
-            "({specialty}) on {date} at {time}, room {room}, {address}.{link}",
+            "({specialty}) on {date} at {time}, room {room}, {address}.",
         ),
     }[purpose]
-    return f"{body}\n\n{signature}"
+    link = "" if purpose == "cancellation" else "\n\n{link}"
+    return f"{body}{link}\n\n{signature}"
 
 
 def default_template(purpose: str, channel: NotificationChannel) -> Template:
@@ -123,16 +195,37 @@ def default_template(purpose: str, channel: NotificationChannel) -> Template:
     return Template(_subject(purpose), _email(purpose))
 
 
+def template_for(session: Session, purpose: str, channel: NotificationChannel) -> Template:
+    """The clinic's own text of ``purpose`` by ``channel``, or the default."""
+    stored = session.execute(
+        sa.select(NoticeTemplate.subject, NoticeTemplate.body).where(
+            NoticeTemplate.purpose == purpose, NoticeTemplate.channel == channel)
+    ).one_or_none()  # fmt: skip
+    if stored is None or stored.body is None:
+        return default_template(purpose, channel)
+    return Template(stored.subject if channel is NotificationChannel.EMAIL else None, stored.body)
+
+
 class _Blank(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return ""
 
 
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _tidy(text: str) -> str:
+    """Without the blank lines and trailing spaces an empty placeholder leaves."""
+    lines = "\n".join(line.rstrip() for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", lines).strip()
+
+
 def render(template: Template, values: dict[str, str]) -> tuple[str | None, str]:
-    """The subject and body with the placeholders filled (an unknown one becomes empty)."""
+    """The subject and body with the placeholders filled (an unknown one becomes empty,
+    and a line left empty by one goes with it)."""
     filled = _Blank(values)
-    subject = template.subject.format_map(filled) if template.subject else None
-    return subject, template.body.format_map(filled)
+    subject = _tidy(template.subject.format_map(filled)) if template.subject else None
+    return subject, _tidy(template.body.format_map(filled))
 
 
 # --- SMS length ---------------------------------------------------------------------------

@@ -25,9 +25,11 @@ from crm.controllers.clinic import settings
 from crm.controllers.context import Actor
 from crm.controllers.errors import ValidationError
 from crm.controllers.notifications.outbox import reachable_channels
-from crm.controllers.notifications.templates import date_with_weekday, default_template, render
+from crm.controllers.notifications.templates import date_with_weekday, render, template_for
+from crm.controllers.vocabulary import what_to_bring
 from crm.i18n import translate
 from crm.models import Appointment, Branch, Doctor, OutboxMessage, Patient, Room, Specialty
+from crm.models.enums import NotificationChannel
 
 SETTINGS_KEY = "notifications"
 #: The reminder choices a clinic makes: hours before the visit.
@@ -100,12 +102,33 @@ def visit_values(
         "specialty": specialty.name if specialty else "",
         "room": room.number if room else "",
         "address": branch.address if branch else "",
-        "link": f"\n\n{appointment.video_link}" if appointment.video_link else "",
+        "bring": ", ".join(what_to_bring(appointment.kind, appointment.referral_id is not None)),
+        "link": appointment.video_link or "",
     }
     if old is not None:
         before = old.starts_at.astimezone(tz)
         values.update(old_date=date_with_weekday(before.date()), old_time=f"{before:%H:%M}")
     return values
+
+
+def visit_notice(
+    session: Session,
+    appointment: Appointment,
+    purpose: str,
+    channel: NotificationChannel,
+    tz: dt.tzinfo,
+    *,
+    old: Appointment | None = None,
+) -> tuple[str | None, str]:
+    """The subject and body of the ``purpose`` notice of ``appointment`` by ``channel``:
+    the clinic's template (or the default) filled with the visit as it is now. A
+    ``change`` without ``old`` tells of the time the visit was moved from."""
+    if purpose == "change" and old is None and appointment.rescheduled_from_id is not None:
+        old = session.get(Appointment, appointment.rescheduled_from_id)
+    subject, body = render(
+        template_for(session, purpose, channel), visit_values(session, appointment, tz, old)
+    )
+    return (subject[:200] if subject else None), body
 
 
 def queue_visit_notice(
@@ -122,10 +145,9 @@ def queue_visit_notice(
     consented to (and has a contact for); the rows written (none: nobody to write to)."""
     patient = session.get(Patient, appointment.patient_id)
     assert patient is not None  # a foreign key
-    values = visit_values(session, appointment, tz, old)
     rows = []
     for channel, contact in reachable_channels(session, patient, now.astimezone(tz).date()):
-        subject, body = render(default_template(purpose, channel), values)
+        subject, body = visit_notice(session, appointment, purpose, channel, tz, old=old)
         rows.append(
             OutboxMessage(
                 patient_id=patient.id,
@@ -136,6 +158,7 @@ def queue_visit_notice(
                 subject=subject,
                 body=body,
                 next_attempt_at=due_at or now,
+                from_template=True,
             )  # fmt: skip
         )
     session.add_all(rows)

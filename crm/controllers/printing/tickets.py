@@ -33,6 +33,7 @@ from crm.controllers.schedule import calendar, day_grid
 from crm.controllers.validation.phones import format_phone
 from crm.controllers.vocabulary import appointment_kind_title as kind_title
 from crm.controllers.vocabulary import appointment_status_title as status_title
+from crm.controllers.vocabulary import what_to_bring
 from crm.i18n import translate
 from crm.models import (
     Appointment,
@@ -66,20 +67,6 @@ def full_name(last_name: str, first_name: str, patronymic: str | None) -> str:
 def ticket_number(appointment_id: int) -> str:
     """The ticket's printed number: the appointment's id, at least six digits."""
     return f"{appointment_id:06d}"
-
-
-def what_to_bring(kind: AppointmentKind, has_referral: bool) -> tuple[str, ...]:
-    """What the patient brings to the visit, in words (nothing for a remote one)."""
-    if kind is AppointmentKind.REMOTE:
-        return ()
-    bring = [translate("tickets", "passport")]
-    if kind is AppointmentKind.REFERRAL:
-        bring.append(translate("tickets", "OMS policy"))
-    if has_referral:
-        bring.append(translate("tickets", "the referral"))
-    if kind is AppointmentKind.FOLLOW_UP:
-        bring.append(translate("tickets", "results of earlier examinations"))
-    return tuple(bring)
 
 
 @dataclass(frozen=True)
@@ -129,6 +116,21 @@ def ticket_data(
             ``appointment``), or too many at once.
     """
     require(actor, Permission.PRINT)
+    return _tickets(db, appointment_ids, now)
+
+
+def ticket_pdf(session: Session, appointment_id: int) -> bytes | None:
+    """One appointment's ticket as a PDF on the clinic's paper, attached to the e-mails
+    about it (by the sender: no actor, not a print); ``None`` if it has no ticket."""
+    visit = session.get(Appointment, appointment_id)
+    if visit is None or visit.status in NO_TICKET:
+        return None
+    return render_tickets(_tickets(session, [appointment_id], None), formats.ticket_format(session))
+
+
+def _tickets(
+    db: sessionmaker[Session] | Session, appointment_ids: Sequence[int], now: dt.datetime | None
+) -> list[TicketData]:
     ids = list(dict.fromkeys(appointment_ids))
     if not ids:
         return []

@@ -15,6 +15,7 @@ from crm.controllers.access.permissions import Permission, allowed
 from crm.views import AppContext
 from crm.views.notifications.channels_tab import ChannelsTab
 from crm.views.notifications.outbox_tab import OutboxTab
+from crm.views.notifications.templates_tab import TemplatesTab
 
 
 class NotificationsPage(QWidget):
@@ -50,6 +51,10 @@ class NotificationsPage(QWidget):
         if allowed(context.actor, Permission.MANAGE_NOTIFICATIONS):
             self.outbox = OutboxTab(context)
             self.add_tab(self.outbox, self.tr("Queue"))
+        self.templates: TemplatesTab | None = None
+        if allowed(context.actor, Permission.MANAGE_NOTIFICATIONS):  # managers edit the texts
+            self.templates = TemplatesTab(context)
+            self.add_tab(self.templates, self.tr("Texts"))
         self.channels: ChannelsTab | None = None
         if allowed(context.actor, Permission.MANAGE_SETTINGS):  # administrators
             self.channels = ChannelsTab(context)
