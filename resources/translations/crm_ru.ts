@@ -4992,6 +4992,7 @@
     </message>
     <message>
         <source>You may book only into your own schedule</source>
+        <extracomment>Kinds of visit the patient pays for: they are always of a service (its price, its length). The trigger of migration 0016 refusing such a visit without a service.</extracomment>
         <translation>Записывать можно только в своё расписание</translation>
     </message>
     <message>
@@ -5025,6 +5026,10 @@
     <message>
         <source>The referral is already used by another appointment</source>
         <translation>По этому направлению уже есть другая запись</translation>
+    </message>
+    <message>
+        <source>Service: a paid or follow-up visit needs its service (the price and length)</source>
+        <translation>Услуга: у платного или повторного приема должна быть услуга (ее цена и длительность)</translation>
     </message>
     <message>
         <source>Only a booked appointment can be cancelled or moved</source>
@@ -5073,6 +5078,10 @@
     <message>
         <source>No service with id {id}</source>
         <translation>Услуга с кодом {id} не найдена</translation>
+    </message>
+    <message>
+        <source>Service: no longer provided</source>
+        <translation>Услуга: больше не оказывается</translation>
     </message>
     <message>
         <source>Booking by referral needs the referral&apos;s number</source>

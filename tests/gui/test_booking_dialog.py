@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from crm.controllers.clinic import clock
 from crm.controllers.context import Actor
-from crm.controllers.schedule import booking, day_grid
+from crm.controllers.schedule import day_grid
 from crm.controllers.schedule.day_grid import GridAppointment, GridDoctor
 from crm.crypto import generate_key_file
 from crm.db.database import Database
@@ -316,7 +316,7 @@ def test_slot_taken_meanwhile_offers_the_nearest_free_time(
     pick_patient(qtbot, dialog, "соколова")
     dialog.kind.setCurrentIndex(dialog.kind.findData(AppointmentKind.PAID))
     # Another workstation books the very slot while the dialog is open.
-    booking.book(
+    f.book(
         gui_database.sessions, clinic.robot, patient_id=clinic.other_patient,
         doctor_id=clinic.petrov, starts_at=starts,
     )  # fmt: skip
@@ -346,7 +346,7 @@ def test_a_manager_overbooks_with_a_reason(
 ) -> None:
     context, actions = desk("anna")
     starts = later(clinic, hhmm="15:00")
-    booking.book(
+    f.book(
         gui_database.sessions, clinic.robot, patient_id=clinic.other_patient,
         doctor_id=clinic.petrov, starts_at=starts,
     )  # fmt: skip

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from crm.controllers.access import auth
-from crm.controllers.schedule import booking, visit_status
+from crm.controllers.schedule import visit_status
 from crm.controllers.waiting import queue
 from crm.controllers.waiting.queue import WaitingEntry
 from crm.db.database import Database
@@ -178,7 +178,7 @@ def test_a_time_taken_meanwhile_is_said_and_the_entry_waits_again(
     prompt = open_prompt(qtbot, make_context("boris", FakeEvents()))
     (line,) = prompt.lines
     # Another desk books the freed time for someone else first.
-    booking.book(
+    f.book(
         gui_database.sessions, clinic.registrar, patient_id=clinic.patients[0],
         doctor_id=clinic.petrov, starts_at=f.at(clinic.day, "11:00"),
     )  # fmt: skip

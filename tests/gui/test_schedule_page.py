@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy.orm import sessionmaker
 
 from crm.controllers.access import auth
-from crm.controllers.schedule import booking
 from crm.controllers.waiting import queue
 from crm.crypto import generate_key_file
 from crm.db.database import Database
@@ -455,7 +454,7 @@ def test_a_booking_from_another_workstation_appears_live(
         scroll = grid.verticalScrollBar().value()
         asked.clear()
         # Another desk, with its own engine and session factory, books Сидорова at 15:00.
-        other = booking.book(
+        other = f.book(
             sessionmaker(bind=other_desk), c.registrar, patient_id=c.patients[3],
             doctor_id=c.sidorova, starts_at=f.at(c.day, "15:00"),
         )  # fmt: skip
@@ -468,7 +467,7 @@ def test_a_booking_from_another_workstation_appears_live(
         # arriving after the blocker is gone crashes pytest-qt's slot.)
         seen: list[dict] = []
         events.changed.connect(seen.append)
-        later = booking.book(
+        later = f.book(
             sessionmaker(bind=other_desk), c.registrar, patient_id=c.patients[3],
             doctor_id=c.sidorova, starts_at=f.at(c.day + dt.timedelta(days=1), "15:00"),
         )  # fmt: skip
