@@ -231,8 +231,8 @@
         <translation>Номер как на направлении</translation>
     </message>
     <message>
-        <source>— no particular service —</source>
-        <translation>— без определённой услуги —</translation>
+        <source>— choose the service —</source>
+        <translation>— выберите услугу —</translation>
     </message>
     <message>
         <source> × {minutes} min</source>
@@ -249,6 +249,10 @@
     <message>
         <source>Service</source>
         <translation>Услуга</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Цена</translation>
     </message>
     <message>
         <source>Video link</source>
@@ -301,6 +305,18 @@
     <message>
         <source>, room {number}</source>
         <translation>, кабинет {number}</translation>
+    </message>
+    <message>
+        <source>choose the service: its price and length show here</source>
+        <translation>выберите услугу: здесь будут ее цена и длительность</translation>
+    </message>
+    <message>
+        <source>no price on {day} · {minutes} min</source>
+        <translation>нет цены на {day} · {minutes} мин</translation>
+    </message>
+    <message>
+        <source>{price} on {day} · {minutes} min</source>
+        <translation>{price} на {day} · {minutes} мин</translation>
     </message>
     <message>
         <source>No active referral on the card: type the number or choose «Paid»</source>
