@@ -4,8 +4,8 @@ A :class:`Job` has a name, a "due?" check and a run; :func:`run_due` asks every 
 and runs those that are due (one job's failure does not stop the others), and
 :func:`run_forever` does that every ``interval`` seconds until told to stop.
 ``clinic-crm service run [--once]`` is the command line over it. The scheduled backup
-is the first job (:func:`default_jobs`); other jobs (sending notifications) join the
-list there.
+is the first job (:func:`default_jobs`), the expiry of bonus points the second; other
+jobs (sending notifications) join the list there.
 """
 
 from __future__ import annotations
@@ -65,9 +65,28 @@ BACKUP_JOB = Job(
 )
 
 
+def _bonus_expiry_due(database: Database) -> bool:
+    from crm.controllers.payments import bonus_expiry
+
+    return bonus_expiry.is_due(database.sessions)
+
+
+def _bonus_expiry_run(database: Database) -> str:
+    from crm.controllers.payments import bonus_expiry
+
+    run = bonus_expiry.expire_all(database.sessions)
+    return translate("payments", "bonus points expired: {points} of {patients} patients").format(
+        points=run.points, patients=run.patients
+    )
+
+
+#: Points past their expiry are written off for every patient (idempotent).
+BONUS_EXPIRY_JOB = Job(name="bonus_expiry", due=_bonus_expiry_due, run=_bonus_expiry_run)
+
+
 def default_jobs() -> list[Job]:
     """The service's jobs, in the order they are asked."""
-    return [BACKUP_JOB]
+    return [BACKUP_JOB, BONUS_EXPIRY_JOB]
 
 
 def run_due(database: Database, jobs: list[Job] | None = None) -> list[JobOutcome]:

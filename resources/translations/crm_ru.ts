@@ -7418,7 +7418,7 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     <name>payments</name>
     <message>
         <source>accrual</source>
-        <extracomment>pg_advisory_xact_lock namespace: one expiry run per patient at a time (&quot;CRM&quot; + 0x30).</extracomment>
+        <extracomment>pg_advisory_xact_lock namespace: one expiry run per patient at a time (&quot;CRM&quot; + 0x30). Who the journal names for the background service&apos;s expiry runs.</extracomment>
         <translation>начисление</translation>
     </message>
     <message>
@@ -7660,6 +7660,10 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     <message>
         <source>balance: {points} points</source>
         <translation>баланс: {points} бонусов</translation>
+    </message>
+    <message>
+        <source>bonus points expired: {points} of {patients} patients</source>
+        <translation>списано просроченных бонусных баллов: {points} у пациентов: {patients}</translation>
     </message>
 </context>
 <context>

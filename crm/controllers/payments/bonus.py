@@ -32,6 +32,8 @@ BALANCE_CONSTRAINT = "ck_patient_bonus_balance_nonnegative"
 #: pg_advisory_xact_lock namespace: one expiry run per patient at a time ("CRM" + 0x30).
 LOCK_EXPIRY = 0x43524D30
 MAX_EXPIRY_DAYS = 3650
+#: Who the journal names for the background service's expiry runs.
+SERVICE_LOGIN = "service"
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ def points_for(amount: Decimal, percent: Decimal) -> int:
 
 def add_entry(
     session: Session,
-    actor: Actor,
+    actor: Actor | None,
     *,
     patient_id: int,
     delta: int,
@@ -163,7 +165,7 @@ def add_entry(
         reason=reason[:200],
         payment_id=payment_id,
         expires_on=expires_on,
-        created_by_id=actor.user_id,
+        created_by_id=actor.user_id if actor else None,
     )
     session.add(entry)
     session.flush()
@@ -219,10 +221,12 @@ def correct(
             raise
 
 
-def expire(db: sessionmaker[Session], actor: Actor, *, patient_id: int) -> int:
+def expire(db: sessionmaker[Session], actor: Actor | None, *, patient_id: int) -> int:
     """Write off the patient's points whose accruals have expired; returns the points
-    written off (0 when none). Spends and other write-offs use the oldest points first,
-    so what expired and is still unspent is ``expired accruals − everything taken``.
+    written off (0 when none; run again, it writes nothing). Spends and other
+    write-offs use the oldest points first, so what expired and is still unspent is
+    ``expired accruals − everything taken``. ``actor`` ``None``: the clinic's
+    background service (journaled as ``service``).
     """
     with db() as session, session.begin():
         session.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_EXPIRY, patient_id)))
@@ -248,7 +252,7 @@ def expire(db: sessionmaker[Session], actor: Actor, *, patient_id: int) -> int:
         )  # fmt: skip
         journal.record(
             session, "bonus_expiry", actor=actor, entity="patient", entity_id=patient_id,
-            changes={"points": [None, -lapsed]},
+            changes={"points": [None, -lapsed]}, login=None if actor else SERVICE_LOGIN,
         )  # fmt: skip
         return lapsed
 
