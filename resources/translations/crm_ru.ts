@@ -204,6 +204,88 @@
     </message>
 </context>
 <context>
+    <name>BonusRulesTab</name>
+    <message>
+        <source>Bonus points</source>
+        <translation>Бонусы</translation>
+    </message>
+    <message>
+        <source>Points accrued, % of a paid visit</source>
+        <translation>Начисление бонусов, % от оплаты визита</translation>
+    </message>
+    <message>
+        <source>Largest share payable in points, %</source>
+        <translation>Наибольшая доля оплаты бонусами, %</translation>
+    </message>
+    <message>
+        <source>Points expire after, days</source>
+        <translation>Срок действия бонусов, дней</translation>
+    </message>
+    <message>
+        <source>One point is one rouble. Points are accrued on the money taken for a paid visit and written off when they expire (by the clinic&apos;s service).</source>
+        <translation>Один бонус — один рубль. Бонусы начисляются с денег, полученных за платный прием, и списываются по истечении срока (это делает служба клиники).</translation>
+    </message>
+    <message>
+        <source>Only a manager changes the bonus rules.</source>
+        <translation>Правила бонусов меняет только менеджер.</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Сохранить (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>The bonus rules are saved</source>
+        <translation>Правила бонусов сохранены</translation>
+    </message>
+</context>
+<context>
+    <name>BonusTab</name>
+    <message>
+        <source>When</source>
+        <translation>Когда</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Что</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Бонусы</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Сгорают</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>+100 or -50</source>
+        <translation>+100 или -50</translation>
+    </message>
+    <message>
+        <source>Reason for the correction</source>
+        <translation>Причина корректировки</translation>
+    </message>
+    <message>
+        <source>Correct the points</source>
+        <translation>Скорректировать</translation>
+    </message>
+    <message>
+        <source>Correction:</source>
+        <translation>Корректировка:</translation>
+    </message>
+    <message>
+        <source>Balance: &lt;b&gt;{points}&lt;/b&gt; points</source>
+        <translation>Баланс: &lt;b&gt;{points}&lt;/b&gt; бонусов</translation>
+    </message>
+    <message>
+        <source>Points corrected: the balance is {points}</source>
+        <translation>Бонусы скорректированы: баланс {points}</translation>
+    </message>
+</context>
+<context>
     <name>BookingDialog</name>
     <message>
         <source>New appointment</source>
@@ -843,6 +925,10 @@
     <message>
         <source>Medical record</source>
         <translation>Медкарта</translation>
+    </message>
+    <message>
+        <source>Bonus points</source>
+        <translation>Бонусы</translation>
     </message>
     <message>
         <source>Appointments ({n})</source>
@@ -7444,6 +7530,10 @@ we remind you of your appointment with doctor {doctor} ({specialty}) on {date} a
     <message>
         <source>the patient has only {points} points</source>
         <translation>у пациента только {points} бонусов</translation>
+    </message>
+    <message>
+        <source>a whole number, e.g. 100 or -50</source>
+        <translation>целое число, например 100 или -50</translation>
     </message>
     <message>
         <source>say why the points are corrected</source>

@@ -71,6 +71,21 @@ def kind_title(kind: str) -> str:
     }.get(kind, kind)
 
 
+@dataclass(frozen=True)
+class BonusAccount:
+    """A patient's points now and the ledger that makes them, oldest first."""
+
+    patient_id: int
+    balance: int
+    rows: tuple[LedgerRow, ...]
+
+
+def current_rules(db: sessionmaker[Session]) -> BonusRules:
+    """:func:`read_rules` in its own session (for the manager's screen)."""
+    with db() as session:
+        return read_rules(session)
+
+
 def read_rules(session: Session) -> BonusRules:
     """The clinic's bonus rules (the defaults until a manager sets them)."""
     stored = settings.get(session, BONUS_RULES) or {}
@@ -185,8 +200,23 @@ def over_balance(have: int) -> Exception:
     )
 
 
+def clean_points(points: int | str) -> int:
+    """Points as typed (``"+100"``, ``"-50"``, ``"1 000"``) as a whole number.
+
+    Raises:
+        ValidationError: (``points``) not a whole number.
+    """
+    if isinstance(points, int) and not isinstance(points, bool):
+        return points
+    text = "".join(str(points).split()).replace("\u2212", "-")
+    try:
+        return int(text)
+    except ValueError:
+        raise refuse("points", translate("payments", "a whole number, e.g. 100 or -50")) from None
+
+
 def correct(
-    db: sessionmaker[Session], actor: Actor, *, patient_id: int, points: int, reason: str
+    db: sessionmaker[Session], actor: Actor, *, patient_id: int, points: int | str, reason: str
 ) -> int:
     """A manager's manual correction of a patient's points, with a reason; returns the
     new balance. Never below zero (the database refuses it).
@@ -196,6 +226,7 @@ def correct(
         ValidationError: no reason, zero points, or the balance would go below zero.
     """
     require(actor, Permission.MANAGE_BONUS)
+    points = clean_points(points)
     reason = " ".join(reason.split())
     if not reason:
         raise refuse("reason", translate("payments", "say why the points are corrected"))
@@ -257,16 +288,30 @@ def expire(db: sessionmaker[Session], actor: Actor | None, *, patient_id: int) -
         return lapsed
 
 
+def _ledger_rows(session: Session, patient_id: int) -> tuple[LedgerRow, ...]:
+    rows = session.scalars(
+        sa.select(BonusLedgerEntry)
+        .where(BonusLedgerEntry.patient_id == patient_id)
+        .order_by(BonusLedgerEntry.id)
+    )
+    return tuple(
+        LedgerRow(r.id, r.created_at, r.kind, r.delta, r.reason, r.payment_id, r.expires_on)
+        for r in rows
+    )
+
+
 def ledger(db: sessionmaker[Session], actor: Actor, patient_id: int) -> tuple[LedgerRow, ...]:
     """The patient's ledger, oldest first."""
     require(actor, Permission.TAKE_PAYMENTS)
     with db() as session:
-        rows = session.scalars(
-            sa.select(BonusLedgerEntry)
-            .where(BonusLedgerEntry.patient_id == patient_id)
-            .order_by(BonusLedgerEntry.id)
-        )
-        return tuple(
-            LedgerRow(r.id, r.created_at, r.kind, r.delta, r.reason, r.payment_id, r.expires_on)
-            for r in rows
+        return _ledger_rows(session, patient_id)
+
+
+def account(db: sessionmaker[Session], actor: Actor, patient_id: int) -> BonusAccount:
+    """The patient's balance and ledger, read in one snapshot (the card's «Бонусы» tab)."""
+    require(actor, Permission.TAKE_PAYMENTS)
+    with db() as session, session.begin():
+        session.execute(sa.text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+        return BonusAccount(
+            patient_id, balance(session, patient_id), _ledger_rows(session, patient_id)
         )

@@ -41,6 +41,7 @@ from crm.views.patients.tab_models import (
     ReferralsModel,
     RowsModel,
 )
+from crm.views.payments.bonus_tab import BonusTab
 from crm.views.referrals.patient_queues import PatientQueuesPanel
 
 
@@ -136,6 +137,10 @@ class CardTabs(QTabWidget):
         self.addTab(self.queues, self.tr("Priority and waiting list"))
         self.medical = DocumentsTab(context)  # «Медкарта»: crm/views/medical/
         self.addTab(self.medical, self.tr("Medical record"))
+        self.bonus: BonusTab | None = None
+        if allowed(context.actor, Permission.TAKE_PAYMENTS):
+            self.bonus = BonusTab(context)  # «Бонусы»: crm/views/payments/
+            self.addTab(self.bonus, self.tr("Bonus points"))
         self.setEnabled(False)  # until there is a saved card to show
 
     @property
@@ -166,6 +171,8 @@ class CardTabs(QTabWidget):
             return
         self.queues.show_patient(self._patient_id)
         self.medical.show_patient(self._patient_id)
+        if self.bonus is not None:
+            self.bonus.show_patient(self._patient_id)
         if self._loading:
             self._again = True
             return

@@ -1,0 +1,1 @@
+"""The desk's money screens: payments, receipts, bonus points."""
