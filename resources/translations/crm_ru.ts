@@ -2068,7 +2068,7 @@
     <name>OfferActions</name>
     <message>
         <source>Booked: {patient} to {doctor}, {day} at {time} ({kind})</source>
-        <extracomment>Change notices are gathered this long before the offers are read again. Offers shown at once; the rest are counted («and 2 more»). How often this desk passes on offers left unanswered too long. Tables whose change may change the offers (``*`` = resynchronise everything).</extracomment>
+        <extracomment>Change notices are gathered this long before the offers are read again. Offers shown at once; the rest are counted («and 2 more»). How often this desk passes on offers left unanswered too long. Tables whose change may change the offers (``*`` = resynchronise everything). The last «which service?» dialog opened (a paid or follow-up answer).</extracomment>
         <translation>Записан(а): {patient} — {doctor}, {day} в {time} ({kind})</translation>
     </message>
     <message>
@@ -3705,6 +3705,45 @@
     <message>
         <source>, in the holding tray: {count}</source>
         <translation>, в листе переноса: {count}</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceChoiceDialog</name>
+    <message>
+        <source>Service of the visit</source>
+        <translation>Услуга приема</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Платный</translation>
+    </message>
+    <message>
+        <source>Follow-up visit</source>
+        <translation>Повторный прием</translation>
+    </message>
+    <message>
+        <source>— choose the service —</source>
+        <translation>— выберите услугу —</translation>
+    </message>
+    <message>
+        <source>Prices on {day}</source>
+        <translation>Цены на {day}</translation>
+    </message>
+    <message>
+        <source>Kind of visit</source>
+        <translation>Вид приема</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Услуга</translation>
+    </message>
+    <message>
+        <source>{minutes} min</source>
+        <translation>{minutes} мин</translation>
+    </message>
+    <message>
+        <source>Service: a paid or follow-up visit needs its service</source>
+        <translation>Услуга: у платного или повторного приема должна быть услуга</translation>
     </message>
 </context>
 <context>

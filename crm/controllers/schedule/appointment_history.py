@@ -130,9 +130,11 @@ def list_services(
     *,
     specialty_id: int | None = None,
     day: dt.date | None = None,
+    doctor_id: int | None = None,
 ) -> list[ServiceChoice]:
-    """Active services by name; with ``specialty_id``, those of it or of no specialty;
-    with ``day``, each with its price valid that day (the visit's day)."""
+    """Active services by name; with ``specialty_id`` (or ``doctor_id``: the doctor's
+    specialty), those of it or of no specialty; with ``day``, each with its price valid
+    that day (the visit's day)."""
     require(actor, Permission.FIND_PATIENTS)
     price = sa.null() if day is None else ServicePrice.amount
     query = sa.select(Service, price).where(Service.active).order_by(Service.name, Service.id)
@@ -150,6 +152,11 @@ def list_services(
             sa.or_(Service.specialty_id.is_(None), Service.specialty_id == specialty_id)
         )
     with db() as session:
+        if doctor_id is not None and specialty_id is None:
+            specialty = session.scalar(sa.select(Doctor.specialty_id).where(Doctor.id == doctor_id))
+            query = query.where(
+                sa.or_(Service.specialty_id.is_(None), Service.specialty_id == specialty)
+            )
         return [
             ServiceChoice(s.id, s.code, s.name, s.duration_slots, s.specialty_id, amount)
             for s, amount in session.execute(query)
