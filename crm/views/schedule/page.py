@@ -47,7 +47,7 @@ from crm.views.controls import fit_combo_popup, narrow_combo, tool_button
 from crm.views.patients.labels import appointment_kind_names
 from crm.views.patients.message_bar import MessageBar
 from crm.views.referrals.offer_prompt import OfferPrompt
-from crm.views.schedule import column_order
+from crm.views.schedule import column_order, service_choice
 from crm.views.schedule.actions import ScheduleActions
 from crm.views.schedule.grid import ScheduleGrid
 from crm.views.schedule.grid_labels import PreparedLabels
@@ -505,13 +505,12 @@ class SchedulePage(QWidget):
         self.tray_loaded.emit()
 
     def _book_waiting(
-        self, entry_id: int, doctor: GridDoctor, starts_at: dt.datetime, paid: bool = False
+        self, entry_id: int, doctor: GridDoctor, starts_at: dt.datetime, terms: tuple = ()
     ) -> None:
         """A waiting patient was dropped on a slot: book there and close the entry.
 
-        Without a usable referral the desk is asked first (``paid``: asked already):
-        the patient may not want to pay.
-        """
+        Without a usable referral the desk asks first (the patient may not want to pay),
+        then the kind and service (``terms``: ``(kind, service_id)``, asked already)."""
 
         patient = self._waiting_names.get(entry_id, "")
 
@@ -539,13 +538,14 @@ class SchedulePage(QWidget):
             )
             self.message_bar.show_question("warning", question, [
                 (self.tr("Book as paid"),
-                 lambda: self._book_waiting(entry_id, doctor, starts_at, paid=True)),
+                 lambda: service_choice.ask_terms(self, entry_id, doctor, starts_at)),
                 (self.tr("Do not book"), lambda: None),
             ])  # fmt: skip
 
         self._context.runner.submit(
             queue.book_entry, self._context.database.sessions, self._context.actor,
-            entry_id, doctor_id=doctor.id, starts_at=starts_at, paid_without_referral=paid,
+            entry_id, doctor_id=doctor.id, starts_at=starts_at, paid_without_referral=False,
+            kind=terms[0] if terms else None, service_id=terms[1] if terms else None,
             on_success=booked, on_error=refused, owner=self,
         )  # fmt: skip
 

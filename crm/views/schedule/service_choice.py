@@ -10,6 +10,7 @@ Open it with ``open()``; ``chosen`` carries the answer.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 from crm.controllers.payments.money import rubles
 from crm.controllers.schedule import appointment_history
 from crm.controllers.schedule.appointment_history import ServiceChoice
+from crm.controllers.schedule.day_grid import GridDoctor
 from crm.models.enums import AppointmentKind
 from crm.views import AppContext
 from crm.views.patients.message_bar import MessageBar
@@ -119,3 +121,16 @@ class ServiceChoiceDialog(QDialog):
             return
         self.chosen.emit(AppointmentKind(self.kind.currentData()), service.id)
         self.accept()
+
+
+def ask_terms(
+    page: Any, entry_id: int, doctor: GridDoctor, starts_at: dt.datetime
+) -> ServiceChoiceDialog:
+    """A waiting patient dropped on ``doctor``'s slot is to be booked as paid: ask the
+    kind and service, then book through the schedule page's ``_book_waiting``."""
+    dialog = ServiceChoiceDialog(page._context, doctor.id, starts_at.date(), parent=page)
+    dialog.chosen.connect(
+        lambda kind, service: page._book_waiting(entry_id, doctor, starts_at, (kind, service))
+    )
+    dialog.open()
+    return dialog
