@@ -2736,6 +2736,18 @@
         <translation>Запись по приоритетной заявке</translation>
     </message>
     <message>
+        <source>Paid</source>
+        <translation>Платный</translation>
+    </message>
+    <message>
+        <source>Follow-up visit</source>
+        <translation>Повторный прием</translation>
+    </message>
+    <message>
+        <source>— choose the service —</source>
+        <translation>— выберите услугу —</translation>
+    </message>
+    <message>
         <source>Doctor / time</source>
         <translation>Врач / время</translation>
     </message>
@@ -2748,12 +2760,32 @@
         <translation>Специальность</translation>
     </message>
     <message>
+        <source>Kind of visit</source>
+        <translation>Вид приема</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Услуга</translation>
+    </message>
+    <message>
+        <source>no price</source>
+        <translation>нет цены</translation>
+    </message>
+    <message>
+        <source>{minutes} min</source>
+        <translation>{minutes} мин</translation>
+    </message>
+    <message>
         <source>Looking for free time…</source>
         <translation>Ищем свободное время…</translation>
     </message>
     <message>
         <source>No free time of this specialty in the next two weeks.</source>
         <translation>В ближайшие две недели свободного времени у врачей этой специальности нет.</translation>
+    </message>
+    <message>
+        <source>Service: a paid or follow-up visit needs its service</source>
+        <translation>Услуга: у платного или повторного приема должна быть услуга</translation>
     </message>
 </context>
 <context>
