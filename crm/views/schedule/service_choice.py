@@ -123,9 +123,7 @@ class ServiceChoiceDialog(QDialog):
         self.accept()
 
 
-def ask_terms(
-    page: Any, entry_id: int, doctor: GridDoctor, starts_at: dt.datetime
-) -> ServiceChoiceDialog:
+def ask_terms(page: Any, entry_id: int, doctor: GridDoctor, starts_at: dt.datetime) -> None:
     """A waiting patient dropped on ``doctor``'s slot is to be booked as paid: ask the
     kind and service, then book through the schedule page's ``_book_waiting``."""
     dialog = ServiceChoiceDialog(page._context, doctor.id, starts_at.date(), parent=page)
@@ -133,4 +131,3 @@ def ask_terms(
         lambda kind, service: page._book_waiting(entry_id, doctor, starts_at, (kind, service))
     )
     dialog.open()
-    return dialog
