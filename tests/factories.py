@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -13,7 +14,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from crm.models import Appointment, Branch, Doctor, Patient, Specialty
+from crm.models import Appointment, Branch, Doctor, Patient, Service, ServicePrice, Specialty
 from crm.models.enums import AppointmentKind, AppointmentStatus
 
 if TYPE_CHECKING:
@@ -74,6 +75,32 @@ def at(day: dt.date, hhmm: str) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=MOSCOW)
 
 
+#: The catalogue service of the tests' paid visits (of no specialty: any doctor gives it).
+PAID_SERVICE = "TEST-PAID"
+PAID_PRICE = Decimal("1500.00")
+
+
+def service(
+    session: Session, code: str = PAID_SERVICE, *, slots: int = 1, price: Decimal = PAID_PRICE
+) -> Service:
+    """The service ``code`` (created once, with ``price`` valid since 2000): a paid or
+    follow-up visit is always of a service."""
+    row = session.scalars(sa.select(Service).where(Service.code == code)).one_or_none()
+    if row is None:
+        row = Service(code=code, name=f"Платная услуга {code}", duration_slots=slots)
+        session.add(row)
+        session.flush()
+        session.add(ServicePrice(service_id=row.id, amount=price, valid_from=dt.date(2000, 1, 1)))
+        session.flush()
+    return row
+
+
+def paid_service_id(db: sessionmaker[Session]) -> int:
+    """The id of :func:`service` (committed to the test's transaction)."""
+    with db() as session, session.begin():
+        return service(session).id
+
+
 def appointment(
     session: Session,
     doctor_row: Doctor,
@@ -92,6 +119,7 @@ def appointment(
         starts_at=starts,
         ends_at=starts + dt.timedelta(minutes=minutes),
         kind=AppointmentKind.PAID,
+        service_id=service(session).id,
         status=status,
         overbooked=overbooked,
         overbook_reason="срочный пациент" if overbooked else None,
@@ -125,3 +153,24 @@ def rolled_back_demo(
     finally:
         outer.rollback()
         connection.close()
+
+
+def paid_terms(db: sessionmaker[Session], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``kwargs`` of a booking, with the tests' service when the visit is paid or a
+    follow-up (a booking with no kind and no referral is paid) and names none."""
+    kind = kwargs.get("kind")
+    referral = kwargs.get("referral_id") or kwargs.get("referral_number")
+    paid = kind in (AppointmentKind.PAID, AppointmentKind.FOLLOW_UP) or (
+        kind is None and not referral
+    )
+    if paid and kwargs.get("service_id") is None:
+        return {**kwargs, "service_id": paid_service_id(db)}
+    return kwargs
+
+
+def book(db: sessionmaker[Session], actor: Any, **kwargs: Any) -> Any:
+    """:func:`crm.controllers.schedule.booking.book`, a paid visit being of the tests'
+    service (:func:`paid_terms`)."""
+    from crm.controllers.schedule import booking
+
+    return booking.book(db, actor, **paid_terms(db, kwargs))

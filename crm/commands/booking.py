@@ -67,8 +67,22 @@ def _refusal_line(refused: BookingRefused) -> str:
     metavar='"YYYY-MM-DD HH:MM"',
     help="Start time in the clinic's timezone.",
 )
-@click.option("--slots", type=click.IntRange(1, 4), default=1, show_default=True)
+@click.option(
+    "--slots", type=click.IntRange(1, 4), help="Length in slots (default: the service's, else 1)."
+)
 @click.option("--referral", "referral_number", metavar="NUMBER", help="Book by this referral.")
+@click.option(
+    "--kind",
+    type=click.Choice(["referral", "paid", "follow_up", "remote"]),
+    help="Kind of visit (default: referral with --referral, else paid).",
+)
+@click.option(
+    "--service",
+    "service_id",
+    type=int,
+    metavar="ID",
+    help="The catalogue service (required for a paid or follow-up visit).",
+)
 @click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
 @click.pass_context
 @friendly_errors
@@ -78,13 +92,20 @@ def book(
     patient_id: int,
     doctor_id: int,
     at: dt.datetime,
-    slots: int,
+    slots: int | None,
     referral_number: str | None,
+    kind: str | None,
+    service_id: int | None,
     as_login: str | None,
 ) -> None:
-    """Book an appointment and print its id (exit 1 with the reason if refused)."""
+    """Book an appointment and print its id (exit 1 with the reason if refused).
+
+    A paid or follow-up visit is always of a service (``--service``): without one
+    it is refused, naming the field.
+    """
     from crm.controllers.clinic.clock import clinic_timezone
     from crm.controllers.schedule import booking
+    from crm.models.enums import AppointmentKind
 
     ready = _open(ctx)
     try:
@@ -99,7 +120,9 @@ def book(
                 doctor_id=doctor_id,
                 starts_at=starts_at,
                 slots=slots,
+                kind=AppointmentKind(kind) if kind else None,
                 referral_number=referral_number,
+                service_id=service_id,
             )
         except booking.BookingRefused as refused:
             fail(_refusal_line(refused))

@@ -5,7 +5,8 @@ and runs those that are due (one job's failure does not stop the others), and
 :func:`run_forever` does that every ``interval`` seconds until told to stop.
 ``clinic-crm service run [--once]`` is the command line over it. The scheduled backup
 is the first job (:func:`default_jobs`), the outbox sender (:class:`NotificationSender`)
-the second: one service runs the clinic's backups and its notifications.
+the second, the expiry of bonus points the third: one service runs the clinic's backups,
+its notifications and its points.
 """
 
 from __future__ import annotations
@@ -71,6 +72,25 @@ BACKUP_JOB = Job(
 )
 
 
+def _bonus_expiry_due(database: Database) -> bool:
+    from crm.controllers.payments import bonus_expiry
+
+    return bonus_expiry.is_due(database.sessions)
+
+
+def _bonus_expiry_run(database: Database) -> str:
+    from crm.controllers.payments import bonus_expiry
+
+    run = bonus_expiry.expire_all(database.sessions)
+    return translate("payments", "bonus points expired: {points} of {patients} patients").format(
+        points=run.points, patients=run.patients
+    )
+
+
+#: Points past their expiry are written off for every patient (idempotent).
+BONUS_EXPIRY_JOB = Job(name="bonus_expiry", due=_bonus_expiry_due, run=_bonus_expiry_run)
+
+
 class NotificationSender:
     """The outbox sender as a job: the channels an administrator set (``notifications.channels``,
     their secrets opened with the key file), read again at every look so that a change on a
@@ -132,7 +152,7 @@ class NotificationSender:
 def default_jobs(key_file: Path | None = None) -> list[Job]:
     """The service's jobs, in the order they are asked: the scheduled backup, and — given
     the key file that opens the channels' secrets, or with none set — the outbox sender."""
-    return [BACKUP_JOB, NotificationSender(key_file).job()]
+    return [BACKUP_JOB, NotificationSender(key_file).job(), BONUS_EXPIRY_JOB]
 
 
 def run_due(database: Database, jobs: list[Job] | None = None) -> list[JobOutcome]:

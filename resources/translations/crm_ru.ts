@@ -208,6 +208,88 @@
     </message>
 </context>
 <context>
+    <name>BonusRulesTab</name>
+    <message>
+        <source>Bonus points</source>
+        <translation>Бонусы</translation>
+    </message>
+    <message>
+        <source>Points accrued, % of a paid visit</source>
+        <translation>Начисление бонусов, % от оплаты визита</translation>
+    </message>
+    <message>
+        <source>Largest share payable in points, %</source>
+        <translation>Наибольшая доля оплаты бонусами, %</translation>
+    </message>
+    <message>
+        <source>Points expire after, days</source>
+        <translation>Срок действия бонусов, дней</translation>
+    </message>
+    <message>
+        <source>One point is one rouble. Points are accrued on the money taken for a paid visit and written off when they expire (by the clinic&apos;s service).</source>
+        <translation>Один бонус — один рубль. Бонусы начисляются с денег, полученных за платный прием, и списываются по истечении срока (это делает служба клиники).</translation>
+    </message>
+    <message>
+        <source>Only a manager changes the bonus rules.</source>
+        <translation>Правила бонусов меняет только менеджер.</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Сохранить (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>The bonus rules are saved</source>
+        <translation>Правила бонусов сохранены</translation>
+    </message>
+</context>
+<context>
+    <name>BonusTab</name>
+    <message>
+        <source>When</source>
+        <translation>Когда</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Что</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>Бонусы</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Сгорают</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>+100 or -50</source>
+        <translation>+100 или -50</translation>
+    </message>
+    <message>
+        <source>Reason for the correction</source>
+        <translation>Причина корректировки</translation>
+    </message>
+    <message>
+        <source>Correct the points</source>
+        <translation>Скорректировать</translation>
+    </message>
+    <message>
+        <source>Correction:</source>
+        <translation>Корректировка:</translation>
+    </message>
+    <message>
+        <source>Balance: &lt;b&gt;{points}&lt;/b&gt; points</source>
+        <translation>Баланс: &lt;b&gt;{points}&lt;/b&gt; бонусов</translation>
+    </message>
+    <message>
+        <source>Points corrected: the balance is {points}</source>
+        <translation>Бонусы скорректированы: баланс {points}</translation>
+    </message>
+</context>
+<context>
     <name>BookingDialog</name>
     <message>
         <source>New appointment</source>
@@ -235,8 +317,8 @@
         <translation>Номер как на направлении</translation>
     </message>
     <message>
-        <source>— no particular service —</source>
-        <translation>— без определённой услуги —</translation>
+        <source>— choose the service —</source>
+        <translation>— выберите услугу —</translation>
     </message>
     <message>
         <source>empty: made from the clinic&apos;s video provider</source>
@@ -257,6 +339,10 @@
     <message>
         <source>Service</source>
         <translation>Услуга</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Цена</translation>
     </message>
     <message>
         <source>Video link</source>
@@ -309,6 +395,18 @@
     <message>
         <source>, room {number}</source>
         <translation>, кабинет {number}</translation>
+    </message>
+    <message>
+        <source>choose the service: its price and length show here</source>
+        <translation>выберите услугу: здесь будут ее цена и длительность</translation>
+    </message>
+    <message>
+        <source>no price on {day} · {minutes} min</source>
+        <translation>нет цены на {day} · {minutes} мин</translation>
+    </message>
+    <message>
+        <source>{price} on {day} · {minutes} min</source>
+        <translation>{price} на {day} · {minutes} мин</translation>
     </message>
     <message>
         <source>No active referral on the card: type the number or choose «Paid»</source>
@@ -888,6 +986,10 @@
     <message>
         <source>Messages</source>
         <translation>Сообщения</translation>
+    </message>
+    <message>
+        <source>Bonus points</source>
+        <translation>Бонусы</translation>
     </message>
     <message>
         <source>Appointments ({n})</source>
@@ -2371,7 +2473,7 @@
     <name>OfferActions</name>
     <message>
         <source>Booked: {patient} to {doctor}, {day} at {time} ({kind})</source>
-        <extracomment>Change notices are gathered this long before the offers are read again. Offers shown at once; the rest are counted («and 2 more»). How often this desk passes on offers left unanswered too long. Tables whose change may change the offers (``*`` = resynchronise everything).</extracomment>
+        <extracomment>Change notices are gathered this long before the offers are read again. Offers shown at once; the rest are counted («and 2 more»). How often this desk passes on offers left unanswered too long. Tables whose change may change the offers (``*`` = resynchronise everything). The last «which service?» dialog opened (a paid or follow-up answer).</extracomment>
         <translation>Записан(а): {patient} — {doctor}, {day} в {time} ({kind})</translation>
     </message>
     <message>
@@ -3255,6 +3357,18 @@
         <translation>Запись по приоритетной заявке</translation>
     </message>
     <message>
+        <source>Paid</source>
+        <translation>Платный</translation>
+    </message>
+    <message>
+        <source>Follow-up visit</source>
+        <translation>Повторный прием</translation>
+    </message>
+    <message>
+        <source>— choose the service —</source>
+        <translation>— выберите услугу —</translation>
+    </message>
+    <message>
         <source>Doctor / time</source>
         <translation>Врач / время</translation>
     </message>
@@ -3267,12 +3381,32 @@
         <translation>Специальность</translation>
     </message>
     <message>
+        <source>Kind of visit</source>
+        <translation>Вид приема</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Услуга</translation>
+    </message>
+    <message>
+        <source>no price</source>
+        <translation>нет цены</translation>
+    </message>
+    <message>
+        <source>{minutes} min</source>
+        <translation>{minutes} мин</translation>
+    </message>
+    <message>
         <source>Looking for free time…</source>
         <translation>Ищем свободное время…</translation>
     </message>
     <message>
         <source>No free time of this specialty in the next two weeks.</source>
         <translation>В ближайшие две недели свободного времени у врачей этой специальности нет.</translation>
+    </message>
+    <message>
+        <source>Service: a paid or follow-up visit needs its service</source>
+        <translation>Услуга: у платного или повторного приема должна быть услуга</translation>
     </message>
 </context>
 <context>
@@ -4448,6 +4582,45 @@
     <message>
         <source>, in the holding tray: {count}</source>
         <translation>, в листе переноса: {count}</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceChoiceDialog</name>
+    <message>
+        <source>Service of the visit</source>
+        <translation>Услуга приема</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Платный</translation>
+    </message>
+    <message>
+        <source>Follow-up visit</source>
+        <translation>Повторный прием</translation>
+    </message>
+    <message>
+        <source>— choose the service —</source>
+        <translation>— выберите услугу —</translation>
+    </message>
+    <message>
+        <source>Prices on {day}</source>
+        <translation>Цены на {day}</translation>
+    </message>
+    <message>
+        <source>Kind of visit</source>
+        <translation>Вид приема</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Услуга</translation>
+    </message>
+    <message>
+        <source>{minutes} min</source>
+        <translation>{minutes} мин</translation>
+    </message>
+    <message>
+        <source>Service: a paid or follow-up visit needs its service</source>
+        <translation>Услуга: у платного или повторного приема должна быть услуга</translation>
     </message>
 </context>
 <context>
@@ -6079,6 +6252,7 @@
     </message>
     <message>
         <source>You may book only into your own schedule</source>
+        <extracomment>Kinds of visit the patient pays for: they are always of a service (its price, its length). The trigger of migration 0016 refusing such a visit without a service.</extracomment>
         <translation>Записывать можно только в своё расписание</translation>
     </message>
     <message>
@@ -6112,6 +6286,10 @@
     <message>
         <source>The referral is already used by another appointment</source>
         <translation>По этому направлению уже есть другая запись</translation>
+    </message>
+    <message>
+        <source>Service: a paid or follow-up visit needs its service (the price and length)</source>
+        <translation>Услуга: у платного или повторного приема должна быть услуга (ее цена и длительность)</translation>
     </message>
     <message>
         <source>Only a booked appointment can be cancelled or moved</source>
@@ -6160,6 +6338,10 @@
     <message>
         <source>No service with id {id}</source>
         <translation>Услуга с кодом {id} не найдена</translation>
+    </message>
+    <message>
+        <source>Service: no longer provided</source>
+        <translation>Услуга: больше не оказывается</translation>
     </message>
     <message>
         <source>Booking by referral needs the referral&apos;s number</source>
@@ -8912,7 +9094,7 @@ your appointment with doctor {doctor} ({specialty}) on {date} at {time} is cance
     <name>payments</name>
     <message>
         <source>accrual</source>
-        <extracomment>pg_advisory_xact_lock namespace: one expiry run per patient at a time (&quot;CRM&quot; + 0x30).</extracomment>
+        <extracomment>pg_advisory_xact_lock namespace: one expiry run per patient at a time (&quot;CRM&quot; + 0x30). Who the journal names for the background service&apos;s expiry runs.</extracomment>
         <translation>начисление</translation>
     </message>
     <message>
@@ -8938,6 +9120,10 @@ your appointment with doctor {doctor} ({specialty}) on {date} at {time} is cance
     <message>
         <source>the patient has only {points} points</source>
         <translation>у пациента только {points} бонусов</translation>
+    </message>
+    <message>
+        <source>a whole number, e.g. 100 or -50</source>
+        <translation>целое число, например 100 или -50</translation>
     </message>
     <message>
         <source>say why the points are corrected</source>
@@ -9171,6 +9357,10 @@ your appointment with doctor {doctor} ({specialty}) on {date} at {time} is cance
     <message>
         <source>balance: {points} points</source>
         <translation>баланс: {points} бонусов</translation>
+    </message>
+    <message>
+        <source>bonus points expired: {points} of {patients} patients</source>
+        <translation>списано просроченных бонусных баллов: {points} у пациентов: {patients}</translation>
     </message>
 </context>
 <context>
@@ -10459,6 +10649,7 @@ your appointment with doctor {doctor} ({specialty}) on {date} at {time} is cance
     </message>
     <message>
         <source>no key file to open the channels&apos; secrets</source>
+        <extracomment>Points past their expiry are written off for every patient (idempotent).</extracomment>
         <translation>нет файла ключа, чтобы открыть пароль и токен каналов</translation>
     </message>
 </context>

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,11 +19,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from crm.controllers.clinic import clock
 from crm.controllers.context import Actor
-from crm.controllers.schedule import booking, day_grid
+from crm.controllers.schedule import day_grid
 from crm.controllers.schedule.day_grid import GridAppointment, GridDoctor
 from crm.crypto import generate_key_file
 from crm.db.database import Database
-from crm.models import Appointment, Patient
+from crm.models import Appointment, Patient, ServicePrice
 from crm.models.enums import AppointmentKind, Role
 from crm.views import AppContext
 from crm.views.schedule.actions import ScheduleActions
@@ -60,6 +61,7 @@ def build_clinic(database: Database) -> Clinic:
                      works_on_holidays=True)  # fmt: skip
         patient = bf.insure(session, f.patient(session, "Соколова"))
         patient.patronymic = "Ильинична"
+        f.service(session)  # the paid visits' service
         other = f.patient(session, "Кузнецов")
         session.flush()
         return Clinic(
@@ -159,6 +161,21 @@ def pick_patient(qtbot, dialog: BookingDialog, text: str) -> None:
         qtbot.keyClick(dialog.picker.results, Qt.Key.Key_Return)
 
 
+def service_index(dialog: BookingDialog, code: str) -> int:
+    """The row of the service ``code`` in the dialog's list (-1: not there yet)."""
+    for index in range(dialog.service.count()):
+        data = dialog.service.itemData(index)
+        if data is not None and data.code == code:
+            return index
+    return -1
+
+
+def choose_service(qtbot, dialog: BookingDialog, code: str = f.PAID_SERVICE) -> None:
+    """Choose the service ``code`` once the list (loaded on the runner) has it."""
+    qtbot.waitUntil(lambda: service_index(dialog, code) >= 0, timeout=TIMEOUT)
+    dialog.service.setCurrentIndex(service_index(dialog, code))
+
+
 def test_booking_by_keyboard(qtbot, desk, clinic: Clinic, gui_database: Database) -> None:
     context, actions = desk("boris")
     starts = later(clinic)
@@ -197,6 +214,15 @@ def test_booking_by_keyboard(qtbot, desk, clinic: Clinic, gui_database: Database
     qtbot.keyClick(dialog.kind, Qt.Key.Key_Down)
     assert dialog.current_kind() is AppointmentKind.PAID
     assert dialog.messages.kind == ""  # the referral's refusal went with the referral
+    assert dialog.service.isVisible() and dialog.terms.isVisible()
+    # A paid visit of no service is refused, naming the field, and the service is next.
+    with qtbot.waitSignal(dialog.refused, timeout=TIMEOUT) as refused:
+        qtbot.keyClick(dialog.kind, Qt.Key.Key_Return)
+    assert refused.args[0].startswith("Услуга:")
+    assert dialog.service.hasFocus() and dialog.isVisible()
+    assert not appointments_of(gui_database, clinic.patient)
+    choose_service(qtbot, dialog)
+    assert dialog.terms.text() == f"1\u00a0500,00\u00a0₽ на {starts:%d.%m.%Y} · 15 мин"
     with qtbot.waitSignal(actions.changed, timeout=TIMEOUT) as changed:
         qtbot.keyClick(dialog.kind, Qt.Key.Key_Return)
     assert set(changed.args[0]) == {clinic.petrov}
@@ -253,6 +279,7 @@ def test_a_new_patient_is_created_in_the_dialog_and_booked(
     box.editors["phone"].setFocus()
     type_text(box.editors["phone"], "89165554433")
     dialog.kind.setCurrentIndex(dialog.kind.findData(AppointmentKind.PAID))
+    choose_service(qtbot, dialog)
 
     # A bad date: the message is under the field and nothing typed is lost.
     with qtbot.waitSignal(box.failed, timeout=TIMEOUT):
@@ -288,6 +315,7 @@ def test_same_name_and_birth_date_offers_the_existing_card(
                        ("patronymic", "Ильинична"), ("birth_date", "17051980")):  # fmt: skip
         type_text(box.editors[name], text)
     dialog.kind.setCurrentIndex(dialog.kind.findData(AppointmentKind.FOLLOW_UP))
+    choose_service(qtbot, dialog)
     with qtbot.waitSignal(box.failed, timeout=TIMEOUT):
         dialog.book_button.click()
     assert box.notice.kind == "warning"
@@ -315,8 +343,9 @@ def test_slot_taken_meanwhile_offers_the_nearest_free_time(
     activate(qtbot, dialog)
     pick_patient(qtbot, dialog, "соколова")
     dialog.kind.setCurrentIndex(dialog.kind.findData(AppointmentKind.PAID))
+    choose_service(qtbot, dialog)
     # Another workstation books the very slot while the dialog is open.
-    booking.book(
+    f.book(
         gui_database.sessions, clinic.robot, patient_id=clinic.other_patient,
         doctor_id=clinic.petrov, starts_at=starts,
     )  # fmt: skip
@@ -346,7 +375,7 @@ def test_a_manager_overbooks_with_a_reason(
 ) -> None:
     context, actions = desk("anna")
     starts = later(clinic, hhmm="15:00")
-    booking.book(
+    f.book(
         gui_database.sessions, clinic.robot, patient_id=clinic.other_patient,
         doctor_id=clinic.petrov, starts_at=starts,
     )  # fmt: skip
@@ -355,6 +384,7 @@ def test_a_manager_overbooks_with_a_reason(
     activate(qtbot, dialog)
     pick_patient(qtbot, dialog, "Соколова И")
     dialog.kind.setCurrentIndex(dialog.kind.findData(AppointmentKind.PAID))
+    choose_service(qtbot, dialog)
     with qtbot.waitSignal(dialog.refused, timeout=TIMEOUT):
         dialog.book_button.click()
     assert dialog.overbook.isVisible() and not dialog.overbook_reason.isVisible()
@@ -384,6 +414,7 @@ def test_a_manager_records_a_past_visit_with_a_reason(
         type_text(dialog.picker.search_box, "Соколова")
         qtbot.keyClick(dialog.picker.search_box, Qt.Key.Key_Return)  # before the results
     dialog.kind.setCurrentIndex(dialog.kind.findData(AppointmentKind.PAID))
+    choose_service(qtbot, dialog)
     dialog.backdate.setChecked(True)
     type_text(dialog.backdate_reason, "принят без записи, вносим по журналу врача")
     with qtbot.waitSignal(actions.changed, timeout=TIMEOUT):
@@ -402,8 +433,47 @@ def test_a_registrar_cannot_book_the_past(
     assert not dialog.backdate.isVisible()
     dialog.picker.choose(clinic.patient, "Соколова Иван Ильинична")
     dialog.kind.setCurrentIndex(dialog.kind.findData(AppointmentKind.PAID))
+    choose_service(qtbot, dialog)
     with qtbot.waitSignal(dialog.refused, timeout=TIMEOUT) as refused:
         dialog.book_button.click()
     assert refused.args == ["Это время уже прошло"]
     assert not dialog.backdate.isVisible() and dialog.alternative_buttons
     assert all(b.isVisible() for b in dialog.alternative_buttons)
+
+
+def test_the_service_shows_its_price_on_the_visit_day_and_sets_the_length(
+    qtbot, desk, clinic: Clinic, gui_database: Database
+) -> None:
+    starts = later(clinic, days=6, hhmm="11:00")
+    with gui_database.sessions() as session, session.begin():
+        service = f.service(session, "TEST-ECHO", slots=2, price=Decimal("1000.00"))
+        old = session.scalars(
+            sa.select(ServicePrice).where(ServicePrice.service_id == service.id)
+        ).one()
+        old.valid_to = starts.date() - dt.timedelta(days=1)  # the price changes that day
+        session.add(ServicePrice(service_id=service.id, amount=Decimal("1250.50"),
+                                 valid_from=starts.date()))  # fmt: skip
+        service_id = service.id
+    context, actions = desk("boris")
+    dialog = actions.book(grid_doctor(gui_database, context.actor, clinic.petrov, starts.date()),
+                          starts)  # fmt: skip
+    activate(qtbot, dialog)
+    pick_patient(qtbot, dialog, "соколова")
+    dialog.kind.setCurrentIndex(dialog.kind.findData(AppointmentKind.FOLLOW_UP))
+    assert dialog.service.isVisible() and dialog.terms.isVisible()
+    assert "выберите услугу" in dialog.terms.text()
+    assert dialog.length.value() == 1
+    choose_service(qtbot, dialog, "TEST-ECHO")
+    assert dialog.terms.text() == f"1\u00a0250,50\u00a0₽ на {starts:%d.%m.%Y} · 30 мин"
+    assert dialog.length.value() == 2  # the service's length
+    assert f"{starts:%H:%M}–{starts + dt.timedelta(minutes=30):%H:%M}" in dialog.header.text()
+    dialog.grab().save("/tmp/pay-booking-dialog.png")
+    dialog.kind.setCurrentIndex(dialog.kind.findData(AppointmentKind.REFERRAL))
+    assert not dialog.service.isVisible() and not dialog.terms.isVisible()
+    dialog.kind.setCurrentIndex(dialog.kind.findData(AppointmentKind.PAID))
+    assert dialog.service.isVisible()
+    with qtbot.waitSignal(actions.changed, timeout=TIMEOUT):
+        dialog.book_button.click()
+    (row,) = appointments_of(gui_database, clinic.patient)
+    assert (row.kind, row.service_id) == (AppointmentKind.PAID, service_id)
+    assert row.ends_at - row.starts_at == dt.timedelta(minutes=30)

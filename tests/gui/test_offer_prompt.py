@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from crm.controllers.access import auth
-from crm.controllers.schedule import booking, visit_status
+from crm.controllers.schedule import visit_status
 from crm.controllers.waiting import queue
 from crm.controllers.waiting.queue import WaitingEntry
 from crm.db.database import Database
@@ -81,6 +81,20 @@ def entry_status(database: Database, entry_id: int) -> WaitingListEntry:
         return row
 
 
+def choose_the_service(qtbot, prompt, gui_database: Database, answer) -> None:
+    """``answer()`` asks «which service?» (a paid or follow-up visit): choose the tests'."""
+    with gui_database.sessions() as session, session.begin():
+        f.service(session)
+    prompt.offer_actions.service_dialog = None
+    answer()
+    qtbot.waitUntil(lambda: prompt.offer_actions.service_dialog is not None, timeout=TIMEOUT)
+    dialog = prompt.offer_actions.service_dialog
+    assert dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.choose_code(f.PAID_SERVICE), timeout=TIMEOUT)
+    assert "1\u00a0500,00\u00a0₽ · 15 мин" in dialog.service.currentText()
+    dialog.choose()
+
+
 def test_the_offer_appears_live_and_is_booked(
     qtbot, make_context: Callable[..., AppContext], clinic: ScheduleClinic,
     gui_database: Database,
@@ -108,7 +122,7 @@ def test_the_offer_appears_live_and_is_booked(
         assert entry_status(gui_database, entry.id).status is W.OFFERED  # nothing booked yet
         assert prompt.messages.first_button.text() == "Записать платно"
         with qtbot.waitSignal(prompt.booked, timeout=TIMEOUT) as booked:
-            prompt.messages.first_button.click()
+            choose_the_service(qtbot, prompt, gui_database, prompt.messages.first_button.click)
         made = booked.args[0]
         wait_idle(qtbot, prompt)
         with gui_database.sessions() as session:
@@ -178,13 +192,14 @@ def test_a_time_taken_meanwhile_is_said_and_the_entry_waits_again(
     prompt = open_prompt(qtbot, make_context("boris", FakeEvents()))
     (line,) = prompt.lines
     # Another desk books the freed time for someone else first.
-    booking.book(
+    f.book(
         gui_database.sessions, clinic.registrar, patient_id=clinic.patients[0],
         doctor_id=clinic.petrov, starts_at=f.at(clinic.day, "11:00"),
     )  # fmt: skip
     line.book_button.click()
     qtbot.waitUntil(lambda: prompt.messages.kind == "warning", timeout=TIMEOUT)
-    prompt.messages.first_button.click()  # «Записать платно»: the patient agreed to pay
+    # «Записать платно»: the patient agreed to pay (for the service chosen).
+    choose_the_service(qtbot, prompt, gui_database, prompt.messages.first_button.click)
     qtbot.waitUntil(lambda: prompt.messages.kind == "error", timeout=TIMEOUT)
     wait_idle(qtbot, prompt)
     assert prompt.lines == []
@@ -264,7 +279,9 @@ def test_the_desk_may_book_an_offer_as_a_follow_up_visit(
     kinds = {action.data(): action for action in line.kind_menu.actions()}
     assert set(kinds) == {AppointmentKind.PAID.value, AppointmentKind.FOLLOW_UP.value}
     with qtbot.waitSignal(prompt.booked, timeout=TIMEOUT) as booked:
-        kinds[AppointmentKind.FOLLOW_UP.value].trigger()
+        choose_the_service(
+            qtbot, prompt, gui_database, kinds[AppointmentKind.FOLLOW_UP.value].trigger
+        )
     with gui_database.sessions() as session:
         row = session.get(Appointment, booked.args[0].id)
         assert row is not None and row.kind is AppointmentKind.FOLLOW_UP

@@ -19,6 +19,7 @@ from crm.reports import qr
 from crm.reports.ticket import TicketFormat
 from crm.views.controls import documents_folder
 from crm.views.printing.dialog import PrintDialog, workstation_settings
+from tests import factories as f
 from tests.gui import test_booking_dialog as base
 from tests.gui.test_schedule_actions import action, menu_for
 
@@ -39,6 +40,7 @@ def book(db: Database, clinic: base.Clinic, hhmm: str = "10:00", patient: int | 
     return booking.book(
         db.sessions, clinic.robot, patient_id=patient or clinic.patient,
         doctor_id=clinic.petrov, starts_at=base.later(clinic, hhmm=hhmm),
+        service_id=f.paid_service_id(db.sessions),
     ).id  # fmt: skip
 
 

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 
 from crm.controllers import vocabulary
 from crm.controllers.referrals import priority
-from crm.controllers.schedule import booking
 from crm.controllers.waiting import queue
 from crm.crypto import generate_key_file
 from crm.db.database import Database
@@ -157,7 +156,7 @@ def test_a_manager_approves_then_books_and_rejects_with_a_reason(
     assert asked.args == [clinic.patients[3], spec, older.id]
 
     # The booking code books and hands the appointment back.
-    made = booking.book(
+    made = f.book(
         gui_database.sessions, manager.actor, patient_id=clinic.patients[3],
         doctor_id=clinic.petrov, starts_at=f.at(clinic.day, "12:00"),
     )  # fmt: skip

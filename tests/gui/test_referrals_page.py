@@ -13,12 +13,13 @@ from PySide6.QtCore import QDate, Qt
 from crm.controllers.referrals import priority
 from crm.db.database import Database
 from crm.models import Appointment, Doctor, Patient, Referral, Specialty
-from crm.models.enums import ReferralKind, ReferralStatus
+from crm.models.enums import AppointmentKind, ReferralKind, ReferralStatus
 from crm.views import AppContext
 from crm.views.referrals.page import PRIORITY, REGISTRY, WIZARD, ReferralsPage
 from crm.views.referrals.priority_booking import PriorityBookingDialog
 from crm.views.referrals.registry_model import EXPIRING, ReferralTableModel
 from tests import booking_factories as bf
+from tests import factories as f
 from tests.gui.conftest import OFFSCREEN_NOISE
 from tests.gui.test_schedule_grid import ScheduleClinic, make_schedule_clinic
 
@@ -196,8 +197,9 @@ def test_an_approved_priority_request_is_booked_from_the_page(
     qtbot, make_context, gui_database: Database, clinic: ScheduleClinic
 ) -> None:
     context = make_context("anna")
-    with gui_database.sessions() as session:
+    with gui_database.sessions() as session, session.begin():
         specialty_id = session.get(Doctor, clinic.petrov).specialty_id
+        f.service(session)
     request = priority.create_request(
         gui_database.sessions, context.actor, patient_id=clinic.patients[3],
         reason="подозрение на острый процесс", specialty_id=specialty_id,
@@ -211,12 +213,22 @@ def test_an_approved_priority_request_is_booked_from_the_page(
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() > 0, timeout=TIMEOUT)
     slot = dialog.tree.currentItem().data(0, Qt.ItemDataRole.UserRole)
+    # No service chosen: refused in the dialog naming the field, nothing booked.
+    qtbot.keyClick(dialog.tree, Qt.Key.Key_Return)
+    assert dialog.message_bar.kind == "error"
+    assert dialog.message_bar.text().startswith("Услуга:") and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.choose_service(f.PAID_SERVICE), timeout=TIMEOUT)
+    assert "1\u00a0500,00\u00a0₽ · 15 мин" in dialog.service.currentText()
+    dialog.kind.setCurrentIndex(dialog.kind.findData(AppointmentKind.FOLLOW_UP))
+    dialog.tree.setFocus()
     with qtbot.waitSignal(dialog.booked, timeout=TIMEOUT) as booked:
         qtbot.keyClick(dialog.tree, Qt.Key.Key_Return)
     request_id, appointment_id = booked.args
     with gui_database.sessions() as session:
         row = session.get(Appointment, appointment_id)
         assert row.patient_id == clinic.patients[3] and row.starts_at == slot.starts_at
+        assert (row.kind, row.service_id) == (
+            AppointmentKind.FOLLOW_UP, f.paid_service_id(gui_database.sessions))  # fmt: skip
     decided = priority.get_request(gui_database.sessions, context.actor, request_id)
     assert decided.appointment_id == appointment_id
 

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from crm.controllers.access import auth
-from crm.controllers.schedule import booking
 from crm.db.database import Database
 from crm.models import Appointment, Doctor, Patient
 from crm.models.enums import AppointmentStatus, CancelledBy, Role
@@ -35,7 +34,7 @@ def desk(qtbot, make_context, tmp_path):
 
 
 def book(db: Database, clinic: base.Clinic, starts: dt.datetime, doctor: int | None = None) -> int:
-    return booking.book(
+    return f.book(
         db.sessions, clinic.robot, patient_id=clinic.patient,
         doctor_id=doctor or clinic.petrov, starts_at=starts,
     ).id  # fmt: skip
@@ -311,7 +310,7 @@ def test_a_move_onto_a_taken_slot_is_refused_at_once_naming_the_nearest_free_one
     starts = base.later(clinic, hhmm="10:30")
     appointment_id = book(gui_database, clinic, starts)
     taken = starts + dt.timedelta(hours=1)
-    booking.book(
+    f.book(
         gui_database.sessions, clinic.robot, patient_id=clinic.other_patient,
         doctor_id=target_doctor, starts_at=taken,
     )  # fmt: skip

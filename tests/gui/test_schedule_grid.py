@@ -25,7 +25,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMenu
 
-from crm.controllers.schedule import booking
 from crm.controllers.schedule.day_grid import GridData, load_grid
 from crm.db.database import Database
 from crm.models.enums import AppointmentStatus, Role
@@ -326,7 +325,7 @@ def test_a_slot_booked_under_the_cursor_becomes_the_chosen_block(
     c = schedule_clinic
     grid.set_cursor(cell_at(grid, c.petrov, c.day, "12:00"))
     assert grid.selected_appointment() is None
-    made = booking.book(
+    made = f.book(
         gui_database.sessions, c.registrar, patient_id=c.patients[3], doctor_id=c.petrov,
         starts_at=f.at(c.day, "12:00"),
     )  # fmt: skip

@@ -13,11 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 from PySide6.QtCore import QDate, QObject, Qt, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from sqlalchemy.orm import sessionmaker
 
 from crm.controllers.access import auth
-from crm.controllers.schedule import booking
 from crm.controllers.waiting import queue
 from crm.crypto import generate_key_file
 from crm.db.database import Database
@@ -29,6 +28,7 @@ from crm.views.main_window import SCHEDULE, MainWindow
 from crm.views.schedule import column_order, page_data
 from crm.views.schedule.grid import appointment_mime
 from crm.views.schedule.page import WEEK, SchedulePage
+from crm.views.schedule.service_choice import ServiceChoiceDialog
 from crm.views.schedule.week_view import WeekView, week_of
 from tests import factories as f
 from tests.gui.conftest import OFFSCREEN_NOISE, PASSWORD
@@ -455,7 +455,7 @@ def test_a_booking_from_another_workstation_appears_live(
         scroll = grid.verticalScrollBar().value()
         asked.clear()
         # Another desk, with its own engine and session factory, books Сидорова at 15:00.
-        other = booking.book(
+        other = f.book(
             sessionmaker(bind=other_desk), c.registrar, patient_id=c.patients[3],
             doctor_id=c.sidorova, starts_at=f.at(c.day, "15:00"),
         )  # fmt: skip
@@ -468,7 +468,7 @@ def test_a_booking_from_another_workstation_appears_live(
         # arriving after the blocker is gone crashes pytest-qt's slot.)
         seen: list[dict] = []
         events.changed.connect(seen.append)
-        later = booking.book(
+        later = f.book(
             sessionmaker(bind=other_desk), c.registrar, patient_id=c.patients[3],
             doctor_id=c.sidorova, starts_at=f.at(c.day + dt.timedelta(days=1), "15:00"),
         )  # fmt: skip
@@ -637,10 +637,23 @@ def test_a_waiting_patient_dragged_into_a_free_slot_is_booked(
     assert "Зайцев" in page.message_bar.text() and "платный" in page.message_bar.text()
     assert live_at(gui_database, c.sidorova, f.at(c.day, "14:00")) is None
     assert page.message_bar.first_button.text() == "Записать платно"
+    with gui_database.sessions() as session, session.begin():
+        f.service(session)
+    page.message_bar.first_button.click()
+    # A paid visit is of a service: which one is asked, with the price of that day.
+    qtbot.waitUntil(lambda: page.findChild(ServiceChoiceDialog) is not None, timeout=TIMEOUT)
+    dialog = page.findChild(ServiceChoiceDialog)
+    qtbot.waitUntil(lambda: dialog.choose_code(f.PAID_SERVICE), timeout=TIMEOUT)
+    dialog.service.setCurrentIndex(0)
+    dialog.choose()  # none chosen: refused naming the field, the dialog stays
+    assert dialog.isVisible() and dialog.messages.text().startswith("Услуга:")
+    assert live_at(gui_database, c.sidorova, f.at(c.day, "14:00")) is None
+    dialog.choose_code(f.PAID_SERVICE)
     with qtbot.waitSignal(page.loaded, timeout=TIMEOUT):
-        page.message_bar.first_button.click()
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     wait_idle(qtbot, page)
     booked = live_at(gui_database, c.sidorova, f.at(c.day, "14:00"))
+    assert booked.service_id == f.paid_service_id(gui_database.sessions)
     assert booked is not None and booked.patient_id == c.patients[3]
     with gui_database.sessions() as session:
         closed = session.get(WaitingListEntry, entry.id)

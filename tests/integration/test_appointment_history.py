@@ -64,7 +64,7 @@ def clinic(db) -> Clinic:
 
 
 def test_history_of_a_rescheduled_chain(db, clinic: Clinic) -> None:
-    first = booking.book(
+    first = f.book(
         db, clinic.registrar, patient_id=clinic.patient, doctor_id=clinic.petrov,
         starts_at=f.at(DAY, "10:00"), note="после 14:00 не может", now=NOW,
     )  # fmt: skip
@@ -128,27 +128,27 @@ def test_history_of_a_rescheduled_chain(db, clinic: Clinic) -> None:
 
 
 def test_history_names_statuses_cancellations_and_refusals(db, clinic: Clinic) -> None:
-    kept = booking.book(
+    kept = f.book(
         db, clinic.registrar, patient_id=clinic.patient, doctor_id=clinic.petrov,
         starts_at=f.at(DAY, "12:00"), now=NOW,
     )  # fmt: skip
     visit_status.set_status(
         db, clinic.registrar, kept.id, AppointmentStatus.ARRIVED, now=f.at(DAY, "11:55")
     )
-    dropped = booking.book(
+    dropped = f.book(
         db, clinic.registrar, patient_id=clinic.patient, doctor_id=clinic.petrov,
         starts_at=f.at(DAY, "15:00"), now=NOW,
     )  # fmt: skip
     visit_status.cancel(
         db, clinic.registrar, dropped.id, reason="заболел", by=CancelledBy.CLINIC, now=NOW
     )
-    moving = booking.book(
+    moving = f.book(
         db, clinic.registrar, patient_id=clinic.patient, doctor_id=clinic.petrov,
         starts_at=f.at(DAY, "13:00"), now=NOW,
     )  # fmt: skip
     with db() as session, session.begin():
         other = f.patient(session, "Другой").id
-    booking.book(
+    f.book(
         db, clinic.registrar, patient_id=other, doctor_id=clinic.petrov,
         starts_at=f.at(DAY, "16:00"), now=NOW,
     )  # fmt: skip

@@ -100,7 +100,7 @@ def book(
     return booking.book(
         db, actor or c.registrar, patient_id=c.patients[patient],
         doctor_id=c.doctor if doctor is None else doctor, starts_at=f.at(day, hhmm),
-        now=kwargs.pop("now", NOW), **kwargs,
+        now=kwargs.pop("now", NOW), **f.paid_terms(db, kwargs),
     )  # fmt: skip
 
 

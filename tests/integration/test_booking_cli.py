@@ -33,6 +33,7 @@ class Desk:
     patients: tuple[int, ...]
     registrar: str
     manager: str
+    service: int
 
 
 @pytest.fixture
@@ -57,15 +58,33 @@ def desk(committed_db_url, committed_engine, run) -> Desk:
         registrar = bf.user(session, Role.REGISTRAR).login
         manager = bf.user(session, Role.MANAGER).login
         code = specialty.code
+        service = f.service(session).id
     day = dt.datetime.now(MOSCOW).date() + dt.timedelta(days=10)
-    return Desk(committed_db_url, day, doctor.id, code, patients, registrar, manager)
+    return Desk(committed_db_url, day, doctor.id, code, patients, registrar, manager, service)
 
 
-def _book(run, desk: Desk, patient: int, hhmm: str, *extra: str):
+def _book(run, desk: Desk, patient: int, hhmm: str, *extra: str, service: bool = True):
+    terms = ("--service", str(desk.service)) if service and "--referral" not in extra else ()
     return run(
         "--database", desk.url, "book", "--patient", str(desk.patients[patient]),
-        "--doctor", str(desk.doctor), "--at", f"{desk.day.isoformat()} {hhmm}", *extra,
+        "--doctor", str(desk.doctor), "--at", f"{desk.day.isoformat()} {hhmm}", *terms, *extra,
     )  # fmt: skip
+
+
+def test_a_paid_visit_without_a_service_is_refused_naming_the_field(desk, run, committed_db):
+    with committed_db() as session:
+        before = session.scalar(sa.select(sa.func.count()).select_from(Appointment))
+    for kind in ((), ("--kind", "paid"), ("--kind", "follow_up")):
+        refused = _book(run, desk, 0, "11:00", *kind, "--as", desk.registrar, service=False)
+        assert refused.exit_code == 1, refused.output
+        assert "Услуга:" in refused.stderr
+    with committed_db() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Appointment)) == before
+    booked = _book(run, desk, 0, "11:00", "--kind", "follow_up", "--as", desk.registrar)
+    assert booked.exit_code == 0, booked.output
+    with committed_db() as session:
+        row = session.get(Appointment, int(booked.stdout.strip()))
+        assert (row.kind.value, row.service_id) == ("follow_up", desk.service)
 
 
 def test_book_prints_the_id_and_a_refusal_names_the_nearest_free_slot(desk, run, committed_db):

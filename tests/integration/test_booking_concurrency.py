@@ -38,12 +38,13 @@ def _desk(url: str, actor: Actor, *, doctor_id: int, patient_id: int, starts: li
     db = sessionmaker(bind=engine, expire_on_commit=False)
     outcomes = []
     try:
+        service_id = f.paid_service_id(db)  # made by the test before the race
         for iso in starts:
             barrier.wait(timeout=120)
             try:
                 made = booking.book(
                     db, actor, patient_id=patient_id, doctor_id=doctor_id,
-                    starts_at=dt.datetime.fromisoformat(iso),
+                    starts_at=dt.datetime.fromisoformat(iso), service_id=service_id,
                 )  # fmt: skip
                 outcomes.append((iso, "booked", made.id, 0))
             except booking.BookingRefused as refused:
@@ -67,6 +68,7 @@ def test_eight_desks_race_for_fifty_slots(committed_db_url, committed_engine):
         patients = [f.patient(session, f"Пациент{k}").id for k in range(PROCESSES)]
         actor = bf.user(session, Role.REGISTRAR)
         doctor_id = doctor.id
+        f.service(session)
     starts = [(f.at(day, "07:00") + k * dt.timedelta(minutes=15)).isoformat()
               for k in range(SLOTS)]  # fmt: skip
 

@@ -33,6 +33,7 @@ def setting(db):
 
 def _book(db, doctor_id, patient_id, hhmm, minutes=15, **kwargs):
     with db() as session, session.begin():
+        kwargs.setdefault("service_id", f.service(session).id)
         row = Appointment(
             doctor_id=doctor_id,
             patient_id=patient_id,
@@ -138,14 +139,17 @@ def test_concurrent_bookings_of_one_slot_leave_exactly_one(committed_engine):
         doctor = f.doctor(session, branch, specialty)
         patients = [f.patient(session, name) for name in ("Иванов", "Смирнова")]
         doctor_id, patient_ids = doctor.id, [p.id for p in patients]
+        service_id = f.service(session).id
 
     first, second = committed_engine.connect(), committed_engine.connect()
     statement = sa.text(
-        "INSERT INTO appointment (doctor_id, patient_id, starts_at, ends_at, kind) "
-        "VALUES (:d, :p, :s, :e, 'paid')"
+        "INSERT INTO appointment (doctor_id, patient_id, starts_at, ends_at, kind, service_id) "
+        "VALUES (:d, :p, :s, :e, 'paid', :service)"
     )
     starts = f.at(DAY, "16:00")
-    params = {"d": doctor_id, "s": starts, "e": starts + dt.timedelta(minutes=15)}
+    params = {
+        "d": doctor_id, "s": starts, "e": starts + dt.timedelta(minutes=15), "service": service_id,
+    }  # fmt: skip
     try:
         t1, t2 = first.begin(), second.begin()
         first.execute(statement, {**params, "p": patient_ids[0]})

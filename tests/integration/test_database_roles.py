@@ -33,7 +33,7 @@ from crm.controllers.schedule.day_grid import load_grid
 from crm.controllers.schedule.slots import free_slots
 from crm.crypto import KeyRing
 from crm.db.checks import check_connection_role
-from crm.models import Appointment, JournalEntry, OutboxMessage, Patient, User
+from crm.models import Appointment, JournalEntry, OutboxMessage, Patient, Service, User
 from crm.models.database_roles import GATE_SETTINGS, GROUP_OF_ROLE
 from crm.models.enums import (
     AppointmentKind,
@@ -276,6 +276,7 @@ def test_the_desks_work_runs_as_the_registrars_role(clinic: Demo) -> None:
         assert grid.doctors
         with clinic.db() as session:
             doctor_id = session.scalars(sa.select(Appointment.doctor_id).limit(1)).one()
+            service_id = session.scalars(sa.select(Service.id).where(Service.active).limit(1)).one()
         [slot] = free_slots(
             clinic.db,
             doctor_id=doctor_id,
@@ -291,6 +292,7 @@ def test_the_desks_work_runs_as_the_registrars_role(clinic: Demo) -> None:
             doctor_id=doctor_id,
             starts_at=slot.starts_at,
             kind=AppointmentKind.PAID,
+            service_id=service_id,
             now=dt.datetime.combine(TODAY, dt.time(9), dt.UTC),
         )
         visit_status.cancel(

@@ -134,6 +134,7 @@ def test_a_clinic_goes_live_from_an_empty_database(
         with engine.connect() as connection:
             doctor_id = connection.scalar(sa.text("SELECT id FROM doctor"))
             patient_id = connection.scalar(sa.text("SELECT id FROM patient"))
+            service_id = connection.scalar(sa.text("SELECT id FROM service"))
 
         start, end = today + dt.timedelta(days=1), today + dt.timedelta(days=14)
         listed = ok(run("slots", "--doctor", str(doctor_id), "--from", start.isoformat(),
@@ -147,8 +148,13 @@ def test_a_clinic_goes_live_from_an_empty_database(
         assert all(s[2].startswith("Ильина") and s[3] == "терапевт" for s in slots)
         assert "каб. 12" in listed
 
+        # A paid visit is of a service: without one it is refused, naming the field.
+        unpriced = run("book", "--patient", str(patient_id), "--doctor", str(doctor_id),
+                       "--at", slots[0][0], "--as", "desk")  # fmt: skip
+        assert unpriced.exit_code == 1 and "Услуга:" in unpriced.output
         booked = ok(run("book", "--patient", str(patient_id), "--doctor", str(doctor_id),
-                        "--at", slots[0][0], "--as", "desk"))  # fmt: skip
+                        "--at", slots[0][0], "--service", str(service_id),
+                        "--as", "desk"))  # fmt: skip
         appointment_id = booked.strip().splitlines()[-1]
         out = tmp_path / "талон.pdf"
         ok(run("ticket", appointment_id, "-o", str(out), "--as", "desk"))

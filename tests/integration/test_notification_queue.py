@@ -41,7 +41,7 @@ def desk(db) -> rf.Desk:
 
 
 def book(db, desk, patient: int, hhmm: str = "10:00", day=DAY):
-    return booking.book(
+    return f.book(
         db, desk.registrar, patient_id=desk.patients[patient], doctor_id=desk.doctor,
         starts_at=f.at(day, hhmm), now=NOW,
     )  # fmt: skip
@@ -84,7 +84,7 @@ def test_the_clinic_chooses_both_reminders(db, desk):
 
 def test_a_reminder_already_past_at_booking_is_not_queued(db, desk):
     soon = NOW + dt.timedelta(hours=20)
-    made = booking.book(
+    made = f.book(
         db, desk.registrar, patient_id=desk.patients[1], doctor_id=desk.doctor,
         starts_at=soon.replace(minute=0) + dt.timedelta(hours=2), now=NOW,
     )  # fmt: skip

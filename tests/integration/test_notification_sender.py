@@ -56,7 +56,7 @@ def desk(db) -> rf.Desk:
 
 
 def book(db, desk, patient: int, hhmm: str = "10:00"):
-    return booking.book(
+    return f.book(
         db, desk.registrar, patient_id=desk.patients[patient], doctor_id=desk.doctor,
         starts_at=f.at(DAY, hhmm), now=NOW,
     )  # fmt: skip

@@ -47,7 +47,7 @@ def desk(db) -> rf.Desk:
 
 
 def book(db, desk, patient: int, hhmm: str, *, actor=None, **kwargs):
-    return booking.book(
+    return f.book(
         db, actor or desk.registrar, patient_id=desk.patients[patient], doctor_id=desk.doctor,
         starts_at=f.at(DAY, hhmm), kind=AppointmentKind.PAID, now=NOW, **kwargs,
     )  # fmt: skip
@@ -82,7 +82,7 @@ def test_the_database_refuses_it_whoever_writes(db, desk):
         session.add(Appointment(
             doctor_id=desk.doctor, patient_id=desk.patients[2], starts_at=f.at(DAY, "09:30"),
             ends_at=f.at(DAY, "09:45"), kind=AppointmentKind.PAID,
-            status=AppointmentStatus.CANCELLED,
+            service_id=f.service(session).id, status=AppointmentStatus.CANCELLED,
         ))  # fmt: skip
     with pytest.raises(sa.exc.IntegrityError) as caught, db() as session, session.begin():
         session.execute(
@@ -161,12 +161,13 @@ def test_two_desks_an_overbooking_not_yet_committed_still_holds_its_time(
         patients = [f.patient(session, f"Пациент{k}").id for k in range(2)]
         registrar = bf.user(session, Role.REGISTRAR)
         doctor_id = doctor.id
+        service_id = f.service(session).id  # before desk A's transaction holds the code
     now = f.at(DAY - dt.timedelta(days=7), "12:00")
     outcome: list[object] = []
 
     def desk_b() -> None:
         try:
-            booking.book(
+            f.book(
                 committed_db, registrar, patient_id=patients[1], doctor_id=doctor_id,
                 starts_at=f.at(DAY, "09:15"), kind=AppointmentKind.PAID, now=now,
             )  # fmt: skip
@@ -179,7 +180,7 @@ def test_two_desks_an_overbooking_not_yet_committed_still_holds_its_time(
             session_a.add(Appointment(
                 doctor_id=doctor_id, patient_id=patients[0], starts_at=f.at(DAY, "09:00"),
                 ends_at=f.at(DAY, "09:45"), kind=AppointmentKind.PAID, overbooked=True,
-                overbook_reason="острая боль",
+                overbook_reason="острая боль", service_id=service_id,
             ))  # fmt: skip
             session_a.flush()
             other = threading.Thread(target=desk_b)

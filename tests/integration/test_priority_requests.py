@@ -11,8 +11,8 @@ from crm.controllers.errors import PermissionDenied, ValidationError
 from crm.controllers.referrals import priority
 from crm.controllers.referrals.priority import PriorityRefused
 from crm.controllers.schedule import booking
-from crm.models import JournalEntry, PriorityRequest
-from crm.models.enums import PriorityStatus
+from crm.models import Appointment, JournalEntry, PriorityRequest
+from crm.models.enums import AppointmentKind, PriorityStatus
 from tests import factories as f
 from tests import referral_factories as rf
 
@@ -62,7 +62,7 @@ def test_approve_then_book_links_the_appointment(db, desk):
     assert caught.value.reason_code == "bad_status"
     priority.approve(db, desk.manager, request.id, note="срочно", now=NOW)
     # The wanted time is taken: the manager overbooks it with a reason.
-    booking.book(db, desk.registrar, patient_id=desk.patients[1], doctor_id=desk.doctor,
+    f.book(db, desk.registrar, patient_id=desk.patients[1], doctor_id=desk.doctor,
                  starts_at=f.at(DAY, "10:00"), now=NOW)  # fmt: skip
     with pytest.raises(booking.BookingRefused):
         priority.book_request(db, desk.manager, request.id, doctor_id=desk.doctor,
@@ -70,7 +70,7 @@ def test_approve_then_book_links_the_appointment(db, desk):
     assert priority.get_request(db, desk.manager, request.id).status is P.APPROVED
     made, linked = priority.book_request(
         db, desk.manager, request.id, doctor_id=desk.doctor, starts_at=f.at(DAY, "10:00"),
-        overbook_reason="приоритетная запись", now=NOW,
+        overbook_reason="приоритетная запись", service_id=f.paid_service_id(db), now=NOW,
     )  # fmt: skip
     assert made.overbooked and linked.status is P.BOOKED and linked.appointment_id == made.id
     assert linked.appointment_starts_at == f.at(DAY, "10:00")
@@ -84,15 +84,38 @@ def test_approve_then_book_links_the_appointment(db, desk):
     assert actions == ["create", "approve", "book"]
 
 
+def test_a_priority_request_is_never_booked_as_a_paid_visit_of_no_service(db, desk):
+    request = create(db, desk, 0, specialty_id=desk.specialty_a)
+    priority.approve(db, desk.manager, request.id, now=NOW)
+    for kind in (None, AppointmentKind.PAID, AppointmentKind.FOLLOW_UP):
+        with pytest.raises(booking.BookingRefused) as caught:
+            priority.book_request(db, desk.manager, request.id, doctor_id=desk.doctor,
+                                  starts_at=f.at(DAY, "11:00"), kind=kind, now=NOW)  # fmt: skip
+        assert (caught.value.reason_code, caught.value.field) == ("service_missing", "service")
+        assert caught.value.message.startswith("Услуга:")
+    with db() as session:
+        assert not session.scalars(
+            sa.select(Appointment).where(Appointment.patient_id == desk.patients[0])
+        ).all()
+    assert priority.get_request(db, desk.manager, request.id).status is P.APPROVED
+    service = f.paid_service_id(db)
+    made, linked = priority.book_request(
+        db, desk.manager, request.id, doctor_id=desk.doctor, starts_at=f.at(DAY, "11:00"),
+        kind=AppointmentKind.FOLLOW_UP, service_id=service, now=NOW,
+    )  # fmt: skip
+    assert (made.kind, made.service_id, linked.status) == (
+        AppointmentKind.FOLLOW_UP, service, P.BOOKED)  # fmt: skip
+
+
 def test_link_an_appointment_booked_elsewhere(db, desk):
     request = create(db, desk, 0)
     priority.approve(db, desk.manager, request.id)
-    others = booking.book(db, desk.registrar, patient_id=desk.patients[1], doctor_id=desk.doctor,
+    others = f.book(db, desk.registrar, patient_id=desk.patients[1], doctor_id=desk.doctor,
                           starts_at=f.at(DAY, "11:00"), now=NOW)  # fmt: skip
     with pytest.raises(ValidationError) as caught:
         priority.link_appointment(db, desk.manager, request.id, others.id)
     assert caught.value.field == "appointment_id"
-    own = booking.book(db, desk.registrar, patient_id=desk.patients[0], doctor_id=desk.doctor,
+    own = f.book(db, desk.registrar, patient_id=desk.patients[0], doctor_id=desk.doctor,
                        starts_at=f.at(DAY, "12:00"), now=NOW)  # fmt: skip
     linked = priority.link_appointment(db, desk.manager, request.id, own.id)
     assert linked.status is P.BOOKED

@@ -21,7 +21,6 @@ from crm.controllers.referrals.rules import (
     last_valid_day,
     validity_days,
 )
-from crm.controllers.schedule import booking
 from crm.models import Patient, Specialty
 from crm.models.enums import ReferralKind, ReferralStatus, Role
 from tests import booking_factories as bf
@@ -155,7 +154,7 @@ def test_booking_at_the_boundaries(db, desk, kind, days):
 
     def book(day, today):
         referral_id = _referral(db, patient_id, specialty_id, kind, days)
-        return booking.book(
+        return f.book(
             db, registrar, patient_id=patient_id, doctor_id=doctor_id,
             starts_at=f.at(day, "12:00") + dt.timedelta(minutes=15 * (referral_id % 20)),
             referral_id=referral_id, now=f.at(today, "08:00"),

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from crm.controllers.errors import PermissionDenied, StaleRecord
 from crm.controllers.referrals import editing
 from crm.controllers.referrals.editing import ReferralRefused, RegistryFilter
-from crm.controllers.schedule import booking
 from crm.models import JournalEntry, ReferralExtension, ScheduleTemplate
 from crm.models.enums import ReferralKind, ReferralStatus
 from tests import factories as f
@@ -168,7 +167,7 @@ def test_an_expired_or_cancelled_referral_is_not_extended(db, desk):
 
 def test_a_used_referral_is_extended_too(db, desk):
     made = long_term(db, desk)
-    booking.book(db, desk.registrar, patient_id=desk.patients[0], doctor_id=desk.doctor,
+    f.book(db, desk.registrar, patient_id=desk.patients[0], doctor_id=desk.doctor,
                  starts_at=f.at(TODAY + dt.timedelta(days=3), "10:00"),
                  referral_id=made.row.id, now=NOW)  # fmt: skip
     extended = extend(db, desk, made.row.id, valid_days=60)

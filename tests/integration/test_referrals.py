@@ -32,7 +32,7 @@ def create(db, desk, **changes) -> editing.ReferralDetails:
 
 
 def book(db, desk, referral_id: int, hhmm: str = "10:00", **kwargs):
-    return booking.book(
+    return f.book(
         db, desk.registrar, patient_id=desk.patients[0], doctor_id=desk.doctor,
         starts_at=f.at(DAY, hhmm), referral_id=referral_id, now=NOW, **kwargs,
     )  # fmt: skip
@@ -241,7 +241,7 @@ def test_registry_rows_and_filters(db, desk):
     stale = create(db, desk, number="1004", issued_on=TODAY - dt.timedelta(days=20))
     booked_soon = create(db, desk, number="1005", issued_on=TODAY - dt.timedelta(days=26),
                          specialty_id=desk.specialty_b, patient_id=desk.patients[1])  # fmt: skip
-    appointment = booking.book(
+    appointment = f.book(
         db, desk.registrar, patient_id=desk.patients[1], doctor_id=desk.other,
         starts_at=f.at(TODAY + dt.timedelta(days=1), "10:00"), referral_id=booked_soon.row.id,
         now=NOW,

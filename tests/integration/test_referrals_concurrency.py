@@ -48,7 +48,7 @@ def test_two_desks_book_one_referral_at_once(committed_db_url, committed_db):
                 barrier.wait(timeout=60)
                 starts = f.at(day, f"{hour:02d}:00") + dt.timedelta(minutes=15 * n)
                 try:
-                    booking.book(db, desk.registrar, patient_id=desk.patients[0],
+                    f.book(db, desk.registrar, patient_id=desk.patients[0],
                                  doctor_id=doctor_id, starts_at=starts,
                                  referral_id=referral_id)  # fmt: skip
                     result = "booked"

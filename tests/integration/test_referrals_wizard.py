@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 
 from crm.controllers.referrals import editing, wizard
-from crm.controllers.schedule import booking
 from crm.models import IssuingOrganisation, Patient, SpecialtyAlternative
 from crm.models.enums import ReferralKind
 from tests import booking_factories as bf
@@ -32,7 +31,7 @@ def options(db, desk, number: str, **kwargs) -> wizard.BookingOptions:
 
 def test_doctors_of_the_specialty_with_slots_inside_the_validity(db, desk):
     made = create(db, desk, number="нп-42", kind=ReferralKind.EMERGENCY, emergency_days=7)
-    booking.book(db, desk.registrar, patient_id=desk.patients[1], doctor_id=desk.doctor,
+    f.book(db, desk.registrar, patient_id=desk.patients[1], doctor_id=desk.doctor,
                  starts_at=f.at(TODAY, "12:00"), now=NOW)  # fmt: skip
     found = options(db, desk, " НП 42 ", per_doctor=3)
     assert found.refusal_code is None and found.referral.id == made.row.id
@@ -58,7 +57,7 @@ def test_refusals_before_choosing_a_doctor(db, desk, case):
     if case == "cancelled":
         editing.cancel_referral(db, desk.registrar, made.row.id, reason="ошибка", today=TODAY)
     if case == "used":
-        booking.book(db, desk.registrar, patient_id=desk.patients[0], doctor_id=desk.doctor,
+        f.book(db, desk.registrar, patient_id=desk.patients[0], doctor_id=desk.doctor,
                      starts_at=f.at(DAY, "10:00"), referral_id=made.row.id, now=NOW)  # fmt: skip
     if case == "no_policy":
         with db() as session, session.begin():
@@ -96,7 +95,7 @@ def test_no_doctor_of_the_specialty_offers_the_alternatives_plainly(db, desk):
     assert found.alternatives_used and "УЗИ-специалист" in found.notice
     assert [d.name for d in found.doctors] == ["Кузнецов П. П."]
     assert found.doctors[0].slots
-    made = booking.book(db, desk.registrar, patient_id=desk.patients[0], doctor_id=desk.other,
+    made = f.book(db, desk.registrar, patient_id=desk.patients[0], doctor_id=desk.other,
                         starts_at=found.doctors[0].slots[0].starts_at, referral_number="600",
                         now=NOW)  # fmt: skip
     assert made.referral_id == found.referral.id

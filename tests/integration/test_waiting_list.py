@@ -61,7 +61,7 @@ def add(db, desk, patient: int, *, specialty=None, doctor=None, wished=WEEK, act
 
 
 def book(db, desk, patient: int, hhmm: str, *, doctor=None, day=DAY):
-    return booking.book(
+    return f.book(
         db, desk.registrar, patient_id=desk.patients[patient],
         doctor_id=desk.doctor if doctor is None else doctor, starts_at=f.at(day, hhmm), now=NOW,
     )  # fmt: skip
@@ -201,13 +201,17 @@ def test_accept_books_the_offered_time(db, desk):
     waiting = add(db, desk, 1, specialty=desk.specialty_a)
     made = book(db, desk, 0, "10:00")
     visit_status.cancel(db, desk.registrar, made.id, reason="заболел", now=NOW)
-    booked = waiting_list.accept_offer(db, desk.registrar, waiting.id, now=NOW)
+    booked = waiting_list.accept_offer(
+        db, desk.registrar, waiting.id, service_id=f.paid_service_id(db), now=NOW
+    )
     assert (booked.patient_id, booked.doctor_id) == (desk.patients[1], desk.doctor)
     assert booked.starts_at == f.at(DAY, "10:00") and booked.note
     closed = entry(db, waiting.id)
     assert closed.status is W.BOOKED and closed.appointment_id == booked.id
     with pytest.raises(OfferRefused) as caught:
-        waiting_list.accept_offer(db, desk.registrar, waiting.id, now=NOW)
+        waiting_list.accept_offer(
+            db, desk.registrar, waiting.id, service_id=f.paid_service_id(db), now=NOW
+        )
     assert caught.value.reason_code == "closed"
     rows = waiting_list.list_entries(db, desk.registrar, statuses=(), now=NOW)
     assert rows[0].appointment_id == booked.id
@@ -219,7 +223,9 @@ def test_accept_after_the_time_was_taken_says_so(db, desk):
     visit_status.cancel(db, desk.registrar, made.id, reason="заболел", now=NOW)
     book(db, desk, 2, "10:00")  # another desk took it by phone meanwhile
     with pytest.raises(booking.BookingRefused) as caught:
-        waiting_list.accept_offer(db, desk.registrar, waiting.id, now=NOW)
+        waiting_list.accept_offer(
+            db, desk.registrar, waiting.id, service_id=f.paid_service_id(db), now=NOW
+        )
     assert caught.value.reason_code == "offer_taken"
     assert caught.value.message == "Предложенное время тем временем заняли"  # said once
     assert caught.value.alternatives, "the nearest free time is offered instead"
@@ -288,7 +294,9 @@ def test_accepting_a_lapsed_offer_is_refused_and_the_entry_waits_again(db, desk)
     made = book(db, desk, 0, "10:00")
     visit_status.cancel(db, desk.registrar, made.id, reason="заболел", now=NOW)
     with pytest.raises(OfferRefused) as caught:
-        waiting_list.accept_offer(db, desk.registrar, waiting.id, now=f.at(DAY, "10:01"))
+        waiting_list.accept_offer(
+            db, desk.registrar, waiting.id, service_id=f.paid_service_id(db), now=f.at(DAY, "10:01")
+        )
     assert caught.value.reason_code == "lapsed"
     assert entry(db, waiting.id).status is W.WAITING
 
@@ -328,7 +336,7 @@ def test_desks_are_notified_of_an_offer(committed_db, committed_db_url):
         committed_db, desk.registrar, patient_id=desk.patients[1], doctor_id=desk.doctor,
         wished_from=day, wished_to=day, channel=ContactChannel.PHONE,
     )  # fmt: skip
-    made = booking.book(committed_db, desk.registrar, patient_id=desk.patients[0],
+    made = f.book(committed_db, desk.registrar, patient_id=desk.patients[0],
                         doctor_id=desk.doctor, starts_at=f.at(day, "10:00"))  # fmt: skip
     events: queue.Queue = queue.Queue()
     listener = ChangeListener(committed_db_url, events.put, lambda ok, detail: None,
@@ -351,7 +359,7 @@ def test_the_desk_books_a_waiting_patient_at_a_time_it_chose(db, desk):
     waiting = add(db, desk, 0, doctor=desk.doctor)
     made = waiting_list.book_entry(
         db, desk.registrar, waiting.id, doctor_id=desk.colleague, starts_at=f.at(DAY, "10:00"),
-        now=NOW,
+        service_id=f.paid_service_id(db), now=NOW,
     )  # fmt: skip
     row = entry(db, waiting.id)
     assert row.status is WaitingStatus.BOOKED and row.appointment_id == made.id
@@ -359,7 +367,7 @@ def test_the_desk_books_a_waiting_patient_at_a_time_it_chose(db, desk):
     with pytest.raises(OfferRefused) as caught:
         waiting_list.book_entry(
             db, desk.registrar, waiting.id, doctor_id=desk.doctor,
-            starts_at=f.at(DAY, "11:00"), now=NOW,
+            starts_at=f.at(DAY, "11:00"), service_id=f.paid_service_id(db), now=NOW,
         )  # fmt: skip
     assert caught.value.reason_code == "closed"
 
@@ -370,7 +378,7 @@ def test_a_refused_booking_from_the_list_keeps_the_entry_waiting(db, desk):
     with pytest.raises(booking.BookingRefused) as caught:
         waiting_list.book_entry(
             db, desk.registrar, waiting.id, doctor_id=desk.doctor,
-            starts_at=f.at(DAY, "10:00"), now=NOW,
+            starts_at=f.at(DAY, "10:00"), service_id=f.paid_service_id(db), now=NOW,
         )  # fmt: skip
     assert caught.value.reason_code == "slot_taken"
     assert entry(db, waiting.id).status is WaitingStatus.WAITING
@@ -395,7 +403,9 @@ def test_a_waiting_patient_is_booked_on_the_referral_that_ends_first(db, desk):
     waiting = add(db, desk, 1, specialty=desk.specialty_a)
     made = book(db, desk, 0, "10:00")
     visit_status.cancel(db, desk.registrar, made.id, reason="заболел", now=NOW)
-    booked = waiting_list.accept_offer(db, desk.registrar, waiting.id, now=NOW)
+    booked = waiting_list.accept_offer(
+        db, desk.registrar, waiting.id, service_id=f.paid_service_id(db), now=NOW
+    )
     assert booked.kind is AppointmentKind.REFERRAL and booked.referral_id == sooner.id
     with db() as session:
         assert session.get(Referral, sooner.id).status is ReferralStatus.USED
@@ -410,7 +420,7 @@ def test_a_dragged_waiting_patient_without_a_usable_referral_pays(db, desk):
         waiting = add(db, desk, patient, doctor=desk.doctor)
         made = waiting_list.book_entry(
             db, desk.registrar, waiting.id, doctor_id=desk.colleague,
-            starts_at=f.at(DAY, f"1{patient}:00"), now=NOW,
+            starts_at=f.at(DAY, f"1{patient}:00"), service_id=f.paid_service_id(db), now=NOW,
         )  # fmt: skip
         assert (made.kind, made.referral_id) == (AppointmentKind.PAID, None)
     # A referral to the doctor's specialty valid that day is booked on.
@@ -418,7 +428,7 @@ def test_a_dragged_waiting_patient_without_a_usable_referral_pays(db, desk):
     waiting = add(db, desk, 3, doctor=desk.doctor)
     made = waiting_list.book_entry(
         db, desk.registrar, waiting.id, doctor_id=desk.colleague, starts_at=f.at(DAY, "15:00"),
-        now=NOW,
+        service_id=f.paid_service_id(db), now=NOW,
     )  # fmt: skip
     assert (made.kind, made.referral_id) == (AppointmentKind.REFERRAL, on_it.id)
 
@@ -429,7 +439,12 @@ def test_a_kind_chosen_by_the_desk_is_kept(db, desk):
     made = book(db, desk, 0, "10:00")
     visit_status.cancel(db, desk.registrar, made.id, reason="заболел", now=NOW)
     booked = waiting_list.accept_offer(
-        db, desk.registrar, waiting.id, kind=AppointmentKind.PAID, now=NOW
+        db,
+        desk.registrar,
+        waiting.id,
+        kind=AppointmentKind.PAID,
+        service_id=f.paid_service_id(db),
+        now=NOW,
     )
     assert (booked.kind, booked.referral_id) == (AppointmentKind.PAID, None)
 
@@ -501,7 +516,7 @@ def test_an_offer_another_desk_is_answering_is_not_passed_on(committed_db):
         committed_db, desk.registrar, patient_id=desk.patients[1], doctor_id=desk.doctor,
         wished_from=day, wished_to=day, channel=ContactChannel.PHONE,
     )  # fmt: skip
-    made = booking.book(committed_db, desk.registrar, patient_id=desk.patients[0],
+    made = f.book(committed_db, desk.registrar, patient_id=desk.patients[0],
                         doctor_id=desk.doctor, starts_at=f.at(day, "10:00"))  # fmt: skip
     visit_status.cancel(committed_db, desk.registrar, made.id, reason="заболел")
     later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=3)
@@ -518,14 +533,23 @@ def test_without_a_usable_referral_the_desk_may_ask_before_a_paid_visit(db, desk
     with pytest.raises(booking.BookingRefused) as refused:
         waiting_list.book_entry(
             db, desk.registrar, waiting.id, doctor_id=desk.doctor, starts_at=f.at(DAY, "12:00"),
-            paid_without_referral=False, now=NOW,
+            paid_without_referral=False, service_id=f.paid_service_id(db), now=NOW,
         )  # fmt: skip
     assert refused.value.reason_code == waiting_list.NO_USABLE_REFERRAL
     assert refused.value.field == "referral"
     assert entry(db, waiting.id).status is W.WAITING  # nothing booked, still on the list
+    # «Book as paid» is of a service: without one it is refused, the entry still waits.
+    for kind in (None, AppointmentKind.PAID, AppointmentKind.FOLLOW_UP):
+        with pytest.raises(booking.BookingRefused) as refused:
+            waiting_list.book_entry(
+                db, desk.registrar, waiting.id, doctor_id=desk.doctor,
+                starts_at=f.at(DAY, "12:00"), kind=kind, now=NOW,
+            )  # fmt: skip
+        assert (refused.value.reason_code, refused.value.field) == ("service_missing", "service")
+    assert entry(db, waiting.id).status is W.WAITING
     made = waiting_list.book_entry(
         db, desk.registrar, waiting.id, doctor_id=desk.doctor, starts_at=f.at(DAY, "12:00"),
-        now=NOW,
+        service_id=f.paid_service_id(db), now=NOW,
     )  # fmt: skip
     assert made.kind is AppointmentKind.PAID
     # With a referral there is nothing to ask.
@@ -533,6 +557,6 @@ def test_without_a_usable_referral_the_desk_may_ask_before_a_paid_visit(db, desk
     paper = referral(db, desk, 2)
     booked = waiting_list.book_entry(
         db, desk.registrar, other.id, doctor_id=desk.doctor, starts_at=f.at(DAY, "12:30"),
-        paid_without_referral=False, now=NOW,
+        paid_without_referral=False, service_id=f.paid_service_id(db), now=NOW,
     )  # fmt: skip
     assert booked.kind is AppointmentKind.REFERRAL and booked.referral_id == paper.id

@@ -71,7 +71,7 @@ def clinic(db) -> Clinic:
 
 
 def book(db, c: Clinic, patient: int, hhmm: str, day: dt.date = DAY) -> int:
-    return booking.book(
+    return f.book(
         db, c.registrar, patient_id=patient, doctor_id=c.doctor, starts_at=f.at(day, hhmm), now=NOW
     ).id
 

@@ -112,8 +112,15 @@ class _Booker:
         if roll < 0.70 and services:
             return Kind.PAID, self.rng.choice(services)
         if roll < 0.88 or not spec.remote:
-            return Kind.FOLLOW_UP, None
+            return Kind.FOLLOW_UP, self.follow_up_service(spec.specialty)
         return Kind.REMOTE, None
+
+    def follow_up_service(self, specialty: str) -> int:
+        """A follow-up visit is a service too: the repeat visit where the catalogue has
+        one, else the specialty's shortest service."""
+        services = self.services_of(specialty)
+        repeat = [i for i in services if "повторн" in SERVICES[i].name]
+        return (repeat or sorted(services, key=lambda i: SERVICES[i].slots))[0]
 
     def patient_is_free(self, patient: int, starts: dt.datetime, ends: dt.datetime) -> bool:
         return all(ends <= s or starts >= e for s, e in self.busy.get(patient, ()))
@@ -275,7 +282,7 @@ class _Booker:
                             1,
                             room=period.room,
                             kind=Kind.FOLLOW_UP,
-                            service=None,
+                            service=self.follow_up_service(DOCTORS[exception.doctor].specialty),
                             status=Status.BOOKED,
                         )
                         appointment.in_holding_tray = True

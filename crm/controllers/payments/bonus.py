@@ -32,6 +32,8 @@ BALANCE_CONSTRAINT = "ck_patient_bonus_balance_nonnegative"
 #: pg_advisory_xact_lock namespace: one expiry run per patient at a time ("CRM" + 0x30).
 LOCK_EXPIRY = 0x43524D30
 MAX_EXPIRY_DAYS = 3650
+#: Who the journal names for the background service's expiry runs.
+SERVICE_LOGIN = "service"
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,21 @@ def kind_title(kind: str) -> str:
         "correction": translate("payments", "correction"),
         "refund": translate("payments", "refund"),
     }.get(kind, kind)
+
+
+@dataclass(frozen=True)
+class BonusAccount:
+    """A patient's points now and the ledger that makes them, oldest first."""
+
+    patient_id: int
+    balance: int
+    rows: tuple[LedgerRow, ...]
+
+
+def current_rules(db: sessionmaker[Session]) -> BonusRules:
+    """:func:`read_rules` in its own session (for the manager's screen)."""
+    with db() as session:
+        return read_rules(session)
 
 
 def read_rules(session: Session) -> BonusRules:
@@ -145,7 +162,7 @@ def points_for(amount: Decimal, percent: Decimal) -> int:
 
 def add_entry(
     session: Session,
-    actor: Actor,
+    actor: Actor | None,
     *,
     patient_id: int,
     delta: int,
@@ -163,7 +180,7 @@ def add_entry(
         reason=reason[:200],
         payment_id=payment_id,
         expires_on=expires_on,
-        created_by_id=actor.user_id,
+        created_by_id=actor.user_id if actor else None,
     )
     session.add(entry)
     session.flush()
@@ -183,8 +200,23 @@ def over_balance(have: int) -> Exception:
     )
 
 
+def clean_points(points: int | str) -> int:
+    """Points as typed (``"+100"``, ``"-50"``, ``"1 000"``) as a whole number.
+
+    Raises:
+        ValidationError: (``points``) not a whole number.
+    """
+    if isinstance(points, int) and not isinstance(points, bool):
+        return points
+    text = "".join(str(points).split()).replace("\u2212", "-")
+    try:
+        return int(text)
+    except ValueError:
+        raise refuse("points", translate("payments", "a whole number, e.g. 100 or -50")) from None
+
+
 def correct(
-    db: sessionmaker[Session], actor: Actor, *, patient_id: int, points: int, reason: str
+    db: sessionmaker[Session], actor: Actor, *, patient_id: int, points: int | str, reason: str
 ) -> int:
     """A manager's manual correction of a patient's points, with a reason; returns the
     new balance. Never below zero (the database refuses it).
@@ -194,6 +226,7 @@ def correct(
         ValidationError: no reason, zero points, or the balance would go below zero.
     """
     require(actor, Permission.MANAGE_BONUS)
+    points = clean_points(points)
     reason = " ".join(reason.split())
     if not reason:
         raise refuse("reason", translate("payments", "say why the points are corrected"))
@@ -219,10 +252,12 @@ def correct(
             raise
 
 
-def expire(db: sessionmaker[Session], actor: Actor, *, patient_id: int) -> int:
+def expire(db: sessionmaker[Session], actor: Actor | None, *, patient_id: int) -> int:
     """Write off the patient's points whose accruals have expired; returns the points
-    written off (0 when none). Spends and other write-offs use the oldest points first,
-    so what expired and is still unspent is ``expired accruals − everything taken``.
+    written off (0 when none; run again, it writes nothing). Spends and other
+    write-offs use the oldest points first, so what expired and is still unspent is
+    ``expired accruals − everything taken``. ``actor`` ``None``: the clinic's
+    background service (journaled as ``service``).
     """
     with db() as session, session.begin():
         session.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_EXPIRY, patient_id)))
@@ -248,21 +283,35 @@ def expire(db: sessionmaker[Session], actor: Actor, *, patient_id: int) -> int:
         )  # fmt: skip
         journal.record(
             session, "bonus_expiry", actor=actor, entity="patient", entity_id=patient_id,
-            changes={"points": [None, -lapsed]},
+            changes={"points": [None, -lapsed]}, login=None if actor else SERVICE_LOGIN,
         )  # fmt: skip
         return lapsed
+
+
+def _ledger_rows(session: Session, patient_id: int) -> tuple[LedgerRow, ...]:
+    rows = session.scalars(
+        sa.select(BonusLedgerEntry)
+        .where(BonusLedgerEntry.patient_id == patient_id)
+        .order_by(BonusLedgerEntry.id)
+    )
+    return tuple(
+        LedgerRow(r.id, r.created_at, r.kind, r.delta, r.reason, r.payment_id, r.expires_on)
+        for r in rows
+    )
 
 
 def ledger(db: sessionmaker[Session], actor: Actor, patient_id: int) -> tuple[LedgerRow, ...]:
     """The patient's ledger, oldest first."""
     require(actor, Permission.TAKE_PAYMENTS)
     with db() as session:
-        rows = session.scalars(
-            sa.select(BonusLedgerEntry)
-            .where(BonusLedgerEntry.patient_id == patient_id)
-            .order_by(BonusLedgerEntry.id)
-        )
-        return tuple(
-            LedgerRow(r.id, r.created_at, r.kind, r.delta, r.reason, r.payment_id, r.expires_on)
-            for r in rows
+        return _ledger_rows(session, patient_id)
+
+
+def account(db: sessionmaker[Session], actor: Actor, patient_id: int) -> BonusAccount:
+    """The patient's balance and ledger, read in one snapshot (the card's «Бонусы» tab)."""
+    require(actor, Permission.TAKE_PAYMENTS)
+    with db() as session, session.begin():
+        session.execute(sa.text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+        return BonusAccount(
+            patient_id, balance(session, patient_id), _ledger_rows(session, patient_id)
         )

@@ -386,14 +386,20 @@ def book_request(
     *,
     doctor_id: int,
     starts_at: dt.datetime,
-    slots: int = 1,
+    slots: int | None = None,
     kind: AppointmentKind | None = None,
     referral_id: int | None = None,
+    service_id: int | None = None,
     overbook_reason: str | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[BookedAppointment, PriorityRow]:
     """Book an approved request (every booking rule applies; a manager may overbook
     with a reason) and link the appointment to it.
+
+    The kind defaults as in :func:`~crm.controllers.schedule.booking.book` (by
+    referral with ``referral_id``, else paid); a paid or follow-up visit needs
+    ``service_id``, else it is refused (``service_missing``) and the request stays
+    approved — a priority request never becomes a paid visit of no service.
 
     Raises:
         PermissionDenied, NotFound, PriorityRefused: as :func:`link_appointment`.
@@ -409,7 +415,7 @@ def book_request(
         patient_id = row.patient_id
     made = book(
         db, actor, patient_id=patient_id, doctor_id=doctor_id, starts_at=starts_at, slots=slots,
-        kind=kind, referral_id=referral_id, overbook_reason=overbook_reason,
-        note=translate("priority", "Priority request"), now=now,
+        kind=kind, referral_id=referral_id, service_id=service_id,
+        overbook_reason=overbook_reason, note=translate("priority", "Priority request"), now=now,
     )  # fmt: skip
     return made, link_appointment(db, actor, request_id, made.id, now=now)

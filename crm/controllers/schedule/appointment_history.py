@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,7 +31,17 @@ from crm.controllers.validation import format_date
 from crm.controllers.vocabulary import appointment_kind_title as kind_title
 from crm.controllers.vocabulary import appointment_status_title as status_title
 from crm.i18n import translate
-from crm.models import Appointment, Doctor, JournalEntry, Patient, Referral, Room, Service, User
+from crm.models import (
+    Appointment,
+    Doctor,
+    JournalEntry,
+    Patient,
+    Referral,
+    Room,
+    Service,
+    ServicePrice,
+    User,
+)
 from crm.models.enums import AppointmentKind, AppointmentStatus, JournalOutcome
 
 #: A chain longer than this is not followed further (a guard, not a rule).
@@ -41,13 +52,15 @@ _LINK_FIELDS = ("rescheduled_from_id", "replaced_by")
 
 @dataclass(frozen=True)
 class ServiceChoice:
-    """A service of the catalogue, as the booking dialog offers it."""
+    """A service of the catalogue, as the booking dialog offers it: ``price`` is the
+    one valid on the day asked for (``None``: no day asked, or no price that day)."""
 
     id: int
     code: str
     name: str
     duration_slots: int
     specialty_id: int | None
+    price: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -112,19 +125,41 @@ class AppointmentHistory:
 
 
 def list_services(
-    db: sessionmaker[Session], actor: Actor, *, specialty_id: int | None = None
+    db: sessionmaker[Session],
+    actor: Actor,
+    *,
+    specialty_id: int | None = None,
+    day: dt.date | None = None,
+    doctor_id: int | None = None,
 ) -> list[ServiceChoice]:
-    """Active services by name; with ``specialty_id``, those of it or of no specialty."""
+    """Active services by name; with ``specialty_id`` (or ``doctor_id``: the doctor's
+    specialty), those of it or of no specialty; with ``day``, each with its price valid
+    that day (the visit's day)."""
     require(actor, Permission.FIND_PATIENTS)
-    query = sa.select(Service).where(Service.active).order_by(Service.name, Service.id)
+    price = sa.null() if day is None else ServicePrice.amount
+    query = sa.select(Service, price).where(Service.active).order_by(Service.name, Service.id)
+    if day is not None:
+        query = query.outerjoin(
+            ServicePrice,
+            sa.and_(
+                ServicePrice.service_id == Service.id,
+                ServicePrice.valid_from <= day,
+                sa.or_(ServicePrice.valid_to.is_(None), ServicePrice.valid_to >= day),
+            ),
+        )
     if specialty_id is not None:
         query = query.where(
             sa.or_(Service.specialty_id.is_(None), Service.specialty_id == specialty_id)
         )
     with db() as session:
+        if doctor_id is not None and specialty_id is None:
+            specialty = session.scalar(sa.select(Doctor.specialty_id).where(Doctor.id == doctor_id))
+            query = query.where(
+                sa.or_(Service.specialty_id.is_(None), Service.specialty_id == specialty)
+            )
         return [
-            ServiceChoice(s.id, s.code, s.name, s.duration_slots, s.specialty_id)
-            for s in session.scalars(query)
+            ServiceChoice(s.id, s.code, s.name, s.duration_slots, s.specialty_id, amount)
+            for s, amount in session.execute(query)
         ]
 
 

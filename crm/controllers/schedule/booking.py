@@ -58,6 +58,10 @@ MAX_SLOTS = 4
 CHANGE_NOTICE = dt.timedelta(hours=24)
 # …except that a registrar may still correct her own booking this long after making it.
 CORRECTION_WINDOW = dt.timedelta(minutes=15)
+#: Kinds of visit the patient pays for: they are always of a service (its price, its length).
+KINDS_WITH_SERVICE = frozenset({AppointmentKind.PAID, AppointmentKind.FOLLOW_UP})
+#: The trigger of migration 0016 refusing such a visit without a service.
+SERVICE_REQUIRED = "ck_appointment_service_required"
 # Refusals about the time asked for: they come with the nearest free alternatives.
 TIME_REASONS = frozenset({"slot_taken", "outside_hours", "in_past", "patient_busy"})
 DEADLOCK = "40P01"
@@ -237,8 +241,18 @@ def refusal(code: str) -> BookingRefused:
         "referral_used": translate(
             "booking", "The referral is already used by another appointment"
         ),
+        "service_missing": service_missing_message(),
     }
-    return BookingRefused(code, messages[code])
+    return BookingRefused(
+        code, messages[code], field="service" if code == "service_missing" else None
+    )
+
+
+def service_missing_message() -> str:
+    """Why a paid or follow-up visit without a service is refused (names the field)."""
+    return translate(
+        "booking", "Service: a paid or follow-up visit needs its service (the price and length)"
+    )
 
 
 def require_booked(row: Appointment) -> None:
@@ -306,6 +320,7 @@ def conflict_code(error: IntegrityError) -> str | None:
         ("23P01", "ex_appointment_doctor_overlap"): "slot_taken",
         ("23P01", "ex_appointment_patient_overlap"): "patient_busy",
         ("23505", "uq_appointment_live_referral"): "referral_used",
+        ("23514", SERVICE_REQUIRED): "service_missing",
     }
     return codes.get((sqlstate or "", constraint or ""))
 
@@ -417,7 +432,7 @@ def book(
     patient_id: int,
     doctor_id: int,
     starts_at: dt.datetime,
-    slots: int = 1,
+    slots: int | None = None,
     kind: AppointmentKind | None = None,
     referral_number: str | None = None,
     referral_id: int | None = None,
@@ -436,12 +451,13 @@ def book(
         patient_id: the patient.
         doctor_id: the doctor.
         starts_at: aware start, on the doctor's slot grid inside the working hours.
-        slots: 1–4 consecutive slots.
+        slots: 1–4 consecutive slots; by default the service's length (else 1).
         kind: by referral, paid, follow-up or remote; by default ``referral`` when a
-            referral is given, else ``paid``.
+            referral is given, else ``paid``. A paid or follow-up visit needs
+            ``service_id`` (refused ``service_missing`` otherwise).
         referral_number: the referral's number (as on the document)…
         referral_id: …or its id; the referral is marked used.
-        service_id: the catalogue service, if any.
+        service_id: the catalogue service (active); required for paid and follow-up.
         overbook_reason: a manager's reason to book over a taken slot on purpose.
         backdate_reason: a manager's reason to record an appointment in the past.
         video_link: the video-call link of a remote consultation (kept for ``remote`` only).
@@ -463,7 +479,7 @@ def book(
         raise BookingNotPermitted(
             translate("booking", "Only a manager may overbook or record a past appointment")
         )
-    if not 1 <= slots <= MAX_SLOTS:
+    if slots is not None and not 1 <= slots <= MAX_SLOTS:
         raise BookingRefused(
             "bad_length",
             translate("booking", "An appointment takes 1 to {n} slots").format(n=MAX_SLOTS),
@@ -471,6 +487,8 @@ def book(
         )
     has_referral = referral_id is not None or clean(referral_number) is not None
     kind = kind or (AppointmentKind.REFERRAL if has_referral else AppointmentKind.PAID)
+    if kind in KINDS_WITH_SERVICE and service_id is None:
+        raise BookingRefused("service_missing", service_missing_message(), field="service")
     attempted: dict[str, Any] = {
         "doctor_id": doctor_id, "patient_id": patient_id, "starts_at": starts_at, "kind": kind,
     }  # fmt: skip
@@ -483,10 +501,20 @@ def book(
                 raise NotFound(
                     translate("booking", "No patient with id {id}").format(id=patient_id)
                 )
-            if service_id is not None and session.get(Service, service_id) is None:
+            service = None if service_id is None else session.get(Service, service_id)
+            if service_id is not None and service is None:
                 raise NotFound(
-                    translate("booking", "No service with id {id}").format(id=service_id)
+                    translate("booking", "No service with id {id}").format(id=service_id),
+                    field="service",
                 )
+            if service is not None and not service.active:
+                raise BookingRefused(
+                    "service_inactive",
+                    translate("booking", "Service: no longer provided"),
+                    field="service",
+                )
+            if slots is None:
+                slots = service.duration_slots if service is not None else 1
             minutes = session.scalar(sa.select(Doctor.slot_minutes).where(Doctor.id == doctor_id))
             ends_at = starts_at + slots * dt.timedelta(minutes=minutes or 15)
             attempted["ends_at"] = ends_at
@@ -546,7 +574,7 @@ def book(
             return view(row, tz)
     except (_Conflict, BookingRefused) as error:
         raise _refused(
-            db, actor, error, action="create", attempted=attempted, slots=slots, now=now
+            db, actor, error, action="create", attempted=attempted, slots=slots or 1, now=now
         ) from None
 
 

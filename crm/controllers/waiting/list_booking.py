@@ -40,7 +40,7 @@ def accept_offer(
     actor: Actor,
     entry_id: int,
     *,
-    slots: int = 1,
+    slots: int | None = None,
     kind: AppointmentKind | None = None,
     referral_number: str | None = None,
     service_id: int | None = None,
@@ -136,14 +136,18 @@ def book_entry(
     *,
     doctor_id: int,
     starts_at: dt.datetime,
-    slots: int = 1,
+    slots: int | None = None,
+    kind: AppointmentKind | None = None,
+    service_id: int | None = None,
     paid_without_referral: bool = True,
     now: dt.datetime | None = None,
 ) -> BookedAppointment:
     """Book a waiting patient at a time the desk chose (dragged into the grid).
 
-    The patient's referral for the doctor's specialty, if one is usable that day, is
-    booked on; otherwise the visit is paid — or, with ``paid_without_referral`` false,
+    As ``kind`` of ``service_id`` when given (a paid or follow-up visit needs the
+    service: ``service_missing`` otherwise). With no ``kind``, the patient's referral
+    for the doctor's specialty, if one is usable that day, is booked on; otherwise the
+    visit is paid (of ``service_id``) — or, with ``paid_without_referral`` false,
     refused (``no_usable_referral``) so that the desk asks the patient first.
 
     Any time of any doctor may be chosen — the registrar may know better than the
@@ -162,12 +166,14 @@ def book_entry(
         if row.status in (W.BOOKED, W.CANCELLED):
             raise closed_refusal()
         patient_id = row.patient_id
+    referral_id = None
+    if kind is None:
+        referral_id = _referral_or_refuse(
+            db, patient_id, doctor_id, starts_at, now, paid=paid_without_referral
+        )
     made = book(
         db, actor, patient_id=patient_id, doctor_id=doctor_id, starts_at=starts_at,
-        slots=slots,
-        referral_id=_referral_or_refuse(
-            db, patient_id, doctor_id, starts_at, now, paid=paid_without_referral
-        ),
+        slots=slots, kind=kind, referral_id=referral_id, service_id=service_id,
         note=translate("waiting_list", "From the waiting list"), now=now,
     )  # fmt: skip
     _close_booked(db, actor, entry_id, made, "book")

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from crm.controllers.directories.catalogue import DIRECTORIES, ON_SCREEN
 from crm.views import AppContext
+from crm.views.directories.bonus_rules_tab import BonusRulesTab
 from crm.views.directories.clinic_tab import ClinicTab
 from crm.views.directories.hours_tab import HoursTab
 from crm.views.directories.tab import DirectoryTab
@@ -15,7 +16,7 @@ from crm.views.patients.message_bar import MessageBar
 
 class DirectoriesPage(QWidget):
     """Tabs: the clinic, branches, rooms, specialties, doctors, working hours, services,
-    prices.
+    prices, the bonus rules.
 
     Args:
         context: the logged-in user's context (a manager or an administrator).
@@ -39,6 +40,8 @@ class DirectoriesPage(QWidget):
         self.tab_widget.addTab(self.clinic, self.clinic.title)
         for tab in self.tabs.values():
             self.tab_widget.addTab(tab, tab.title)
+        self.bonus_rules = BonusRulesTab(context)  # the manager's rules of bonus points
+        self.tab_widget.addTab(self.bonus_rules, self.bonus_rules.title)
         self.tab_widget.currentChanged.connect(lambda _i: self.activate())
         self.messages = MessageBar()
         self.workbook = WorkbookBar(context, self.messages)
@@ -62,6 +65,8 @@ class DirectoriesPage(QWidget):
 
     def has_unsaved_changes(self) -> bool:
         """Whether any tab holds typed, unsaved values."""
-        return self.clinic.has_unsaved_changes() or any(
-            tab.has_unsaved_changes() for tab in self.tabs.values()
+        return (
+            self.clinic.has_unsaved_changes()
+            or self.bonus_rules.has_unsaved_changes()
+            or any(tab.has_unsaved_changes() for tab in self.tabs.values())
         )

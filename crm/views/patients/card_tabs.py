@@ -45,6 +45,7 @@ from crm.views.patients.tab_models import (
     ReferralsModel,
     RowsModel,
 )
+from crm.views.payments.bonus_tab import BonusTab
 from crm.views.payments.dialog import open_payment_dialog
 from crm.views.payments.several import open_several_dialog
 from crm.views.referrals.patient_queues import PatientQueuesPanel
@@ -165,6 +166,10 @@ class CardTabs(QTabWidget):
         self.addTab(self.medical, self.tr("Medical record"))
         self.messages = PatientMessagesTab(context)
         self.addTab(self.messages, self.tr("Messages"))
+        self.bonus: BonusTab | None = None
+        if allowed(context.actor, Permission.TAKE_PAYMENTS):
+            self.bonus = BonusTab(context)  # «Бонусы»: crm/views/payments/
+            self.addTab(self.bonus, self.tr("Bonus points"))
         self.setEnabled(False)  # until there is a saved card to show
 
     @property
@@ -196,6 +201,8 @@ class CardTabs(QTabWidget):
         self.queues.show_patient(self._patient_id)
         self.medical.show_patient(self._patient_id)
         self.messages.show_patient(self._patient_id)
+        if self.bonus is not None:
+            self.bonus.show_patient(self._patient_id)
         if self._loading:
             self._again = True
             return

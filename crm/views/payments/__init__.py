@@ -1,2 +1,2 @@
-"""The desk's payments: «Оплата» for a visit (take, list, refund, receipts), paying
-several visits at once, and the shift report's tab."""
+"""The desk's money screens: «Оплата» for a visit (take, list, refund, receipts), paying
+several visits at once, the shift report's tab, bonus points."""

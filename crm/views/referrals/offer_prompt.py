@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from crm.controllers.errors import BookingRefused
 from crm.controllers.schedule import booking
-from crm.controllers.schedule.booking import BookedAppointment
+from crm.controllers.schedule.booking import KINDS_WITH_SERVICE, BookedAppointment
 from crm.controllers.waiting import queue
 from crm.controllers.waiting.queue import NO_USABLE_REFERRAL, WaitingEntry, WaitingOffer
 from crm.models.enums import AppointmentKind
@@ -46,6 +46,7 @@ from crm.views.referrals.waiting_models import (
     patient_short,
     phone_text,
 )
+from crm.views.schedule.service_choice import ServiceChoiceDialog
 from crm.views.serial_read import Query, SerialRead
 
 log = logging.getLogger(__name__)
@@ -87,16 +88,28 @@ class OfferActions(QObject):
         super().__init__(parent)
         self._context = context
         self._busy: set[int] = set()
+        #: The last «which service?» dialog opened (a paid or follow-up answer).
+        self.service_dialog: ServiceChoiceDialog | None = None
 
     def busy(self, entry_id: int | None = None) -> bool:
         """True while an answer (for ``entry_id``, or any) is on the runner."""
         return bool(self._busy) if entry_id is None else entry_id in self._busy
 
-    def accept(self, entry: WaitingEntry, kind: AppointmentKind | None = None) -> None:
+    def accept(
+        self,
+        entry: WaitingEntry,
+        kind: AppointmentKind | None = None,
+        service_id: int | None = None,
+    ) -> None:
         """Book the time offered to ``entry`` (every booking rule applies): as ``kind``,
         or (``None``) on the patient's usable referral if there is one; without one the
-        desk is asked before a paid visit is booked (the patient may not want to pay)."""
+        desk is asked before a paid visit is booked (the patient may not want to pay).
+        A paid or follow-up visit is of a service: with none given, it is asked first
+        (:attr:`service_dialog`)."""
         if entry.id in self._busy:
+            return
+        if kind in KINDS_WITH_SERVICE and service_id is None:
+            self._ask_service(entry, kind)
             return
         self._busy.add(entry.id)
         self._context.runner.submit(
@@ -105,11 +118,24 @@ class OfferActions(QObject):
             self._context.actor,
             entry.id,
             kind=kind,
+            service_id=service_id,
             paid_without_referral=kind is not None,
             on_success=lambda made: self._accepted(entry, made),
             on_error=lambda error, message: self._failed(entry, error, message),
             owner=self,
         )
+
+    def _ask_service(self, entry: WaitingEntry, kind: AppointmentKind) -> None:
+        if entry.offered_doctor_id is None or entry.offered_starts_at is None:
+            return
+        owner = self.parent()
+        dialog = ServiceChoiceDialog(
+            self._context, entry.offered_doctor_id, entry.offered_starts_at.date(), kind,
+            owner if isinstance(owner, QWidget) else None,
+        )  # fmt: skip
+        dialog.chosen.connect(lambda chosen, service: self.accept(entry, chosen, service))
+        self.service_dialog = dialog
+        dialog.open()
 
     def decline(self, entry: WaitingEntry) -> None:
         """The patient does not want it: pass the time to the next matching entry."""

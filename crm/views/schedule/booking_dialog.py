@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from crm.controllers.access.permissions import Permission, allowed
 from crm.controllers.errors import BookingRefused, FreeSlot
 from crm.controllers.patients import history
+from crm.controllers.payments.money import rubles
 from crm.controllers.schedule import appointment_history, booking
 from crm.controllers.schedule.appointment_history import ServiceChoice
 from crm.controllers.schedule.booking import MAX_SLOTS, BookedAppointment
@@ -63,10 +64,12 @@ class BookingDialog(QDialog):
         booked(object): the appointment was booked
             (:class:`~crm.controllers.schedule.booking.BookedAppointment`); the dialog closes.
         refused(str): a booking attempt was refused; the message is shown in the dialog.
+        services_shown(): the services (with the visit day's prices) arrived.
     """
 
     booked = Signal(object)
     refused = Signal(str)
+    services_shown = Signal()
 
     def __init__(
         self,
@@ -112,8 +115,10 @@ class BookingDialog(QDialog):
         line.setPlaceholderText(self.tr("Number as on the referral"))
         self.service = QComboBox()
         self.service.setObjectName("bookingService")
-        self.service.addItem(self.tr("— no particular service —"), None)
+        self.service.addItem(self.tr("— choose the service —"), None)
         self.service.currentIndexChanged.connect(lambda _index: self._service_changed())
+        self.terms = QLabel()
+        self.terms.setObjectName("bookingTerms")
         self.video = QLineEdit()
         self.video.setObjectName("bookingVideo")
         self.video.setPlaceholderText(self.tr("empty: made from the clinic's video provider"))
@@ -129,6 +134,7 @@ class BookingDialog(QDialog):
         self.form.addRow(self.tr("Kind of visit"), self.kind)
         self.form.addRow(self.tr("Referral №"), self.referral)
         self.form.addRow(self.tr("Service"), self.service)
+        self.form.addRow(self.tr("Price"), self.terms)
         self.form.addRow(self.tr("Video link"), self.video)
         self.form.addRow(self.tr("Length"), self.length)
         self.form.addRow(self.tr("Note"), self.note)
@@ -253,7 +259,8 @@ class BookingDialog(QDialog):
             self._clear_alternatives()
         for widget, shown in (
             (self.referral, kind is K.REFERRAL),
-            (self.service, kind is K.PAID),
+            (self.service, kind in booking.KINDS_WITH_SERVICE),
+            (self.terms, kind in booking.KINDS_WITH_SERVICE),
             (self.video, kind is K.REMOTE),
         ):
             self.form.setRowVisible(widget, shown)
@@ -262,6 +269,22 @@ class BookingDialog(QDialog):
         service = self.service.currentData()
         if isinstance(service, ServiceChoice):
             self.length.setValue(service.duration_slots)
+        self._show_terms()
+
+    def _show_terms(self) -> None:
+        """The chosen service's price on the visit's day and its length."""
+        service = self.service.currentData()
+        if not isinstance(service, ServiceChoice):
+            self.terms.setText(self.tr("choose the service: its price and length show here"))
+            return
+        minutes = service.duration_slots * self._doctor.slot_minutes
+        day = f"{self._target[1]:%d.%m.%Y}"
+        if service.price is None:
+            text = self.tr("no price on {day} · {minutes} min")
+        else:
+            text = self.tr("{price} on {day} · {minutes} min")
+        price = rubles(service.price) if service.price is not None else ""
+        self.terms.setText(text.format(price=price, day=day, minutes=minutes))
 
     def _load_services(self) -> None:
         self._context.runner.submit(
@@ -269,14 +292,26 @@ class BookingDialog(QDialog):
             self._context.database.sessions,
             self._context.actor,
             specialty_id=self._doctor.specialty_id,
+            day=self._target[1].date(),
             on_success=self._show_services,
             on_failure=lambda message: self.messages.show_message("error", message),
             owner=self,
         )
 
     def _show_services(self, services: list[ServiceChoice]) -> None:
+        """Fill (or refill, for another day's prices) the services, keeping the choice."""
+        chosen = self.service.currentData()
+        chosen_id = chosen.id if isinstance(chosen, ServiceChoice) else None
+        self.service.blockSignals(True)
+        while self.service.count() > 1:
+            self.service.removeItem(1)
         for service in services:
             self.service.addItem(service.name, service)
+            if service.id == chosen_id:
+                self.service.setCurrentIndex(self.service.count() - 1)
+        self.service.blockSignals(False)
+        self.services_shown.emit()
+        self._show_terms()
 
     def _on_patient_chosen(self, patient_id: int, _name: str, from_new_card: bool) -> None:
         self.referral.clear()
@@ -342,8 +377,11 @@ class BookingDialog(QDialog):
 
     def book_alternative(self, slot: FreeSlot) -> None:
         """Book at ``slot`` instead (one of the offered alternatives)."""
+        day = self._target[1].date()
         self._target = (slot.doctor_id, slot.starts_at)
         self._show_header(slot)
+        if slot.starts_at.date() != day:
+            self._load_services()  # the price valid on the new day
         self.submit()
 
     def _creation_failed(self) -> None:
@@ -412,7 +450,9 @@ class BookingDialog(QDialog):
             self.overbook.show()
         if error.reason_code == "in_past" and self.manager:
             self.backdate.show()
-        focus = {"referral": self.referral, "slots": self.length}.get(error.field or "")
+        focus = {"referral": self.referral, "slots": self.length, "service": self.service}.get(
+            error.field or ""
+        )
         if error.reason_code.startswith("referral") or error.reason_code == "no_policy":
             focus = self.referral
         for slot in error.alternatives[:ALTERNATIVES]:

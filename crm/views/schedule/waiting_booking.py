@@ -19,6 +19,7 @@ from crm.controllers.waiting.queue import NO_USABLE_REFERRAL
 from crm.views import AppContext
 from crm.views.patients.labels import appointment_kind_names
 from crm.views.patients.message_bar import MessageBar
+from crm.views.schedule import service_choice
 from crm.views.schedule.grid import ScheduleGrid
 
 
@@ -52,10 +53,12 @@ class WaitingBooking(QObject):
         self.names: dict[int, str] = {}
 
     def book(
-        self, entry_id: int, doctor: GridDoctor, starts_at: dt.datetime, paid: bool = False
+        self, entry_id: int, doctor: GridDoctor, starts_at: dt.datetime, terms: tuple = ()
     ) -> None:
-        """A waiting patient was dropped on a slot: book there and close the entry
-        (``paid``: the desk was asked already and books a paid visit)."""
+        """A waiting patient was dropped on a slot: book there and close the entry.
+
+        Without a usable referral the desk asks first (the patient may not want to pay),
+        then the kind and service (``terms``: ``(kind, service_id)``, asked already)."""
         patient = self.names.get(entry_id, "")
         bar = self._message_bar
 
@@ -82,12 +85,16 @@ class WaitingBooking(QObject):
             )
             bar.show_question("warning", question, [
                 (self.tr("Book as paid"),
-                 lambda: self.book(entry_id, doctor, starts_at, paid=True)),
+                 lambda: service_choice.ask_terms(
+                     self._context, bar.window(), doctor, starts_at,
+                     lambda kind, service: self.book(entry_id, doctor, starts_at, (kind, service)),
+                 )),
                 (self.tr("Do not book"), lambda: None),
             ])  # fmt: skip
 
         self._context.runner.submit(
             queue.book_entry, self._context.database.sessions, self._context.actor,
-            entry_id, doctor_id=doctor.id, starts_at=starts_at, paid_without_referral=paid,
+            entry_id, doctor_id=doctor.id, starts_at=starts_at, paid_without_referral=False,
+            kind=terms[0] if terms else None, service_id=terms[1] if terms else None,
             on_success=booked, on_error=refused, owner=self,
         )  # fmt: skip
