@@ -368,7 +368,7 @@ class PatientsPage(QWidget):
             return None
         hit = self.model.row_at(row)
         dialog = open_next_free(self._context, hit.id, hit.full_name, self)
-        dialog.booked.connect(lambda booked: self.status_label.setText(booked_text(dialog, booked)))
+        dialog.booked.connect(lambda booked: self.status_label.setText(booked_text(booked)))
         return dialog
 
     def new_patient(self) -> CardEditor | None:

@@ -5,13 +5,13 @@ The registrar picks a specialty or a service (a service picks its specialty and 
 visit's length), paid or by referral (ОМС: the patient's active referrals of the
 specialty are offered, a paper one's number may be typed), and the soonest free times
 of every doctor of the specialty are listed, nearest first. Tab to the list, Up/Down
-choose one, Enter books it through the booking controller as the grid's booking dialog does; a refusal
-is shown in the dialog and the list is searched again. Esc closes.
+choose one, Enter books it through the booking controller as the grid's booking dialog
+does; a refusal is shown in the dialog and the list is searched again. Esc closes.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -344,9 +344,9 @@ def open_next_free(
     return dialog
 
 
-def booked_text(dialog: NextFreeDialog, appointment: BookedAppointment) -> str:
+def booked_text(appointment: BookedAppointment) -> str:
     """«Записан на пт 12.05.2026 10:30» for the page that opened the dialog."""
     day = QLocale().dayName(appointment.starts_at.isoweekday(), QLocale.FormatType.ShortFormat)
-    return dialog.tr("Booked for {day} {when}").format(
+    return QCoreApplication.translate("NextFreeDialog", "Booked for {day} {when}").format(
         day=day, when=f"{appointment.starts_at:%d.%m.%Y %H:%M}"
     )
