@@ -3629,6 +3629,14 @@
         <translation>Чья неделя показана</translation>
     </message>
     <message>
+        <source>Working only</source>
+        <translation>Только работающие</translation>
+    </message>
+    <message>
+        <source>Hide the doctors who do not work this day (the order stays)</source>
+        <translation>Скрыть врачей, не работающих в этот день (порядок сохраняется)</translation>
+    </message>
+    <message>
         <source>Hours…</source>
         <translation>Часы работы…</translation>
     </message>

@@ -11,6 +11,9 @@ does; a refusal is shown in the dialog and the list is searched again. Esc close
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import QCoreApplication, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -124,7 +127,9 @@ class NextFreeDialog(QDialog):
 
     # --- loading ----------------------------------------------------------------------
 
-    def _submit(self, fn, *args, on_success, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def _submit(
+        self, fn: Callable[..., Any], *args: Any, on_success: Callable[[Any], None], **kwargs: Any
+    ) -> None:
         self._context.runner.submit(
             fn, self._context.database.sessions, self._context.actor, *args,
             on_success=on_success, owner=self,

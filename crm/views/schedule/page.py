@@ -30,8 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from crm.controllers.access.permissions import schedule_limited_to
-from crm.controllers.errors import BookingRefused
-from crm.controllers.schedule.booking import BookedAppointment
 from crm.controllers.schedule.day_grid import (
     GridAppointment,
     GridData,
@@ -41,13 +39,11 @@ from crm.controllers.schedule.day_grid import (
     list_filters,
 )
 from crm.controllers.waiting import queue
-from crm.controllers.waiting.queue import NO_USABLE_REFERRAL
 from crm.views import AppContext
 from crm.views.controls import fit_combo_popup, narrow_combo, tool_button
-from crm.views.patients.labels import appointment_kind_names
 from crm.views.patients.message_bar import MessageBar
 from crm.views.referrals.offer_prompt import OfferPrompt
-from crm.views.schedule import column_order
+from crm.views.schedule import column_order, waiting_booking
 from crm.views.schedule.actions import ScheduleActions
 from crm.views.schedule.grid import ScheduleGrid
 from crm.views.schedule.grid_labels import PreparedLabels
@@ -58,9 +54,9 @@ from crm.views.schedule.legend import legend_html
 from crm.views.schedule.page_data import (
     affected_doctors,
     day_columns,
+    day_doctors,
     load_and_prepare,
     merge,
-    working_first,
 )
 from crm.views.schedule.waiting_panel import WaitingPanel
 from crm.views.schedule.week_view import WeekView, week_columns, week_of
@@ -144,6 +140,7 @@ class SchedulePage(QWidget):
         top.addStretch(1)
         top.addWidget(self.status_label)
         top.addSpacing(12)
+        top.addWidget(self.off_button)
         top.addWidget(self.hours_button)
         top.addWidget(self.day_list_button)
         layout.addLayout(top)
@@ -246,6 +243,10 @@ class SchedulePage(QWidget):
             lambda _i: self.show_week_of(self.doctor_combo.currentData())
         )
         self.doctor_combo.hide()
+        self.off_button = tool_button(self, self.tr("Working only"),
+            self.tr("Hide the doctors who do not work this day (the order stays)"), None,
+            self._show_again)  # fmt: skip
+        self.off_button.setCheckable(True)
         self.hours_button = tool_button(self,
             self.tr("Hours…"), self.tr("The doctor's working hours and exceptions (Ctrl+H)"),
             "Ctrl+H", self.open_hours,
@@ -457,7 +458,8 @@ class SchedulePage(QWidget):
             names = {d.id: d.short_name for d in data.doctors}
         else:
             own = self._context.actor.doctor_id
-            doctors = working_first(column_order.ordered(data.doctors), data.appointments, own)
+            doctors = day_doctors(column_order.ordered(data.doctors), data.appointments, own,
+                                  hide_off=self.off_button.isChecked())  # fmt: skip
             self.grid.set_content([GridColumn(d, self.day) for d in doctors], data.appointments, tz)
             if own is not None and self.grid.cursor_cell is None:
                 self.grid.start_at_column_of(own)  # a doctor's own day in view
@@ -474,6 +476,10 @@ class SchedulePage(QWidget):
             text += self.tr(", in the holding tray: {count}").format(count=held)
         self.status_label.setText(text)
         self.loaded.emit()
+
+    def _show_again(self) -> None:
+        if self.data is not None:
+            self._show(self.data)  # the same data, with or without the doctors off
 
     def _refresh_tray(self) -> None:
         # Held appointments of every day and doctor: the tray must not forget one
@@ -507,47 +513,8 @@ class SchedulePage(QWidget):
     def _book_waiting(
         self, entry_id: int, doctor: GridDoctor, starts_at: dt.datetime, paid: bool = False
     ) -> None:
-        """A waiting patient was dropped on a slot: book there and close the entry.
-
-        Without a usable referral the desk is asked first (``paid``: asked already):
-        the patient may not want to pay.
-        """
-
-        patient = self._waiting_names.get(entry_id, "")
-
-        def booked(appointment: BookedAppointment) -> None:
-            text = self.tr("Booked from the waiting list: {patient} → {doctor}, {time} ({kind})")
-            self.message_bar.show_message(
-                "done",
-                text.format(
-                    patient=patient, doctor=doctor.short_name, time=f"{starts_at:%d.%m.%Y %H:%M}",
-                    kind=appointment_kind_names()[appointment.kind.value],
-                ),
-            )  # fmt: skip
-            self._want_ids.add(doctor.id)
-            self._load_next()
-
-        def refused(error: BaseException, message: str) -> None:
-            self.grid.clear_pending()
-            self.week.clear_pending()
-            self.current_grid.viewport().update()
-            if not (isinstance(error, BookingRefused) and error.reason_code == NO_USABLE_REFERRAL):
-                self.message_bar.show_message("error", message)
-                return
-            question = self.tr("{patient}: {message}. Book a paid visit at {time}?").format(
-                patient=patient, message=message, time=f"{starts_at:%d.%m.%Y %H:%M}"
-            )
-            self.message_bar.show_question("warning", question, [
-                (self.tr("Book as paid"),
-                 lambda: self._book_waiting(entry_id, doctor, starts_at, paid=True)),
-                (self.tr("Do not book"), lambda: None),
-            ])  # fmt: skip
-
-        self._context.runner.submit(
-            queue.book_entry, self._context.database.sessions, self._context.actor,
-            entry_id, doctor_id=doctor.id, starts_at=starts_at, paid_without_referral=paid,
-            on_success=booked, on_error=refused, owner=self,
-        )  # fmt: skip
+        """A waiting patient was dropped on a slot (see :func:`waiting_booking.book_waiting`)."""
+        waiting_booking.book_waiting(self, entry_id, doctor, starts_at, paid)
 
     # --- working hours ----------------------------------------------------------------
 
