@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable
+from functools import cache
 
 from sqlalchemy.orm import Session
 
@@ -97,14 +98,25 @@ def specialty(session: Session, name: str | None = None) -> Specialty:
     return row
 
 
+#: The password of every user :func:`user` makes (for the command line's ``--as``).
+PASSWORD = "пароль-для-тестов"
+
+
+@cache
+def _password_hash() -> str:
+    from crm.controllers.access.auth import hash_password
+
+    return hash_password(PASSWORD)
+
+
 def user(session: Session, role: Role, *, doctor: Doctor | None = None) -> Actor:
-    """A user of ``role`` and the actor for it (no real password: nobody logs in)."""
+    """A user of ``role`` and the actor for it (password :data:`PASSWORD`)."""
     n = next(_counter)
     row = User(
         login=f"{role.value}{n}",
         full_name=f"Пользователь {n}",
         role=role,
-        password_hash="not-a-hash",
+        password_hash=_password_hash(),
         doctor_id=doctor.id if doctor else None,
     )
     session.add(row)

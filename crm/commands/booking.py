@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from crm.commands.common import command_line_actor, fail, friendly_errors, open_ready
+from crm.commands.common import as_option, command_line_actor, fail, friendly_errors, open_ready
 from crm.i18n import translate
 from crm.models.enums import CancelledBy
 
@@ -83,7 +83,7 @@ def _refusal_line(refused: BookingRefused) -> str:
     metavar="ID",
     help="The catalogue service (required for a paid or follow-up visit).",
 )
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
+@as_option("Act as this user.")
 @click.pass_context
 @friendly_errors
 def book(
@@ -142,7 +142,7 @@ def book(
     show_default=True,
     help="Who cancels.",
 )
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
+@as_option("Act as this user.")
 @click.pass_context
 @friendly_errors
 def cancel(

@@ -14,6 +14,7 @@ import dataclasses
 import click
 
 from crm.commands.common import (
+    as_option,
     command_line_actor,
     fail,
     friendly_errors,
@@ -51,7 +52,7 @@ def clinic() -> None:
 @click.option("--ticket-paper", type=click.Choice(["roll80", "a6", "a5"]), help="Ticket paper.")
 @click.option("--admin-login", help="First setup only: the first administrator's login.")
 @click.option("--admin-name", default="", help="First setup only: the administrator's name.")
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this administrator.")
+@as_option("Act as this administrator.")
 @click.pass_context
 @friendly_errors
 def clinic_set(

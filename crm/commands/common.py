@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -19,11 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm.config import ConfigError, Settings
 from crm.controllers.context import Actor
-from crm.controllers.errors import DomainError, NotFound
+from crm.controllers.errors import DomainError
 from crm.i18n import translate
 from crm.logs import log_file
-from crm.models import User
-from crm.models.enums import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -31,41 +30,96 @@ F = TypeVar("F", bound=Callable[..., Any])
 WORKSTATION = "cli"
 
 
-def command_line_actor(db: sessionmaker[Session], login: str | None) -> Actor:
-    """The user a command acts as: ``--as LOGIN``, else the only active manager.
+#: The environment variable naming a token file when ``--token-file`` is not given.
+TOKEN_FILE_ENV = "CRM_TOKEN_FILE"
+_CREDENTIALS = "crm.credentials"
 
-    No password is asked: the command line is an administrative tool for whoever
-    can reach the database anyway; the journal still names the user and "cli".
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.meta.setdefault(_CREDENTIALS, {})[param.name] = value
+    return value
+
+
+def as_option(help_text: str = "Act as this user.") -> Callable[[F], F]:
+    """``--as LOGIN`` with how the user proves it: ``--password-stdin`` or a prompt, or
+    ``--token-file FILE`` (or ``$CRM_TOKEN_FILE``) an administrator issued.
+
+    The command receives ``as_login``; :func:`command_line_actor` reads the rest.
+    """
+
+    def decorate(func: F) -> F:
+        func = click.option(
+            "--token-file", type=click.Path(dir_okay=False), envvar=TOKEN_FILE_ENV,
+            expose_value=False, callback=_remember,
+            help="A token file from «clinic-crm user token» (instead of a password).",
+        )(func)  # fmt: skip
+        func = click.option(
+            "--password-stdin", is_flag=True, expose_value=False, callback=_remember,
+            help="Read the user's password from the first line of standard input.",
+        )(func)  # fmt: skip
+        return click.option("--as", "as_login", metavar="LOGIN", help=help_text)(func)
+
+    return decorate
+
+
+def _credentials() -> dict[str, Any]:
+    ctx = click.get_current_context(silent=True)
+    return dict(ctx.meta.get(_CREDENTIALS, {})) if ctx is not None else {}
+
+
+def command_line_actor(db: sessionmaker[Session], login: str | None) -> Actor:
+    """The user a command acts as, who proved it: ``--as LOGIN`` with the password
+    (``--password-stdin``, else a prompt on a terminal), or a token file.
+
+    Never someone by default: a command that acts as a person names them. Every attempt
+    is journaled as a login from the workstation "cli", refusals too.
 
     Raises:
-        NotFound: no active user with that login.
-        DomainError: no login given and not exactly one active manager.
+        LoginRefused: wrong password or token, locked or disabled account.
+        DomainError: nobody named, or no way to prove it.
     """
-    with db() as session:
-        if login:
-            user = session.scalars(
-                sa.select(User).where(sa.func.lower(User.login) == login.strip().lower())
-            ).one_or_none()
-            if user is None or not user.active:
-                raise NotFound(
-                    translate("booking", "No active user with login {login}").format(login=login)
-                )
-        else:
-            managers = session.scalars(
-                sa.select(User).where(User.role == Role.MANAGER, User.active).limit(2)
-            ).all()
-            if len(managers) != 1:
-                raise DomainError(
-                    translate(
-                        "booking",
-                        "Say who acts with --as LOGIN (there is not exactly one active manager)",
-                    )
-                )
-            user = managers[0]
-        # Loaded here: argon2 and the login machinery are for commands that act as someone.
-        from crm.controllers.access.auth import actor_of
+    credentials = _credentials()
+    token_file = credentials.get("token_file")
+    if token_file:
+        from crm.controllers.access.tokens import login_with_token
 
-        return actor_of(session, user, WORKSTATION)
+        try:
+            text = Path(token_file).read_text(encoding="utf-8")
+        except OSError as error:
+            raise DomainError(
+                translate("cli", "token file {path}: {reason}").format(
+                    path=token_file, reason=error.strerror or error
+                )
+            ) from error
+        return login_with_token(db, text, WORKSTATION, as_login=login)
+    if not login:
+        raise DomainError(
+            translate(
+                "cli",
+                "say who acts: --as LOGIN (the password from a prompt or --password-stdin) "
+                "or --token-file FILE",
+            )
+        )
+    if credentials.get("password_stdin"):
+        line = sys.stdin.readline()
+        if not line:
+            raise DomainError(translate("cli", "no password on standard input"))
+        password = line.rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = click.prompt(
+            translate("cli", "Password of {login}").format(login=login), hide_input=True
+        )
+    else:
+        raise DomainError(
+            translate(
+                "cli",
+                "no terminal to ask the password of {login}: use --password-stdin or --token-file",
+            ).format(login=login)  # fmt: skip
+        )
+    # Loaded here: argon2 and the login machinery are for commands that act as someone.
+    from crm.controllers.access.auth import login as log_in
+
+    return log_in(db, login, password, WORKSTATION)
 
 
 def fail(message: str, code: int = 1) -> None:

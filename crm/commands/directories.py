@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from crm.commands.common import command_line_actor, friendly_errors, open_ready
+from crm.commands.common import as_option, command_line_actor, friendly_errors, open_ready
 from crm.i18n import translate
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def directory() -> None:
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
     metavar="FILE.xlsx", help="The workbook to write.",
 )  # fmt: skip
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this manager or administrator.")
+@as_option("Act as this manager or administrator.")
 @click.pass_context
 @friendly_errors
 def directory_export(ctx: click.Context, output: Path, as_login: str | None) -> None:
@@ -81,7 +81,7 @@ def report_lines(report: ImportReport) -> list[str]:
 @directory.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.xlsx")
 @click.option("--dry-run", is_flag=True, help="Check and count, write nothing.")
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this manager or administrator.")
+@as_option("Act as this manager or administrator.")
 @click.pass_context
 @friendly_errors
 def directory_import(ctx: click.Context, file: Path, dry_run: bool, as_login: str | None) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from crm.commands.common import command_line_actor, friendly_errors, open_ready
+from crm.commands.common import as_option, command_line_actor, friendly_errors, open_ready
 from crm.i18n import translate
 from crm.models.enums import DocumentKind
 
@@ -34,7 +34,7 @@ def document_group() -> None:
               help="The document's date (today if not given).")  # fmt: skip
 @click.option("--title", help="Title (the file's name if not given).")
 @click.option("--author", help="Author (the acting user if not given).")
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
+@as_option("Act as this user.")
 @click.pass_context
 @friendly_errors
 def add(
@@ -73,7 +73,7 @@ def add(
 
 @document_group.command("list")
 @click.argument("patient_id", type=int)
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
+@as_option("Act as this user.")
 @click.pass_context
 @friendly_errors
 def list_(ctx: click.Context, *, patient_id: int, as_login: str | None) -> None:
@@ -111,7 +111,7 @@ def list_(ctx: click.Context, *, patient_id: int, as_login: str | None) -> None:
 @click.argument("document_id", type=int)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="Where to write the file.")  # fmt: skip
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
+@as_option("Act as this user.")
 @click.pass_context
 @friendly_errors
 def get(ctx: click.Context, *, document_id: int, output: Path, as_login: str | None) -> None:
@@ -134,7 +134,7 @@ def get(ctx: click.Context, *, document_id: int, output: Path, as_login: str | N
 @document_group.command("withdraw")
 @click.argument("document_id", type=int)
 @click.option("--reason", required=True, help="Why the document is withdrawn.")
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
+@as_option("Act as this user.")
 @click.pass_context
 @friendly_errors
 def withdraw(ctx: click.Context, *, document_id: int, reason: str, as_login: str | None) -> None:
@@ -151,7 +151,7 @@ def withdraw(ctx: click.Context, *, document_id: int, reason: str, as_login: str
 
 @document_group.command("limit")
 @click.argument("megabytes", type=int, required=False)
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user (an administrator).")
+@as_option("Act as this user (an administrator).")
 @click.pass_context
 @friendly_errors
 def limit(ctx: click.Context, *, megabytes: int | None, as_login: str | None) -> None:

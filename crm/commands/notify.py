@@ -27,6 +27,7 @@ from typing import Any
 import click
 
 from crm.commands.common import (
+    as_option,
     command_line_actor,
     fail,
     friendly_errors,
@@ -114,9 +115,7 @@ def _time(value: str | None) -> dt.time | None:
 @click.option("--quiet-from", metavar="HH:MM", help="No SMS from this clinic time…")
 @click.option("--quiet-to", metavar="HH:MM", help="…until this one (equal: no quiet hours).")
 @click.option("--tries", "max_attempts", type=int, help="Tries before «не доставлено».")
-@click.option(
-    "--as", "as_login", metavar="LOGIN", help="Act as this user (a manager or an administrator)."
-)
+@as_option("Act as this user (a manager or an administrator).")
 @click.pass_context
 @friendly_errors
 def notify_settings(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from crm.commands.common import command_line_actor, fail, friendly_errors, open_ready
+from crm.commands.common import as_option, command_line_actor, fail, friendly_errors, open_ready
 from crm.controllers.patients.importing import write_rejected_workbook
 from crm.i18n import translate
 
@@ -58,7 +58,7 @@ def _import_options(command: Callable[..., None]) -> Callable[..., None]:
             "--errors", "errors_path", type=click.Path(dir_okay=False, path_type=Path),
             metavar="OUT.xlsx", help="Write the rejected rows to this workbook.",
         ),
-        click.option("--as", "as_login", metavar="LOGIN", help="Act as this user."),
+        as_option("Act as this user."),
         click.pass_context,
         friendly_errors,
     )):  # fmt: skip

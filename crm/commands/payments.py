@@ -16,11 +16,11 @@ from typing import Any
 
 import click
 
-from crm.commands.common import command_line_actor, fail, friendly_errors, open_ready
+from crm.commands.common import as_option, command_line_actor, fail, friendly_errors, open_ready
 from crm.i18n import translate
 
 METHODS = ["cash", "card", "transfer", "bonus"]
-AS_OPTION = click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
+AS_OPTION = as_option("Act as this user.")
 
 
 def _run(ctx: click.Context, as_login: str | None, work: Callable[[Any, Any], Any]) -> Any:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from crm.commands.common import command_line_actor, friendly_errors, open_ready
+from crm.commands.common import as_option, command_line_actor, friendly_errors, open_ready
 from crm.i18n import translate
 from crm.models.enums import ReferralKind
 
@@ -81,7 +81,7 @@ def referral_group() -> None:
 @click.option("--issued", type=click.DateTime(DATE_FORMATS), required=True, metavar="DATE")
 @click.option("--days", type=int, help="Days of validity (emergency referrals: 7–30).")
 @click.option("--doctor", "issuing_doctor", metavar="TEXT", help="Issuing doctor.")
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
+@as_option("Act as this user.")
 @click.pass_context
 @friendly_errors
 def add(
@@ -176,7 +176,7 @@ def describe(details: ReferralDetails) -> list[str]:
 @referral_group.command("show")
 @click.argument("number")
 @click.option("--organisation", metavar="OGRN|ID", help="When several organisations use it.")
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
+@as_option("Act as this user.")
 @click.pass_context
 @friendly_errors
 def show(ctx: click.Context, number: str, organisation: str | None, as_login: str | None) -> None:
@@ -198,7 +198,7 @@ def show(ctx: click.Context, number: str, organisation: str | None, as_login: st
 @click.option("--expiring", is_flag=True, help="Only those with ≤ 5 days left and no appointment.")
 @click.option("--patient", "patient_id", type=int, help="Only this patient's.")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True)
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
+@as_option("Act as this user.")
 @click.pass_context
 @friendly_errors
 def list_referrals(
@@ -241,7 +241,7 @@ def list_referrals(
               help="The new last valid day.")  # fmt: skip
 @click.option("--reason", required=True, help="The doctor's written reason.")
 @click.option("--organisation", metavar="OGRN|ID", help="When several organisations use it.")
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user (a doctor).")
+@as_option("Act as this user (a doctor).")
 @click.pass_context
 @friendly_errors
 def extend(
@@ -271,7 +271,7 @@ def extend(
 @click.argument("number")
 @click.option("--reason", required=True, help="Why (kept on the referral and in the journal).")
 @click.option("--organisation", metavar="OGRN|ID", help="When several organisations use it.")
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
+@as_option("Act as this user.")
 @click.pass_context
 @friendly_errors
 def cancel(

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from crm.commands.common import command_line_actor, friendly_errors, open_ready
+from crm.commands.common import as_option, command_line_actor, friendly_errors, open_ready
 from crm.i18n import translate
 from crm.models.enums import AppointmentKind, AppointmentStatus
 
@@ -52,7 +52,7 @@ def _list() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The workbook to write (.xlsx).",
 )
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
+@as_option("Act as this user.")
 @click.pass_context
 @friendly_errors
 def report(

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from crm.commands.common import command_line_actor, fail, friendly_errors, open_ready
+from crm.commands.common import as_option, command_line_actor, fail, friendly_errors, open_ready
 from crm.i18n import translate
 from crm.reports.paper import TicketFormat
 
@@ -48,7 +48,7 @@ def _write(path: Path, data: bytes) -> None:
     "--format", "ticket_format", type=click.Choice([f.value for f in TicketFormat]),
     help="Paper: an 80 mm receipt roll, A6 or A5 (default: the clinic's choice).",
 )  # fmt: skip
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
+@as_option("Act as this user.")
 @click.pass_context
 @friendly_errors
 def ticket(
@@ -86,7 +86,7 @@ def ticket(
     help="The PDF file to write.",
 )  # fmt: skip
 @click.option("--portrait", is_flag=True, help="A4 portrait instead of landscape.")
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this user.")
+@as_option("Act as this user.")
 @click.pass_context
 @friendly_errors
 def daylist(

@@ -1,6 +1,10 @@
-"""``clinic-crm user …``: add, list, set a password, change a role, disable, enable, unlock."""
+"""``clinic-crm user …``: add, list, set a password, change a role, disable, enable, unlock,
+issue a command-line token."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import click
 
@@ -157,6 +161,46 @@ def user_unlock(ctx: click.Context, login: str) -> None:
         click.echo(translate("cli", "User {login} unlocked").format(login=login))
     else:
         click.echo(translate("cli", "User {login} was not locked").format(login=login))
+
+
+@user.command("token")
+@click.argument("login")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+    help="The token file to write (readable by its owner only).",
+)  # fmt: skip
+@click.option("--revoke", is_flag=True, help="Remove the user's token instead.")
+@click.pass_context
+@friendly_errors
+def user_token(ctx: click.Context, login: str, output: Path | None, revoke: bool) -> None:
+    """Issue LOGIN a command-line token (``--token-file FILE``), replacing the old one.
+
+    Only its hash is kept: the file is the token; hand it to the user alone.
+    """
+    from crm.controllers.access import tokens
+
+    if output is None and not revoke:
+        raise click.UsageError(translate("cli", "give -o FILE: where to write the token"))
+    ready = open_ready(ctx)
+    try:
+        if revoke:
+            tokens.revoke(ready.database.sessions, login)
+            click.echo(translate("cli", "The token of {login} revoked").format(login=login))
+            return
+        token = tokens.issue(ready.database.sessions, login)
+    finally:
+        ready.database.dispose()
+    assert output is not None
+    try:
+        descriptor = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(token + "\n")
+        output.chmod(0o600)
+    except OSError as error:
+        fail(translate("cli", "{path}: {reason}").format(path=output, reason=error.strerror))
+    click.echo(
+        translate("cli", "Token of {login} written to {path}").format(login=login, path=output)
+    )
 
 
 COMMANDS = (user,)

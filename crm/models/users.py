@@ -25,6 +25,8 @@ class User(Base):
     role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
     #: argon2id hash (PHC string).
     password_hash: Mapped[str] = mapped_column(sa.String(200), deferred=True)
+    #: argon2id hash of the command-line token an administrator issued (``user token``).
+    cli_token_hash: Mapped[str | None] = mapped_column(sa.String(200), deferred=True)
     doctor_id: Mapped[int | None] = mapped_column(fk("doctor.id"))
     active: Mapped[bool] = mapped_column(server_default=sa.true())
     failed_attempts: Mapped[int] = mapped_column(server_default=sa.text("0"))

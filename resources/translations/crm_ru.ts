@@ -666,6 +666,10 @@
         <translation>{name} — карта пациента</translation>
     </message>
     <message>
+        <source>Save the card first, then Ctrl+F</source>
+        <translation>Сначала сохраните карту, затем Ctrl+F</translation>
+    </message>
+    <message>
         <source>Saved.</source>
         <translation>Сохранено.</translation>
     </message>
@@ -2356,6 +2360,90 @@
     </message>
 </context>
 <context>
+    <name>NextFreeDialog</name>
+    <message>
+        <source>Nearest free time</source>
+        <translation>Ближайшее свободное</translation>
+    </message>
+    <message>
+        <source>Nearest free time for {name}</source>
+        <translation>Ближайшее свободное время: {name}</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>Платно</translation>
+    </message>
+    <message>
+        <source>By referral (OMS)</source>
+        <translation>По направлению (ОМС)</translation>
+    </message>
+    <message>
+        <source>Number as on the referral</source>
+        <translation>Номер как на направлении</translation>
+    </message>
+    <message>
+        <source>Specialty</source>
+        <translation>Специальность</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>Услуга</translation>
+    </message>
+    <message>
+        <source>Kind of visit</source>
+        <translation>Вид приёма</translation>
+    </message>
+    <message>
+        <source>Referral №</source>
+        <translation>Направление №</translation>
+    </message>
+    <message>
+        <source>Book (Enter)</source>
+        <translation>Записать (Enter)</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>Закрыть (Esc)</translation>
+    </message>
+    <message>
+        <source>Choose a specialty or a service</source>
+        <translation>Выберите специальность или услугу</translation>
+    </message>
+    <message>
+        <source>— any service —</source>
+        <translation>— любая услуга —</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Поиск…</translation>
+    </message>
+    <message>
+        <source>In the list Up/Down choose a time; Enter books it</source>
+        <translation>В списке ↑/↓ выбирают время; Enter записывает</translation>
+    </message>
+    <message>
+        <source>No free time in the next {days} days</source>
+        <translation>Нет свободного времени в ближайшие {days} дн.</translation>
+    </message>
+    <message>
+        <source>room {number}</source>
+        <translation>каб. {number}</translation>
+    </message>
+    <message>
+        <source>Time: choose one of the free times in the list</source>
+        <translation>Время: выберите одно из свободных в списке</translation>
+    </message>
+    <message>
+        <source>Referral №: required for a visit by referral</source>
+        <translation>Направление №: обязательно для приёма по направлению</translation>
+    </message>
+    <message>
+        <source>Booked for {day} {when}</source>
+        <extracomment>The key that opens the dialog from the Patients page and the card.</extracomment>
+        <translation>Записан на {day} {when}</translation>
+    </message>
+</context>
+<context>
     <name>NoticeLabels</name>
     <message>
         <source>queued</source>
@@ -3062,6 +3150,10 @@
         <translation>Новый пациент</translation>
     </message>
     <message>
+        <source>Nearest free time</source>
+        <translation>Ближайшее свободное</translation>
+    </message>
+    <message>
         <source>, more below</source>
         <translation>, ниже есть ещё</translation>
     </message>
@@ -3084,6 +3176,10 @@
     <message>
         <source>Nobody found</source>
         <translation>Никого не нашли</translation>
+    </message>
+    <message>
+        <source>Find the patient first, then Ctrl+F</source>
+        <translation>Сначала найдите пациента, затем Ctrl+F</translation>
     </message>
     <message>
         <source>Import patients</source>
@@ -4526,6 +4622,14 @@
     <message>
         <source>Whose week is shown</source>
         <translation>Чья неделя показана</translation>
+    </message>
+    <message>
+        <source>Working only</source>
+        <translation>Только работающие</translation>
+    </message>
+    <message>
+        <source>Hide the doctors who do not work this day (the order stays)</source>
+        <translation>Скрыть врачей, не работающих в этот день (порядок сохраняется)</translation>
     </message>
     <message>
         <source>Hours…</source>
@@ -6009,11 +6113,28 @@
     </message>
     <message>
         <source>No user with login {login}</source>
+        <extracomment>Bytes of randomness in a secret (43 characters of URL-safe base64).</extracomment>
         <translation>Нет пользователя с логином {login}</translation>
     </message>
     <message>
         <source>This account has no password in the database yet: ask an administrator</source>
         <translation>У этой учётной записи ещё нет пароля в базе данных: обратитесь к администратору</translation>
+    </message>
+    <message>
+        <source>The token file is not LOGIN:SECRET</source>
+        <translation>Файл токена не в виде ЛОГИН:СЕКРЕТ</translation>
+    </message>
+    <message>
+        <source>The token is {login}&apos;s, not {other}&apos;s</source>
+        <translation>Токен принадлежит {login}, а не {other}</translation>
+    </message>
+    <message>
+        <source>Wrong or revoked token</source>
+        <translation>Неверный или отозванный токен</translation>
+    </message>
+    <message>
+        <source>by token</source>
+        <translation>по токену</translation>
     </message>
 </context>
 <context>
@@ -6436,14 +6557,6 @@
         <translation>Исправлено: {reason}</translation>
     </message>
     <message>
-        <source>No active user with login {login}</source>
-        <translation>Нет активного пользователя с логином {login}</translation>
-    </message>
-    <message>
-        <source>Say who acts with --as LOGIN (there is not exactly one active manager)</source>
-        <translation>Укажите, от чьего имени действовать: --as ЛОГИН (активного менеджера нет или их несколько)</translation>
-    </message>
-    <message>
         <source>room {number}</source>
         <translation>каб. {number}</translation>
     </message>
@@ -6526,6 +6639,23 @@
 </context>
 <context>
     <name>cli</name>
+    <message>
+        <source>token file {path}: {reason}</source>
+        <extracomment>The environment variable naming a token file when ``--token-file`` is not given.</extracomment>
+        <translation>файл токена {path}: {reason}</translation>
+    </message>
+    <message>
+        <source>say who acts: --as LOGIN (the password from a prompt or --password-stdin) or --token-file FILE</source>
+        <translation>укажите, кто действует: --as ЛОГИН (пароль по запросу или --password-stdin) или --token-file ФАЙЛ</translation>
+    </message>
+    <message>
+        <source>Password of {login}</source>
+        <translation>Пароль {login}</translation>
+    </message>
+    <message>
+        <source>no terminal to ask the password of {login}: use --password-stdin or --token-file</source>
+        <translation>нет терминала, чтобы спросить пароль {login}: используйте --password-stdin или --token-file</translation>
+    </message>
     <message>
         <source>error</source>
         <translation>ошибка</translation>
@@ -6641,6 +6771,22 @@
     <message>
         <source>User {login} was not locked</source>
         <translation>Пользователь {login} не был заблокирован</translation>
+    </message>
+    <message>
+        <source>give -o FILE: where to write the token</source>
+        <translation>укажите -o ФАЙЛ: куда записать токен</translation>
+    </message>
+    <message>
+        <source>The token of {login} revoked</source>
+        <translation>Токен {login} отозван</translation>
+    </message>
+    <message>
+        <source>{path}: {reason}</source>
+        <translation>{path}: {reason}</translation>
+    </message>
+    <message>
+        <source>Token of {login} written to {path}</source>
+        <translation>Токен {login} записан в {path}</translation>
     </message>
     <message>
         <source>the clinic is not set up yet: give --admin-login for its first administrator</source>
@@ -7666,6 +7812,14 @@
     <message>
         <source>lockout lifted</source>
         <translation>блокировка снята</translation>
+    </message>
+    <message>
+        <source>command-line token issued</source>
+        <translation>выдан токен командной строки</translation>
+    </message>
+    <message>
+        <source>command-line token revoked</source>
+        <translation>отозван токен командной строки</translation>
     </message>
     <message>
         <source>demo clinic loaded</source>

@@ -21,9 +21,10 @@ from click.testing import CliRunner
 from sqlalchemy.orm import sessionmaker
 
 from crm.cli import main
-from crm.commands.common import command_line_actor
 from crm.controllers import demo
+from crm.controllers.access.auth import login
 from crm.controllers.access.keys import ensure_key
+from crm.controllers.demo.users import DEMO_PASSWORD
 from crm.controllers.patients.cards import open_card
 from crm.crypto import KeyRing, generate_key_file
 from crm.db.backup import (
@@ -185,7 +186,7 @@ def test_restore_gives_back_every_row_and_the_cards_decrypt(source: Source, empt
         assert patient_id is not None
         card = open_card(
             factory,
-            command_line_actor(factory, "manager"),
+            login(factory, "manager", DEMO_PASSWORD, "cli"),
             source.keyring,
             patient_id,
             reveal=True,

@@ -20,6 +20,7 @@ from crm.models import Appointment, JournalEntry
 from crm.models.enums import AppointmentStatus, Role
 from tests import booking_factories as bf
 from tests import factories as f
+from tests.cli_login import proved
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 
@@ -39,7 +40,8 @@ class Desk:
 @pytest.fixture
 def run(key_file):
     def invoke(*args: str):
-        return CliRunner().invoke(main, ["--key-file", str(key_file), *args])
+        arguments, given = proved(args)
+        return CliRunner().invoke(main, ["--key-file", str(key_file), *arguments], input=given)
 
     return invoke
 
@@ -96,7 +98,9 @@ def test_book_prints_the_id_and_a_refusal_names_the_nearest_free_slot(desk, run,
         assert row.starts_at.astimezone(MOSCOW).strftime("%H:%M") == "09:00"
         assert row.ends_at - row.starts_at == dt.timedelta(minutes=30)
         entry = session.scalars(
-            sa.select(JournalEntry).where(JournalEntry.entity_id == appointment_id)
+            sa.select(JournalEntry).where(
+                JournalEntry.entity == "appointment", JournalEntry.entity_id == appointment_id
+            )
         ).one()
         assert (entry.login, entry.workstation) == (desk.registrar, "cli")
 
@@ -121,14 +125,11 @@ def test_book_prints_the_id_and_a_refusal_names_the_nearest_free_slot(desk, run,
 
 
 def test_who_acts_without_as(desk, run, committed_engine):
-    alone = _book(run, desk, 0, "10:00")  # the only active manager
-    assert alone.exit_code == 0, alone.output
-    with sessionmaker(bind=committed_engine).begin() as session:
-        bf.user(session, Role.MANAGER)
-    ambiguous = _book(run, desk, 1, "11:00")
-    assert ambiguous.exit_code == 1 and "--as" in ambiguous.stderr
+    # Issue 19, defect 4: nobody is acted as by default, not even the only manager.
+    alone = _book(run, desk, 0, "10:00")
+    assert alone.exit_code == 1 and "--as" in alone.stderr
     nobody = _book(run, desk, 1, "11:00", "--as", "nobody")
-    assert nobody.exit_code == 1 and "nobody" in nobody.stderr
+    assert nobody.exit_code == 1 and "Неверный логин или пароль" in nobody.stderr
     bad_time = _book(run, desk, 1, "11 o'clock", "--as", desk.manager)
     assert bad_time.exit_code == 2 and "--at" in bad_time.output
     assert "Traceback" not in bad_time.output

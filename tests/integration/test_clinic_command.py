@@ -29,8 +29,9 @@ def test_clinic_set_on_an_empty_database_creates_the_administrator(committed_db_
     assert "Бумага талонов: a5" in shown.output
 
     changed = runner.invoke(
-        main, [*url, "clinic", "set", "--phone", "+7 4822 55-66-77", "--as", "chief"]
-    )
+        main, [*url, "clinic", "set", "--phone", "+7 4822 55-66-77", "--as", "chief",
+               "--password-stdin"], input="long enough\n",
+    )  # fmt: skip
     assert changed.exit_code == 0, changed.output
     shown = runner.invoke(main, [*url, "clinic", "show"])
     assert "Телефон: +7 (482) 255-66-77" in shown.output

@@ -11,6 +11,7 @@ from crm.models import JournalEntry
 from crm.models.enums import Role
 from tests import booking_factories as bf
 from tests import factories as f
+from tests.cli_login import proved
 
 PDF = b"%PDF-1.4\n" + b"x" * 5000 + b"\n%%EOF\n"
 
@@ -18,8 +19,9 @@ PDF = b"%PDF-1.4\n" + b"x" * 5000 + b"\n%%EOF\n"
 @pytest.fixture
 def run(key_file):
     def invoke(url: str, *args: str):
+        arguments, given = proved(args)
         return CliRunner().invoke(main, ["--key-file", str(key_file), "--lang", "ru",
-                                         "--database", url, *args])  # fmt: skip
+                                         "--database", url, *arguments], input=given)  # fmt: skip
 
     return invoke
 

@@ -11,11 +11,13 @@ from sqlalchemy.orm import sessionmaker
 from crm.cli import main
 from crm.models import JournalEntry, OutboxMessage
 from crm.models.enums import NotificationChannel, NotificationStatus
+from tests.cli_login import proved
 from tests.notify_servers import smtp_server
 
 
 def run(key_file, *args: str, env: dict[str, str] | None = None):
-    return CliRunner().invoke(main, ["--key-file", str(key_file), *args], env=env)
+    arguments, given = proved(args)
+    return CliRunner().invoke(main, ["--key-file", str(key_file), *arguments], input=given, env=env)
 
 
 def test_notify_run_once_sends_what_is_due_and_exits(committed_db_url, committed_engine,

@@ -21,6 +21,8 @@ from crm.controllers.validation import snils_check_number
 from crm.crypto import generate_key_file
 from crm.models import JournalEntry, Patient
 from crm.models.enums import PolicyKind, Role
+from tests.booking_factories import PASSWORD
+from tests.cli_login import proved
 
 HEADER = [
     "Фамилия", "Имя", "Отчество", "Дата рождения", "Пол", "Телефон", "СНИЛС",
@@ -184,7 +186,8 @@ def test_doctor_may_not_import(db, keyring, tmp_path):
 @pytest.fixture
 def run(key_file):
     def invoke(*args: str):
-        return CliRunner().invoke(main, ["--key-file", str(key_file), *args])
+        arguments, given = proved(args)
+        return CliRunner().invoke(main, ["--key-file", str(key_file), *arguments], input=given)
 
     return invoke
 
@@ -193,7 +196,7 @@ def run(key_file):
 def desk(committed_db_url, committed_engine, run):
     upgraded = run("--database", committed_db_url, "db", "upgrade")
     assert upgraded.exit_code == 0, upgraded.output
-    auth.add_user(sessionmaker(bind=committed_engine), "reg", "password-123", Role.REGISTRAR, "Рег")
+    auth.add_user(sessionmaker(bind=committed_engine), "reg", PASSWORD, Role.REGISTRAR, "Рег")
     return committed_db_url
 
 

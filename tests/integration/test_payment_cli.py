@@ -12,6 +12,7 @@ from crm.cli import main
 from crm.models import Feedback, Payment
 from crm.models.enums import Role
 from tests import booking_factories as bf
+from tests.cli_login import proved
 from tests.integration.test_payments import visit
 from tests.integration.test_receipts import pdf_text
 
@@ -19,7 +20,8 @@ from tests.integration.test_receipts import pdf_text
 @pytest.fixture
 def run(key_file):
     def invoke(*args: str):
-        return CliRunner().invoke(main, ["--key-file", str(key_file), *args])
+        arguments, given = proved(args)
+        return CliRunner().invoke(main, ["--key-file", str(key_file), *arguments], input=given)
 
     return invoke
 

@@ -18,6 +18,8 @@ from crm.models.enums import Role
 from tests import booking_factories as bf
 from tests import factories as f
 from tests import referral_factories as rf
+from tests.booking_factories import PASSWORD
+from tests.cli_login import proved
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,9 @@ class Cli:
 @pytest.fixture
 def run(key_file):
     def invoke(url: str, *args: str):
+        arguments, given = proved(args)
         return CliRunner().invoke(main, ["--key-file", str(key_file), "--lang", "en",
-                                         "--database", url, *args])  # fmt: skip
+                                         "--database", url, *arguments], input=given)  # fmt: skip
 
     return invoke
 
@@ -201,6 +204,7 @@ def test_show_speaks_russian_throughout(run, cli, key_file):
     assert add(run, cli, "нп 4321").exit_code == 0
     shown = CliRunner().invoke(main, ["--key-file", str(key_file), "--lang", "ru",
                                       "--database", cli.url, "referral", "show", "НП-4321",
-                                      "--as", cli.registrar])  # fmt: skip
+                                      "--as", cli.registrar, "--password-stdin"],
+                               input=PASSWORD + "\n")  # fmt: skip
     assert shown.exit_code == 0, shown.output
     assert f"(ОГРН {cli.ogrn})" in shown.stdout and "OGRN" not in shown.stdout

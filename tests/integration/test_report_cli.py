@@ -10,13 +10,15 @@ from sqlalchemy.orm import sessionmaker
 
 from crm.cli import main
 from crm.models import JournalEntry
+from tests.cli_login import proved
 from tests.integration.test_reports import build_clinic
 
 
 @pytest.fixture
 def run(key_file):
     def invoke(*args: str):
-        return CliRunner().invoke(main, ["--key-file", str(key_file), *args])
+        arguments, given = proved(args)
+        return CliRunner().invoke(main, ["--key-file", str(key_file), *arguments], input=given)
 
     return invoke
 

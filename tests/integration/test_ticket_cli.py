@@ -17,6 +17,7 @@ from crm.models.enums import Role
 from crm.reports import qr
 from tests import booking_factories as bf
 from tests import factories as f
+from tests.cli_login import proved
 
 DAY = dt.date(2026, 11, 24)
 
@@ -24,7 +25,8 @@ DAY = dt.date(2026, 11, 24)
 @pytest.fixture
 def run(key_file):
     def invoke(*args: str):
-        return CliRunner().invoke(main, ["--key-file", str(key_file), *args])
+        arguments, given = proved(args)
+        return CliRunner().invoke(main, ["--key-file", str(key_file), *arguments], input=given)
 
     return invoke
 

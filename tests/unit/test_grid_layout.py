@@ -181,9 +181,10 @@ def test_a_week_puts_each_day_in_its_own_column() -> None:
     assert layout.slot_start(Cell(2, 0)) == at("09:00", days[2])
 
 
-def test_doctors_at_work_come_before_those_off_that_day() -> None:
-    """On a Sunday the two who work are the first columns, whatever the saved order."""
-    from crm.views.schedule.page_data import working_first  # imports Qt: imported here
+def test_the_columns_keep_one_order_whatever_the_day() -> None:
+    """Issue 19, defect 11: on a Sunday the doctors off keep their places (greyed by the
+    grid), so a column is where the desk left it; the switch hides them, order kept."""
+    from crm.views.schedule.page_data import day_doctors  # imports Qt: imported here
 
     moscow = dt.timezone(dt.timedelta(hours=3))
     hours = (WorkingPeriod(
@@ -197,9 +198,11 @@ def test_doctors_at_work_come_before_those_off_that_day() -> None:
         )  # fmt: skip
 
     doctors = [doctor(1), doctor(2, hours), doctor(3), doctor(4, hours), doctor(5)]
-    assert [d.id for d in working_first(doctors, [])] == [2, 4, 1, 3, 5]
+    assert [d.id for d in day_doctors(doctors, [])] == [1, 2, 3, 4, 5]
+    assert [d.id for d in day_doctors(doctors, [], hide_off=True)] == [2, 4]
     # An appointment kept on a day off (moved there by a manager) counts as work.
     booked = type("Booked", (), {"doctor_id": 3})()
-    assert [d.id for d in working_first(doctors, [booked])] == [2, 3, 4, 1, 5]
+    assert [d.id for d in day_doctors(doctors, [booked], hide_off=True)] == [2, 3, 4]
     # A doctor's own column leads, working that day or not.
-    assert [d.id for d in working_first(doctors, [], own=5)] == [5, 2, 4, 1, 3]
+    assert [d.id for d in day_doctors(doctors, [], own=5)] == [5, 1, 2, 3, 4]
+    assert [d.id for d in day_doctors(doctors, [], own=5, hide_off=True)] == [5, 2, 4]

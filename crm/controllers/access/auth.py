@@ -225,7 +225,7 @@ def insert_user(
     *,
     doctor_id: int | None = None,
     actor: Actor | None = None,
-    cli_login: str = "cli",
+    cli_login: str = journal.SERVICE_LOGIN,
 ) -> int:
     """Create a checked user in ``session``'s transaction (journaled); returns its id.
 
@@ -315,7 +315,7 @@ def set_password(
             session,
             "password_changed",
             actor=actor,
-            login=None if actor else "cli",
+            login=None if actor else journal.SERVICE_LOGIN,
             entity="app_user",
             entity_id=user.id,
         )

@@ -121,7 +121,7 @@ def _check(actor: Actor | None) -> None:
 
 def _cli(actor: Actor | None) -> str | None:
     """The journal's login for the command line (no actor)."""
-    return None if actor else "cli"
+    return None if actor else journal.SERVICE_LOGIN
 
 
 def _role(value: Role | str) -> Role | None:

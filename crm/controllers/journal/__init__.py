@@ -18,6 +18,11 @@ from crm.controllers.context import Actor
 from crm.models import JournalEntry
 from crm.models.enums import JournalOutcome
 
+#: The journal's actor for what no person did: the clinic's service (``service run``,
+#: ``notify run``) and the administrator's commands at the server (``user …``, ``db …``).
+#: Not a possible login (logins are Latin letters and digits), so never a real person.
+SERVICE_LOGIN = "служебный"
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime | dt.time):
@@ -52,11 +57,14 @@ def record(
     login: str | None = None,
     workstation: str | None = None,
 ) -> None:
-    """Add one journal entry in ``session``'s transaction."""
+    """Add one journal entry in ``session``'s transaction.
+
+    Without an actor and a login the entry is the service's (:data:`SERVICE_LOGIN`).
+    """
     session.add(
         JournalEntry(
             user_id=actor.user_id if actor else None,
-            login=(actor.login if actor else login or "")[:60] or None,
+            login=(actor.login if actor else login or SERVICE_LOGIN)[:60],
             # Column widths: a long host name must not make the action itself fail.
             workstation=(actor.workstation if actor else workstation or "")[:100] or None,
             action=action,

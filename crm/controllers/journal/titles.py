@@ -55,6 +55,8 @@ def action_titles() -> dict[str, str]:
         "deactivate": translate("journal", "account deactivated"),
         "reactivate": translate("journal", "account reactivated"),
         "unlock": translate("journal", "lockout lifted"),
+        "token_issued": translate("journal", "command-line token issued"),
+        "token_revoked": translate("journal", "command-line token revoked"),
         "demo_loaded": translate("journal", "demo clinic loaded"),
         "refund": translate("journal", "refund"),
         "answer": translate("journal", "answer to feedback"),

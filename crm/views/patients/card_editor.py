@@ -43,6 +43,7 @@ from crm.views.patients.card_tabs import CardTabs
 from crm.views.patients.conflict_dialog import ConflictDialog
 from crm.views.patients.form_rules import IDENTITY_FIELDS, shown_form
 from crm.views.patients.message_bar import MessageBar, UnsavedChangesBox
+from crm.views.schedule.next_free import NEXT_FREE_KEYS, NextFreeDialog, may_search, open_next_free
 
 # Change notices come in bursts (a booking touches several rows): wait, then read once.
 DEBOUNCE_MS = 300
@@ -130,6 +131,8 @@ class CardEditor(QDialog):
         layout.addWidget(self.tabs, 1)
 
         QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self).activated.connect(self.save)
+        if may_search(context):
+            QShortcut(QKeySequence(NEXT_FREE_KEYS), self).activated.connect(self.next_free)
         self._notices = QTimer(self)
         self._notices.setSingleShot(True)
         self._notices.setInterval(DEBOUNCE_MS)
@@ -292,6 +295,14 @@ class CardEditor(QDialog):
     def _on_reveal_error(self, _error: BaseException, message: str) -> None:
         self.reveal_button.setEnabled(True)
         self.bar.show_message("error", message)
+
+    def next_free(self) -> NextFreeDialog | None:
+        """Ctrl+F: «Ближайшее свободное» for this patient (once the card is saved)."""
+        card = self.card
+        if card is None:
+            self.bar.show_message("error", self.tr("Save the card first, then Ctrl+F"))
+            return None
+        return open_next_free(self._context, card.id, card.full_name, self)
 
     # --- saving -------------------------------------------------------------------
 

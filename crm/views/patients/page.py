@@ -4,7 +4,8 @@ The registrar types; 250 ms after the last key the search runs on the runner (ne
 on the GUI thread). Only one search is on the runner at a time: keys typed meanwhile
 wait for it and then the latest text is searched, and results of a text that is no
 longer in the box are dropped. Down goes from the box into the results, Enter opens
-the chosen card (in the box: the first one), Ctrl+N a new card with the typed name.
+the chosen card (in the box: the first one), Ctrl+N a new card with the typed name,
+Ctrl+F the nearest free time of a specialty for the chosen patient.
 """
 
 from __future__ import annotations
@@ -37,6 +38,13 @@ from crm.views.patients.form_rules import name_prefill
 from crm.views.patients.import_dialog import ImportDialog
 from crm.views.patients.search_model import PatientSearchModel
 from crm.views.printing.scan import TicketScanner
+from crm.views.schedule.next_free import (
+    NEXT_FREE_KEYS,
+    NextFreeDialog,
+    booked_text,
+    may_search,
+    open_next_free,
+)
 
 PAGE_SIZE = 50
 DEBOUNCE_MS = 250
@@ -157,6 +165,12 @@ class PatientsPage(QWidget):
         new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         new_action.triggered.connect(self.new_patient)
         self.addAction(new_action)
+        if may_search(context):
+            free_action = QAction(self.tr("Nearest free time"), self)
+            free_action.setShortcut(QKeySequence(NEXT_FREE_KEYS))
+            free_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            free_action.triggered.connect(self.next_free)
+            self.addAction(free_action)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -344,6 +358,18 @@ class PatientsPage(QWidget):
     def open_card(self, patient_id: int) -> CardEditor:
         """Open the card of ``patient_id`` in its window (or bring that window forward)."""
         return self.windows.open_card(patient_id)
+
+    def next_free(self) -> NextFreeDialog | None:
+        """Ctrl+F: «Ближайшее свободное» for the selected patient (the first one found)."""
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].row() if rows else 0
+        if not 0 <= row < self.model.rowCount():
+            self.status_label.setText(self.tr("Find the patient first, then Ctrl+F"))
+            return None
+        hit = self.model.row_at(row)
+        dialog = open_next_free(self._context, hit.id, hit.full_name, self)
+        dialog.booked.connect(lambda booked: self.status_label.setText(booked_text(booked)))
+        return dialog
 
     def new_patient(self) -> CardEditor | None:
         """Ctrl+N: an empty card, with the name typed in the box if it looks like one."""

@@ -135,6 +135,7 @@ class GridInput(QAbstractScrollArea):
     show_context_menu: Callable[..., QMenu | None]
     show_header_menu: Callable[[int, QPoint], QMenu]
     tooltip_text: Callable[[GridAppointment], str]
+    header_lines: Callable[[GridColumn], tuple[str, ...]]
     to_cells: Callable[[QPoint], tuple[float, float] | None]
     block_viewport_rect: Callable[[int], QRect | None]
     _origin: Callable[[], Any]
@@ -540,13 +541,25 @@ class GridInput(QAbstractScrollArea):
             assert isinstance(event, QHelpEvent)
             cells = self.to_cells(event.pos())
             block = self.grid_layout.block_at(*cells) if cells else None
-            if block is None:
+            text = self.tooltip_text(block.appointment) if block is not None else None
+            text = text or self.header_tooltip(event.pos())
+            if text is None:
                 QToolTip.hideText()
             else:
-                text = self.tooltip_text(block.appointment)
                 QToolTip.showText(event.globalPos(), text, self.viewport())
             return True
         return super().viewportEvent(event)
+
+    def header_tooltip(self, point: QPoint) -> str | None:
+        """A column header's lines in full (a narrow window elides them), at ``point``."""
+        m, layout = self.grid_layout.metrics, self.grid_layout
+        if point.y() >= m.header_height or point.x() < m.time_width or not layout.columns:
+            return None
+        column = int((point.x() - m.time_width + self.horizontalScrollBar().value())
+                     // layout.column_width)  # fmt: skip
+        if not 0 <= column < len(layout.columns):
+            return None
+        return "\n".join(line for line in self.header_lines(layout.columns[column]) if line)
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # Qt's name
         super().focusInEvent(event)

@@ -56,9 +56,9 @@ from crm.views.schedule.legend import legend_html
 from crm.views.schedule.page_data import (
     affected_doctors,
     day_columns,
+    day_doctors,
     load_and_prepare,
     merge,
-    working_first,
 )
 from crm.views.schedule.waiting_booking import WaitingBooking
 from crm.views.schedule.waiting_panel import WaitingPanel
@@ -144,6 +144,7 @@ class SchedulePage(QWidget):
         top.addStretch(1)
         top.addWidget(self.status_label)
         top.addSpacing(12)
+        top.addWidget(self.off_button)
         top.addWidget(self.hours_button)
         top.addWidget(self.day_list_button)
         layout.addLayout(top)
@@ -249,6 +250,10 @@ class SchedulePage(QWidget):
             lambda _i: self.show_week_of(self.doctor_combo.currentData())
         )
         self.doctor_combo.hide()
+        self.off_button = tool_button(self, self.tr("Working only"),
+            self.tr("Hide the doctors who do not work this day (the order stays)"), None,
+            self._show_again)  # fmt: skip
+        self.off_button.setCheckable(True)
         self.hours_button = tool_button(self,
             self.tr("Hours…"), self.tr("The doctor's working hours and exceptions (Ctrl+H)"),
             "Ctrl+H", self.open_hours,
@@ -461,7 +466,8 @@ class SchedulePage(QWidget):
             names = {d.id: d.short_name for d in data.doctors}
         else:
             own = self._context.actor.doctor_id
-            doctors = working_first(column_order.ordered(data.doctors), data.appointments, own)
+            doctors = day_doctors(column_order.ordered(data.doctors), data.appointments, own,
+                                  hide_off=self.off_button.isChecked())  # fmt: skip
             self.grid.set_content([GridColumn(d, self.day) for d in doctors], data.appointments, tz)
             if own is not None and self.grid.cursor_cell is None:
                 self.grid.start_at_column_of(own)  # a doctor's own day in view
@@ -478,6 +484,10 @@ class SchedulePage(QWidget):
             text += self.tr(", in the holding tray: {count}").format(count=held)
         self.status_label.setText(text)
         self.loaded.emit()
+
+    def _show_again(self) -> None:
+        if self.data is not None:
+            self._show(self.data)  # the same data, with or without the doctors off
 
     def _refresh_tray(self) -> None:
         # Held appointments of every day and doctor: the tray must not forget one

@@ -17,17 +17,21 @@ from crm.views.schedule.grid_labels import LabelRequest, PreparedLabels, prepare
 from crm.views.schedule.layout import GridColumn
 
 
-def working_first(
+def day_doctors(
     doctors: Sequence[GridDoctor],
     appointments: Iterable[GridAppointment],
     own: int | None = None,
+    *,
+    hide_off: bool = False,
 ) -> list[GridDoctor]:
-    """The doctors who work that day (or have appointments) first, those off after,
-    each group in its order: on a Sunday the few who work are not off-screen behind
-    a row of «not working» columns. ``own`` (a doctor's own column) comes first of
-    all: the doctor's day is in view without scrolling past the colleagues'."""
+    """The day grid's doctors in one order whatever the day: ``doctors``' (the remembered
+    one), with ``own`` (a doctor's own column) first of all, so that a column is where
+    the desk left it. Doctors off that day keep their place, greyed by the grid; with
+    ``hide_off`` they are left out (those with an appointment kept that day stay).
+    """
     busy = {a.doctor_id for a in appointments}
-    return sorted(doctors, key=lambda d: (d.id != own, not (d.periods or d.id in busy)))
+    shown = [d for d in doctors if not hide_off or d.periods or d.id in busy or d.id == own]
+    return sorted(shown, key=lambda d: d.id != own)
 
 
 def merge(old: GridData, new: GridData, doctor_ids: Iterable[int]) -> GridData | None:
