@@ -122,7 +122,7 @@ def clinic_show(ctx: click.Context) -> None:
 @clinic.command("telemedicine")
 @click.argument("template", required=False)
 @click.option("--off", is_flag=True, help="Stop making links (remote visits take typed ones).")
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this administrator.")
+@as_option("Act as this administrator.")
 @click.pass_context
 @friendly_errors
 def clinic_telemedicine(

@@ -195,7 +195,7 @@ def _secret(env_name: str | None, ask: bool) -> str:
 @click.option("--password-env", metavar="NAME", help="Read the password from this variable.")
 @click.option("--ask-password", is_flag=True, help="Read the password from the prompt or stdin.")
 @click.option("--per-minute", type=click.IntRange(min=0), help="At most N e-mails a minute.")
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this administrator.")
+@as_option("Act as this administrator.")
 @click.pass_context
 @friendly_errors
 def setup_smtp(
@@ -224,7 +224,7 @@ def setup_smtp(
 @click.option("--token-env", metavar="NAME", help="Read the token from this variable.")
 @click.option("--ask-token", is_flag=True, help="Read the token from the prompt or stdin.")
 @click.option("--per-minute", type=click.IntRange(min=0), help="At most N SMS a minute.")
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this administrator.")
+@as_option("Act as this administrator.")
 @click.pass_context
 @friendly_errors
 def setup_sms(
@@ -246,7 +246,7 @@ def setup_sms(
 @notify.command("test")
 @click.argument("channel", type=click.Choice(["email", "sms"]))
 @click.argument("to")
-@click.option("--as", "as_login", metavar="LOGIN", help="Act as this administrator.")
+@as_option("Act as this administrator.")
 @click.pass_context
 @friendly_errors
 def notify_test(ctx: click.Context, channel: str, to: str, as_login: str | None) -> None:

@@ -49,16 +49,19 @@ def desk(run, committed_engine):
         bf.hours(session, doctor, "09:00-18:00", weekdays=bf.EVERY_DAY, works_on_holidays=True,
                  room_row=bf.room(session, branch, "203"))  # fmt: skip
         patient = f.patient(session, "Пациентова").id
+        service = f.service(session).id  # a paid visit is always of a service
         bf.user(session, Role.MANAGER)  # the only manager: never acted as by default
     registrar = auth.add_user(db, "regina", PASSWORD, Role.REGISTRAR, "Регистратова Регина")
     day = dt.datetime.now(MOSCOW).date() + dt.timedelta(days=10)
-    return {"db": db, "doctor": doctor.id, "patient": patient, "day": day, "user": registrar}
+    return {"db": db, "doctor": doctor.id, "patient": patient, "day": day, "user": registrar,
+            "service": service}  # fmt: skip
 
 
 def _book(run, desk, hhmm: str, *extra: str, **kwargs):
     return run(
         "book", "--patient", str(desk["patient"]), "--doctor", str(desk["doctor"]),
-        "--at", f"{desk['day'].isoformat()} {hhmm}", *extra, **kwargs,
+        "--at", f"{desk['day'].isoformat()} {hhmm}", "--service", str(desk["service"]),
+        *extra, **kwargs,
     )  # fmt: skip
 
 

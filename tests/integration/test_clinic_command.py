@@ -38,10 +38,15 @@ def test_clinic_set_on_an_empty_database_creates_the_administrator(committed_db_
     assert "Адрес: г. Тверь, ул. Советская, 10" in shown.output, "other details kept"
 
     template = "https://meet.zdorovy-gorod.ru/{room}"
-    video = runner.invoke(main, [*url, "clinic", "telemedicine", template, "--as", "chief"])
+    chief = ["--as", "chief", "--password-stdin"]
+    video = runner.invoke(
+        main, [*url, "clinic", "telemedicine", template, *chief], input="long enough\n"
+    )
     assert video.exit_code == 0 and template in video.output, video.output
     assert template in runner.invoke(main, [*url, "clinic", "telemedicine"]).output
-    bad = runner.invoke(main, [*url, "clinic", "telemedicine", "meet.ru", "--as", "chief"])
+    bad = runner.invoke(
+        main, [*url, "clinic", "telemedicine", "meet.ru", *chief], input="long enough\n"
+    )
     assert bad.exit_code == 1 and "Видеосвязь" in bad.output
 
 

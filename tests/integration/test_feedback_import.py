@@ -15,6 +15,7 @@ from crm.models import Feedback, JournalEntry
 from crm.models.enums import AppointmentStatus, Role
 from tests import booking_factories as bf
 from tests import factories as f
+from tests.cli_login import proved
 
 
 @pytest.fixture
@@ -120,24 +121,27 @@ def test_clinic_crm_import_ratings(committed_db_url, committed_engine, key_file,
     from crm.cli import main
 
     def run(*args: str):
-        return CliRunner().invoke(main, ["--key-file", str(key_file), *args])
+        arguments, given = proved(args)
+        return CliRunner().invoke(main, ["--key-file", str(key_file), *arguments], input=given)
 
     upgraded = run("--database", committed_db_url, "db", "upgrade")
     assert upgraded.exit_code == 0, upgraded.output
     db = sessionmaker(bind=committed_engine, expire_on_commit=False)
     with db() as session, session.begin():
-        bf.user(session, Role.MANAGER)
+        manager = bf.user(session, Role.MANAGER).login
     day = f"{f.clinic_today():%d.%m.%Y}"
     path = tmp_path / "app.csv"
     path.write_text(f"rating,date,comment\n5,{day} 09:00,Отлично\n9,{day},\n", encoding="utf-8")
-    first = run("--database", committed_db_url, "import", "ratings", str(path))
+    first = run("--database", committed_db_url, "import", "ratings", str(path), "--as", manager)
     assert first.exit_code == 1, first.output  # a row was rejected
     assert "добавлено 1" in first.stdout and "строка 3: Оценка:" in first.stdout
-    second = run("--database", committed_db_url, "import", "ratings", str(path))
+    second = run("--database", committed_db_url, "import", "ratings", str(path), "--as", manager)
     assert "добавлено 0, уже есть 1" in second.stdout, second.output
     missing = tmp_path / "nothing.csv"
     missing.write_text("comment\nхорошо\n", encoding="utf-8")
-    refused = run("--database", committed_db_url, "import", "ratings", str(missing))
+    refused = run(
+        "--database", committed_db_url, "import", "ratings", str(missing), "--as", manager
+    )
     assert refused.exit_code == 2 and "Дата, Оценка" in refused.output
 
 

@@ -211,7 +211,7 @@ def test_a_clinic_goes_live_from_an_empty_database(
 
         # A paid visit is of a service: without one it is refused, naming the field.
         unpriced = run("book", "--patient", str(patient_id), "--doctor", str(doctor_id),
-                       "--at", slots[0][0], "--as", "desk")  # fmt: skip
+                       "--at", slots[0][0], "--token-file", str(token))  # fmt: skip
         assert unpriced.exit_code == 1 and "Услуга:" in unpriced.output
         booked = ok(run("book", "--patient", str(patient_id), "--doctor", str(doctor_id),
                         "--at", slots[0][0], "--service", str(service_id),
