@@ -41,9 +41,7 @@ class Referral(Base):
         ),
         sa.Index("ix_referral_number", "number"),
         # A fragment of a number in the search box (migration 0022).
-        sa.Index(
-            "ix_referral_number_trgm", sa.text("number gin_trgm_ops"), postgresql_using="gin"
-        ),
+        sa.Index("ix_referral_number_trgm", sa.text("number gin_trgm_ops"), postgresql_using="gin"),
     )
 
     id: Mapped[intpk]

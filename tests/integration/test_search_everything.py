@@ -129,7 +129,8 @@ def test_a_doctor_finds_tickets_of_her_own_schedule_only(db, clinic):
     assert _ids(_search(db, clinic, doctor, qr.ticket_code(clinic["own"])), Kind.APPOINTMENT) == [
         clinic["own"]
     ]
-    assert _ids(_search(db, clinic, doctor, qr.ticket_code(clinic["other"])), Kind.APPOINTMENT) == []
+    other = _search(db, clinic, doctor, qr.ticket_code(clinic["other"]))
+    assert _ids(other, Kind.APPOINTMENT) == []
     # The desk finds both.
     assert _ids(
         _search(db, clinic, Role.REGISTRAR, qr.ticket_code(clinic["other"])), Kind.APPOINTMENT
@@ -140,7 +141,8 @@ def test_a_referral_by_its_number_typed_any_way(db, clinic):
     for typed in ("НП-052848", "нп 052848", "нп052848", "052848", "5284"):
         results = _search(db, clinic, Role.REGISTRAR, typed)
         assert _ids(results, Kind.REFERRAL) == [clinic["referral"]], typed
-    hit = next(h for h in _search(db, clinic, Role.REGISTRAR, "нп052848").hits if h.kind is Kind.REFERRAL)
+    found = _search(db, clinic, Role.REGISTRAR, "нп052848")
+    hit = next(h for h in found.hits if h.kind is Kind.REFERRAL)
     assert hit.key == "НП-052848"
     assert hit.patient_id == clinic["kuznetsov"]
     assert _ids(_search(db, clinic, Role.REGISTRAR, "НП-052849"), Kind.REFERRAL) == []
@@ -248,4 +250,3 @@ def test_each_kind_reads_its_index(db, clinic, kind):
             for s, p in seen
         ]
     assert any(index in plan for plan in plans), plans
-
