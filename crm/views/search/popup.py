@@ -11,7 +11,7 @@ the box is dropped; the box asks again for what it holds now.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -35,6 +35,7 @@ from crm.views.serial_read import Query, SerialRead
 #: The pause after the last key before the search is asked.
 DEBOUNCE_MS = 200
 HIT = Qt.ItemDataRole.UserRole
+HEADING_BACKGROUND = QColor("#e8eef6")
 
 
 def _normal(text: str) -> str:
@@ -96,8 +97,8 @@ class SearchPopup(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(self.edit)
-        layout.addWidget(self.state)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.state)
         self.resize(620, 460)
 
         self._reader = SerialRead(context, self, self._query, self._show, self._failed)
@@ -116,8 +117,10 @@ class SearchPopup(QDialog):
         if parent is not None:
             top = parent.mapToGlobal(parent.rect().topLeft())
             self.move(top.x() + (parent.width() - self.width()) // 2, top.y() + 60)
-        self.show()
-        self.raise_()
+        if self.isVisible():
+            self.raise_()  # Ctrl+K again: back on top (a new one opens on top by itself)
+        else:
+            self.show()
         self.activateWindow()
         self.edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.edit.selectAll()
@@ -157,8 +160,9 @@ class SearchPopup(QDialog):
         bold.setBold(True)
         for group in results.groups:
             heading = QListWidgetItem(group.title + (" …" if group.has_more else ""))
-            heading.setFlags(Qt.ItemFlag.NoItemFlags)
+            heading.setFlags(Qt.ItemFlag.ItemIsEnabled)  # read, never chosen
             heading.setFont(bold)
+            heading.setBackground(HEADING_BACKGROUND)
             self.list.addItem(heading)
             for hit in group.hits:
                 text = f"{hit.title}\n    {hit.detail}" if hit.detail else hit.title
