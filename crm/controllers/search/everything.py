@@ -196,13 +196,19 @@ def search_everything(
     kinds = visible_kinds(actor)
     if len(text) < MIN_TEXT or not kinds:
         return SearchResults(text=text, groups=())
+    kinds = tuple(kind for kind in kinds if _may_match(kind, text))
     found: dict[Kind, tuple[list[SearchHit], bool]] = {}
-    if Kind.PATIENT in kinds and not qr.looks_like_code(text):
+    if Kind.PATIENT in kinds:
         page = search_patients(db, actor, keyring, text, limit=per_group)
         found[Kind.PATIENT] = ([_patient_hit(h) for h in page.hits], page.has_more)
-    with db() as session:
-        for kind in kinds:
-            if kind is not Kind.PATIENT:
+    others = [kind for kind in kinds if kind is not Kind.PATIENT]
+    if others:
+        with db() as session:
+            # Each kind is one read on its own: no transaction to open and roll back
+            # (two round trips fewer on every key the desk types).
+            if isinstance(session.get_bind(), sa.Engine):  # (not inside a caller's transaction)
+                session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            for kind in others:
                 rows = FINDERS[kind](session, actor, text, per_group + 1)
                 found[kind] = (rows[:per_group], len(rows) > per_group)
     groups = tuple(
@@ -211,6 +217,25 @@ def search_everything(
         if kind in found and found[kind][0]
     )
     return SearchResults(text=text, groups=groups)
+
+
+def _may_match(kind: Kind, text: str) -> bool:
+    """Whether ``text`` can be of ``kind`` at all (a query saved on every key typed): a
+    ticket's code is nothing but a ticket; names have no digits; a referral's number
+    and a ticket's printed number have them; a title is not digits alone."""
+    if qr.looks_like_code(text):
+        return kind is Kind.APPOINTMENT
+    has_digits = any(ch.isdigit() for ch in text)
+    digits_only = "".join(text.split()).lstrip("№+").replace("-", "").isdigit()
+    if kind is Kind.APPOINTMENT:
+        return ticket_id(text) is not None
+    if kind is Kind.REFERRAL:
+        return has_digits
+    if kind is Kind.DOCTOR:
+        return not has_digits
+    if kind is Kind.DOCUMENT:
+        return not digits_only
+    return True
 
 
 def search_kind(
