@@ -152,7 +152,7 @@ def _lazy(module: str, name: str) -> Callable[[TestServer, argparse.Namespace], 
 
 
 #: name → function(server, options) returning one figure or several. Options carry
-#: ``patients`` (demo load size), ``search_patients`` and ``workdir``.
+#: ``patients`` (demo load size), ``search_patients``, ``everything_patients`` and ``workdir``.
 BENCHMARKS: dict[str, Callable[[TestServer, argparse.Namespace], Figure | list[Figure]]] = {
     "demo": lambda server, options: bench_demo_load(server, options.patients, options.workdir),
     "login": lambda server, options: bench_login(server),
@@ -163,6 +163,7 @@ BENCHMARKS: dict[str, Callable[[TestServer, argparse.Namespace], Figure | list[F
     "reports": _lazy("benchmarks.reports", "bench_reports"),
     "startup": _lazy("benchmarks.startup", "bench_startup"),
     "sender": _lazy("benchmarks.sender", "bench_sender"),
+    "everything": _lazy("benchmarks.search_everything", "bench_search_everything"),
 }
 
 
@@ -171,6 +172,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--patients", type=int, default=100_000, help="demo load size")
     parser.add_argument(
         "--search-patients", type=int, default=1_000_000, help="patients for the search figures"
+    )
+    parser.add_argument(
+        "--everything-patients",
+        type=int,
+        default=1_000_000,
+        help="patients (and ten times as many appointments) for the Ctrl+K search figures",
     )
     parser.add_argument("--only", choices=sorted(BENCHMARKS), action="append")
     options = parser.parse_args(argv)

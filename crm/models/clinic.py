@@ -126,7 +126,18 @@ class Doctor(Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
-    __table_args__ = (sa.CheckConstraint("slot_minutes IN (15, 30, 45, 60)", name="slot_minutes"),)
+    __table_args__ = (
+        sa.CheckConstraint("slot_minutes IN (15, 30, 45, 60)", name="slot_minutes"),
+        # A name in the search box (migration 0022).
+        sa.Index(
+            "ix_doctor_search_trgm",
+            sa.text(
+                "lower(last_name || ' ' || first_name || ' ' || coalesce(patronymic, ''))"
+                " gin_trgm_ops"
+            ),
+            postgresql_using="gin",
+        ),
+    )
 
     specialty: Mapped[Specialty] = relationship()
     branch: Mapped[Branch] = relationship()

@@ -70,6 +70,12 @@ class MedicalDocument(Base):
         sa.CheckConstraint(
             "(withdrawn_at IS NULL) = (withdraw_reason IS NULL)", name="withdrawn_with_reason"
         ),
+        # Titles in the search box (migration 0022).
+        sa.Index(
+            "ix_medical_document_title_trgm",
+            sa.text("lower(title) gin_trgm_ops"),
+            postgresql_using="gin",
+        ),
     )
 
 

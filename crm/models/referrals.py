@@ -40,6 +40,8 @@ class Referral(Base):
             "status <> 'cancelled' OR cancel_reason IS NOT NULL", name="cancel_reason"
         ),
         sa.Index("ix_referral_number", "number"),
+        # A fragment of a number in the search box (migration 0022).
+        sa.Index("ix_referral_number_trgm", sa.text("number gin_trgm_ops"), postgresql_using="gin"),
     )
 
     id: Mapped[intpk]

@@ -16,7 +16,15 @@ class Service(Base):
     """A service the clinic provides (paid or under ОМС), with its duration in slots."""
 
     __tablename__ = "service"
-    __table_args__ = (sa.CheckConstraint("duration_slots BETWEEN 1 AND 4", name="duration"),)
+    __table_args__ = (
+        sa.CheckConstraint("duration_slots BETWEEN 1 AND 4", name="duration"),
+        # A code or a name in the search box (migration 0022).
+        sa.Index(
+            "ix_service_search_trgm",
+            sa.text("lower(code || ' ' || name) gin_trgm_ops"),
+            postgresql_using="gin",
+        ),
+    )
 
     id: Mapped[intpk]
     code: Mapped[str] = mapped_column(sa.String(40), unique=True)

@@ -17,6 +17,12 @@ class User(Base):
     __tablename__ = "app_user"
     __table_args__ = (
         sa.Index("uq_app_user_login_lower", sa.func.lower(sa.text("login")), unique=True),
+        # A login or a name in the search box (migration 0022).
+        sa.Index(
+            "ix_app_user_search_trgm",
+            sa.text("lower(login || ' ' || full_name) gin_trgm_ops"),
+            postgresql_using="gin",
+        ),
     )
 
     id: Mapped[intpk]

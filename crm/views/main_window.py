@@ -9,6 +9,8 @@ first when a page (``has_unsaved_changes()``) holds unsaved input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -36,6 +38,8 @@ from crm.views.patients.page import PatientsPage
 from crm.views.referrals.page import referrals_page
 from crm.views.reports.page import reports_page
 from crm.views.schedule.page import SchedulePage
+from crm.views.search.popup import SearchPopup
+from crm.views.search.schedule_focus import AppointmentFocus
 from crm.views.status import StatusPanel, describe_database
 from crm.views.users.page import UsersPage
 
@@ -109,6 +113,9 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        #: The search box over everything (Ctrl+K).
+        self.search = SearchPopup(context, self)
+        self._wire_search()
         self._build_actions()
         self.status = StatusPanel(
             self.statusBar(), describe_database(context.database), actor, context.events
@@ -157,6 +164,46 @@ class MainWindow(QMainWindow):
         pages |= {JOURNAL: JournalPage(context), SETTINGS: SettingsPage(context)}
         return {section: pages[section] for section in ORDER if section in pages}
 
+    def _wire_search(self) -> None:
+        """Each kind of result opens its screen, as a block's patient opens the card."""
+        search, pages = self.search, self.pages
+
+        def showing(section: int, method: str) -> Callable[..., None]:
+            def show(*args: object) -> None:
+                self.show_page(section)
+                getattr(pages[section], method)(*args)
+
+            return show
+
+        if PATIENTS in pages:
+            patients = pages[PATIENTS]
+            search.open_patient.connect(patients.open_card)  # type: ignore[attr-defined]
+            search.open_medical_record.connect(patients.open_medical_record)  # type: ignore[attr-defined]
+        if SCHEDULE in pages:
+            schedule = pages[SCHEDULE]
+            assert isinstance(schedule, SchedulePage)
+            self.appointment_focus = AppointmentFocus(schedule)
+            search.open_appointment.connect(self._show_appointment)
+            search.open_doctor.connect(showing(SCHEDULE, "show_week_of"))
+        elif DIRECTORIES in pages:  # the administrator: the doctor in the directories
+            search.open_doctor.connect(lambda doctor_id: self._show_row("doctors", doctor_id))
+        if REFERRALS in pages:
+            search.open_referral.connect(showing(REFERRALS, "show_referral"))
+        if DIRECTORIES in pages:
+            search.open_service.connect(lambda service_id: self._show_row("services", service_id))
+        if USERS in pages:
+            search.open_user.connect(showing(USERS, "show_user"))
+
+    def _show_appointment(self, appointment_id: int, day: object) -> None:
+        self.show_page(SCHEDULE)
+        self.appointment_focus.show(appointment_id, day)  # type: ignore[arg-type]
+
+    def _show_row(self, directory: str, row_id: int) -> None:
+        self.show_page(DIRECTORIES)
+        page = self.pages[DIRECTORIES]
+        assert isinstance(page, DirectoriesPage)
+        page.show_row(directory, row_id)
+
     @property
     def landing_page(self) -> int:
         """The section the window opens on: Users for the administrator, else the first."""
@@ -180,6 +227,11 @@ class MainWindow(QMainWindow):
         program.addAction(self.quit_action)
 
         go = self.menuBar().addMenu(self.tr("&Go"))
+        self.search_action = QAction(self.tr("&Search everything…"), self)
+        self.search_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.search_action.triggered.connect(self.search.popup)
+        go.addAction(self.search_action)
+        go.addSeparator()
         self.page_actions: list[QAction] = []
         for position, (section, page) in enumerate(self.pages.items()):
             action = QAction(str(getattr(page, "title", "")), self)

@@ -2240,7 +2240,7 @@
     </message>
     <message>
         <source>&amp;Program</source>
-        <extracomment>The warning about an old backup, for those who answer for it.</extracomment>
+        <extracomment>The search box over everything (Ctrl+K). The warning about an old backup, for those who answer for it.</extracomment>
         <translation>&amp;Программа</translation>
     </message>
     <message>
@@ -2258,6 +2258,10 @@
     <message>
         <source>&amp;Go</source>
         <translation>П&amp;ереход</translation>
+    </message>
+    <message>
+        <source>&amp;Search everything…</source>
+        <translation>&amp;Поиск по всему…</translation>
     </message>
     <message>
         <source>Unsaved changes</source>
@@ -4050,7 +4054,7 @@
     <name>RegistryTab</name>
     <message>
         <source>Number…</source>
-        <extracomment>The most rows shown; past it a hint asks for a narrower filter.</extracomment>
+        <extracomment>The most rows shown; past it a hint asks for a narrower filter. The referral to choose when the table is next read (one the search found).</extracomment>
         <translation>Номер…</translation>
     </message>
     <message>
@@ -4686,6 +4690,30 @@
     <message>
         <source>, in the holding tray: {count}</source>
         <translation>, в листе переноса: {count}</translation>
+    </message>
+</context>
+<context>
+    <name>SearchPopup</name>
+    <message>
+        <source>Search</source>
+        <extracomment>The pause after the last key before the search is asked.</extracomment>
+        <translation>Поиск</translation>
+    </message>
+    <message>
+        <source>Patient, ticket, referral number, document, service, user…</source>
+        <translation>Пациент, талон, номер направления, документ, услуга, пользователь…</translation>
+    </message>
+    <message>
+        <source>Type a name, a ticket&apos;s code, a referral&apos;s number…</source>
+        <translation>Введите фамилию, код талона, номер направления…</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Поиск…</translation>
+    </message>
+    <message>
+        <source>Nothing found for «{text}»</source>
+        <translation>По запросу «{text}» ничего не нашли</translation>
     </message>
 </context>
 <context>
@@ -10785,6 +10813,51 @@ your appointment with doctor {doctor} ({specialty}) on {date} at {time} is cance
     <message>
         <source>administrator</source>
         <translation>администратор</translation>
+    </message>
+</context>
+<context>
+    <name>search</name>
+    <message>
+        <source>Patients</source>
+        <extracomment>Hits shown per group (one more is read to tell that there are more). The shortest fragment looked up in a large table&apos;s trigram index (shorter ones have no trigram to look up: the whole table would be read). The shortest entry searched at all. Fewest digits of a ticket&apos;s printed number (``ticket_number``: six or more). Documents matching a title read before the newest are chosen: a common word («анализ») must not sort every document of the clinic. A space written into the SQL, not bound: the expression must read exactly as the index&apos;s (migration 0022) for the planner to use it.</extracomment>
+        <translation>Пациенты</translation>
+    </message>
+    <message>
+        <source>Appointments</source>
+        <translation>Записи</translation>
+    </message>
+    <message>
+        <source>Referrals</source>
+        <translation>Направления</translation>
+    </message>
+    <message>
+        <source>Medical documents</source>
+        <translation>Медицинские документы</translation>
+    </message>
+    <message>
+        <source>Doctors</source>
+        <translation>Врачи</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>Услуги</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Пользователи</translation>
+    </message>
+    <message>
+        <source>Ticket No. {number}</source>
+        <extracomment>The permission named when a group is refused (doctors: either of two would do).</extracomment>
+        <translation>Талон № {number}</translation>
+    </message>
+    <message>
+        <source>issued {date}</source>
+        <translation>выдано {date}</translation>
+    </message>
+    <message>
+        <source>deactivated</source>
+        <translation>выведено из работы</translation>
     </message>
 </context>
 <context>

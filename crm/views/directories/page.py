@@ -59,6 +59,15 @@ class DirectoriesPage(QWidget):
         if callable(activate):
             activate()
 
+    def show_row(self, key: str, row_id: int) -> None:
+        """The tab of directory ``key`` with row ``row_id`` chosen (found by the search)."""
+        tab = self.tabs[key]
+        tab.show_row(row_id)
+        if self.tab_widget.currentWidget() is tab:
+            tab.refresh()
+        else:
+            self.tab_widget.setCurrentWidget(tab)  # its activation reads it
+
     def refresh(self) -> None:
         """F5: read the current tab again."""
         self.activate()

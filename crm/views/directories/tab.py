@@ -201,6 +201,11 @@ class DirectoryTab(QWidget):
         """The tab came to the front: read it again."""
         self.refresh()
 
+    def show_row(self, row_id: int) -> None:
+        """Choose row ``row_id`` when the table is next read (deactivated ones shown)."""
+        self.show_inactive.setChecked(True)  # (shows the last read again: first)
+        self._select_next = row_id
+
     def _filter_changed(self) -> None:
         # «Saved» was about the list before the filter: it goes with it.
         if self.messages.kind == "done":

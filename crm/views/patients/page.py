@@ -371,6 +371,12 @@ class PatientsPage(QWidget):
         dialog.booked.connect(lambda booked: self.status_label.setText(booked_text(booked)))
         return dialog
 
+    def open_medical_record(self, patient_id: int) -> CardEditor:
+        """Open the card of ``patient_id`` on its «Медкарта» tab (a document found)."""
+        editor = self.open_card(patient_id)
+        editor.tabs.setCurrentWidget(editor.tabs.medical)
+        return editor
+
     def new_patient(self) -> CardEditor | None:
         """Ctrl+N: an empty card, with the name typed in the box if it looks like one."""
         if not self.may_create:

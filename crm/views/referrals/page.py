@@ -99,6 +99,11 @@ class ReferralsPage(QWidget):
         elif index == ORGANISATIONS:
             self.organisations.search.setFocus()
 
+    def show_referral(self, referral_id: int, number: str) -> None:
+        """The registry with ``referral_id`` chosen (found by its number)."""
+        self.tabs.setCurrentIndex(REGISTRY)
+        self.registry.show_referral(referral_id, number)
+
     def print_ticket(self, appointment_id: int) -> None:
         """Open the print dialog with the ticket of ``appointment_id``."""
         title = self.tr("Ticket")

@@ -81,6 +81,8 @@ class RegistryTab(QWidget):
         self._specialties: tuple[SpecialtyChoice, ...] = ()
         self._reader = SerialRead(context, self, self._query, self._show, self._failed)
         self._stale = True
+        #: The referral to choose when the table is next read (one the search found).
+        self._show_next: int | None = None
         self.details: ReferralDetails | None = None
         self._dialog: QDialog | None = None
         actor = context.actor
@@ -284,8 +286,9 @@ class RegistryTab(QWidget):
             else ""
         )
         self.limit_label.setVisible(more)
-        if chosen is not None:
-            row = self.model.row_of(chosen.id)
+        wanted, self._show_next = self._show_next or (chosen.id if chosen else None), None
+        if wanted is not None:
+            row = self.model.row_of(wanted)
             if row is not None:
                 self.table.selectRow(row)
         if self.table.currentIndex().isValid() is False and rows:
@@ -317,6 +320,21 @@ class RegistryTab(QWidget):
         """The referral of the current row."""
         index = self.table.currentIndex()
         return self.model.row(index.row()) if index.isValid() else None
+
+    def show_referral(self, referral_id: int, number: str) -> None:
+        """Show the referral numbered ``number`` whatever the filters were, and choose it
+        once the table has it."""
+        self._show_next = referral_id
+        for combo in (self.status_filter, self.specialty_filter):
+            combo.setCurrentIndex(0)
+        self.period.setChecked(False)
+        self.expiring.setChecked(False)
+        if self.organisation_filter.organisation_id is not None:
+            self.organisation_filter.organisation = None
+            self.organisation_filter.edit.clear()
+        self.number_filter.setText(number)
+        self._debounce.stop()
+        self.reload()
 
     def select_referral(self, referral_id: int) -> bool:
         """Make ``referral_id`` the current row, if shown."""

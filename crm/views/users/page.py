@@ -220,6 +220,13 @@ class UsersPage(QWidget):
         select_row(self.table, row)
         return True
 
+    def show_user(self, login: str) -> None:
+        """Choose ``login``'s row now, or once the list under way has been read."""
+        if self._loading or not self.select_login(login):
+            self._keep_login = login
+            self.refresh()
+        self.table.setFocus()
+
     def _update_buttons(self) -> None:
         user = self.selected_user()
         for button in (self.role_button, self.password_button, self.active_button):
