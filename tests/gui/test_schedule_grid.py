@@ -205,7 +205,8 @@ def test_grid_shows_doctors_and_blocks_from_the_database(
     image = QImage(grid.viewport().size(), QImage.Format.Format_RGB32)
     grid.viewport().render(image)
     fill = STATUS_COLOURS[AppointmentStatus.BOOKED][0]
-    inside = image.pixelColor(rect.right() - 4, rect.bottom() - 3)
+    # Top right: the lower right corner holds the payment's mark (a paid visit's service).
+    inside = image.pixelColor(rect.right() - 4, rect.top() + 3)
     assert inside == fill
     outside_hours = cell_at(grid, c.kuznetsov, c.day, "09:00")
     working = cell_at(grid, c.petrov, c.day, "12:30")
