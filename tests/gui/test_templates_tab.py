@@ -11,7 +11,6 @@ import pytest
 import shiboken6
 
 from crm.controllers.notifications import template_editing as te
-from crm.controllers.schedule import booking
 from crm.db.database import Database
 from crm.models.enums import NotificationChannel
 from crm.views.notifications.templates_tab import TemplatesTab
@@ -25,7 +24,7 @@ SMS, EMAIL = NotificationChannel.SMS, NotificationChannel.EMAIL
 @pytest.fixture
 def visit(gui_database: Database):
     desk = rf.make_desk(gui_database.sessions)
-    return booking.book(
+    return f.book(  # a paid visit, of the tests' service
         gui_database.sessions, desk.registrar, patient_id=desk.patients[0],
         doctor_id=desk.doctor, starts_at=f.at(rf.DAY, "10:30"), now=rf.NOW,
     )  # fmt: skip
