@@ -18,7 +18,7 @@ from crm.controllers.payments import taking
 from crm.controllers.payments.status import PaymentStatus, status_title
 from crm.controllers.schedule import booking
 from crm.db.database import Database
-from crm.models import Appointment, Payment, Service, ServicePrice
+from crm.models import Payment, Service, ServicePrice
 from crm.models.enums import AppointmentKind, AppointmentStatus
 from crm.views.payments.dialog import PaymentDialog
 from crm.views.schedule.grid import ScheduleGrid
@@ -47,10 +47,6 @@ def paid_visit(db: Database, clinic: base.Clinic, hhmm: str = "10:00", days: int
     """A paid visit ``days`` ahead for a service costing :data:`PRICE`."""
     day = dt.datetime.now(clinic.tz).date() + dt.timedelta(days=days)
     starts = base.f.at(day, hhmm).astimezone(clinic.tz)
-    appointment_id = booking.book(
-        db.sessions, clinic.robot, patient_id=clinic.patient, doctor_id=clinic.petrov,
-        starts_at=starts,
-    ).id  # fmt: skip
     with db.sessions() as session, session.begin():
         service = session.scalar(sa.select(Service).where(Service.code == "UZI"))
         if service is None:
@@ -62,10 +58,11 @@ def paid_visit(db: Database, clinic: base.Clinic, hhmm: str = "10:00", days: int
                     service_id=service.id, amount=PRICE, valid_from=day - dt.timedelta(days=60)
                 )
             )
-        row = session.get(Appointment, appointment_id)
-        assert row is not None
-        row.service_id, row.kind = service.id, AppointmentKind.PAID
-    return appointment_id
+        service_id = service.id
+    return booking.book(
+        db.sessions, clinic.robot, patient_id=clinic.patient, doctor_id=clinic.petrov,
+        starts_at=starts, kind=AppointmentKind.PAID, service_id=service_id,
+    ).id  # fmt: skip
 
 
 def payments_of(db: Database, appointment_id: int) -> list[Decimal]:

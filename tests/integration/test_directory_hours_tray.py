@@ -13,7 +13,6 @@ import sqlalchemy as sa
 
 from crm.controllers.directories import records as r
 from crm.controllers.directories.catalogue import HOURS
-from crm.controllers.schedule import booking
 from crm.models import Appointment, JournalEntry, OutboxMessage, PatientConsent
 from crm.models.enums import ConsentKind, Role
 from tests import booking_factories as bf
@@ -46,10 +45,10 @@ def _held(db, appointment_id: int) -> bool:
 
 def test_hours_shortened_on_the_directory_tab_hold_the_visits_left_outside_and_back(db) -> None:
     doctor, patient, manager, registrar = _clinic(db)
-    early = booking.book(
+    early = f.book(
         db, registrar, patient_id=patient, doctor_id=doctor, starts_at=f.at(DAY, "09:00"), now=NOW
     ).id
-    inside = booking.book(
+    inside = f.book(
         db, registrar, patient_id=patient, doctor_id=doctor, starts_at=f.at(DAY, "11:00"), now=NOW
     ).id
     (row,) = [row for row in r.list_rows(db, manager, HOURS) if row.cells["weekday"] == "пн"]

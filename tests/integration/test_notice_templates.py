@@ -16,7 +16,7 @@ from crm.controllers.notifications import template_editing as te
 from crm.controllers.notifications.channels import SmtpMailer, SmtpSettings
 from crm.controllers.notifications.sender import send_due
 from crm.controllers.notifications.templates import default_template
-from crm.controllers.schedule import booking, visit_status
+from crm.controllers.schedule import visit_status
 from crm.models import Appointment, JournalEntry, OutboxMessage, Patient, PatientConsent
 from crm.models.enums import AppointmentKind, ConsentKind, NotificationChannel
 from tests import factories as f
@@ -52,7 +52,7 @@ def desk(db) -> rf.Desk:
 
 
 def book(db, desk, hhmm: str = "10:00") -> Appointment:
-    return booking.book(
+    return f.book(  # a paid visit, of the tests' service
         db, desk.registrar, patient_id=desk.patients[0], doctor_id=desk.doctor,
         starts_at=f.at(DAY, hhmm), now=NOW,
     )  # fmt: skip

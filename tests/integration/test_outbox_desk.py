@@ -18,7 +18,7 @@ from crm.controllers.notifications.channels import HttpJsonGateway, HttpJsonSett
 from crm.controllers.notifications.messages import OutboxFilter
 from crm.controllers.notifications.sender import send_due
 from crm.controllers.reports.dashboard import dashboard
-from crm.controllers.schedule import booking, visit_status
+from crm.controllers.schedule import visit_status
 from crm.controllers.waiting import queue as waiting_list
 from crm.models import JournalEntry, OutboxMessage, Patient, PatientConsent
 from crm.models.enums import (
@@ -52,7 +52,7 @@ def desk(db) -> rf.Desk:
 
 
 def book(db, desk, patient: int, hhmm: str = "10:00"):
-    return booking.book(
+    return f.book(  # a paid visit, of the tests' service
         db, desk.registrar, patient_id=desk.patients[patient], doctor_id=desk.doctor,
         starts_at=f.at(DAY, hhmm), now=NOW,
     )  # fmt: skip
