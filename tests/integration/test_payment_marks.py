@@ -42,7 +42,8 @@ def test_grid_and_card_show_the_status_in_one_query_of_the_visits(db):
     taking.take_payment(db, registrar, appointment_id=ids[0], amount="1000", method="cash")
     grid = day_grid.load_grid(db, registrar, day, doctor_ids=[doctor_id])
     marks = {a.id: a.payment for a in grid.appointments}
-    assert marks == {ids[0]: PaymentStatus.PARTLY_PAID, ids[1]: None}  # no price: no mark
+    # The other visit is of the tests' priced service (a paid visit always has one), unpaid.
+    assert marks == {ids[0]: PaymentStatus.PARTLY_PAID, ids[1]: PaymentStatus.UNPAID}
     card = {r.id: r.payment for r in history.list_appointments(db, registrar, patient.id)}
     assert card == marks
     # A doctor's role has no grant on payments: the grid opens for them without the marks.
