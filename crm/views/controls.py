@@ -8,9 +8,17 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QFontMetrics, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
 #: Characters a filter box is sized for, whatever its longest entry.
 FILTER_CHARACTERS = 18
@@ -131,3 +139,24 @@ def mark_problems(edits: Mapping[str, QWidget], label: QLabel, problems: list[An
         if name in fields:
             edit.setFocus()
             break
+
+
+def save_row(
+    owner: QWidget, name: str, save: Callable[[], None], *, visible: bool = True
+) -> tuple[QPushButton, QHBoxLayout]:
+    """«Save (Ctrl+S)» for a settings form: the button (named ``name``, hidden from those
+    who may not edit), Ctrl+S anywhere inside ``owner``, and the row that holds it."""
+    button = QPushButton(QCoreApplication.translate("controls", "Save (Ctrl+S)"))
+    button.setObjectName(name)
+    button.setAutoDefault(False)
+    button.setVisible(visible)
+    button.clicked.connect(save)
+    action = QAction(owner)
+    action.setShortcut(QKeySequence("Ctrl+S"))
+    action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    action.triggered.connect(save)
+    owner.addAction(action)
+    row = QHBoxLayout()
+    row.addWidget(button)
+    row.addStretch(1)
+    return button, row

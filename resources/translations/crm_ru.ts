@@ -234,10 +234,6 @@
         <translation>Правила бонусов меняет только менеджер.</translation>
     </message>
     <message>
-        <source>Save (Ctrl+S)</source>
-        <translation>Сохранить (Ctrl+S)</translation>
-    </message>
-    <message>
         <source>The bonus rules are saved</source>
         <translation>Правила бонусов сохранены</translation>
     </message>
@@ -1164,10 +1160,6 @@
     <message>
         <source>Only an administrator changes the clinic&apos;s details.</source>
         <translation>Реквизиты клиники меняет только администратор.</translation>
-    </message>
-    <message>
-        <source>Save (Ctrl+S)</source>
-        <translation>Сохранить (Ctrl+S)</translation>
     </message>
     <message>
         <source>The clinic&apos;s details are saved</source>
@@ -6906,6 +6898,14 @@
     <message>
         <source>{field}: choose 80 mm roll, A6 or A5</source>
         <translation>{field}: выберите рулон 80 мм, A6 или A5</translation>
+    </message>
+</context>
+<context>
+    <name>controls</name>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <extracomment>Characters a filter box is sized for, whatever its longest entry. The border of a field whose input was refused.</extracomment>
+        <translation>Сохранить (Ctrl+S)</translation>
     </message>
 </context>
 <context>

@@ -32,7 +32,7 @@ def _stored(session: Session) -> str:
     return str((settings.get(session, SETTING) or {}).get("url_template") or "")
 
 
-def link_template(db: sessionmaker[Session], actor: Actor | None = None) -> str:
+def link_template(db: sessionmaker[Session]) -> str:
     """The provider's link template ("" when the clinic has none); anyone may read it."""
     with db() as session:
         return _stored(session)

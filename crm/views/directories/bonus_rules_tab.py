@@ -9,13 +9,10 @@ read-only. A bad field gets its message under it and nothing typed is lost.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +22,7 @@ from crm.controllers.errors import DomainError
 from crm.controllers.payments import bonus
 from crm.controllers.payments.bonus import BonusRules
 from crm.views import AppContext
+from crm.views.controls import save_row
 from crm.views.patients.fields import PROBLEM_COLOUR
 from crm.views.patients.message_bar import MessageBar
 
@@ -90,19 +88,9 @@ class BonusRulesTab(QWidget):
         )
         note.setWordWrap(True)
         self.messages = MessageBar()
-        self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
-        self.save_button.setObjectName("bonusRulesSave")
-        self.save_button.setAutoDefault(False)
-        self.save_button.setVisible(self.may_edit)
-        self.save_button.clicked.connect(self.save)
-        action = QAction(self)
-        action.setShortcut(QKeySequence("Ctrl+S"))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(self.save)
-        self.addAction(action)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addStretch(1)
+        self.save_button, buttons = save_row(
+            self, "bonusRulesSave", self.save, visible=self.may_edit
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addWidget(self.messages)

@@ -5,15 +5,15 @@ An administrator changes them; a manager sees them read-only.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from crm.controllers.access.permissions import Permission, allowed
 from crm.controllers.clinic import profile
 from crm.controllers.clinic.profile import ClinicProfile
 from crm.controllers.errors import FormInvalid
 from crm.views import AppContext
+from crm.views.controls import save_row
 from crm.views.directories.telemedicine_box import TelemedicineBox
 from crm.views.medical.limit_box import DocumentLimitBox
 from crm.views.patients.message_bar import MessageBar
@@ -52,19 +52,7 @@ class ClinicTab(QWidget):
             else self.tr("Only an administrator changes the clinic's details.")
         )
         note.setWordWrap(True)
-        self.save_button = QPushButton(self.tr("Save (Ctrl+S)"))
-        self.save_button.setObjectName("clinicSave")
-        self.save_button.setAutoDefault(False)
-        self.save_button.setVisible(self.may_edit)
-        self.save_button.clicked.connect(self.save)
-        action = QAction(self)
-        action.setShortcut(QKeySequence("Ctrl+S"))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(self.save)
-        self.addAction(action)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addStretch(1)
+        self.save_button, buttons = save_row(self, "clinicSave", self.save, visible=self.may_edit)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addWidget(self.messages)

@@ -58,7 +58,7 @@ class TelemedicineBox(QGroupBox):
     def refresh(self) -> None:
         """Read the template."""
         self._context.runner.submit(
-            telemedicine.link_template, self._context.database.sessions, self._context.actor,
+            telemedicine.link_template, self._context.database.sessions,
             on_success=self._show, on_failure=self.message.setText, owner=self,
         )  # fmt: skip
 

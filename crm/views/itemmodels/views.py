@@ -6,9 +6,12 @@ from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 
-def row_table(model: QAbstractItemModel, name: str) -> QTableView:
+def row_table(
+    model: QAbstractItemModel, name: str, *, striped: bool = False, fit_columns: bool = False
+) -> QTableView:
     """A :class:`QTableView` on ``model``: rows selected whole and singly, nothing edited,
-    no row numbers, columns resizable with the last one stretched."""
+    no row numbers, columns resizable with the last one stretched; ``striped``: rows in
+    alternating colours; ``fit_columns``: columns fitted to their contents at each reset."""
     view = QTableView()
     view.setObjectName(name)
     view.setModel(model)
@@ -20,6 +23,9 @@ def row_table(model: QAbstractItemModel, name: str) -> QTableView:
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(True)
+    view.setAlternatingRowColors(striped)
+    if fit_columns:
+        model.modelReset.connect(view.resizeColumnsToContents)
     return view
 
 

@@ -13,14 +13,11 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +28,7 @@ from crm.controllers.notifications.messages import LIST_LIMIT, MessageRow, Outbo
 from crm.controllers.validation import parse_date
 from crm.models.enums import NotificationChannel, NotificationStatus
 from crm.views import AppContext
+from crm.views.itemmodels.views import row_table
 from crm.views.notifications.labels import MessagesModel, channel_names, status_names
 from crm.views.patients.fields import DATE_MASK, PROBLEM_COLOUR, MaskedEdit
 
@@ -43,24 +41,6 @@ FILTER_STATUSES = (
     NotificationStatus.FAILED,
     NotificationStatus.CANCELLED,
 )
-
-
-def message_table(model: MessagesModel, name: str) -> QTableView:
-    """A read-only table of messages, a row selected at a time."""
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    model.modelReset.connect(table.resizeColumnsToContents)
-    return table
 
 
 class OutboxTab(QWidget):
@@ -113,7 +93,7 @@ class OutboxTab(QWidget):
         self.channel_filter.currentIndexChanged.connect(self.refresh)
 
         self.model = MessagesModel(with_patient=True, parent=self)
-        self.table = message_table(self.model, "outboxTable")
+        self.table = row_table(self.model, "outboxTable", striped=True, fit_columns=True)
         self.table.selectionModel().selectionChanged.connect(self._enable)
         self.retry_button = QPushButton(self.tr("&Retry"))
         self.retry_button.setObjectName("outboxRetry")

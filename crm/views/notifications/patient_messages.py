@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from crm.controllers.notifications import messages
 from crm.controllers.notifications.messages import MessageRow
 from crm.views import AppContext
+from crm.views.itemmodels.views import row_table
 from crm.views.notifications.labels import MessagesModel
-from crm.views.notifications.outbox_tab import message_table
 from crm.views.patients.fields import PROBLEM_COLOUR
 
 DEBOUNCE_MS = 500
@@ -41,7 +41,7 @@ class PatientMessagesTab(QWidget):
         self._loading = False
         self._again = False
         self.model = MessagesModel(parent=self)
-        self.table = message_table(self.model, "patientMessagesTable")
+        self.table = row_table(self.model, "patientMessagesTable", striped=True, fit_columns=True)
         self.message = QLabel()
         self.message.setObjectName("patientMessagesProblem")
         self.message.setStyleSheet(f"color: {PROBLEM_COLOUR};")

@@ -14,14 +14,11 @@ import datetime as dt
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -34,6 +31,7 @@ from crm.controllers.patients.history import ConsentRow, PatientHistory
 from crm.controllers.validation import format_date, parse_date
 from crm.models.enums import ConsentKind
 from crm.views import AppContext
+from crm.views.itemmodels.views import row_table
 from crm.views.medical.documents_tab import DocumentsTab
 from crm.views.notifications.patient_messages import PatientMessagesTab
 from crm.views.patients import labels
@@ -43,29 +41,11 @@ from crm.views.patients.tab_models import (
     ConsentsModel,
     HistoryModel,
     ReferralsModel,
-    RowsModel,
 )
 from crm.views.payments.bonus_tab import BonusTab
 from crm.views.payments.dialog import open_payment_dialog
 from crm.views.payments.several import open_several_dialog
 from crm.views.referrals.patient_queues import PatientQueuesPanel
-
-
-def _table(model: RowsModel, name: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    model.modelReset.connect(table.resizeColumnsToContents)
-    return table
 
 
 class CardTabs(QTabWidget):
@@ -95,10 +75,16 @@ class CardTabs(QTabWidget):
         self.referrals = ReferralsModel(self)
         self.history = HistoryModel(self)
         self.consents = ConsentsModel(self)
-        self.appointments_table = _table(self.appointments, "appointmentsTable")
-        self.referrals_table = _table(self.referrals, "referralsTable")
-        self.history_table = _table(self.history, "historyTable")
-        self.consents_table = _table(self.consents, "consentsTable")
+        self.appointments_table = row_table(
+            self.appointments, "appointmentsTable", striped=True, fit_columns=True
+        )
+        self.referrals_table = row_table(
+            self.referrals, "referralsTable", striped=True, fit_columns=True
+        )
+        self.history_table = row_table(self.history, "historyTable", striped=True, fit_columns=True)
+        self.consents_table = row_table(
+            self.consents, "consentsTable", striped=True, fit_columns=True
+        )
 
         self.consent_kind = QComboBox()
         self.consent_kind.setObjectName("consentKind")

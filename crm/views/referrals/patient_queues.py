@@ -12,10 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +24,7 @@ from crm.controllers.referrals.priority import PriorityRow
 from crm.controllers.waiting import queue
 from crm.controllers.waiting.queue import WaitingEntry
 from crm.views import AppContext
-from crm.views.patients.tab_models import RowsModel
+from crm.views.itemmodels.views import row_table
 from crm.views.referrals.waiting_models import PatientPriorityModel, PatientWaitingModel
 from crm.views.serial_read import Query, SerialRead
 
@@ -49,21 +46,6 @@ def load_patient_queues(db: sessionmaker[Session], actor: Actor, patient_id: int
     requests = priority.patient_requests(db, actor, patient_id)
     entries = queue.list_entries(db, actor, statuses=(), patient_id=patient_id)
     return PatientQueues(patient_id, requests, entries[::-1])
-
-
-def _table(model: RowsModel, name: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setWordWrap(False)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    model.modelReset.connect(table.resizeColumnsToContents)
-    return table
 
 
 class PatientQueuesPanel(QWidget):
@@ -91,8 +73,8 @@ class PatientQueuesPanel(QWidget):
         self.requests_title.setObjectName("patientRequestsTitle")
         self.entries_title = QLabel(self.tr("Waiting list"))
         self.entries_title.setObjectName("patientEntriesTitle")
-        self.requests_table = _table(self.requests, "patientRequestsTable")
-        self.entries_table = _table(self.entries, "patientEntriesTable")
+        self.requests_table = row_table(self.requests, "patientRequestsTable", fit_columns=True)
+        self.entries_table = row_table(self.entries, "patientEntriesTable", fit_columns=True)
         self.message = QLabel()
         self.message.setObjectName("patientQueuesMessage")
         self.message.setWordWrap(True)
